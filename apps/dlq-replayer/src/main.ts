@@ -1,0 +1,2 @@
+// wiring comes with its issue
+process.stdout.write('dlq-replayer: not implemented yet\n');

@@ -1,0 +1,61 @@
+// One flat config for the workspace. The module-boundary rule keeps the direction of DESIGN.md §8:
+// apps → adapters (kafka, observability, config) → contracts and pure domain (event-schema, masking, enrichment).
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+// I/O that pure libraries must never import: they are functions over values.
+const ioModules = [
+  'kafkajs',
+  'winston',
+  'prom-client',
+  '@faker-js/faker',
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'http',
+  'node:http',
+  'https',
+  'node:https',
+  'net',
+  'node:net',
+  'child_process',
+  'node:child_process',
+];
+
+export default [
+  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/coverage', 'tools/**', 'docker/**', '**/jest.config.js', '**/jest.int.config.js'] },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:adapter', 'type:contract', 'type:domain'], bannedExternalImports: ['kafkajs'] },
+            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:contract', 'type:domain'], bannedExternalImports: ['@faker-js/faker'] },
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contract', 'type:domain'], bannedExternalImports: ioModules },
+            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:contract'], bannedExternalImports: ioModules },
+            // Only libs/kafka talks to kafkajs; only the generator makes fake data.
+            { sourceTag: 'scope:observability', bannedExternalImports: ['kafkajs'] },
+            { sourceTag: 'scope:config', bannedExternalImports: ['kafkajs'] },
+            { sourceTag: 'scope:processor', bannedExternalImports: ['@faker-js/faker'] },
+            { sourceTag: 'scope:dlq-replayer', bannedExternalImports: ['@faker-js/faker'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-empty': ['error', { allowEmptyCatch: false }],
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/testing/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+];

@@ -1,0 +1,7 @@
+// Unit tests: pure code, no I/O. Tests against the broker live in *.int-spec.ts (jest.int.config.js).
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'config',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+};

@@ -1,0 +1,6 @@
+// Integration tests against a real Apache Kafka broker (tools/kafka), one unique topic and group per test.
+module.exports = {
+  ...require('../../jest.int.preset.js'),
+  displayName: 'kafka:integration',
+  rootDir: __dirname,
+};

@@ -1,0 +1,8 @@
+// Test helpers for integration tests against a real broker. Import from '@login/kafka/testing' in tests only.
+// Nothing here exposes a kafkajs type: tests speak in ConsumedRecord / OutgoingRecord like product code.
+export { brokerAnswers, testBrokers } from './broker';
+export { consumeUntil } from './consume';
+export type { ConsumeOptions } from './consume';
+export { committedOffsets, endOffsets, recordCount } from './offsets';
+export { produceRaw } from './produce';
+export { createTestTopic, deleteTestTopics, uniqueName } from './topics';

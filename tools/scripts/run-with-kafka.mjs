@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Runs a command with a real Kafka available: the broker at KAFKA_BROKERS if one answers there, otherwise the
+// tools/kafka broker, leased for the duration of the command (started if needed, stopped afterwards only if this
+// run started it). Used by `npm test` so that all integration targets share one broker.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { release, up } from '../kafka/kafka.mjs';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const [command, ...args] = process.argv.slice(2);
+if (!command) {
+  process.stderr.write('usage: run-with-kafka.mjs <command> [args…]\n');
+  process.exit(2);
+}
+
+async function brokerAnswers(brokers) {
+  const { Kafka, logLevel } = createRequire(path.join(repoRoot, 'package.json'))('kafkajs');
+  const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING, connectionTimeout: 1500, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+let leased = false;
+let env = process.env;
+const external = process.env.KAFKA_BROKERS;
+if (external && (await brokerAnswers(external))) {
+  process.stderr.write(`[run-with-kafka] using the broker at KAFKA_BROKERS=${external}\n`);
+} else {
+  const res = await up({ brokers: 1, lease: process.pid });
+  leased = true;
+  env = { ...process.env, KAFKA_BROKERS: res.bootstrap };
+  process.stderr.write(`[run-with-kafka] Kafka ${res.version} at ${res.bootstrap} (${res.started ? 'started for this run' : 'already running'})\n`);
+  if (res.started) {
+    // mark: the last lease holder stops it
+    const { setLeaseStartedFor } = await import('../kafka/kafka.mjs');
+    setLeaseStartedFor();
+  }
+}
+
+const child = spawn(command, args, { stdio: 'inherit', env });
+const forward = (signal) => child.kill(signal);
+process.on('SIGINT', forward);
+process.on('SIGTERM', forward);
+const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+if (leased) {
+  const res = await release(process.pid);
+  if (res.stopped) process.stderr.write('[run-with-kafka] stopped the Kafka this run started\n');
+}
+process.exit(code);
