@@ -593,7 +593,7 @@ Files: jars in ${cacheDir()}, data and logs in ${runDir}.
 Data is kept between down and up (same layout); \`down --purge\` or a different --brokers starts fresh.`;
 
 function parseArgs(argv) {
-  const [command, ...rest] = argv;
+  const [command, ...rest] = argv[0]?.startsWith('-') ? [undefined, ...argv] : argv;
   const opts = { json: false };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
