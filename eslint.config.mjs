@@ -55,6 +55,16 @@ export default [
     },
   },
   {
+    // Node built-ins are not "external imports" for the Nx rule, so pure libraries ban I/O modules here too.
+    files: ['libs/event-schema/**/*.ts', 'libs/masking/**/*.ts', 'libs/enrichment/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ioModules.map((name) => ({ name, message: 'pure libraries do no I/O: inject it from an adapter' })) },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/testing/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
