@@ -1,0 +1,91 @@
+import { buildFailure, errorClassOf } from './failure';
+import { normaliseIpAddress } from './ip-address';
+import { reasonInfo } from './reasons';
+import { checkEventTime, eventTimeMs } from './timestamp';
+import type { LoginEvent, ParseOptions, ParseResult, RawLoginEvent, ReasonCode } from './types';
+import { describeIssues, toValidationIssues, validateInputWithErrors } from './validators';
+
+export const DEFAULT_PARSE_LIMITS: { readonly maxValueBytes: 65536; readonly maxClockSkewMs: 300000 } = Object.freeze({
+  maxValueBytes: 65536,
+  maxClockSkewMs: 300000,
+} as const);
+
+// fatal: invalid UTF-8 must be a DLQ reason, not silently become U+FFFD. The default ignoreBOM: false strips a BOM.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function fail(reason: ReasonCode, exceptionClass?: string, retryable = false, message?: string): ParseResult {
+  const details = { retryable, ...(exceptionClass === undefined ? {} : { exceptionClass }), ...(message === undefined ? {} : { message }) };
+  return { ok: false, failure: buildFailure(reasonInfo(reason).stage, reason, details) };
+}
+
+/**
+ * Turns a record value into a normalised `LoginEvent` or a typed failure. Never throws: a throw would redeliver the
+ * batch and block the partition (DESIGN.md §5). No failure message quotes the input.
+ */
+export function parseLoginEvent(value: Uint8Array | null | undefined, options: ParseOptions): ParseResult {
+  try {
+    return parseUnguarded(value, options);
+  } catch (error) {
+    // Unreachable by design; kept so a future bug dead-letters one record instead of blocking a partition.
+    return fail('SCHEMA_VIOLATION', errorClassOf(error, 'Error'), false, 'unexpected error while parsing the event');
+  }
+}
+
+function parseUnguarded(value: Uint8Array | null | undefined, options: ParseOptions): ParseResult {
+  if (value === null || value === undefined || value.byteLength === 0) return fail('EMPTY_VALUE');
+  // Checked before decoding so an oversized value costs nothing.
+  if (value.byteLength > options.maxValueBytes) return fail('VALUE_TOO_LARGE');
+
+  let text: string;
+  try {
+    text = utf8.decode(value);
+  } catch (error) {
+    return fail('INVALID_ENCODING', errorClassOf(error, 'TypeError'));
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    // V8's SyntaxError message quotes the input, so only the class name is kept.
+    return fail('INVALID_JSON', errorClassOf(error, 'SyntaxError'));
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return fail('NOT_AN_OBJECT');
+
+  const errors = validateInputWithErrors(json);
+  if (errors !== null) {
+    const message = `event does not match the input schema: ${describeIssues(errors)}`;
+    return {
+      ok: false,
+      failure: buildFailure('VALIDATE', 'SCHEMA_VIOLATION', { message, validation: toValidationIssues(errors) }),
+    };
+  }
+  const raw = json as RawLoginEvent;
+
+  const eventMs = eventTimeMs(raw.timestamp);
+  const window = checkEventTime(eventMs, options.nowMs, options.maxClockSkewMs);
+  if (window === 'too-early') {
+    return fail('TIMESTAMP_OUT_OF_RANGE', undefined, false, 'event time is before 2000-01-01T00:00:00Z');
+  }
+  if (window === 'in-future') {
+    // Retryable: once the clocks catch up, a replay succeeds unchanged.
+    return fail('TIMESTAMP_OUT_OF_RANGE', undefined, true, 'event time is further in the future than the allowed clock skew');
+  }
+
+  // The schema's format already accepted the address, so this cannot be undefined.
+  const address = normaliseIpAddress(raw.ip);
+  if (address === undefined) return fail('SCHEMA_VIOLATION');
+
+  // Known fields only, picked by name: unknown keys (including `__proto__`, `constructor`) never reach the output.
+  const event: LoginEvent = {
+    user_id: raw.user_id,
+    app_version: raw.app_version,
+    ip: address.ip,
+    ip_version: address.version,
+    locale: raw.locale,
+    device_id: raw.device_id,
+    event_time_ms: eventMs,
+  };
+  if (Object.prototype.hasOwnProperty.call(raw, 'device_type')) event.device_type = raw.device_type;
+  return { ok: true, event };
+}
