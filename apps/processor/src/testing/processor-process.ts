@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { testBrokers } from '@login/kafka/testing';
+
+const MAIN = path.resolve(__dirname, '../../../../dist/apps/processor/main.js');
+
+export interface ProcessorOptions {
+  readonly input: string;
+  readonly output: string;
+  readonly dlq: string;
+  readonly group: string;
+  readonly env?: Record<string, string>;
+  readonly brokers?: string;
+}
+
+/** A port nobody listens on right now, so that the test knows where /readyz is. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The built processor (`dist/apps/processor/main.js`) as a child process, with its log lines captured. */
+export class ProcessorProcess {
+  readonly logs: string[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private constructor(
+    readonly child: ChildProcess,
+    readonly port: number,
+  ) {
+    let partial = '';
+    const collect = (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      this.logs.push(...lines.filter((l) => l.length > 0));
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  static async start(options: ProcessorOptions): Promise<ProcessorProcess> {
+    const port = await freePort();
+    const child = spawn(process.execPath, [MAIN], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        KAFKA_BROKERS: options.brokers ?? testBrokers().join(','),
+        INPUT_TOPIC: options.input,
+        OUTPUT_TOPIC: options.output,
+        DLQ_TOPIC: options.dlq,
+        CONSUMER_GROUP: options.group,
+        MASKING_KEY: 'integration-test-masking-key-0123456789',
+        HTTP_PORT: String(port),
+        LOG_LEVEL: 'debug',
+        SUMMARY_INTERVAL_MS: '1000',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new ProcessorProcess(child, port);
+  }
+
+  async readyz(): Promise<boolean | undefined> {
+    try {
+      const res = await fetch(`http://127.0.0.1:${this.port}/readyz`, { signal: AbortSignal.timeout(2000) });
+      return res.status === 200;
+    } catch {
+      return undefined; // not listening (yet, or any more)
+    }
+  }
+
+  /** Resolves when /readyz says 200, or rejects with the captured logs. */
+  async waitReady(timeoutMs = 60_000): Promise<void> {
+    await waitFor(async () => (await this.readyz()) === true, timeoutMs, () => `processor not ready:\n${this.logs.slice(-30).join('\n')}`);
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** Parsed JSON log entries. */
+  entries(): Array<Record<string, unknown>> {
+    return this.logs.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  }
+}
+
+export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(describe());
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
