@@ -1,0 +1,64 @@
+/** What the progress display shows, sampled ~4 times a second. */
+export interface ProgressState {
+  readonly elapsedMs: number;
+  readonly produced: number;
+  readonly invalid: number;
+  readonly failed: number;
+  readonly sendErrors: number;
+  readonly inFlight: number;
+  /** Recent events/s. */
+  readonly rate: number;
+  readonly targetRate: number;
+  /** `count` target, or undefined. */
+  readonly count?: number;
+  /** `duration` target in ms, or undefined. */
+  readonly durationMs?: number;
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+function clock(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** Fraction done, 0..1, when the run has an end; undefined when endless. */
+export function progressFraction(p: ProgressState): number | undefined {
+  if (p.count !== undefined) return Math.min(1, (p.produced + p.failed) / Math.max(1, p.count));
+  if (p.durationMs !== undefined) return Math.min(1, p.elapsedMs / Math.max(1, p.durationMs));
+  return undefined;
+}
+
+function stats(p: ProgressState): string {
+  const share = p.produced === 0 ? 0 : p.invalid / p.produced;
+  return [
+    `${int(p.rate)}/s${p.targetRate > 0 ? ` (target ${int(p.targetRate)})` : ''}`,
+    `sent ${int(p.produced)}${p.count !== undefined ? `/${int(p.count)}` : ''}`,
+    `invalid ${(share * 100).toFixed(1)}%`,
+    `errors ${int(p.sendErrors)}${p.failed > 0 ? ` (${int(p.failed)} lost)` : ''}`,
+    `${clock(p.elapsedMs)}`,
+  ].join('  ');
+}
+
+/** One terminal line: a bar when the run has an end, then the figures; never wider than `columns`. */
+export function renderProgressBar(p: ProgressState, columns: number): string {
+  const fraction = progressFraction(p);
+  const text = stats(p);
+  let line = text;
+  if (fraction !== undefined) {
+    const eta = fraction > 0 && fraction < 1 ? `  eta ${clock((p.elapsedMs / fraction) * (1 - fraction))}` : '';
+    const barWidth = Math.max(10, Math.min(40, columns - text.length - eta.length - 8));
+    const filled = Math.round(fraction * barWidth);
+    line = `[${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}%  ${text}${eta}`;
+  }
+  return line.length > columns ? line.slice(0, Math.max(0, columns - 1)) : line;
+}
+
+/** A plain progress line for logs (not a terminal). */
+export function renderProgressLine(p: ProgressState): string {
+  const fraction = progressFraction(p);
+  return `progress${fraction === undefined ? '' : ` ${(fraction * 100).toFixed(0)}%`}: ${stats(p)}`;
+}
