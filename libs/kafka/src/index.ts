@@ -1,2 +1,35 @@
 // libs/kafka: the only importer of kafkajs. Its public surface speaks in our own types.
 export type { ConsumedRecord, OutgoingRecord, RecordHeaders } from './types';
+
+export { createKafkaClient } from './client';
+export type { KafkaClient } from './client';
+export type {
+  CompressionCodec,
+  KafkaClientConfig,
+  KafkaLogLevel,
+  LoggerLike,
+  ProducerOptions,
+  SaslConfig,
+  SaslMechanism,
+  TlsConfig,
+} from './options';
+export type { RecordProducer } from './producer';
+export type { AdminClient, PartitionLag, TopicSpec } from './admin';
+
+export { runBatchConsumer } from './batch-consumer';
+export type {
+  BatchConsumer,
+  BatchConsumerHooks,
+  BatchConsumerOptions,
+  ChunkInfo,
+  ChunkStage,
+  PartitionAssignment,
+  Readiness,
+  RetryInfo,
+  Transform,
+} from './batch-consumer';
+
+export { classifyError, KafkaAdapterError } from './errors';
+export type { ErrorClassification } from './errors';
+export { backoffDelay, DEFAULT_RETRY_POLICY } from './backoff';
+export type { RetryPolicy } from './backoff';

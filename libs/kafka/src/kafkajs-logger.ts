@@ -1,0 +1,58 @@
+// Routes kafkajs's own log lines into the application's logger, with the kafkajs namespace as `component`.
+// Only scalar fields of kafkajs's log entries are kept: buffers, payloads and nested objects could carry record
+// bytes (DESIGN §7: never a record value in logs).
+import { logLevel, type logCreator, type LogEntry } from 'kafkajs';
+import type { KafkaLogLevel, LoggerLike } from './options';
+
+const DROPPED_FIELDS = new Set(['message', 'timestamp', 'logger', 'namespace', 'level', 'label', 'value', 'values',
+  'key', 'messages', 'payload', 'buffer', 'data', 'headers', 'topicMessages', 'request', 'response']);
+
+export const KAFKAJS_LOG_LEVELS: Record<KafkaLogLevel, logLevel> = {
+  nothing: logLevel.NOTHING,
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+  debug: logLevel.DEBUG,
+};
+
+/** Scalar, bounded metadata from a kafkajs log entry; errors become their name and message. */
+export function sanitizeLogFields(fields: Record<string, unknown>): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (DROPPED_FIELDS.has(name) || value === undefined || value === null) continue;
+    if (name === 'stack') continue; // stacks are noise in JSON logs; the error name and message identify the failure
+    if (value instanceof Error) {
+      out[name] = `${value.name}: ${value.message}`.slice(0, 1024);
+    } else if (typeof value === 'string') {
+      out[name] = value.slice(0, 1024);
+    } else if (typeof value === 'number' || typeof value === 'boolean') {
+      out[name] = value;
+    } else if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) {
+      out[name] = value.slice(0, 50).join(',');
+    }
+  }
+  return out;
+}
+
+/** A kafkajs logCreator writing to `logger`. */
+export function kafkajsLogCreator(logger: LoggerLike): logCreator {
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const { message, ...rest } = log;
+      const meta = { component: namespace ? `kafkajs.${namespace}` : 'kafkajs', ...sanitizeLogFields(rest) };
+      const text = typeof message === 'string' ? message : String(message);
+      switch (level) {
+        case logLevel.ERROR:
+          logger.error(text, meta);
+          break;
+        case logLevel.WARN:
+          logger.warn(text, meta);
+          break;
+        case logLevel.INFO:
+          logger.info(text, meta);
+          break;
+        default:
+          logger.debug(text, meta);
+      }
+    };
+}

@@ -1,0 +1,75 @@
+// Conversion between our record types and kafkajs's messages, and the chunking of fetched batches.
+import type { IHeaders, KafkaMessage, Message, TopicMessages } from 'kafkajs';
+import type { ConsumedRecord, OutgoingRecord, RecordHeaders } from './types';
+
+function toBytes(value: Buffer | string): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(value, 'utf8');
+}
+
+/** Our outgoing record as a kafkajs message: strings become UTF-8 bytes, headers keep their repetitions. */
+export function toKafkaMessage(record: OutgoingRecord): Message {
+  const message: Message = {
+    key: record.key === null ? null : toBytes(record.key),
+    value: record.value === null ? null : toBytes(record.value),
+  };
+  if (record.headers !== undefined) {
+    const headers: IHeaders = {};
+    for (const [name, value] of Object.entries(record.headers)) {
+      headers[name] = Array.isArray(value) ? value.map(toBytes) : toBytes(value);
+    }
+    message.headers = headers;
+  }
+  if (record.partition !== undefined) message.partition = record.partition;
+  if (record.timestamp !== undefined) message.timestamp = record.timestamp;
+  return message;
+}
+
+/** Groups records by topic for one multi-topic `sendBatch`, keeping each topic's records in their given order. */
+export function groupByTopic(records: readonly OutgoingRecord[]): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const record of records) {
+    let messages = byTopic.get(record.topic);
+    if (!messages) {
+      messages = [];
+      byTopic.set(record.topic, messages);
+    }
+    messages.push(toKafkaMessage(record));
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/** kafkajs's header values as our Buffer / Buffer[] form. */
+export function toRecordHeaders(headers: IHeaders | undefined): RecordHeaders {
+  const out: RecordHeaders = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.map((v) => toBytes(v)) : toBytes(value);
+  }
+  return out;
+}
+
+/** A fetched kafkajs message as our consumed record. */
+export function toConsumedRecord(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    timestamp: message.timestamp,
+    key: message.key ?? null,
+    value: message.value ?? null,
+    headers: toRecordHeaders(message.headers),
+  };
+}
+
+/** Splits `items` into consecutive chunks of at most `size` (the last may be shorter). */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+/** The offset to commit after `lastOffset` was processed: the next record to read. */
+export function nextOffset(lastOffset: string): string {
+  return String(BigInt(lastOffset) + 1n);
+}
