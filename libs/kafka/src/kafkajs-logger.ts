@@ -34,6 +34,11 @@ export function sanitizeLogFields(fields: Record<string, unknown>): Record<strin
   return out;
 }
 
+// kafkajs warnings about choices we made on purpose, logged at debug so they do not read as problems.
+// Finite producer retries: the batch runner owns the long retry loop (readiness, clean stop); a resend after
+// an exhausted retry can duplicate a record, which at-least-once delivery with stable event ids allows.
+const DELIBERATE = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
+
 /** A kafkajs logCreator writing to `logger`. */
 export function kafkajsLogCreator(logger: LoggerLike): logCreator {
   return () =>
@@ -41,7 +46,7 @@ export function kafkajsLogCreator(logger: LoggerLike): logCreator {
       const { message, ...rest } = log;
       const meta = { component: namespace ? `kafkajs.${namespace}` : 'kafkajs', ...sanitizeLogFields(rest) };
       const text = typeof message === 'string' ? message : String(message);
-      switch (level) {
+      switch (DELIBERATE.has(text) ? logLevel.DEBUG : level) {
         case logLevel.ERROR:
           logger.error(text, meta);
           break;

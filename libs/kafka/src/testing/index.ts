@@ -5,4 +5,4 @@ export { consumeUntil } from './consume';
 export type { ConsumeOptions } from './consume';
 export { committedOffsets, endOffsets, recordCount } from './offsets';
 export { produceRaw } from './produce';
-export { createTestTopic, deleteTestTopics, uniqueName } from './topics';
+export { createTestTopic, deleteTestTopics, trackTestTopic, uniqueName } from './topics';

@@ -22,6 +22,11 @@ export async function createTestTopic(prefix = 'test', { partitions = 1 }: { par
   return topic;
 }
 
+/** Registers a topic created some other way (e.g. by the code under test) for `deleteTestTopics()`. */
+export function trackTestTopic(topic: string): void {
+  created.push(topic);
+}
+
 /** Deletes the topics this test file created; call it from `afterAll`. */
 export async function deleteTestTopics(): Promise<void> {
   if (created.length === 0) return;

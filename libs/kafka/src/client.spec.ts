@@ -1,0 +1,125 @@
+import { logLevel } from 'kafkajs';
+import { createKafkaClient, toKafkaConfig } from './client';
+import { KafkaAdapterError } from './errors';
+import { kafkajsLogCreator, sanitizeLogFields } from './kafkajs-logger';
+import type { KafkaClientConfig, LoggerLike } from './options';
+import { runBatchConsumer } from './batch-consumer';
+
+function recordingLogger() {
+  const lines: Array<{ level: string; message: string; meta?: object }> = [];
+  const at = (level: string) => (message: string, meta?: object) => lines.push({ level, message, meta });
+  const logger: LoggerLike = { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+  return { logger, lines };
+}
+
+const base: KafkaClientConfig = { brokers: ['127.0.0.1:9092'], clientId: 'test' };
+
+describe('toKafkaConfig', () => {
+  const { logger } = recordingLogger();
+
+  it('maps brokers and client id, with no TLS or SASL by default', () => {
+    const config = toKafkaConfig({ brokers: [' a:9092', 'b:9093 '], clientId: 'app' }, logger);
+    expect(config).toMatchObject({ clientId: 'app', brokers: ['a:9092', 'b:9093'] });
+    expect(config.ssl).toBeUndefined();
+    expect(config.sasl).toBeUndefined();
+  });
+
+  it('turns on TLS with the system CAs for ssl: true', () => {
+    expect(toKafkaConfig({ ...base, ssl: true }, logger).ssl).toBe(true);
+  });
+
+  it('passes CA, certificate and key buffers through', () => {
+    const ca = Buffer.from('ca');
+    const cert = Buffer.from('cert');
+    const key = Buffer.from('key');
+    expect(toKafkaConfig({ ...base, ssl: { ca, cert, key } }, logger).ssl).toEqual({ ca: [ca], cert, key, rejectUnauthorized: true });
+    expect(toKafkaConfig({ ...base, ssl: { ca, rejectUnauthorized: false } }, logger).ssl).toEqual({ ca: [ca], rejectUnauthorized: false });
+  });
+
+  it.each(['plain', 'scram-sha-256', 'scram-sha-512'] as const)('maps SASL %s', (mechanism) => {
+    expect(toKafkaConfig({ ...base, sasl: { mechanism, username: 'u', password: 'p' } }, logger).sasl).toEqual({
+      mechanism,
+      username: 'u',
+      password: 'p',
+    });
+  });
+
+  it.each<[string, KafkaClientConfig, string]>([
+    ['no brokers', { ...base, brokers: [] }, '/options/brokers'],
+    ['a broker without port', { ...base, brokers: ['kafka'] }, '/options/brokers/0'],
+    ['an empty client id', { ...base, clientId: '' }, '/options/clientId'],
+    ['a cert without key', { ...base, ssl: { cert: Buffer.from('c') } }, '/options/ssl'],
+    ['an unknown SASL mechanism', { ...base, sasl: { mechanism: 'gssapi' as never, username: 'u', password: 'p' } }, '/options/sasl/mechanism'],
+    ['an empty SASL user', { ...base, sasl: { mechanism: 'plain', username: '', password: 'p' } }, '/options/sasl/username'],
+  ])('rejects %s, naming the path', (_name, config, path) => {
+    expect(() => createKafkaClient(config, logger)).toThrow(KafkaAdapterError);
+    expect(() => createKafkaClient(config, logger)).toThrow(path);
+  });
+});
+
+describe('kafkajs logs', () => {
+  it('reach the injected logger at the mapped level, with the namespace as component', () => {
+    const { logger, lines } = recordingLogger();
+    const log = kafkajsLogCreator(logger)(logLevel.INFO);
+    const entry = (level: logLevel, message: string, extra: object = {}) =>
+      log({ namespace: 'Consumer', level, label: '', log: { timestamp: 'now', logger: 'kafkajs', message, ...extra } });
+    entry(logLevel.ERROR, 'crash', { groupId: 'g', error: new Error('boom'), stack: 'at x' });
+    entry(logLevel.WARN, 'slow');
+    entry(logLevel.INFO, 'joined');
+    entry(logLevel.DEBUG, 'fetch');
+    expect(lines.map((l) => l.level)).toEqual(['error', 'warn', 'info', 'debug']);
+    expect(lines[0]).toEqual({ level: 'error', message: 'crash', meta: { component: 'kafkajs.Consumer', groupId: 'g', error: 'Error: boom' } });
+  });
+
+  it('never carry record bytes, payloads or nested objects', () => {
+    expect(
+      sanitizeLogFields({
+        topic: 't',
+        partition: 1,
+        value: Buffer.from('secret'),
+        key: 'user',
+        messages: [{ value: 'secret' }],
+        payload: { ip: '1.2.3.4' },
+        nested: { a: 1 },
+        buf: Buffer.from('x'),
+        list: ['a', 'b'],
+      }),
+    ).toEqual({ topic: 't', partition: 1, list: 'a,b' });
+  });
+
+  it('log the deliberate finite-retries warning of the idempotent producer at debug', () => {
+    const { logger, lines } = recordingLogger();
+    kafkajsLogCreator(logger)(logLevel.INFO)({
+      namespace: 'Producer',
+      level: logLevel.WARN,
+      label: 'WARN',
+      log: { timestamp: 'now', logger: 'kafkajs', message: 'Limiting retries for the idempotent producer may invalidate EoS guarantees' },
+    });
+    expect(lines.map((l) => l.level)).toEqual(['debug']);
+  });
+});
+
+describe('runBatchConsumer options', () => {
+  const { logger } = recordingLogger();
+  const client = createKafkaClient(base, logger);
+  const valid = { client, groupId: 'g', topics: ['in'], logger, transform: () => [] };
+
+  it.each<[string, object, string]>([
+    ['an empty group id', { groupId: '' }, '/options/groupId'],
+    ['no topics', { topics: [] }, '/options/topics'],
+    ['a chunk size of 0', { maxRecordsPerChunk: 0 }, '/options/maxRecordsPerChunk'],
+    ['a heartbeat not below the session timeout', { heartbeatInterval: 30_000 }, '/options/heartbeatInterval'],
+    ['a backoff factor below 1', { retry: { factor: 0.5 } }, '/options/retry/factor'],
+    ['a jitter above 1', { retry: { jitter: 2 } }, '/options/retry/jitter'],
+    ['a cap below the first delay', { retry: { initialMs: 500, maxMs: 100 } }, '/options/retry/maxMs'],
+  ])('rejects %s, naming the path', (_name, patch, path) => {
+    expect(() => runBatchConsumer({ ...valid, ...patch })).toThrow(path);
+  });
+
+  it('builds a consumer that is not ready before start', () => {
+    const consumer = runBatchConsumer(valid);
+    expect(consumer.isReady().ready).toBe(false);
+    expect(consumer.isReady().reasons).toContain('not started');
+    expect(consumer.assignments()).toEqual([]);
+  });
+});

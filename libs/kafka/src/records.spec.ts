@@ -1,0 +1,101 @@
+import { chunk, groupByTopic, nextOffset, toConsumedRecord, toKafkaMessage, toRecordHeaders } from './records';
+
+describe('toKafkaMessage', () => {
+  it('encodes string keys, values and headers as UTF-8 bytes and keeps buffers as they are', () => {
+    const bin = Buffer.from([0x00, 0xff, 0x80]);
+    const message = toKafkaMessage({
+      topic: 't',
+      key: 'ключ',
+      value: bin,
+      headers: { a: 'é', b: bin, c: ['x', Buffer.from('y')] },
+      partition: 2,
+      timestamp: '1700000000000',
+    });
+    expect(message.key).toEqual(Buffer.from('ключ', 'utf8'));
+    expect(message.value).toBe(bin);
+    expect(message.headers).toEqual({ a: Buffer.from('é', 'utf8'), b: bin, c: [Buffer.from('x'), Buffer.from('y')] });
+    expect(message.partition).toBe(2);
+    expect(message.timestamp).toBe('1700000000000');
+  });
+
+  it('keeps null keys and values (tombstones) and adds no optional fields that were not given', () => {
+    expect(toKafkaMessage({ topic: 't', key: null, value: null })).toEqual({ key: null, value: null });
+  });
+});
+
+describe('groupByTopic', () => {
+  it('makes one entry per topic, in first-seen order, keeping each topic\'s record order', () => {
+    const grouped = groupByTopic([
+      { topic: 'out', key: 'a', value: '1' },
+      { topic: 'dlq', key: 'b', value: '2' },
+      { topic: 'out', key: 'c', value: '3' },
+      { topic: 'dlq', key: 'd', value: '4' },
+      { topic: 'out', key: 'e', value: '5' },
+    ]);
+    expect(grouped.map((g) => g.topic)).toEqual(['out', 'dlq']);
+    expect(grouped[0]!.messages.map((m) => String(m.value))).toEqual(['1', '3', '5']);
+    expect(grouped[1]!.messages.map((m) => String(m.value))).toEqual(['2', '4']);
+  });
+
+  it('is empty for no records', () => {
+    expect(groupByTopic([])).toEqual([]);
+  });
+});
+
+describe('consumed records', () => {
+  it('normalise headers to buffers, keeping repeated headers as arrays and dropping undefined ones', () => {
+    expect(toRecordHeaders({ a: 'x', b: Buffer.from('y'), c: ['1', Buffer.from('2')], d: undefined })).toEqual({
+      a: Buffer.from('x'),
+      b: Buffer.from('y'),
+      c: [Buffer.from('1'), Buffer.from('2')],
+    });
+    expect(toRecordHeaders(undefined)).toEqual({});
+  });
+
+  it('carry their coordinates and bytes', () => {
+    const record = toConsumedRecord('in', 1, {
+      offset: '42',
+      timestamp: '1700000000000',
+      key: null,
+      value: Buffer.from('v'),
+      attributes: 0,
+      headers: { h: Buffer.from('1') },
+    });
+    expect(record).toEqual({
+      topic: 'in',
+      partition: 1,
+      offset: '42',
+      timestamp: '1700000000000',
+      key: null,
+      value: Buffer.from('v'),
+      headers: { h: Buffer.from('1') },
+    });
+  });
+});
+
+describe('chunk', () => {
+  it('splits into consecutive chunks of at most the size, the last one shorter', () => {
+    expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(chunk([1, 2, 3], 3)).toEqual([[1, 2, 3]]);
+    expect(chunk([1, 2], 1000)).toEqual([[1, 2]]);
+    expect(chunk([], 10)).toEqual([]);
+  });
+
+  it('keeps every item exactly once and in order', () => {
+    const items = Array.from({ length: 2503 }, (_, i) => i);
+    const chunks = chunk(items, 1000);
+    expect(chunks.map((c) => c.length)).toEqual([1000, 1000, 503]);
+    expect(chunks.flat()).toEqual(items);
+  });
+
+  it('rejects a size below 1', () => {
+    expect(() => chunk([1], 0)).toThrow(RangeError);
+  });
+});
+
+describe('nextOffset', () => {
+  it('is offset + 1 as a decimal string, exact beyond 2^53', () => {
+    expect(nextOffset('0')).toBe('1');
+    expect(nextOffset('9007199254740993')).toBe('9007199254740994');
+  });
+});
