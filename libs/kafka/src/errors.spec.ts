@@ -6,12 +6,11 @@ import {
   KafkaJSNumberOfRetriesExceeded,
   KafkaJSProtocolError,
   KafkaJSRequestTimeoutError,
-  KafkaJSSASLAuthenticationError,
 } from 'kafkajs';
 import { classifyError, KafkaAdapterError, toAdapterError } from './errors';
 
 // kafkajs error classes whose typings lag behind the runtime (missing export, constructor without arguments).
-function kafkajsError(name: 'KafkaJSConnectionClosedError' | 'KafkaJSMetadataNotLoaded', message: string): Error {
+function kafkajsError(name: 'KafkaJSConnectionClosedError' | 'KafkaJSMetadataNotLoaded' | 'KafkaJSSASLAuthenticationError', message: string): Error {
   const Ctor = (kafkajs as unknown as Record<string, new (m: string) => Error>)[name]!;
   return new Ctor(message);
 }
@@ -43,7 +42,7 @@ describe('classifyError sorts errors by whether a retry can help', () => {
     ['TOPIC_AUTHORIZATION_FAILED', protocolError('TOPIC_AUTHORIZATION_FAILED', false), { retriable: false, code: 'TOPIC_AUTHORIZATION_FAILED' }],
     ['GROUP_AUTHORIZATION_FAILED', protocolError('GROUP_AUTHORIZATION_FAILED', false), { retriable: false, code: 'GROUP_AUTHORIZATION_FAILED' }],
     ['CLUSTER_AUTHORIZATION_FAILED', protocolError('CLUSTER_AUTHORIZATION_FAILED', false), { retriable: false, code: 'CLUSTER_AUTHORIZATION_FAILED' }],
-    ['SASL authentication failure', new KafkaJSSASLAuthenticationError('SASL PLAIN authentication failed'), { retriable: false, code: 'SASL_AUTHENTICATION_FAILED' }],
+    ['SASL authentication failure', kafkajsError('KafkaJSSASLAuthenticationError', 'SASL PLAIN authentication failed'), { retriable: false, code: 'SASL_AUTHENTICATION_FAILED' }],
     ['MESSAGE_TOO_LARGE', protocolError('MESSAGE_TOO_LARGE', false), { retriable: false, code: 'MESSAGE_TOO_LARGE' }],
     ['RECORD_LIST_TOO_LARGE', protocolError('RECORD_LIST_TOO_LARGE', false), { retriable: false, code: 'RECORD_LIST_TOO_LARGE' }],
     ['INVALID_CONFIG', protocolError('INVALID_CONFIG', false), { retriable: false, code: 'INVALID_CONFIG' }],
