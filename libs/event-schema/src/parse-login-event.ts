@@ -1,4 +1,5 @@
 import { buildFailure, errorClassOf } from './failure';
+import type { FailureDetails } from './failure';
 import { normaliseIpAddress } from './ip-address';
 import { reasonInfo } from './reasons';
 import { checkEventTime, eventTimeMs } from './timestamp';
@@ -13,8 +14,7 @@ export const DEFAULT_PARSE_LIMITS: { readonly maxValueBytes: 65536; readonly max
 // fatal: invalid UTF-8 must be a DLQ reason, not silently become U+FFFD. The default ignoreBOM: false strips a BOM.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function fail(reason: ReasonCode, exceptionClass?: string, retryable = false, message?: string): ParseResult {
-  const details = { retryable, ...(exceptionClass === undefined ? {} : { exceptionClass }), ...(message === undefined ? {} : { message }) };
+function fail(reason: ReasonCode, details: FailureDetails = {}): ParseResult {
   return { ok: false, failure: buildFailure(reasonInfo(reason).stage, reason, details) };
 }
 
@@ -27,7 +27,10 @@ export function parseLoginEvent(value: Uint8Array | null | undefined, options: P
     return parseUnguarded(value, options);
   } catch (error) {
     // Unreachable by design; kept so a future bug dead-letters one record instead of blocking a partition.
-    return fail('SCHEMA_VIOLATION', errorClassOf(error, 'Error'), false, 'unexpected error while parsing the event');
+    return fail('SCHEMA_VIOLATION', {
+      exceptionClass: errorClassOf(error, 'Error'),
+      message: 'unexpected error while parsing the event',
+    });
   }
 }
 
@@ -40,7 +43,7 @@ function parseUnguarded(value: Uint8Array | null | undefined, options: ParseOpti
   try {
     text = utf8.decode(value);
   } catch (error) {
-    return fail('INVALID_ENCODING', errorClassOf(error, 'TypeError'));
+    return fail('INVALID_ENCODING', { exceptionClass: errorClassOf(error, 'TypeError') });
   }
 
   let json: unknown;
@@ -48,28 +51,30 @@ function parseUnguarded(value: Uint8Array | null | undefined, options: ParseOpti
     json = JSON.parse(text);
   } catch (error) {
     // V8's SyntaxError message quotes the input, so only the class name is kept.
-    return fail('INVALID_JSON', errorClassOf(error, 'SyntaxError'));
+    return fail('INVALID_JSON', { exceptionClass: errorClassOf(error, 'SyntaxError') });
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return fail('NOT_AN_OBJECT');
 
   const errors = validateInputWithErrors(json);
   if (errors !== null) {
-    const message = `event does not match the input schema: ${describeIssues(errors)}`;
-    return {
-      ok: false,
-      failure: buildFailure('VALIDATE', 'SCHEMA_VIOLATION', { message, validation: toValidationIssues(errors) }),
-    };
+    return fail('SCHEMA_VIOLATION', {
+      message: `event does not match the input schema: ${describeIssues(errors)}`,
+      validation: toValidationIssues(errors),
+    });
   }
   const raw = json as RawLoginEvent;
 
   const eventMs = eventTimeMs(raw.timestamp);
   const window = checkEventTime(eventMs, options.nowMs, options.maxClockSkewMs);
   if (window === 'too-early') {
-    return fail('TIMESTAMP_OUT_OF_RANGE', undefined, false, 'event time is before 2000-01-01T00:00:00Z');
+    return fail('TIMESTAMP_OUT_OF_RANGE', { message: 'event time is before 2000-01-01T00:00:00Z' });
   }
   if (window === 'in-future') {
     // Retryable: once the clocks catch up, a replay succeeds unchanged.
-    return fail('TIMESTAMP_OUT_OF_RANGE', undefined, true, 'event time is further in the future than the allowed clock skew');
+    return fail('TIMESTAMP_OUT_OF_RANGE', {
+      retryable: true,
+      message: 'event time is further in the future than the allowed clock skew',
+    });
   }
 
   // The schema's format already accepted the address, so this cannot be undefined.

@@ -1,0 +1,66 @@
+import { DLQ_ERROR_HEADER_PREFIX, DLQ_HEADERS } from './dlq-headers';
+import { REASON_CODES, STAGES, isReasonCode, isStage } from './reasons';
+import { DEFAULT_PARSE_LIMITS } from './parse-login-event';
+
+// These values are read by dashboards, alerts and other teams' consumers (DESIGN.md §4): pinned literally.
+describe('contract constants', () => {
+  it('reason codes', () => {
+    expect(REASON_CODES).toEqual([
+      'EMPTY_VALUE',
+      'VALUE_TOO_LARGE',
+      'INVALID_ENCODING',
+      'INVALID_JSON',
+      'NOT_AN_OBJECT',
+      'SCHEMA_VIOLATION',
+      'TIMESTAMP_OUT_OF_RANGE',
+      'MASKING_FAILED',
+      'ENRICH_FAILED',
+    ]);
+    expect(Object.isFrozen(REASON_CODES)).toBe(true);
+  });
+
+  it('stages', () => {
+    expect(STAGES).toEqual(['DESERIALIZE', 'VALIDATE', 'MASK', 'ENRICH']);
+  });
+
+  it.each([
+    [isReasonCode, 'EMPTY_VALUE', true],
+    [isReasonCode, 'toString', false],
+    [isReasonCode, 1, false],
+    [isStage, 'MASK', true],
+    [isStage, 'hasOwnProperty', false],
+  ])('guard %p(%p) is %p', (guard, value, expected) => {
+    expect(guard(value)).toBe(expected);
+  });
+
+  it('DLQ header names', () => {
+    expect(DLQ_HEADERS).toEqual({
+      topic: '__dlq.errors.topic',
+      partition: '__dlq.errors.partition',
+      offset: '__dlq.errors.offset',
+      group: '__dlq.errors.group',
+      originalTimestamp: '__dlq.errors.original.timestamp',
+      failedAt: '__dlq.errors.failed.at',
+      stage: '__dlq.errors.stage',
+      reason: '__dlq.errors.reason',
+      retryable: '__dlq.errors.retryable',
+      exceptionClass: '__dlq.errors.exception.class',
+      message: '__dlq.errors.message',
+      validation: '__dlq.errors.validation',
+      schemaId: '__dlq.errors.schema.id',
+      processor: '__dlq.errors.processor',
+      eventId: '__dlq.errors.event.id',
+      replayCount: '__dlq.errors.replay.count',
+      firstFailedAt: '__dlq.errors.first.failed.at',
+      replayId: '__dlq.replay.id',
+      replayAt: '__dlq.replay.at',
+    });
+    expect(Object.isFrozen(DLQ_HEADERS)).toBe(true);
+    const errorHeaders = Object.values(DLQ_HEADERS).filter((name) => !name.startsWith('__dlq.replay.'));
+    for (const name of errorHeaders) expect(name.startsWith(DLQ_ERROR_HEADER_PREFIX)).toBe(true);
+  });
+
+  it('default parse limits', () => {
+    expect(DEFAULT_PARSE_LIMITS).toEqual({ maxValueBytes: 65536, maxClockSkewMs: 300000 });
+  });
+});

@@ -1,0 +1,417 @@
+import fc from 'fast-check';
+import { DLQ_MESSAGE_MAX_BYTES } from './dlq-headers';
+import { INPUT_SCHEMA_ID } from './input-schema';
+import { DEFAULT_PARSE_LIMITS, parseLoginEvent } from './parse-login-event';
+import { REASON_CODES } from './reasons';
+import type { ParseFailure, ParseOptions, ParseResult, ReasonCode } from './types';
+
+const NOW_MS = Date.UTC(2023, 8, 12, 0, 50, 0);
+const OPTIONS: ParseOptions = { ...DEFAULT_PARSE_LIMITS, nowMs: NOW_MS };
+
+const VALID = {
+  user_id: '424cdd21-063a-43a7-b91b-7ca1a833afae',
+  app_version: '2.3.0',
+  device_type: 'android',
+  ip: '199.172.111.135',
+  locale: 'RU',
+  device_id: '593-47-5928',
+  timestamp: '1694479551',
+};
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+const encode = (value: unknown): Uint8Array => bytes(JSON.stringify(value));
+const withFields = (fields: Record<string, unknown>): Uint8Array => encode({ ...VALID, ...fields });
+const without = (field: keyof typeof VALID): Uint8Array => {
+  const copy: Record<string, unknown> = { ...VALID };
+  delete copy[field];
+  return encode(copy);
+};
+
+function expectFailure(result: ParseResult): ParseFailure {
+  if (result.ok) throw new Error(`expected a failure, got ${JSON.stringify(result.event)}`);
+  return result.failure;
+}
+
+function expectEvent(result: ParseResult) {
+  if (!result.ok) throw new Error(`expected an event, got ${JSON.stringify(result.failure)}`);
+  return result.event;
+}
+
+describe('parseLoginEvent', () => {
+  it('normalises the DESIGN.md example', () => {
+    expect(expectEvent(parseLoginEvent(encode(VALID), OPTIONS))).toEqual({
+      user_id: '424cdd21-063a-43a7-b91b-7ca1a833afae',
+      app_version: '2.3.0',
+      device_type: 'android',
+      ip: '199.172.111.135',
+      ip_version: 4,
+      locale: 'RU',
+      device_id: '593-47-5928',
+      event_time_ms: 1_694_479_551_000,
+    });
+  });
+
+  it('accepts a Buffer as well as a Uint8Array', () => {
+    expect(parseLoginEvent(Buffer.from(JSON.stringify(VALID)), OPTIONS).ok).toBe(true);
+  });
+
+  it('leaves device_type out when absent (enrichment defaults it)', () => {
+    const event = expectEvent(parseLoginEvent(without('device_type'), OPTIONS));
+    expect('device_type' in event).toBe(false);
+  });
+
+  describe('one case per reason code', () => {
+    const big = withFields({ device_id: 'x'.repeat(200) });
+    interface Case {
+      reason: ReasonCode;
+      name: string;
+      value: Uint8Array | null | undefined;
+      options?: Partial<ParseOptions>;
+      retryable?: boolean;
+    }
+    const exceptionClassOf: Partial<Record<ReasonCode, string>> = {
+      EMPTY_VALUE: 'EmptyValue',
+      VALUE_TOO_LARGE: 'ValueTooLarge',
+      INVALID_ENCODING: 'TypeError',
+      INVALID_JSON: 'SyntaxError',
+      NOT_AN_OBJECT: 'TypeError',
+      SCHEMA_VIOLATION: 'SchemaViolation',
+      TIMESTAMP_OUT_OF_RANGE: 'RangeError',
+    };
+    const cases: Case[] = [
+      { reason: 'EMPTY_VALUE', name: 'tombstone (null)', value: null },
+      { reason: 'EMPTY_VALUE', name: 'undefined', value: undefined },
+      { reason: 'EMPTY_VALUE', name: 'zero bytes', value: new Uint8Array(0) },
+      {
+        reason: 'VALUE_TOO_LARGE',
+        name: 'one byte over the limit',
+        value: big,
+        options: { maxValueBytes: big.byteLength - 1 },
+      },
+      {
+        reason: 'VALUE_TOO_LARGE',
+        name: 'over the limit and not UTF-8 (size is checked first)',
+        value: Uint8Array.of(0xff, 0xff, 0xff),
+        options: { maxValueBytes: 2 },
+      },
+      { reason: 'INVALID_ENCODING', name: 'lone continuation byte', value: Uint8Array.of(0x7b, 0x80, 0x7d) },
+      { reason: 'INVALID_ENCODING', name: 'overlong encoding', value: Uint8Array.of(0xc0, 0xaf) },
+      { reason: 'INVALID_ENCODING', name: 'encoded surrogate', value: Uint8Array.of(0xed, 0xa0, 0x80) },
+      { reason: 'INVALID_ENCODING', name: 'truncated sequence', value: Uint8Array.of(0x22, 0xe2, 0x82) },
+      { reason: 'INVALID_JSON', name: 'truncated object', value: bytes('{"user_id": "abc') },
+      { reason: 'INVALID_JSON', name: 'plain text', value: bytes('hello') },
+      { reason: 'INVALID_JSON', name: 'single quotes', value: bytes("{'a': 1}") },
+      { reason: 'INVALID_JSON', name: 'BOM only', value: Uint8Array.of(0xef, 0xbb, 0xbf) },
+      { reason: 'NOT_AN_OBJECT', name: 'array', value: bytes('[1,2]') },
+      { reason: 'NOT_AN_OBJECT', name: 'null', value: bytes('null') },
+      { reason: 'NOT_AN_OBJECT', name: 'number', value: bytes('42') },
+      { reason: 'NOT_AN_OBJECT', name: 'string', value: bytes('"text"') },
+      { reason: 'NOT_AN_OBJECT', name: 'boolean', value: bytes('true') },
+      { reason: 'SCHEMA_VIOLATION', name: 'empty object', value: bytes('{}') },
+      { reason: 'SCHEMA_VIOLATION', name: 'ip with port', value: withFields({ ip: '1.2.3.4:80' }) },
+      { reason: 'TIMESTAMP_OUT_OF_RANGE', name: 'before 2000', value: withFields({ timestamp: 946_684_799 }) },
+      {
+        reason: 'TIMESTAMP_OUT_OF_RANGE',
+        name: 'in the future',
+        value: withFields({ timestamp: NOW_MS + 300_001 }),
+        retryable: true,
+      },
+    ];
+
+    it.each(cases)('$reason: $name', ({ reason, value, options, retryable = false }) => {
+      const failure = expectFailure(parseLoginEvent(value, { ...OPTIONS, ...options }));
+      const stage = reason === 'SCHEMA_VIOLATION' || reason === 'TIMESTAMP_OUT_OF_RANGE' ? 'VALIDATE' : 'DESERIALIZE';
+      const exceptionClass = exceptionClassOf[reason];
+      expect(failure).toMatchObject({ reason, stage, exceptionClass, retryable, schemaId: INPUT_SCHEMA_ID });
+      expect(failure.message.length).toBeGreaterThan(0);
+      expect(Buffer.byteLength(failure.message)).toBeLessThanOrEqual(DLQ_MESSAGE_MAX_BYTES);
+    });
+
+    it('covers every reason code parseLoginEvent can produce', () => {
+      const produced = new Set(cases.map(({ reason }) => reason));
+      const parseReasons = REASON_CODES.filter((r) => r !== 'MASKING_FAILED' && r !== 'ENRICH_FAILED');
+      expect([...produced].sort()).toEqual([...parseReasons].sort());
+    });
+  });
+
+  it('accepts a value of exactly maxValueBytes', () => {
+    const value = encode(VALID);
+    expect(parseLoginEvent(value, { ...OPTIONS, maxValueBytes: value.byteLength }).ok).toBe(true);
+  });
+
+  it('strips a UTF-8 byte order mark', () => {
+    const value = new Uint8Array([0xef, 0xbb, 0xbf, ...encode(VALID)]);
+    expect(expectEvent(parseLoginEvent(value, OPTIONS)).device_id).toBe('593-47-5928');
+  });
+
+  it('keeps decoding after an invalid value (the shared decoder resets)', () => {
+    expect(expectFailure(parseLoginEvent(Uint8Array.of(0x7b, 0xe2, 0x82), OPTIONS)).reason).toBe('INVALID_ENCODING');
+    expect(parseLoginEvent(encode(VALID), OPTIONS).ok).toBe(true);
+  });
+
+  it('decodes multi-byte UTF-8 in free-text fields', () => {
+    const value = withFields({ device_id: 'устройство-😀', device_type: 'Смартфон' });
+    const event = expectEvent(parseLoginEvent(value, OPTIONS));
+    expect(event.device_id).toBe('устройство-😀');
+    expect(event.device_type).toBe('Смартфон');
+  });
+
+  describe('never echoes input in messages', () => {
+    const secret = 'SECRET-593-47-5928';
+    it.each([
+      ['INVALID_JSON', bytes(`{"device_id": "${secret}", oops}`)],
+      ['INVALID_JSON', bytes(`${secret}`)],
+      [
+        'SCHEMA_VIOLATION',
+        withFields({ ip: secret, user_id: secret, app_version: secret, locale: secret, timestamp: secret }),
+      ],
+      ['SCHEMA_VIOLATION', withFields({ device_id: `${secret}${'x'.repeat(300)}` })],
+      ['TIMESTAMP_OUT_OF_RANGE', withFields({ timestamp: '1', device_id: secret })],
+    ])('%s', (reason, value) => {
+      const failure = expectFailure(parseLoginEvent(value, OPTIONS));
+      expect(failure.reason).toBe(reason);
+      expect(JSON.stringify(failure)).not.toContain('SECRET');
+    });
+  });
+
+  describe('schema violations', () => {
+    const issueFor = (value: Uint8Array) => expectFailure(parseLoginEvent(value, OPTIONS)).validation ?? [];
+
+    it.each([
+      ['user_id missing', without('user_id'), '', 'required'],
+      ['app_version missing', without('app_version'), '', 'required'],
+      ['ip missing', without('ip'), '', 'required'],
+      ['locale missing', without('locale'), '', 'required'],
+      ['device_id missing', without('device_id'), '', 'required'],
+      ['timestamp missing', without('timestamp'), '', 'required'],
+      ['user_id not a UUID', withFields({ user_id: 'not-a-uuid' }), '/user_id', 'pattern'],
+      ['user_id urn form', withFields({ user_id: `urn:uuid:${VALID.user_id}` }), '/user_id', 'pattern'],
+      ['user_id a number', withFields({ user_id: 42 }), '/user_id', 'type'],
+      ['app_version one part', withFields({ app_version: '2' }), '/app_version', 'pattern'],
+      ['app_version five parts', withFields({ app_version: '1.2.3.4.5' }), '/app_version', 'pattern'],
+      ['app_version with suffix', withFields({ app_version: '2.3.0-beta' }), '/app_version', 'pattern'],
+      ['app_version with v', withFields({ app_version: 'v2.3.0' }), '/app_version', 'pattern'],
+      ['device_type empty', withFields({ device_type: '' }), '/device_type', 'minLength'],
+      ['device_type too long', withFields({ device_type: 'a'.repeat(65) }), '/device_type', 'maxLength'],
+      ['device_type null', withFields({ device_type: null }), '/device_type', 'type'],
+      ['ip hostname', withFields({ ip: 'example.com' }), '/ip', 'format'],
+      ['ip CIDR', withFields({ ip: '10.0.0.0/8' }), '/ip', 'format'],
+      ['ip zone id', withFields({ ip: 'fe80::1%eth0' }), '/ip', 'format'],
+      ['ip leading zero', withFields({ ip: '010.1.1.1' }), '/ip', 'format'],
+      ['ip number', withFields({ ip: 3232235777 }), '/ip', 'type'],
+      ['locale empty', withFields({ locale: '' }), '/locale', 'pattern'],
+      ['locale sentence', withFields({ locale: 'Russian Federation' }), '/locale', 'pattern'],
+      ['locale too long', withFields({ locale: `en${'-abcdefgh'.repeat(4)}` }), '/locale', 'maxLength'],
+      ['device_id empty', withFields({ device_id: '' }), '/device_id', 'minLength'],
+      ['device_id too long', withFields({ device_id: 'd'.repeat(257) }), '/device_id', 'maxLength'],
+      ['device_id a number', withFields({ device_id: 5934759 }), '/device_id', 'type'],
+      ['timestamp decimal number', withFields({ timestamp: 1694479551.5 }), '/timestamp', 'anyOf'],
+      ['timestamp negative number', withFields({ timestamp: -1694479551 }), '/timestamp', 'anyOf'],
+      ['timestamp decimal string', withFields({ timestamp: '1694479551.0' }), '/timestamp', 'anyOf'],
+      ['timestamp negative string', withFields({ timestamp: '-1694479551' }), '/timestamp', 'anyOf'],
+      ['timestamp exponent string', withFields({ timestamp: '1.694479551e9' }), '/timestamp', 'anyOf'],
+      ['timestamp empty string', withFields({ timestamp: '' }), '/timestamp', 'anyOf'],
+      ['timestamp padded string', withFields({ timestamp: ' 1694479551' }), '/timestamp', 'anyOf'],
+      ['timestamp ISO string', withFields({ timestamp: '2023-09-12T00:45:51Z' }), '/timestamp', 'anyOf'],
+      ['timestamp 16 digits', withFields({ timestamp: '1694479551000000' }), '/timestamp', 'anyOf'],
+      ['timestamp boolean', withFields({ timestamp: true }), '/timestamp', 'anyOf'],
+      ['timestamp null', withFields({ timestamp: null }), '/timestamp', 'anyOf'],
+    ])('%s', (_name, value, instancePath, keyword) => {
+      const issues = issueFor(value);
+      expect(issues).toContainEqual(expect.objectContaining({ instancePath, keyword }));
+    });
+
+    it('reports every violation at once (allErrors) with only schema-side params', () => {
+      const failure = expectFailure(
+        parseLoginEvent(withFields({ user_id: 'x', ip: 'y', locale: 'z', device_id: '' }), OPTIONS),
+      );
+      expect(failure.validation).toEqual([
+        { instancePath: '/user_id', keyword: 'pattern', params: { pattern: expect.any(String) } },
+        { instancePath: '/ip', keyword: 'format', params: { format: 'login-ip-address' } },
+        { instancePath: '/locale', keyword: 'pattern', params: { pattern: expect.any(String) } },
+        { instancePath: '/device_id', keyword: 'minLength', params: { limit: 1 } },
+      ]);
+      expect(failure.message).toContain('/ip must match format');
+    });
+
+    it('keeps the message within 1 KiB however many issues there are', () => {
+      const value = withFields({ user_id: 1, app_version: 1, device_type: 1, ip: 1, locale: 1, timestamp: [] });
+      const failure = expectFailure(parseLoginEvent(value, OPTIONS));
+      expect(Buffer.byteLength(failure.message)).toBeLessThanOrEqual(1024);
+    });
+  });
+
+  describe('timestamp forms', () => {
+    const eventTime = (timestamp: unknown, nowMs = NOW_MS) =>
+      parseLoginEvent(withFields({ timestamp }), { ...OPTIONS, nowMs });
+
+    it.each([
+      ['seconds as integer', 1694479551, 1_694_479_551_000],
+      ['seconds as string', '1694479551', 1_694_479_551_000],
+      ['seconds as zero-padded string', '001694479551', 1_694_479_551_000],
+      ['milliseconds as integer', 1694479551123, 1_694_479_551_123],
+      ['milliseconds as string', '1694479551123', 1_694_479_551_123],
+      ['exactly 2000-01-01T00:00:00Z in seconds', 946_684_800, 946_684_800_000],
+      ['exactly 2000-01-01T00:00:00Z as string', '946684800', 946_684_800_000],
+      ['integer-valued JSON number with a fraction part', 1694479551.0, 1_694_479_551_000],
+    ])('%s', (_name, timestamp, expectedMs) => {
+      expect(expectEvent(eventTime(timestamp)).event_time_ms).toBe(expectedMs);
+    });
+
+    it('treats 10^12 as milliseconds and 10^12 - 1 as seconds', () => {
+      expect(expectFailure(eventTime(999_999_999_999)).reason).toBe('TIMESTAMP_OUT_OF_RANGE');
+      expect(expectEvent(eventTime(1_000_000_000_000, 1_000_000_000_000)).event_time_ms).toBe(1_000_000_000_000);
+    });
+
+    it.each([
+      ['one second before 2000 (seconds)', 946_684_799, false],
+      // Below 10^12 a value is seconds, so 2000-01-01 in ms minus 1 reads as a date far in the future.
+      ['2000-01-01 in ms minus one, read as seconds', 946_684_799_999, true],
+      ['zero', 0, false],
+      ['zero as string', '0', false],
+      ['just past the skew', NOW_MS + 300_001, true],
+      ['far future in seconds', '99999999999', true],
+      ['largest accepted value', 999_999_999_999_999, true],
+    ])('%s → TIMESTAMP_OUT_OF_RANGE (retryable: %p)', (_name, timestamp, retryable) => {
+      const failure = expectFailure(eventTime(timestamp));
+      expect(failure).toMatchObject({ reason: 'TIMESTAMP_OUT_OF_RANGE', stage: 'VALIDATE', retryable });
+    });
+
+    it('accepts an event exactly maxClockSkewMs in the future', () => {
+      expect(eventTime(NOW_MS + 300_000).ok).toBe(true);
+    });
+
+    it('uses the configured skew', () => {
+      const value = withFields({ timestamp: NOW_MS + 1_000 });
+      expect(parseLoginEvent(value, { ...OPTIONS, maxClockSkewMs: 999 }).ok).toBe(false);
+      expect(parseLoginEvent(value, { ...OPTIONS, maxClockSkewMs: 1_000 }).ok).toBe(true);
+    });
+  });
+
+  describe('ip normalisation', () => {
+    it.each([
+      ['199.172.111.135', '199.172.111.135', 4],
+      ['::ffff:1.2.3.4', '1.2.3.4', 4],
+      ['::FFFF:c0a8:0101', '192.168.1.1', 4],
+      ['2001:0DB8:0000:0000:0000:0000:0000:0001', '2001:db8::1', 6],
+      ['2001:db8:1:2::1', '2001:db8:1:2::1', 6],
+      ['::1', '::1', 6],
+    ])('%s → %s', (ip, expected, version) => {
+      const event = expectEvent(parseLoginEvent(withFields({ ip }), OPTIONS));
+      expect(event.ip).toBe(expected);
+      expect(event.ip_version).toBe(version);
+    });
+  });
+
+  describe('unknown properties', () => {
+    it('drops them', () => {
+      const event = expectEvent(
+        parseLoginEvent(withFields({ email: 'a@example.com', password: 'hunter2', nested: { ssn: '1' } }), OPTIONS),
+      );
+      expect(Object.keys(event).sort()).toEqual(
+        ['app_version', 'device_id', 'device_type', 'event_time_ms', 'ip', 'ip_version', 'locale', 'user_id'].sort(),
+      );
+      expect(JSON.stringify(event)).not.toMatch(/email|password|hunter2|ssn/);
+    });
+
+    it.each([
+      ['__proto__', '{"__proto__": {"polluted": "yes"}, '],
+      ['constructor', '{"constructor": {"prototype": {"polluted": "yes"}}, '],
+      ['prototype', '{"prototype": {"polluted": "yes"}, '],
+      ['__proto__ as string', '{"__proto__": "x", '],
+    ])('%s neither pollutes prototypes nor reaches the output', (_name, prefix) => {
+      const text = prefix + JSON.stringify(VALID).slice(1);
+      const event = expectEvent(parseLoginEvent(bytes(text), OPTIONS));
+      expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+      expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
+      expect(Object.prototype.hasOwnProperty.call(event, '__proto__')).toBe(false);
+      expect(Object.prototype.hasOwnProperty.call(event, 'constructor')).toBe(false);
+      expect(Object.prototype.hasOwnProperty.call(event, 'prototype')).toBe(false);
+      expect(JSON.stringify(event)).not.toContain('polluted');
+    });
+
+    it('does not take known fields from a polluted prototype', () => {
+      const value = without('device_type');
+      Object.defineProperty(Object.prototype, 'device_type', { value: 'from-prototype', configurable: true });
+      try {
+        const event = expectEvent(parseLoginEvent(value, OPTIONS));
+        expect(Object.prototype.hasOwnProperty.call(event, 'device_type')).toBe(false);
+      } finally {
+        delete (Object.prototype as Record<string, unknown>)['device_type'];
+      }
+    });
+  });
+
+  describe('properties', () => {
+    const isFailure = (result: ParseResult) => {
+      if (result.ok) return;
+      expect(REASON_CODES).toContain(result.failure.reason);
+      expect(Buffer.byteLength(result.failure.message)).toBeLessThanOrEqual(1024);
+    };
+
+    it('never throws on arbitrary bytes', () => {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 512 }), fc.integer({ min: 0, max: 600 }), (value, maxValueBytes) => {
+          isFailure(parseLoginEvent(value, { ...OPTIONS, maxValueBytes }));
+        }),
+        { numRuns: 2000 },
+      );
+    });
+
+    it('never throws on arbitrary JSON values', () => {
+      fc.assert(
+        fc.property(fc.jsonValue(), (value) => {
+          isFailure(parseLoginEvent(encode(value), OPTIONS));
+        }),
+        { numRuns: 1000 },
+      );
+    });
+
+    it('never throws on arbitrary objects mixed into a valid event', () => {
+      const anyValue = fc.jsonValue({ maxDepth: 2 });
+      const field = fc.constantFrom(...Object.keys(VALID), '__proto__', 'constructor', 'toString', 'extra');
+      fc.assert(
+        fc.property(fc.dictionary(field, anyValue, { maxKeys: 10 }), (fields) => {
+          isFailure(parseLoginEvent(withFields(fields), OPTIONS));
+        }),
+        { numRuns: 1000 },
+      );
+    });
+
+    it('never echoes a distinctive input string in a failure', () => {
+      const marker = fc.string({ minLength: 1, maxLength: 20 }).map((s) => `ZQX${s}`);
+      const field = fc.constantFrom(...Object.keys(VALID));
+      fc.assert(
+        fc.property(field, marker, (name, value) => {
+          const result = parseLoginEvent(withFields({ [name]: value }), OPTIONS);
+          if (!result.ok) expect(JSON.stringify(result.failure)).not.toContain('ZQX');
+        }),
+      );
+    });
+
+    it('accepts generated valid events and returns only known fields', () => {
+      const validEvent = fc.record(
+        {
+          user_id: fc.uuid(),
+          app_version: fc.array(fc.nat({ max: 999 }), { minLength: 2, maxLength: 4 }).map((parts) => parts.join('.')),
+          device_type: fc.string({ minLength: 1, maxLength: 64 }),
+          ip: fc.oneof(fc.ipV4(), fc.ipV6()),
+          locale: fc.constantFrom('RU', 'en', 'en-US', 'pt_BR', 'zh-Hant-TW'),
+          device_id: fc.string({ minLength: 1, maxLength: 256 }),
+          timestamp: fc.integer({ min: 946_684_800, max: Math.floor(NOW_MS / 1000) }),
+          extra: fc.jsonValue(),
+        },
+        { requiredKeys: ['user_id', 'app_version', 'ip', 'locale', 'device_id', 'timestamp'] },
+      );
+      fc.assert(
+        fc.property(validEvent, (raw) => {
+          const event = expectEvent(parseLoginEvent(encode(raw), OPTIONS));
+          expect(Object.keys(event)).not.toContain('extra');
+          expect(event.event_time_ms).toBe(raw.timestamp * 1000);
+          expect(event.device_id).toBe(raw.device_id);
+        }),
+        { numRuns: 500 },
+      );
+    });
+  });
+});
