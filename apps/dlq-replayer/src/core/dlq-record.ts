@@ -1,0 +1,92 @@
+import type { ConsumedRecord, RecordHeaders } from '@login/kafka';
+import { DLQ_HEADERS } from './dlq-headers';
+
+/**
+ * What the replayer knows about one DLQ record: its coordinates in the DLQ plus the §4 context decoded from its
+ * headers. Every context field is optional because headers can be missing or malformed; `problems` names each
+ * header that is present but unusable, or required and absent, so decisions and reports can say why.
+ */
+export interface DlqRecordView {
+  readonly partition: number;
+  readonly offset: bigint;
+  readonly key: Buffer | null;
+  readonly sourceTopic?: string;
+  readonly reason?: string;
+  readonly stage?: string;
+  readonly retryable?: boolean;
+  readonly failedAtMs?: number;
+  readonly firstFailedAtMs?: number;
+  readonly eventId?: string;
+  readonly replayCount?: number;
+  readonly processor?: string;
+  readonly problems: readonly string[];
+}
+
+/** Headers a record must carry to be replayed safely (target, selection, loop guard, lineage). */
+const REQUIRED = [
+  DLQ_HEADERS.topic,
+  DLQ_HEADERS.reason,
+  DLQ_HEADERS.retryable,
+  DLQ_HEADERS.eventId,
+  DLQ_HEADERS.replayCount,
+] as const;
+
+/**
+ * The value of a header as a UTF-8 string. A header may repeat (a replayed record that failed again carries the
+ * processor's copy after the one it received); like Kafka's `lastHeader`, the last value wins.
+ */
+export function headerText(headers: RecordHeaders, name: string): string | undefined {
+  const value = headers[name];
+  if (value === undefined) return undefined;
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  return last === undefined ? undefined : last.toString('utf8');
+}
+
+const DECIMAL = /^(0|[1-9][0-9]*)$/;
+
+function nonNegativeInteger(text: string | undefined): number | undefined {
+  if (text === undefined || !DECIMAL.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Decodes the DLQ context of a record. Never throws: whatever is wrong ends up in `problems`. */
+export function decodeDlqRecord(record: Pick<ConsumedRecord, 'partition' | 'offset' | 'key' | 'headers'>): DlqRecordView {
+  const h = record.headers;
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const t = headerText(h, name);
+    return t === undefined || t === '' ? undefined : t;
+  };
+  for (const name of REQUIRED) if (text(name) === undefined) problems.push(`${name} missing`);
+
+  const number = (name: string): number | undefined => {
+    const raw = text(name);
+    const n = nonNegativeInteger(raw);
+    if (raw !== undefined && n === undefined) problems.push(`${name} not a non-negative integer`);
+    return n;
+  };
+
+  const retryableText = text(DLQ_HEADERS.retryable);
+  let retryable: boolean | undefined;
+  if (retryableText === 'true') retryable = true;
+  else if (retryableText === 'false') retryable = false;
+  else if (retryableText !== undefined) problems.push(`${DLQ_HEADERS.retryable} not true/false`);
+
+  const view: DlqRecordView = {
+    partition: record.partition,
+    offset: BigInt(record.offset),
+    key: record.key,
+    sourceTopic: text(DLQ_HEADERS.topic),
+    reason: text(DLQ_HEADERS.reason),
+    stage: text(DLQ_HEADERS.stage),
+    retryable,
+    failedAtMs: number(DLQ_HEADERS.failedAt),
+    firstFailedAtMs: number(DLQ_HEADERS.firstFailedAt),
+    eventId: text(DLQ_HEADERS.eventId),
+    replayCount: number(DLQ_HEADERS.replayCount),
+    processor: text(DLQ_HEADERS.processor),
+    problems,
+  };
+  return view;
+}

@@ -1,0 +1,57 @@
+import type { RecordHeaders } from '@login/kafka';
+import type { DlqRecordView } from './dlq-record';
+import { DLQ_ERROR_HEADER_PREFIX, DLQ_HEADERS, REPLAYER_HEADERS } from './dlq-headers';
+
+/** Header map in the shape producers take; a repeated header keeps every value, in order. */
+export type OutgoingHeaders = Record<string, Buffer | Buffer[]>;
+
+export interface ReplayRun {
+  /** Identifies one replayer run; written as `__dlq.replay.id` on everything it re-publishes. */
+  readonly runId: string;
+  /** When the record is re-published, epoch ms. */
+  readonly nowMs: number;
+}
+
+function copyHeaders(headers: RecordHeaders, keep: (name: string) => boolean): OutgoingHeaders {
+  const out: OutgoingHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || !keep(name)) continue;
+    out[name] = Array.isArray(value) ? [...value] : value;
+  }
+  return out;
+}
+
+/**
+ * Headers of a record re-published to the input topic. The source record's own headers are kept as they came;
+ * the failure context (`__dlq.errors.*`) and the previous round's `__dlq.replay.*` are removed; the lineage the
+ * processor carries forward is set once, with the exact DLQ_HEADERS names:
+ * - `__dlq.errors.replay.count`: previous count + 1 (the loop guard's counter);
+ * - `__dlq.errors.first.failed.at`: carried (the current failure time when an old record lacks it);
+ * - `__dlq.errors.event.id`: carried, so the processor gives the record the event_id of its first attempt;
+ * - `__dlq.replay.id` and `__dlq.replay.at`: this run.
+ * Requires a record that passed `replayDecision` (event id and replay count present).
+ */
+export function replayHeaders(headers: RecordHeaders, record: DlqRecordView, run: ReplayRun): OutgoingHeaders {
+  if (record.eventId === undefined || record.replayCount === undefined) {
+    throw new Error(`replayHeaders: record ${record.partition}/${record.offset} has no event id or replay count`);
+  }
+  const out = copyHeaders(
+    headers,
+    (name) => !name.startsWith(DLQ_ERROR_HEADER_PREFIX) && !name.startsWith(REPLAYER_HEADERS.replayPrefix),
+  );
+  const firstFailedAt = record.firstFailedAtMs ?? record.failedAtMs;
+  out[DLQ_HEADERS.replayCount] = Buffer.from(String(record.replayCount + 1));
+  if (firstFailedAt !== undefined) out[DLQ_HEADERS.firstFailedAt] = Buffer.from(String(firstFailedAt));
+  out[DLQ_HEADERS.eventId] = Buffer.from(record.eventId);
+  out[DLQ_HEADERS.replayId] = Buffer.from(run.runId);
+  out[DLQ_HEADERS.replayAt] = Buffer.from(String(run.nowMs));
+  return out;
+}
+
+/** Headers of a record moved to the parked topic: every DLQ header intact, plus when and by which run. */
+export function parkedHeaders(headers: RecordHeaders, run: ReplayRun): OutgoingHeaders {
+  const out = copyHeaders(headers, (name) => name !== REPLAYER_HEADERS.parkedAt && name !== REPLAYER_HEADERS.parkedRunId);
+  out[REPLAYER_HEADERS.parkedAt] = Buffer.from(String(run.nowMs));
+  out[REPLAYER_HEADERS.parkedRunId] = Buffer.from(run.runId);
+  return out;
+}

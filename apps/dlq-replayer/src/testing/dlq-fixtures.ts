@@ -1,0 +1,47 @@
+import type { ConsumedRecord, RecordHeaders } from '@login/kafka';
+import { DLQ_HEADERS } from '../core/dlq-headers';
+
+/** DESIGN §4 headers of a DLQ record, as strings, for tests. Override or remove (undefined) any of them. */
+export function dlqHeaderValues(overrides: Record<string, string | undefined> = {}): Record<string, string> {
+  const base: Record<string, string | undefined> = {
+    [DLQ_HEADERS.topic]: 'user-login',
+    [DLQ_HEADERS.partition]: '0',
+    [DLQ_HEADERS.offset]: '42',
+    [DLQ_HEADERS.group]: 'login-processor',
+    [DLQ_HEADERS.originalTimestamp]: '1700000000000',
+    [DLQ_HEADERS.failedAt]: '1700000100000',
+    [DLQ_HEADERS.stage]: 'VALIDATE',
+    [DLQ_HEADERS.reason]: 'TIMESTAMP_OUT_OF_RANGE',
+    [DLQ_HEADERS.retryable]: 'true',
+    [DLQ_HEADERS.exceptionClass]: 'ValidationError',
+    [DLQ_HEADERS.message]: 'event time is in the future',
+    [DLQ_HEADERS.schemaId]: 'urn:login-pipeline:schema:user-login:1.0.0',
+    [DLQ_HEADERS.processor]: 'processor@1.0.0 host-a',
+    [DLQ_HEADERS.eventId]: '5f0c2a52-1b7e-4e0b-9a55-0a1f0c9e8d11',
+    [DLQ_HEADERS.replayCount]: '0',
+    [DLQ_HEADERS.firstFailedAt]: '1700000100000',
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+export function asRecordHeaders(values: Record<string, string | string[]>): RecordHeaders {
+  return Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => Buffer.from(x)) : Buffer.from(v)]),
+  );
+}
+
+export function dlqRecord(
+  overrides: Record<string, string | undefined> = {},
+  coords: { partition?: number; offset?: string; key?: string | null; value?: Buffer | null; extra?: Record<string, string> } = {},
+): ConsumedRecord {
+  return {
+    topic: 'user-login-dlq',
+    partition: coords.partition ?? 0,
+    offset: coords.offset ?? '0',
+    timestamp: '1700000100000',
+    key: coords.key === null ? null : Buffer.from(coords.key ?? 'user-1'),
+    value: coords.value === undefined ? Buffer.from('{"user_id":"u"}') : coords.value,
+    headers: asRecordHeaders({ ...(coords.extra ?? {}), ...dlqHeaderValues(overrides) }),
+  };
+}
