@@ -1,0 +1,192 @@
+import { ConfigError } from './config-error';
+import { composeConfig, defineConfig } from './define-config';
+import { kafkaConfigSpec, toKafkaClientConfig } from './kafka-config';
+import { loadConfig } from './load-config';
+import { observabilityConfigSpec } from './observability-config';
+import type { ReadFile } from './secrets';
+
+const files: Record<string, string> = {
+  '/tls/ca.pem': 'CA',
+  '/tls/cert.pem': 'CERT',
+  '/tls/key.pem': 'KEY',
+  '/run/secrets/kafka-password': 'pa ss\r\n',
+};
+const readFile: ReadFile = (path) => {
+  const contents = files[path];
+  if (contents === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+  return Buffer.from(contents);
+};
+
+const load = (env: NodeJS.ProcessEnv) => loadConfig(kafkaConfigSpec, env, { readFile });
+
+function issuesOf(env: NodeJS.ProcessEnv) {
+  try {
+    load(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('kafkaConfigSpec', () => {
+  it('defaults to a plaintext local broker', () => {
+    const cfg = load({});
+    expect(cfg).toEqual({ KAFKA_BROKERS: ['127.0.0.1:9092'], KAFKA_SSL: false });
+    expect(toKafkaClientConfig(cfg, 'processor')).toEqual({ brokers: ['127.0.0.1:9092'], clientId: 'processor' });
+  });
+
+  it('reads brokers as a list of host:port', () => {
+    const cfg = load({ KAFKA_BROKERS: 'kafka-0.kafka:9092, [::1]:9093,10.0.0.1:9094', KAFKA_CLIENT_ID: 'me' });
+    expect(toKafkaClientConfig(cfg, 'processor')).toEqual({
+      brokers: ['kafka-0.kafka:9092', '[::1]:9093', '10.0.0.1:9094'],
+      clientId: 'me',
+    });
+  });
+
+  it.each(['kafka', 'kafka:', 'http://kafka:9092', 'kafka:9092/x'])('rejects broker %p', (broker) => {
+    expect(issuesOf({ KAFKA_BROKERS: broker })).toEqual([
+      { variable: 'KAFKA_BROKERS', message: expect.stringMatching(/^item 1 must match .* \(e\.g\. kafka-0:9092/) },
+    ]);
+  });
+
+  it('builds TLS with the certificate files read into Buffers', () => {
+    const cfg = load({
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: '/tls/ca.pem',
+      KAFKA_SSL_CERT_FILE: '/tls/cert.pem',
+      KAFKA_SSL_KEY_FILE: '/tls/key.pem',
+    });
+    expect(toKafkaClientConfig(cfg, 'x').ssl).toEqual({
+      ca: Buffer.from('CA'),
+      cert: Buffer.from('CERT'),
+      key: Buffer.from('KEY'),
+    });
+  });
+
+  it('uses the system CAs when TLS is on without files', () => {
+    expect(toKafkaClientConfig(load({ KAFKA_SSL: 'true' }), 'x').ssl).toBe(true);
+  });
+
+  it('builds SASL with a password from a file', () => {
+    const cfg = load({
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'alice',
+      KAFKA_SASL_PASSWORD_FILE: '/run/secrets/kafka-password',
+    });
+    expect(toKafkaClientConfig(cfg, 'x').sasl).toEqual({
+      mechanism: 'scram-sha-512',
+      username: 'alice',
+      password: 'pa ss',
+    });
+  });
+
+  it.each<[string, NodeJS.ProcessEnv, { variable: string; message: string }[]]>([
+    [
+      'a mechanism without credentials',
+      { KAFKA_SASL_MECHANISM: 'plain' },
+      [
+        { variable: 'KAFKA_SASL_USERNAME', message: 'required when KAFKA_SASL_MECHANISM is set' },
+        { variable: 'KAFKA_SASL_PASSWORD', message: 'required when KAFKA_SASL_MECHANISM is set' },
+      ],
+    ],
+    [
+      'credentials without a mechanism',
+      { KAFKA_SASL_USERNAME: 'alice', KAFKA_SASL_PASSWORD: 'pw' },
+      [
+        { variable: 'KAFKA_SASL_USERNAME', message: 'set but KAFKA_SASL_MECHANISM is not' },
+        { variable: 'KAFKA_SASL_PASSWORD', message: 'set but KAFKA_SASL_MECHANISM is not' },
+      ],
+    ],
+    [
+      'an unknown mechanism',
+      { KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'alice', KAFKA_SASL_PASSWORD: 'pw' },
+      [{ variable: 'KAFKA_SASL_MECHANISM', message: 'must be one of: plain, scram-sha-256, scram-sha-512 (got "gssapi")' }],
+    ],
+    [
+      'a certificate without a key',
+      { KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: '/tls/cert.pem' },
+      [{ variable: 'KAFKA_SSL_KEY_FILE', message: 'required when KAFKA_SSL_CERT_FILE is set' }],
+    ],
+    [
+      'a key without a certificate',
+      { KAFKA_SSL: 'true', KAFKA_SSL_KEY_FILE: '/tls/key.pem' },
+      [{ variable: 'KAFKA_SSL_CERT_FILE', message: 'required when KAFKA_SSL_KEY_FILE is set' }],
+    ],
+    [
+      'TLS files while TLS is off',
+      { KAFKA_SSL_CA_FILE: '/tls/ca.pem' },
+      [{ variable: 'KAFKA_SSL_CA_FILE', message: 'set but KAFKA_SSL is not true' }],
+    ],
+    [
+      'a missing certificate file',
+      { KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/tls/nope.pem' },
+      [{ variable: 'KAFKA_SSL_CA_FILE', message: 'cannot read file "/tls/nope.pem" (ENOENT)' }],
+    ],
+    [
+      'a missing key file (no extra "key required" line)',
+      { KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: '/tls/cert.pem', KAFKA_SSL_KEY_FILE: '/tls/nope.pem' },
+      [{ variable: 'KAFKA_SSL_KEY_FILE', message: 'cannot read file "/tls/nope.pem" (ENOENT)' }],
+    ],
+    [
+      'a non-boolean KAFKA_SSL',
+      { KAFKA_SSL: 'tls' },
+      [{ variable: 'KAFKA_SSL', message: 'must be true or false (got "tls")' }],
+    ],
+  ])('refuses %s', (_case, env, issues) => {
+    expect(issuesOf(env)).toEqual(issues);
+  });
+
+  it('never shows the SASL password', () => {
+    const issues = issuesOf({ KAFKA_SASL_PASSWORD: 'hunter2', KAFKA_SASL_PASSWORD_FILE: '/run/secrets/kafka-password' });
+    expect(JSON.stringify(issues)).not.toContain('hunter2');
+    expect(JSON.stringify(issues)).not.toContain('pa ss');
+  });
+
+  it('refuses a SASL config built without loadConfig', () => {
+    const cfg = { KAFKA_BROKERS: ['b:1'], KAFKA_SSL: false, KAFKA_SASL_MECHANISM: 'plain' as const };
+    expect(() => toKafkaClientConfig(cfg, 'x')).toThrow(TypeError);
+  });
+});
+
+describe('observabilityConfigSpec', () => {
+  it('has the DESIGN defaults', () => {
+    expect(loadConfig(observabilityConfigSpec, {})).toEqual({ LOG_LEVEL: 'info', LOG_FORMAT: 'json', HTTP_PORT: 8080 });
+  });
+
+  it('accepts port 0 (ephemeral) and rejects an unknown level', () => {
+    expect(loadConfig(observabilityConfigSpec, { HTTP_PORT: '0' }).HTTP_PORT).toBe(0);
+    expect(() => loadConfig(observabilityConfigSpec, { LOG_LEVEL: 'trace', HTTP_PORT: '-1' })).toThrow(
+      'Invalid configuration:\n' +
+        '  - LOG_LEVEL: must be one of: error, warn, info, debug (got "trace")\n' +
+        '  - HTTP_PORT: must be an integer between 0 and 65535 (got "-1")',
+    );
+  });
+});
+
+describe('an app spec composed from the pieces', () => {
+  const processorSpec = composeConfig(
+    kafkaConfigSpec,
+    observabilityConfigSpec,
+    defineConfig({
+      MASKING_KEY: { schema: { type: 'string', minLength: 16 }, secret: true, required: true, description: 'HMAC key' },
+    }),
+  );
+
+  it('reports wrong variables of every piece in one error', () => {
+    expect(() => loadConfig(processorSpec, { HTTP_PORT: 'abc', KAFKA_SASL_MECHANISM: 'plain' }, { readFile })).toThrow(
+      'Invalid configuration:\n' +
+        '  - KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set\n' +
+        '  - KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set\n' +
+        '  - HTTP_PORT: must be an integer between 0 and 65535 (got "abc")\n' +
+        '  - MASKING_KEY: required (set MASKING_KEY or MASKING_KEY_FILE)',
+    );
+  });
+
+  it('loads a typed config usable by toKafkaClientConfig', () => {
+    const cfg = loadConfig(processorSpec, { MASKING_KEY: '0123456789abcdef' }, { readFile });
+    const port: number = cfg.HTTP_PORT;
+    expect(port).toBe(8080);
+    expect(toKafkaClientConfig(cfg, 'processor').clientId).toBe('processor');
+  });
+});

@@ -1,0 +1,100 @@
+import { defineConfig } from './define-config';
+import type { ConfigIssue, ConfigValues, VariableSpecs } from './types';
+
+const kafkaVariables = {
+  KAFKA_BROKERS: {
+    list: true,
+    schema: { type: 'string', pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}$' },
+    default: ['127.0.0.1:9092'],
+    description: 'Bootstrap brokers as host:port.',
+    example: 'kafka-0:9092,kafka-1:9092',
+  },
+  KAFKA_CLIENT_ID: {
+    schema: { type: 'string', minLength: 1, maxLength: 255 },
+    description: "Client id sent to the brokers (quotas, logs); defaults to the app's name.",
+  },
+  KAFKA_SSL: {
+    schema: { type: 'boolean' },
+    default: false,
+    description: 'Connect with TLS.',
+  },
+  KAFKA_SSL_CA_FILE: {
+    file: true,
+    description: "PEM file of the CA that signed the brokers' certificates (default: the system's CAs).",
+  },
+  KAFKA_SSL_CERT_FILE: { file: true, description: 'PEM client certificate for mutual TLS; needs KAFKA_SSL_KEY_FILE.' },
+  KAFKA_SSL_KEY_FILE: { file: true, description: 'PEM private key of KAFKA_SSL_CERT_FILE.' },
+  KAFKA_SASL_MECHANISM: {
+    schema: { type: 'string', enum: ['plain', 'scram-sha-256', 'scram-sha-512'] },
+    description: 'SASL authentication; unset means none. Needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD.',
+  },
+  KAFKA_SASL_USERNAME: { schema: { type: 'string', minLength: 1 }, description: 'SASL user name.' },
+  KAFKA_SASL_PASSWORD: { schema: { type: 'string', minLength: 1 }, secret: true, description: 'SASL password.' },
+} as const satisfies VariableSpecs;
+
+export type KafkaConfig = ConfigValues<typeof kafkaVariables>;
+
+/**
+ * The Kafka connection variables of DESIGN §6, shared by every app. The paths in the `KAFKA_SSL_*_FILE` variables
+ * are read at load time, so a missing certificate fails the start with the variable's name.
+ */
+export const kafkaConfigSpec = defineConfig(kafkaVariables, { checks: kafkaChecks });
+
+function kafkaChecks(cfg: KafkaConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (cfg.KAFKA_SASL_MECHANISM !== undefined) {
+    for (const name of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
+      if (cfg[name] === undefined) issues.push({ variable: name, message: 'required when KAFKA_SASL_MECHANISM is set' });
+    }
+  } else {
+    // Credentials without a mechanism would be silently ignored and the client would connect unauthenticated.
+    for (const name of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
+      if (cfg[name] !== undefined) issues.push({ variable: name, message: 'set but KAFKA_SASL_MECHANISM is not' });
+    }
+  }
+  if (cfg.KAFKA_SSL_CERT_FILE !== undefined && cfg.KAFKA_SSL_KEY_FILE === undefined) {
+    issues.push({ variable: 'KAFKA_SSL_KEY_FILE', message: 'required when KAFKA_SSL_CERT_FILE is set' });
+  }
+  if (cfg.KAFKA_SSL_KEY_FILE !== undefined && cfg.KAFKA_SSL_CERT_FILE === undefined) {
+    issues.push({ variable: 'KAFKA_SSL_CERT_FILE', message: 'required when KAFKA_SSL_KEY_FILE is set' });
+  }
+  // TLS material without KAFKA_SSL=true would be ignored and the connection would be plaintext: refuse instead.
+  if (!cfg.KAFKA_SSL) {
+    for (const name of ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'] as const) {
+      if (cfg[name] !== undefined) issues.push({ variable: name, message: 'set but KAFKA_SSL is not true' });
+    }
+  }
+  return issues;
+}
+
+/** Structurally identical to `KafkaClientConfig` of `@login/kafka` (adapters may not import each other). */
+export interface KafkaClientSettings {
+  brokers: string[];
+  clientId: string;
+  ssl?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean } | boolean;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
+
+/** Maps the loaded Kafka variables to the client's config; `defaultClientId` is usually the app's name. */
+export function toKafkaClientConfig(cfg: KafkaConfig, defaultClientId: string): KafkaClientSettings {
+  const settings: KafkaClientSettings = {
+    brokers: [...cfg.KAFKA_BROKERS],
+    clientId: cfg.KAFKA_CLIENT_ID ?? defaultClientId,
+  };
+  if (cfg.KAFKA_SSL) {
+    const { KAFKA_SSL_CA_FILE: ca, KAFKA_SSL_CERT_FILE: cert, KAFKA_SSL_KEY_FILE: key } = cfg;
+    settings.ssl =
+      ca || cert || key
+        ? { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) }
+        : true;
+  }
+  if (cfg.KAFKA_SASL_MECHANISM !== undefined) {
+    const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = cfg;
+    // loadConfig's checks guarantee both; a hand-built config without them is a programmer error.
+    if (username === undefined || password === undefined) {
+      throw new TypeError('toKafkaClientConfig: KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD');
+    }
+    settings.sasl = { mechanism: cfg.KAFKA_SASL_MECHANISM, username, password };
+  }
+  return settings;
+}
