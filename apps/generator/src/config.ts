@@ -348,7 +348,7 @@ function kafkaSettings(
 function describeParseArgsError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-  const name = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
+  const name = /--[a-z0-9-]+/.exec(message)?.[0] ?? /'(-[^' ]+)'/.exec(message)?.[1] ?? '';
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown option ${name} (see --help)`;

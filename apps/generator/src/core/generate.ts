@@ -1,5 +1,5 @@
 import type { EventBuilder, GeneratedRecord } from './event-builder';
-import type { RunStats } from './stats';
+import type { BatchTally, RunStats } from './stats';
 import { tally } from './stats';
 import type { StopCause } from './summary';
 import type { Clock, TokenBucket } from './token-bucket';
@@ -26,13 +26,16 @@ export interface GenerateDeps {
   readonly builder: EventBuilder;
   readonly sink: RecordSink;
   readonly stats: RunStats;
+  /** Drives the rate and the duration (monotonic in production). */
   readonly clock: Clock;
+  /** Epoch ms for the event times (default: `clock`). */
+  readonly wallClock?: Clock;
   /** Resolves after `ms`, or early when `signal` aborts. `sleep(0)` yields to the event loop. */
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Aborted by SIGTERM/SIGINT: stop generating, then flush. */
   readonly signal: AbortSignal;
   /** Called when a batch is handed to the sink and when one settles (for metrics and progress). */
-  readonly onBatch?: (event: 'sent' | 'acknowledged' | 'failed', records: number) => void;
+  readonly onBatch?: (event: 'sent' | 'acknowledged' | 'failed', batch: BatchTally) => void;
 }
 
 export interface GenerateResult {
@@ -60,6 +63,7 @@ export function rateLimiterFor(rate: number, batchSize: number, clock: Clock): {
  */
 export async function generate(options: GenerateOptions, deps: GenerateDeps): Promise<GenerateResult> {
   const { builder, sink, stats, clock, sleep, signal, onBatch } = deps;
+  const wallClock = deps.wallClock ?? clock;
   const startedAt = clock.now();
   const deadline = options.durationMs === undefined ? Number.POSITIVE_INFINITY : startedAt + options.durationMs;
   const limiter = rateLimiterFor(options.rate, options.batchSize, clock);
@@ -90,21 +94,21 @@ export async function generate(options: GenerateOptions, deps: GenerateDeps): Pr
       }
       n = limiter.bucket.take(n);
     }
-    const now = clock.now();
+    const now = wallClock.now();
     const records: GeneratedRecord[] = new Array<GeneratedRecord>(n);
     for (let i = 0; i < n; i++) records[i] = builder.next(now);
     generated += n;
     stats.generated(n);
     const batch = tally(records);
-    onBatch?.('sent', n);
+    onBatch?.('sent', batch);
     const pending: Promise<void> = sink.send(records).then(
       () => {
         stats.acknowledged(batch);
-        onBatch?.('acknowledged', n);
+        onBatch?.('acknowledged', batch);
       },
       (error: unknown) => {
         stats.failed(batch, error);
-        onBatch?.('failed', n);
+        onBatch?.('failed', batch);
       },
     );
     const tracked = pending.finally(() => inFlight.delete(tracked));

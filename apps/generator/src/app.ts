@@ -1,0 +1,232 @@
+import type { Writable } from 'node:stream';
+import type { LoggerLike } from '@login/kafka';
+import { createDryRunSink } from './adapters/dry-run-sink';
+import { startStatusServer } from './adapters/http-server';
+import type { StatusServer } from './adapters/http-server';
+import { createKafkaSink } from './adapters/kafka-sink';
+import type { KafkaSink } from './adapters/kafka-sink';
+import { createJsonLogger } from './adapters/logger';
+import { createGeneratorMetrics } from './adapters/metrics';
+import type { GeneratorMetrics } from './adapters/metrics';
+import { createProgressReporter } from './adapters/progress';
+import { ConfigError, helpText, kindsText, loadGeneratorConfig } from './config';
+import type { GeneratorConfig } from './config';
+import { createEventBuilder } from './core/event-builder';
+import { createFakerSource } from './core/faker-source';
+import { generate } from './core/generate';
+import type { RecordSink } from './core/generate';
+import type { ProgressState } from './core/progress-format';
+import { createRateMeter, createRunStats } from './core/stats';
+import type { RunSummary } from './core/summary';
+import { buildSummary, formatSummary } from './core/summary';
+
+/** Exit codes: 0 done, 1 records lost or a fatal error, 2 bad flags or variables. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export interface CliIo {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: Writable;
+  readonly stderr: NodeJS.WriteStream | Writable;
+  /** Aborted on SIGTERM/SIGINT: stop generating, flush, summarise. */
+  readonly signal: AbortSignal;
+}
+
+export interface CliResult {
+  readonly exitCode: number;
+  readonly summary?: RunSummary;
+}
+
+const isTty = (s: unknown): s is NodeJS.WriteStream => (s as NodeJS.WriteStream).isTTY === true;
+
+/** The whole program behind `node main.js`: parse the configuration, then run. Never calls process.exit. */
+export async function runCli(io: CliIo): Promise<CliResult> {
+  let loaded;
+  try {
+    loaded = loadGeneratorConfig({ argv: io.argv, env: io.env });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr.write(error.problems.map((p) => `generator: ${p}\n`).join(''));
+    return { exitCode: EXIT_USAGE };
+  }
+  if (loaded.action === 'help') {
+    io.stdout.write(helpText() + '\n');
+    return { exitCode: EXIT_OK };
+  }
+  if (loaded.action === 'list-kinds') {
+    io.stdout.write(kindsText() + '\n');
+    return { exitCode: EXIT_OK };
+  }
+  return runGenerator(loaded.config, io);
+}
+
+/** Runs the generator with a parsed configuration until its count or duration, or until `io.signal` aborts. */
+export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'argv' | 'env'>): Promise<CliResult> {
+  // In a dry run stdout carries the records, so logs go to stderr.
+  const logStream = config.dryRun ? io.stderr : io.stdout;
+  const logger: LoggerLike = createJsonLogger({ level: config.logLevel, format: config.logFormat, component: 'generator', stream: logStream });
+  const kafkaLogger: LoggerLike = createJsonLogger({ level: config.logLevel, format: config.logFormat, component: 'kafka', stream: logStream });
+
+  // Our own stop signal: the caller's (SIGTERM) or a closed stdout in a dry run (`… | head`).
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  if (io.signal.aborted) stop.abort();
+  io.signal.addEventListener('abort', onAbort, { once: true });
+  const onStdoutError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') stop.abort();
+  };
+  if (config.dryRun) io.stdout.on('error', onStdoutError);
+
+  const metrics: GeneratorMetrics | undefined =
+    config.httpPort > 0 ? createGeneratorMetrics({ targetRate: config.rate }) : undefined;
+  let kafkaSink: KafkaSink | undefined;
+  let server: StatusServer | undefined;
+  const stats = createRunStats();
+  const meter = createRateMeter();
+  let inFlight = 0;
+  const startedAt = Date.now();
+
+  const cleanup = async () => {
+    io.signal.removeEventListener('abort', onAbort);
+    if (config.dryRun) io.stdout.off('error', onStdoutError);
+    await kafkaSink?.disconnect();
+    await server?.close();
+  };
+
+  try {
+    if (metrics) {
+      server = await startStatusServer(config.httpPort, metrics.registry, () => config.dryRun || (kafkaSink?.isConnected() ?? false));
+      logger.info('status server listening', { port: server.port, paths: ['/metrics', '/healthz', '/readyz'] });
+    }
+    let sink: RecordSink;
+    if (config.dryRun) {
+      sink = createDryRunSink(io.stdout);
+    } else {
+      kafkaSink = createKafkaSink({ ...config.kafka, brokers: [...config.kafka.brokers] }, config.topic, kafkaLogger);
+      await kafkaSink.connect();
+      sink = kafkaSink;
+    }
+
+    logger.info('generating', {
+      topic: config.dryRun ? '(dry run: stdout)' : config.topic,
+      rate: config.rate === 0 ? 'unthrottled' : config.rate,
+      count: config.count ?? null,
+      durationMs: config.durationMs ?? null,
+      seed: config.seed,
+      users: config.users,
+      invalidRatio: config.invalidRatio,
+      invalidKinds: config.invalidKinds.length === 0 ? 'all' : config.invalidKinds.map((k) => k.name),
+      batchSize: config.batchSize,
+      maxInFlight: config.maxInFlight,
+    });
+
+    const snapshot = (): ProgressState => ({
+      elapsedMs: Date.now() - startedAt,
+      produced: stats.totals.produced,
+      invalid: stats.totals.producedInvalid,
+      failed: stats.totals.failed,
+      sendErrors: stats.totals.sendErrors,
+      inFlight,
+      rate: meter.rate(),
+      targetRate: config.rate,
+      ...(config.count === undefined ? {} : { count: config.count }),
+      ...(config.durationMs === undefined ? {} : { durationMs: config.durationMs }),
+    });
+    const mode = config.progress === 'auto' ? (isTty(io.stderr) ? 'bar' : 'log') : config.progress;
+    const progress = createProgressReporter({
+      mode,
+      stream: io.stderr as NodeJS.WriteStream,
+      snapshot,
+      log: (line, state) => logger.info(line, { produced: state.produced, rate: Math.round(state.rate), sendErrors: state.sendErrors }),
+    });
+    const sampler = setInterval(() => {
+      meter.sample(Date.now(), stats.totals.produced);
+      metrics?.setRate(meter.rate());
+    }, 250);
+    sampler.unref();
+    meter.sample(startedAt, 0);
+    progress.start();
+
+    const builder = createEventBuilder(
+      {
+        seed: config.seed,
+        users: config.users,
+        invalidRatio: config.invalidRatio,
+        invalidKinds: config.invalidKinds,
+        jitterMs: config.jitterMs,
+        lateRatio: config.lateRatio,
+        minLateMs: 60_000,
+        maxLateMs: config.maxLateMs,
+      },
+      createFakerSource,
+    );
+    const result = await generate(
+      {
+        ...(config.count === undefined ? {} : { count: config.count }),
+        ...(config.durationMs === undefined ? {} : { durationMs: config.durationMs }),
+        rate: config.rate,
+        batchSize: config.batchSize,
+        maxInFlight: config.maxInFlight,
+      },
+      {
+        builder,
+        sink,
+        stats,
+        clock: { now: () => performance.now() },
+        wallClock: { now: () => Date.now() },
+        sleep,
+        signal: stop.signal,
+        onBatch: (event, batch) => {
+          if (event === 'sent') {
+            inFlight += 1;
+            return;
+          }
+          inFlight -= 1;
+          metrics?.batch();
+          if (event === 'acknowledged') for (const [kind, n] of batch.byKind) metrics?.produced(kind, n);
+          else metrics?.sendError(batch.records);
+        },
+      },
+    );
+    clearInterval(sampler);
+    progress.stop();
+    if (stop.signal.aborted) logger.info('stop requested: generation stopped, in-flight batches flushed');
+
+    const summary = buildSummary(stats.totals, {
+      seed: config.seed,
+      topic: config.topic,
+      dryRun: config.dryRun,
+      stoppedBy: result.stoppedBy,
+      targetRate: config.rate,
+      durationMs: result.endedAt - result.startedAt,
+    });
+    logger.info('generator finished', { summary });
+    if (isTty(io.stderr)) io.stderr.write(formatSummary(summary) + '\n');
+    if (config.json) (config.dryRun ? io.stderr : io.stdout).write(JSON.stringify(summary) + '\n');
+    await cleanup();
+    return { exitCode: summary.failed > 0 ? EXIT_FAILED : EXIT_OK, summary };
+  } catch (error) {
+    logger.error('generator failed', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    await cleanup().catch(() => undefined);
+    return { exitCode: EXIT_FAILED };
+  }
+}
+
+/** setTimeout that an abort ends early; `ms <= 0` yields to the event loop (setImmediate). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (ms <= 0 || signal.aborted) {
+      setImmediate(resolve);
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
