@@ -1,0 +1,58 @@
+import { createKafkaClient, type LoggerLike } from './index';
+import { deleteTestTopics, produceRaw, testBrokers, trackTestTopic, uniqueName } from './testing';
+import { runBatchConsumer } from './batch-consumer';
+
+const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+
+afterAll(deleteTestTopics);
+
+describe('the admin client', () => {
+  const client = createKafkaClient({ brokers: testBrokers(), clientId: 'admin-int' }, quiet);
+  const admin = client.admin();
+  beforeAll(() => admin.connect());
+  afterAll(() => admin.disconnect());
+
+  it('creates missing topics and is safe to rerun', async () => {
+    const a = uniqueName('ensure-a');
+    const b = uniqueName('ensure-b');
+    trackTestTopic(a);
+    trackTestTopic(b);
+    expect(await admin.ensureTopics([{ topic: a, partitions: 3 }])).toEqual([a]);
+    expect(await admin.ensureTopics([{ topic: a, partitions: 3 }, { topic: b, partitions: 1, config: { 'retention.ms': '3600000' } }])).toEqual([b]);
+    expect(await admin.ensureTopics([{ topic: a, partitions: 3 }, { topic: b, partitions: 1 }])).toEqual([]);
+    expect([...(await admin.topicEndOffsets(a)).keys()].sort()).toEqual([0, 1, 2]);
+  });
+
+  it('reports end offsets, committed offsets and lag (end − start when nothing is committed)', async () => {
+    const topic = uniqueName('lag');
+    trackTestTopic(topic);
+    await admin.ensureTopics([{ topic, partitions: 2 }]);
+    await produceRaw(topic, Array.from({ length: 30 }, (_, i) => ({ key: null, value: `v${i}`, partition: i % 2 })));
+    const group = uniqueName('lag-group');
+
+    expect(await admin.topicEndOffsets(topic)).toEqual(new Map([[0, 15n], [1, 15n]]));
+    expect(await admin.committedOffsets(group, topic)).toEqual(new Map([[0, null], [1, null]]));
+    expect(await admin.consumerLag(group, topic)).toEqual([
+      { partition: 0, committed: null, end: 15n, lag: 15n },
+      { partition: 1, committed: null, end: 15n, lag: 15n },
+    ]);
+
+    // Consume everything through the batch consumer (a transform with no outputs still commits), then stop.
+    let handled = 0;
+    const consumer = runBatchConsumer({
+      client, groupId: group, topics: [topic], fromBeginning: true, logger: quiet, maxRecordsPerChunk: 5,
+      partitionsConsumedConcurrently: 1, maxWaitTimeInMs: 200,
+      transform: (records) => {
+        handled += records.length;
+        return [];
+      },
+    });
+    await consumer.start();
+    const deadline = Date.now() + 20_000;
+    while (handled < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await consumer.stop();
+
+    expect(await admin.committedOffsets(group, topic)).toEqual(new Map([[0, 15n], [1, 15n]]));
+    expect((await admin.consumerLag(group, topic)).map((l) => l.lag)).toEqual([0n, 0n]);
+  });
+});

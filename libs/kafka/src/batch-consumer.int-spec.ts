@@ -1,0 +1,297 @@
+import { createKafkaClient, runBatchConsumer, type BatchConsumer, type BatchConsumerOptions, type LoggerLike } from './index';
+import {
+  committedOffsets,
+  consumeUntil,
+  createTestTopic,
+  deleteTestTopics,
+  endOffsets,
+  produceRaw,
+  recordCount,
+  testBrokers,
+  trackTestTopic,
+  uniqueName,
+} from './testing';
+import type { ConsumedRecord, OutgoingRecord } from './types';
+
+function recordingLogger() {
+  const lines: Array<{ level: string; message: string; meta?: object }> = [];
+  const at = (level: string) => (message: string, meta?: object) => {
+    lines.push({ level, message, meta });
+  };
+  const logger: LoggerLike = { error: at('error'), warn: at('warn'), info: at('info'), debug: () => undefined };
+  return { logger, lines };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+function sum(values: Iterable<bigint>): number {
+  let total = 0n;
+  for (const v of values) total += v < 0n ? 0n : v;
+  return Number(total);
+}
+
+const identityTo =
+  (topic: string) =>
+  (records: readonly ConsumedRecord[]): OutgoingRecord[] =>
+    records.map((r) => ({ topic, key: r.key, value: r.value, headers: r.headers as Record<string, Buffer | Buffer[]>, partition: r.partition }));
+
+const running: BatchConsumer[] = [];
+const client = () => createKafkaClient({ brokers: testBrokers(), clientId: uniqueName('kafka-int') }, recordingLogger().logger);
+
+function start(options: Omit<BatchConsumerOptions, 'client' | 'logger'> & { logger?: LoggerLike }): BatchConsumer {
+  const consumer = runBatchConsumer({ client: client(), logger: recordingLogger().logger, maxWaitTimeInMs: 200, ...options });
+  running.push(consumer);
+  return consumer;
+}
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((c) => c.stop()));
+});
+afterAll(deleteTestTopics);
+
+describe('the batch consumer commits only what the broker acknowledged', () => {
+  it('copies 5,000 records byte for byte through an identity transform and commits up to the end offsets', async () => {
+    const input = await createTestTopic('identity-in', { partitions: 3 });
+    const output = await createTestTopic('identity-out', { partitions: 3 });
+    const records = Array.from({ length: 5000 }, (_, i): Omit<OutgoingRecord, 'topic'> => ({
+      key: i % 10 === 0 ? null : `user-${i % 97}`,
+      value: i % 7 === 0 ? Buffer.from([0x00, 0xff, i & 0xff, 0x80]) : `{"n":${i}}`,
+      headers: i % 3 === 0 ? { 'x-trace': `t-${i}`, 'x-multi': ['a', Buffer.from([i & 0xff])] } : { 'x-trace': `t-${i}` },
+    }));
+    await produceRaw(input, records);
+    const group = uniqueName('identity');
+    const chunks: number[] = [];
+
+    const consumer = start({
+      groupId: group,
+      topics: [input],
+      fromBeginning: true,
+      transform: identityTo(output),
+      maxRecordsPerChunk: 400,
+      hooks: { onChunk: (info) => chunks.push(info.records) },
+    });
+    await consumer.start();
+    const consumed = await consumeUntil(input, 5000);
+    const produced = await consumeUntil(output, 5000, { settleMs: 500 });
+    await waitFor('commits to reach the end offsets', async () => sum((await committedOffsets(group, input)).values()) === 5000);
+
+    expect(produced).toHaveLength(5000);
+    const fingerprint = (r: ConsumedRecord) =>
+      JSON.stringify([r.partition, r.key?.toString('base64') ?? null, r.value?.toString('base64') ?? null,
+        Object.entries(r.headers).map(([k, v]) => [k, ([] as Buffer[]).concat(v ?? []).map((b) => b.toString('base64'))])]);
+    // Per partition, the output holds the same records in the same order.
+    for (const partition of [0, 1, 2]) {
+      const inPartition = consumed.filter((r) => r.partition === partition).map(fingerprint);
+      const outPartition = produced.filter((r) => r.partition === partition).map(fingerprint);
+      expect(outPartition).toEqual(inPartition);
+    }
+    expect(await committedOffsets(group, input)).toEqual(await endOffsets(input));
+    expect(Math.max(...chunks)).toBeLessThanOrEqual(400);
+    expect(consumer.isReady()).toEqual({ ready: true, reasons: [] });
+    expect(consumer.assignments()).toEqual([{ topic: input, partitions: [0, 1, 2] }]);
+  });
+
+  it('retries a send to a missing topic without committing, reports not ready, and commits once the topic exists', async () => {
+    const input = await createTestTopic('late-in', { partitions: 2 });
+    const late = uniqueName('late-out');
+    await produceRaw(input, Array.from({ length: 200 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })));
+    const group = uniqueName('late');
+    const readiness: Array<[boolean, string | undefined]> = [];
+    const retries: string[] = [];
+    const violations: string[] = [];
+
+    const consumer = start({
+      groupId: group,
+      topics: [input],
+      fromBeginning: true,
+      transform: (records) => records.map((r) => ({ topic: late, key: r.key, value: r.value })),
+      producerOptions: { retries: 1 },
+      retry: { initialMs: 100, maxMs: 500 },
+      hooks: {
+        onReadyChange: (ready, reason) => readiness.push([ready, reason]),
+        onRetry: (info) => retries.push(`${info.stage}:${info.code}`),
+      },
+    });
+    await consumer.start();
+
+    // Invariant, checked continuously: what the group committed was produced (read committed first, then count).
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const committed = sum((await committedOffsets(group, input)).values());
+        const produced = await recordCount(late).catch(() => 0); // the topic does not exist yet: nothing produced
+        if (committed > produced) violations.push(`committed ${committed} > produced ${produced}`);
+        await sleep(150);
+      }
+    })();
+
+    await waitFor('send retries', () => retries.length >= 2);
+    expect(consumer.isReady().ready).toBe(false);
+    expect(consumer.isReady().reasons.join(' ')).toMatch(/retrying .*send UNKNOWN_TOPIC_OR_PARTITION/);
+    expect(sum((await committedOffsets(group, input)).values())).toBe(0);
+
+    const admin = client().admin();
+    await admin.connect();
+    await admin.ensureTopics([{ topic: late, partitions: 1 }]);
+    await admin.disconnect();
+    trackTestTopic(late);
+
+    await waitFor('commits to reach the end offsets', async () => sum((await committedOffsets(group, input)).values()) === 200);
+    watching = false;
+    await watcher;
+    expect(violations).toEqual([]);
+    expect(await recordCount(late)).toBeGreaterThanOrEqual(200);
+    expect(new Set(retries)).toEqual(new Set(['send:UNKNOWN_TOPIC_OR_PARTITION']));
+    await waitFor('ready again', () => consumer.isReady().ready);
+    expect(readiness[0]).toEqual([true, undefined]);
+    expect(readiness.some(([ready, reason]) => !ready && /retrying/.test(reason ?? ''))).toBe(true);
+    expect(readiness.at(-1)).toEqual([true, undefined]);
+  });
+
+  it('retries a chunk whose transform threw, committing only after its outputs are acknowledged', async () => {
+    const input = await createTestTopic('throw-in', { partitions: 1 });
+    const output = await createTestTopic('throw-out', { partitions: 1 });
+    await produceRaw(input, Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })));
+    const group = uniqueName('throw');
+    const { logger, lines } = recordingLogger();
+    const committedWhenThrown: number[] = [];
+    const thrownFor = new Set<string>();
+    const retries: string[] = [];
+
+    const consumer = start({
+      groupId: group,
+      topics: [input],
+      fromBeginning: true,
+      logger,
+      maxRecordsPerChunk: 20,
+      retry: { initialMs: 50, maxMs: 200 },
+      hooks: { onRetry: (info) => retries.push(`${info.stage}:${info.code}:${info.attempt}`) },
+      transform: async (records) => {
+        const first = records[0]!.offset;
+        if (!thrownFor.has(first)) {
+          thrownFor.add(first);
+          committedWhenThrown.push(sum((await committedOffsets(group, input)).values()));
+          throw new Error(`bug while handling chunk at ${first}`);
+        }
+        return identityTo(output)(records);
+      },
+    });
+    await consumer.start();
+    await waitFor('commits to reach the end offsets', async () => sum((await committedOffsets(group, input)).values()) === 50);
+
+    const produced = await consumeUntil(output, 50, { settleMs: 300 });
+    expect(produced.map((r) => r.value!.toString())).toEqual(Array.from({ length: 50 }, (_, i) => `v${i}`));
+    // Each chunk threw once, before anything of it was committed: offsets 0, 20 and 40 start the chunks.
+    expect([...thrownFor]).toEqual(['0', '20', '40']);
+    expect(committedWhenThrown).toEqual([0, 20, 40]);
+    expect(retries).toEqual(['transform:TRANSFORM_FAILED:1', 'transform:TRANSFORM_FAILED:1', 'transform:TRANSFORM_FAILED:1']);
+    const errors = lines.filter((l) => l.level === 'error');
+    expect(errors).toHaveLength(3);
+    expect(errors[0]!.meta).toMatchObject({ errorName: 'Error', stage: 'transform', firstOffset: '0', lastOffset: '19' });
+    // Logs carry coordinates, never record values.
+    expect(JSON.stringify(lines)).not.toMatch(/"v\d+"/);
+  });
+
+  it('on a graceful stop commits what it produced, and the next member resumes right after it', async () => {
+    const input = await createTestTopic('stop-in', { partitions: 3 });
+    const output = await createTestTopic('stop-out', { partitions: 3 });
+    const total = 3000;
+    await produceRaw(input, Array.from({ length: total }, (_, i) => ({ key: `k${i}`, value: `v${i}` })));
+    const group = uniqueName('stop');
+    let chunks = 0;
+
+    const first = start({
+      groupId: group,
+      topics: [input],
+      fromBeginning: true,
+      maxRecordsPerChunk: 50,
+      hooks: { onChunk: () => (chunks += 1) },
+      transform: async (records) => {
+        await sleep(30); // slow enough to stop mid-stream
+        return identityTo(output)(records);
+      },
+    });
+    await first.start();
+    await waitFor('a few chunks', () => chunks >= 5);
+    await first.stop();
+    await first.done;
+
+    const committed = await committedOffsets(group, input);
+    const committedTotal = sum(committed.values());
+    expect(committedTotal).toBeGreaterThan(0);
+    expect(committedTotal).toBeLessThan(total);
+    // Every produced chunk was committed before stop() returned, and nothing was committed unproduced.
+    expect(await recordCount(output)).toBe(committedTotal);
+
+    const seen: ConsumedRecord[] = [];
+    const second = start({
+      groupId: group,
+      topics: [input],
+      fromBeginning: true,
+      transform: (records) => {
+        seen.push(...records);
+        return identityTo(output)(records);
+      },
+    });
+    await second.start();
+    await waitFor('the rest to be committed', async () => sum((await committedOffsets(group, input)).values()) === total);
+    for (const r of seen) expect(BigInt(r.offset)).toBeGreaterThanOrEqual(committed.get(r.partition) ?? 0n);
+    expect(seen).toHaveLength(total - committedTotal);
+    expect(await recordCount(output)).toBe(total);
+  });
+
+  it('reports ready once joined and not ready after stop, through isReady and the hook', async () => {
+    const input = await createTestTopic('ready-in', { partitions: 1 });
+    const changes: Array<[boolean, string | undefined]> = [];
+    const consumer = start({
+      groupId: uniqueName('ready'),
+      topics: [input],
+      transform: () => [],
+      hooks: {
+        onReadyChange: (ready, reason) => {
+          changes.push([ready, reason]);
+          throw new Error('a failing hook must not fail the work');
+        },
+      },
+    });
+    expect(consumer.isReady().ready).toBe(false);
+    await consumer.start();
+    expect(consumer.isReady()).toEqual({ ready: true, reasons: [] });
+    await consumer.stop();
+    await consumer.stop(); // idempotent
+    expect(consumer.isReady().ready).toBe(false);
+    expect(consumer.isReady().reasons).toContain('stopping');
+    expect(changes).toEqual([[true, undefined], [false, 'stopping']]);
+    await expect(consumer.done).resolves.toBeUndefined();
+  });
+
+  it('stops on a non-retriable send error, rejecting done, with nothing committed', async () => {
+    const input = await createTestTopic('fatal-in', { partitions: 1 });
+    const output = await createTestTopic('fatal-out', { partitions: 1 });
+    await produceRaw(input, [{ key: 'k', value: 'v' }]);
+    const group = uniqueName('fatal');
+    const fatal: string[] = [];
+    const consumer = start({
+      groupId: group,
+      topics: [input],
+      fromBeginning: true,
+      hooks: { onFatal: (e) => fatal.push(e.code) },
+      // Larger than the broker's message.max.bytes (1 MiB by default): MESSAGE_TOO_LARGE, which no retry fixes.
+      transform: (records) => records.map(() => ({ topic: output, key: 'k', value: Buffer.alloc(2 * 1024 * 1024, 1) })),
+    });
+    await consumer.start();
+    await expect(consumer.done).rejects.toMatchObject({ name: 'KafkaAdapterError', code: 'MESSAGE_TOO_LARGE', canRetry: false });
+    expect(fatal).toEqual(['MESSAGE_TOO_LARGE']);
+    expect(consumer.isReady().ready).toBe(false);
+    expect(sum((await committedOffsets(group, input)).values())).toBe(0);
+    expect(await recordCount(output)).toBe(0);
+  });
+});
