@@ -1,1 +1,7 @@
-export {};
+export { createMasker } from './masker';
+export { PII_RULES, REDACTED, REDACTED_IP } from './pii-rules';
+export { redactPii } from './redact-pii';
+export { KEY_ID_PATTERN, createPseudonymiser } from './hmac-pseudonym';
+export type { Pseudonymiser } from './hmac-pseudonym';
+export { truncateIp } from './ip-truncation';
+export type { IpMaskStrategy, Masker, MaskingKey, MaskingOptions, MaskingRule } from './types';

@@ -1,0 +1,27 @@
+export type IpMaskStrategy = 'truncate' | 'hmac' | 'redact';
+
+export interface MaskingKey {
+  /** Goes into every pseudonym, so a key rotation is visible in the data: `[A-Za-z0-9._-]{1,64}`. */
+  id: string;
+  secret: string | Buffer;
+}
+
+export interface MaskingOptions {
+  key: MaskingKey;
+  ipStrategy: IpMaskStrategy;
+}
+
+export interface MaskingRule {
+  field: string;
+  strategy: 'pseudonymise' | 'ip' | 'redact';
+}
+
+export interface Masker {
+  /** `${key.id}:${base64url(HMAC-SHA-256(secret, raw))[0..22]}`. */
+  maskDeviceId(raw: string): string;
+  /**
+   * truncate: IPv4 /24 (`1.2.3.0`), IPv6 /48 (`2001:db8:1::`); hmac: a pseudonym like device_id;
+   * redact: `redacted`. Throws a TypeError (not naming the value) when `ip` is not an address of `version`.
+   */
+  maskIp(ip: string, version: 4 | 6): string;
+}
