@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { KafkaClientSettings, ReadFile } from '@login/config';
+import { ConfigError as EnvConfigError, kafkaConfigSpec, loadConfig, toKafkaClientConfig } from '@login/config';
 import type { MalformedKind } from './core/malformed';
 import { MALFORMED_KIND_NAMES, malformedKind } from './core/malformed';
 
@@ -13,12 +14,7 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export type LogFormat = 'json' | 'pretty';
 export type ProgressMode = 'auto' | 'bar' | 'log' | 'off';
 
-export interface KafkaSettings {
-  readonly brokers: string[];
-  readonly clientId: string;
-  readonly ssl?: { ca?: Buffer; cert?: Buffer; key?: Buffer } | boolean;
-  readonly sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
-}
+export type KafkaSettings = KafkaClientSettings;
 
 export interface GeneratorConfig {
   readonly topic: string;
@@ -97,9 +93,9 @@ export const SETTINGS: readonly Setting[] = [
 export const KAFKA_ENV: ReadonlyArray<{ env: string; description: string }> = [
   { env: 'KAFKA_CLIENT_ID', description: 'client id (default: generator)' },
   { env: 'KAFKA_SSL', description: 'true to connect with TLS' },
-  { env: 'KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE', description: 'PEM files for TLS (imply KAFKA_SSL)' },
+  { env: 'KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE', description: 'PEM files for TLS (with KAFKA_SSL=true)' },
   { env: 'KAFKA_SASL_MECHANISM', description: 'plain, scram-sha-256 or scram-sha-512' },
-  { env: 'KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD', description: 'SASL credentials (also *_FILE)' },
+  { env: 'KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD', description: 'SASL credentials (the password also as KAFKA_SASL_PASSWORD_FILE)' },
 ];
 
 export function helpText(program = 'generator'): string {
@@ -193,7 +189,7 @@ export interface ConfigSources {
   readonly argv: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Reads a file named by a variable (TLS material, *_FILE secrets). */
-  readonly readFile?: (path: string) => Buffer;
+  readonly readFile?: ReadFile;
   /** A random seed when none is given. */
   readonly randomSeed?: () => number;
 }
@@ -201,7 +197,6 @@ export interface ConfigSources {
 /** Parses flags and environment into a config, or throws a ConfigError naming every wrong flag and variable. */
 export function loadGeneratorConfig(sources: ConfigSources): ConfigResult {
   const { env } = sources;
-  const readFile = sources.readFile ?? ((p: string) => readFileSync(p));
   const flagOptions: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
   for (const s of SETTINGS) {
     if (s.flag) flagOptions[s.flag] = { type: s.boolean ? 'boolean' : 'string', ...(s.short ? { short: s.short } : {}) };
@@ -276,12 +271,7 @@ export function loadGeneratorConfig(sources: ConfigSources): ConfigResult {
     httpPort: get('httpPort', (t) => parseInteger(t, 0, 65535), 0),
     logLevel: get('logLevel', oneOf<LogLevel>(['error', 'warn', 'info', 'debug']), 'info'),
     logFormat: get('logFormat', oneOf<LogFormat>(['json', 'pretty']), 'json'),
-    kafka: kafkaSettings(get('brokers', (t) => {
-      const list = t.split(',').map((b) => b.trim()).filter((b) => b !== '');
-      const bad = list.filter((b) => !/^[^\s:]+:\d{1,5}$/.test(b) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(b));
-      if (list.length === 0 || bad.length > 0) throw new Error(`expected host:port[,host:port…], got "${t}"`);
-      return list;
-    }, ['127.0.0.1:9092']), env, readFile, problems),
+    kafka: kafkaSettings(values['brokers'], env, sources.readFile, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return { action: 'run', config };
@@ -291,63 +281,36 @@ function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V 
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
+/**
+ * The Kafka connection, parsed by @login/config's shared spec (the same variables and checks as every app);
+ * `--brokers` overrides KAFKA_BROKERS. Problems are added to `problems`, named by flag or variable.
+ */
 function kafkaSettings(
-  brokers: string[],
+  brokersFlag: string | boolean | undefined,
   env: Readonly<Record<string, string | undefined>>,
-  readFile: (path: string) => Buffer,
+  readFile: ReadFile | undefined,
   problems: string[],
 ): KafkaSettings {
-  const v = (name: string): string | undefined => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
-  const file = (name: string): Buffer | undefined => {
-    const path = v(name);
-    if (path === undefined) return undefined;
-    try {
-      return readFile(path);
-    } catch (error) {
-      problems.push(`${name}: cannot read "${path}" (${error instanceof Error && 'code' in error ? String(error.code) : 'error'})`);
-      return undefined;
-    }
-  };
-  /** A secret from NAME, or from the file NAME_FILE names (as Docker and Kubernetes mount them). */
-  const secret = (name: string): string | undefined => v(name) ?? file(`${name}_FILE`)?.toString('utf8').trim();
-
-  let ssl: KafkaSettings['ssl'];
-  let sslOn = false;
+  const fromFlag = typeof brokersFlag === 'string';
+  const kafkaEnv: NodeJS.ProcessEnv = { ...env, ...(fromFlag ? { KAFKA_BROKERS: brokersFlag } : {}) };
   try {
-    sslOn = parseBoolean(v('KAFKA_SSL') ?? 'false');
+    return toKafkaClientConfig(loadConfig(kafkaConfigSpec, kafkaEnv, readFile ? { readFile } : {}), 'generator');
   } catch (error) {
-    problems.push(`KAFKA_SSL: ${(error as Error).message}`);
+    if (!(error instanceof EnvConfigError)) throw error;
+    for (const issue of error.issues) {
+      problems.push(`${issue.variable === 'KAFKA_BROKERS' && fromFlag ? '--brokers' : issue.variable}: ${issue.message}`);
+    }
+    return { brokers: [], clientId: 'generator' };
   }
-  const ca = file('KAFKA_SSL_CA_FILE');
-  const cert = file('KAFKA_SSL_CERT_FILE');
-  const key = file('KAFKA_SSL_KEY_FILE');
-  if (ca || cert || key) ssl = { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
-  else if (sslOn) ssl = true;
-
-  let sasl: KafkaSettings['sasl'];
-  const mechanism = v('KAFKA_SASL_MECHANISM');
-  if (mechanism !== undefined) {
-    const mechanisms = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
-    const m = mechanisms.find((x) => x === mechanism.toLowerCase());
-    const username = secret('KAFKA_SASL_USERNAME');
-    const password = secret('KAFKA_SASL_PASSWORD');
-    if (!m) problems.push(`KAFKA_SASL_MECHANISM: expected one of ${mechanisms.join(', ')}, got "${mechanism}"`);
-    if (username === undefined) problems.push('KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set');
-    if (password === undefined) problems.push('KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set');
-    if (m && username !== undefined && password !== undefined) sasl = { mechanism: m, username, password };
-  }
-  return {
-    brokers,
-    clientId: v('KAFKA_CLIENT_ID') ?? 'generator',
-    ...(ssl === undefined ? {} : { ssl }),
-    ...(sasl === undefined ? {} : { sasl }),
-  };
 }
 
 /** "Unknown option '--frobnicate'" → "unknown option --frobnicate (see --help)". */
 function describeParseArgsError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  // Duck-typed: node's errors may come from another realm (e.g. under Jest), where instanceof Error fails.
+  const { message = String(error), code = '' } = (typeof error === 'object' && error !== null ? error : {}) as {
+    message?: string;
+    code?: string;
+  };
   const name = /--[a-z0-9-]+/.exec(message)?.[0] ?? /'(-[^' ]+)'/.exec(message)?.[1] ?? '';
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':

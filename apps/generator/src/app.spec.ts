@@ -1,0 +1,76 @@
+import { PassThrough } from 'node:stream';
+import { DEFAULT_PARSE_LIMITS, parseLoginEvent } from '@login/event-schema';
+import { runCli } from './app';
+
+function io(argv: string[], env: Record<string, string> = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => out.push(c));
+  stderr.on('data', (c: Buffer) => err.push(c));
+  const controller = new AbortController();
+  return {
+    controller,
+    run: () => runCli({ argv, env, stdout, stderr, signal: controller.signal }),
+    stdout: () => Buffer.concat(out).toString('utf8'),
+    stderr: () => Buffer.concat(err).toString('utf8'),
+  };
+}
+
+describe('generator CLI (in-process)', () => {
+  it('prints the help and exits 0', async () => {
+    const cli = io(['--help']);
+    expect((await cli.run()).exitCode).toBe(0);
+    expect(cli.stdout()).toMatch(/^Usage: generator \[options\]/);
+    expect(cli.stdout()).toContain('GENERATOR_INVALID_RATIO');
+  });
+
+  it('exits 2 naming an unknown flag', async () => {
+    const cli = io(['--frobnicate']);
+    expect((await cli.run()).exitCode).toBe(2);
+    expect(cli.stderr()).toBe('generator: unknown option --frobnicate (see --help)\n');
+  });
+
+  it('exits 2 naming a bad value and its variable', async () => {
+    const cli = io(['--invalid-ratio', '2'], { GENERATOR_BATCH_SIZE: 'lots' });
+    expect((await cli.run()).exitCode).toBe(2);
+    expect(cli.stderr()).toContain('--invalid-ratio: expected a number from 0 to 1, got "2"');
+    expect(cli.stderr()).toContain('GENERATOR_BATCH_SIZE: expected a whole number');
+  });
+
+  it('dry run: prints one JSON line per record on stdout, logs and summary on stderr', async () => {
+    const cli = io(['--dry-run', '--count', '300', '--rate', '0', '--seed', '7', '--invalid-ratio', '0.3', '--json', '--progress', 'off']);
+    const result = await cli.run();
+    expect(result.exitCode).toBe(0);
+    const lines = cli.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(300);
+    const now = Date.now();
+    for (const line of lines) {
+      const bytes =
+        line['value_base64'] !== undefined
+          ? Buffer.from(String(line['value_base64']), 'base64')
+          : line['value'] === null
+            ? null
+            : Buffer.from(line['kind'] === 'valid' ? JSON.stringify(line['value']) : String(line['value']), 'utf8');
+      const parsed = parseLoginEvent(bytes, { ...DEFAULT_PARSE_LIMITS, nowMs: now });
+      expect(parsed.ok ? null : parsed.failure.reason).toBe(line['kind'] === 'valid' ? null : line['expected_reason']);
+    }
+    const summaryLine = cli.stderr().trim().split('\n').pop()!;
+    const summary = JSON.parse(summaryLine) as { produced: number; invalid: number };
+    expect(summary.produced).toBe(300);
+    expect(summary.invalid).toBe(lines.filter((l) => l['kind'] !== 'valid').length);
+    expect(result.summary?.seed).toBe(7);
+  });
+
+  it('stops on the abort signal, flushes and exits 0', async () => {
+    const cli = io(['--dry-run', '--rate', '200', '--progress', 'off']);
+    const running = cli.run();
+    await new Promise((r) => setTimeout(r, 300));
+    cli.controller.abort();
+    const result = await running;
+    expect(result.exitCode).toBe(0);
+    expect(result.summary?.stoppedBy).toBe('signal');
+    expect(cli.stdout().trim().split('\n')).toHaveLength(result.summary!.produced);
+  });
+});
