@@ -1,0 +1,39 @@
+import { OUTPUT_SCHEMA_VERSION } from '@login/event-schema';
+import type { LoginEvent, ProcessedLoginEvent } from '@login/event-schema';
+
+export const DEFAULT_DEVICE_TYPE = 'unknown';
+
+export interface EnrichContext {
+  eventId: string;
+  processedAtMs: number;
+}
+
+export interface MaskedFields {
+  device_id: string;
+  ip: string;
+}
+
+/**
+ * Builds the output value (DESIGN.md §3) from a normalised event and its masked PII. Only masked values are read
+ * for `device_id` and `ip`. Throws (RangeError/TypeError) on impossible input; the caller dead-letters it as
+ * ENRICH_FAILED.
+ */
+export function enrich(event: LoginEvent, masked: MaskedFields, ctx: EnrichContext): ProcessedLoginEvent {
+  // Last guard against a wiring mistake that would hand the raw event in as "masked".
+  if (masked.device_id === event.device_id) throw new TypeError('device_id was not masked');
+  const processedAtMs = Math.trunc(ctx.processedAtMs);
+  return {
+    event_id: ctx.eventId,
+    user_id: event.user_id,
+    app_version: event.app_version,
+    device_type: event.device_type ?? DEFAULT_DEVICE_TYPE,
+    locale: event.locale,
+    device_id: masked.device_id,
+    ip: masked.ip,
+    ip_version: event.ip_version,
+    event_time: new Date(event.event_time_ms).toISOString(),
+    processed_at: new Date(processedAtMs).toISOString(),
+    latency_ms: Math.round(processedAtMs - event.event_time_ms),
+    schema_version: OUTPUT_SCHEMA_VERSION,
+  };
+}
