@@ -1,1 +1,18 @@
-export {};
+export { OTHER_LABEL, boundedLabel } from './bounded-label';
+export type { LabelBound } from './bounded-label';
+export { startHttpServer } from './http-server';
+export type { HttpServerOptions, Readiness, RunningHttpServer } from './http-server';
+export { createLogger } from './logger';
+export type { LogFormat, LogLevel, LogMeta, Logger, LoggerOptions } from './logger';
+export { createMetrics, metricsOn } from './metrics';
+export type { Metrics, MetricsOptions } from './metrics';
+export {
+  DEVICE_TYPE_LABELS,
+  MAX_DISTINCT_APP_VERSIONS,
+  MAX_DISTINCT_LOCALES,
+  PROCESSOR_METRICS,
+  createProcessorMetrics,
+} from './processor-metrics';
+export type { EventLabels, ProcessorMetrics } from './processor-metrics';
+export { createShutdown } from './shutdown';
+export type { Shutdown, ShutdownOptions } from './shutdown';

@@ -1,0 +1,142 @@
+import { request } from 'node:http';
+import { Counter, Registry } from 'prom-client';
+import { startHttpServer } from './http-server';
+import type { HttpServerOptions, Readiness, RunningHttpServer } from './http-server';
+
+interface Response {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function call(port: number, path: string, method = 'GET'): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('startHttpServer', () => {
+  let registry: Registry;
+  let alive: boolean;
+  let readiness: () => Readiness;
+  let server: RunningHttpServer;
+  const logger = { warn: jest.fn(), error: jest.fn() };
+
+  async function start(overrides: Partial<HttpServerOptions> = {}) {
+    server = await startHttpServer({
+      port: 0,
+      host: '127.0.0.1',
+      registry,
+      liveness: () => alive,
+      readiness: () => readiness(),
+      logger,
+      ...overrides,
+    });
+    return server;
+  }
+
+  beforeEach(() => {
+    registry = new Registry();
+    alive = true;
+    readiness = () => ({ ready: true });
+  });
+
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('listens on an ephemeral port', async () => {
+    await start();
+    expect(server.port).toBeGreaterThan(0);
+  });
+
+  it('serves the registry in the Prometheus text format', async () => {
+    new Counter({ name: 'login_processor_records_consumed_total', help: 'h', registers: [registry] }).inc(7);
+    await start();
+    const response = await call(server.port, '/metrics');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe(registry.contentType);
+    expect(response.body).toContain('login_processor_records_consumed_total 7');
+  });
+
+  it('answers /healthz from the liveness callback', async () => {
+    await start();
+    expect(await call(server.port, '/healthz')).toMatchObject({ status: 200, body: '{"status":"ok"}' });
+    alive = false;
+    expect((await call(server.port, '/healthz')).status).toBe(503);
+  });
+
+  it('answers /readyz with the reasons when not ready', async () => {
+    await start();
+    expect(await call(server.port, '/readyz')).toMatchObject({ status: 200, body: '{"status":"ready"}' });
+    readiness = () => ({ ready: false, reasons: ['consumer not joined', 'producer not connected'] });
+    const response = await call(server.port, '/readyz');
+    expect(response.status).toBe(503);
+    expect(response.headers['content-type']).toContain('application/json');
+    expect(JSON.parse(response.body)).toEqual({
+      status: 'not ready',
+      reasons: ['consumer not joined', 'producer not connected'],
+    });
+  });
+
+  it('ignores the query string', async () => {
+    await start();
+    expect((await call(server.port, '/healthz?verbose=1')).status).toBe(200);
+  });
+
+  it.each([['/'], ['/metrics/extra'], ['/constructor'], ['/__proto__']])('answers 404 for %s', async (path) => {
+    await start();
+    expect((await call(server.port, path)).status).toBe(404);
+  });
+
+  it('answers 405 with Allow for other methods', async () => {
+    await start();
+    const response = await call(server.port, '/metrics', 'POST');
+    expect(response.status).toBe(405);
+    expect(response.headers['allow']).toBe('GET, HEAD');
+  });
+
+  it('answers HEAD without a body', async () => {
+    await start();
+    expect(await call(server.port, '/healthz', 'HEAD')).toMatchObject({ status: 200, body: '' });
+  });
+
+  it('answers 503 when a probe callback throws, and logs it', async () => {
+    await start({
+      readiness: () => {
+        throw new Error('broken probe');
+      },
+    });
+    expect((await call(server.port, '/readyz')).status).toBe(503);
+    expect(logger.error).toHaveBeenCalledWith('metrics/health request failed', expect.objectContaining({ path: '/readyz' }));
+  });
+
+  it('rejects when the port is taken', async () => {
+    await start();
+    await expect(
+      startHttpServer({ port: server.port, host: '127.0.0.1', registry, liveness: () => true, readiness, logger }),
+    ).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
+
+  it('closes idempotently, even with a keep-alive connection open', async () => {
+    await start();
+    await new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: '/healthz', headers: { connection: 'keep-alive' } });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      });
+      req.end();
+    });
+    await Promise.all([server.close(), server.close()]);
+    await expect(call(server.port, '/healthz')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});

@@ -1,0 +1,113 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import type { Logger } from './logger';
+
+export interface Readiness {
+  ready: boolean;
+  /** Why not ready, e.g. `consumer not joined`; shown on /readyz. */
+  reasons?: string[];
+}
+
+export interface HttpServerOptions {
+  /** 0 picks a free port; the chosen one is returned. */
+  port: number;
+  /** Default 0.0.0.0: Prometheus and kubelet probes reach the pod from outside. */
+  host?: string;
+  registry: Registry;
+  /** /healthz: is the process alive (false → restart it). */
+  liveness: () => boolean;
+  /** /readyz: can it do its work (consumer joined, producer connected). */
+  readiness: () => Readiness;
+  logger: Pick<Logger, 'warn' | 'error'>;
+}
+
+export interface RunningHttpServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+type Route = (request: IncomingMessage) => Promise<Reply> | Reply;
+interface Reply {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/**
+ * `/metrics`, `/healthz` and `/readyz` on node:http. GET (and HEAD, which HTTP requires wherever GET works); other
+ * methods get 405, other paths 404. A failing probe callback answers 503 rather than crashing the server.
+ */
+export function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const { registry, liveness, readiness, logger } = options;
+  const routes: Record<string, Route> = {
+    '/metrics': async () => ({ status: 200, contentType: registry.contentType, body: await registry.metrics() }),
+    '/healthz': () => (liveness() ? json(200, { status: 'ok' }) : json(503, { status: 'unhealthy' })),
+    '/readyz': () => {
+      const state = readiness();
+      return state.ready
+        ? json(200, { status: 'ready' })
+        : json(503, { status: 'not ready', reasons: state.reasons ?? [] });
+    },
+  };
+
+  const server = createServer((request, response) => {
+    void handle(request, response, routes, logger);
+  });
+  // Probes and scrapes are short; an idle keep-alive connection must not hold up close().
+  server.keepAliveTimeout = 5_000;
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+      server.off('error', reject);
+      server.on('error', (error) => logger.error('metrics/health server error', { error }));
+      let closing: Promise<void> | undefined;
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        close: () => {
+          closing ??= new Promise<void>((done, fail) => {
+            server.close((error) => (error ? fail(error) : done()));
+            server.closeAllConnections();
+          });
+          return closing;
+        },
+      });
+    });
+  });
+}
+
+async function handle(
+  request: IncomingMessage,
+  response: ServerResponse,
+  routes: Record<string, Route>,
+  logger: Pick<Logger, 'warn' | 'error'>,
+): Promise<void> {
+  const path = (request.url ?? '/').split('?')[0] ?? '/';
+  const route = Object.prototype.hasOwnProperty.call(routes, path) ? routes[path] : undefined;
+  let reply: Reply;
+  if (route === undefined) {
+    reply = json(404, { error: 'not found' });
+  } else if (request.method !== 'GET' && request.method !== 'HEAD') {
+    reply = json(405, { error: 'method not allowed' });
+    response.setHeader('Allow', 'GET, HEAD');
+  } else {
+    try {
+      reply = await route(request);
+    } catch (error) {
+      logger.error('metrics/health request failed', { path, error });
+      reply = path === '/metrics' ? json(500, { error: 'internal error' }) : json(503, { status: 'error' });
+    }
+  }
+  response.writeHead(reply.status, {
+    'Content-Type': reply.contentType,
+    'Content-Length': Buffer.byteLength(reply.body),
+    'Cache-Control': 'no-store',
+  });
+  response.end(request.method === 'HEAD' ? undefined : reply.body);
+}
+
+function json(status: number, body: unknown): Reply {
+  return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) };
+}

@@ -1,0 +1,160 @@
+import { PassThrough } from 'node:stream';
+import { createLogger } from './logger';
+import type { LoggerOptions } from './logger';
+
+const NOW = Date.parse('2024-05-01T12:34:56.789Z');
+
+function capture(options: Partial<LoggerOptions> = {}) {
+  const destination = new PassThrough();
+  const chunks: string[] = [];
+  destination.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  const logger = createLogger({ app: 'processor', level: 'debug', format: 'json', destination, now: () => NOW, ...options });
+  const lines = async (): Promise<string[]> => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return chunks.join('').split('\n').filter((line) => line !== '');
+  };
+  const entries = async (): Promise<Record<string, unknown>[]> =>
+    (await lines()).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { logger, lines, entries };
+}
+
+describe('createLogger (json)', () => {
+  it('writes one JSON object per line with the core fields first', async () => {
+    const { logger, lines } = capture();
+    logger.info('consumer joined', { topic: 'user-login', partitions: [0, 1] });
+    logger.child({ component: 'consumer' }).warn('slow batch', { ms: 1200 });
+    expect(await lines()).toEqual([
+      '{"timestamp":"2024-05-01T12:34:56.789Z","level":"info","message":"consumer joined","app":"processor",' +
+        '"component":"main","topic":"user-login","partitions":[0,1]}',
+      '{"timestamp":"2024-05-01T12:34:56.789Z","level":"warn","message":"slow batch","app":"processor",' +
+        '"component":"consumer","ms":1200}',
+    ]);
+  });
+
+  it('filters by level', async () => {
+    const { logger, entries } = capture({ level: 'warn' });
+    logger.debug('d');
+    logger.info('i');
+    logger.warn('w');
+    logger.error('e');
+    expect((await entries()).map((entry) => entry['level'])).toEqual(['warn', 'error']);
+    expect(logger.isLevelEnabled('info')).toBe(false);
+    expect(logger.isLevelEnabled('error')).toBe(true);
+  });
+
+  it('redacts raw device_id and ip with redactPii by default, at any depth', async () => {
+    const { logger, lines, entries } = capture();
+    const event = { user_id: 'u-1', device_id: '593-47-5928', ip: '199.172.111.135' };
+    logger.info('bad event', { event, nested: [{ deviceId: '593-47-5928' }] });
+    logger.child({ component: 'x', ip: '10.1.2.3' }).info('bound');
+    const text = (await lines()).join('\n');
+    expect(text).not.toContain('593-47-5928');
+    expect(text).not.toContain('199.172.111.135');
+    expect(text).not.toContain('10.1.2.3');
+    const [first] = await entries();
+    expect(first?.['event']).toEqual({ user_id: 'u-1', device_id: '[REDACTED]', ip: '[REDACTED]' });
+  });
+
+  it('redacts inside errors and class instances too', async () => {
+    const { logger, lines } = capture();
+    class Rec {
+      constructor(readonly ip: string) {}
+    }
+    logger.info('x', { record: new Rec('199.172.111.135') });
+    expect((await lines()).join('')).not.toContain('199.172.111.135');
+  });
+
+  it('uses an injected redaction', async () => {
+    const { logger, entries } = capture({ redact: (meta) => ({ ...meta, secret: '***' }) });
+    logger.info('x', { secret: 'hunter2' });
+    expect((await entries())[0]).toMatchObject({ secret: '***' });
+  });
+
+  it('drops the metadata when the redaction throws (fails closed)', async () => {
+    const { logger, entries } = capture({
+      redact: () => {
+        throw new Error('boom');
+      },
+    });
+    logger.info('x', { device_id: 'raw' });
+    const [entry] = await entries();
+    expect(entry).toMatchObject({ message: 'x', redaction_failed: true });
+    expect(JSON.stringify(entry)).not.toContain('raw');
+  });
+
+  it('logs errors as name, message and stack only', async () => {
+    const { logger, entries } = capture();
+    const error = Object.assign(new SyntaxError('Unexpected token'), { input: '{"device_id":"593-47-5928"', code: 'E1' });
+    logger.error('parse failed', { error });
+    logger.error('direct', error);
+    const [first, second] = await entries();
+    expect(first?.['error']).toEqual({ name: 'SyntaxError', message: 'Unexpected token', stack: error.stack, code: 'E1' });
+    expect(second?.['error']).toEqual(first?.['error']);
+    expect(JSON.stringify([first, second])).not.toContain('593-47-5928');
+  });
+
+  it('never logs the bytes of a buffer', async () => {
+    const { logger, entries } = capture();
+    logger.info('record', { value: Buffer.from('{"ip":"199.172.111.135"}') });
+    expect((await entries())[0]?.['value']).toBe('[Buffer 24 bytes]');
+  });
+
+  it('keeps metadata that reuses a core field name under a prefixed key', async () => {
+    const { logger, entries } = capture();
+    logger.info('real', { message: 'meta', level: 'x', timestamp: 1 });
+    expect((await entries())[0]).toMatchObject({
+      level: 'info',
+      message: 'real',
+      meta_message: 'meta',
+      meta_level: 'x',
+      meta_timestamp: 1,
+    });
+  });
+
+  it('survives circular, bigint and throwing metadata without throwing', async () => {
+    const { logger, entries } = capture();
+    const circular: Record<string, unknown> = { a: 1 };
+    circular['self'] = circular;
+    const hostile = {
+      get boom(): never {
+        throw new Error('getter');
+      },
+    };
+    expect(() => logger.info('circular', { circular, big: 10n })).not.toThrow();
+    expect(() => logger.info('hostile', hostile)).not.toThrow();
+    expect(() => logger.info('symbolic', { s: Symbol('x'), f: () => 1 })).not.toThrow();
+    const written = await entries();
+    expect(written[0]).toMatchObject({ circular: { a: 1, self: '[Circular]' }, big: '10' });
+    expect(written[1]).toMatchObject({ message: 'hostile', boom: '[Unreadable]' });
+    expect(written[2]).toMatchObject({ s: 'Symbol(x)', f: '[Function f]' });
+  });
+
+  it('does not throw when the destination is broken', async () => {
+    const destination = new PassThrough();
+    destination.destroy();
+    const logger = createLogger({ app: 'a', level: 'info', format: 'json', destination });
+    expect(() => logger.info('into the void')).not.toThrow();
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+});
+
+describe('createLogger (pretty)', () => {
+  it('writes one coloured line per entry', async () => {
+    const { logger, lines } = capture({ format: 'pretty' });
+    logger.child({ component: 'consumer' }).info('batch done', { count: 3, topic: 'user-login', note: 'two words' });
+    const [line] = await lines();
+    // eslint-disable-next-line no-control-regex
+    const plain = line?.replace(/\u001b\[\d+m/g, '');
+    expect(plain).toBe('12:34:56.789 INFO  [processor/consumer] batch done count=3 topic=user-login note="two words"');
+    expect(line).toContain('\u001b[32m');
+  });
+
+  it('prints an error with its stack on the following lines', async () => {
+    const { logger, lines } = capture({ format: 'pretty' });
+    logger.error('failed', { error: new Error('nope') });
+    // eslint-disable-next-line no-control-regex
+    const text = (await lines()).join('\n').replace(/\u001b\[\d+m/g, '');
+    expect(text).toContain('error="Error: nope"');
+    expect(text).toMatch(/\n.* {4}at /);
+  });
+});

@@ -1,0 +1,162 @@
+import { redactPii } from '@login/masking';
+import winston from 'winston';
+import { toLoggable } from './loggable';
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+export type LogFormat = 'json' | 'pretty';
+
+/** Structured fields of one entry. An `Error` may be passed directly as the metadata, or under any key. */
+export type LogMeta = object;
+
+export interface Logger {
+  error(message: string, meta?: LogMeta): void;
+  warn(message: string, meta?: LogMeta): void;
+  info(message: string, meta?: LogMeta): void;
+  debug(message: string, meta?: LogMeta): void;
+  isLevelEnabled(level: LogLevel): boolean;
+  /** A logger whose entries all carry `bindings` (typically `{ component }`). */
+  child(bindings: { component?: string } & Record<string, unknown>): Logger;
+}
+
+export interface LoggerOptions {
+  app: string;
+  level: LogLevel;
+  format: LogFormat;
+  /** The root logger's component; children name their own. */
+  component?: string;
+  /** Defaults to stdout. */
+  destination?: NodeJS.WritableStream;
+  /** Applied to every entry's metadata; defaults to `redactPii` (device_id and ip become `[REDACTED]`). */
+  redact?: (meta: Record<string, unknown>) => unknown;
+  /** Epoch ms; injectable for tests. */
+  now?: () => number;
+}
+
+const LEVELS: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+// Winston keeps these under well-known symbols (triple-beam); Symbol.for avoids importing a transitive package.
+const MESSAGE = Symbol.for('message');
+const CORE_FIELDS = new Set(['timestamp', 'level', 'message', 'app', 'component']);
+
+interface Entry {
+  timestamp: string;
+  level: LogLevel;
+  message: string;
+  app: string;
+  component: string;
+  fields: Record<string, unknown>;
+}
+
+/**
+ * The app's logger: winston writing one JSON object per line (timestamp, level, message, app, component, then the
+ * metadata), or a coloured single line for humans. Metadata is made plain and then redacted on every entry. Logging
+ * never throws into the caller: observability must not fail the work.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const redact = options.redact ?? ((meta: Record<string, unknown>) => redactPii(meta));
+  const now = options.now ?? Date.now;
+  const render = options.format === 'pretty' ? renderPretty : renderJson;
+  const sink = winston.createLogger({
+    levels: LEVELS,
+    level: options.level,
+    exitOnError: false,
+    format: winston.format((info) => {
+      info[MESSAGE] = render(info['entry'] as Entry);
+      return info;
+    })(),
+    transports: [new winston.transports.Stream({ stream: options.destination ?? process.stdout, eol: '\n' })],
+  });
+  // A broken destination (EPIPE…) would otherwise surface as an unhandled 'error' event and crash the process.
+  sink.on('error', () => undefined);
+
+  const write = (level: LogLevel, message: string, bindings: Record<string, unknown>, meta: LogMeta | undefined) => {
+    try {
+      if (!sink.isLevelEnabled(level)) return;
+      const { component, ...fields } = redactFields(bindings, meta, redact);
+      const entry: Entry = {
+        timestamp: new Date(now()).toISOString(),
+        level,
+        message: String(message),
+        app: options.app,
+        component: typeof component === 'string' ? component : (options.component ?? 'main'),
+        fields,
+      };
+      sink.log({ level, message: entry.message, entry });
+    } catch {
+      // Nothing sensible is left to report to: the logger itself failed. Dropping the entry beats crashing.
+    }
+  };
+
+  const make = (bindings: Record<string, unknown>): Logger => ({
+    error: (message, meta) => write('error', message, bindings, meta),
+    warn: (message, meta) => write('warn', message, bindings, meta),
+    info: (message, meta) => write('info', message, bindings, meta),
+    debug: (message, meta) => write('debug', message, bindings, meta),
+    isLevelEnabled: (level) => sink.isLevelEnabled(level),
+    child: (childBindings) => make({ ...bindings, ...childBindings }),
+  });
+  return make(options.component === undefined ? {} : { component: options.component });
+}
+
+function metaObject(meta: LogMeta | undefined): Record<string, unknown> {
+  if (meta === undefined || meta === null) return {};
+  if (meta instanceof Error) return { error: meta };
+  return meta as Record<string, unknown>;
+}
+
+// Plain data first (so the redaction sees inside errors and class instances), then redaction. A failing redaction
+// drops the metadata rather than writing it unredacted.
+function redactFields(
+  bindings: Record<string, unknown>,
+  meta: LogMeta | undefined,
+  redact: (meta: Record<string, unknown>) => unknown,
+): Record<string, unknown> {
+  let redacted: unknown;
+  try {
+    const plain = { ...(toLoggable(bindings) as object), ...(toLoggable(metaObject(meta)) as object) };
+    redacted = redact(plain);
+  } catch {
+    return { redaction_failed: true };
+  }
+  if (redacted === null || typeof redacted !== 'object' || Array.isArray(redacted)) return { meta: redacted };
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(redacted)) {
+    // The core fields are the logger's; metadata that reuses a name keeps its value under a prefixed key.
+    const name = CORE_FIELDS.has(key) && key !== 'component' ? `meta_${key}` : key;
+    Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return fields;
+}
+
+function renderJson(entry: Entry): string {
+  const { fields, ...core } = entry;
+  return JSON.stringify({ ...core, ...fields });
+}
+
+const COLOURS: Record<LogLevel, string> = { error: '\u001b[31m', warn: '\u001b[33m', info: '\u001b[32m', debug: '\u001b[34m' };
+const DIM = '\u001b[2m';
+const RESET = '\u001b[0m';
+
+/** `12:00:00.000 INFO  [processor/consumer] message key=value …`, stacks of logged errors on the following lines. */
+function renderPretty(entry: Entry): string {
+  const level = `${COLOURS[entry.level]}${entry.level.toUpperCase().padEnd(5)}${RESET}`;
+  const time = `${DIM}${entry.timestamp.slice(11, 23)}${RESET}`;
+  const pairs = Object.entries(entry.fields).map(([key, value]) => `${DIM}${key}=${RESET}${prettyValue(value)}`);
+  const stacks = Object.values(entry.fields)
+    .map((value) => (isSerialisedError(value) ? value.stack : undefined))
+    .filter((stack): stack is string => stack !== undefined)
+    .map((stack) => `\n${DIM}${stack.replace(/^/gm, '    ')}${RESET}`);
+  const line = [time, level, `[${entry.app}/${entry.component}]`, entry.message, ...pairs].join(' ');
+  return line + stacks.join('');
+}
+
+function prettyValue(value: unknown): string {
+  if (typeof value === 'string' && /^[^\s"=]+$/.test(value)) return value;
+  if (isSerialisedError(value)) return JSON.stringify(`${value.name}: ${value.message}`);
+  return JSON.stringify(value) ?? String(value);
+}
+
+function isSerialisedError(value: unknown): value is { name: string; message: string; stack?: string } {
+  if (value === null || typeof value !== 'object') return false;
+  const candidate = value as Record<string, unknown>;
+  return typeof candidate['name'] === 'string' && typeof candidate['message'] === 'string' && 'stack' in candidate;
+}

@@ -1,0 +1,35 @@
+import { Registry } from 'prom-client';
+import { createMetrics } from './metrics';
+
+describe('createMetrics', () => {
+  it('registers the default Node process metrics, unprefixed, on its own registry', async () => {
+    const { registry } = createMetrics();
+    const text = await registry.metrics();
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(text).toContain('nodejs_heap_size_total_bytes');
+  });
+
+  it('can leave the default metrics out', async () => {
+    const { registry } = createMetrics({ registry: new Registry(), defaultMetrics: false });
+    expect(await registry.metrics()).toBe('\n');
+  });
+
+  it('defines counters, gauges and histograms on that registry', async () => {
+    const metrics = createMetrics({ registry: new Registry(), defaultMetrics: false });
+    metrics.counter({ name: 'login_generator_events_total', help: 'h', labelNames: ['kind'] as const }).inc({ kind: 'a' }, 2);
+    metrics.gauge({ name: 'g', help: 'h' }).set(5);
+    metrics.histogram({ name: 'h_seconds', help: 'h', buckets: [1] }).observe(0.5);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('login_generator_events_total{kind="a"} 2');
+    expect(text).toContain('g 5');
+    expect(text).toContain('h_seconds_bucket{le="1"} 1');
+  });
+
+  it('gives each call its own registry, so two apps or tests never collide', () => {
+    expect(createMetrics({ defaultMetrics: false }).registry).not.toBe(createMetrics({ defaultMetrics: false }).registry);
+    expect(() => {
+      createMetrics();
+      createMetrics();
+    }).not.toThrow();
+  });
+});

@@ -1,0 +1,105 @@
+import { REASON_CODES } from '@login/event-schema';
+import { Registry } from 'prom-client';
+import { createMetrics } from './metrics';
+import { createProcessorMetrics } from './processor-metrics';
+
+async function valuesOf(registry: Registry, name: string) {
+  const metric = registry.getSingleMetric(name);
+  if (metric === undefined) throw new Error(`${name} is not registered`);
+  return (await metric.get()).values;
+}
+
+// prom-client sets metricName on histogram series but does not declare it in MetricValue.
+const seriesName = (value: object): string => (value as { metricName?: string }).metricName ?? '';
+
+describe('createProcessorMetrics', () => {
+  let registry: Registry;
+  beforeEach(() => {
+    registry = new Registry();
+  });
+
+  it('registers exactly the DESIGN §7 names', async () => {
+    createProcessorMetrics(registry);
+    const names = (await registry.getMetricsAsJSON()).map((metric) => `${metric.name}:${metric.type}`).sort();
+    expect(names).toEqual([
+      'login_processor_batch_duration_seconds:histogram',
+      'login_processor_consumer_lag:gauge',
+      'login_processor_event_latency_seconds:histogram',
+      'login_processor_events_total:counter',
+      'login_processor_records_consumed_total:counter',
+      'login_processor_records_dead_lettered_total:counter',
+      'login_processor_records_processed_total:counter',
+    ]);
+  });
+
+  it('starts every reason code at zero', async () => {
+    createProcessorMetrics(registry);
+    const values = await valuesOf(registry, 'login_processor_records_dead_lettered_total');
+    expect(values.map((v) => v.labels['reason']).sort()).toEqual([...REASON_CODES].sort());
+    expect(values.every((v) => v.value === 0)).toBe(true);
+  });
+
+  it('counts dead-lettered records by reason', async () => {
+    const metrics = createProcessorMetrics(registry);
+    metrics.countDeadLettered('INVALID_JSON');
+    metrics.countDeadLettered('INVALID_JSON', 2);
+    const values = await valuesOf(registry, 'login_processor_records_dead_lettered_total');
+    expect(values.find((v) => v.labels['reason'] === 'INVALID_JSON')?.value).toBe(3);
+  });
+
+  it('counts events with bounded labels', async () => {
+    const metrics = createProcessorMetrics(registry);
+    metrics.countEvent({ device_type: 'android', app_version: '2.3.0', locale: 'RU' });
+    metrics.countEvent({ device_type: 'android', app_version: '2.3.0', locale: 'RU' });
+    metrics.countEvent({ app_version: '2.3.0', locale: 'RU' });
+    metrics.countEvent({ device_type: 'toaster', app_version: '2.3.0', locale: 'RU' });
+    const values = await valuesOf(registry, 'login_processor_events_total');
+    expect(values.map((v) => [v.labels['device_type'], v.value])).toEqual([
+      ['android', 2],
+      ['unknown', 1],
+      ['other', 1],
+    ]);
+  });
+
+  it('keeps app_version and locale to the first 20 distinct values', async () => {
+    const metrics = createProcessorMetrics(registry);
+    for (let i = 0; i < 100; i += 1) metrics.countEvent({ device_type: 'iOS', app_version: `1.${i}.0`, locale: `L${i}` });
+    const values = await valuesOf(registry, 'login_processor_events_total');
+    expect(new Set(values.map((v) => v.labels['app_version'])).size).toBe(21);
+    expect(new Set(values.map((v) => v.labels['locale'])).size).toBe(21);
+    expect(values.find((v) => v.labels['app_version'] === 'other')?.value).toBe(80);
+  });
+
+  it('observes latency in seconds with buckets from 1 ms to 10 min, clamping negatives', async () => {
+    const metrics = createProcessorMetrics(registry);
+    metrics.observeLatencyMs(250);
+    metrics.observeLatencyMs(-40);
+    const values = await valuesOf(registry, 'login_processor_event_latency_seconds');
+    const buckets = values.filter((v) => seriesName(v).endsWith('_bucket'));
+    expect(buckets[0]?.labels['le']).toBe(0.001);
+    expect(buckets.at(-2)?.labels['le']).toBe(600);
+    expect(values.find((v) => seriesName(v).endsWith('_sum'))?.value).toBe(0.25);
+    expect(values.find((v) => seriesName(v).endsWith('_count'))?.value).toBe(2);
+  });
+
+  it('sets consumer lag per topic and partition', async () => {
+    const metrics = createProcessorMetrics(registry);
+    metrics.setConsumerLag('user-login', 3, 42);
+    expect(await valuesOf(registry, 'login_processor_consumer_lag')).toEqual([
+      { value: 42, labels: { topic: 'user-login', partition: '3' } },
+    ]);
+  });
+
+  it('lives next to the default process metrics in one registry', async () => {
+    const { registry: shared } = createMetrics();
+    createProcessorMetrics(shared);
+    const text = await shared.metrics();
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(text).toContain('login_processor_records_consumed_total 0');
+  });
+
+  it('refuses to be registered twice on one registry (a wiring bug)', () => {
+    createProcessorMetrics(registry);
+    expect(() => createProcessorMetrics(registry)).toThrow(/already been registered/);
+  });
+});

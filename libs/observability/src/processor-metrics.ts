@@ -1,0 +1,116 @@
+import { REASON_CODES } from '@login/event-schema';
+import type { ReasonCode } from '@login/event-schema';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { OTHER_LABEL, boundedLabel } from './bounded-label';
+import { metricsOn } from './metrics';
+
+/** The processor's metric names (DESIGN §7): dashboards and alerts depend on them. */
+export const PROCESSOR_METRICS = {
+  recordsConsumed: 'login_processor_records_consumed_total',
+  recordsProcessed: 'login_processor_records_processed_total',
+  recordsDeadLettered: 'login_processor_records_dead_lettered_total',
+  events: 'login_processor_events_total',
+  eventLatency: 'login_processor_event_latency_seconds',
+  batchDuration: 'login_processor_batch_duration_seconds',
+  consumerLag: 'login_processor_consumer_lag',
+} as const;
+
+export const DEVICE_TYPE_LABELS: readonly string[] = ['android', 'iOS', 'unknown', OTHER_LABEL];
+export const MAX_DISTINCT_APP_VERSIONS = 20;
+export const MAX_DISTINCT_LOCALES = 20;
+
+// Event time to processing: from milliseconds (live traffic) to ten minutes (a backlog being drained).
+const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+// One eachBatch call: transform, produce with acks=-1, commit.
+const BATCH_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export interface EventLabels {
+  device_type?: string;
+  app_version: string;
+  locale: string;
+}
+
+export interface ProcessorMetrics {
+  readonly recordsConsumed: Counter;
+  readonly recordsProcessed: Counter;
+  readonly recordsDeadLettered: Counter<'reason'>;
+  readonly events: Counter<'device_type' | 'app_version' | 'locale'>;
+  readonly eventLatency: Histogram;
+  readonly batchDuration: Histogram;
+  readonly consumerLag: Gauge<'topic' | 'partition'>;
+  /** Counts one processed event with its labels bounded (unknown values become `other`). */
+  countEvent(event: EventLabels): void;
+  countDeadLettered(reason: ReasonCode, count?: number): void;
+  /** Negative latencies (event times slightly in the future, within the allowed skew) count as 0. */
+  observeLatencyMs(latencyMs: number): void;
+  setConsumerLag(topic: string, partition: number, lag: number): void;
+}
+
+/**
+ * The processor's metrics on `registry`.
+ *
+ * DESIGN §7 asks for `login_processor_events_total{device_type}` and `…{app_version}`, `…{locale}`. One metric
+ * name cannot be registered three times with different label sets, and three names would break the contract, so
+ * this is ONE counter with the three labels; each dimension is read with `sum by (device_type) (…)` etc. Every
+ * label is bounded (device_type to a fixed list, app_version and locale to the first 20 distinct values), so the
+ * worst case is 4 × 21 × 21 series.
+ */
+export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
+  const metrics = metricsOn(registry);
+  const recordsDeadLettered = metrics.counter({
+    name: PROCESSOR_METRICS.recordsDeadLettered,
+    help: 'Records written to the dead letter topic, by reason code.',
+    labelNames: ['reason'] as const,
+  });
+  // Zero series for every reason, so dashboards and rate() alerts see 0 rather than "no data".
+  for (const reason of REASON_CODES) recordsDeadLettered.inc({ reason }, 0);
+
+  const events = metrics.counter({
+    name: PROCESSOR_METRICS.events,
+    help: 'Processed events by device type, app version and locale (values outside a bounded set are "other").',
+    labelNames: ['device_type', 'app_version', 'locale'] as const,
+  });
+  const deviceType = boundedLabel(DEVICE_TYPE_LABELS);
+  const appVersion = boundedLabel({ max: MAX_DISTINCT_APP_VERSIONS });
+  const locale = boundedLabel({ max: MAX_DISTINCT_LOCALES });
+
+  const eventLatency = metrics.histogram({
+    name: PROCESSOR_METRICS.eventLatency,
+    help: 'Seconds from the event time to its processing.',
+    buckets: LATENCY_BUCKETS,
+  });
+  const consumerLag = metrics.gauge({
+    name: PROCESSOR_METRICS.consumerLag,
+    help: 'Records between the committed offset and the end of the partition.',
+    labelNames: ['topic', 'partition'] as const,
+  });
+
+  return {
+    recordsConsumed: metrics.counter({
+      name: PROCESSOR_METRICS.recordsConsumed,
+      help: 'Records fetched from the input topic.',
+    }),
+    recordsProcessed: metrics.counter({
+      name: PROCESSOR_METRICS.recordsProcessed,
+      help: 'Records written to the output topic.',
+    }),
+    recordsDeadLettered,
+    events,
+    eventLatency,
+    batchDuration: metrics.histogram({
+      name: PROCESSOR_METRICS.batchDuration,
+      help: 'Seconds to process one batch, from fetch to commit.',
+      buckets: BATCH_BUCKETS,
+    }),
+    consumerLag,
+    countEvent: (event) =>
+      events.inc({
+        device_type: deviceType(event.device_type ?? 'unknown'),
+        app_version: appVersion(event.app_version),
+        locale: locale(event.locale),
+      }),
+    countDeadLettered: (reason, count = 1) => recordsDeadLettered.inc({ reason }, count),
+    observeLatencyMs: (latencyMs) => eventLatency.observe(Math.max(0, latencyMs) / 1000),
+    setConsumerLag: (topic, partition, lag) => consumerLag.set({ topic, partition: String(partition) }, lag),
+  };
+}

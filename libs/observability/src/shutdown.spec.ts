@@ -1,0 +1,120 @@
+import { EventEmitter } from 'node:events';
+import { createShutdown } from './shutdown';
+import type { ShutdownOptions } from './shutdown';
+
+function setup(overrides: Partial<ShutdownOptions> = {}) {
+  const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+  const exit = jest.fn();
+  const signals = new EventEmitter();
+  const shutdown = createShutdown({
+    logger,
+    graceMs: 1_000,
+    exit,
+    signals: signals as unknown as ShutdownOptions['signals'],
+    ...overrides,
+  });
+  return { shutdown, logger, exit, signals };
+}
+
+describe('createShutdown', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('runs the steps in order and exits 0', async () => {
+    const { shutdown, exit } = setup();
+    const order: string[] = [];
+    shutdown.add('stop consumer', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      order.push('consumer');
+    });
+    shutdown.add('close server', () => {
+      order.push('server');
+    });
+    await shutdown.trigger('test');
+    expect(order).toEqual(['consumer', 'server']);
+    expect(exit).toHaveBeenCalledTimes(1);
+    expect(exit).toHaveBeenCalledWith(0);
+  });
+
+  it('logs a failing step, runs the next ones and exits 1', async () => {
+    const { shutdown, exit, logger } = setup();
+    const later = jest.fn();
+    shutdown.add('disconnect', () => {
+      throw new Error('broker gone');
+    });
+    shutdown.add('close server', later);
+    await shutdown.trigger('test');
+    expect(later).toHaveBeenCalled();
+    expect(logger.error).toHaveBeenCalledWith(
+      'shutdown step failed',
+      expect.objectContaining({ step: 'disconnect', error: expect.any(Error) }),
+    );
+    expect(exit).toHaveBeenCalledWith(1);
+  });
+
+  it('exits with the requested code, e.g. after a fatal error', async () => {
+    const { shutdown, exit } = setup();
+    await shutdown.trigger('consumer crashed', 1);
+    expect(exit).toHaveBeenCalledWith(1);
+  });
+
+  it('exits 1 when the grace period elapses and skips the remaining steps', async () => {
+    jest.useFakeTimers();
+    const { shutdown, exit, logger } = setup({ graceMs: 500 });
+    const after = jest.fn();
+    shutdown.add('hang', () => new Promise<void>(() => undefined));
+    shutdown.add('after', after);
+    const done = shutdown.trigger('test');
+    await jest.advanceTimersByTimeAsync(500);
+    await done;
+    expect(exit).toHaveBeenCalledTimes(1);
+    expect(exit).toHaveBeenCalledWith(1);
+    expect(after).not.toHaveBeenCalled();
+    expect(logger.error).toHaveBeenCalledWith('shutdown grace period elapsed; exiting', { graceMs: 500 });
+  });
+
+  it('runs once however often it is triggered', async () => {
+    const { shutdown, exit } = setup();
+    const step = jest.fn();
+    shutdown.add('step', step);
+    const first = shutdown.trigger('a');
+    expect(shutdown.trigger('b')).toBe(first);
+    await first;
+    expect(step).toHaveBeenCalledTimes(1);
+    expect(exit).toHaveBeenCalledTimes(1);
+    expect(shutdown.isShuttingDown).toBe(true);
+  });
+
+  it('refuses steps added after the start', async () => {
+    const { shutdown } = setup();
+    await shutdown.trigger('a');
+    expect(() => shutdown.add('late', () => undefined)).toThrow(/after the shutdown started/);
+  });
+
+  it('starts on SIGTERM and forces exit 1 on a second signal', async () => {
+    const { shutdown, exit, signals } = setup();
+    let release = (): void => undefined;
+    shutdown.add('slow', () => new Promise<void>((resolve) => (release = resolve)));
+    const uninstall = shutdown.installSignalHandlers();
+    signals.emit('SIGTERM', 'SIGTERM');
+    expect(shutdown.isShuttingDown).toBe(true);
+    signals.emit('SIGINT', 'SIGINT');
+    expect(exit).toHaveBeenCalledWith(1);
+    release();
+    await shutdown.trigger('ignored');
+    expect(exit).toHaveBeenCalledTimes(1);
+    uninstall();
+    expect(signals.listenerCount('SIGTERM')).toBe(0);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('starts on SIGINT', async () => {
+    const { shutdown, exit, signals, logger } = setup();
+    shutdown.installSignalHandlers();
+    signals.emit('SIGINT', 'SIGINT');
+    await shutdown.trigger('ignored');
+    expect(logger.info).toHaveBeenCalledWith('shutting down', { reason: 'SIGINT', graceMs: 1_000 });
+    expect(exit).toHaveBeenCalledWith(0);
+  });
+});

@@ -1,0 +1,102 @@
+import type { Logger } from './logger';
+
+export interface ShutdownOptions {
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Upper bound for all steps together; keep it below Kubernetes' 30 s terminationGracePeriodSeconds. */
+  graceMs: number;
+  /** Injectable for tests. */
+  exit?: (code: number) => void;
+  /** Where signals come from; injectable for tests. */
+  signals?: Pick<NodeJS.Process, 'on' | 'off'>;
+}
+
+export interface Shutdown {
+  /** Adds a step; steps run in the order they were added (e.g. stop consumer, flush producer, close server). */
+  add(name: string, step: () => Promise<void> | void): void;
+  /**
+   * Runs every step once, then exits: with `exitCode` (default 0) when all steps succeeded, with 1 when one failed
+   * or the grace period ran out. Later calls return the same promise. Resolves once `exit` has been called.
+   */
+  trigger(reason: string, exitCode?: number): Promise<void>;
+  /** SIGTERM/SIGINT start the shutdown; a second signal exits 1 at once. Returns a function removing the handlers. */
+  installSignalHandlers(): () => void;
+  readonly isShuttingDown: boolean;
+}
+
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+export function createShutdown(options: ShutdownOptions): Shutdown {
+  const { logger, graceMs } = options;
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const steps: { name: string; step: () => Promise<void> | void }[] = [];
+  let running: Promise<void> | undefined;
+  let exited = false;
+
+  const exitOnce = (code: number) => {
+    if (exited) return;
+    exited = true;
+    exit(code);
+  };
+
+  const run = async (reason: string, exitCode: number): Promise<void> => {
+    logger.info('shutting down', { reason, graceMs });
+    let timer: NodeJS.Timeout | undefined;
+    const graceElapsed = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        logger.error('shutdown grace period elapsed; exiting', { graceMs });
+        exitOnce(1);
+        resolve();
+      }, graceMs);
+    });
+    const runSteps = async (): Promise<void> => {
+      let failed = false;
+      for (const { name, step } of steps) {
+        if (exited) return;
+        try {
+          await step();
+        } catch (error) {
+          failed = true;
+          logger.error('shutdown step failed', { step: name, error });
+        }
+      }
+      if (exited) return;
+      logger.info('shutdown complete', { reason });
+      exitOnce(failed ? 1 : exitCode);
+    };
+    try {
+      await Promise.race([runSteps(), graceElapsed]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const shutdown: Shutdown = {
+    add(name, step) {
+      if (running) throw new Error(`shutdown: cannot add step "${name}" after the shutdown started`);
+      steps.push({ name, step });
+    },
+    trigger(reason, exitCode = 0) {
+      running ??= run(reason, exitCode);
+      return running;
+    },
+    installSignalHandlers() {
+      const signals = options.signals ?? process;
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (running) {
+          logger.warn('second signal; exiting now', { signal });
+          exitOnce(1);
+          return;
+        }
+        void shutdown.trigger(signal);
+      };
+      for (const signal of SIGNALS) signals.on(signal, onSignal);
+      return () => {
+        for (const signal of SIGNALS) signals.off(signal, onSignal);
+      };
+    },
+    get isShuttingDown() {
+      return running !== undefined;
+    },
+  };
+  return shutdown;
+}
