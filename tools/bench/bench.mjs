@@ -1,0 +1,495 @@
+#!/usr/bin/env node
+// The benchmark harness (issue 7): how fast the processor drains a backlog next to the best it could be, in one run,
+// on one broker, on the same data. See tools/bench/README.md; `node tools/bench/bench.mjs --help` for the flags.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { median, percentile, ratio, renderSvg, renderText, round } from './lib/report.mjs';
+import {
+  benchDir,
+  buildWorkers,
+  createAdmin,
+  localBroker,
+  machine,
+  processCpuMs,
+  readTopic,
+  runKafkaTool,
+  runWorker,
+  versions,
+} from './lib/runtime.mjs';
+
+const MODES = {
+  full: { count: 200_000, rounds: 3, naiveCount: 10_000, rates: '1000,5000,half', latencySeconds: 15, memoryCount: 1_000_000, warmup: true, coreCount: 20_000 },
+  quick: { count: 20_000, rounds: 3, naiveCount: 1_500, rates: '1000,half', latencySeconds: 5, memoryCount: 0, warmup: true, coreCount: 10_000 },
+  smoke: { count: 3_000, rounds: 1, naiveCount: 200, rates: '500', latencySeconds: 2, memoryCount: 0, warmup: false, coreCount: 2_000 },
+};
+
+/** Runner tunings compared by --sweep (issue item 7): each against the default, interleaved. */
+const SWEEP = [
+  { label: 'default (chunk 1000, 1 MiB/partition, 1 partition at a time)', tuning: {} },
+  { label: 'chunk 250', tuning: { maxRecordsPerChunk: 250 } },
+  { label: 'chunk 5000', tuning: { maxRecordsPerChunk: 5000 } },
+  { label: 'chunk 5000 + 4 MiB/partition', tuning: { maxRecordsPerChunk: 5000, maxBytesPerPartition: 4_194_304 } },
+  { label: '3 partitions concurrently', tuning: { partitionsConsumedConcurrently: 3 } },
+  { label: '3 partitions concurrently + chunk 5000 + 4 MiB', tuning: { partitionsConsumedConcurrently: 3, maxRecordsPerChunk: 5000, maxBytesPerPartition: 4_194_304 } },
+];
+
+const HELP = `npm run bench -- [options]
+
+Pre-fills fresh topics with generated events, then drains them with each variant in its own child process,
+interleaved over several rounds: processor (libs/kafka runner + the processor's processBatch), passthrough (same
+runner, identity transform), naive (eachMessage, one awaited send and commit per record; on a subset), the processor
+on data with invalid events, and Kafka's ConsumerPerformance/ProducerPerformance (the broker's ceiling). Then
+end-to-end latency at fixed rates, the pure core alone, and (full mode) RSS while draining a 1,000,000-record backlog.
+
+  --quick                ~2 minutes: ${MODES.quick.count} records, ${MODES.quick.rounds} rounds, latency at ${MODES.quick.rates}
+  --smoke                smallest well-formed run (the test suite's): ${MODES.smoke.count} records, 1 round
+  --count N              records per throughput run (default ${MODES.full.count})
+  --rounds N             interleaved rounds; the median is reported (default 3)
+  --naive-count N        records the naive variant drains (default ${MODES.full.naiveCount})
+  --invalid-ratio R      invalid share of the main data set (default 0)
+  --invalid-share R      invalid share of the second data set, compared with the main one (default 0.1)
+  --rates LIST           latency rates, events/s; "half" = 50% of the processor's measured throughput
+  --latency-seconds S    duration of each latency run (default ${MODES.full.latencySeconds})
+  --memory-count N       backlog for the RSS run; 0 skips it (default ${MODES.full.memoryCount} in full mode)
+  --tune KEY=VALUE       runner option for processor and passthrough (maxRecordsPerChunk, maxBytesPerPartition,
+                         maxBytes, partitionsConsumedConcurrently, maxWaitTimeInMs); repeatable
+  --sweep                also compare the processor under several runner tunings (issue item 7)
+  --skip LIST            leave out parts: naive, ceiling, invalid, latency, core, memory
+  --seed N               data seed (default 42)
+  --out DIR              where results go (default tools/bench/results)
+  --brokers LIST         default KAFKA_BROKERS or 127.0.0.1:9092
+  --help`;
+
+function parseOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean' },
+      smoke: { type: 'boolean' },
+      count: { type: 'string' },
+      rounds: { type: 'string' },
+      'naive-count': { type: 'string' },
+      'invalid-ratio': { type: 'string' },
+      'invalid-share': { type: 'string' },
+      rates: { type: 'string' },
+      'latency-seconds': { type: 'string' },
+      'memory-count': { type: 'string' },
+      tune: { type: 'string', multiple: true },
+      sweep: { type: 'boolean' },
+      skip: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      brokers: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    process.exit(0);
+  }
+  const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
+  const d = MODES[mode];
+  const int = (name, fallback) => {
+    const raw = values[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) usage(`--${name} must be a non-negative integer`);
+    return n;
+  };
+  const share = (name, fallback) => {
+    const raw = values[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!(n >= 0 && n < 1)) usage(`--${name} must be in [0, 1)`);
+    return n;
+  };
+  const tuning = {};
+  const known = ['maxRecordsPerChunk', 'maxBytesPerPartition', 'maxBytes', 'partitionsConsumedConcurrently', 'maxWaitTimeInMs'];
+  for (const kv of values.tune ?? []) {
+    const [k, v] = kv.split('=');
+    if (!known.includes(k) || !Number.isInteger(Number(v))) usage(`--tune ${kv}: expected one of ${known.join(', ')} = integer`);
+    tuning[k] = Number(v);
+  }
+  const rates = (values.rates ?? d.rates).split(',').map((r) => r.trim()).filter(Boolean);
+  for (const r of rates) if (r !== 'half' && !(Number(r) > 0)) usage(`--rates: ${r} is not a positive number or "half"`);
+  const skip = new Set((values.skip ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  const config = {
+    mode,
+    count: int('count', d.count),
+    rounds: Math.max(1, int('rounds', d.rounds)),
+    naiveCount: int('naive-count', d.naiveCount),
+    invalidRatio: share('invalid-ratio', 0),
+    invalidShare: share('invalid-share', 0.1),
+    rates,
+    latencySeconds: int('latency-seconds', d.latencySeconds),
+    memoryCount: int('memory-count', d.memoryCount),
+    warmup: d.warmup,
+    coreCount: d.coreCount,
+    tuning,
+    sweep: Boolean(values.sweep),
+    skip,
+    seed: int('seed', 42),
+    out: path.resolve(values.out ?? path.join(benchDir, 'results')),
+    brokers: (values.brokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()),
+  };
+  config.naiveCount = Math.min(config.naiveCount, config.count);
+  if (config.count < 1) usage('--count must be ≥ 1');
+  return config;
+}
+
+function usage(message) {
+  process.stderr.write(`bench: ${message}\n\n${HELP}\n`);
+  process.exit(2);
+}
+
+const log = (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+async function main() {
+  const config = parseOptions(process.argv.slice(2));
+  const runId = `bench-${Date.now().toString(36)}-${crypto.randomBytes(2).toString('hex')}`;
+  const started = Date.now();
+  log(`${runId}: ${config.mode} mode, ${config.count} records, ${config.rounds} rounds, brokers ${config.brokers.join(',')}`);
+
+  const bundles = await buildWorkers();
+  const broker = localBroker(config.brokers);
+  if (!broker.pid) log('the broker is not the local tools/kafka one: broker CPU will not be reported');
+  const admin = createAdmin(config.brokers);
+  await admin.connect();
+
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    log('interrupted: deleting this run\'s topics');
+    admin.cleanup().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let seq = 0;
+  const name = (what) => `${runId}-${what}-${++seq}`;
+
+  try {
+    // --- Data: one topic per data set, read by every variant from a fresh group.
+    const mainTopic = `${runId}-in`;
+    const invalidTopic = `${runId}-in-invalid`;
+    const payloadFile = path.join(os.tmpdir(), `${runId}-payloads.txt`);
+    const withInvalid = !config.skip.has('invalid');
+    await admin.createTopics(withInvalid ? [mainTopic, invalidTopic] : [mainTopic]);
+    log(`prefilling ${mainTopic} with ${config.count} events (${config.invalidRatio * 100}% invalid)`);
+    const prefillMain = await runWorker(bundles.generate, 'prefill', {
+      brokers: config.brokers, topic: mainTopic, count: config.count, invalidRatio: config.invalidRatio, seed: config.seed, payloadFile,
+    }).result;
+    let prefillInvalid;
+    if (withInvalid) {
+      log(`prefilling ${invalidTopic} with ${config.count} events (${config.invalidShare * 100}% invalid)`);
+      prefillInvalid = await runWorker(bundles.generate, 'prefill', {
+        brokers: config.brokers, topic: invalidTopic, count: config.count, invalidRatio: config.invalidShare, seed: config.seed,
+      }).result;
+    }
+
+    /** One drain by one variant in its own child; the broker's CPU over the same window. */
+    async function drain(variant, input, expected, extra = {}) {
+      const tag = name(variant);
+      const output = `${tag}-out`;
+      const dlq = `${tag}-dlq`;
+      const group = admin.group(`${tag}-g`);
+      await admin.createTopics([output, dlq]);
+      let brokerAtFirst;
+      let brokerAtEnd;
+      const worker = runWorker(bundles.variant, 'variant', {
+        variant, brokers: config.brokers, input, output, dlq, group, expected, tuning: extra.tuning ?? config.tuning,
+        memoryTimelineMs: extra.memoryTimelineMs ?? 0,
+      }, {
+        timeoutMs: 120_000 + expected * (variant === 'naive' ? 20 : 2),
+        onMessage: (m) => {
+          if (m.type === 'first') brokerAtFirst = processCpuMs(broker.pid);
+          if (m.type === 'measured') brokerAtEnd = processCpuMs(broker.pid);
+        },
+      });
+      const result = await worker.result;
+      await admin.deleteTopics([output, dlq]);
+      const brokerCpuMs = brokerAtFirst !== undefined && brokerAtEnd !== undefined ? brokerAtEnd - brokerAtFirst : null;
+      return { ...result, brokerCpuMs, brokerUsPerRecord: brokerCpuMs == null ? null : round((brokerCpuMs * 1000) / result.records, 1) };
+    }
+
+    async function ceilingConsumer() {
+      const group = admin.group(name('consumer-perf-g'));
+      const before = processCpuMs(broker.pid);
+      const { stdout, cpuMs } = await runKafkaTool('org.apache.kafka.tools.ConsumerPerformance', [
+        '--bootstrap-server', config.brokers.join(','), '--topic', mainTopic, '--num-records', String(config.count), '--group', group, '--timeout', '60000',
+      ]);
+      const brokerCpuMs = before === undefined ? null : processCpuMs(broker.pid) - before;
+      const lines = stdout.trim().split('\n');
+      const header = lines.findIndex((l) => l.startsWith('start.time'));
+      const keys = lines[header].split(',').map((s) => s.trim());
+      const vals = lines[header + 1].split(',').map((s) => s.trim());
+      const row = Object.fromEntries(keys.map((k, i) => [k, vals[i]]));
+      const records = Number(row['data.consumed.in.nMsg']);
+      return {
+        records, rps: Math.round(Number(row['fetch.nMsg.sec'])), rpsWithRebalance: Math.round(Number(row['nMsg.sec'])),
+        cpuUsPerRecord: cpuMs == null ? null : round((cpuMs * 1000) / records, 1), cpuIncludesJvmStart: true,
+        brokerCpuMs, brokerUsPerRecord: brokerCpuMs == null ? null : round((brokerCpuMs * 1000) / records, 1), peakRssBytes: null,
+      };
+    }
+
+    async function ceilingProducer() {
+      const topic = name('producer-perf');
+      await admin.createTopics([topic]);
+      const before = processCpuMs(broker.pid);
+      const { stdout, cpuMs } = await runKafkaTool('org.apache.kafka.tools.ProducerPerformance', [
+        '--bootstrap-server', config.brokers.join(','), '--topic', topic, '--num-records', String(config.count), '--throughput', '-1',
+        '--payload-file', payloadFile, '--command-property', 'acks=all',
+      ]);
+      const brokerCpuMs = before === undefined ? null : processCpuMs(broker.pid) - before;
+      await admin.deleteTopics([topic]);
+      const m = /(\d+) records sent, ([\d.]+) records\/sec/.exec(stdout.split('\n').filter((l) => l.includes('records sent')).pop() ?? '');
+      if (!m) throw new Error(`ProducerPerformance printed no summary:\n${stdout.slice(-1000)}`);
+      const records = Number(m[1]);
+      return {
+        records, rps: Math.round(Number(m[2])), cpuUsPerRecord: cpuMs == null ? null : round((cpuMs * 1000) / records, 1),
+        cpuIncludesJvmStart: true, brokerCpuMs, brokerUsPerRecord: brokerCpuMs == null ? null : round((brokerCpuMs * 1000) / records, 1), peakRssBytes: null,
+      };
+    }
+
+    // --- Throughput, interleaved. Each entry: [key, label, run()].
+    const plan = [
+      ['processor', 'processor', () => drain('processor', mainTopic, config.count)],
+      ['passthrough', 'passthrough', () => drain('passthrough', mainTopic, config.count)],
+    ];
+    if (!config.skip.has('naive') && config.naiveCount > 0) {
+      plan.push(['naive', `naive (first ${config.naiveCount})`, () => drain('naive', mainTopic, config.naiveCount)]);
+    }
+    if (withInvalid) {
+      plan.push(['processorInvalid', `processor ${Math.round(config.invalidShare * 100)}% invalid`, () => drain('processor', invalidTopic, config.count)]);
+    }
+    if (!config.skip.has('ceiling')) {
+      plan.push(['ceilingConsumer', 'ConsumerPerformance', ceilingConsumer]);
+      plan.push(['ceilingProducer', 'ProducerPerformance', ceilingProducer]);
+    }
+
+    const warmup = [];
+    if (config.warmup) {
+      for (const [key, , run] of plan.filter(([k]) => k === 'processor' || k === 'passthrough')) {
+        log(`warm-up: ${key}`);
+        warmup.push({ variant: key, ...(await run()) });
+      }
+    }
+    const runs = Object.fromEntries(plan.map(([key]) => [key, []]));
+    for (let round_ = 0; round_ < config.rounds; round_++) {
+      // Rotate the order each round, so no variant always runs right after the same neighbour.
+      const order = plan.map((_, i) => plan[(i + round_) % plan.length]);
+      for (const [key, label, run] of order) {
+        const r = await run();
+        log(`round ${round_ + 1}/${config.rounds} ${label}: ${r.rps} records/s (${r.records} records, CPU ${r.cpuUsPerRecord ?? '—'} µs/rec)`);
+        runs[key].push(r);
+      }
+    }
+    const summarise = (key, label) => {
+      const rs = runs[key] ?? [];
+      if (rs.length === 0) return undefined;
+      return {
+        key, label, records: rs[0].records, rps: median(rs.map((r) => r.rps)), runs: rs.map((r) => r.rps),
+        cpuUsPerRecord: median(rs.map((r) => r.cpuUsPerRecord)), peakRssBytes: median(rs.map((r) => r.peakRssBytes)),
+        brokerUsPerRecord: median(rs.map((r) => r.brokerUsPerRecord)), details: rs,
+      };
+    };
+    const variants = plan.map(([key, label]) => summarise(key, label)).filter(Boolean);
+    const byKey = Object.fromEntries(variants.map((v) => [v.key, v]));
+    const ceilingRuns = (runs.ceilingConsumer ?? []).map((c, i) => Math.min(c.rps, runs.ceilingProducer[i]?.rps ?? Infinity));
+    if (ceilingRuns.length > 0) {
+      const c = { key: 'ceiling', label: 'broker ceiling', records: config.count, rps: median(ceilingRuns), runs: ceilingRuns, cpuUsPerRecord: null, peakRssBytes: null, brokerUsPerRecord: null };
+      variants.push(c);
+      byKey.ceiling = c;
+    }
+    const rps = (k) => byKey[k]?.rps ?? null;
+    const ratios = {
+      processor_over_passthrough: ratio(rps('processor'), rps('passthrough')),
+      processor_over_naive: ratio(rps('processor'), rps('naive')),
+      processor_over_ceiling: ratio(rps('processor'), rps('ceiling')),
+      passthrough_over_ceiling: ratio(rps('passthrough'), rps('ceiling')),
+      invalid_over_valid: ratio(rps('processorInvalid'), rps('processor')),
+    };
+
+    // --- Latency at fixed rates, processor and passthrough alternating.
+    const latency = [];
+    if (!config.skip.has('latency')) {
+      const rates = config.rates.map((r) => (r === 'half' ? { label: `${Math.round(rps('processor') / 2)} (50% of max)`, rate: Math.round(rps('processor') / 2) } : { label: String(Number(r)), rate: Number(r) }));
+      for (const [i, { label, rate }] of rates.entries()) {
+        if (!(rate > 0)) continue;
+        const order = i % 2 === 0 ? ['processor', 'passthrough'] : ['passthrough', 'processor'];
+        const results = {};
+        for (const variant of order) {
+          results[variant] = await latencyRun(variant, rate);
+          log(`latency ${variant} at ${rate}/s: p50 ${results[variant].p50} ms, p95 ${results[variant].p95} ms, p99 ${results[variant].p99} ms`);
+        }
+        const vs = ['processor', 'passthrough'].map((v) => results[v]);
+        latency.push({ label, rate, variants: vs, p99Ratio: ratio(results.processor.p99, results.passthrough.p99) });
+      }
+    }
+
+    async function latencyRun(variant, rate) {
+      const tag = name(`lat-${variant}`);
+      const input = `${tag}-in`;
+      const output = `${tag}-out`;
+      const dlq = `${tag}-dlq`;
+      const group = admin.group(`${tag}-g`);
+      await admin.createTopics([input]);
+      // The broker stamps the output records (LogAppendTime): latency = append time of the output − CreateTime of
+      // the input record, which the load producer sets when it sends.
+      await admin.createTopics([output, dlq], { logAppendTime: true });
+      let ready;
+      const isReady = new Promise((r) => (ready = r));
+      const worker = runWorker(bundles.variant, 'variant', { variant, brokers: config.brokers, input, output, dlq, group, tuning: config.tuning }, {
+        timeoutMs: 180_000 + config.latencySeconds * 1000,
+        onMessage: (m) => m.type === 'ready' && ready(),
+      });
+      await Promise.race([isReady, worker.result]);
+      const durationMs = config.latencySeconds * 1000;
+      const loadResult = await runWorker(bundles.generate, 'load', { brokers: config.brokers, topic: input, rate, durationMs, seed: config.seed + 1 }, { timeoutMs: durationMs + 120_000 }).result;
+      worker.child.send({ type: 'expect', count: loadResult.sent });
+      const drained = await worker.result;
+      const inputs = await readTopic(admin.kafka, input, loadResult.sent, admin.group(`${tag}-read-in`));
+      const outputs = await readTopic(admin.kafka, output, loadResult.sent, admin.group(`${tag}-read-out`));
+      await admin.deleteTopics([input, output, dlq]);
+      // Match each output to its input by key and occurrence: one key lives in one partition, whose order every
+      // variant keeps, so the n-th output of a key is the n-th input of that key.
+      const queues = new Map();
+      for (const [, , key, ts] of inputs) {
+        if (!queues.has(key)) queues.set(key, []);
+        queues.get(key).push(ts);
+      }
+      const t0 = Math.min(...inputs.map((r) => r[3]));
+      const warmupMs = Math.min(1000, durationMs / 5);
+      const lat = [];
+      let unmatched = 0;
+      for (const [, , key, ts] of outputs) {
+        const sentAt = queues.get(key)?.shift();
+        if (sentAt === undefined) unmatched += 1;
+        else if (sentAt >= t0 + warmupMs) lat.push(ts - sentAt);
+      }
+      lat.sort((a, b) => a - b);
+      return {
+        variant, rate, sent: loadResult.sent, achievedRate: loadResult.achievedRate, matched: lat.length, unmatched, warmupExcludedMs: warmupMs,
+        p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), max: lat[lat.length - 1] ?? null,
+        mean: lat.length ? round(lat.reduce((a, b) => a + b, 0) / lat.length, 1) : null,
+        cpuUsPerRecord: drained.cpuUsPerRecord,
+      };
+    }
+
+    // --- The pure core alone: where a record's CPU goes.
+    let core;
+    if (!config.skip.has('core')) {
+      log('timing the pure core (no Kafka)');
+      core = await runWorker(bundles.variant, 'core', { count: config.coreCount, invalidRatio: 0, seed: config.seed, rounds: 5 }).result;
+    }
+
+    // --- Runner tunings (issue item 7), interleaved with the default.
+    const sweep = [];
+    if (config.sweep) {
+      const sweepRuns = SWEEP.map(() => []);
+      for (let round_ = 0; round_ < config.rounds; round_++) {
+        for (const [i, s] of SWEEP.entries()) {
+          const r = await drain('processor', mainTopic, config.count, { tuning: s.tuning });
+          log(`sweep round ${round_ + 1} ${s.label}: ${r.rps} records/s`);
+          sweepRuns[i].push(r);
+        }
+      }
+      const base = median(sweepRuns[0].map((r) => r.rps));
+      for (const [i, s] of SWEEP.entries()) {
+        const rs = sweepRuns[i];
+        const m = median(rs.map((r) => r.rps));
+        sweep.push({
+          label: s.label, tuning: s.tuning, rps: m, vsDefault: ratio(m, base), runs: rs.map((r) => r.rps),
+          cpuUsPerRecord: median(rs.map((r) => r.cpuUsPerRecord)), peakRssBytes: median(rs.map((r) => r.peakRssBytes)),
+        });
+      }
+    }
+
+    // --- Memory: a 1,000,000-record backlog drained by the processor, RSS sampled every 500 ms.
+    let memory;
+    if (config.memoryCount > 0 && !config.skip.has('memory')) {
+      const topic = `${runId}-mem-in`;
+      await admin.createTopics([topic]);
+      log(`memory run: prefilling ${config.memoryCount} events`);
+      await runWorker(bundles.generate, 'prefill', { brokers: config.brokers, topic, count: config.memoryCount, invalidRatio: config.invalidShare, seed: config.seed }, { timeoutMs: 900_000 }).result;
+      log('memory run: draining');
+      const r = await drain('processor', topic, config.memoryCount, { memoryTimelineMs: 500 });
+      await admin.deleteTopics([topic]);
+      const tl = r.rssTimeline ?? [];
+      const half = (r.elapsedMs ?? 0) / 2;
+      const peakOf = (xs) => (xs.length ? Math.max(...xs.map((x) => x[1])) : null);
+      const first = peakOf(tl.filter(([t]) => t < half));
+      const second = peakOf(tl.filter(([t]) => t >= half));
+      memory = {
+        records: r.records, rps: r.rps, peakRssBytes: Math.max(r.peakRssBytes, r.maxRssBytes ?? 0), peakFirstHalfBytes: first, peakSecondHalfBytes: second,
+        bounded: first != null && second != null ? second <= first * 1.25 : null,
+        timeline: tl.filter((_, i) => i % Math.max(1, Math.ceil(tl.length / 60)) === 0).map(([t, rss]) => [t, Math.round(rss / 1048576)]),
+        timelineUnit: '[ms since first record, RSS MiB]',
+      };
+    }
+
+    const doc = {
+      run: { id: runId, mode: config.mode, startedAt: new Date(started).toISOString(), durationS: null, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim() },
+      machine: machine(),
+      versions: { ...versions(), broker: broker.version ?? null },
+      config: { ...config, skip: [...config.skip], out: path.relative(process.cwd(), config.out) || '.' },
+      data: { main: prefillMain, invalid: prefillInvalid ?? null },
+      warmup: warmup.map((w) => ({ variant: w.variant, rps: w.rps })),
+      throughput: { variants: variants.map(({ details, ...v }) => ({ ...v, details: details?.map(({ rssTimeline, ...d }) => d) })) },
+      ratios,
+      latency,
+      core: core ?? null,
+      sweep,
+      memory: memory ?? null,
+      notes: [
+        'Every variant drains the same prefilled topic from a new consumer group, in its own child process, interleaved over the rounds; figures are medians.',
+        'records/s: from the first record handed to the variant to the commit of the last one (group join excluded).',
+        `naive: eachMessage with one awaited send and one awaited commit per record, on the first ${config.naiveCount} records only.`,
+        'broker ceiling: min(ConsumerPerformance fetch.nMsg.sec, ProducerPerformance records/sec with acks=all); their client CPU includes JVM start.',
+        'broker CPU: utime+stime of the broker process over the measured window; other work on the shared broker is included.',
+        'latency: output LogAppendTime − input CreateTime (set by the load producer at send); the first second of each run is left out as warm-up.',
+      ],
+    };
+    doc.run.durationS = Math.round((Date.now() - started) / 1000);
+
+    fs.mkdirSync(config.out, { recursive: true });
+    const base = path.join(config.out, `bench-${config.mode}`);
+    fs.writeFileSync(`${base}.json`, `${JSON.stringify(doc, null, 2)}\n`);
+    fs.writeFileSync(`${base}.svg`, renderSvg(doc));
+    process.stdout.write(`${renderText(doc)}\n\nresults: ${path.relative(process.cwd(), base)}.json, .svg (${doc.run.durationS} s)\n`);
+    const lat = (rate, v, k) => latency.find((l) => l.rate === rate)?.variants.find((x) => x.variant === v)?.[k] ?? null;
+    const firstRate = latency[0]?.rate;
+    process.stdout.write(
+      `${JSON.stringify({
+        run: runId,
+        mode: config.mode,
+        processor_rps: rps('processor'),
+        passthrough_rps: rps('passthrough'),
+        naive_rps: rps('naive'),
+        ceiling_rps: rps('ceiling'),
+        processor_invalid_rps: rps('processorInvalid'),
+        ratio_passthrough: ratios.processor_over_passthrough,
+        ratio_naive: ratios.processor_over_naive,
+        ratio_ceiling: ratios.processor_over_ceiling,
+        ratio_invalid: ratios.invalid_over_valid,
+        latency_rate: firstRate ?? null,
+        processor_p99_ms: lat(firstRate, 'processor', 'p99'),
+        passthrough_p99_ms: lat(firstRate, 'passthrough', 'p99'),
+        ratio_p99: latency[0]?.p99Ratio ?? null,
+        results: `${path.relative(process.cwd(), base)}.json`,
+      })}\n`,
+    );
+  } finally {
+    fs.rmSync(path.join(os.tmpdir(), `${runId}-payloads.txt`), { force: true });
+    if (!interrupted) await admin.cleanup();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,187 @@
+// Statistics and the three outputs of a run: the stdout table, the JSON document and the SVG chart (hand-written:
+// the harness adds no dependency).
+
+export function median(values) {
+  const xs = values.filter((v) => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
+  if (xs.length === 0) return null;
+  const mid = Math.floor(xs.length / 2);
+  return xs.length % 2 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
+}
+
+/** Nearest-rank percentile of a sorted array. */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1];
+}
+
+export const ratio = (a, b) => (a == null || b == null || b === 0 ? null : Number((a / b).toFixed(3)));
+export const round = (x, digits = 0) => (x == null ? null : Number(x.toFixed(digits)));
+
+const fmt = (x, digits = 0) =>
+  x == null ? '—' : Number(x).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const mib = (bytes) => (bytes == null ? '—' : `${fmt(bytes / 1048576, 0)} MiB`);
+
+function table(headers, rows) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** The human-readable report (Markdown tables, so the README can quote it as is). */
+export function renderText(doc) {
+  const out = [];
+  const t = doc.throughput;
+  out.push(`Benchmark ${doc.run.id} (${doc.run.mode}): ${fmt(doc.config.count)} records/variant, ${doc.config.rounds} interleaved rounds, median shown`);
+  out.push(`machine: ${doc.machine.cores} cores ${doc.machine.cpuModel}, ${mib(doc.machine.memoryBytes)}; Kafka ${doc.versions.broker ?? '?'}, Node ${doc.versions.node}, kafkajs ${doc.versions.kafkajs}`);
+  out.push('');
+  out.push(
+    table(
+      ['variant', 'records', 'records/s', 'client CPU µs/rec', 'peak RSS', 'broker CPU µs/rec', 'runs (records/s)'],
+      t.variants.map((v) => [
+        v.label,
+        fmt(v.records),
+        fmt(v.rps),
+        fmt(v.cpuUsPerRecord, 1),
+        mib(v.peakRssBytes),
+        fmt(v.brokerUsPerRecord, 1),
+        v.runs.map((r) => fmt(r)).join(', '),
+      ]),
+    ),
+  );
+  out.push('');
+  const r = doc.ratios;
+  const target = (value, goal, cmp = '≥') => (value == null ? '—' : `${value} (target ${cmp} ${goal}: ${(cmp === '≥' ? value >= goal : value <= goal) ? 'met' : 'NOT met'})`);
+  out.push(
+    table(
+      ['ratio', 'value'],
+      [
+        ['processor ÷ passthrough', target(r.processor_over_passthrough, 0.85)],
+        ['processor ÷ naive', target(r.processor_over_naive, 10)],
+        ['processor ÷ broker ceiling', r.processor_over_ceiling ?? '—'],
+        ['passthrough ÷ broker ceiling', r.passthrough_over_ceiling ?? '—'],
+        [`processor ${pct(doc.config.invalidShare)} invalid ÷ 0% invalid`, target(r.invalid_over_valid, 0.8)],
+      ],
+    ),
+  );
+  if (doc.latency.length > 0) {
+    out.push('');
+    out.push(
+      table(
+        ['rate (events/s)', 'variant', 'achieved/s', 'matched', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+        doc.latency.flatMap((l) =>
+          l.variants.map((v) => [l.label, v.variant, fmt(v.achievedRate), fmt(v.matched), fmt(v.p50), fmt(v.p95), fmt(v.p99), fmt(v.max)]),
+        ),
+      ),
+    );
+    out.push('');
+    out.push(
+      table(
+        ['rate (events/s)', 'p99 processor ÷ passthrough'],
+        doc.latency.map((l) => [l.label, target(l.p99Ratio, 1.5, '≤')]),
+      ),
+    );
+  }
+  if (doc.memory) {
+    out.push('');
+    out.push(
+      `memory: processor drained ${fmt(doc.memory.records)} records at ${fmt(doc.memory.rps)} records/s, peak RSS ${mib(doc.memory.peakRssBytes)}` +
+        ` (first half ${mib(doc.memory.peakFirstHalfBytes)}, second half ${mib(doc.memory.peakSecondHalfBytes)}: ${doc.memory.bounded ? 'bounded' : 'GROWING'})`,
+    );
+  }
+  if (doc.core) {
+    const c = doc.core;
+    out.push('');
+    out.push(
+      `pure core, no Kafka (µs/record): processBatch ${c.processBatchUsPerRecord}; parse+validate ${c.parseAndValidateUsPerRecord}` +
+        ` (JSON.parse alone ${c.jsonParseOnlyUsPerRecord}); HMAC device_id ${c.hmacDeviceIdUsPerValid}; mask ip ${c.maskIpUsPerValid};` +
+        ` JSON.stringify output ${c.stringifyOutputUsPerValid}; UTF-8 encode ${c.utf8EncodeOutputUsPerValid}`,
+    );
+  }
+  if (doc.sweep?.length) {
+    out.push('');
+    out.push(
+      table(
+        ['processor tuning', 'records/s (median)', 'vs default', 'client CPU µs/rec', 'peak RSS', 'runs'],
+        doc.sweep.map((s) => [s.label, fmt(s.rps), s.vsDefault ?? '—', fmt(s.cpuUsPerRecord, 1), mib(s.peakRssBytes), s.runs.map((x) => fmt(x)).join(', ')]),
+      ),
+    );
+  }
+  out.push('');
+  out.push(`naive runs on the first ${fmt(doc.config.naiveCount)} records only (it is slow); its figure is records/s over those.`);
+  out.push(`broker ceiling = min(ConsumerPerformance fetch.nMsg.sec, ProducerPerformance records/sec, acks=all) on the same data and broker.`);
+  return out.join('\n');
+}
+
+const pct = (x) => `${Math.round((x ?? 0) * 100)}%`;
+
+const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Two panels: median throughput per variant (with each run as a dot), and latency percentiles per rate. */
+export function renderSvg(doc) {
+  const W = 960;
+  const H = 420;
+  const parts = [];
+  const text = (x, y, s, attrs = '') => parts.push(`<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${esc(s)}</text>`);
+  const rect = (x, y, w, h, fill) => parts.push(`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(0, w).toFixed(1)}" height="${Math.max(0, h).toFixed(1)}" fill="${fill}"/>`);
+  const lineEl = (x1, y1, x2, y2, stroke = '#ccc') => parts.push(`<line x1="${x1.toFixed(1)}" y1="${y1.toFixed(1)}" x2="${x2.toFixed(1)}" y2="${y2.toFixed(1)}" stroke="${stroke}"/>`);
+  const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2'];
+
+  // Panel 1: throughput.
+  const p1 = { x: 70, y: 50, w: 380, h: 300 };
+  text(p1.x, 30, 'Throughput (records/s, median; dots = runs)', 'font-weight="bold"');
+  const vs = doc.throughput.variants.filter((v) => v.rps != null);
+  const max1 = niceMax(Math.max(1, ...vs.flatMap((v) => [v.rps, ...v.runs.filter((r) => r != null)])));
+  axis(p1, max1);
+  const bw = p1.w / Math.max(1, vs.length);
+  vs.forEach((v, i) => {
+    const h = (v.rps / max1) * p1.h;
+    const x = p1.x + i * bw + bw * 0.15;
+    rect(x, p1.y + p1.h - h, bw * 0.7, h, colors[i % colors.length]);
+    for (const r of v.runs) {
+      if (r == null) continue;
+      parts.push(`<circle cx="${(x + bw * 0.35).toFixed(1)}" cy="${(p1.y + p1.h - (r / max1) * p1.h).toFixed(1)}" r="2.5" fill="#000" fill-opacity="0.6"/>`);
+    }
+    text(x + bw * 0.35, p1.y + p1.h - h - 4, Math.round(v.rps).toLocaleString('en-US'), 'text-anchor="middle" font-size="10"');
+    text(x + bw * 0.35, p1.y + p1.h + 14, v.label, `text-anchor="end" font-size="10" transform="rotate(-30 ${(x + bw * 0.35).toFixed(1)} ${(p1.y + p1.h + 14).toFixed(1)})"`);
+  });
+
+  // Panel 2: latency percentiles, grouped by rate and variant.
+  const p2 = { x: 550, y: 50, w: 380, h: 300 };
+  text(p2.x, 30, 'End-to-end latency (ms): p50 / p95 / p99', 'font-weight="bold"');
+  const groups = doc.latency.flatMap((l) => l.variants.map((v) => ({ label: `${l.label} ${v.variant}`, v })));
+  const max2 = niceMax(Math.max(1, ...groups.flatMap((g) => [g.v.p99 ?? 0])));
+  axis(p2, max2);
+  const gw = p2.w / Math.max(1, groups.length);
+  const pcColors = ['#9ecae1', '#4292c6', '#08519c'];
+  groups.forEach((g, i) => {
+    ['p50', 'p95', 'p99'].forEach((k, j) => {
+      const val = g.v[k] ?? 0;
+      const h = (val / max2) * p2.h;
+      rect(p2.x + i * gw + gw * 0.1 + j * gw * 0.27, p2.y + p2.h - h, gw * 0.25, h, pcColors[j]);
+    });
+    const cx = p2.x + i * gw + gw * 0.5;
+    text(cx, p2.y + p2.h + 14, g.label, `text-anchor="end" font-size="10" transform="rotate(-30 ${cx.toFixed(1)} ${(p2.y + p2.h + 14).toFixed(1)})"`);
+  });
+  ['p50', 'p95', 'p99'].forEach((k, j) => {
+    rect(p2.x + p2.w - 120 + j * 40, p2.y - 14, 10, 10, pcColors[j]);
+    text(p2.x + p2.w - 106 + j * 40, p2.y - 5, k, 'font-size="10"');
+  });
+  text(10, H - 8, `${doc.run.id} · ${doc.machine.cores} cores · Kafka ${doc.versions.broker ?? '?'} · Node ${doc.versions.node} · kafkajs ${doc.versions.kafkajs} · ${doc.config.count} records`, 'font-size="10" fill="#555"');
+
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">\n<rect width="100%" height="100%" fill="#fff"/>\n${parts.join('\n')}\n</svg>\n`;
+
+  function axis(p, max) {
+    for (let i = 0; i <= 4; i++) {
+      const y = p.y + p.h - (i / 4) * p.h;
+      lineEl(p.x, y, p.x + p.w, y, i === 0 ? '#333' : '#e5e5e5');
+      text(p.x - 6, y + 4, Math.round((max * i) / 4).toLocaleString('en-US'), 'text-anchor="end" font-size="10"');
+    }
+  }
+}
+
+function niceMax(x) {
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= x) return m * p;
+  return 10 * p;
+}

@@ -1,0 +1,45 @@
+// What the benchmark's child processes share: the quiet logger, IPC to the parent, the command dispatcher.
+import { createKafkaClient, type KafkaClient, type LoggerLike } from '@login/kafka';
+
+export type Json = Record<string, unknown>;
+
+/** Warnings and errors go to stderr (the parent shows them when a run fails); routine lines are dropped. */
+export const logger: LoggerLike = {
+  error: (m, meta) => process.stderr.write(`[error] ${m} ${meta ? JSON.stringify(meta) : ''}\n`),
+  warn: (m, meta) => process.stderr.write(`[warn] ${m} ${meta ? JSON.stringify(meta) : ''}\n`),
+  info: () => undefined,
+  debug: () => undefined,
+};
+
+export function send(message: Json): void {
+  if (process.send) process.send(message);
+  else process.stdout.write(`${JSON.stringify(message)}\n`);
+}
+
+/** Resolves once the message has left the process (before an exit). */
+function sendAndFlush(message: Json): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.send) process.send(message, () => resolve());
+    else process.stdout.write(`${JSON.stringify(message)}\n`, () => resolve());
+  });
+}
+
+export function clientFor(brokers: string[], clientId: string): KafkaClient {
+  return createKafkaClient({ brokers, clientId, logLevel: 'warn' }, logger);
+}
+
+/** Runs `argv[2]` with the JSON options of `argv[3]`, reports { type: 'done', result } and exits. */
+export function runCommand(handlers: Record<string, (options: never) => Json | Promise<Json>>): void {
+  const [command = '', raw] = process.argv.slice(2);
+  const handler = handlers[command];
+  (async () => {
+    if (!handler) throw new Error(`unknown command ${command}; known: ${Object.keys(handlers).join(', ')}`);
+    const result = await handler(JSON.parse(raw ?? '{}') as never);
+    await sendAndFlush({ type: 'done', result });
+    // Kafka clients may keep sockets or timers for a moment after disconnect: leave now that the result is out.
+    process.exit(0);
+  })().catch((err: unknown) => {
+    process.stderr.write(`worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    void sendAndFlush({ type: 'error', message: err instanceof Error ? err.message : String(err) }).finally(() => process.exit(1));
+  });
+}

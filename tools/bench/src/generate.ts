@@ -1,0 +1,96 @@
+// Child process that writes the benchmark's input: `prefill` (N events as fast as the broker takes them) and `load`
+// (a fixed rate for a while, for latency). Bundled by bench.mjs into .build/generate.cjs.
+import fs from 'node:fs';
+import type { OutgoingRecord } from '@login/kafka';
+import { clientFor, runCommand, type Json } from './common';
+import { builderFor } from './data';
+
+// ---------------------------------------------------------------------------------------------------------------
+// prefill: N generated records, produced in batches with a few sends in flight.
+
+interface PrefillOptions {
+  brokers: string[];
+  topic: string;
+  count: number;
+  invalidRatio: number;
+  seed: number;
+  batchSize?: number;
+  /** Writes the first valid values here, one per line (ProducerPerformance's --payload-file). */
+  payloadFile?: string;
+}
+
+async function prefill(o: PrefillOptions): Promise<Json> {
+  const builder = builderFor(o.seed, o.invalidRatio);
+  const producer = clientFor(o.brokers, 'bench-prefill').producer();
+  await producer.connect();
+  const batchSize = o.batchSize ?? 2000;
+  const inFlight = new Set<Promise<void>>();
+  const payloads: string[] = [];
+  let bytes = 0;
+  let invalid = 0;
+  const started = Date.now();
+  for (let sent = 0; sent < o.count; ) {
+    const n = Math.min(batchSize, o.count - sent);
+    const now = Date.now();
+    const records: OutgoingRecord[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = builder.next(now);
+      if (r.kind !== 'valid') invalid += 1;
+      else if (o.payloadFile && payloads.length < 1000 && r.value) payloads.push(r.value.toString('utf8'));
+      bytes += r.value?.length ?? 0;
+      records[i] = { topic: o.topic, key: r.key, value: r.value };
+    }
+    sent += n;
+    const p: Promise<void> = producer.send(records).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    if (inFlight.size >= 4) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  await producer.disconnect();
+  if (o.payloadFile) fs.writeFileSync(o.payloadFile, `${payloads.join('\n')}\n`);
+  return { sent: o.count, invalid, bytes, avgValueBytes: Math.round(bytes / o.count), elapsedMs: Date.now() - started };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// load: a fixed rate, in 10 ms ticks. Each record's CreateTime (set by the client when it sends) is its send time.
+
+interface LoadOptions {
+  brokers: string[];
+  topic: string;
+  rate: number;
+  durationMs: number;
+  seed: number;
+}
+
+async function load(o: LoadOptions): Promise<Json> {
+  const builder = builderFor(o.seed, 0);
+  const producer = clientFor(o.brokers, 'bench-load').producer();
+  await producer.connect();
+  const inFlight = new Set<Promise<void>>();
+  const total = Math.round((o.rate * o.durationMs) / 1000);
+  let sent = 0;
+  let maxInFlight = 0;
+  const started = Date.now();
+  while (sent < total) {
+    const due = Math.min(total, Math.floor((o.rate * (Date.now() - started)) / 1000)) - sent;
+    if (due > 0) {
+      const now = Date.now();
+      const records: OutgoingRecord[] = new Array(due);
+      for (let i = 0; i < due; i++) {
+        const r = builder.next(now);
+        records[i] = { topic: o.topic, key: r.key, value: r.value };
+      }
+      sent += due;
+      const p: Promise<void> = producer.send(records).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      maxInFlight = Math.max(maxInFlight, inFlight.size);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await Promise.all(inFlight);
+  const elapsedMs = Date.now() - started;
+  await producer.disconnect();
+  return { sent, elapsedMs, achievedRate: Math.round((sent * 1000) / elapsedMs), maxInFlight };
+}
+
+runCommand({ prefill, load });
