@@ -1,3 +1,4 @@
+import { ConfigError, kafkaConfigSpec, loadConfig, toKafkaClientConfig, type KafkaClientSettings, type ReadFile } from '@login/config';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { REASON_CODES, STAGES } from './core/dlq-headers';
 import type { Selection } from './core/selection';
@@ -8,16 +9,8 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, busy: 3 } as const;
 
 export type LogFormat = 'json' | 'pretty';
 
-/** Kafka connection settings from KAFKA_* (DESIGN §6); file paths are read by main, not here. */
-export interface KafkaSettings {
-  readonly brokers: string[];
-  readonly clientId: string;
-  readonly ssl: boolean;
-  readonly sslCaFile?: string;
-  readonly sslCertFile?: string;
-  readonly sslKeyFile?: string;
-  readonly sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password?: string; passwordFile?: string };
-}
+/** Kafka connection settings from KAFKA_* (DESIGN §6), read by @login/config (TLS files and *_FILE secrets included). */
+export type KafkaSettings = KafkaClientSettings;
 
 interface CommonConfig {
   readonly kafka: KafkaSettings;
@@ -71,7 +64,8 @@ const CONNECTION_HELP = `Connection and topics (flags override the environment):
   --log-level <level>      LOG_LEVEL            error, warn, info, debug (default info)
   --log-format <format>    LOG_FORMAT           json or pretty (default json)
   Also KAFKA_CLIENT_ID, KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE,
-  KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE).`;
+  KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE).
+  Logs (JSON lines) go to stderr; stdout carries the summary or report only.`;
 
 const SELECTION_HELP = `Selection (all optional, combined with AND; repeat a flag or use a comma list for "any of"):
   --reason <code>          __dlq.errors.reason: ${REASON_CODES.join(', ')}
@@ -98,9 +92,9 @@ Exit codes: 0 done, 1 failed (e.g. broker unreachable) or interrupted, 2 bad arg
 
 export const INSPECT_HELP = `Usage: dlq-replayer inspect [flags]
 
-Reads the DLQ from its start to the end offsets captured when the command starts, without committing anything
-(no consumer group keeps a position), and prints counts by reason, stage, retryable flag, processor version,
-replay count and failure hour, plus the oldest and newest failure.
+Reads the DLQ from its start to the end offsets captured when the command starts and prints counts by reason,
+stage, retryable flag, processor version, replay count and failure hour, plus the oldest and newest failure.
+It never commits to the replayer's group (--group): the read uses a throwaway group "<group>.inspect.<run id>".
 
   --sample <n>             also print the headers of the first n records (default 0)
   --show-values            include record values in the sample (values hold raw PII: handle with care)
@@ -225,14 +219,6 @@ function instant(text: string | undefined, what: string, problems: Problems): nu
   return ms;
 }
 
-function bool(text: string | undefined, what: string, problems: Problems): boolean {
-  if (text === undefined || text === '') return false;
-  if (/^(true|1|yes)$/i.test(text)) return true;
-  if (/^(false|0|no)$/i.test(text)) return false;
-  problems.add(`${what} must be true or false, got "${text}"`);
-  return false;
-}
-
 function nonEmpty(value: string | undefined, fallback: string, what: string, problems: Problems): string {
   if (value === undefined) return fallback;
   if (value.trim() === '') {
@@ -242,37 +228,20 @@ function nonEmpty(value: string | undefined, fallback: string, what: string, pro
   return value.trim();
 }
 
-function kafkaSettings(values: Values, env: Env, problems: Problems): KafkaSettings {
-  const brokersText = str(values, 'brokers') ?? env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
-  const brokers = brokersText.split(',').map((b) => b.trim()).filter((b) => b !== '');
-  if (brokers.length === 0) problems.add('KAFKA_BROKERS / --brokers must name at least one broker');
-  for (const b of brokers) if (!/^[^\s:]+:[0-9]{1,5}$/.test(b)) problems.add(`broker "${b}" must be host:port`);
-  const ssl = bool(env['KAFKA_SSL'], 'KAFKA_SSL', problems);
-  const mechanism = env['KAFKA_SASL_MECHANISM'];
-  let sasl: KafkaSettings['sasl'];
-  if (mechanism !== undefined && mechanism !== '') {
-    if (mechanism !== 'plain' && mechanism !== 'scram-sha-256' && mechanism !== 'scram-sha-512') {
-      problems.add(`KAFKA_SASL_MECHANISM must be plain, scram-sha-256 or scram-sha-512, got "${mechanism}"`);
-    } else {
-      const username = env['KAFKA_SASL_USERNAME'];
-      const password = env['KAFKA_SASL_PASSWORD'];
-      const passwordFile = env['KAFKA_SASL_PASSWORD_FILE'];
-      if (!username) problems.add('KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM');
-      if (!password && !passwordFile) problems.add('KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE is required with KAFKA_SASL_MECHANISM');
-      sasl = { mechanism, username: username ?? '', ...(password ? { password } : {}), ...(passwordFile ? { passwordFile } : {}) };
+function kafkaSettings(values: Values, env: Env, readFile: ReadFile | undefined, problems: Problems): KafkaSettings {
+  // --brokers overrides KAFKA_BROKERS; everything else about the connection comes from the environment.
+  const brokers = str(values, 'brokers');
+  const merged = { ...env, ...(brokers !== undefined ? { KAFKA_BROKERS: brokers } : {}) } as NodeJS.ProcessEnv;
+  try {
+    return toKafkaClientConfig(loadConfig(kafkaConfigSpec, merged, readFile ? { readFile } : {}), 'dlq-replayer');
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const issue of error.issues) {
+      const name = issue.variable === 'KAFKA_BROKERS' && brokers !== undefined ? '--brokers' : issue.variable;
+      problems.add(`${name}: ${issue.message}`);
     }
+    return { brokers: [], clientId: 'dlq-replayer' };
   }
-  const file = (name: string) => (env[name] ? { [name]: env[name] } : {});
-  const files = { ...file('KAFKA_SSL_CA_FILE'), ...file('KAFKA_SSL_CERT_FILE'), ...file('KAFKA_SSL_KEY_FILE') };
-  return {
-    brokers,
-    clientId: nonEmpty(env['KAFKA_CLIENT_ID'], 'dlq-replayer', 'KAFKA_CLIENT_ID', problems),
-    ssl: ssl || Object.keys(files).length > 0,
-    ...(files['KAFKA_SSL_CA_FILE'] ? { sslCaFile: files['KAFKA_SSL_CA_FILE'] } : {}),
-    ...(files['KAFKA_SSL_CERT_FILE'] ? { sslCertFile: files['KAFKA_SSL_CERT_FILE'] } : {}),
-    ...(files['KAFKA_SSL_KEY_FILE'] ? { sslKeyFile: files['KAFKA_SSL_KEY_FILE'] } : {}),
-    ...(sasl ? { sasl } : {}),
-  };
 }
 
 function selection(values: Values, problems: Problems): Selection {
@@ -300,7 +269,7 @@ function selection(values: Values, problems: Problems): Selection {
   };
 }
 
-function common(values: Values, env: Env, problems: Problems): CommonConfig {
+function common(values: Values, env: Env, readFile: ReadFile | undefined, problems: Problems): CommonConfig {
   const topic = (flag: string, variable: string, fallback: string) =>
     nonEmpty(str(values, flag) ?? env[variable], fallback, `--${flag} / ${variable}`, problems);
   const dlqTopic = topic('dlq-topic', 'DLQ_TOPIC', 'user-login-dlq');
@@ -321,7 +290,7 @@ function common(values: Values, env: Env, problems: Problems): CommonConfig {
   const logFormat = str(values, 'log-format') ?? env['LOG_FORMAT'] ?? 'json';
   if (logFormat !== 'json' && logFormat !== 'pretty') problems.add(`--log-format / LOG_FORMAT must be json or pretty, got "${logFormat}"`);
   return {
-    kafka: kafkaSettings(values, env, problems),
+    kafka: kafkaSettings(values, env, readFile, problems),
     dlqTopic,
     inputTopic,
     outputTopic,
@@ -342,8 +311,11 @@ function positiveNumber(text: string | undefined, what: string, problems: Proble
   return n;
 }
 
-/** Parses `argv` (without node and script) and the environment. Pure: no I/O, no process exit. */
-export function parseCommandLine(argv: readonly string[], env: Env): CliParse {
+/**
+ * Parses `argv` (without node and script) and the environment. No process exit; the only I/O is reading the
+ * KAFKA_SSL_*_FILE / *_FILE secrets through `readFile` (default: the disk).
+ */
+export function parseCommandLine(argv: readonly string[], env: Env, readFile?: ReadFile): CliParse {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     return command === undefined ? { kind: 'error', message: `a command is required\n\n${MAIN_HELP}` } : { kind: 'help', text: MAIN_HELP };
@@ -367,7 +339,7 @@ export function parseCommandLine(argv: readonly string[], env: Env): CliParse {
   if (values['help'] === true) return { kind: 'help', text: command === 'inspect' ? INSPECT_HELP : REPLAY_HELP };
 
   const problems = new Problems();
-  const base = common(values, env, problems);
+  const base = common(values, env, readFile, problems);
   let config: Config;
   if (command === 'inspect') {
     config = {

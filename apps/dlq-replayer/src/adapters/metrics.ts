@@ -1,0 +1,61 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { REASON_CODES } from '../core/dlq-headers';
+
+/** The replayer's metrics (DESIGN §7: `login_replayer_*`), on their own registry. */
+export interface ReplayerMetrics {
+  readonly registry: Registry;
+  read(n: number): void;
+  counted(action: 'replay' | 'park' | 'skip', reason: string, decision: string): void;
+  remaining(n: number): void;
+}
+
+const KNOWN_REASONS = new Set<string>([...REASON_CODES, 'UNKNOWN']);
+
+/** Label values stay bounded: a reason header outside the contract becomes `other`. */
+function reasonLabel(reason: string): string {
+  return KNOWN_REASONS.has(reason) ? reason : 'other';
+}
+
+export function createReplayerMetrics(options: { defaultMetrics?: boolean } = {}): ReplayerMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const read = new Counter({
+    name: 'login_replayer_records_read_total',
+    help: 'DLQ records read and decided (counted once their batch is acknowledged and committed).',
+    registers: [registry],
+  });
+  const replayed = new Counter({
+    name: 'login_replayer_records_replayed_total',
+    help: 'DLQ records re-published to the input topic, by DLQ reason.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const parked = new Counter({
+    name: 'login_replayer_records_parked_total',
+    help: 'DLQ records moved to the parked topic by the loop guard, by DLQ reason.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const skipped = new Counter({
+    name: 'login_replayer_records_skipped_total',
+    help: 'DLQ records left alone, by DLQ reason and by why (NOT_SELECTED, NON_RETRYABLE, MALFORMED_HEADERS, ...).',
+    labelNames: ['reason', 'decision'] as const,
+    registers: [registry],
+  });
+  const remaining = new Gauge({
+    name: 'login_replayer_remaining_records',
+    help: 'Records between the last committed position and the end offsets captured at start.',
+    registers: [registry],
+  });
+  return {
+    registry,
+    read: (n) => read.inc(n),
+    counted: (action, reason, decision) => {
+      const label = reasonLabel(reason);
+      if (action === 'replay') replayed.inc({ reason: label });
+      else if (action === 'park') parked.inc({ reason: label });
+      else skipped.inc({ reason: label, decision });
+    },
+    remaining: (n) => remaining.set(n),
+  };
+}
