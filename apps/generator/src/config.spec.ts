@@ -29,7 +29,7 @@ describe('generator config', () => {
       seed: 42,
       seedGiven: false,
       users: 1000,
-      batchSize: 500,
+      batchSize: 1000,
       maxInFlight: 4,
       dryRun: false,
       httpPort: 0,

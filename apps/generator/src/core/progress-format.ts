@@ -43,16 +43,17 @@ function stats(p: ProgressState): string {
   ].join('  ');
 }
 
-/** One terminal line: a bar when the run has an end, then the figures; never wider than `columns`. */
+/** One terminal line: a bar when the run has an end and the terminal is wide enough, then the figures. */
 export function renderProgressBar(p: ProgressState, columns: number): string {
   const fraction = progressFraction(p);
-  const text = stats(p);
-  let line = text;
+  let line = stats(p);
   if (fraction !== undefined) {
     const eta = fraction > 0 && fraction < 1 ? `  eta ${clock((p.elapsedMs / fraction) * (1 - fraction))}` : '';
-    const barWidth = Math.max(10, Math.min(40, columns - text.length - eta.length - 8));
-    const filled = Math.round(fraction * barWidth);
-    line = `[${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}%  ${text}${eta}`;
+    const percent = `${String(Math.floor(fraction * 100)).padStart(3)}%`;
+    // A bar of constant width (so it does not jump as the figures grow), dropped on narrow terminals.
+    const barWidth = Math.min(30, columns - 100);
+    const bar = barWidth >= 10 ? `[${'█'.repeat(Math.round(fraction * barWidth)).padEnd(barWidth, '░')}] ` : '';
+    line = `${bar}${percent}  ${line}${eta}`;
   }
   return line.length > columns ? line.slice(0, Math.max(0, columns - 1)) : line;
 }
