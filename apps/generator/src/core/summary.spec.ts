@@ -40,9 +40,9 @@ describe('run summary', () => {
   it('renders a progress bar that fits the terminal, and a log line', () => {
     const state = { elapsedMs: 5000, produced: 2500, invalid: 250, failed: 0, sendErrors: 0, inFlight: 1, rate: 500, targetRate: 500, count: 10_000 };
     const bar = renderProgressBar(state, 130);
-    expect(bar).toMatch(/^\[█{8}░{22}\]  25%  500\/s/);
+    expect(bar).toMatch(/^\[█{8}░{22}\] {2}25% {2}500\/s/);
     expect(bar.length).toBeLessThanOrEqual(130);
-    expect(renderProgressBar(state, 80)).toMatch(/^ 25%  500\/s/);
+    expect(renderProgressBar(state, 80)).toMatch(/^ 25% {2}500\/s/);
     expect(renderProgressBar(state, 40).length).toBeLessThanOrEqual(40);
     expect(renderProgressLine(state)).toBe('progress 25%: 500/s (target 500)  sent 2,500/10,000  invalid 10.0%  errors 0  0:05');
     expect(renderProgressBar({ ...state, count: undefined } as never, 120)).not.toContain('[');
