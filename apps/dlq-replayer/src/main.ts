@@ -92,7 +92,8 @@ async function main(): Promise<number> {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(
       `dlq-replayer: ${config.command} failed${code}: ${message}\n` +
-        `  (brokers: ${config.kafka.brokers.join(',')}; nothing past the last acknowledged batch was committed)\n`,
+        `  (brokers: ${config.kafka.brokers.join(',')}` +
+        `${config.command === 'replay' ? '; nothing past the last acknowledged batch was committed' : ''})\n`,
     );
     return EXIT.failure;
   } finally {

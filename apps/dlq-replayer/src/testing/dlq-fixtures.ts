@@ -45,3 +45,18 @@ export function dlqRecord(
     headers: asRecordHeaders({ ...(coords.extra ?? {}), ...dlqHeaderValues(overrides) }),
   };
 }
+
+/** Silent logger for tests; keeps the lines so a failing test can print them. */
+export function memoryLogger(): { lines: string[]; error(m: string, meta?: object): void; warn(m: string, meta?: object): void; info(m: string, meta?: object): void; debug(m: string, meta?: object): void } {
+  const lines: string[] = [];
+  const at = (level: string) => (m: string, meta?: object) => {
+    lines.push(`${level} ${m} ${meta ? JSON.stringify(meta) : ''}`);
+  };
+  return { lines, error: at('error'), warn: at('warn'), info: at('info'), debug: () => undefined };
+}
+
+export function headerString(headers: RecordHeaders, name: string): string | undefined {
+  const v = headers[name];
+  if (v === undefined) return undefined;
+  return (Array.isArray(v) ? v[v.length - 1] : v)?.toString('utf8');
+}

@@ -1,0 +1,253 @@
+import { createKafkaClient, type ConsumedRecord, type KafkaClient } from '@login/kafka';
+import {
+  committedOffsets,
+  consumeUntil,
+  createTestTopic,
+  deleteTestTopics,
+  produceRaw,
+  recordCount,
+  testBrokers,
+  trackTestTopic,
+  uniqueName,
+} from '@login/kafka/testing';
+import { runInspect } from './commands/inspect';
+import { runReplay } from './commands/replay';
+import { parseCommandLine, type InspectConfig, type ReplayConfig } from './config';
+import { DLQ_HEADERS as H, REPLAYER_HEADERS } from './core/dlq-headers';
+import type { ReplayReport } from './core/report';
+import { dlqHeaderValues, headerString, memoryLogger } from './testing/dlq-fixtures';
+import { lockTopicFor } from './adapters/run-lock';
+
+const logger = memoryLogger();
+let client: KafkaClient;
+
+beforeAll(() => {
+  client = createKafkaClient({ brokers: testBrokers(), clientId: 'dlq-replayer-int', logLevel: 'nothing' }, logger);
+});
+afterAll(deleteTestTopics);
+
+interface Topics {
+  input: string;
+  dlq: string;
+  output: string;
+  parked: string;
+  group: string;
+}
+
+async function topics(partitions = 1): Promise<Topics> {
+  const group = uniqueName('replayer-group');
+  const parked = await createTestTopic('parked', { partitions: 1 });
+  return {
+    input: await createTestTopic('input', { partitions: 1 }),
+    dlq: await createTestTopic('dlq', { partitions }),
+    output: await createTestTopic('output', { partitions: 1 }),
+    parked,
+    group,
+  };
+}
+
+function env(t: Topics): Record<string, string> {
+  return {
+    KAFKA_BROKERS: testBrokers().join(','),
+    INPUT_TOPIC: t.input,
+    DLQ_TOPIC: t.dlq,
+    OUTPUT_TOPIC: t.output,
+    PARKED_TOPIC: t.parked,
+    REPLAYER_GROUP: t.group,
+  };
+}
+
+function config<C extends InspectConfig | ReplayConfig>(t: Topics, argv: string[]): C {
+  const parsed = parseCommandLine(argv, env(t));
+  if (parsed.kind !== 'ok') throw new Error(`bad test arguments: ${JSON.stringify(parsed)}`);
+  return parsed.config as C;
+}
+
+const out = () => {
+  const chunks: string[] = [];
+  return { chunks, write: (s: string) => chunks.push(s) };
+};
+
+const locked = new Set<string>();
+
+async function replay(t: Topics, argv: string[] = []): Promise<ReplayReport> {
+  if (!argv.includes('--dry-run') && !locked.has(t.group)) {
+    // A real run creates its group's lock topic: delete it with the test topics.
+    locked.add(t.group);
+    trackTestTopic(lockTopicFor(t.group));
+  }
+  const { report } = await runReplay(config<ReplayConfig>(t, ['replay', ...argv]), {
+    client,
+    logger,
+    stdout: out(),
+    runId: uniqueName('run'),
+    now: Date.now,
+    progress: () => ({ update: () => undefined, finish: () => undefined }),
+    onInterrupt: () => undefined,
+    writeFile: async () => undefined,
+    lock: { heartbeatMs: 200, observeMs: 600 },
+  });
+  return report;
+}
+
+/** A DLQ record as the processor writes it (DESIGN §4), with one original header of the source record. */
+function dead(t: Topics, n: number, overrides: Record<string, string | undefined> = {}, key = `user-${n}`) {
+  return {
+    key,
+    value: Buffer.from(`{"user_id":"${key}","n":${n},"bytes":"\u00e9"}`),
+    headers: {
+      'x-source-trace': `trace-${n}`,
+      ...dlqHeaderValues({
+        [H.topic]: t.input,
+        [H.offset]: String(100 + n),
+        [H.eventId]: `event-${n}`,
+        [H.failedAt]: String(Date.UTC(2026, 0, 1, 10 + (n % 2), 0, n)),
+        [H.firstFailedAt]: String(Date.UTC(2026, 0, 1, 9, 0, 0)),
+        ...overrides,
+      }),
+    },
+  };
+}
+
+const nonRetryable = { [H.reason]: 'SCHEMA_VIOLATION', [H.stage]: 'VALIDATE', [H.retryable]: 'false' };
+const invalidJson = { [H.reason]: 'INVALID_JSON', [H.stage]: 'DESERIALIZE', [H.retryable]: 'false', [H.processor]: 'processor@0.9.0 host-b' };
+
+describe('dlq-replayer against a real broker', () => {
+  it('inspect counts a hand-made DLQ exactly, by reason, stage, retryable, processor and hour, and commits nothing', async () => {
+    const t = await topics(2);
+    await produceRaw(t.dlq, [
+      ...[0, 1, 2].map((n) => ({ ...dead(t, n), partition: 0 })),
+      ...[3, 4].map((n) => ({ ...dead(t, n, nonRetryable), partition: 1 })),
+      { ...dead(t, 5, invalidJson), partition: 1 },
+    ]);
+    const stdout = out();
+    const result = await runInspect(config<InspectConfig>(t, ['inspect', '--sample', '2', '--json']), {
+      client,
+      logger,
+      stdout,
+      runId: 'inspect-1',
+    });
+    const s = result.summary;
+    expect(s.total).toBe(6);
+    expect(s.byReason).toEqual({ INVALID_JSON: 1, SCHEMA_VIOLATION: 2, TIMESTAMP_OUT_OF_RANGE: 3 });
+    expect(s.byStage).toEqual({ DESERIALIZE: 1, VALIDATE: 5 });
+    expect(s.byRetryable).toEqual({ false: 3, true: 3 });
+    expect(s.byProcessor).toEqual({ 'processor@0.9.0': 1, 'processor@1.0.0': 5 });
+    expect(s.byHour).toEqual({ '2026-01-01T10:00Z': 3, '2026-01-01T11:00Z': 3 });
+    expect(s.oldest?.failedAt).toBe('2026-01-01T10:00:00.000Z');
+    expect(s.newest?.failedAt).toBe('2026-01-01T11:00:05.000Z');
+    expect(s.samples).toHaveLength(2);
+    expect(s.samples[0]!.headers[H.reason]).toBeDefined();
+    expect(s.samples[0]).not.toHaveProperty('value');
+    expect(JSON.parse(stdout.chunks.join(''))).toMatchObject({ topic: t.dlq, summary: { total: 6 } });
+    expect([...(await committedOffsets(t.group, t.dlq)).values()].every((o) => o < 0n)).toBe(true);
+
+    const withValues = await runInspect(config<InspectConfig>(t, ['inspect', '--sample', '1', '--show-values', '--reason', 'INVALID_JSON']), {
+      client,
+      logger,
+      stdout: out(),
+      runId: 'inspect-2',
+    });
+    expect(withValues.summary.total).toBe(1);
+    expect(withValues.summary.samples[0]!.value).toBe('{"user_id":"user-5","n":5,"bytes":"é"}');
+  });
+
+  it('replay re-publishes the retryable records byte for byte with their lineage, skips the others, and commits to the end', async () => {
+    const t = await topics();
+    const sources = [dead(t, 0), dead(t, 1, { [H.replayCount]: '1' }), dead(t, 2, nonRetryable), dead(t, 3)];
+    await produceRaw(t.dlq, sources);
+
+    const report = await replay(t);
+
+    expect(report.outcome).toBe('complete');
+    expect(report.replayed).toEqual({ total: 3, byReason: { TIMESTAMP_OUT_OF_RANGE: 3 } });
+    expect(report.skipped).toEqual({ total: 1, byReason: { SCHEMA_VIOLATION: 1 }, byDecision: { NON_RETRYABLE: 1 } });
+    expect(report.parked.total).toBe(0);
+    const replayed = await consumeUntil(t.input, 3, { settleMs: 500 });
+    expect(replayed).toHaveLength(3);
+    const byKey = new Map(replayed.map((r) => [r.key!.toString(), r]));
+    for (const [i, source] of sources.entries()) {
+      if (i === 2) {
+        expect(byKey.has(source.key)).toBe(false);
+        continue;
+      }
+      const r = byKey.get(source.key)!;
+      expect(r.value).toEqual(source.value);
+      expect(headerString(r.headers, 'x-source-trace')).toBe(`trace-${i}`);
+      expect(headerString(r.headers, H.replayCount)).toBe(i === 1 ? '2' : '1');
+      expect(headerString(r.headers, H.eventId)).toBe(`event-${i}`);
+      expect(headerString(r.headers, H.firstFailedAt)).toBe(String(Date.UTC(2026, 0, 1, 9, 0, 0)));
+      expect(headerString(r.headers, H.replayId)).toBe(report.runId);
+      expect(Number(headerString(r.headers, H.replayAt))).toBeGreaterThan(Date.now() - 60_000);
+      const dlqContext = Object.keys(r.headers).filter((h) => h.startsWith('__dlq.errors.')).sort();
+      expect(dlqContext).toEqual([H.eventId, H.firstFailedAt, H.replayCount].sort());
+    }
+    expect(await committedOffsets(t.group, t.dlq)).toEqual(new Map([[0, 4n]]));
+
+    // A second run on the same group resumes at the end: nothing is re-published twice.
+    const again = await replay(t);
+    expect(again.read).toBe(0);
+    expect(await recordCount(t.input)).toBe(3);
+  });
+
+  it('the loop guard parks records replayed --max-replays times, headers intact plus the parked-at header', async () => {
+    const t = await topics();
+    await produceRaw(t.dlq, [dead(t, 0, { [H.replayCount]: '3' }), dead(t, 1, { [H.replayCount]: '2' }), dead(t, 2, { [H.replayCount]: '1' })]);
+
+    const report = await replay(t, ['--max-replays', '2']);
+
+    expect(report.parked).toEqual({ total: 2, byReason: { TIMESTAMP_OUT_OF_RANGE: 2 } });
+    expect(report.replayed.total).toBe(1);
+    const parked: ConsumedRecord[] = await consumeUntil(t.parked, 2, { settleMs: 500 });
+    expect(parked.map((r) => r.key!.toString()).sort()).toEqual(['user-0', 'user-1']);
+    for (const r of parked) {
+      expect(headerString(r.headers, H.reason)).toBe('TIMESTAMP_OUT_OF_RANGE');
+      expect(headerString(r.headers, H.topic)).toBe(t.input);
+      expect(headerString(r.headers, 'x-source-trace')).toMatch(/^trace-/);
+      expect(Number(headerString(r.headers, REPLAYER_HEADERS.parkedAt))).toBeGreaterThan(0);
+    }
+    const input = await consumeUntil(t.input, 1, { settleMs: 500 });
+    expect(input.map((r) => headerString(r.headers, H.replayCount))).toEqual(['2']);
+  });
+
+  it('--dry-run writes and commits nothing and counts what would happen, by reason', async () => {
+    const t = await topics();
+    await produceRaw(t.dlq, [dead(t, 0), dead(t, 1, { [H.replayCount]: '5' }), dead(t, 2, nonRetryable), dead(t, 3, { [H.replayCount]: 'x' })]);
+
+    const report = await replay(t, ['--dry-run']);
+
+    expect(report.dryRun).toBe(true);
+    expect(report.replayed).toEqual({ total: 1, byReason: { TIMESTAMP_OUT_OF_RANGE: 1 } });
+    expect(report.parked).toEqual({ total: 1, byReason: { TIMESTAMP_OUT_OF_RANGE: 1 } });
+    expect(report.skipped.byDecision).toEqual({ MALFORMED_HEADERS: 1, NON_RETRYABLE: 1 });
+    expect(await recordCount(t.input)).toBe(0);
+    expect([...(await committedOffsets(t.group, t.dlq)).values()].every((o) => o < 0n)).toBe(true);
+  });
+
+  it('replays non-retryable records only when their reason is named with --include-non-retryable, and honours --max', async () => {
+    const t = await topics();
+    await produceRaw(t.dlq, [dead(t, 0, nonRetryable), dead(t, 1, invalidJson), dead(t, 2, nonRetryable), dead(t, 3, nonRetryable)]);
+
+    const first = await replay(t, ['--reason', 'SCHEMA_VIOLATION', '--include-non-retryable', '--max', '2']);
+    expect(first.outcome).toBe('max');
+    expect(first.replayed).toEqual({ total: 2, byReason: { SCHEMA_VIOLATION: 2 } });
+    expect(first.skipped.byDecision).toEqual({ NOT_SELECTED: 1 });
+
+    const rest = await replay(t, ['--reason', 'SCHEMA_VIOLATION', '--include-non-retryable']);
+    expect(rest.replayed.total).toBe(1);
+    const input = await consumeUntil(t.input, 3, { settleMs: 500 });
+    expect(input.map((r) => r.key!.toString()).sort()).toEqual(['user-0', 'user-2', 'user-3']);
+  });
+
+  it('never re-publishes to a topic other than the configured input, nor to the DLQ or output topic', async () => {
+    const t = await topics();
+    await produceRaw(t.dlq, [dead(t, 0, { [H.topic]: 'some-other-topic' }), dead(t, 1, { [H.topic]: t.output }), dead(t, 2, { [H.topic]: t.dlq })]);
+
+    const report = await replay(t);
+
+    expect(report.skipped.byDecision).toEqual({ FORBIDDEN_TARGET: 2, TARGET_MISMATCH: 1 });
+    expect(await recordCount(t.input)).toBe(0);
+    expect(await recordCount(t.output)).toBe(0);
+    expect(await recordCount(t.dlq)).toBe(3);
+  });
+});
