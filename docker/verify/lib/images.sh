@@ -1,0 +1,127 @@
+# Builds the app images with buildah from the real Dockerfiles, checks what is inside, and runs the processor
+# image against Kafka (sourced by run.sh).
+
+bah() { buildah "${BUILDAH_STORAGE[@]}" "$@"; }
+image_ref() { echo "localhost/login-pipeline/$1:verify"; }
+
+build_app_image() {
+  local app=$1 secret_args=() ca
+  # The build's `npm ci` talks to the npm registry; where this machine trusts an extra CA for that (a TLS
+  # proxy), hand it to the build as the optional build_ca secret (never stored in a layer).
+  ca="${NODE_EXTRA_CA_CERTS:-$(npm config get cafile 2>/dev/null || true)}"
+  if [ -n "$ca" ] && [ "$ca" != null ] && [ -s "$ca" ]; then secret_args=(--secret "id=build_ca,src=$ca"); fi
+  log "buildah bud docker/$app.Dockerfile -> $(image_ref "$app")"
+  bah bud --isolation chroot --pull-never --layers --format docker \
+    "${secret_args[@]}" \
+    --build-arg "VERSION=$(node -p 'require("./package.json").version')" \
+    --build-arg "REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
+    --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    -f "docker/$app.Dockerfile" -t "$(image_ref "$app")" . >"$VERIFY_WORK/build-$app.log" 2>&1 \
+    || { tail -40 "$VERIFY_WORK/build-$app.log" >&2; return 1; }
+}
+
+# What the image holds and how it is configured.
+check_app_image() {
+  local app=$1 ref config ctr mnt problems=()
+  ref=$(image_ref "$app")
+  config=$(bah inspect --type image "$ref")
+  node -e '
+    const [app, text] = process.argv.slice(1);
+    const c = JSON.parse(text).Docker.config;
+    const problems = [];
+    const want = (ok, msg) => { if (!ok) problems.push(msg); };
+    want(c.User === "10001:10001", `USER is ${c.User}, want 10001:10001 (numeric, non-root)`);
+    want(JSON.stringify(c.Entrypoint) === JSON.stringify(["/usr/bin/tini", "--"]), `ENTRYPOINT ${JSON.stringify(c.Entrypoint)}`);
+    want(JSON.stringify(c.Cmd) === JSON.stringify(["node", "main.js"]), `CMD ${JSON.stringify(c.Cmd)} (exec form node main.js)`);
+    want(c.WorkingDir === "/app", `WORKDIR ${c.WorkingDir}`);
+    want((c.Env ?? []).includes("NODE_ENV=production"), "NODE_ENV=production");
+    want(c.Healthcheck && c.Healthcheck.Test.join(" ").includes("/healthz"), "HEALTHCHECK against /healthz");
+    want(c.ExposedPorts && "8080/tcp" in c.ExposedPorts, "EXPOSE 8080");
+    const labels = c.Labels ?? {};
+    for (const k of ["title", "description", "version", "revision", "created", "licenses", "base.name"]) want(labels[`org.opencontainers.image.${k}`], `label org.opencontainers.image.${k}`);
+    want(labels["org.opencontainers.image.title"] === `login-pipeline-${app}`, "title label names the app");
+    if (problems.length) { console.error(problems.map((p) => `  config: ${p}`).join("\n")); process.exit(1); }
+  ' "$app" "$config" || problems+=("image configuration")
+  ctr=$(bah from --pull-never "$ref")
+  mnt=$(bah mount "$ctr")
+  local listing
+  listing=$(cd "$mnt/app" && ls -A | sort | tr '\n' ' ')
+  [ "$listing" = "main.js node_modules package-lock.json package.json " ] || [ "$listing" = "main.js package-lock.json package.json " ] \
+    || problems+=("/app holds: $listing")
+  [ -z "$(find "$mnt/app" -name '*.map' -o -name '*.spec.*' -o -name '*.int-spec.*' -o -name '*.ts' ! -name '*.d.ts' | grep -v '/node_modules/' | head -1)" ] \
+    || problems+=("source maps, tests or TypeScript sources in /app")
+  [ -z "$(find "$mnt/app" -name '*.map' | head -1)" ] || problems+=("source maps under /app")
+  for dev in typescript jest nx @nx eslint esbuild @swc ts-node @types fast-check kubernetes-models; do
+    [ ! -e "$mnt/app/node_modules/$dev" ] || problems+=("dev dependency $dev in /app/node_modules")
+  done
+  [ -z "$(find "$mnt/root/.npm" -type f 2>/dev/null | head -1)" ] || problems+=("npm cache left in /root/.npm")
+  [ -z "$(ls -A "$mnt/var/lib/apt/lists" 2>/dev/null | grep -v '^lock$\|^partial$')" ] || problems+=("apt lists left in the image")
+  [ -x "$mnt/usr/bin/tini" ] || problems+=("no /usr/bin/tini")
+  [ "$(stat -c %u "$mnt/app/main.js")" = 0 ] || problems+=("/app/main.js not owned by root (the app must not rewrite its own code)")
+  local deps
+  deps=$(node -e 'const p=require(process.argv[1]);console.log(Object.keys(p.dependencies??{}).join(" ")||"(none)")' "$mnt/app/package.json")
+  bah umount "$ctr" >/dev/null
+  bah rm "$ctr" >/dev/null
+  if [ "${#problems[@]}" -gt 0 ]; then
+    printf '[verify]   %s: %s\n' "$app" "${problems[@]}" >&2
+    return 1
+  fi
+  log "$app image: USER 10001:10001, tini PID 1, CMD node main.js, HEALTHCHECK /healthz, OCI labels; /app = $listing; production deps: $deps"
+}
+
+image_size() { bah images --noheading --format '{{.Size}}' "$(image_ref "$1")"; }
+
+# pids of ROOT's descendants (children first), read from /proc
+descendants() {
+  local root=$1 child
+  for child in $(ps -o pid= --ppid "$root" 2>/dev/null); do
+    echo "$child"
+    descendants "$child"
+  done
+}
+
+# The processor image under buildah against Kafka: processes events, answers /healthz, exits 0 on SIGTERM.
+run_processor_image() {
+  local ref ctr port prefix keyfile bpid tini_pid node_pid ok=0 cmd
+  ref=$(image_ref processor)
+  ctr=$(bah from --pull-never --name "verify-processor-$$" "$ref")
+  port=$(free_port)
+  prefix="verify-image-$$-$(date +%s)"
+  keyfile="$VERIFY_WORK/masking-key"
+  node -p '"verify-throwaway-" + require("crypto").randomBytes(16).toString("hex")' | tr -d '\n' >"$keyfile"
+  chmod 0444 "$keyfile"
+  node docker/verify/kafka-probe.mjs setup "$prefix"
+  # The image's own ENTRYPOINT + CMD, as a container runtime would start it.
+  mapfile -t cmd < <(bah inspect --type image "$ref" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const c=JSON.parse(s).Docker.config;for(const a of [...c.Entrypoint,...c.Cmd])console.log(a)})')
+  local env_args=()
+  while read -r kv; do env_args+=(--env "$kv"); done < <(processor_env "$port" "$prefix")
+  log "buildah run --isolation chroot --network host $ref: ${cmd[*]}"
+  bah run --isolation chroot --network host \
+    "${env_args[@]}" --env MASKING_KEY_FILE=/run/secrets/masking_key --env TINI_SUBREAPER=1 \
+    --volume "$keyfile:/run/secrets/masking_key:ro" \
+    "$ctr" -- "${cmd[@]}" >"$VERIFY_WORK/processor-image.log" 2>&1 &
+  bpid=$!
+  # PID 1 of the container is tini; the app is its child.
+  for _ in $(seq 1 100); do
+    tini_pid=$(for p in $(descendants "$bpid"); do tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '^/usr/bin/tini -- node main.js' && echo "$p"; done | head -1)
+    [ -n "$tini_pid" ] && break
+    sleep 0.1
+  done
+  if [ -z "$tini_pid" ]; then
+    log "no tini process under buildah run"
+  else
+    node_pid=$(ps -o pid= --ppid "$tini_pid" | head -1 | tr -d ' ')
+    log "container: tini pid $tini_pid -> node pid $node_pid, running as uid $(awk '/^Uid:/ {print $2}' "/proc/$node_pid/status" 2>/dev/null)"
+    if exercise_processor processor-image "$bpid" "$port" "$prefix" \
+      && [ "$(awk '/^Uid:/ {print $2}' "/proc/$node_pid/status" 2>/dev/null)" = 10001 ] \
+      && stop_and_expect_zero processor-image "$bpid" "$tini_pid"; then ok=1; fi
+  fi
+  if kill -0 "$bpid" 2>/dev/null; then
+    for p in $(descendants "$bpid"); do kill -KILL "$p" 2>/dev/null || true; done
+    kill -KILL "$bpid" 2>/dev/null || true
+  fi
+  bah rm "$ctr" >/dev/null 2>&1 || true
+  node docker/verify/kafka-probe.mjs teardown "$prefix" || true
+  grep -E '"level":"(info|warn|error)"' "$VERIFY_WORK/processor-image.log" | tail -4 | cut -c1-300 >&2 || true
+  [ "$ok" = 1 ] || { tail -20 "$VERIFY_WORK/processor-image.log" >&2; return 1; }
+}
