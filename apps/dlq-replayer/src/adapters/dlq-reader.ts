@@ -116,6 +116,10 @@ export function readBounded(options: BoundedReadOptions): BoundedRead {
     logger,
     maxRecordsPerChunk: options.maxRecordsPerChunk,
     maxWaitTimeInMs: 250,
+    // A killed run (SIGKILL, OOM) holds its partitions until its session expires; a restarted Job should not wait
+    // the default 30 s. Chunks are bounded (≤ 500 records, about a second with --rate), so 10 s is ample.
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
     ...(options.producer ? { producer: options.producer } : {}),
     transform: async (records) => {
       if (stopping) throw new StopReading('stopping: chunk left uncommitted');
