@@ -333,7 +333,8 @@ export function parseCommandLine(argv: readonly string[], env: Env, readFile?: R
     });
     values = parsed.values as Values;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // Node's parseArgs messages are clear; its "TypeError [ERR_PARSE_ARGS_…]" prefix is noise to an operator.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/^\w*Error \[\w+\]: /, '');
     return { kind: 'error', message: `${command}: ${message}\nRun "dlq-replayer ${command} --help" for the flags.` };
   }
   if (values['help'] === true) return { kind: 'help', text: command === 'inspect' ? INSPECT_HELP : REPLAY_HELP };

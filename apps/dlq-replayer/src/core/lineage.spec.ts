@@ -1,0 +1,67 @@
+import { asRecordHeaders, dlqRecord } from '../testing/dlq-fixtures';
+import { decodeDlqRecord } from './dlq-record';
+import { DLQ_HEADERS as H, REPLAYER_HEADERS } from './dlq-headers';
+import { parkedHeaders, replayHeaders } from './lineage';
+
+const run = { runId: 'run-7', nowMs: 1_800_000_000_000 };
+const text = (v: Buffer | Buffer[] | undefined) => (Array.isArray(v) ? v.map((b) => b.toString()) : v?.toString());
+
+describe('replayHeaders (the lineage of a re-published record)', () => {
+  it('keeps the source headers, drops the failure context, and carries and extends the lineage', () => {
+    const record = dlqRecord({ [H.replayCount]: '1', [H.firstFailedAt]: '1690000000000' }, { extra: { 'x-trace': 'abc', traceparent: '00-1' } });
+    const headers = replayHeaders(record.headers, decodeDlqRecord(record), run);
+
+    expect(Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, text(v)]))).toEqual({
+      'x-trace': 'abc',
+      traceparent: '00-1',
+      [H.replayCount]: '2',
+      [H.firstFailedAt]: '1690000000000',
+      [H.eventId]: '5f0c2a52-1b7e-4e0b-9a55-0a1f0c9e8d11',
+      [H.replayId]: 'run-7',
+      [H.replayAt]: '1800000000000',
+    });
+  });
+
+  it('uses the exact header names the processor carries forward', () => {
+    expect([H.replayCount, H.firstFailedAt, H.eventId, H.replayId, H.replayAt]).toEqual([
+      '__dlq.errors.replay.count',
+      '__dlq.errors.first.failed.at',
+      '__dlq.errors.event.id',
+      '__dlq.replay.id',
+      '__dlq.replay.at',
+    ]);
+  });
+
+  it('falls back to the failure time when an older record lacks first.failed.at', () => {
+    const record = dlqRecord({ [H.firstFailedAt]: undefined, [H.failedAt]: '1700000000123' });
+    expect(text(replayHeaders(record.headers, decodeDlqRecord(record), run)[H.firstFailedAt])).toBe('1700000000123');
+  });
+
+  it('replaces the previous round: repeated lineage and old replay ids are not stacked', () => {
+    const record = dlqRecord({}, { extra: {} });
+    const headers = {
+      ...record.headers,
+      ...asRecordHeaders({ [H.replayCount]: ['1', '1'], [H.replayId]: 'run-old', [H.replayAt]: '1', 'x-multi': ['a', 'b'] }),
+    };
+    const out = replayHeaders(headers, decodeDlqRecord({ ...record, headers }), run);
+    expect(text(out[H.replayCount])).toBe('2');
+    expect(text(out[H.replayId])).toBe('run-7');
+    expect(text(out[H.replayAt])).toBe('1800000000000');
+    expect(text(out['x-multi'])).toEqual(['a', 'b']);
+  });
+
+  it('refuses a record without event id or replay count (the decision skips those)', () => {
+    const record = dlqRecord({ [H.eventId]: undefined });
+    expect(() => replayHeaders(record.headers, decodeDlqRecord(record), run)).toThrow(/no event id/);
+  });
+});
+
+describe('parkedHeaders', () => {
+  it('keeps every header, DLQ context included, and adds when and by which run it was parked', () => {
+    const record = dlqRecord({ [H.replayCount]: '3' }, { extra: { 'x-trace': 'abc' } });
+    const out = parkedHeaders(record.headers, run);
+    for (const [name, value] of Object.entries(record.headers)) expect(out[name]).toEqual(value);
+    expect(text(out[REPLAYER_HEADERS.parkedAt])).toBe('1800000000000');
+    expect(text(out[REPLAYER_HEADERS.parkedRunId])).toBe('run-7');
+  });
+});
