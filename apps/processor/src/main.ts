@@ -1,2 +1,87 @@
-// wiring comes with its issue
-process.stdout.write('processor: not implemented yet\n');
+// The processor service: wiring only. The work is done by the pure core (core/) inside the commit-after-ack
+// batch runner (adapters/processor-service.ts); see DESIGN.md §5.
+import os from 'node:os';
+import { loadConfigOrExit, toKafkaClientConfig } from '@login/config';
+import { systemClock } from '@login/enrichment';
+import { createKafkaClient } from '@login/kafka';
+import { createMasker } from '@login/masking';
+import { createLogger, createMetrics, createProcessorMetrics, createShutdown, startHttpServer } from '@login/observability';
+import { ProcessorService } from './adapters/processor-service';
+import { processorConfigSpec } from './config';
+
+const VERSION = process.env['npm_package_version'] ?? '0.1.0';
+
+async function main(): Promise<void> {
+  const cfg = loadConfigOrExit(processorConfigSpec);
+  const logger = createLogger({ app: 'processor', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
+  const instance = `${os.hostname()}-${process.pid}`;
+  const metrics = createMetrics();
+  const processorMetrics = createProcessorMetrics(metrics.registry);
+  const client = createKafkaClient(
+    { ...toKafkaClientConfig(cfg, 'login-processor'), logLevel: cfg.LOG_LEVEL === 'debug' ? 'info' : 'warn' },
+    logger.child({ component: 'kafkajs' }),
+  );
+  const service = new ProcessorService({
+    client,
+    logger,
+    metrics: processorMetrics,
+    clock: systemClock,
+    inputTopic: cfg.INPUT_TOPIC,
+    group: cfg.CONSUMER_GROUP,
+    core: {
+      masker: createMasker({ key: { id: cfg.MASKING_KEY_ID, secret: cfg.MASKING_KEY }, ipStrategy: cfg.MASKING_IP_STRATEGY }),
+      maxValueBytes: cfg.MAX_VALUE_BYTES,
+      maxClockSkewMs: cfg.MAX_CLOCK_SKEW_MS,
+      outputTopic: cfg.OUTPUT_TOPIC,
+      dlqTopic: cfg.DLQ_TOPIC,
+      group: cfg.CONSUMER_GROUP,
+      processor: `processor@${VERSION} ${instance}`,
+    },
+    summaryIntervalMs: cfg.SUMMARY_INTERVAL_MS,
+    maxRecordsPerChunk: cfg.BATCH_MAX_RECORDS,
+    maxBytesPerPartition: cfg.FETCH_MAX_BYTES_PER_PARTITION,
+    partitionsConsumedConcurrently: cfg.PARTITIONS_CONSUMED_CONCURRENTLY,
+    // The runner's own bound, inside the process's grace period (which also closes the HTTP server).
+    stopTimeoutMs: Math.max(1000, cfg.SHUTDOWN_GRACE_MS - 2000),
+  });
+
+  const shutdown = createShutdown({ logger, graceMs: cfg.SHUTDOWN_GRACE_MS });
+  shutdown.installSignalHandlers();
+  const http = await startHttpServer({
+    port: cfg.HTTP_PORT,
+    registry: metrics.registry,
+    liveness: () => true,
+    readiness: () => service.isReady(),
+    logger,
+  });
+  shutdown.add('consumer', () => service.stop());
+  shutdown.add('summary', () => logger.info('final summary', { summary: service.finalSummary() }));
+  shutdown.add('http', () => http.close());
+
+  logger.info('starting', {
+    version: VERSION,
+    instance,
+    input: cfg.INPUT_TOPIC,
+    output: cfg.OUTPUT_TOPIC,
+    dlq: cfg.DLQ_TOPIC,
+    group: cfg.CONSUMER_GROUP,
+    brokers: cfg.KAFKA_BROKERS,
+    httpPort: http.port,
+    maskingKeyId: cfg.MASKING_KEY_ID,
+    ipStrategy: cfg.MASKING_IP_STRATEGY,
+  });
+  service.done.catch((err: unknown) => {
+    logger.error('the consumer stopped on a non-retriable error', { error: err });
+    void shutdown.trigger('fatal consumer error', 1);
+  });
+  try {
+    await service.start();
+  } catch (err) {
+    logger.error('could not start consuming', { error: err });
+    await shutdown.trigger('start failed', 1);
+    return;
+  }
+  logger.info('consuming', { topic: cfg.INPUT_TOPIC, group: cfg.CONSUMER_GROUP });
+}
+
+void main();

@@ -152,7 +152,9 @@ describe('processor against a real broker', () => {
     await waitFor(async () => (await recordCount(t.output)) > total / 10, 120_000, () => 'no progress before SIGTERM');
     const t0 = Date.now();
     first.kill('SIGTERM');
-    expect(await first.exited).toEqual({ code: 0, signal: null });
+    const exit = await first.exited;
+    if (exit.code !== 0) process.stdout.write(first.logs.slice(-30).join('\n'));
+    expect(exit).toEqual({ code: 0, signal: null });
     expect(Date.now() - t0).toBeLessThan(25_000);
 
     const committed = [...(await committedOffsets(t.group, t.input)).values()].reduce((a, b) => a + (b > 0n ? b : 0n), 0n);
@@ -160,14 +162,14 @@ describe('processor against a real broker', () => {
 
     const second = await start(t);
     await second.waitReady();
-    await waitFor(() => drained(t.group, t.input, committedOffsets), 180_000, () => 'not drained after restart');
+    await waitFor(() => drained(t.group, t.input, committedOffsets), 100_000, () => `not drained after restart:\n${second.logs.slice(-30).join('\n')}`);
     const result = await account(t.input, t.output, t.dlq);
     expect(result.missing).toEqual([]);
     expect(result.duplicates).toBe(0);
     expect(result.outputs).toBe(total);
     second.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
-  });
+  }, 300_000);
 
   it('refuses to start with a DLQ topic equal to the input topic, or without a masking key, naming the variables (exit 2)', async () => {
     const t = await topics(1);

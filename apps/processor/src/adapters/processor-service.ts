@@ -1,0 +1,158 @@
+import type { Clock } from '@login/enrichment';
+import { runBatchConsumer } from '@login/kafka';
+import type { AdminClient, BatchConsumer, ChunkInfo, ConsumedRecord, KafkaClient, OutgoingRecord } from '@login/kafka';
+import type { Logger, ProcessorMetrics } from '@login/observability';
+import { processBatch } from '../core/process-batch';
+import type { Outcome, ProcessDeps } from '../core/process-batch';
+import { RunSummary } from '../core/run-summary';
+import type { SummarySnapshot } from '../core/run-summary';
+
+export interface ProcessorServiceOptions {
+  readonly client: KafkaClient;
+  readonly logger: Logger;
+  readonly metrics: ProcessorMetrics;
+  readonly clock: Clock;
+  readonly inputTopic: string;
+  readonly group: string;
+  /** Everything the pure core needs except the clock reading, which is taken per chunk. */
+  readonly core: Omit<ProcessDeps, 'nowMs'>;
+  readonly summaryIntervalMs: number;
+  readonly maxRecordsPerChunk: number;
+  readonly maxBytesPerPartition: number;
+  readonly partitionsConsumedConcurrently: number;
+  readonly stopTimeoutMs: number;
+}
+
+interface PendingChunk {
+  readonly firstOffset: string;
+  readonly outcomes: readonly Outcome[];
+}
+
+/**
+ * The processor at run time: the commit-after-ack batch runner around the pure core, with metrics, the periodic
+ * summary and consumer lag. Metrics count a chunk once, when it is committed (a retried chunk is transformed again).
+ */
+export class ProcessorService {
+  private readonly summary: RunSummary;
+  private readonly pending = new Map<string, PendingChunk>();
+  private readonly lag = new Map<string, number>();
+  private readonly admin: AdminClient;
+  private readonly consumer: BatchConsumer;
+  private timer: NodeJS.Timeout | undefined;
+  private adminConnected = false;
+
+  constructor(private readonly options: ProcessorServiceOptions) {
+    this.summary = new RunSummary(options.clock.now());
+    this.admin = options.client.admin();
+    const log = options.logger;
+    this.consumer = runBatchConsumer({
+      client: options.client,
+      groupId: options.group,
+      topics: [options.inputTopic],
+      fromBeginning: true,
+      transform: (records) => this.transform(records),
+      logger: log.child({ component: 'kafka.batch-consumer' }),
+      maxRecordsPerChunk: options.maxRecordsPerChunk,
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      stopTimeoutMs: options.stopTimeoutMs,
+      hooks: {
+        onChunk: (info) => this.committed(info),
+        onReadyChange: (ready, reason) => log.info(ready ? 'ready' : 'not ready', { ready, reason }),
+        onRetry: (info) =>
+          log.warn('retrying a chunk', { stage: info.stage, code: info.code, attempt: info.attempt, delayMs: info.delayMs, topic: info.topic, partition: info.partition }),
+      },
+    });
+  }
+
+  /** Rejects when the consumer stopped on a non-retriable error. */
+  get done(): Promise<void> {
+    return this.consumer.done;
+  }
+
+  isReady() {
+    return this.consumer.isReady();
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.start();
+    this.timer = setInterval(() => void this.logSummary(), this.options.summaryIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops fetching, lets the in-flight chunk be produced and committed, then disconnects. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.consumer.stop();
+    if (this.adminConnected) await this.admin.disconnect().catch(() => undefined);
+  }
+
+  /** The final summary, without a lag query (the consumer is gone). */
+  finalSummary(): SummarySnapshot {
+    return this.summary.snapshot(this.options.clock.now(), this.lag);
+  }
+
+  private transform(records: readonly ConsumedRecord[]): readonly OutgoingRecord[] {
+    const result = processBatch(records, { ...this.options.core, nowMs: this.options.clock.now() });
+    const first = records[0];
+    if (first) this.pending.set(`${first.topic}:${first.partition}`, { firstOffset: first.offset, outcomes: result.outcomes });
+    if (this.options.logger.isLevelEnabled('debug')) this.logDeadLetters(records, result.outcomes);
+    return result.records;
+  }
+
+  private committed(info: ChunkInfo): void {
+    const key = `${info.topic}:${info.partition}`;
+    const chunk = this.pending.get(key);
+    if (!chunk || chunk.firstOffset !== info.firstOffset) return;
+    this.pending.delete(key);
+    const { metrics } = this.options;
+    let processed = 0;
+    for (const outcome of chunk.outcomes) {
+      if (outcome.kind === 'processed') {
+        processed++;
+        metrics.countEvent(outcome.event);
+        metrics.observeLatencyMs(outcome.event.latency_ms);
+      } else {
+        metrics.countDeadLettered(outcome.reason);
+      }
+    }
+    metrics.recordsConsumed.inc(chunk.outcomes.length);
+    metrics.recordsProcessed.inc(processed);
+    metrics.batchDuration.observe(info.durationMs / 1000);
+    const lag = Math.max(0, Number(BigInt(info.highWatermark) - BigInt(info.lastOffset) - 1n));
+    metrics.setConsumerLag(info.topic, info.partition, lag);
+    this.lag.set(String(info.partition), lag);
+    this.summary.record(chunk.outcomes);
+  }
+
+  private logDeadLetters(records: readonly ConsumedRecord[], outcomes: readonly Outcome[]): void {
+    outcomes.forEach((outcome, i) => {
+      const record = records[i];
+      if (outcome.kind === 'dead-lettered' && record) {
+        // Coordinates and reason only: the value is raw, unvalidated input.
+        this.options.logger.debug('dead-lettered', { topic: record.topic, partition: record.partition, offset: record.offset, reason: outcome.reason });
+      }
+    });
+  }
+
+  private async refreshLag(): Promise<void> {
+    try {
+      if (!this.adminConnected) {
+        await this.admin.connect();
+        this.adminConnected = true;
+      }
+      for (const p of await this.admin.consumerLag(this.options.group, this.options.inputTopic)) {
+        const lag = Number(p.lag);
+        this.lag.set(String(p.partition), lag);
+        this.options.metrics.setConsumerLag(this.options.inputTopic, p.partition, lag);
+      }
+    } catch (err) {
+      this.options.logger.debug('consumer lag unavailable', { error: err });
+    }
+  }
+
+  private async logSummary(): Promise<void> {
+    await this.refreshLag();
+    this.options.logger.info('summary', { summary: this.summary.snapshot(this.options.clock.now(), this.lag) });
+  }
+}

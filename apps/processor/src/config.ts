@@ -1,0 +1,50 @@
+import { composeConfig, defineConfig, kafkaConfigSpec, observabilityConfigSpec } from '@login/config';
+import type { ConfigIssue, ConfigValues } from '@login/config';
+
+const TOPIC = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,249}$' } as const;
+
+const processorVariables = {
+  INPUT_TOPIC: { schema: TOPIC, default: 'user-login', description: 'Topic of the raw login events.' },
+  OUTPUT_TOPIC: { schema: TOPIC, default: 'processed-user-login', description: 'Topic of the validated, masked, enriched events.' },
+  DLQ_TOPIC: { schema: TOPIC, default: 'user-login-dlq', description: 'Dead letter topic: records that cannot be processed, unchanged, with the reason in headers.' },
+  CONSUMER_GROUP: { schema: { type: 'string', minLength: 1, maxLength: 255 }, default: 'login-processor', description: 'Consumer group of the processor.' },
+  MASKING_KEY: {
+    schema: { type: 'string', minLength: 16 },
+    required: true,
+    secret: true,
+    description: 'Secret key of the device_id pseudonyms (HMAC-SHA-256), at least 16 characters. Also MASKING_KEY_FILE.',
+  },
+  MASKING_KEY_ID: {
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,16}$' },
+    default: 'k1',
+    description: 'Id of MASKING_KEY, written into every pseudonym so keys can be rotated.',
+  },
+  MASKING_IP_STRATEGY: {
+    schema: { type: 'string', enum: ['truncate', 'hmac', 'redact'] },
+    default: 'truncate',
+    description: 'How `ip` is masked: truncate (IPv4 /24, IPv6 /48), hmac (keyed pseudonym) or redact.',
+  },
+  SUMMARY_INTERVAL_MS: { schema: { type: 'integer', minimum: 1000 }, default: 10_000, description: 'Interval of the periodic summary log line.' },
+  MAX_CLOCK_SKEW_MS: { schema: { type: 'integer', minimum: 0 }, default: 300_000, description: 'How far in the future an event time may lie.' },
+  MAX_VALUE_BYTES: { schema: { type: 'integer', minimum: 1, maximum: 10_485_760 }, default: 65_536, description: 'Larger values are dead-lettered as VALUE_TOO_LARGE.' },
+  SHUTDOWN_GRACE_MS: { schema: { type: 'integer', minimum: 1000, maximum: 120_000 }, default: 25_000, description: 'On SIGTERM, finish and commit the in-flight batch within this time (below Kubernetes\' 30 s).' },
+  BATCH_MAX_RECORDS: { schema: { type: 'integer', minimum: 1, maximum: 100_000 }, default: 2000, description: 'Records transformed, produced and committed together (a fetched batch is split into chunks of this size).' },
+  FETCH_MAX_BYTES_PER_PARTITION: { schema: { type: 'integer', minimum: 1024 }, default: 1_048_576, description: 'Upper bound of one fetch per partition: bounds memory with the number of partitions.' },
+  PARTITIONS_CONSUMED_CONCURRENTLY: { schema: { type: 'integer', minimum: 1, maximum: 64 }, default: 3, description: 'Partitions processed in parallel by one instance.' },
+} as const;
+
+function processorChecks(cfg: ConfigValues<typeof processorVariables>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (cfg.DLQ_TOPIC === cfg.INPUT_TOPIC) issues.push({ variable: 'DLQ_TOPIC', message: `must differ from INPUT_TOPIC (both "${cfg.INPUT_TOPIC}"): dead letters would be consumed again` });
+  if (cfg.DLQ_TOPIC === cfg.OUTPUT_TOPIC) issues.push({ variable: 'DLQ_TOPIC', message: `must differ from OUTPUT_TOPIC (both "${cfg.OUTPUT_TOPIC}"): raw PII would reach the output topic` });
+  if (cfg.OUTPUT_TOPIC === cfg.INPUT_TOPIC) issues.push({ variable: 'OUTPUT_TOPIC', message: `must differ from INPUT_TOPIC (both "${cfg.INPUT_TOPIC}")` });
+  return issues;
+}
+
+export const processorConfigSpec = composeConfig(
+  kafkaConfigSpec,
+  observabilityConfigSpec,
+  defineConfig(processorVariables, { checks: processorChecks }),
+);
+
+export type ProcessorConfig = ConfigValues<(typeof processorConfigSpec)['variables']>;
