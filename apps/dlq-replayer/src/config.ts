@@ -8,6 +8,7 @@ import { parseInstant } from './core/time';
 export const EXIT = { ok: 0, failure: 1, usage: 2, busy: 3 } as const;
 
 export type LogFormat = 'json' | 'pretty';
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 /** Kafka connection settings from KAFKA_* (DESIGN §6), read by @login/config (TLS files and *_FILE secrets included). */
 export type KafkaSettings = KafkaClientSettings;
@@ -21,7 +22,7 @@ interface CommonConfig {
   readonly group: string;
   /** Serve /metrics, /healthz, /readyz on this port; undefined: no HTTP server. */
   readonly httpPort?: number;
-  readonly logLevel: string;
+  readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly json: boolean;
   readonly selection: Selection;
@@ -285,8 +286,9 @@ function common(values: Values, env: Env, readFile: ReadFile | undefined, proble
   const portText = str(values, 'http-port') ?? env['HTTP_PORT'];
   const httpPort = portText === undefined || portText === '' ? undefined : integer(portText, '--http-port / HTTP_PORT', problems, 0);
   if (httpPort !== undefined && httpPort > 65535) problems.add('--http-port / HTTP_PORT must be ≤ 65535');
-  const logLevel = str(values, 'log-level') ?? env['LOG_LEVEL'] ?? 'info';
-  if (!['error', 'warn', 'info', 'debug'].includes(logLevel)) problems.add(`--log-level / LOG_LEVEL must be error, warn, info or debug, got "${logLevel}"`);
+  const logLevelText = str(values, 'log-level') ?? env['LOG_LEVEL'] ?? 'info';
+  const logLevel = (['error', 'warn', 'info', 'debug'] as const).find((l) => l === logLevelText);
+  if (logLevel === undefined) problems.add(`--log-level / LOG_LEVEL must be error, warn, info or debug, got "${logLevelText}"`);
   const logFormat = str(values, 'log-format') ?? env['LOG_FORMAT'] ?? 'json';
   if (logFormat !== 'json' && logFormat !== 'pretty') problems.add(`--log-format / LOG_FORMAT must be json or pretty, got "${logFormat}"`);
   return {
@@ -297,7 +299,7 @@ function common(values: Values, env: Env, readFile: ReadFile | undefined, proble
     parkedTopic,
     group: topic('group', 'REPLAYER_GROUP', 'login-dlq-replayer'),
     ...(httpPort !== undefined ? { httpPort } : {}),
-    logLevel,
+    logLevel: logLevel ?? 'info',
     logFormat: logFormat === 'pretty' ? 'pretty' : 'json',
     json: values['json'] === true,
     selection: selection(values, problems),

@@ -2,8 +2,8 @@
 import { createKafkaClient, KafkaAdapterError } from '@login/kafka';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { createLogger, quietDeliberateStops } from './adapters/logger';
-import { startStatusServer, type StatusServer } from './adapters/http-server';
+import { createLogger, startHttpServer, type RunningHttpServer } from '@login/observability';
+import { quietDeliberateStops } from './adapters/logger';
 import { createReplayerMetrics } from './adapters/metrics';
 import { createProgress } from './adapters/progress';
 import { LockRefused } from './adapters/run-lock';
@@ -22,8 +22,9 @@ async function main(): Promise<number> {
     return EXIT.usage;
   }
   const config = parsed.config;
+  // Logs go to stderr: stdout carries the summary or report (`--json | jq`).
   const logger = quietDeliberateStops(
-    createLogger({ level: config.logLevel, format: config.logFormat, component: 'dlq-replayer', stream: process.stderr }),
+    createLogger({ app: 'dlq-replayer', level: config.logLevel, format: config.logFormat, component: config.command, destination: process.stderr }),
     'StopReading',
   );
   const client = createKafkaClient(
@@ -33,9 +34,15 @@ async function main(): Promise<number> {
   const runId = randomUUID();
   const metrics = config.httpPort !== undefined ? createReplayerMetrics() : undefined;
   let ready: () => boolean = () => false;
-  let server: StatusServer | undefined;
+  let server: RunningHttpServer | undefined;
   if (metrics && config.httpPort !== undefined) {
-    server = await startStatusServer(config.httpPort, metrics.registry, () => ready());
+    server = await startHttpServer({
+      port: config.httpPort,
+      registry: metrics.registry,
+      liveness: () => true,
+      readiness: () => (ready() ? { ready: true } : { ready: false, reasons: ['replay not reading'] }),
+      logger,
+    });
     logger.info('serving /metrics, /healthz, /readyz', { port: server.port });
   }
   let signals = 0;

@@ -17,6 +17,7 @@ import { DLQ_HEADERS as H, REPLAYER_HEADERS } from './core/dlq-headers';
 import type { ReplayReport } from './core/report';
 import { dlqHeaderValues, headerString, memoryLogger } from './testing/dlq-fixtures';
 import { lockTopicFor } from './adapters/run-lock';
+import { createReplayerMetrics, type ReplayerMetrics } from './adapters/metrics';
 
 const logger = memoryLogger();
 let client: KafkaClient;
@@ -70,7 +71,7 @@ const out = () => {
 
 const locked = new Set<string>();
 
-async function replay(t: Topics, argv: string[] = []): Promise<ReplayReport> {
+async function replay(t: Topics, argv: string[] = [], metrics?: ReplayerMetrics): Promise<ReplayReport> {
   if (!argv.includes('--dry-run') && !locked.has(t.group)) {
     // A real run creates its group's lock topic: delete it with the test topics.
     locked.add(t.group);
@@ -86,6 +87,7 @@ async function replay(t: Topics, argv: string[] = []): Promise<ReplayReport> {
     onInterrupt: () => undefined,
     writeFile: async () => undefined,
     lock: { heartbeatMs: 200, observeMs: 600 },
+    ...(metrics ? { metrics } : {}),
   });
   return report;
 }
@@ -249,5 +251,20 @@ describe('dlq-replayer against a real broker', () => {
     expect(await recordCount(t.input)).toBe(0);
     expect(await recordCount(t.output)).toBe(0);
     expect(await recordCount(t.dlq)).toBe(3);
+  });
+
+  it('counts login_replayer_* metrics by reason and decision', async () => {
+    const t = await topics();
+    await produceRaw(t.dlq, [dead(t, 0), dead(t, 1, { [H.replayCount]: '3' }), dead(t, 2, nonRetryable)]);
+    const metrics = createReplayerMetrics({ defaultMetrics: false });
+
+    await replay(t, [], metrics);
+
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('login_replayer_records_read_total 3');
+    expect(text).toContain('login_replayer_records_replayed_total{reason="TIMESTAMP_OUT_OF_RANGE"} 1');
+    expect(text).toContain('login_replayer_records_parked_total{reason="TIMESTAMP_OUT_OF_RANGE"} 1');
+    expect(text).toContain('login_replayer_records_skipped_total{reason="SCHEMA_VIOLATION",decision="NON_RETRYABLE"} 1');
+    expect(text).toContain('login_replayer_remaining_records 0');
   });
 });

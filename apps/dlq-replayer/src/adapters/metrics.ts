@@ -1,4 +1,5 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { createMetrics } from '@login/observability';
+import type { Registry } from 'prom-client';
 import { REASON_CODES } from '../core/dlq-headers';
 
 /** The replayer's metrics (DESIGN §7: `login_replayer_*`), on their own registry. */
@@ -17,38 +18,32 @@ function reasonLabel(reason: string): string {
 }
 
 export function createReplayerMetrics(options: { defaultMetrics?: boolean } = {}): ReplayerMetrics {
-  const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const read = new Counter({
+  const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
+  const read = metrics.counter({
     name: 'login_replayer_records_read_total',
     help: 'DLQ records read and decided (counted once their batch is acknowledged and committed).',
-    registers: [registry],
   });
-  const replayed = new Counter({
+  const replayed = metrics.counter({
     name: 'login_replayer_records_replayed_total',
     help: 'DLQ records re-published to the input topic, by DLQ reason.',
     labelNames: ['reason'] as const,
-    registers: [registry],
   });
-  const parked = new Counter({
+  const parked = metrics.counter({
     name: 'login_replayer_records_parked_total',
     help: 'DLQ records moved to the parked topic by the loop guard, by DLQ reason.',
     labelNames: ['reason'] as const,
-    registers: [registry],
   });
-  const skipped = new Counter({
+  const skipped = metrics.counter({
     name: 'login_replayer_records_skipped_total',
     help: 'DLQ records left alone, by DLQ reason and by why (NOT_SELECTED, NON_RETRYABLE, MALFORMED_HEADERS, ...).',
     labelNames: ['reason', 'decision'] as const,
-    registers: [registry],
   });
-  const remaining = new Gauge({
+  const remaining = metrics.gauge({
     name: 'login_replayer_remaining_records',
     help: 'Records between the last committed position and the end offsets captured at start.',
-    registers: [registry],
   });
   return {
-    registry,
+    registry: metrics.registry,
     read: (n) => read.inc(n),
     counted: (action, reason, decision) => {
       const label = reasonLabel(reason);
