@@ -7,16 +7,13 @@ import {
   produceRaw,
   recordCount,
   testBrokers,
-  trackTestTopic,
   uniqueName,
 } from '@login/kafka/testing';
 import { runInspect } from './commands/inspect';
-import { runReplay } from './commands/replay';
-import { parseCommandLine, type InspectConfig, type ReplayConfig } from './config';
+import type { InspectConfig } from './config';
 import { DLQ_HEADERS as H, REPLAYER_HEADERS } from './core/dlq-headers';
-import type { ReplayReport } from './core/report';
 import { dlqHeaderValues, headerString, memoryLogger } from './testing/dlq-fixtures';
-import { lockTopicFor } from './adapters/run-lock';
+import { collector, configFor, replayIn, type Topics } from './testing/harness';
 import { createReplayerMetrics, type ReplayerMetrics } from './adapters/metrics';
 
 const logger = memoryLogger();
@@ -27,70 +24,19 @@ beforeAll(() => {
 });
 afterAll(deleteTestTopics);
 
-interface Topics {
-  input: string;
-  dlq: string;
-  output: string;
-  parked: string;
-  group: string;
-}
-
 async function topics(partitions = 1): Promise<Topics> {
-  const group = uniqueName('replayer-group');
-  const parked = await createTestTopic('parked', { partitions: 1 });
   return {
     input: await createTestTopic('input', { partitions: 1 }),
     dlq: await createTestTopic('dlq', { partitions }),
     output: await createTestTopic('output', { partitions: 1 }),
-    parked,
-    group,
+    parked: await createTestTopic('parked', { partitions: 1 }),
+    group: uniqueName('replayer-group'),
   };
 }
 
-function env(t: Topics): Record<string, string> {
-  return {
-    KAFKA_BROKERS: testBrokers().join(','),
-    INPUT_TOPIC: t.input,
-    DLQ_TOPIC: t.dlq,
-    OUTPUT_TOPIC: t.output,
-    PARKED_TOPIC: t.parked,
-    REPLAYER_GROUP: t.group,
-  };
-}
-
-function config<C extends InspectConfig | ReplayConfig>(t: Topics, argv: string[]): C {
-  const parsed = parseCommandLine(argv, env(t));
-  if (parsed.kind !== 'ok') throw new Error(`bad test arguments: ${JSON.stringify(parsed)}`);
-  return parsed.config as C;
-}
-
-const out = () => {
-  const chunks: string[] = [];
-  return { chunks, write: (s: string) => chunks.push(s) };
-};
-
-const locked = new Set<string>();
-
-async function replay(t: Topics, argv: string[] = [], metrics?: ReplayerMetrics): Promise<ReplayReport> {
-  if (!argv.includes('--dry-run') && !locked.has(t.group)) {
-    // A real run creates its group's lock topic: delete it with the test topics.
-    locked.add(t.group);
-    trackTestTopic(lockTopicFor(t.group));
-  }
-  const { report } = await runReplay(config<ReplayConfig>(t, ['replay', ...argv]), {
-    client,
-    logger,
-    stdout: out(),
-    runId: uniqueName('run'),
-    now: Date.now,
-    progress: () => ({ update: () => undefined, finish: () => undefined }),
-    onInterrupt: () => undefined,
-    writeFile: async () => undefined,
-    lock: { heartbeatMs: 200, observeMs: 600 },
-    ...(metrics ? { metrics } : {}),
-  });
-  return report;
-}
+const out = collector;
+const config = configFor;
+const replay = (t: Topics, argv: string[] = [], metrics?: ReplayerMetrics) => replayIn(client, logger, t, argv, metrics);
 
 /** A DLQ record as the processor writes it (DESIGN §4), with one original header of the source record. */
 function dead(t: Topics, n: number, overrides: Record<string, string | undefined> = {}, key = `user-${n}`) {

@@ -1,0 +1,72 @@
+// Runs the replayer's commands in-process against a real broker, configured exactly as the CLI would be.
+import type { KafkaClient, LoggerLike } from '@login/kafka';
+import { testBrokers, trackTestTopic, uniqueName } from '@login/kafka/testing';
+import { runInspect, type InspectResult } from '../commands/inspect';
+import { runReplay } from '../commands/replay';
+import { parseCommandLine, type InspectConfig, type ReplayConfig } from '../config';
+import type { ReplayReport } from '../core/report';
+import type { ReplayerMetrics } from '../adapters/metrics';
+import { lockTopicFor } from '../adapters/run-lock';
+
+export interface Topics {
+  readonly input: string;
+  readonly dlq: string;
+  readonly output: string;
+  readonly parked: string;
+  readonly group: string;
+}
+
+export function replayerEnv(t: Topics): Record<string, string> {
+  return {
+    KAFKA_BROKERS: testBrokers().join(','),
+    INPUT_TOPIC: t.input,
+    DLQ_TOPIC: t.dlq,
+    OUTPUT_TOPIC: t.output,
+    PARKED_TOPIC: t.parked,
+    REPLAYER_GROUP: t.group,
+  };
+}
+
+export function configFor<C extends InspectConfig | ReplayConfig>(t: Topics, argv: string[]): C {
+  const parsed = parseCommandLine(argv, replayerEnv(t));
+  if (parsed.kind !== 'ok') throw new Error(`bad test arguments: ${JSON.stringify(parsed)}`);
+  return parsed.config as C;
+}
+
+export function collector(): { chunks: string[]; write(s: string): void } {
+  const chunks: string[] = [];
+  return { chunks, write: (s: string) => void chunks.push(s) };
+}
+
+const locked = new Set<string>();
+
+export async function replayIn(
+  client: KafkaClient,
+  logger: LoggerLike,
+  t: Topics,
+  argv: string[] = [],
+  metrics?: ReplayerMetrics,
+): Promise<ReplayReport> {
+  if (!argv.includes('--dry-run') && !locked.has(t.group)) {
+    // A real run creates its group's lock topic: delete it with the test topics.
+    locked.add(t.group);
+    trackTestTopic(lockTopicFor(t.group));
+  }
+  const { report } = await runReplay(configFor<ReplayConfig>(t, ['replay', ...argv]), {
+    client,
+    logger,
+    stdout: collector(),
+    runId: uniqueName('run'),
+    now: Date.now,
+    progress: () => ({ update: () => undefined, finish: () => undefined }),
+    onInterrupt: () => undefined,
+    writeFile: async () => undefined,
+    lock: { heartbeatMs: 200, observeMs: 600 },
+    ...(metrics ? { metrics } : {}),
+  });
+  return report;
+}
+
+export async function inspectIn(client: KafkaClient, logger: LoggerLike, t: Topics, argv: string[] = []): Promise<InspectResult> {
+  return runInspect(configFor<InspectConfig>(t, ['inspect', ...argv]), { client, logger, stdout: collector(), runId: uniqueName('inspect') });
+}
