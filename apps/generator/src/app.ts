@@ -1,11 +1,9 @@
 import type { Writable } from 'node:stream';
-import type { LoggerLike } from '@login/kafka';
+import { createLogger, startHttpServer } from '@login/observability';
+import type { Logger, RunningHttpServer } from '@login/observability';
 import { createDryRunSink } from './adapters/dry-run-sink';
-import { startStatusServer } from './adapters/http-server';
-import type { StatusServer } from './adapters/http-server';
 import { createKafkaSink } from './adapters/kafka-sink';
 import type { KafkaSink } from './adapters/kafka-sink';
-import { createJsonLogger } from './adapters/logger';
 import { createGeneratorMetrics } from './adapters/metrics';
 import type { GeneratorMetrics } from './adapters/metrics';
 import { createProgressReporter } from './adapters/progress';
@@ -14,6 +12,7 @@ import type { GeneratorConfig } from './config';
 import { createEventBuilder } from './core/event-builder';
 import { createFakerSource } from './core/faker-source';
 import { generate } from './core/generate';
+import { MALFORMED_KINDS } from './core/malformed';
 import type { RecordSink } from './core/generate';
 import type { ProgressState } from './core/progress-format';
 import { createRateMeter, createRunStats } from './core/stats';
@@ -66,8 +65,13 @@ export async function runCli(io: CliIo): Promise<CliResult> {
 export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'argv' | 'env'>): Promise<CliResult> {
   // In a dry run stdout carries the records, so logs go to stderr.
   const logStream = config.dryRun ? io.stderr : io.stdout;
-  const logger: LoggerLike = createJsonLogger({ level: config.logLevel, format: config.logFormat, component: 'generator', stream: logStream });
-  const kafkaLogger: LoggerLike = createJsonLogger({ level: config.logLevel, format: config.logFormat, component: 'kafka', stream: logStream });
+  const logger: Logger = createLogger({
+    app: 'generator',
+    level: config.logLevel,
+    format: config.logFormat,
+    component: 'generator',
+    destination: logStream,
+  });
 
   // Our own stop signal: the caller's (SIGTERM) or a closed stdout in a dry run (`… | head`).
   const stop = new AbortController();
@@ -80,9 +84,9 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
   if (config.dryRun) io.stdout.on('error', onStdoutError);
 
   const metrics: GeneratorMetrics | undefined =
-    config.httpPort > 0 ? createGeneratorMetrics({ targetRate: config.rate }) : undefined;
+    config.httpPort > 0 ? createGeneratorMetrics({ targetRate: config.rate, kinds: producibleKinds(config) }) : undefined;
   let kafkaSink: KafkaSink | undefined;
-  let server: StatusServer | undefined;
+  let server: RunningHttpServer | undefined;
   const stats = createRunStats();
   const meter = createRateMeter();
   let inFlight = 0;
@@ -97,14 +101,21 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
 
   try {
     if (metrics) {
-      server = await startStatusServer(config.httpPort, metrics.registry, () => config.dryRun || (kafkaSink?.isConnected() ?? false));
+      server = await startHttpServer({
+        port: config.httpPort,
+        registry: metrics.registry,
+        liveness: () => true,
+        readiness: () =>
+          config.dryRun || kafkaSink?.isConnected() ? { ready: true } : { ready: false, reasons: ['producer not connected'] },
+        logger,
+      });
       logger.info('status server listening', { port: server.port, paths: ['/metrics', '/healthz', '/readyz'] });
     }
     let sink: RecordSink;
     if (config.dryRun) {
       sink = createDryRunSink(io.stdout);
     } else {
-      kafkaSink = createKafkaSink({ ...config.kafka, brokers: [...config.kafka.brokers] }, config.topic, kafkaLogger);
+      kafkaSink = createKafkaSink({ ...config.kafka, brokers: [...config.kafka.brokers] }, config.topic, logger.child({ component: 'kafka' }));
       await kafkaSink.connect();
       sink = kafkaSink;
     }
@@ -208,10 +219,17 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
     await cleanup();
     return { exitCode: summary.failed > 0 ? EXIT_FAILED : EXIT_OK, summary };
   } catch (error) {
-    logger.error('generator failed', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    logger.error('generator failed', { error });
     await cleanup().catch(() => undefined);
     return { exitCode: EXIT_FAILED };
   }
+}
+
+/** "valid" and the malformed kinds a run can produce. */
+function producibleKinds(config: GeneratorConfig): string[] {
+  if (config.invalidRatio === 0) return ['valid'];
+  const kinds = config.invalidKinds.length > 0 ? config.invalidKinds : MALFORMED_KINDS;
+  return [...(config.invalidRatio < 1 ? ['valid'] : []), ...kinds.map((k) => k.name)];
 }
 
 /** setTimeout that an abort ends early; `ms <= 0` yields to the event loop (setImmediate). */

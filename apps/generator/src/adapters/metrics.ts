@@ -1,4 +1,5 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { createMetrics } from '@login/observability';
+import type { Registry } from 'prom-client';
 
 /** The generator's metrics (DESIGN §7: `login_generator_*`), on their own registry. */
 export interface GeneratorMetrics {
@@ -9,43 +10,44 @@ export interface GeneratorMetrics {
   setRate(eventsPerSecond: number): void;
 }
 
-export function createGeneratorMetrics(options: { targetRate: number; defaultMetrics?: boolean }): GeneratorMetrics {
-  const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const produced = new Counter({
+export interface GeneratorMetricsOptions {
+  readonly targetRate: number;
+  /** Kinds this run can produce: their series start at 0, so dashboards see them before the first record. */
+  readonly kinds?: readonly string[];
+  readonly defaultMetrics?: boolean;
+}
+
+export function createGeneratorMetrics(options: GeneratorMetricsOptions): GeneratorMetrics {
+  const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
+  const produced = metrics.counter({
     name: 'login_generator_events_produced_total',
     help: 'Records acknowledged by the broker, by kind: "valid" or the malformed kind.',
     labelNames: ['kind'] as const,
-    registers: [registry],
   });
-  const sendErrors = new Counter({
+  const sendErrors = metrics.counter({
     name: 'login_generator_send_errors_total',
     help: 'Batches whose send failed (after the client retries).',
-    registers: [registry],
   });
-  const failed = new Counter({
+  const failed = metrics.counter({
     name: 'login_generator_events_failed_total',
     help: 'Records in batches whose send failed.',
-    registers: [registry],
   });
-  const batches = new Counter({
+  const batches = metrics.counter({
     name: 'login_generator_batches_total',
     help: 'Batches sent (acknowledged or failed).',
-    registers: [registry],
   });
-  const rate = new Gauge({
+  const rate = metrics.gauge({
     name: 'login_generator_rate_events_per_second',
     help: 'Records acknowledged per second over the last seconds.',
-    registers: [registry],
   });
-  const target = new Gauge({
+  const target = metrics.gauge({
     name: 'login_generator_target_rate_events_per_second',
     help: 'The configured rate (0 = unthrottled).',
-    registers: [registry],
   });
   target.set(options.targetRate);
+  for (const kind of options.kinds ?? ['valid']) produced.inc({ kind }, 0);
   return {
-    registry,
+    registry: metrics.registry,
     produced: (kind, n) => produced.inc({ kind }, n),
     sendError: (records) => {
       sendErrors.inc();
