@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { summariseProfile } from './lib/profile.mjs';
 import { median, percentile, ratio, renderSvg, renderText, round } from './lib/report.mjs';
+import { APP_ENV, startVariant } from './lib/variants.mjs';
 import {
   benchDir,
   buildWorkers,
@@ -28,12 +30,11 @@ const MODES = {
 
 /** Runner tunings compared by --sweep (issue item 7): each against the default, interleaved. */
 const SWEEP = [
-  { label: 'default (chunk 1000, 1 MiB/partition, 1 partition at a time)', tuning: {} },
+  { label: 'app defaults', tuning: {} },
   { label: 'chunk 250', tuning: { maxRecordsPerChunk: 250 } },
   { label: 'chunk 5000', tuning: { maxRecordsPerChunk: 5000 } },
   { label: 'chunk 5000 + 4 MiB/partition', tuning: { maxRecordsPerChunk: 5000, maxBytesPerPartition: 4_194_304 } },
-  { label: '3 partitions concurrently', tuning: { partitionsConsumedConcurrently: 3 } },
-  { label: '3 partitions concurrently + chunk 5000 + 4 MiB', tuning: { partitionsConsumedConcurrently: 3, maxRecordsPerChunk: 5000, maxBytesPerPartition: 4_194_304 } },
+  { label: '1 partition at a time', tuning: { partitionsConsumedConcurrently: 1 } },
 ];
 
 const HELP = `npm run bench -- [options]
@@ -56,7 +57,9 @@ end-to-end latency at fixed rates, the pure core alone, and (full mode) RSS whil
   --memory-count N       backlog for the RSS run; 0 skips it (default ${MODES.full.memoryCount} in full mode)
   --tune KEY=VALUE       runner option for processor and passthrough (maxRecordsPerChunk, maxBytesPerPartition,
                          maxBytes, partitionsConsumedConcurrently, maxWaitTimeInMs); repeatable
-  --sweep                also compare the processor under several runner tunings (issue item 7)
+  --sweep                also compare the processor app under several runner tunings (issue item 7)
+  --profile              also drain once each with processor core and passthrough under a V8 CPU profile and
+                         report self time by area (kafkajs CRC/encode/decode, ajv, crypto, our modules, GC)
   --skip LIST            leave out parts: naive, ceiling, invalid, latency, core, memory
   --seed N               data seed (default 42)
   --out DIR              where results go (default tools/bench/results)
@@ -79,6 +82,7 @@ function parseOptions(argv) {
       'memory-count': { type: 'string' },
       tune: { type: 'string', multiple: true },
       sweep: { type: 'boolean' },
+      profile: { type: 'boolean' },
       skip: { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
@@ -130,6 +134,7 @@ function parseOptions(argv) {
     coreCount: d.coreCount,
     tuning,
     sweep: Boolean(values.sweep),
+    profile: Boolean(values.profile),
     skip,
     seed: int('seed', 42),
     out: path.resolve(values.out ?? path.join(benchDir, 'results')),
@@ -158,6 +163,12 @@ async function main() {
   if (!broker.pid) log('the broker is not the local tools/kafka one: broker CPU will not be reported');
   const admin = createAdmin(config.brokers);
   await admin.connect();
+  // Every batch variant runs with the processor app's own runner defaults (read from its config spec), so the
+  // ratios compare transforms, not settings; --tune overrides them for all of them alike.
+  const appDefaults = await runWorker(bundles.variant, 'app-defaults', {}).result;
+  const tuning = { ...appDefaults, ...config.tuning };
+  for (const k of Object.keys(config.tuning)) if (!APP_ENV[k]) log(`--tune ${k}: the processor app has no setting for it; only the in-process variants use it`);
+  const ctx = { bundles, brokers: config.brokers, brokerPid: broker.pid, admin };
 
   let interrupted = false;
   const onSignal = () => {
@@ -176,44 +187,47 @@ async function main() {
     // --- Data: one topic per data set, read by every variant from a fresh group.
     const mainTopic = `${runId}-in`;
     const invalidTopic = `${runId}-in-invalid`;
+    const invalidSmallTopic = `${runId}-in-invalid-small`;
     const payloadFile = path.join(os.tmpdir(), `${runId}-payloads.txt`);
     const withInvalid = !config.skip.has('invalid');
-    await admin.createTopics(withInvalid ? [mainTopic, invalidTopic] : [mainTopic]);
+    await admin.createTopics(withInvalid ? [mainTopic, invalidTopic, invalidSmallTopic] : [mainTopic]);
     log(`prefilling ${mainTopic} with ${config.count} events (${config.invalidRatio * 100}% invalid)`);
     const prefillMain = await runWorker(bundles.generate, 'prefill', {
       brokers: config.brokers, topic: mainTopic, count: config.count, invalidRatio: config.invalidRatio, seed: config.seed, payloadFile,
     }).result;
     let prefillInvalid;
+    let prefillInvalidSmall;
     if (withInvalid) {
-      log(`prefilling ${invalidTopic} with ${config.count} events (${config.invalidShare * 100}% invalid)`);
+      log(`prefilling ${invalidTopic} with ${config.count} events (${config.invalidShare * 100}% invalid, the generator's mix)`);
       prefillInvalid = await runWorker(bundles.generate, 'prefill', {
         brokers: config.brokers, topic: invalidTopic, count: config.count, invalidRatio: config.invalidShare, seed: config.seed,
       }).result;
+      // The generator's mix includes 'oversized' values (64–96 KiB each, dead-lettered byte for byte): they multiply
+      // the bytes to move. This set leaves them out, to separate the cost of invalid records from that of bytes.
+      log(`prefilling ${invalidSmallTopic} with ${config.count} events (${config.invalidShare * 100}% invalid, no oversized values)`);
+      prefillInvalidSmall = await runWorker(bundles.generate, 'prefill', {
+        brokers: config.brokers, topic: invalidSmallTopic, count: config.count, invalidRatio: config.invalidShare, seed: config.seed, excludeKinds: ['oversized'],
+      }).result;
     }
 
-    /** One drain by one variant in its own child; the broker's CPU over the same window. */
+    /** One drain by one variant in its own process (the broker's CPU over the same window), on fresh outputs. */
     async function drain(variant, input, expected, extra = {}) {
       const tag = name(variant);
       const output = `${tag}-out`;
       const dlq = `${tag}-dlq`;
       const group = admin.group(`${tag}-g`);
       await admin.createTopics([output, dlq]);
-      let brokerAtFirst;
-      let brokerAtEnd;
-      const worker = runWorker(bundles.variant, 'variant', {
-        variant, brokers: config.brokers, input, output, dlq, group, expected, tuning: extra.tuning ?? config.tuning,
-        memoryTimelineMs: extra.memoryTimelineMs ?? 0,
-      }, {
-        timeoutMs: 120_000 + expected * (variant === 'naive' ? 20 : 2),
-        onMessage: (m) => {
-          if (m.type === 'first') brokerAtFirst = processCpuMs(broker.pid);
-          if (m.type === 'measured') brokerAtEnd = processCpuMs(broker.pid);
-        },
+      const timeoutMs = 120_000 + expected * (variant === 'naive' ? 20 : 2);
+      const v = startVariant(ctx, variant, {
+        input, output, dlq, group, tuning: extra.tuning ?? tuning, memoryTimelineMs: extra.memoryTimelineMs ?? 0, timeoutMs, profileFile: extra.profileFile,
       });
-      const result = await worker.result;
-      await admin.deleteTopics([output, dlq]);
-      const brokerCpuMs = brokerAtFirst !== undefined && brokerAtEnd !== undefined ? brokerAtEnd - brokerAtFirst : null;
-      return { ...result, brokerCpuMs, brokerUsPerRecord: brokerCpuMs == null ? null : round((brokerCpuMs * 1000) / result.records, 1) };
+      try {
+        await v.ready;
+        return await v.measure(expected);
+      } finally {
+        await v.stop();
+        await admin.deleteTopics([output, dlq]);
+      }
     }
 
     async function ceilingConsumer() {
@@ -257,14 +271,17 @@ async function main() {
 
     // --- Throughput, interleaved. Each entry: [key, label, run()].
     const plan = [
-      ['processor', 'processor', () => drain('processor', mainTopic, config.count)],
+      ['processor', 'processor (app)', () => drain('app', mainTopic, config.count)],
+      ['processorCore', 'processor core (runner + processBatch)', () => drain('processor', mainTopic, config.count)],
       ['passthrough', 'passthrough', () => drain('passthrough', mainTopic, config.count)],
     ];
     if (!config.skip.has('naive') && config.naiveCount > 0) {
       plan.push(['naive', `naive (first ${config.naiveCount})`, () => drain('naive', mainTopic, config.naiveCount)]);
     }
     if (withInvalid) {
-      plan.push(['processorInvalid', `processor ${Math.round(config.invalidShare * 100)}% invalid`, () => drain('processor', invalidTopic, config.count)]);
+      const pc = Math.round(config.invalidShare * 100);
+      plan.push(['processorInvalid', `processor (app) ${pc}% invalid`, () => drain('app', invalidTopic, config.count)]);
+      plan.push(['processorInvalidSmall', `processor (app) ${pc}% invalid, none oversized`, () => drain('app', invalidSmallTopic, config.count)]);
     }
     if (!config.skip.has('ceiling')) {
       plan.push(['ceilingConsumer', 'ConsumerPerformance', ceilingConsumer]);
@@ -273,7 +290,7 @@ async function main() {
 
     const warmup = [];
     if (config.warmup) {
-      for (const [key, , run] of plan.filter(([k]) => k === 'processor' || k === 'passthrough')) {
+      for (const [key, , run] of plan.filter(([k]) => ['processor', 'processorCore', 'passthrough'].includes(k))) {
         log(`warm-up: ${key}`);
         warmup.push({ variant: key, ...(await run()) });
       }
@@ -308,10 +325,12 @@ async function main() {
     const rps = (k) => byKey[k]?.rps ?? null;
     const ratios = {
       processor_over_passthrough: ratio(rps('processor'), rps('passthrough')),
+      processor_core_over_passthrough: ratio(rps('processorCore'), rps('passthrough')),
       processor_over_naive: ratio(rps('processor'), rps('naive')),
       processor_over_ceiling: ratio(rps('processor'), rps('ceiling')),
       passthrough_over_ceiling: ratio(rps('passthrough'), rps('ceiling')),
       invalid_over_valid: ratio(rps('processorInvalid'), rps('processor')),
+      invalid_no_oversized_over_valid: ratio(rps('processorInvalidSmall'), rps('processor')),
     };
 
     // --- Latency at fixed rates, processor and passthrough alternating.
@@ -341,17 +360,19 @@ async function main() {
       // The broker stamps the output records (LogAppendTime): latency = append time of the output − CreateTime of
       // the input record, which the load producer sets when it sends.
       await admin.createTopics([output, dlq], { logAppendTime: true });
-      let ready;
-      const isReady = new Promise((r) => (ready = r));
-      const worker = runWorker(bundles.variant, 'variant', { variant, brokers: config.brokers, input, output, dlq, group, tuning: config.tuning }, {
-        timeoutMs: 180_000 + config.latencySeconds * 1000,
-        onMessage: (m) => m.type === 'ready' && ready(),
+      const v = startVariant(ctx, variant === 'processor' ? 'app' : variant, {
+        input, output, dlq, group, tuning, timeoutMs: 180_000 + config.latencySeconds * 1000,
       });
-      await Promise.race([isReady, worker.result]);
       const durationMs = config.latencySeconds * 1000;
-      const loadResult = await runWorker(bundles.generate, 'load', { brokers: config.brokers, topic: input, rate, durationMs, seed: config.seed + 1 }, { timeoutMs: durationMs + 120_000 }).result;
-      worker.child.send({ type: 'expect', count: loadResult.sent });
-      const drained = await worker.result;
+      let loadResult;
+      let drained;
+      try {
+        await v.ready;
+        loadResult = await runWorker(bundles.generate, 'load', { brokers: config.brokers, topic: input, rate, durationMs, seed: config.seed + 1 }, { timeoutMs: durationMs + 120_000 }).result;
+        drained = await v.measure(loadResult.sent);
+      } finally {
+        await v.stop();
+      }
       const inputs = await readTopic(admin.kafka, input, loadResult.sent, admin.group(`${tag}-read-in`));
       const outputs = await readTopic(admin.kafka, output, loadResult.sent, admin.group(`${tag}-read-out`));
       await admin.deleteTopics([input, output, dlq]);
@@ -384,7 +405,26 @@ async function main() {
     let core;
     if (!config.skip.has('core')) {
       log('timing the pure core (no Kafka)');
-      core = await runWorker(bundles.variant, 'core', { count: config.coreCount, invalidRatio: 0, seed: config.seed, rounds: 5 }).result;
+      core = await runWorker(bundles.core, 'core', { count: config.coreCount, invalidRatio: 0, seed: config.seed, rounds: 5 }).result;
+    }
+
+    // --- Where the CPU goes in a real drain: a V8 CPU profile of the processor core and of passthrough.
+    let profiles;
+    if (config.profile) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${runId}-prof-`));
+      profiles = {};
+      try {
+        for (const variant of ['processor', 'passthrough']) {
+          const file = path.join(dir, `${variant}.cpuprofile`);
+          log(`profiling ${variant === 'processor' ? 'processor core' : variant}`);
+          const r = await drain(variant, mainTopic, config.count, { profileFile: file });
+          profiles[variant === 'processor' ? 'processorCore' : variant] = {
+            rps: r.rps, cpuUsPerRecord: r.cpuUsPerRecord, ...summariseProfile(file, bundles.variant),
+          };
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     }
 
     // --- Runner tunings (issue item 7), interleaved with the default.
@@ -393,7 +433,7 @@ async function main() {
       const sweepRuns = SWEEP.map(() => []);
       for (let round_ = 0; round_ < config.rounds; round_++) {
         for (const [i, s] of SWEEP.entries()) {
-          const r = await drain('processor', mainTopic, config.count, { tuning: s.tuning });
+          const r = await drain('app', mainTopic, config.count, { tuning: { ...tuning, ...s.tuning } });
           log(`sweep round ${round_ + 1} ${s.label}: ${r.rps} records/s`);
           sweepRuns[i].push(r);
         }
@@ -417,7 +457,7 @@ async function main() {
       log(`memory run: prefilling ${config.memoryCount} events`);
       await runWorker(bundles.generate, 'prefill', { brokers: config.brokers, topic, count: config.memoryCount, invalidRatio: config.invalidShare, seed: config.seed }, { timeoutMs: 900_000 }).result;
       log('memory run: draining');
-      const r = await drain('processor', topic, config.memoryCount, { memoryTimelineMs: 500 });
+      const r = await drain('app', topic, config.memoryCount, { memoryTimelineMs: 500 });
       await admin.deleteTopics([topic]);
       const tl = r.rssTimeline ?? [];
       const half = (r.elapsedMs ?? 0) / 2;
@@ -436,14 +476,15 @@ async function main() {
       run: { id: runId, mode: config.mode, startedAt: new Date(started).toISOString(), durationS: null, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim() },
       machine: machine(),
       versions: { ...versions(), broker: broker.version ?? null },
-      config: { ...config, skip: [...config.skip], out: path.relative(process.cwd(), config.out) || '.' },
-      data: { main: prefillMain, invalid: prefillInvalid ?? null },
+      config: { ...config, tuning, tuningOverrides: config.tuning, skip: [...config.skip], out: path.relative(process.cwd(), config.out) || '.' },
+      data: { main: prefillMain, invalid: prefillInvalid ?? null, invalidNoOversized: prefillInvalidSmall ?? null },
       warmup: warmup.map((w) => ({ variant: w.variant, rps: w.rps })),
       throughput: { variants: variants.map(({ details, ...v }) => ({ ...v, details: details?.map(({ rssTimeline, ...d }) => d) })) },
       ratios,
       latency,
       core: core ?? null,
       sweep,
+      profiles: profiles ?? null,
       memory: memory ?? null,
       notes: [
         'Every variant drains the same prefilled topic from a new consumer group, in its own child process, interleaved over the rounds; figures are medians.',
@@ -474,8 +515,10 @@ async function main() {
         processor_invalid_rps: rps('processorInvalid'),
         ratio_passthrough: ratios.processor_over_passthrough,
         ratio_naive: ratios.processor_over_naive,
+        ratio_core_passthrough: ratios.processor_core_over_passthrough,
         ratio_ceiling: ratios.processor_over_ceiling,
         ratio_invalid: ratios.invalid_over_valid,
+        ratio_invalid_no_oversized: ratios.invalid_no_oversized_over_valid,
         latency_rate: firstRate ?? null,
         processor_p99_ms: lat(firstRate, 'processor', 'p99'),
         passthrough_p99_ms: lat(firstRate, 'passthrough', 'p99'),

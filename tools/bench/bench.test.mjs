@@ -40,7 +40,7 @@ test('bench --smoke drains the same data with every variant and writes a well-fo
   assert.ok(positive(doc.machine.cores) && positive(doc.machine.memoryBytes) && doc.machine.cpuModel);
   assert.ok(doc.versions.node && doc.versions.kafkajs);
   const keys = doc.throughput.variants.map((v) => v.key);
-  assert.deepEqual(keys, ['processor', 'passthrough', 'naive', 'processorInvalid', 'ceilingConsumer', 'ceilingProducer', 'ceiling']);
+  assert.deepEqual(keys, ['processor', 'processorCore', 'passthrough', 'naive', 'processorInvalid', 'processorInvalidSmall', 'ceilingConsumer', 'ceilingProducer', 'ceiling']);
   for (const v of doc.throughput.variants) {
     assert.ok(positive(v.rps), `${v.key} rps`);
     assert.equal(v.runs.length, doc.config.rounds, `${v.key} runs`);
@@ -49,7 +49,7 @@ test('bench --smoke drains the same data with every variant and writes a well-fo
   const byKey = Object.fromEntries(doc.throughput.variants.map((v) => [v.key, v]));
   assert.equal(byKey.processor.records, doc.config.count);
   assert.equal(byKey.naive.records, doc.config.naiveCount);
-  for (const k of ['processor', 'passthrough', 'naive']) {
+  for (const k of ['processor', 'processorCore', 'passthrough', 'naive']) {
     assert.ok(positive(byKey[k].cpuUsPerRecord) && positive(byKey[k].peakRssBytes), `${k} CPU and RSS`);
   }
 

@@ -23,11 +23,18 @@ export async function buildWorkers() {
   const esbuild = require('esbuild');
   fs.mkdirSync(buildDir, { recursive: true });
   const out = {};
-  for (const name of ['generate', 'variant']) {
+  const entries = {
+    generate: path.join(benchDir, 'src/generate.ts'),
+    variant: path.join(benchDir, 'src/variant.ts'),
+    core: path.join(benchDir, 'src/core.ts'),
+    // The processor service, bundled as `nx build processor` does (esbuild, CommonJS, npm packages external).
+    processor: path.join(repoRoot, 'apps/processor/src/main.ts'),
+  };
+  for (const [name, entry] of Object.entries(entries)) {
     const outfile = path.join(buildDir, `${name}.cjs`);
     try {
       await esbuild.build({
-        entryPoints: [path.join(benchDir, 'src', `${name}.ts`)],
+        entryPoints: [entry],
         bundle: true,
         platform: 'node',
         target: 'node20',
@@ -40,7 +47,7 @@ export async function buildWorkers() {
       });
     } catch (err) {
       const messages = (err.errors ?? []).map((e) => `  ${e.location?.file}:${e.location?.line}: ${e.text}`).join('\n');
-      throw new Error(`cannot bundle tools/bench/src/${name}.ts:\n${messages || err.message}`);
+      throw new Error(`cannot bundle ${path.relative(repoRoot, entry)}:\n${messages || err.message}`);
     }
     out[name] = outfile;
   }
@@ -51,10 +58,10 @@ export async function buildWorkers() {
  * Forks a worker (`generate` or `variant` bundle) with a command and options. Resolves with its 'done' result;
  * `onMessage` sees the others ('ready', 'first', 'measured', …). Rejects with the tail of its stderr.
  */
-export function runWorker(bundle, command, options, { onMessage = () => undefined, timeoutMs = 300_000 } = {}) {
+export function runWorker(bundle, command, options, { onMessage = () => undefined, timeoutMs = 300_000, execArgv = [] } = {}) {
   const child = fork(bundle, [command, JSON.stringify(options)], {
     cwd: repoRoot,
-    execArgv: [],
+    execArgv,
     env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
@@ -179,9 +186,19 @@ export function createAdmin(brokers) {
       groups.add(name);
       return name;
     },
-    async endOffsetTotal(topic) {
+    /** High watermark per partition. */
+    async endOffsets(topic) {
       const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+      return new Map(offsets.map((p) => [p.partition, Number(p.high)]));
+    },
+    /** Has `groupId` committed every partition of `topic` up to `ends`? */
+    async committedReached(groupId, topic, ends) {
+      const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const committed = new Map((entry?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      for (const [partition, end] of ends) {
+        if (end > 0 && !((committed.get(partition) ?? -1) >= end)) return false;
+      }
+      return true;
     },
     /** Deletes every topic and group this run created (best effort: a leftover topic is not worth a failure). */
     async cleanup() {

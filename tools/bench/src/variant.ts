@@ -1,9 +1,10 @@
 // Child process that drains a topic with one variant (bundled by bench.mjs into .build/variant.cjs and forked once
-// per measured run, so CPU time and peak RSS belong to that variant only), and the pure-core timing.
+// per measured run, so CPU time and peak RSS belong to that variant only). It loads no generator code: its memory
+// and start-up are those of the variant alone.
 //
 // The variants run the project's real code: the libs/kafka batch runner and producer, the processor's pure core
 // (processBatch) with the real masker. The only code of its own is the naive per-message loop, which is the
-// baseline by definition. IPC to the parent: 'ready' (joined), 'first' (first record), 'progress', 'measured', 'done'.
+// baseline by definition. IPC to the parent: 'ready' (joined the group: the clock starts), 'progress', 'measured', 'done'.
 import { Kafka, logLevel as kafkajsLogLevel } from 'kafkajs';
 import {
   runBatchConsumer,
@@ -13,10 +14,11 @@ import {
   type RecordProducer,
 } from '@login/kafka';
 import { createMasker } from '@login/masking';
-import { parseLoginEvent } from '@login/event-schema';
+import { processorConfigSpec } from '../../../apps/processor/src/config';
 import { processBatch, type ProcessDeps } from '../../../apps/processor/src/core/process-batch';
+import fs from 'node:fs';
+import { Session } from 'node:inspector';
 import { clientFor, logger, runCommand, send, type Json } from './common';
-import { builderFor } from './data';
 
 // ---------------------------------------------------------------------------------------------------------------
 // variant: drain `input` into fresh output topics until `expected` records have an outcome (committed).
@@ -43,6 +45,8 @@ interface VariantOptions {
   tuning?: RunnerTuning;
   /** Interval of the RSS timeline (memory run); 0: peak only. */
   memoryTimelineMs?: number;
+  /** Write a V8 CPU profile of the measured window here. */
+  profileFile?: string;
 }
 
 const MASKING_KEY = { id: 'bench', secret: 'benchmark-masking-key-not-a-secret-0123456789' };
@@ -76,14 +80,19 @@ function passthroughTransform(o: VariantOptions): (records: readonly ConsumedRec
 }
 
 interface Meter {
-  first(): void;
+  /** The variant joined its group and can receive records: the measured window starts. */
+  start(): void;
   add(n: number): void;
   expect(n: number): void;
   readonly finished: Promise<Json>;
 }
 
-/** Counts outcomes; times from the first record handed to the variant to the commit of the expected last one. */
-function createMeter(expected: number | undefined, memoryTimelineMs: number): Meter {
+/**
+ * Counts outcomes; times from joining the group (records can flow) to the commit of the expected last one. The
+ * same start for every variant, the built app included (whose readiness is the same join).
+ */
+function createMeter(expected: number | undefined, memoryTimelineMs: number, profileFile?: string): Meter {
+  const profiler = profileFile ? new Session() : undefined;
   let target = expected;
   let count = 0;
   let t0 = 0;
@@ -106,7 +115,7 @@ function createMeter(expected: number | undefined, memoryTimelineMs: number): Me
     const cpu = process.cpuUsage(cpu0);
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    resolve({
+    const result = {
       records: count,
       elapsedMs,
       rps: Math.round((count * 1000) / Math.max(1, elapsedMs)),
@@ -116,14 +125,24 @@ function createMeter(expected: number | undefined, memoryTimelineMs: number): Me
       peakRssBytes: peakRss,
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
       ...(memoryTimelineMs > 0 ? { rssTimeline: timeline } : {}),
+    };
+    if (!profiler || !profileFile) return resolve(result);
+    profiler.post('Profiler.stop', (err, res) => {
+      if (!err) fs.writeFileSync(profileFile, JSON.stringify(res.profile));
+      resolve({ ...result, profiled: !err });
     });
   };
   return {
-    first() {
+    start() {
       if (t0 !== 0) return;
+      // The CPU profile, when asked for, covers the measured window only (not start-up, not the group join).
+      if (profiler) {
+        profiler.connect();
+        profiler.post('Profiler.enable', () => profiler.post('Profiler.start'));
+      }
       t0 = Date.now();
       cpu0 = process.cpuUsage();
-      send({ type: 'first' });
+      send({ type: 'ready' });
     },
     add(n) {
       count += n;
@@ -151,16 +170,15 @@ async function runBatchVariant(o: VariantOptions, meter: Meter): Promise<() => P
     topics: [o.input],
     fromBeginning: true,
     logger,
-    transform: (records) => {
-      meter.first();
-      return transform(records);
+    transform,
+    hooks: {
+      onChunk: (info) => meter.add(info.records),
+      onReadyChange: (ready) => ready && meter.start(),
     },
-    hooks: { onChunk: (info) => meter.add(info.records) },
     ...(o.tuning ?? {}),
   };
   const consumer = runBatchConsumer(options);
   await consumer.start();
-  while (!consumer.isReady().ready) await new Promise((r) => setTimeout(r, 50));
   return () => consumer.stop();
 }
 
@@ -175,14 +193,12 @@ async function runNaiveVariant(o: VariantOptions, meter: Meter): Promise<() => P
   const kafka = new Kafka({ clientId: 'bench-naive', brokers: o.brokers, logLevel: kafkajsLogLevel.WARN });
   const consumer = kafka.consumer({ groupId: o.group, allowAutoTopicCreation: false, maxWaitTimeInMs: 1000 });
   const transform = processorTransform(o);
-  let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+  consumer.on(consumer.events.GROUP_JOIN, () => meter.start());
   await consumer.connect();
   await consumer.subscribe({ topics: [o.input], fromBeginning: true });
   await consumer.run({
     autoCommit: false,
     eachMessage: async ({ topic, partition, message }) => {
-      meter.first();
       const record: ConsumedRecord = {
         topic,
         partition,
@@ -197,7 +213,6 @@ async function runNaiveVariant(o: VariantOptions, meter: Meter): Promise<() => P
       meter.add(1);
     },
   });
-  while (!joined) await new Promise((r) => setTimeout(r, 50));
   return async () => {
     await consumer.disconnect();
     await producer.disconnect();
@@ -205,102 +220,25 @@ async function runNaiveVariant(o: VariantOptions, meter: Meter): Promise<() => P
 }
 
 async function variant(o: VariantOptions): Promise<Json> {
-  const meter = createMeter(o.expected, o.memoryTimelineMs ?? 0);
+  const meter = createMeter(o.expected, o.memoryTimelineMs ?? 0, o.profileFile);
   process.on('message', (m: Json) => {
     if (m['type'] === 'expect') meter.expect(Number(m['count']));
   });
   const stop = o.variant === 'naive' ? await runNaiveVariant(o, meter) : await runBatchVariant(o, meter);
-  send({ type: 'ready' });
   const result = await meter.finished;
   send({ type: 'measured', result });
   await stop();
   return result;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// core: the pure core without Kafka, to see where a record's CPU goes (parse+validate, HMAC, the rest, JSON).
-
-interface CoreOptions {
-  count: number;
-  invalidRatio: number;
-  seed: number;
-  rounds: number;
-}
-
-function core(o: CoreOptions): Json {
-  const builder = builderFor(o.seed, o.invalidRatio);
-  const now = Date.now();
-  const records: ConsumedRecord[] = [];
-  for (let i = 0; i < o.count; i++) {
-    const r = builder.next(now);
-    records.push({
-      topic: 'bench-core',
-      partition: i % 3,
-      offset: String(i),
-      timestamp: String(now),
-      key: Buffer.from(r.key),
-      value: r.value,
-      headers: {},
-    });
-  }
-  const deps = processorDeps({ variant: 'processor', brokers: [], input: 'in', output: 'out', dlq: 'dlq', group: 'g' });
-  const masker = deps.masker;
-  const parseOptions = { maxValueBytes: 65_536, maxClockSkewMs: 300_000, nowMs: now };
-  const parsed = records.map((r) => parseLoginEvent(r.value, parseOptions));
-  const valid = parsed.flatMap((p) => (p.ok ? [p.event] : []));
-  const time = (fn: () => void): number => {
-    const best: number[] = [];
-    for (let round = 0; round < o.rounds; round++) {
-      const t = process.hrtime.bigint();
-      fn();
-      best.push(Number(process.hrtime.bigint() - t) / 1000);
-    }
-    best.sort((a, b) => a - b);
-    return best[Math.floor(best.length / 2)] ?? 0; // median µs
-  };
-  let sink = 0;
-  const chunk = 1000;
-  const batchUs = time(() => {
-    for (let i = 0; i < records.length; i += chunk) sink += processBatch(records.slice(i, i + chunk), { ...deps, nowMs: now }).records.length;
-  });
-  const parseUs = time(() => {
-    for (const r of records) sink += parseLoginEvent(r.value, parseOptions).ok ? 1 : 0;
-  });
-  const jsonParseUs = time(() => {
-    for (const r of records) {
-      try {
-        sink += JSON.parse(r.value?.toString('utf8') ?? 'null') ? 1 : 0;
-      } catch {
-        sink += 0; // malformed on purpose: counted by the parse stage above
-      }
-    }
-  });
-  const hmacUs = time(() => {
-    for (const e of valid) sink += masker.maskDeviceId(e.device_id).length;
-  });
-  const ipUs = time(() => {
-    for (const e of valid) sink += masker.maskIp(e.ip, e.ip_version).length;
-  });
-  const outputs = processBatch(records, { ...deps, nowMs: now }).outcomes.flatMap((x) => (x.kind === 'processed' ? [x.event] : []));
-  const stringifyUs = time(() => {
-    for (const e of outputs) sink += JSON.stringify(e).length;
-  });
-  const toBufferUs = time(() => {
-    for (const e of outputs) sink += Buffer.from(JSON.stringify(e), 'utf8').length;
-  }) - stringifyUs;
-  const per = (us: number, n = records.length) => Number((us / Math.max(1, n)).toFixed(3));
+/** The processor app's runner defaults (its config spec), so every batch variant runs with the same settings. */
+function appDefaults(): Json {
+  const v = processorConfigSpec.variables as Record<string, { default?: unknown } | undefined>;
   return {
-    records: records.length,
-    valid: valid.length,
-    processBatchUsPerRecord: per(batchUs),
-    parseAndValidateUsPerRecord: per(parseUs),
-    jsonParseOnlyUsPerRecord: per(jsonParseUs),
-    hmacDeviceIdUsPerValid: per(hmacUs, valid.length),
-    maskIpUsPerValid: per(ipUs, valid.length),
-    stringifyOutputUsPerValid: per(stringifyUs, outputs.length),
-    utf8EncodeOutputUsPerValid: per(Math.max(0, toBufferUs), outputs.length),
-    sink: sink > 0,
+    maxRecordsPerChunk: v['BATCH_MAX_RECORDS']?.default,
+    maxBytesPerPartition: v['FETCH_MAX_BYTES_PER_PARTITION']?.default,
+    partitionsConsumedConcurrently: v['PARTITIONS_CONSUMED_CONCURRENTLY']?.default,
   };
 }
 
-runCommand({ variant, core });
+runCommand({ variant, 'app-defaults': appDefaults });

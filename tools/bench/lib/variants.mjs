@@ -1,0 +1,193 @@
+// Starting one variant on one input topic, with the same life cycle for all: start → ready (joined its group: the
+// measured window opens) → measure(expected) (resolves when `expected` records have a committed outcome) → stop.
+// Worker variants (processor core, passthrough, naive) count their own commits; the built processor app is watched
+// from outside: readiness by its /readyz, completion by its committed offsets reaching the end offsets.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import { processCpuMs, runWorker } from './runtime.mjs';
+
+/** The app's environment variable for each runner option it exposes. */
+export const APP_ENV = {
+  maxRecordsPerChunk: 'BATCH_MAX_RECORDS',
+  maxBytesPerPartition: 'FETCH_MAX_BYTES_PER_PARTITION',
+  partitionsConsumedConcurrently: 'PARTITIONS_CONSUMED_CONCURRENTLY',
+};
+
+const BENCH_MASKING_KEY = 'benchmark-masking-key-not-a-secret-0123456789';
+
+export function startVariant(ctx, variant, { input, output, dlq, group, tuning, memoryTimelineMs = 0, timeoutMs, profileFile }) {
+  return variant === 'app'
+    ? startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, timeoutMs })
+    : startWorker(ctx, variant, { input, output, dlq, group, tuning, memoryTimelineMs, timeoutMs, profileFile });
+}
+
+function startWorker(ctx, variant, { input, output, dlq, group, tuning, memoryTimelineMs, timeoutMs, profileFile }) {
+  let onReady;
+  let onMeasured;
+  const ready = new Promise((r) => (onReady = r));
+  const measured = new Promise((r) => (onMeasured = r));
+  let brokerAtStart;
+  let brokerAtEnd;
+  const worker = runWorker(ctx.bundles.variant, 'variant', { variant, brokers: ctx.brokers, input, output, dlq, group, tuning, memoryTimelineMs, profileFile }, {
+    timeoutMs,
+    onMessage: (m) => {
+      if (m.type === 'ready') {
+        brokerAtStart = processCpuMs(ctx.brokerPid);
+        onReady();
+      } else if (m.type === 'measured') {
+        brokerAtEnd = processCpuMs(ctx.brokerPid);
+        onMeasured(m.result);
+      }
+    },
+  });
+  // A worker that fails before it is ready or measured must not leave these waits hanging.
+  const failed = worker.result.then(() => new Promise(() => undefined));
+  return {
+    ready: Promise.race([ready, failed]),
+    async measure(expected) {
+      worker.child.send({ type: 'expect', count: expected });
+      const result = await Promise.race([measured, failed]);
+      return withBroker(result, brokerAtStart, brokerAtEnd);
+    },
+    // After its result, the worker exits by itself; wait for that, so nothing of it overlaps the next run.
+    stop: async () => {
+      const exited = new Promise((resolve) => {
+        if (worker.child.exitCode !== null || worker.child.signalCode !== null) resolve();
+        else worker.child.once('exit', resolve);
+      });
+      await worker.result.catch(() => undefined);
+      await exited;
+    },
+  };
+}
+
+function withBroker(result, start, end) {
+  const brokerCpuMs = start !== undefined && end !== undefined ? end - start : null;
+  return { ...result, brokerCpuMs, brokerUsPerRecord: brokerCpuMs == null ? null : Number(((brokerCpuMs * 1000) / result.records).toFixed(1)) };
+}
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function procStatusKb(pid, field) {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The processor service itself (apps/processor/src/main.ts, bundled like `nx build processor`), as in production. */
+function startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, timeoutMs }) {
+  const logs = [];
+  let child;
+  let exited;
+  let t0 = 0;
+  let cpu0;
+  let broker0;
+  let sampler;
+  const timeline = [];
+  let peakRss = 0;
+  const fail = (why) => new Error(`processor app: ${why}\n${logs.slice(-30).join('\n')}`);
+
+  const ready = (async () => {
+    const port = await freePort();
+    const env = {
+      PATH: process.env.PATH ?? '',
+      KAFKA_BROKERS: ctx.brokers.join(','),
+      INPUT_TOPIC: input,
+      OUTPUT_TOPIC: output,
+      DLQ_TOPIC: dlq,
+      CONSUMER_GROUP: group,
+      MASKING_KEY: BENCH_MASKING_KEY,
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'info',
+      SUMMARY_INTERVAL_MS: '10000',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    };
+    for (const [option, name] of Object.entries(APP_ENV)) if (tuning?.[option] !== undefined) env[name] = String(tuning[option]);
+    child = spawn(process.execPath, [ctx.bundles.processor], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const collect = (d) => {
+      logs.push(...d.toString('utf8').split('\n').filter(Boolean));
+      if (logs.length > 200) logs.splice(0, logs.length - 200);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+    let gone = false;
+    void exited.then(() => (gone = true));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (gone) throw fail('exited before it was ready');
+      if (Date.now() > deadline) throw fail('not ready within 60 s');
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(1000) });
+        if (res.status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      await sleep(20);
+    }
+    t0 = Date.now();
+    cpu0 = processCpuMs(child.pid);
+    broker0 = processCpuMs(ctx.brokerPid);
+    sampler = setInterval(() => {
+      const rssKb = procStatusKb(child.pid, 'VmRSS');
+      if (rssKb === undefined) return;
+      peakRss = Math.max(peakRss, rssKb * 1024);
+      if (memoryTimelineMs > 0) timeline.push([Date.now() - t0, rssKb * 1024]);
+    }, memoryTimelineMs > 0 ? memoryTimelineMs : 200);
+  })();
+
+  return {
+    ready,
+    async measure(expected) {
+      await ready;
+      const end = await ctx.admin.endOffsets(input);
+      const deadline = Date.now() + (timeoutMs ?? 600_000);
+      let gone = false;
+      void exited.then(() => (gone = true));
+      for (;;) {
+        if (gone) throw fail('exited while draining');
+        if (Date.now() > deadline) throw fail(`did not commit ${expected} records in time`);
+        if (await ctx.admin.committedReached(group, input, end)) break;
+        await sleep(25);
+      }
+      const elapsedMs = Date.now() - t0;
+      const cpuMs = processCpuMs(child.pid) - cpu0;
+      const brokerEnd = processCpuMs(ctx.brokerPid);
+      clearInterval(sampler);
+      const hwm = procStatusKb(child.pid, 'VmHWM');
+      const result = {
+        records: expected,
+        elapsedMs,
+        rps: Math.round((expected * 1000) / Math.max(1, elapsedMs)),
+        cpuUsPerRecord: Number(((cpuMs * 1000) / Math.max(1, expected)).toFixed(2)),
+        peakRssBytes: Math.max(peakRss, (hwm ?? 0) * 1024),
+        maxRssBytes: hwm === undefined ? null : hwm * 1024,
+        ...(memoryTimelineMs > 0 ? { rssTimeline: timeline } : {}),
+      };
+      return withBroker(result, broker0, brokerEnd);
+    },
+    async stop() {
+      clearInterval(sampler);
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
