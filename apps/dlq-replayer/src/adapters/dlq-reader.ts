@@ -89,6 +89,8 @@ export function readBounded(options: BoundedReadOptions): BoundedRead {
   let stopping = false;
   let started = false;
   let lastActivity = Date.now();
+  // A transform may take long (--rate 0.05 with chunks of one record): that is work, not silence.
+  let busy = 0;
   let settle: ((outcome: ReadOutcome) => void) | undefined;
   let fail: ((error: unknown) => void) | undefined;
   const done = new Promise<ReadOutcome>((resolve, reject) => {
@@ -132,7 +134,14 @@ export function readBounded(options: BoundedReadOptions): BoundedRead {
               const range = ranges.find((x) => x.partition === r.partition);
               return range !== undefined && o >= range.start && o < range.end;
             });
-      const out = wanted.length > 0 ? await options.transform(wanted) : [];
+      busy += 1;
+      let out: readonly OutgoingRecord[];
+      try {
+        out = wanted.length > 0 ? await options.transform(wanted) : [];
+      } finally {
+        busy -= 1;
+        lastActivity = Date.now();
+      }
       if (options.mode === 'throwaway') {
         const last = records[records.length - 1];
         if (last) advance(last.partition, last.offset);
@@ -175,7 +184,7 @@ export function readBounded(options: BoundedReadOptions): BoundedRead {
       // A partition whose last offsets below the captured end hold no record (compaction, transaction markers)
       // would never "reach" its end: silence while connected and ready means the log has nothing more for us.
       idleTimer = setInterval(() => {
-        if (!stopping && consumer.isReady().ready && Date.now() - lastActivity > idleCompleteMs) {
+        if (!stopping && busy === 0 && consumer.isReady().ready && Date.now() - lastActivity > idleCompleteMs) {
           const short = [...end].filter(([p, e]) => (next.get(p) ?? 0n) < e).map(([p, e]) => `${p}:${next.get(p)}/${e}`);
           logger.warn('no more records below the captured end offsets; treating the read as complete', {
             component: 'dlq-reader',

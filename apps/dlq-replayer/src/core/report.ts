@@ -74,5 +74,12 @@ export function formatReport(report: ReplayReport): string {
     ...line(`${verb}skipped`, report.skipped),
   ];
   if (decisions.length > 0) lines.push(`skipped because: ${decisions.join(', ')}`);
+  const passed = report.skipped.total;
+  if (!report.dryRun && passed > 0) {
+    lines.push(
+      `note: group ${report.group} has moved past the ${passed} skipped record(s); a later run with another selection ` +
+        'needs a new --group to see them',
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,43 @@
+import { dlqRecord } from '../testing/dlq-fixtures';
+import { decodeDlqRecord } from './dlq-record';
+import { DLQ_HEADERS as H } from './dlq-headers';
+import { countDecision, formatReport, newReport } from './report';
+
+const base = {
+  runId: 'run-1',
+  dlqTopic: 'user-login-dlq',
+  targetTopic: 'user-login',
+  parkedTopic: 'user-login-dlq-parked',
+  group: 'login-dlq-replayer',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  partitions: [],
+};
+
+describe('the replay report', () => {
+  it('counts replayed, parked and skipped by DLQ reason, and skipped by why; the totals add up to what was read', () => {
+    const report = newReport({ ...base, dryRun: false });
+    const view = (o: Record<string, string | undefined>) => decodeDlqRecord(dlqRecord(o));
+    countDecision(report, view({}), { action: 'replay', reason: 'SELECTED', target: 'user-login' });
+    countDecision(report, view({}), { action: 'park', reason: 'MAX_REPLAYS_REACHED' });
+    countDecision(report, view({ [H.reason]: 'INVALID_JSON' }), { action: 'skip', reason: 'NON_RETRYABLE' });
+    countDecision(report, view({ [H.reason]: undefined }), { action: 'skip', reason: 'MALFORMED_HEADERS' });
+
+    expect(report.read).toBe(4);
+    expect(report.replayed).toEqual({ total: 1, byReason: { TIMESTAMP_OUT_OF_RANGE: 1 } });
+    expect(report.parked).toEqual({ total: 1, byReason: { TIMESTAMP_OUT_OF_RANGE: 1 } });
+    expect(report.skipped).toEqual({ total: 2, byReason: { INVALID_JSON: 1, UNKNOWN: 1 }, byDecision: { MALFORMED_HEADERS: 1, NON_RETRYABLE: 1 } });
+    const text = formatReport(report);
+    expect(text).toContain('replayed: 1  (TIMESTAMP_OUT_OF_RANGE=1)');
+    expect(text).toContain('skipped because: MALFORMED_HEADERS=1, NON_RETRYABLE=1');
+    expect(text).toContain('needs a new --group');
+  });
+
+  it('says what a dry run would do', () => {
+    const report = newReport({ ...base, dryRun: true });
+    countDecision(report, decodeDlqRecord(dlqRecord()), { action: 'replay', reason: 'SELECTED', target: 'user-login' });
+    const text = formatReport(report);
+    expect(text).toMatch(/^DRY RUN \(nothing written, nothing committed\)/);
+    expect(text).toContain('would be replayed: 1');
+    expect(text).not.toContain('needs a new --group');
+  });
+});
