@@ -1,5 +1,5 @@
 // The record producer: idempotent, acks from all in-sync replicas, one sendBatch per call.
-import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { toAdapterError } from './errors';
 import { validateProducerOptions, type LoggerLike, type ProducerOptions } from './options';
 import { groupByTopic } from './records';
@@ -29,6 +29,8 @@ export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: 
     maxInFlightRequests: options.maxInFlightRequests ?? 5,
     // A typo'd output topic must fail the send, not create a topic with broker defaults.
     allowAutoTopicCreation: false,
+    // The Java client's murmur2 partitioner: a user_id lands on the same partition whichever client produced it.
+    createPartitioner: Partitioners.DefaultPartitioner,
     retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 2000 },
   });
   const compression = COMPRESSION[options.compression ?? 'none'];
