@@ -12,7 +12,7 @@ const processorVariables = {
     schema: { type: 'string', minLength: 16 },
     required: true,
     secret: true,
-    description: 'Secret key of the device_id pseudonyms (HMAC-SHA-256), at least 16 characters. Also MASKING_KEY_FILE.',
+    description: 'Secret key of the device_id pseudonyms (HMAC-SHA-256), at least 16 characters.',
   },
   MASKING_KEY_ID: {
     schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,16}$' },
