@@ -131,6 +131,25 @@ describe('the dlq-replayer command line', () => {
     expect(await committedOffsets(t.group, t.dlq)).toEqual(new Map([[0, 100n]]));
   });
 
+  it('SIGTERM finishes and commits the in-flight batch, prints the report and exits 1; the report matches the commits', async () => {
+    const { t, env } = await setup(1);
+    await produceRaw(t.dlq, deadLetters(t.input, 200, () => 'TIMESTAMP_OUT_OF_RANGE'));
+
+    const run = start(['replay', '--rate', '20', '--json', '--no-progress'], env);
+    await waitFor('a first commit', async () => [...(await committedOffsets(t.group, t.dlq)).values()].some((o) => o > 0n));
+    run.child.kill('SIGTERM');
+    const done = await run.exit;
+
+    expect(done.code).toBe(1);
+    const report = JSON.parse(done.stdout) as { outcome: string; read: number; replayed: { total: number } };
+    expect(report.outcome).toBe('interrupted');
+    expect(report.read).toBeGreaterThan(0);
+    expect(report.read).toBeLessThan(200);
+    // Everything counted was acknowledged and committed, and nothing more was re-published.
+    expect(await committedOffsets(t.group, t.dlq)).toEqual(new Map([[0, BigInt(report.read)]]));
+    expect(await recordCount(t.input)).toBe(report.replayed.total);
+  });
+
   it('an unreachable broker is a clear error and a non-zero exit, with nothing printed as a result', async () => {
     const run = await start(['replay'], { KAFKA_BROKERS: '127.0.0.1:1', LOG_LEVEL: 'error' }).exit;
     expect(run.code).toBe(1);
