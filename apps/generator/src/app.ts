@@ -78,8 +78,12 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
   const onAbort = () => stop.abort();
   if (io.signal.aborted) stop.abort();
   io.signal.addEventListener('abort', onAbort, { once: true });
+  // `generator --dry-run | head`: the reader left; stop quietly, as Unix tools do, rather than fail.
+  let stdoutClosed = false;
   const onStdoutError = (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') stop.abort();
+    if (error.code !== 'EPIPE') return;
+    stdoutClosed = true;
+    stop.abort();
   };
   if (config.dryRun) io.stdout.on('error', onStdoutError);
 
@@ -203,7 +207,8 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
     );
     clearInterval(sampler);
     progress.stop();
-    if (stop.signal.aborted) logger.info('stop requested: generation stopped, in-flight batches flushed');
+    if (stdoutClosed) logger.info('stdout closed: generation stopped');
+    else if (stop.signal.aborted) logger.info('stop requested: generation stopped, in-flight batches flushed');
 
     const summary = buildSummary(stats.totals, {
       seed: config.seed,
@@ -217,7 +222,7 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
     if (isTty(io.stderr)) io.stderr.write(formatSummary(summary) + '\n');
     if (config.json) (config.dryRun ? io.stderr : io.stdout).write(JSON.stringify(summary) + '\n');
     await cleanup();
-    return { exitCode: summary.failed > 0 ? EXIT_FAILED : EXIT_OK, summary };
+    return { exitCode: summary.failed > 0 && !stdoutClosed ? EXIT_FAILED : EXIT_OK, summary };
   } catch (error) {
     logger.error('generator failed', { error });
     await cleanup().catch(() => undefined);
