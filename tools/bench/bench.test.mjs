@@ -18,12 +18,21 @@ after(() => fs.rmSync(out, { recursive: true, force: true }));
 const positive = (x) => typeof x === 'number' && Number.isFinite(x) && x > 0;
 
 test('bench --smoke drains the same data with every variant and writes a well-formed table, JSON, SVG and summary line', { timeout: 240_000 }, async () => {
-  const { stdout } = await run(process.execPath, [path.join(here, 'bench.mjs'), '--smoke', '--out', out], {
+  const { stdout, stderr } = await run(process.execPath, [path.join(here, 'bench.mjs'), '--smoke', '--out', out], {
     cwd: path.resolve(here, '../..'),
     timeout: 230_000,
     maxBuffer: 16 * 1024 * 1024,
   });
+  try {
+    checkResults(stdout);
+  } catch (err) {
+    // A failed check shows what the harness said, so a failure on CI can be read without rerunning.
+    err.message += `\n--- bench stdout ---\n${stdout}\n--- bench stderr (tail) ---\n${stderr.split('\n').slice(-30).join('\n')}`;
+    throw err;
+  }
+});
 
+function checkResults(stdout) {
   const lines = stdout.trim().split('\n');
   const summary = JSON.parse(lines[lines.length - 1]);
   for (const key of ['processor_rps', 'passthrough_rps', 'naive_rps', 'ceiling_rps', 'processor_invalid_rps']) {
@@ -66,4 +75,4 @@ test('bench --smoke drains the same data with every variant and writes a well-fo
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.match(svg, /<\/svg>\n$/);
   assert.ok((svg.match(/<rect /g) ?? []).length > doc.throughput.variants.length);
-});
+}
