@@ -152,37 +152,41 @@ const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 /** Two panels: median throughput per variant (with each run as a dot), and latency percentiles per rate. */
 export function renderSvg(doc) {
-  const W = 960;
-  const H = 420;
+  const W = 1000;
+  const H = 470;
   const parts = [];
   const text = (x, y, s, attrs = '') => parts.push(`<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${esc(s)}</text>`);
   const rect = (x, y, w, h, fill) => parts.push(`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(0, w).toFixed(1)}" height="${Math.max(0, h).toFixed(1)}" fill="${fill}"/>`);
   const lineEl = (x1, y1, x2, y2, stroke = '#ccc') => parts.push(`<line x1="${x1.toFixed(1)}" y1="${y1.toFixed(1)}" x2="${x2.toFixed(1)}" y2="${y2.toFixed(1)}" stroke="${stroke}"/>`);
-  const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2'];
+  const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
-  // Panel 1: throughput.
-  const p1 = { x: 70, y: 50, w: 380, h: 300 };
-  text(p1.x, 30, 'Throughput (records/s, median; dots = runs)', 'font-weight="bold"');
+  // Panel 1: throughput, one horizontal bar per variant (labels on the left), each run as a dot.
+  const p1 = { x: 270, y: 50, w: 280, h: 330 };
+  text(10, 30, 'Throughput (records/s, median of the interleaved runs; dots = single runs)', 'font-weight="bold"');
   const vs = doc.throughput.variants.filter((v) => v.rps != null);
   const max1 = niceMax(Math.max(1, ...vs.flatMap((v) => [v.rps, ...v.runs.filter((r) => r != null)])));
-  axis(p1, max1);
-  const bw = p1.w / Math.max(1, vs.length);
+  for (let i = 0; i <= 4; i++) {
+    const x = p1.x + (i / 4) * p1.w;
+    lineEl(x, p1.y, x, p1.y + p1.h, i === 0 ? '#333' : '#e5e5e5');
+    text(x, p1.y + p1.h + 14, Math.round((max1 * i) / 4).toLocaleString('en-US'), 'text-anchor="middle" font-size="10"');
+  }
+  const rh = p1.h / Math.max(1, vs.length);
   vs.forEach((v, i) => {
-    const h = (v.rps / max1) * p1.h;
-    const x = p1.x + i * bw + bw * 0.15;
-    rect(x, p1.y + p1.h - h, bw * 0.7, h, colors[i % colors.length]);
+    const y = p1.y + i * rh + rh * 0.15;
+    const w = (v.rps / max1) * p1.w;
+    rect(p1.x, y, w, rh * 0.7, colors[i % colors.length]);
     for (const r of v.runs) {
       if (r == null) continue;
-      parts.push(`<circle cx="${(x + bw * 0.35).toFixed(1)}" cy="${(p1.y + p1.h - (r / max1) * p1.h).toFixed(1)}" r="2.5" fill="#000" fill-opacity="0.6"/>`);
+      parts.push(`<circle cx="${(p1.x + (r / max1) * p1.w).toFixed(1)}" cy="${(y + rh * 0.35).toFixed(1)}" r="2.5" fill="#000" fill-opacity="0.55"/>`);
     }
-    text(x + bw * 0.35, p1.y + p1.h - h - 4, Math.round(v.rps).toLocaleString('en-US'), 'text-anchor="middle" font-size="10"');
-    text(x + bw * 0.35, p1.y + p1.h + 14, v.label, `text-anchor="end" font-size="10" transform="rotate(-30 ${(x + bw * 0.35).toFixed(1)} ${(p1.y + p1.h + 14).toFixed(1)})"`);
+    text(p1.x - 6, y + rh * 0.35 + 4, v.label, 'text-anchor="end" font-size="11"');
+    text(p1.x + w + 4, y + rh * 0.35 + 4, Math.round(v.rps).toLocaleString('en-US'), 'font-size="10"');
   });
 
   // Panel 2: latency percentiles, grouped by rate and variant.
-  const p2 = { x: 550, y: 50, w: 380, h: 300 };
-  text(p2.x, 30, 'End-to-end latency (ms): p50 / p95 / p99', 'font-weight="bold"');
-  const groups = doc.latency.flatMap((l) => l.variants.map((v) => ({ label: `${l.label} ${v.variant}`, v })));
+  const p2 = { x: 680, y: 50, w: 300, h: 300 };
+  text(p2.x - 40, 30, 'End-to-end latency (ms) at fixed rates', 'font-weight="bold"');
+  const groups = doc.latency.flatMap((l) => l.variants.map((v) => ({ label: `${v.variant} @ ${l.rate}/s`, v })));
   const max2 = niceMax(Math.max(1, ...groups.flatMap((g) => [g.v.p99 ?? 0])));
   axis(p2, max2);
   const gw = p2.w / Math.max(1, groups.length);
@@ -194,13 +198,13 @@ export function renderSvg(doc) {
       rect(p2.x + i * gw + gw * 0.1 + j * gw * 0.27, p2.y + p2.h - h, gw * 0.25, h, pcColors[j]);
     });
     const cx = p2.x + i * gw + gw * 0.5;
-    text(cx, p2.y + p2.h + 14, g.label, `text-anchor="end" font-size="10" transform="rotate(-30 ${cx.toFixed(1)} ${(p2.y + p2.h + 14).toFixed(1)})"`);
+    text(cx, p2.y + p2.h + 14, g.label, `text-anchor="end" font-size="10" transform="rotate(-35 ${cx.toFixed(1)} ${(p2.y + p2.h + 14).toFixed(1)})"`);
   });
   ['p50', 'p95', 'p99'].forEach((k, j) => {
     rect(p2.x + p2.w - 120 + j * 40, p2.y - 14, 10, 10, pcColors[j]);
     text(p2.x + p2.w - 106 + j * 40, p2.y - 5, k, 'font-size="10"');
   });
-  text(10, H - 8, `${doc.run.id} · ${doc.machine.cores} cores · Kafka ${doc.versions.broker ?? '?'} · Node ${doc.versions.node} · kafkajs ${doc.versions.kafkajs} · ${doc.config.count} records`, 'font-size="10" fill="#555"');
+  text(10, H - 10, `${doc.run.id} · ${doc.machine.cores} cores · Kafka ${doc.versions.broker ?? '?'} · Node ${doc.versions.node} · kafkajs ${doc.versions.kafkajs} · ${doc.config.count} records`, 'font-size="10" fill="#555"');
 
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">\n<rect width="100%" height="100%" fill="#fff"/>\n${parts.join('\n')}\n</svg>\n`;
 
