@@ -300,23 +300,36 @@ async function main() {
       // Rotate the order each round, so no variant always runs right after the same neighbour.
       const order = plan.map((_, i) => plan[(i + round_) % plan.length]);
       for (const [key, label, run] of order) {
-        const r = await run();
-        log(`round ${round_ + 1}/${config.rounds} ${label}: ${r.rps} records/s (${r.records} records, CPU ${r.cpuUsPerRecord ?? '—'} µs/rec)`);
-        runs[key].push(r);
+        try {
+          const r = await run();
+          log(`round ${round_ + 1}/${config.rounds} ${label}: ${r.rps} records/s (${r.records} records, CPU ${r.cpuUsPerRecord ?? '—'} µs/rec)`);
+          runs[key].push(r);
+        } catch (err) {
+          // A variant that fails is a finding, not a reason to lose the other figures: recorded, reported, skipped.
+          const error = String(err.message ?? err);
+          log(`round ${round_ + 1}/${config.rounds} ${label} FAILED: ${error.split('\n').slice(0, 12).join('\n')}`);
+          runs[key].push({ error: error.slice(0, 4000), rps: null });
+        }
       }
     }
     const summarise = (key, label) => {
-      const rs = runs[key] ?? [];
-      if (rs.length === 0) return undefined;
+      const all = runs[key] ?? [];
+      const rs = all.filter((r) => !r.error);
+      if (all.length === 0) return undefined;
+      const failures = all.filter((r) => r.error).map((r) => r.error);
       return {
-        key, label, records: rs[0].records, rps: median(rs.map((r) => r.rps)), runs: rs.map((r) => r.rps),
+        key, label, records: rs[0]?.records ?? null, rps: median(rs.map((r) => r.rps)), runs: all.map((r) => r.rps),
+        ...(failures.length ? { failures } : {}),
         cpuUsPerRecord: median(rs.map((r) => r.cpuUsPerRecord)), peakRssBytes: median(rs.map((r) => r.peakRssBytes)),
-        brokerUsPerRecord: median(rs.map((r) => r.brokerUsPerRecord)), details: rs,
+        brokerUsPerRecord: median(rs.map((r) => r.brokerUsPerRecord)), details: all,
       };
     };
     const variants = plan.map(([key, label]) => summarise(key, label)).filter(Boolean);
     const byKey = Object.fromEntries(variants.map((v) => [v.key, v]));
-    const ceilingRuns = (runs.ceilingConsumer ?? []).map((c, i) => Math.min(c.rps, runs.ceilingProducer[i]?.rps ?? Infinity));
+    const ceilingRuns = (runs.ceilingConsumer ?? []).map((c, i) => {
+      const p = runs.ceilingProducer?.[i]?.rps;
+      return c.rps == null || p == null ? null : Math.min(c.rps, p);
+    });
     if (ceilingRuns.length > 0) {
       const c = { key: 'ceiling', label: 'broker ceiling', records: config.count, rps: median(ceilingRuns), runs: ceilingRuns, cpuUsPerRecord: null, peakRssBytes: null, brokerUsPerRecord: null };
       variants.push(c);
@@ -433,18 +446,25 @@ async function main() {
       const sweepRuns = SWEEP.map(() => []);
       for (let round_ = 0; round_ < config.rounds; round_++) {
         for (const [i, s] of SWEEP.entries()) {
-          const r = await drain('app', mainTopic, config.count, { tuning: { ...tuning, ...s.tuning } });
-          log(`sweep round ${round_ + 1} ${s.label}: ${r.rps} records/s`);
-          sweepRuns[i].push(r);
+          try {
+            const r = await drain('app', mainTopic, config.count, { tuning: { ...tuning, ...s.tuning } });
+            log(`sweep round ${round_ + 1} ${s.label}: ${r.rps} records/s`);
+            sweepRuns[i].push(r);
+          } catch (err) {
+            log(`sweep round ${round_ + 1} ${s.label} FAILED: ${String(err.message).split('\n')[0]}`);
+            sweepRuns[i].push({ rps: null, error: String(err.message).slice(0, 2000) });
+          }
         }
       }
       const base = median(sweepRuns[0].map((r) => r.rps));
+      const ok = (rs) => rs.filter((r) => !r.error);
       for (const [i, s] of SWEEP.entries()) {
         const rs = sweepRuns[i];
         const m = median(rs.map((r) => r.rps));
         sweep.push({
           label: s.label, tuning: s.tuning, rps: m, vsDefault: ratio(m, base), runs: rs.map((r) => r.rps),
-          cpuUsPerRecord: median(rs.map((r) => r.cpuUsPerRecord)), peakRssBytes: median(rs.map((r) => r.peakRssBytes)),
+          cpuUsPerRecord: median(ok(rs).map((r) => r.cpuUsPerRecord)), peakRssBytes: median(ok(rs).map((r) => r.peakRssBytes)),
+          failures: rs.filter((r) => r.error).length,
         });
       }
     }
@@ -457,7 +477,13 @@ async function main() {
       log(`memory run: prefilling ${config.memoryCount} events`);
       await runWorker(bundles.generate, 'prefill', { brokers: config.brokers, topic, count: config.memoryCount, invalidRatio: config.invalidShare, seed: config.seed }, { timeoutMs: 900_000 }).result;
       log('memory run: draining');
-      const r = await drain('app', topic, config.memoryCount, { memoryTimelineMs: 500 });
+      let r;
+      try {
+        r = await drain('app', topic, config.memoryCount, { memoryTimelineMs: 500 });
+      } catch (err) {
+        log(`memory run FAILED: ${String(err.message).split('\n')[0]}`);
+        r = { error: String(err.message).slice(0, 4000), records: null, rps: null, peakRssBytes: null, elapsedMs: 0 };
+      }
       await admin.deleteTopics([topic]);
       const tl = r.rssTimeline ?? [];
       const half = (r.elapsedMs ?? 0) / 2;
@@ -465,7 +491,8 @@ async function main() {
       const first = peakOf(tl.filter(([t]) => t < half));
       const second = peakOf(tl.filter(([t]) => t >= half));
       memory = {
-        records: r.records, rps: r.rps, peakRssBytes: Math.max(r.peakRssBytes, r.maxRssBytes ?? 0), peakFirstHalfBytes: first, peakSecondHalfBytes: second,
+        ...(r.error ? { error: r.error } : {}),
+        records: r.records, rps: r.rps, peakRssBytes: r.peakRssBytes == null ? null : Math.max(r.peakRssBytes, r.maxRssBytes ?? 0), peakFirstHalfBytes: first, peakSecondHalfBytes: second,
         bounded: first != null && second != null ? second <= first * 1.25 : null,
         timeline: tl.filter((_, i) => i % Math.max(1, Math.ceil(tl.length / 60)) === 0).map(([t, rss]) => [t, Math.round(rss / 1048576)]),
         timelineUnit: '[ms since first record, RSS MiB]',

@@ -45,10 +45,14 @@ export function renderText(doc) {
         fmt(v.cpuUsPerRecord, 1),
         mib(v.peakRssBytes),
         fmt(v.brokerUsPerRecord, 1),
-        v.runs.map((r) => fmt(r)).join(', '),
+        v.runs.map((r) => (r == null ? 'FAILED' : fmt(r))).join(', '),
       ]),
     ),
   );
+  for (const v of t.variants.filter((x) => x.failures?.length)) {
+    out.push('');
+    out.push(`${v.label}: ${v.failures.length} run(s) FAILED; first error: ${v.failures[0].split('\n').slice(0, 3).join(' / ')}`);
+  }
   out.push('');
   const r = doc.ratios;
   const target = (value, goal, cmp = '≥') => (value == null ? '—' : `${value} (target ${cmp} ${goal}: ${(cmp === '≥' ? value >= goal : value <= goal) ? 'met' : 'NOT met'})`);
@@ -84,7 +88,10 @@ export function renderText(doc) {
       ),
     );
   }
-  if (doc.memory) {
+  if (doc.memory?.error) {
+    out.push('');
+    out.push(`memory run FAILED: ${doc.memory.error.split('\n').slice(0, 3).join(' / ')}`);
+  } else if (doc.memory) {
     out.push('');
     out.push(
       `memory: processor drained ${fmt(doc.memory.records)} records at ${fmt(doc.memory.rps)} records/s, peak RSS ${mib(doc.memory.peakRssBytes)}` +
@@ -110,6 +117,11 @@ export function renderText(doc) {
           ['enrich (two toISOString)', c.enrichUsPerValid],
           [`JSON.stringify output (${c.avgOutputValueBytes} B vs ${c.avgInputValueBytes} B input)`, c.stringifyOutputUsPerValid],
           ['UTF-8 encode output', c.utf8EncodeOutputUsPerValid],
+          ['primitive: parseIpAddress (done 3× per record today)', c.ipParseUs],
+          ['primitive: formatIpAddress (done 3× per record today)', c.ipFormatUs],
+          ['primitive: SHA-256 via createHash().update().digest()', c.sha256CreateHashUs],
+          ['primitive: SHA-256 via crypto.hash() one-shot', c.sha256OneShotHashUs],
+          ['primitive: new Date(ms).toISOString()', c.dateToIsoStringUs],
         ],
       ),
     );
@@ -136,7 +148,7 @@ export function renderText(doc) {
     out.push(
       table(
         ['processor tuning', 'records/s (median)', 'vs default', 'client CPU µs/rec', 'peak RSS', 'runs'],
-        doc.sweep.map((s) => [s.label, fmt(s.rps), s.vsDefault ?? '—', fmt(s.cpuUsPerRecord, 1), mib(s.peakRssBytes), s.runs.map((x) => fmt(x)).join(', ')]),
+        doc.sweep.map((s) => [s.label, fmt(s.rps), s.vsDefault ?? '—', fmt(s.cpuUsPerRecord, 1), mib(s.peakRssBytes), s.runs.map((x) => (x == null ? 'FAILED' : fmt(x))).join(', ')]),
       ),
     );
   }

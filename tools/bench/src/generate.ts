@@ -21,6 +21,8 @@ interface PrefillOptions {
   excludeKinds?: string[];
 }
 
+const MAX_SEND_BYTES = 512 * 1024;
+
 async function prefill(o: PrefillOptions): Promise<Json> {
   const builder = builderFor(o.seed, o.invalidRatio, o.excludeKinds);
   const producer = clientFor(o.brokers, 'bench-prefill').producer();
@@ -32,17 +34,21 @@ async function prefill(o: PrefillOptions): Promise<Json> {
   let invalid = 0;
   const started = Date.now();
   for (let sent = 0; sent < o.count; ) {
-    const n = Math.min(batchSize, o.count - sent);
+    // A send is also cut by bytes: kafkajs puts a partition's records of one send in one record batch, which the
+    // broker refuses above max.message.bytes (1 MiB), and the invalid mix has values of up to 96 KiB.
     const now = Date.now();
-    const records: OutgoingRecord[] = new Array(n);
-    for (let i = 0; i < n; i++) {
+    const records: OutgoingRecord[] = [];
+    let batchBytes = 0;
+    while (records.length < batchSize && sent < o.count && batchBytes < MAX_SEND_BYTES) {
       const r = builder.next(now);
       if (r.kind !== 'valid') invalid += 1;
       else if (o.payloadFile && payloads.length < 1000 && r.value) payloads.push(r.value.toString('utf8'));
-      bytes += r.value?.length ?? 0;
-      records[i] = { topic: o.topic, key: r.key, value: r.value };
+      const size = r.value?.length ?? 0;
+      bytes += size;
+      batchBytes += size;
+      records.push({ topic: o.topic, key: r.key, value: r.value });
+      sent += 1;
     }
-    sent += n;
     const p: Promise<void> = producer.send(records).finally(() => inFlight.delete(p));
     inFlight.add(p);
     if (inFlight.size >= 4) await Promise.race(inFlight);
