@@ -30,7 +30,7 @@ async function brokerAnswers(brokers) {
 
 const apps = [
   { name: 'processor', env: { MASKING_KEY: process.env.MASKING_KEY ?? DEV_MASKING_KEY, MASKING_KEY_ID: process.env.MASKING_KEY_ID ?? 'dev', HTTP_PORT: process.env.PROCESSOR_HTTP_PORT ?? '8080', LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' } },
-  { name: 'generator', env: { HTTP_PORT: process.env.GENERATOR_HTTP_PORT ?? '8081', LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty', GENERATOR_RATE: process.env.GENERATOR_RATE ?? '50', GENERATOR_INVALID_RATIO: process.env.GENERATOR_INVALID_RATIO ?? '0.05' } },
+  { name: 'generator', env: { HTTP_PORT: process.env.GENERATOR_HTTP_PORT ?? '8081', LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty', GENERATOR_RATE: process.env.GENERATOR_RATE ?? '50', GENERATOR_INVALID_RATIO: process.env.GENERATOR_INVALID_RATIO ?? '0.05', GENERATOR_PROGRESS: process.env.GENERATOR_PROGRESS ?? 'log' } },
 ];
 
 let brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -60,6 +60,9 @@ const children = apps.map((app) => {
     cwd: repoRoot,
     env: { ...process.env, KAFKA_BROKERS: brokers, ...app.env },
     stdio: ['ignore', 'inherit', 'inherit'],
+    // Own process group: Ctrl-C reaches only this script, which stops the apps one by one (a second signal
+    // straight from the terminal would make them exit without committing).
+    detached: true,
   });
   child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ app: app.name, code, signal })));
   return child;
@@ -82,6 +85,9 @@ async function stop(reason) {
   say('stopped');
   process.exit(0);
 }
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
 process.on('SIGINT', () => void stop('Ctrl-C'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 const first = await Promise.race(children.map((c) => c.exited));
