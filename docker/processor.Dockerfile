@@ -5,6 +5,7 @@
 #
 # Build context: the repository root (its .dockerignore keeps only what `npm ci` and `nx build` need):
 #   docker build -f docker/processor.Dockerfile -t login-pipeline/processor:dev .
+# Instructions are ordered so the three apps share every layer up to the app's own build.
 ARG APP=processor
 
 # ---- build: the whole workspace, dev dependencies included, to run `nx build` ----------------------------
@@ -17,9 +18,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN --mount=type=cache,target=/root/.npm,sharing=locked --mount=type=secret,id=build_ca \
     if [ -s /run/secrets/build_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/build_ca; fi \
  && npm ci --no-audit --no-fund --no-update-notifier
-COPY nx.json tsconfig.base.json ./
-COPY libs ./libs
-COPY apps ./apps
+# Sources: apps/, libs/, nx.json, tsconfig.base.json (the .dockerignore allowlist, tests excluded).
+COPY . .
 ARG APP
 # production configuration: no source maps. generatePackageJson writes a package.json and a lockfile pruned
 # to the app's runtime dependencies beside main.js.
@@ -30,7 +30,30 @@ RUN npx nx build "$APP" --configuration=production --outputStyle=static \
 
 # ---- runtime: main.js + production dependencies only ---------------------------------------------------------
 FROM node:22.23.3-bookworm-slim AS runtime
+# tini as PID 1: forwards SIGTERM/SIGINT to node (which finishes its batch and exits 0) and reaps zombies.
+# A dedicated numeric user that owns nothing in the image: the app cannot rewrite its own code.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log \
+ && groupadd --gid 10001 app \
+ && useradd --uid 10001 --gid 10001 --no-create-home --no-log-init --home-dir /nonexistent --shell /usr/sbin/nologin app
+ENV NODE_ENV=production HTTP_PORT=8080
+WORKDIR /app
 ARG APP
+COPY --from=build /workspace/dist/apps/${APP}/package.json /workspace/dist/apps/${APP}/package-lock.json ./
+# Production dependencies only, from the pruned lockfile; no install scripts; third-party source maps dropped.
+RUN --mount=type=cache,target=/root/.npm,sharing=locked --mount=type=secret,id=build_ca \
+    if [ -s /run/secrets/build_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/build_ca; fi \
+ && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier \
+ && find /app -name '*.map' -type f -delete
+COPY --from=build /workspace/dist/apps/${APP}/main.js ./
+USER 10001:10001
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "main.js"]
+# Last, so a new revision or date does not invalidate the layers above.
 ARG VERSION=0.1.0
 ARG REVISION=unknown
 ARG CREATED=unknown
@@ -41,23 +64,3 @@ LABEL org.opencontainers.image.title="login-pipeline-${APP}" \
       org.opencontainers.image.created="${CREATED}" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.base.name="docker.io/library/node:22.23.3-bookworm-slim"
-# tini as PID 1: forwards SIGTERM/SIGINT to node (which finishes its batch and exits 0) and reaps zombies.
-# A dedicated numeric user that owns nothing in the image: the app cannot rewrite its own code.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends tini \
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log \
- && groupadd --gid 10001 app \
- && useradd --uid 10001 --gid 10001 --no-create-home --no-log-init --home-dir /nonexistent --shell /usr/sbin/nologin app
-ENV NODE_ENV=production HTTP_PORT=8080
-WORKDIR /app
-COPY --from=build /workspace/dist/apps/${APP}/package.json /workspace/dist/apps/${APP}/package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm,sharing=locked --mount=type=secret,id=build_ca \
-    if [ -s /run/secrets/build_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/build_ca; fi \
- && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier
-COPY --from=build /workspace/dist/apps/${APP}/main.js ./
-USER 10001:10001
-EXPOSE 8080
-HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "main.js"]

@@ -51,9 +51,15 @@ check_app_image() {
   [ -z "$(find "$mnt/app" -name '*.map' -o -name '*.spec.*' -o -name '*.int-spec.*' -o -name '*.ts' ! -name '*.d.ts' | grep -v '/node_modules/' | head -1)" ] \
     || problems+=("source maps, tests or TypeScript sources in /app")
   [ -z "$(find "$mnt/app" -name '*.map' | head -1)" ] || problems+=("source maps under /app")
-  for dev in typescript jest nx @nx eslint esbuild @swc ts-node @types fast-check kubernetes-models; do
+  for dev in typescript jest nx @nx eslint esbuild @swc ts-node @types/node @types/jest fast-check kubernetes-models yaml; do
     [ ! -e "$mnt/app/node_modules/$dev" ] || problems+=("dev dependency $dev in /app/node_modules")
   done
+  node -e '
+    const fs = require("fs"); const path = require("path"); const app = process.argv[1];
+    const lock = JSON.parse(fs.readFileSync(path.join(app, "package-lock.json"), "utf8")).packages;
+    const bad = Object.keys(lock).filter((k) => k && lock[k].dev && fs.existsSync(path.join(app, k)));
+    if (bad.length) { console.error("dev packages installed: " + bad.join(" ")); process.exit(1); }
+  ' "$mnt/app" || problems+=("dev dependencies from the lockfile are installed")
   [ -z "$(find "$mnt/root/.npm" -type f 2>/dev/null | head -1)" ] || problems+=("npm cache left in /root/.npm")
   [ -z "$(ls -A "$mnt/var/lib/apt/lists" 2>/dev/null | grep -v '^lock$\|^partial$')" ] || problems+=("apt lists left in the image")
   [ -x "$mnt/usr/bin/tini" ] || problems+=("no /usr/bin/tini")
@@ -82,11 +88,14 @@ descendants() {
 
 # The processor image under buildah against Kafka: processes events, answers /healthz, exits 0 on SIGTERM.
 run_processor_image() {
-  local ref ctr port prefix keyfile bpid tini_pid node_pid ok=0 cmd
+  local ref port prefix keyfile tini_pid="" node_pid="" cmd uid
   ref=$(image_ref processor)
-  ctr=$(bah from --pull-never --name "verify-processor-$$" "$ref")
+  CTR=$(bah from --pull-never --name "verify-processor-$$" "$ref")
+  BPID=""
   port=$(free_port)
   prefix="verify-image-$$-$(date +%s)"
+  # Whatever happens, stop the container this step started and drop its topics (the step runs in a subshell).
+  trap 'if [ -n "$BPID" ] && kill -0 "$BPID" 2>/dev/null; then for p in $(descendants "$BPID"); do kill -KILL "$p" 2>/dev/null || true; done; kill -KILL "$BPID" 2>/dev/null || true; fi; bah rm "$CTR" >/dev/null 2>&1 || true; node docker/verify/kafka-probe.mjs teardown "'"$prefix"'" || true' EXIT
   keyfile="$VERIFY_WORK/masking-key"
   node -p '"verify-throwaway-" + require("crypto").randomBytes(16).toString("hex")' | tr -d '\n' >"$keyfile"
   chmod 0444 "$keyfile"
@@ -95,33 +104,27 @@ run_processor_image() {
   mapfile -t cmd < <(bah inspect --type image "$ref" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const c=JSON.parse(s).Docker.config;for(const a of [...c.Entrypoint,...c.Cmd])console.log(a)})')
   local env_args=()
   while read -r kv; do env_args+=(--env "$kv"); done < <(processor_env "$port" "$prefix")
-  log "buildah run --isolation chroot --network host $ref: ${cmd[*]}"
+  log "buildah run --isolation chroot --network host $ref: ${cmd[*]} (masking key mounted as a file)"
   bah run --isolation chroot --network host \
     "${env_args[@]}" --env MASKING_KEY_FILE=/run/secrets/masking_key --env TINI_SUBREAPER=1 \
     --volume "$keyfile:/run/secrets/masking_key:ro" \
-    "$ctr" -- "${cmd[@]}" >"$VERIFY_WORK/processor-image.log" 2>&1 &
-  bpid=$!
+    "$CTR" -- "${cmd[@]}" >"$VERIFY_WORK/processor-image.log" 2>&1 &
+  BPID=$!
   # PID 1 of the container is tini; the app is its child.
-  for _ in $(seq 1 100); do
-    tini_pid=$(for p in $(descendants "$bpid"); do tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '^/usr/bin/tini -- node main.js' && echo "$p"; done | head -1)
-    [ -n "$tini_pid" ] && break
+  for _ in $(seq 1 200); do
+    for p in $(descendants "$BPID"); do
+      if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '^/usr/bin/tini -- node main.js'; then tini_pid=$p; fi
+    done
+    [ -n "$tini_pid" ] && node_pid=$(ps -o pid= --ppid "$tini_pid" 2>/dev/null | head -1 | tr -d ' ' || true)
+    [ -n "$node_pid" ] && break
     sleep 0.1
   done
-  if [ -z "$tini_pid" ]; then
-    log "no tini process under buildah run"
-  else
-    node_pid=$(ps -o pid= --ppid "$tini_pid" | head -1 | tr -d ' ')
-    log "container: tini pid $tini_pid -> node pid $node_pid, running as uid $(awk '/^Uid:/ {print $2}' "/proc/$node_pid/status" 2>/dev/null)"
-    if exercise_processor processor-image "$bpid" "$port" "$prefix" \
-      && [ "$(awk '/^Uid:/ {print $2}' "/proc/$node_pid/status" 2>/dev/null)" = 10001 ] \
-      && stop_and_expect_zero processor-image "$bpid" "$tini_pid"; then ok=1; fi
-  fi
-  if kill -0 "$bpid" 2>/dev/null; then
-    for p in $(descendants "$bpid"); do kill -KILL "$p" 2>/dev/null || true; done
-    kill -KILL "$bpid" 2>/dev/null || true
-  fi
-  bah rm "$ctr" >/dev/null 2>&1 || true
-  node docker/verify/kafka-probe.mjs teardown "$prefix" || true
-  grep -E '"level":"(info|warn|error)"' "$VERIFY_WORK/processor-image.log" | tail -4 | cut -c1-300 >&2 || true
-  [ "$ok" = 1 ] || { tail -20 "$VERIFY_WORK/processor-image.log" >&2; return 1; }
+  [ -n "$node_pid" ] || { tail -20 "$VERIFY_WORK/processor-image.log" >&2; die "no tini -> node process under buildah run"; }
+  uid=$(awk '/^Uid:/ {print $2}' "/proc/$node_pid/status")
+  log "container: PID 1 = tini (host pid $tini_pid) -> node main.js (host pid $node_pid) running as uid $uid"
+  [ "$uid" = 10001 ] || die "the app runs as uid $uid, not 10001"
+  exercise_processor processor-image "$BPID" "$port" "$prefix" \
+    && stop_and_expect_zero processor-image "$BPID" "$tini_pid" \
+    || { tail -20 "$VERIFY_WORK/processor-image.log" | cut -c1-300 >&2; return 1; }
+  grep -E '"message":"(shutdown complete|final summary)"' "$VERIFY_WORK/processor-image.log" | cut -c1-400 >&2 || true
 }

@@ -19,18 +19,17 @@ wait_http() { # wait_http URL SECONDS PID: until URL answers 2xx, fails early wh
   return 1
 }
 
-wait_exit() { # wait_exit PID SECONDS: the process's exit code, 124 if it outlived SECONDS
+wait_exit() { # wait_exit PID SECONDS: sets WAIT_RC to the process's exit code, 124 if it outlived SECONDS
   local pid=$1 seconds=$2 i
+  WAIT_RC=124
   for ((i = 0; i < seconds * 10; i++)); do
     if ! kill -0 "$pid" 2>/dev/null; then
-      local rc=0
-      wait "$pid" || rc=$?
-      echo "$rc"
+      WAIT_RC=0
+      wait "$pid" || WAIT_RC=$?
       return 0
     fi
     sleep 0.1
   done
-  echo 124
 }
 
 # exercise_processor NAME PID PORT PREFIX: readiness, events in → output + DLQ out, /healthz, scrape /metrics
@@ -48,12 +47,12 @@ exercise_processor() {
 
 # stop_and_expect_zero NAME PID [SIGNAL_PID]: SIGTERM, then exit code 0 within the grace period (25 s + margin)
 stop_and_expect_zero() {
-  local name=$1 pid=$2 target=${3:-$2} rc started
+  local name=$1 pid=$2 target=${3:-$2} started
   started=$(date +%s)
   kill -TERM "$target"
-  rc=$(wait_exit "$pid" 35)
-  log "$name: exit code $rc, $(( $(date +%s) - started ))s after SIGTERM"
-  [ "$rc" = 0 ]
+  wait_exit "$pid" 35
+  log "$name: exit code $WAIT_RC, $(( $(date +%s) - started ))s after SIGTERM"
+  [ "$WAIT_RC" = 0 ]
 }
 
 processor_env() { # the processor's environment for a private run
@@ -73,16 +72,17 @@ run_processor_on_host() {
   log "npx nx build processor"
   NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false npx nx build processor --outputStyle=static >"$VERIFY_WORK/nx-build-processor.log" 2>&1 \
     || { tail -30 "$VERIFY_WORK/nx-build-processor.log" >&2; die "nx build processor failed"; }
-  local port prefix pid ok=0
+  local port prefix
   port=$(free_port)
   prefix="verify-host-$$-$(date +%s)"
+  HOST_PID=""
+  # Whatever happens, stop what this step started and drop its topics (the step runs in a subshell).
+  trap 'if [ -n "$HOST_PID" ] && kill -0 "$HOST_PID" 2>/dev/null; then kill -KILL "$HOST_PID"; fi; node docker/verify/kafka-probe.mjs teardown "'"$prefix"'" || true' EXIT
   node docker/verify/kafka-probe.mjs setup "$prefix"
   # A throwaway masking key, made for this run only.
   env $(processor_env "$port" "$prefix") MASKING_KEY="verify-throwaway-$(node -p 'require("crypto").randomBytes(16).toString("hex")')" \
     node dist/apps/processor/main.js >"$VERIFY_WORK/processor-host.log" 2>&1 &
-  pid=$!
-  if exercise_processor processor-host "$pid" "$port" "$prefix" && stop_and_expect_zero processor-host "$pid"; then ok=1; fi
-  kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid" 2>/dev/null || true; }
-  node docker/verify/kafka-probe.mjs teardown "$prefix" || true
-  [ "$ok" = 1 ] || { tail -20 "$VERIFY_WORK/processor-host.log" >&2; return 1; }
+  HOST_PID=$!
+  exercise_processor processor-host "$HOST_PID" "$port" "$prefix" && stop_and_expect_zero processor-host "$HOST_PID" \
+    || { tail -20 "$VERIFY_WORK/processor-host.log" | cut -c1-300 >&2; return 1; }
 }
