@@ -358,6 +358,21 @@ export async function probe(brokers, { timeoutMs = 10_000, replicationFactor = 1
   }
 }
 
+/** True when a Kafka broker answers a metadata request at `brokers` (comma-separated) within a few seconds. */
+export async function brokerAnswers(brokers) {
+  const { Kafka, logLevel } = await loadKafkaJs();
+  const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING, logCreator: quietLogCreator, connectionTimeout: 1500, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 async function answers(brokers) {
   try {
     return await probe(brokers, { timeoutMs: 8000 });

@@ -3,30 +3,12 @@
 // tools/kafka broker, leased for the duration of the command (started if needed, stopped afterwards only if this
 // run started it). Used by `npm test` so that all integration targets share one broker.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { release, up } from '../kafka/kafka.mjs';
+import { brokerAnswers, release, setLeaseStartedFor, up } from '../kafka/kafka.mjs';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const [command, ...args] = process.argv.slice(2);
 if (!command) {
   process.stderr.write('usage: run-with-kafka.mjs <command> [args…]\n');
   process.exit(2);
-}
-
-async function brokerAnswers(brokers) {
-  const { Kafka, logLevel } = createRequire(path.join(repoRoot, 'package.json'))('kafkajs');
-  const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING, connectionTimeout: 1500, retry: { retries: 0 } }).admin();
-  try {
-    await admin.connect();
-    await admin.describeCluster();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
 }
 
 let leased = false;
@@ -39,11 +21,8 @@ if (external && (await brokerAnswers(external))) {
   leased = true;
   env = { ...process.env, KAFKA_BROKERS: res.bootstrap };
   process.stderr.write(`[run-with-kafka] Kafka ${res.version} at ${res.bootstrap} (${res.started ? 'started for this run' : 'already running'})\n`);
-  if (res.started) {
-    // mark: the last lease holder stops it
-    const { setLeaseStartedFor } = await import('../kafka/kafka.mjs');
-    setLeaseStartedFor();
-  }
+  // Started for this run: the last lease holder (this script, or a test process still running) stops it.
+  if (res.started) setLeaseStartedFor();
 }
 
 const child = spawn(command, args, { stdio: 'inherit', env });

@@ -3,10 +3,9 @@
 // the tools/kafka broker; creates the topics; builds and runs the processor and the generator; prints their logs.
 // Ctrl-C stops the apps (SIGTERM, they drain and commit) and then the broker, if this command started it.
 import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTopics, down, up } from '../kafka/kafka.mjs';
+import { brokerAnswers, createTopics, down, up } from '../kafka/kafka.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const say = (msg) => process.stderr.write(`[start] ${msg}\n`);
@@ -14,19 +13,6 @@ const say = (msg) => process.stderr.write(`[start] ${msg}\n`);
 // A development key, visibly so: production deployments must set MASKING_KEY (or MASKING_KEY_FILE) themselves.
 const DEV_MASKING_KEY = 'dev-only-masking-key-DO-NOT-USE-IN-PRODUCTION';
 
-async function brokerAnswers(brokers) {
-  const { Kafka, logLevel } = createRequire(path.join(repoRoot, 'package.json'))('kafkajs');
-  const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING, connectionTimeout: 1500, retry: { retries: 0 } }).admin();
-  try {
-    await admin.connect();
-    await admin.describeCluster();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
 
 const apps = [
   { name: 'processor', env: { MASKING_KEY: process.env.MASKING_KEY ?? DEV_MASKING_KEY, MASKING_KEY_ID: process.env.MASKING_KEY_ID ?? 'dev', HTTP_PORT: process.env.PROCESSOR_HTTP_PORT ?? '8080', LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' } },

@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import path from 'node:path';
 import type { ReasonCode } from '@login/event-schema';
 import { DEFAULT_PARSE_LIMITS, parseLoginEvent } from '@login/event-schema';
-import { consumeUntil, createTestTopic, deleteTestTopics, recordCount, testBrokers } from '@login/kafka/testing';
+import { consumeUntil, createTestTopic, deleteTestTopics, freePort, recordCount, testBrokers } from '@login/kafka/testing';
 import { runCli } from './app';
 import type { RunSummary } from './core/summary';
 
@@ -36,16 +35,6 @@ function spawnGenerator(args: string[], env: Record<string, string> = {}): Spawn
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,22 +1,11 @@
 // The built processor (dist/apps/processor/main.js) as a child process, for the end-to-end legs of the replayer's
 // tests: processor → DLQ → replayer → processor again.
-import { testBrokers } from '@login/kafka/testing';
+import { freePort, testBrokers } from '@login/kafka/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 
 export const PROCESSOR_MAIN = path.resolve(__dirname, '../../../../dist/apps/processor/main.js');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningProcessor {
   readonly logs: string[];

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
-import { testBrokers } from '@login/kafka/testing';
+import { freePort, testBrokers } from '@login/kafka/testing';
 
 const MAIN = path.resolve(__dirname, '../../../../dist/apps/processor/main.js');
 
@@ -15,17 +14,6 @@ export interface ProcessorOptions {
   readonly brokers?: string;
 }
 
-/** A port nobody listens on right now, so that the test knows where /readyz is. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The built processor (`dist/apps/processor/main.js`) as a child process, with its log lines captured. */
 export class ProcessorProcess {
