@@ -396,7 +396,7 @@ async function main() {
         if (!queues.has(key)) queues.set(key, []);
         queues.get(key).push(ts);
       }
-      const t0 = Math.min(...inputs.map((r) => r[3]));
+      const t0 = inputs.reduce((min, r) => Math.min(min, r[3]), Number.POSITIVE_INFINITY);
       const warmupMs = Math.min(1000, durationMs / 5);
       const lat = [];
       let unmatched = 0;
@@ -487,7 +487,7 @@ async function main() {
       await admin.deleteTopics([topic]);
       const tl = r.rssTimeline ?? [];
       const half = (r.elapsedMs ?? 0) / 2;
-      const peakOf = (xs) => (xs.length ? Math.max(...xs.map((x) => x[1])) : null);
+      const peakOf = (xs) => (xs.length ? xs.reduce((max, x) => Math.max(max, x[1]), 0) : null);
       const first = peakOf(tl.filter(([t]) => t < half));
       const second = peakOf(tl.filter(([t]) => t >= half));
       memory = {
