@@ -65,7 +65,8 @@ export function ensureJars() {
   const res = spawnSync(
     'mvn',
     ['-q', '-B', '-Dstyle.color=never', '-f', path.join(here, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime'],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
+    // Maven's output goes to stderr: stdout carries only our answer (e.g. --json).
+    { stdio: ['ignore', 2, 'inherit'] },
   );
   if (res.status !== 0) throw new Error(`mvn dependency:copy-dependencies failed (exit ${res.status})`);
   fs.writeFileSync(marker, new Date().toISOString());
