@@ -35,7 +35,10 @@ ensure_promtool() {
     tmp=$(mktemp -d)
     [ -n "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v lock | head -1)" ] || apt-get update -qq
     log "fetching promtool: apt-get download prometheus"
-    (cd "$tmp" && apt-get download -qq prometheus 2>/dev/null) || die "apt-get download prometheus failed"
+    # A stale package list names a version the mirror no longer has: refresh it once and retry.
+    (cd "$tmp" && apt-get download -qq prometheus 2>/dev/null) \
+      || { apt-get update -qq && (cd "$tmp" && apt-get download -qq prometheus); } \
+      || die "apt-get download prometheus failed"
     version=$(dpkg-deb -f "$tmp"/prometheus_*.deb Version | tr '+:~' '___')
     dpkg -x "$tmp"/prometheus_*.deb "$VERIFY_CACHE/tools/prometheus-$version"
     rm -rf "$tmp"
