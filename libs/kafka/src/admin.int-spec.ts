@@ -1,5 +1,6 @@
 import { createKafkaClient, type LoggerLike } from './index';
 import { deleteTestTopics, produceRaw, testBrokers, trackTestTopic, uniqueName } from './testing';
+import { testKafka } from './testing/broker';
 import { runBatchConsumer } from './batch-consumer';
 
 const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
@@ -54,5 +55,54 @@ describe('the admin client', () => {
 
     expect(await admin.committedOffsets(group, topic)).toEqual(new Map([[0, 15n], [1, 15n]]));
     expect((await admin.consumerLag(group, topic)).map((l) => l.lag)).toEqual([0n, 0n]);
+  });
+
+  it('reports low and high watermarks per partition (low moves when records are deleted)', async () => {
+    const topic = uniqueName('watermarks');
+    trackTestTopic(topic);
+    await admin.ensureTopics([{ topic, partitions: 3 }]);
+    await produceRaw(topic, Array.from({ length: 20 }, (_, i) => ({ key: null, value: `v${i}`, partition: i < 12 ? 0 : 1 })));
+    const raw = testKafka('test-admin').admin();
+    await raw.connect();
+    try {
+      await raw.fetchTopicMetadata({ topics: [topic] });
+      await raw.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '5' }] });
+    } finally {
+      await raw.disconnect();
+    }
+
+    expect(await admin.topicOffsets(topic)).toEqual([
+      { partition: 0, low: 5n, high: 12n },
+      { partition: 1, low: 0n, high: 8n },
+      { partition: 2, low: 0n, high: 0n },
+    ]);
+  });
+
+  it('describes a group: Dead without members when unknown, Stable with its member while consuming, Empty after', async () => {
+    const topic = uniqueName('describe');
+    trackTestTopic(topic);
+    await admin.ensureTopics([{ topic, partitions: 1 }]);
+    const group = uniqueName('describe-group');
+    expect(await admin.describeGroup(group)).toEqual({ groupId: group, state: 'Dead', members: [] });
+
+    const consumerClient = createKafkaClient({ brokers: testBrokers(), clientId: uniqueName('describe-client') }, quiet);
+    const consumer = runBatchConsumer({ client: consumerClient, groupId: group, topics: [topic], logger: quiet, maxWaitTimeInMs: 200, transform: () => [] });
+    await consumer.start();
+    try {
+      const deadline = Date.now() + 20_000;
+      let described = await admin.describeGroup(group);
+      while (described.state !== 'Stable' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        described = await admin.describeGroup(group);
+      }
+      expect(described).toEqual({
+        groupId: group,
+        state: 'Stable',
+        members: [{ memberId: expect.stringContaining(consumerClient.clientId), clientId: consumerClient.clientId, host: expect.any(String) }],
+      });
+    } finally {
+      await consumer.stop();
+    }
+    expect(await admin.describeGroup(group)).toEqual({ groupId: group, state: 'Empty', members: [] });
   });
 });

@@ -1,4 +1,4 @@
-// Admin helpers: topics that must exist, end offsets, committed offsets and lag, in our types.
+// Admin helpers: topics that must exist, watermarks, committed offsets, lag and group descriptions, in our types.
 import type { Admin, Kafka } from 'kafkajs';
 import { toAdapterError } from './errors';
 import { invalid } from './options';
@@ -21,6 +21,31 @@ export interface PartitionLag {
   readonly lag: bigint;
 }
 
+export interface PartitionOffsets {
+  readonly partition: number;
+  /** Low watermark: offset of the oldest retained record (the log start). */
+  readonly low: bigint;
+  /** High watermark: offset of the next record to be written; low = high means the partition is empty. */
+  readonly high: bigint;
+}
+
+/** The broker's state names of a classic consumer group; a group that does not exist is 'Dead'. */
+export type GroupState = 'Empty' | 'Stable' | 'PreparingRebalance' | 'CompletingRebalance' | 'Dead' | 'Unknown';
+
+export interface GroupMember {
+  readonly memberId: string;
+  readonly clientId: string;
+  readonly host: string;
+}
+
+export interface GroupDescription {
+  readonly groupId: string;
+  readonly state: GroupState;
+  readonly members: readonly GroupMember[];
+}
+
+const GROUP_STATES: ReadonlySet<string> = new Set(['Empty', 'Stable', 'PreparingRebalance', 'CompletingRebalance', 'Dead']);
+
 export interface AdminClient {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
@@ -28,6 +53,10 @@ export interface AdminClient {
   ensureTopics(topics: readonly TopicSpec[]): Promise<string[]>;
   /** High watermark per partition. */
   topicEndOffsets(topic: string): Promise<Map<number, bigint>>;
+  /** Low and high watermark of every partition, in partition order. */
+  topicOffsets(topic: string): Promise<PartitionOffsets[]>;
+  /** State and members of a consumer group; a group that does not exist is 'Dead' without members. */
+  describeGroup(groupId: string): Promise<GroupDescription>;
   /** Committed offset per partition; null where the group has committed nothing. */
   committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint | null>>;
   /** Per-partition lag: end − committed, or end − log start when nothing is committed. */
@@ -88,6 +117,28 @@ export function createAdminClient(kafka: Kafka): AdminClient {
       call(`end offsets of ${topic}`, async () => {
         const offsets = await admin.fetchTopicOffsets(topic);
         return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+      }),
+
+    topicOffsets: (topic) =>
+      call(`offsets of ${topic}`, async () => {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets
+          .map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }))
+          .sort((a, b) => a.partition - b.partition);
+      }),
+
+    describeGroup: (groupId) =>
+      call(`description of group ${groupId}`, async () => {
+        const { groups } = await admin.describeGroups([groupId]);
+        const group = groups.find((g) => g.groupId === groupId);
+        if (!group) return { groupId, state: 'Dead' as const, members: [] };
+        return {
+          groupId,
+          state: GROUP_STATES.has(group.state) ? (group.state as GroupState) : 'Unknown',
+          members: group.members
+            .map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost }))
+            .sort((a, b) => a.memberId.localeCompare(b.memberId)),
+        };
       }),
 
     committedOffsets,

@@ -14,7 +14,10 @@ export type {
   TlsConfig,
 } from './options';
 export type { RecordProducer } from './producer';
-export type { AdminClient, PartitionLag, TopicSpec } from './admin';
+export type { AdminClient, GroupDescription, GroupMember, GroupState, PartitionLag, PartitionOffsets, TopicSpec } from './admin';
+
+export { readPartitions } from './partition-reader';
+export type { OffsetRange, ReadPartitionsOptions, ReadResult } from './partition-reader';
 
 export { runBatchConsumer } from './batch-consumer';
 export type {

@@ -30,3 +30,24 @@ export async function committedOffsets(groupId: string, topic: string): Promise<
     await admin.disconnect();
   }
 }
+
+/**
+ * Every consumer group on the broker that has committed an offset on `topic`, with those offsets. For tests that
+ * prove a read committed nothing anywhere (not only in the groups the test knows about).
+ */
+export async function groupsWithOffsets(topic: string): Promise<Map<string, Map<number, bigint>>> {
+  const admin = testKafka('test-admin').admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.listGroups();
+    const found = new Map<string, Map<number, bigint>>();
+    for (const { groupId } of groups) {
+      const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const committed = (entry?.partitions ?? []).filter((p) => BigInt(p.offset) >= 0n);
+      if (committed.length > 0) found.set(groupId, new Map(committed.map((p) => [p.partition, BigInt(p.offset)])));
+    }
+    return found;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,141 @@
+import { createKafkaClient, readPartitions, type ConsumedRecord, type LoggerLike } from './index';
+import { testKafka } from './testing/broker';
+import { createTestTopic, deleteTestTopics, groupsWithOffsets, produceRaw, testBrokers, uniqueName } from './testing';
+
+const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+const client = (clientId = uniqueName('reader-int')) => createKafkaClient({ brokers: testBrokers(), clientId, logLevel: 'nothing' }, quiet);
+
+afterAll(deleteTestTopics);
+
+const values = (records: readonly ConsumedRecord[], partition: number) =>
+  records.filter((r) => r.partition === partition).map((r) => r.value!.toString());
+
+async function groupIdsStartingWith(prefix: string): Promise<string[]> {
+  const admin = testKafka('test-admin').admin();
+  await admin.connect();
+  try {
+    return (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+describe('readPartitions reads offset ranges without committing anything', () => {
+  it("reads every partition from its low to its high watermark ('all'), finishes an empty one at once, and leaves no group or offset behind", async () => {
+    const topic = await createTestTopic('reader-all', { partitions: 3 });
+    await produceRaw(topic, [
+      ...Array.from({ length: 40 }, (_, i) => ({ key: null, value: `p0-${i}`, partition: 0 })),
+      ...Array.from({ length: 25 }, (_, i) => ({ key: null, value: `p1-${i}`, partition: 1 })),
+    ]);
+    const clientId = uniqueName('reader-all');
+    const got: ConsumedRecord[] = [];
+    const groupsDuringRead: string[][] = [];
+    const offsetsDuringRead: number[] = [];
+
+    const result = await readPartitions({
+      client: client(clientId),
+      topic,
+      ranges: 'all',
+      maxRecordsPerBatch: 10,
+      onBatch: async (records) => {
+        expect(records.length).toBeLessThanOrEqual(10);
+        expect(new Set(records.map((r) => r.partition)).size).toBe(1);
+        if (got.length === 0) {
+          groupsDuringRead.push(await groupIdsStartingWith(`${clientId}.reader.`));
+          offsetsDuringRead.push((await groupsWithOffsets(topic)).size);
+        }
+        got.push(...records);
+      },
+    });
+
+    expect(result).toEqual({
+      complete: true,
+      records: 65,
+      ranges: [
+        { partition: 0, start: 0n, end: 40n },
+        { partition: 1, start: 0n, end: 25n },
+        { partition: 2, start: 0n, end: 0n },
+      ],
+    });
+    expect(values(got, 0)).toEqual(Array.from({ length: 40 }, (_, i) => `p0-${i}`));
+    expect(values(got, 1)).toEqual(Array.from({ length: 25 }, (_, i) => `p1-${i}`));
+    // It read as a member of a group of its own, which never committed and is deleted at the end.
+    expect(groupsDuringRead).toEqual([[expect.stringMatching(new RegExp(`^${clientId}\\.reader\\.[0-9a-f]{16}$`))]]);
+    expect(offsetsDuringRead).toEqual([0]);
+    expect(await groupsWithOffsets(topic)).toEqual(new Map());
+    expect(await groupIdsStartingWith(`${clientId}.reader.`)).toEqual([]);
+  });
+
+  it('reads exactly [start, end) of each listed partition and never hands over records appended meanwhile', async () => {
+    const topic = await createTestTopic('reader-ranges', { partitions: 2 });
+    await produceRaw(topic, Array.from({ length: 60 }, (_, i) => ({ key: null, value: `v${i >> 1}`, partition: i % 2 })));
+    const got: ConsumedRecord[] = [];
+    let appended = false;
+
+    const result = await readPartitions({
+      client: client(),
+      topic,
+      ranges: [{ partition: 1, start: 5n, end: 30n }, { partition: 0, start: 10n, end: 17n }],
+      maxRecordsPerBatch: 4,
+      onBatch: async (records) => {
+        if (!appended) {
+          appended = true;
+          await produceRaw(topic, Array.from({ length: 20 }, (_, i) => ({ key: null, value: `late${i}`, partition: i % 2 })));
+        }
+        got.push(...records);
+      },
+    });
+
+    expect(result.complete).toBe(true);
+    expect(result.records).toBe(32);
+    expect(got.filter((r) => r.partition === 0).map((r) => r.offset)).toEqual(Array.from({ length: 7 }, (_, i) => String(10 + i)));
+    expect(got.filter((r) => r.partition === 1).map((r) => r.offset)).toEqual(Array.from({ length: 25 }, (_, i) => String(5 + i)));
+    expect(got.some((r) => r.value!.toString().startsWith('late'))).toBe(false);
+    expect(await groupsWithOffsets(topic)).toEqual(new Map());
+  });
+
+  it('resolves at once when every range is empty, without joining any group', async () => {
+    const topic = await createTestTopic('reader-empty', { partitions: 2 });
+    const clientId = uniqueName('reader-empty');
+    const onBatch = jest.fn();
+
+    const result = await readPartitions({ client: client(clientId), topic, ranges: 'all', onBatch });
+
+    expect(result).toEqual({ complete: true, records: 0, ranges: [{ partition: 0, start: 0n, end: 0n }, { partition: 1, start: 0n, end: 0n }] });
+    expect(onBatch).not.toHaveBeenCalled();
+    expect(await groupIdsStartingWith(`${clientId}.reader.`)).toEqual([]);
+  });
+
+  it('an abort ends the read after the in-flight batch (complete: false); a throwing onBatch rejects the read', async () => {
+    const topic = await createTestTopic('reader-abort', { partitions: 1 });
+    await produceRaw(topic, Array.from({ length: 50 }, (_, i) => ({ key: null, value: `v${i}` })));
+    const controller = new AbortController();
+    let batches = 0;
+
+    const aborted = await readPartitions({
+      client: client(),
+      topic,
+      ranges: 'all',
+      maxRecordsPerBatch: 5,
+      signal: controller.signal,
+      onBatch: () => {
+        batches += 1;
+        controller.abort();
+      },
+    });
+    expect(aborted).toMatchObject({ complete: false, records: 5 });
+    expect(batches).toBe(1);
+
+    await expect(
+      readPartitions({
+        client: client(),
+        topic,
+        ranges: 'all',
+        onBatch: () => {
+          throw new Error('handler bug');
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'HANDLER_FAILED', canRetry: false, message: expect.stringContaining('handler bug') });
+    expect(await groupsWithOffsets(topic)).toEqual(new Map());
+  });
+});
