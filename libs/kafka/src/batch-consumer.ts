@@ -1,6 +1,8 @@
 // The batch consumer runner (DESIGN §5): transform a chunk, send every output in one producer call, await the
 // acknowledgement of all in-sync replicas, and only then resolve and commit offset + 1. A record is never
 // committed before its outputs are acknowledged: after a crash it is redelivered (duplicates allowed, loss never).
+// With `stopAt` the run is bounded: per partition only offsets below the bound are processed (a chunk is cut at it),
+// a partition that reached its bound is paused, and `finished` resolves once every bounded partition has.
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { backoffDelay, createSleeper, type RetryPolicy } from './backoff';
 import { clientInternals, type KafkaClient } from './client';
@@ -84,6 +86,12 @@ export interface BatchConsumerOptions {
   /** Upper bound of stop(), ms (default 20000: below Kubernetes' 30 s grace period). */
   readonly stopTimeoutMs?: number;
   readonly hooks?: BatchConsumerHooks;
+  /**
+   * Bounded run over a single topic: per partition, process only offsets below this one (e.g. the high watermarks
+   * captured before the start). Partitions without a bound are not processed at all. `finished` resolves once every
+   * bounded partition's position reached its bound; the caller then stops the consumer.
+   */
+  readonly stopAt?: ReadonlyMap<number, bigint>;
 }
 
 export interface Readiness {
@@ -107,6 +115,11 @@ export interface BatchConsumer {
   assignments(): PartitionAssignment[];
   /** Resolves after stop(); rejects with a non-retriable KafkaAdapterError when the consumer had to stop. */
   readonly done: Promise<void>;
+  /**
+   * With `stopAt`: resolves true once every bounded partition reached its bound (everything below it processed and
+   * committed). Resolves false when stopped first (always, without `stopAt`); rejects like `done` on a fatal error.
+   */
+  readonly finished: Promise<boolean>;
 }
 
 const COMPONENT = 'kafka.batch-consumer';
@@ -130,6 +143,14 @@ function resolveOptions(options: BatchConsumerOptions): ResolvedOptions {
   }
   checkPositiveInt(options.minBytes, 'minBytes', { min: 0 });
   checkPositiveInt(options.partitionsConsumedConcurrently, 'partitionsConsumedConcurrently', { max: 64 });
+  if (options.stopAt !== undefined) {
+    if (!(options.stopAt instanceof Map)) throw invalid('stopAt', 'must be a Map of partition to offset');
+    if (options.topics.length !== 1) throw invalid('stopAt', 'needs exactly one topic');
+    for (const [partition, offset] of options.stopAt) {
+      if (!Number.isInteger(partition) || partition < 0) throw invalid('stopAt', `partition ${String(partition)} must be an integer ≥ 0`);
+      if (typeof offset !== 'bigint' || offset < 0n) throw invalid(`stopAt/${partition}`, 'must be a bigint ≥ 0');
+    }
+  }
   if (options.heartbeatInterval !== undefined && options.heartbeatInterval >= (options.sessionTimeout ?? 30_000)) {
     throw invalid('heartbeatInterval', 'must be lower than sessionTimeout');
   }
@@ -169,6 +190,16 @@ export function runBatchConsumer(options: BatchConsumerOptions): BatchConsumer {
   // `done` may legitimately be ignored by a caller that only uses stop(); a fatal error is also logged and
   // reported through onFatal, so an unobserved rejection must not crash the process.
   done.catch(() => undefined);
+
+  // Bounded runs (stopAt): the bound of each partition, and which partitions reached it.
+  const bounds = options.stopAt;
+  const boundedTopic = options.topics[0] ?? '';
+  const reached = new Set<number>();
+  let settleFinished: { resolve: (all: boolean) => void; reject: (e: Error) => void } | undefined;
+  const finished = new Promise<boolean>((resolve, reject) => {
+    settleFinished = { resolve, reject };
+  });
+  finished.catch(() => undefined);
 
   // Observability never fails the work: a hook's error is logged (first time at warn) and swallowed.
   const hookFailures = new Set<string>();
@@ -244,6 +275,8 @@ export function runBatchConsumer(options: BatchConsumerOptions): BatchConsumer {
       memberId: event.payload.memberId,
       assignment: state.assignment.map((a) => `${a.topic}:${a.partitions.join(',')}`).join(' '),
     });
+    // A rejoin (or a restart after a crash) forgets pauses: pause again what must not be fetched.
+    if (bounds) pauseOutOfBounds(event.payload.memberAssignment[boundedTopic] ?? []);
     refreshReady();
   });
   consumer.on(consumer.events.CRASH, (event) => {
@@ -275,6 +308,7 @@ export function runBatchConsumer(options: BatchConsumerOptions): BatchConsumer {
     guard('onFatal', () => hooks.onFatal?.(error));
     sleeper.wakeAll();
     // Not awaited: this may run inside eachBatch, and the consumer's stop waits for eachBatch to return.
+    settleFinished?.reject(error);
     void shutdown().then(
       () => settleDone?.reject(error),
       () => settleDone?.reject(error),
@@ -387,14 +421,67 @@ export function runBatchConsumer(options: BatchConsumerOptions): BatchConsumer {
     return true;
   }
 
+  /** Partitions without a bound, or at their bound, are not fetched. */
+  function pauseOutOfBounds(assigned: readonly number[]): void {
+    const partitions = assigned.filter((p) => !bounds?.has(p) || reached.has(p));
+    if (partitions.length > 0) consumer.pause([{ topic: boundedTopic, partitions }]);
+  }
+
+  function reach(partition: number, why: string): void {
+    if (!bounds || reached.has(partition)) return;
+    reached.add(partition);
+    logger.info('partition reached its bound', { component: COMPONENT, groupId, topic: boundedTopic, partition, stopAt: String(bounds.get(partition)), why });
+    if (state.started) consumer.pause([{ topic: boundedTopic, partitions: [partition] }]);
+    if ([...bounds.keys()].every((p) => reached.has(p))) settleFinished?.resolve(true);
+  }
+
+  /** Where the group stands on each bounded partition before the start: bounds already reached count as reached. */
+  async function reachAtStart(): Promise<void> {
+    if (!bounds) return;
+    const admin = options.client.admin();
+    await admin.connect();
+    try {
+      const [offsets, committed] = await Promise.all([admin.topicOffsets(boundedTopic), admin.committedOffsets(groupId, boundedTopic)]);
+      const byPartition = new Map(offsets.map((o) => [o.partition, o]));
+      for (const [partition, bound] of bounds) {
+        const o = byPartition.get(partition);
+        if (!o) {
+          reach(partition, 'the topic has no such partition');
+          continue;
+        }
+        const position = committed.get(partition) ?? (options.fromBeginning ? o.low : o.high);
+        if (position >= bound) reach(partition, 'the group is already there');
+        // Nothing below the bound is retained any more (retention passed it).
+        else if (o.low >= bound) reach(partition, 'no record below the bound is retained');
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, isRunning, isStale, heartbeat } = payload;
     const keepGoing = () => isRunning() && !isStale() && !state.fatal;
-    for (const messages of chunk(batch.messages, resolved.maxRecordsPerChunk)) {
+    let messages = batch.messages;
+    const bound = bounds?.get(batch.partition);
+    if (bounds) {
+      if (bound === undefined || reached.has(batch.partition)) {
+        consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
+        return;
+      }
+      messages = messages.filter((m) => BigInt(m.offset) < bound);
+    }
+    for (const part of chunk(messages, resolved.maxRecordsPerChunk)) {
       if (!keepGoing()) return;
-      const committed = await processChunk(payload, messages, keepGoing);
+      const committed = await processChunk(payload, part, keepGoing);
       if (!committed) return;
       await heartbeatOrRejoin(heartbeat);
+    }
+    if (bound !== undefined) {
+      // Everything below the bound in this batch is committed. The bound is reached when the last record was the
+      // one just below it, or when the batch held records at or past it (nothing else lies below the bound).
+      const last = batch.messages[batch.messages.length - 1];
+      if (last !== undefined && BigInt(last.offset) + 1n >= bound) reach(batch.partition, 'processed up to the bound');
     }
   }
 
@@ -428,6 +515,7 @@ export function runBatchConsumer(options: BatchConsumerOptions): BatchConsumer {
       if (state.stopping || state.fatal) throw new KafkaAdapterError('a stopped batch consumer cannot be restarted', { code: 'STOPPED', canRetry: false });
       try {
         if (!producer.isConnected()) await producer.connect();
+        await reachAtStart();
         await consumer.connect();
         await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
         state.started = true;
@@ -441,7 +529,9 @@ export function runBatchConsumer(options: BatchConsumerOptions): BatchConsumer {
         state.started = false;
         await consumer.disconnect().catch(() => undefined);
         if (ownProducer) await producer.disconnect();
-        throw toAdapterError(err, 'batch consumer start failed');
+        const error = toAdapterError(err, 'batch consumer start failed');
+        settleFinished?.reject(error);
+        throw error;
       }
       refreshReady();
     },
@@ -454,6 +544,7 @@ export function runBatchConsumer(options: BatchConsumerOptions): BatchConsumer {
         stopping = shutdown().then(() => {
           if (state.fatal) settleDone?.reject(state.fatal);
           else settleDone?.resolve();
+          settleFinished?.resolve(false);
         });
       }
       return stopping;
@@ -469,5 +560,6 @@ export function runBatchConsumer(options: BatchConsumerOptions): BatchConsumer {
     },
 
     done,
+    finished,
   };
 }
