@@ -151,7 +151,7 @@ step_images() {
   # Keep the layer cache from growing without bound on long-lived machines.
   local used
   used=$(du -s --block-size=1G "$VERIFY_CACHE/containers" 2>/dev/null | awk '{print $1}')
-  if [ "${used:-0}" -gt 40 ]; then log "buildah storage ${used} GiB: pruning dangling layers"; bah rmi --prune >/dev/null || true; fi
+  if [ "${used:-0}" -gt 30 ]; then log "buildah storage ${used} GiB: pruning dangling layers"; bah rmi --prune >/dev/null || true; fi
   [ "$failed" = 0 ]
 }
 
