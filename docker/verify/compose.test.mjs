@@ -60,6 +60,7 @@ describe('docker/compose.yaml', () => {
   it('runs the services the pipeline needs, the replayer only on demand', () => {
     assert.deepEqual(Object.keys(services).sort(), ['dlq-replayer', 'generator', 'grafana', 'kafka', 'kafka-init', 'processor', 'prometheus']);
     assert.deepEqual(services['dlq-replayer'].profiles, ['replay']);
+    assert.deepEqual(services['dlq-replayer'].command, ['node', 'main.js', 'replay'], 'the replayer runs its replay command');
     for (const name of ['kafka', 'kafka-init', 'generator', 'processor', 'prometheus', 'grafana']) assert.equal(services[name].profiles, undefined, name);
   });
 

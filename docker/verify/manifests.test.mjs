@@ -264,6 +264,9 @@ describe('dlq-replayer (values/dlq-replayer.yaml): Job, or CronJob with a schedu
     const env = Object.fromEntries(podSpecOf(j).containers[0].env.map((e) => [e.name, e.value]));
     assert.equal(env.DLQ_TOPIC, 'user-login-dlq');
     assert.equal(env.INPUT_TOPIC, 'user-login');
+    assert.equal(env.OUTPUT_TOPIC, 'processed-user-login');
+    assert.equal(env.PARKED_TOPIC, 'user-login-dlq-parked');
+    assert.deepEqual(podSpecOf(j).containers[0].args, ['replay'], 'the replayer is told its command');
   });
   it('renders a CronJob (concurrencyPolicy Forbid) when dlqReplayer.schedule is set', async () => {
     await validateAll(cron);
@@ -312,6 +315,11 @@ describe('bad values fail before anything is rendered', () => {
     const res = helmTemplate('bad', ['-f', path.join(valuesDir, 'generator.yaml'), '--set', 'autoscaling.enabled=true']);
     assert.equal(res.ok, false);
     assert.match(res.stderr, SCHEMA);
+  });
+  it('rejects a replayer without its command', () => {
+    const res = helmTemplate('bad', ['-f', path.join(valuesDir, 'dlq-replayer.yaml'), '--set', 'args=null']);
+    assert.equal(res.ok, false);
+    assert.match(res.stderr, /needs its command/);
   });
   it('rejects alert rules outside the processor release', () => {
     const res = helmTemplate('bad', ['-f', path.join(valuesDir, 'generator.yaml'), '--set', 'prometheusRule.enabled=true']);

@@ -84,6 +84,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if and .Values.kafka.ssl.enabled (not .Values.kafka.ssl.secretName) -}}
 {{- fail "kafka.ssl.enabled needs kafka.ssl.secretName (a Secret with ca.crt)" -}}
 {{- end -}}
+{{- if and (eq .Values.app "dlq-replayer") (not (has (first (default (list "") .Values.args)) (list "replay" "inspect"))) -}}
+{{- fail "the dlq-replayer needs its command as the first of args: [replay] or [inspect]" -}}
+{{- end -}}
 {{- if and (ne .Values.app "processor") .Values.prometheusRule.enabled -}}
 {{- fail "prometheusRule.enabled: the alert rules are about the processor; enable them in the processor's release only" -}}
 {{- end -}}
@@ -153,9 +156,15 @@ spec:
           value: {{ default .Values.app .Values.kafka.clientId | quote }}
         - name: INPUT_TOPIC
           value: {{ .Values.topics.input | quote }}
-        {{- if eq .Values.app "processor" }}
+        {{- if ne .Values.app "generator" }}
         - name: OUTPUT_TOPIC
           value: {{ .Values.topics.output | quote }}
+        {{- end }}
+        {{- if eq .Values.app "dlq-replayer" }}
+        - name: PARKED_TOPIC
+          value: {{ .Values.topics.parked | quote }}
+        {{- end }}
+        {{- if eq .Values.app "processor" }}
         - name: CONSUMER_GROUP
           value: {{ .Values.consumerGroup | quote }}
         - name: MASKING_KEY_FILE
