@@ -95,7 +95,7 @@ export const INSPECT_HELP = `Usage: dlq-replayer inspect [flags]
 
 Reads the DLQ from its start to the end offsets captured when the command starts and prints counts by reason,
 stage, retryable flag, processor version, replay count and failure hour, plus the oldest and newest failure.
-It never commits to the replayer's group (--group): the read uses a throwaway group "<group>.inspect.<run id>".
+It commits nothing, to the replayer's group (--group) or any other: the read never commits an offset.
 
   --sample <n>             also print the headers of the first n records (default 0)
   --show-values            include record values in the sample (values hold raw PII: handle with care)

@@ -4,13 +4,16 @@ import {
   consumeUntil,
   createTestTopic,
   deleteTestTopics,
+  groupsWithOffsets,
   produceRaw,
   recordCount,
   testBrokers,
   uniqueName,
 } from '@login/kafka/testing';
 import { runInspect } from './commands/inspect';
-import type { InspectConfig } from './config';
+import { runReplay } from './commands/replay';
+import type { InspectConfig, ReplayConfig } from './config';
+import type { ReplayReport } from './core/report';
 import { DLQ_HEADERS as H, REPLAYER_HEADERS } from './core/dlq-headers';
 import { dlqHeaderValues, headerString, memoryLogger } from './testing/dlq-fixtures';
 import { collector, configFor, replayIn, type Topics } from './testing/harness';
@@ -88,7 +91,10 @@ describe('dlq-replayer against a real broker', () => {
     expect(s.samples[0]!.headers[H.reason]).toBeDefined();
     expect(s.samples[0]).not.toHaveProperty('value');
     expect(JSON.parse(stdout.chunks.join(''))).toMatchObject({ topic: t.dlq, summary: { total: 6 } });
+    // Not the replayer's group, not the throwaway group earlier versions used, not any group on the broker.
     expect([...(await committedOffsets(t.group, t.dlq)).values()].every((o) => o < 0n)).toBe(true);
+    expect([...(await committedOffsets(`${t.group}.inspect.inspect-1`, t.dlq)).values()].every((o) => o < 0n)).toBe(true);
+    expect(await groupsWithOffsets(t.dlq)).toEqual(new Map());
 
     const withValues = await runInspect(config<InspectConfig>(t, ['inspect', '--sample', '1', '--show-values', '--reason', 'INVALID_JSON']), {
       client,
@@ -98,6 +104,7 @@ describe('dlq-replayer against a real broker', () => {
     });
     expect(withValues.summary.total).toBe(1);
     expect(withValues.summary.samples[0]!.value).toBe('{"user_id":"user-5","n":5,"bytes":"é"}');
+    expect(await groupsWithOffsets(t.dlq)).toEqual(new Map());
   });
 
   it('replay re-publishes the retryable records byte for byte with their lineage, skips the others, and commits to the end', async () => {
@@ -170,6 +177,67 @@ describe('dlq-replayer against a real broker', () => {
     expect(report.skipped.byDecision).toEqual({ MALFORMED_HEADERS: 1, NON_RETRYABLE: 1 });
     expect(await recordCount(t.input)).toBe(0);
     expect([...(await committedOffsets(t.group, t.dlq)).values()].every((o) => o < 0n)).toBe(true);
+    expect(await groupsWithOffsets(t.dlq)).toEqual(new Map());
+  });
+
+  it('replay is strictly bounded: dead letters arriving during the run are left for the next run, untouched', async () => {
+    const t = await topics(2);
+    // Partition 0 holds three record batches of ~800 KB, so the run needs several fetches (1 MiB per partition
+    // each); partition 1 is empty when the run starts. The run's first send appends new dead letters to both.
+    const big = (n: number) => ({ ...dead(t, n), value: Buffer.alloc(200_000, n), partition: 0 });
+    for (const batch of [0, 4, 8]) await produceRaw(t.dlq, [0, 1, 2, 3].map((i) => big(batch + i)));
+    const late = [0, 1, 2].flatMap((n) => [{ ...dead(t, 200 + n), partition: 0 }, { ...dead(t, 300 + n), partition: 1 }]);
+    const runClient = createKafkaClient({ brokers: testBrokers(), clientId: 'dlq-replayer-bounded', logLevel: 'nothing' }, logger);
+    const ownProducer = runClient.producer.bind(runClient);
+    let appended = 0;
+    (runClient as { producer: KafkaClient['producer'] }).producer = (options) => {
+      const producer = ownProducer(options);
+      return {
+        ...producer,
+        connect: () => producer.connect(),
+        disconnect: () => producer.disconnect(),
+        isConnected: () => producer.isConnected(),
+        send: async (records) => {
+          if (appended === 0 && records.some((r) => r.topic === t.input)) {
+            await produceRaw(t.dlq, late);
+            appended = late.length;
+          }
+          return producer.send(records);
+        },
+      };
+    };
+    // The lock topic this run creates is registered for deletion by the second run (replayIn) below.
+    const stdout = out();
+
+    await runReplay(config<ReplayConfig>(t, ['replay', '--json']), {
+      client: runClient,
+      logger,
+      stdout,
+      runId: uniqueName('run'),
+      now: Date.now,
+      progress: () => ({ update: () => undefined, finish: () => undefined }),
+      onInterrupt: () => undefined,
+      writeFile: async () => undefined,
+      lock: { heartbeatMs: 200, observeMs: 600 },
+    });
+    const report = JSON.parse(stdout.chunks.join('')) as ReplayReport & { beyondCapturedEnd: number };
+
+    expect(appended).toBe(6);
+    expect(report.outcome).toBe('complete');
+    expect(report.partitions).toEqual([{ partition: 0, start: '0', end: '12' }, { partition: 1, start: '0', end: '0' }]);
+    expect(report.read).toBe(12);
+    expect(report.replayed.total).toBe(12);
+    expect(report.beyondCapturedEnd).toBe(0);
+    expect(await committedOffsets(t.group, t.dlq)).toEqual(new Map([[0, 12n], [1, -1n]]));
+    expect(await recordCount(t.input)).toBe(12);
+    const republished = await consumeUntil(t.input, 12, { settleMs: 500 });
+    expect(republished.map((r) => r.key!.toString()).sort()).toEqual(Array.from({ length: 12 }, (_, n) => `user-${n}`).sort());
+
+    // The next run handles exactly the new ones.
+    const next = await replay(t);
+    expect(next.partitions).toEqual([{ partition: 0, start: '12', end: '15' }, { partition: 1, start: '0', end: '3' }]);
+    expect(next.replayed.total).toBe(6);
+    expect(await recordCount(t.input)).toBe(18);
   });
 
   it('replays non-retryable records only when their reason is named with --include-non-retryable, and honours --max', async () => {

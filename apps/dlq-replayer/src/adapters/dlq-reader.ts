@@ -1,7 +1,7 @@
-// Bounded reads of the DLQ on top of @login/kafka's batch runner (the only consumer libs/kafka offers).
-// libs/kafka has no reader bounded by end offsets and no consumer that reads without committing; the gaps, and
-// how this file works around them, are written down next to each workaround.
+// Bounded reads of the DLQ: a replay through the replayer's own group with @login/kafka's batch runner bounded by
+// stopAt (commit after acknowledgement), and reads that commit nothing (inspect, --dry-run) with readPartitions.
 import {
+  readPartitions,
   runBatchConsumer,
   type AdminClient,
   type ChunkInfo,
@@ -11,7 +11,6 @@ import {
   type OutgoingRecord,
   type RecordProducer,
 } from '@login/kafka';
-import { randomBytes } from 'node:crypto';
 
 /** Offsets [start, end) of one DLQ partition that a run reads: start = where it begins, end = captured at start. */
 export interface PartitionRange {
@@ -25,15 +24,19 @@ export function remaining(ranges: readonly PartitionRange[]): number {
 }
 
 /**
- * Captures the end offsets of `topic` now, and where a read starts: the group's committed offset, or the log start
- * when the group has committed nothing (or when `group` is undefined: a read of the whole retained DLQ).
- * consumerLag gives both: for a partition without a commit, lag = end − log start.
+ * Captures the watermarks of `topic` now: each partition's range ends at its high watermark and starts at the
+ * group's committed offset, or at the log start (low watermark) when the group has committed nothing there, or
+ * when `group` is undefined (a read of the whole retained DLQ). Only reads offsets: no group is created.
  */
 export async function captureRanges(admin: AdminClient, topic: string, group?: string): Promise<PartitionRange[]> {
-  // fetchOffsets of a group that never existed creates nothing on the broker.
-  const probe = group ?? `dlq-replayer-probe-${randomBytes(6).toString('hex')}`;
-  const lag = await admin.consumerLag(probe, topic);
-  return lag.map((p) => ({ partition: p.partition, start: p.committed ?? p.end - p.lag, end: p.end }));
+  const offsets = await admin.topicOffsets(topic);
+  const committed = group === undefined ? new Map<number, bigint | null>() : await admin.committedOffsets(group, topic);
+  return offsets.map((o) => {
+    const c = committed.get(o.partition) ?? null;
+    // A committed offset below the log start (retention passed it) resumes at the log start.
+    const start = c === null || c < o.low ? o.low : c;
+    return { partition: o.partition, start, end: o.high };
+  });
 }
 
 /** Thrown from the transform to leave a chunk uncommitted while the run stops; the runner retries nothing then. */
@@ -45,22 +48,21 @@ export interface BoundedReadOptions {
   readonly client: KafkaClient;
   readonly logger: LoggerLike;
   readonly topic: string;
-  readonly groupId: string;
   readonly ranges: readonly PartitionRange[];
   /**
-   * 'own-group': the replayer's group; everything the runner delivers is handled (the runner commits whole chunks,
-   * so a record it delivered and we ignored would be committed unhandled, i.e. lost for the next run).
-   * 'throwaway': a fresh group that starts at the log start; records outside the ranges are ignored.
+   * 'own-group': through `groupId`, committing each chunk after its outputs were acknowledged, strictly up to the
+   * ranges' ends (the group must stand at the ranges' starts, as captureRanges found it).
+   * 'no-commit': reads the ranges without any group commit; the transform must not return records.
    */
-  readonly mode: 'own-group' | 'throwaway';
+  readonly mode: 'own-group' | 'no-commit';
+  /** The group of an 'own-group' read. */
+  readonly groupId?: string;
   readonly maxRecordsPerChunk: number;
-  /** Records of one partition, in offset order; resolves with the records to produce for them. */
+  /** Records of one partition, in offset order, inside the ranges; resolves with the records to produce for them. */
   readonly transform: (records: readonly ConsumedRecord[]) => Promise<readonly OutgoingRecord[]>;
-  /** After a chunk's outputs were acknowledged and its offsets committed. */
+  /** After a chunk's outputs were acknowledged and its offsets committed ('own-group' only). */
   readonly onChunk?: (info: ChunkInfo) => void;
   readonly producer?: RecordProducer;
-  /** When every partition has been silent this long while the consumer is ready, the read counts as complete. */
-  readonly idleCompleteMs?: number;
 }
 
 export type ReadOutcome = 'complete' | 'stopped';
@@ -73,49 +75,52 @@ export interface BoundedRead {
   isReady(): boolean;
 }
 
-/**
- * Reads the ranges with the batch runner and resolves once each partition's position passed its captured end.
- * Workarounds for what libs/kafka lacks:
- * - the runner cannot stop a partition at an offset: a chunk that straddles the end is handled whole (own-group)
- *   and a partition finished early keeps being read until all are; the extra records are real DLQ records and get
- *   the same decision as any other, so nothing is lost or looped beyond --max-replays, but the bound is soft;
- * - the runner always commits: 'throwaway' reads commit into a fresh group nobody reads again.
- */
 export function readBounded(options: BoundedReadOptions): BoundedRead {
-  const { ranges, logger, topic } = options;
-  const next = new Map<number, bigint>(ranges.map((r) => [r.partition, r.start]));
-  const end = new Map<number, bigint>(ranges.map((r) => [r.partition, r.end]));
-  const idleCompleteMs = options.idleCompleteMs ?? 10_000;
-  let stopping = false;
-  let started = false;
-  let lastActivity = Date.now();
-  // A transform may take long (--rate 0.05 with chunks of one record): that is work, not silence.
-  let busy = 0;
-  let settle: ((outcome: ReadOutcome) => void) | undefined;
-  let fail: ((error: unknown) => void) | undefined;
-  const done = new Promise<ReadOutcome>((resolve, reject) => {
-    settle = resolve;
-    fail = reject;
-  });
-
-  const allDone = () => [...end].every(([p, e]) => (next.get(p) ?? 0n) >= e);
-  if (allDone()) {
+  if (remaining(options.ranges) === 0) {
     return { done: Promise.resolve('complete'), stop: () => undefined, isReady: () => true };
   }
+  return options.mode === 'own-group' ? readOwnGroup(options) : readWithoutCommits(options);
+}
 
-  const advance = (partition: number, lastOffset: string) => {
-    const after = BigInt(lastOffset) + 1n;
-    if (after > (next.get(partition) ?? 0n)) next.set(partition, after);
+function readWithoutCommits(options: BoundedReadOptions): BoundedRead {
+  const controller = new AbortController();
+  let reading = false;
+  const done = readPartitions({
+    client: options.client,
+    logger: options.logger,
+    topic: options.topic,
+    ranges: options.ranges,
+    maxRecordsPerBatch: options.maxRecordsPerChunk,
+    signal: controller.signal,
+    onReading: () => {
+      reading = true;
+    },
+    onBatch: async (records) => {
+      const out = await options.transform(records);
+      if (out.length > 0) throw new Error('a read that commits nothing must not produce records');
+    },
+  }).then((result): ReadOutcome => (result.complete ? 'complete' : 'stopped'));
+  return {
+    done,
+    stop: () => controller.abort(),
+    isReady: () => reading && !controller.signal.aborted,
   };
+}
 
-  let outcome: ReadOutcome = 'complete';
-  let idleTimer: NodeJS.Timeout | undefined;
+function readOwnGroup(options: BoundedReadOptions): BoundedRead {
+  const { groupId } = options;
+  if (groupId === undefined) throw new TypeError('an own-group read needs a groupId');
+  let stopping = false;
+  let started = false;
   const consumer = runBatchConsumer({
     client: options.client,
-    groupId: options.groupId,
-    topics: [topic],
+    groupId,
+    topics: [options.topic],
     fromBeginning: true,
-    logger,
+    // Strictly bounded: only offsets below each captured end are handed over (a chunk is cut there), a partition
+    // that reached its end is no longer fetched, and new dead letters are left for the next run.
+    stopAt: new Map(options.ranges.map((r) => [r.partition, r.end])),
+    logger: options.logger,
     maxRecordsPerChunk: options.maxRecordsPerChunk,
     maxWaitTimeInMs: 250,
     // A killed run (SIGKILL, OOM) holds its partitions until its session expires; a restarted Job should not wait
@@ -125,83 +130,34 @@ export function readBounded(options: BoundedReadOptions): BoundedRead {
     ...(options.producer ? { producer: options.producer } : {}),
     transform: async (records) => {
       if (stopping) throw new StopReading('stopping: chunk left uncommitted');
-      lastActivity = Date.now();
-      const wanted =
-        options.mode === 'own-group'
-          ? records
-          : records.filter((r) => {
-              const o = BigInt(r.offset);
-              const range = ranges.find((x) => x.partition === r.partition);
-              return range !== undefined && o >= range.start && o < range.end;
-            });
-      busy += 1;
-      let out: readonly OutgoingRecord[];
-      try {
-        out = wanted.length > 0 ? await options.transform(wanted) : [];
-      } finally {
-        busy -= 1;
-        lastActivity = Date.now();
-      }
-      if (options.mode === 'throwaway') {
-        const last = records[records.length - 1];
-        if (last) advance(last.partition, last.offset);
-        if (allDone()) finish('complete');
-      }
-      return out;
+      return options.transform(records);
     },
-    hooks: {
-      onChunk: (info) => {
-        lastActivity = Date.now();
-        advance(info.partition, info.lastOffset);
-        options.onChunk?.(info);
-        if (allDone()) finish('complete');
-      },
-      onFatal: (error) => fail?.(error),
-    },
+    hooks: { onChunk: (info) => options.onChunk?.(info) },
   });
 
-  function finish(result: ReadOutcome): void {
-    if (stopping) return;
-    stopping = true;
-    outcome = result;
-    if (idleTimer) clearInterval(idleTimer);
-    // Not awaited here: this may run inside the transform, and stopping waits for the in-flight batch.
-    consumer.stop().then(
-      () => settle?.(outcome),
-      (error: unknown) => fail?.(error),
-    );
-  }
-
-  consumer.done.catch((error: unknown) => {
-    if (idleTimer) clearInterval(idleTimer);
-    fail?.(error);
-  });
-
-  consumer.start().then(
-    () => {
-      started = true;
-      lastActivity = Date.now();
-      // A partition whose last offsets below the captured end hold no record (compaction, transaction markers)
-      // would never "reach" its end: silence while connected and ready means the log has nothing more for us.
-      idleTimer = setInterval(() => {
-        if (!stopping && busy === 0 && consumer.isReady().ready && Date.now() - lastActivity > idleCompleteMs) {
-          const short = [...end].filter(([p, e]) => (next.get(p) ?? 0n) < e).map(([p, e]) => `${p}:${next.get(p)}/${e}`);
-          logger.warn('no more records below the captured end offsets; treating the read as complete', {
-            component: 'dlq-reader',
-            topic,
-            partitions: short.join(' '),
-          });
-          finish('complete');
-        }
-      }, 1000);
-      idleTimer.unref();
-    },
-    (error: unknown) => fail?.(error),
-  );
+  const done = (async (): Promise<ReadOutcome> => {
+    await consumer.start();
+    started = true;
+    let complete = false;
+    try {
+      complete = await consumer.finished;
+    } finally {
+      stopping = true;
+      await consumer.stop();
+    }
+    // Rejects when a non-retriable error stopped the consumer.
+    await consumer.done;
+    return complete ? 'complete' : 'stopped';
+  })();
 
   return {
     done,
-    stop: () => finish('stopped'),
+    stop: () => {
+      if (stopping) return;
+      stopping = true;
+      // Not awaited here: this may run inside the transform, and stopping waits for the in-flight batch.
+      void consumer.stop();
+    },
     isReady: () => started && !stopping && consumer.isReady().ready,
   };
 }

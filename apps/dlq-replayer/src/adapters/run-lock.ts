@@ -3,7 +3,8 @@
 // that topic's end offset for `observeMs` and refuses when it moves. After taking the lock it checks once more
 // that the topic grew only by its own heartbeats, so two replays started in the same instant both refuse rather
 // than both run. A SIGKILLed replay stops heartbeating, so its lock expires by itself: no stale lock to clear.
-// With libs/kafka exposing describeGroup (state and members), a check of the group itself would replace this.
+// libs/kafka's describeGroup does not replace this: a killed run's member stays in the group until its session
+// expires (a restarted Job would be refused meanwhile), and two runs starting at once would both see it empty.
 import type { AdminClient, LoggerLike, RecordProducer } from '@login/kafka';
 import { hostname } from 'node:os';
 

@@ -17,8 +17,8 @@ export interface InspectResult {
 }
 
 /**
- * Summarises the DLQ from its log start to the end offsets captured now. Nothing is committed to the replayer's
- * group; the read goes through a throwaway group (see dlq-reader.ts for why it is not commit-free).
+ * Summarises the DLQ from its log start to the end offsets captured now. Nothing is committed anywhere: the read
+ * never commits an offset, in the replayer's group or any other.
  */
 export async function runInspect(config: InspectConfig, deps: InspectDeps): Promise<InspectResult> {
   const admin = deps.client.admin();
@@ -35,9 +35,8 @@ export async function runInspect(config: InspectConfig, deps: InspectDeps): Prom
       client: deps.client,
       logger: deps.logger,
       topic: config.dlqTopic,
-      groupId: `${config.group}.inspect.${deps.runId}`,
       ranges,
-      mode: 'throwaway',
+      mode: 'no-commit',
       maxRecordsPerChunk: 1000,
       transform: async (records) => {
         for (const r of records) aggregator.add(r);
