@@ -150,6 +150,13 @@ function usage(message) {
   process.exit(2);
 }
 
+/** The lines of a failure that say what happened (the app's error log lines), not its whole log tail. */
+function errorSummary(text) {
+  const lines = String(text).split('\n');
+  const telling = lines.filter((l) => /"level":"error"|^\[error\]|FAILED|failed|error/i.test(l)).slice(0, 3);
+  return [lines[0], ...telling].join('\n').slice(0, 1500);
+}
+
 const log = (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
 async function main() {
@@ -308,7 +315,7 @@ async function main() {
           // A variant that fails is a finding, not a reason to lose the other figures: recorded, reported, skipped.
           const error = String(err.message ?? err);
           log(`round ${round_ + 1}/${config.rounds} ${label} FAILED: ${error.split('\n').slice(0, 12).join('\n')}`);
-          runs[key].push({ error: error.slice(0, 4000), rps: null });
+          runs[key].push({ error: errorSummary(error), rps: null });
         }
       }
     }
@@ -465,6 +472,7 @@ async function main() {
           label: s.label, tuning: s.tuning, rps: m, vsDefault: ratio(m, base), runs: rs.map((r) => r.rps),
           cpuUsPerRecord: median(ok(rs).map((r) => r.cpuUsPerRecord)), peakRssBytes: median(ok(rs).map((r) => r.peakRssBytes)),
           failures: rs.filter((r) => r.error).length,
+          ...(rs.some((r) => r.error) ? { firstError: errorSummary(rs.find((r) => r.error).error) } : {}),
         });
       }
     }

@@ -152,6 +152,10 @@ export function renderText(doc) {
       ),
     );
   }
+  for (const s of (doc.sweep ?? []).filter((x) => x.firstError)) {
+    out.push('');
+    out.push(`sweep "${s.label}" FAILED ${s.failures}×: ${s.firstError.split('\n').slice(0, 3).join(' / ').slice(0, 600)}`);
+  }
   out.push('');
   out.push(`naive runs on the first ${fmt(doc.config.naiveCount)} records only (it is slow); its figure is records/s over those.`);
   out.push(`broker ceiling = min(ConsumerPerformance fetch.nMsg.sec, ProducerPerformance records/sec, acks=all) on the same data and broker.`);

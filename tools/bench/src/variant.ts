@@ -84,6 +84,7 @@ interface Meter {
   start(): void;
   add(n: number): void;
   expect(n: number): void;
+  fail(error: unknown): void;
   readonly finished: Promise<Json>;
 }
 
@@ -105,7 +106,11 @@ function createMeter(expected: number | undefined, memoryTimelineMs: number, pro
     if (memoryTimelineMs > 0 && t0 > 0) timeline.push([Date.now() - t0, rss]);
   }, memoryTimelineMs > 0 ? memoryTimelineMs : 200);
   let resolve!: (v: Json) => void;
-  const finished = new Promise<Json>((r) => (resolve = r));
+  let reject!: (e: unknown) => void;
+  const finished = new Promise<Json>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
   let done = false;
   let lastProgress = 0;
   const check = () => {
@@ -157,6 +162,12 @@ function createMeter(expected: number | undefined, memoryTimelineMs: number, pro
       target = n;
       check();
     },
+    fail(error) {
+      if (done) return;
+      done = true;
+      clearInterval(sampler);
+      reject(error);
+    },
     finished,
   };
 }
@@ -179,6 +190,8 @@ async function runBatchVariant(o: VariantOptions, meter: Meter): Promise<() => P
   };
   const consumer = runBatchConsumer(options);
   await consumer.start();
+  // A non-retriable error stops the runner: fail the run at once instead of waiting for records that never come.
+  consumer.done.catch((err: unknown) => meter.fail(err));
   return () => consumer.stop();
 }
 
@@ -194,11 +207,15 @@ async function runNaiveVariant(o: VariantOptions, meter: Meter): Promise<() => P
   const consumer = kafka.consumer({ groupId: o.group, allowAutoTopicCreation: false, maxWaitTimeInMs: 1000 });
   const transform = processorTransform(o);
   consumer.on(consumer.events.GROUP_JOIN, () => meter.start());
+  consumer.on(consumer.events.CRASH, (event) => {
+    if (!event.payload.restart) meter.fail(event.payload.error);
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [o.input], fromBeginning: true });
   await consumer.run({
     autoCommit: false,
     eachMessage: async ({ topic, partition, message }) => {
+      // (kafkajs retries a throwing eachMessage; a non-retriable producer error surfaces as a crash, below.)
       const record: ConsumedRecord = {
         topic,
         partition,
