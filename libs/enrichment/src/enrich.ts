@@ -13,6 +13,14 @@ export interface MaskedFields {
   ip: string;
 }
 
+// A batch shares one processing time: its ISO text is formatted once, not per event.
+let lastProcessedAt = { ms: Number.NaN, iso: '' };
+
+function isoOfProcessedAt(ms: number): string {
+  if (ms !== lastProcessedAt.ms) lastProcessedAt = { ms, iso: new Date(ms).toISOString() };
+  return lastProcessedAt.iso;
+}
+
 /**
  * Builds the output value (DESIGN.md §3) from a normalised event and its masked PII. Only masked values are read
  * for `device_id` and `ip`. Throws (RangeError/TypeError) on impossible input; the caller dead-letters it as
@@ -32,7 +40,7 @@ export function enrich(event: LoginEvent, masked: MaskedFields, ctx: EnrichConte
     ip: masked.ip,
     ip_version: event.ip_version,
     event_time: new Date(event.event_time_ms).toISOString(),
-    processed_at: new Date(processedAtMs).toISOString(),
+    processed_at: isoOfProcessedAt(processedAtMs),
     latency_ms: Math.round(processedAtMs - event.event_time_ms),
     schema_version: OUTPUT_SCHEMA_VERSION,
   };

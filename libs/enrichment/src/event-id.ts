@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export interface SourceCoordinates {
   topic: string;
@@ -24,7 +24,8 @@ export function eventIdFor(source: SourceCoordinates): string {
   if (!Number.isSafeInteger(partition) || partition < 0) throw new TypeError('partition must be an integer >= 0');
   if (typeof offset !== 'string' || !OFFSET.test(offset)) throw new TypeError('offset must be a decimal string');
   // Newlines cannot occur in any part, so the joined text is unambiguous.
-  const digest = createHash('sha256').update(`${NAMESPACE}\n${topic}\n${partition}\n${offset}`, 'utf8').digest();
+  // One-shot hash: no Hash object per event (measurably cheaper on the hot path, same digest).
+  const digest = hash('sha256', `${NAMESPACE}\n${topic}\n${partition}\n${offset}`, 'buffer');
   digest.writeUInt8((digest.readUInt8(6) & 0x0f) | 0x80, 6);
   digest.writeUInt8((digest.readUInt8(8) & 0x3f) | 0x80, 8);
   const hex = digest.toString('hex', 0, 16);

@@ -142,7 +142,8 @@ export function isIpAddress(text: string): boolean {
 /** Canonical text: dotted-quad for IPv4, RFC 5952 for IPv6 (lower case, longest zero run compressed). */
 export function formatIpAddress(address: IpAddress): string {
   const b = address.bytes;
-  if (address.version === 4) return b.join('.');
+  // A template, not TypedArray#join: this runs for every event and join is several times slower.
+  if (address.version === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
   const groups: number[] = [];
   for (let g = 0; g < 8; g++) groups.push(((b[g * 2] ?? 0) << 8) | (b[g * 2 + 1] ?? 0));
   let bestStart = -1;

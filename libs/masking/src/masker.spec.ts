@@ -119,3 +119,20 @@ describe('no raw device_id or ip survives masking (property)', () => {
     );
   });
 });
+
+describe('createMasker pseudonym memo', () => {
+  it('a memoised masker answers exactly what an unmemoised one does, also after its generations flip', () => {
+    const memoised = createMasker({ key: KEY, ipStrategy: 'hmac', pseudonymMemoEntries: 8 });
+    const plain = createMasker({ key: KEY, ipStrategy: 'hmac', pseudonymMemoEntries: 0 });
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('593-47-5928', '111-22-3333', 'a', 'b', 'c', 'd', 'e'), { maxLength: 64 }), (ids) => {
+        for (const id of ids) expect(memoised.maskDeviceId(id)).toBe(plain.maskDeviceId(id));
+      }),
+    );
+    expect(memoised.maskIp('10.1.2.3', 4)).toBe(plain.maskIp('10.1.2.3', 4));
+  });
+
+  it('a bad memo size is refused at start', () => {
+    expect(() => createMasker({ key: KEY, ipStrategy: 'truncate', pseudonymMemoEntries: -1 })).toThrow(RangeError);
+  });
+});

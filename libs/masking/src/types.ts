@@ -9,6 +9,8 @@ export interface MaskingKey {
 export interface MaskingOptions {
   key: MaskingKey;
   ipStrategy: IpMaskStrategy;
+  /** Pseudonyms remembered per generation (default `DEFAULT_PSEUDONYM_MEMO_ENTRIES`; 0 turns the memo off). */
+  pseudonymMemoEntries?: number;
 }
 
 export interface MaskingRule {

@@ -61,6 +61,22 @@ describe('createProcessorMetrics', () => {
     ]);
   });
 
+  it('countEvents gives the same series and values as countEvent per event', async () => {
+    const batch = [
+      { device_type: 'android', app_version: '2.3.0', locale: 'RU' },
+      { device_type: 'android', app_version: '2.3.0', locale: 'RU' },
+      { app_version: '2.3.0', locale: 'RU' },
+      { device_type: 'toaster', app_version: '2.3.0', locale: 'RU' },
+      { device_type: 'iOS', app_version: '1.0', locale: 'en-US' },
+    ];
+    const one = createProcessorMetrics(registry);
+    for (const event of batch) one.countEvent(event);
+    const expected = await valuesOf(registry, 'login_processor_events_total');
+    const other = new Registry();
+    createProcessorMetrics(other).countEvents(batch);
+    expect(await valuesOf(other, 'login_processor_events_total')).toEqual(expected);
+  });
+
   it('keeps app_version and locale to the first 20 distinct values', async () => {
     const metrics = createProcessorMetrics(registry);
     for (let i = 0; i < 100; i += 1) metrics.countEvent({ device_type: 'iOS', app_version: `1.${i}.0`, locale: `L${i}` });

@@ -40,6 +40,8 @@ export interface ProcessorMetrics {
   readonly consumerLag: Gauge<'topic' | 'partition'>;
   /** Counts one processed event with its labels bounded (unknown values become `other`). */
   countEvent(event: EventLabels): void;
+  /** The same as `countEvent` for each, with one counter update per distinct label set (a batch has few). */
+  countEvents(events: Iterable<EventLabels>): void;
   countDeadLettered(reason: ReasonCode, count?: number): void;
   /** Negative latencies (event times slightly in the future, within the allowed skew) count as 0. */
   observeLatencyMs(latencyMs: number): void;
@@ -85,6 +87,12 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
     labelNames: ['topic', 'partition'] as const,
   });
 
+  const labelsOf = (event: EventLabels) => ({
+    device_type: deviceType(event.device_type ?? 'unknown'),
+    app_version: appVersion(event.app_version),
+    locale: locale(event.locale),
+  });
+
   return {
     recordsConsumed: metrics.counter({
       name: PROCESSOR_METRICS.recordsConsumed,
@@ -103,12 +111,19 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
       buckets: BATCH_BUCKETS,
     }),
     consumerLag,
-    countEvent: (event) =>
-      events.inc({
-        device_type: deviceType(event.device_type ?? 'unknown'),
-        app_version: appVersion(event.app_version),
-        locale: locale(event.locale),
-      }),
+    countEvent: (event) => events.inc(labelsOf(event)),
+    countEvents: (batch) => {
+      // prom-client hashes the label set on every inc(): aggregate first, inc once per series.
+      const counts = new Map<string, { labels: ReturnType<typeof labelsOf>; n: number }>();
+      for (const event of batch) {
+        const labels = labelsOf(event);
+        const key = `${labels.device_type}\u0000${labels.app_version}\u0000${labels.locale}`;
+        const entry = counts.get(key);
+        if (entry) entry.n += 1;
+        else counts.set(key, { labels, n: 1 });
+      }
+      for (const { labels, n } of counts.values()) events.inc(labels, n);
+    },
     countDeadLettered: (reason, count = 1) => recordsDeadLettered.inc({ reason }, count),
     observeLatencyMs: (latencyMs) => eventLatency.observe(Math.max(0, latencyMs) / 1000),
     setConsumerLag: (topic, partition, lag) => consumerLag.set({ topic, partition: String(partition) }, lag),

@@ -1,3 +1,4 @@
+import type { ProcessedLoginEvent, ReasonCode } from '@login/event-schema';
 import type { Clock } from '@login/enrichment';
 import { runBatchConsumer } from '@login/kafka';
 import type { AdminClient, BatchConsumer, ChunkInfo, ConsumedRecord, KafkaClient, OutgoingRecord } from '@login/kafka';
@@ -106,18 +107,20 @@ export class ProcessorService {
     if (!chunk || chunk.firstOffset !== info.firstOffset) return;
     this.pending.delete(key);
     const { metrics } = this.options;
-    let processed = 0;
+    const events: ProcessedLoginEvent[] = [];
+    const deadLettered = new Map<ReasonCode, number>();
     for (const outcome of chunk.outcomes) {
       if (outcome.kind === 'processed') {
-        processed++;
-        metrics.countEvent(outcome.event);
+        events.push(outcome.event);
         metrics.observeLatencyMs(outcome.event.latency_ms);
       } else {
-        metrics.countDeadLettered(outcome.reason);
+        deadLettered.set(outcome.reason, (deadLettered.get(outcome.reason) ?? 0) + 1);
       }
     }
+    metrics.countEvents(events);
+    for (const [reason, n] of deadLettered) metrics.countDeadLettered(reason, n);
     metrics.recordsConsumed.inc(chunk.outcomes.length);
-    metrics.recordsProcessed.inc(processed);
+    metrics.recordsProcessed.inc(events.length);
     metrics.batchDuration.observe(info.durationMs / 1000);
     const lag = Math.max(0, Number(BigInt(info.highWatermark) - BigInt(info.lastOffset) - 1n));
     metrics.setConsumerLag(info.topic, info.partition, lag);
