@@ -536,7 +536,10 @@ async function main() {
     const base = path.join(config.out, `bench-${config.mode}`);
     fs.writeFileSync(`${base}.json`, `${JSON.stringify(doc, null, 2)}\n`);
     fs.writeFileSync(`${base}.svg`, renderSvg(doc));
-    process.stdout.write(`${renderText(doc)}\n\nresults: ${path.relative(process.cwd(), base)}.json, .svg (${doc.run.durationS} s)\n`);
+    const text = renderText(doc);
+    // The same tables as stdout, as Markdown the README's Performance section can quote.
+    fs.writeFileSync(`${base}.md`, `${text}\n`);
+    process.stdout.write(`${text}\n\nresults: ${path.relative(process.cwd(), base)}.json, .md, .svg (${doc.run.durationS} s)\n`);
     const lat = (rate, v, k) => latency.find((l) => l.rate === rate)?.variants.find((x) => x.variant === v)?.[k] ?? null;
     const firstRate = latency[0]?.rate;
     process.stdout.write(

@@ -75,4 +75,6 @@ function checkResults(stdout) {
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.match(svg, /<\/svg>\n$/);
   assert.ok((svg.match(/<rect /g) ?? []).length > doc.throughput.variants.length);
+  const md = fs.readFileSync(path.join(out, 'bench-smoke.md'), 'utf8');
+  assert.match(md, /\| processor ÷ passthrough +\| [0-9.]+/);
 }
