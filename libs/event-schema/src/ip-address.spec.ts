@@ -145,3 +145,23 @@ describe('parseIpAddress / normaliseIpAddress', () => {
     expect(formatIpAddress({ version: 6, bytes: v6 })).toBe('2001:db8:1::');
   });
 });
+
+describe('parseIpAddress remembers only the last answer, never a wrong one', () => {
+  it('alternating texts, invalid texts and non-strings each get their own answer', () => {
+    const sequence: Array<[unknown, string | undefined]> = [
+      ['10.1.2.3', '10.1.2.3'],
+      ['10.1.2.3', '10.1.2.3'],
+      ['2001:DB8::1', '2001:db8::1'],
+      ['not an ip', undefined],
+      ['not an ip', undefined],
+      [undefined, undefined],
+      ['10.1.2.3', '10.1.2.3'],
+      [42, undefined],
+      ['::ffff:1.2.3.4', '1.2.3.4'],
+    ];
+    for (const [text, expected] of sequence) {
+      const address = parseIpAddress(text as string);
+      expect(address === undefined ? undefined : formatIpAddress(address)).toBe(expected);
+    }
+  });
+});

@@ -3,7 +3,7 @@
 
 export interface IpAddress {
   readonly version: 4 | 6;
-  /** 4 bytes for IPv4, 16 for IPv6, network order. */
+  /** 4 bytes for IPv4, 16 for IPv6, network order. Read-only by convention: `parseIpAddress` may share them. */
   readonly bytes: Uint8Array;
 }
 
@@ -50,7 +50,12 @@ function parseIpv4(text: string, start: number, end: number): number {
 }
 
 function ipv4Bytes(value: number): Uint8Array {
-  return Uint8Array.of(value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
+  const bytes = new Uint8Array(4);
+  bytes[0] = value >>> 24;
+  bytes[1] = (value >>> 16) & 0xff;
+  bytes[2] = (value >>> 8) & 0xff;
+  bytes[3] = value & 0xff;
+  return bytes;
 }
 
 function parseIpv6(text: string): Uint8Array | undefined {
@@ -118,12 +123,23 @@ function isIpv4Mapped(bytes: Uint8Array): boolean {
   return bytes[10] === 0xff && bytes[11] === 0xff;
 }
 
+// One event's address is parsed by the schema's format check, then by the normaliser, then by the masker: the last
+// answer is kept so that is one parse, not three. Its bytes are shared, so callers must not write to them.
+let lastParsed: { text: string | undefined; address: IpAddress | undefined } = { text: undefined, address: undefined };
+
 /**
  * Parses an IPv4 (strict dotted-quad) or IPv6 (RFC 4291 text, optional IPv4 tail) address.
  * IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is returned as IPv4. Ports, CIDR suffixes, zone ids, brackets,
  * hostnames, whitespace and leading-zero octets give `undefined`.
  */
 export function parseIpAddress(text: string): IpAddress | undefined {
+  if (text === lastParsed.text) return lastParsed.address;
+  const address = parseUncached(text);
+  if (typeof text === 'string') lastParsed = { text, address };
+  return address;
+}
+
+function parseUncached(text: string): IpAddress | undefined {
   if (typeof text !== 'string' || text.length < 2 || text.length > IP_ADDRESS_MAX_LENGTH) return undefined;
   if (text.indexOf(':') < 0) {
     const value = parseIpv4(text, 0, text.length);
