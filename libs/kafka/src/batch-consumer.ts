@@ -1,5 +1,6 @@
-// The batch consumer runner (DESIGN §5): transform a chunk, send every output in one producer call, await the
-// acknowledgement of all in-sync replicas, and only then resolve and commit offset + 1. A record is never
+// The batch consumer runner (DESIGN §5): transform a chunk, send every output in one producer call (which cuts them
+// into sequential produce requests the broker accepts: ProducerOptions.maxBatchBytes), await the acknowledgement of
+// all in-sync replicas for every request, and only then resolve and commit offset + 1. A record is never
 // committed before its outputs are acknowledged: after a crash it is redelivered (duplicates allowed, loss never).
 // With `stopAt` the run is bounded: per partition only offsets below the bound are processed (a chunk is cut at it),
 // a partition that reached its bound is paused, and `finished` resolves once every bounded partition has.
@@ -65,7 +66,7 @@ export interface BatchConsumerOptions {
   readonly transform: Transform;
   /** Shared producer (its owner connects and disconnects it); default: the runner's own. */
   readonly producer?: RecordProducer;
-  /** Options of the runner's own producer (ignored when `producer` is given). */
+  /** Options of the runner's own producer (ignored when `producer` is given), e.g. its `maxBatchBytes` per request. */
   readonly producerOptions?: ProducerOptions;
   readonly logger: LoggerLike;
   /** A fetched batch is processed in chunks of at most this many records (default 1000). */

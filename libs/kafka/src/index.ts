@@ -35,4 +35,5 @@ export type {
 export { classifyError, KafkaAdapterError } from './errors';
 export type { ErrorClassification } from './errors';
 export { backoffDelay, DEFAULT_RETRY_POLICY } from './backoff';
+export { DEFAULT_MAX_BATCH_BYTES } from './request-split';
 export type { RetryPolicy } from './backoff';

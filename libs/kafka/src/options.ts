@@ -57,6 +57,15 @@ export interface ProducerOptions {
   readonly retries?: number;
   /** Requests in flight per connection, 1..5: Kafka keeps idempotence state for the last 5 batches only. */
   readonly maxInFlightRequests?: number;
+  /**
+   * Byte budget of one topic-partition's records in one produce request (default 786432 = 768 KiB): a send is cut
+   * into several requests, sent one after the other, so that no record batch exceeds the topic's
+   * `max.message.bytes` (≈ 1 MiB by default), which the broker refuses with MESSAGE_TOO_LARGE. Estimated as key +
+   * value + headers + record overhead, uncompressed; records without an explicit partition count against every
+   * partition of their topic. Keep it below the smallest `max.message.bytes` of the topics written. A single record
+   * larger than the budget is still sent, alone.
+   */
+  readonly maxBatchBytes?: number;
 }
 
 export type { RetryPolicy };
@@ -112,6 +121,7 @@ export function validateProducerOptions(options: ProducerOptions): void {
   // The idempotent producer needs at least one retry (kafkajs refuses 0).
   checkPositiveInt(options.retries, 'retries', { min: 1 });
   checkPositiveInt(options.maxInFlightRequests, 'maxInFlightRequests', { min: 1, max: 5 });
+  checkPositiveInt(options.maxBatchBytes, 'maxBatchBytes', { min: 1024 });
 }
 
 export function resolveRetryPolicy(policy: Partial<RetryPolicy> | undefined, path = 'retry'): RetryPolicy {

@@ -1,16 +1,20 @@
-// The record producer: idempotent, acks from all in-sync replicas, one sendBatch per call.
+// The record producer: idempotent, acks from all in-sync replicas. A send is one sendBatch per slice of at most
+// `maxBatchBytes` per topic-partition (see request-split.ts), the slices sent one after the other.
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { toAdapterError } from './errors';
 import { validateProducerOptions, type LoggerLike, type ProducerOptions } from './options';
 import { groupByTopic } from './records';
+import { DEFAULT_MAX_BATCH_BYTES, splitForRequests } from './request-split';
 import type { OutgoingRecord } from './types';
 
 export interface RecordProducer {
   connect(): Promise<void>;
   /**
-   * Sends all records in one request set (grouped by topic) and resolves once every one is acknowledged by all
-   * in-sync replicas. Rejects with a KafkaAdapterError (`canRetry` tells whether resending can succeed); on
-   * rejection any subset may have been written, so a resend can duplicate (never lose) records.
+   * Sends all records and resolves once every one is acknowledged by all in-sync replicas. The records are cut into
+   * consecutive produce requests whose records per topic-partition stay within `maxBatchBytes` (a larger record is
+   * sent alone), sent one after the other, so each partition's order is kept. Rejects at the first request that
+   * fails, with a KafkaAdapterError (`canRetry` tells whether resending can succeed); on rejection any subset may
+   * have been written, so a resend can duplicate (never lose) records.
    */
   send(records: readonly OutgoingRecord[]): Promise<void>;
   disconnect(): Promise<void>;
@@ -35,6 +39,7 @@ export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: 
   });
   const compression = COMPRESSION[options.compression ?? 'none'];
   const ackTimeout = options.ackTimeoutMs ?? 30_000;
+  const maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
   let connected = false;
 
   return {
@@ -48,10 +53,17 @@ export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: 
     },
     async send(records) {
       if (records.length === 0) return;
-      try {
-        await producer.sendBatch({ topicMessages: groupByTopic(records), acks: -1, timeout: ackTimeout, compression });
-      } catch (err) {
-        throw toAdapterError(err, `send of ${records.length} records failed`);
+      const slices = splitForRequests(records, maxBatchBytes);
+      let sent = 0;
+      for (const [i, slice] of slices.entries()) {
+        try {
+          // Sequential on purpose: a slice starts only after the previous one was acknowledged.
+          await producer.sendBatch({ topicMessages: groupByTopic(slice), acks: -1, timeout: ackTimeout, compression });
+        } catch (err) {
+          const where = slices.length === 1 ? '' : ` (request ${i + 1} of ${slices.length}, ${sent} records acknowledged before it)`;
+          throw toAdapterError(err, `send of ${records.length} records failed${where}`);
+        }
+        sent += slice.length;
       }
     },
     async disconnect() {

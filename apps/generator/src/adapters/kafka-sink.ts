@@ -14,7 +14,7 @@ export function toOutgoingRecord(topic: string, record: GeneratedRecord): Outgoi
   return { topic, key: record.key, value: record.value };
 }
 
-/** Produces generated batches to `topic` through libs/kafka: one sendBatch per batch, acks from all replicas. */
+/** Produces generated batches to `topic` through libs/kafka: one producer send per batch (cut by bytes in libs/kafka), acks from all replicas. */
 export function createKafkaSink(config: KafkaClientConfig, topic: string, logger: LoggerLike): KafkaSink {
   const client = createKafkaClient(config, logger);
   const producer: RecordProducer = client.producer({ maxInFlightRequests: 5 });

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_BATCH_BYTES, splitForRequests } from '../request-split';
 import type { OutgoingRecord } from '../types';
 import { testKafka } from './broker';
 
@@ -8,12 +9,13 @@ export async function produceRaw(topic: string, records: readonly RawRecord[]): 
   const producer = testKafka('test-producer').producer({ allowAutoTopicCreation: false, idempotent: true });
   await producer.connect();
   try {
-    const chunk = 5000;
-    for (let i = 0; i < records.length; i += chunk) {
+    // Cut like the product's producer: kafkajs puts a partition's records of one send in one record batch, which
+    // the broker refuses above max.message.bytes.
+    for (const slice of splitForRequests(records.map((r) => ({ ...r, topic })), DEFAULT_MAX_BATCH_BYTES)) {
       await producer.send({
         topic,
         acks: -1,
-        messages: records.slice(i, i + chunk).map((r) => ({
+        messages: slice.map((r) => ({
           key: r.key,
           value: r.value,
           headers: r.headers,

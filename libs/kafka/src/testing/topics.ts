@@ -8,13 +8,20 @@ export function uniqueName(prefix = 'test'): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
 }
 
-/** Creates a fresh topic and remembers it for `deleteTestTopics()`. */
-export async function createTestTopic(prefix = 'test', { partitions = 1 }: { partitions?: number } = {}): Promise<string> {
+/**
+ * Creates a fresh topic and remembers it for `deleteTestTopics()`. `config` sets topic configs, e.g.
+ * `{ 'max.message.bytes': '200000' }`.
+ */
+export async function createTestTopic(
+  prefix = 'test',
+  { partitions = 1, config = {} }: { partitions?: number; config?: Readonly<Record<string, string>> } = {},
+): Promise<string> {
   const topic = uniqueName(prefix);
   const admin = testKafka('test-admin').admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, configEntries }], waitForLeaders: true });
   } finally {
     await admin.disconnect();
   }

@@ -1,0 +1,176 @@
+// A chunk whose outputs exceed the broker's max.message.bytes on one partition: kafkajs puts all records of one
+// topic-partition of one request into one record batch, which the broker refuses (MESSAGE_TOO_LARGE, not
+// retriable). The producer cuts a send into requests under ProducerOptions.maxBatchBytes per topic-partition.
+import { createKafkaClient, runBatchConsumer, type BatchConsumer, type BatchConsumerOptions, type LoggerLike } from './index';
+import {
+  committedOffsets,
+  consumeUntil,
+  createTestTopic,
+  deleteTestTopics,
+  endOffsets,
+  produceRaw,
+  recordCount,
+  testBrokers,
+  uniqueName,
+} from './testing';
+import type { ConsumedRecord, OutgoingRecord } from './types';
+
+const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+const client = () => createKafkaClient({ brokers: testBrokers(), clientId: uniqueName('kafka-int') }, quiet);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/** Waits until the group committed `total` records of `topic`; fails at once when the runner stopped on an error. */
+async function committedToTheEnd(consumer: BatchConsumer, group: string, topic: string, total: number): Promise<void> {
+  const stopped = consumer.done.then(() => {
+    throw new Error('the batch consumer stopped before committing everything');
+  });
+  await Promise.race([stopped, waitFor('commits to reach the end offsets', async () => sum((await committedOffsets(group, topic)).values()) === total)]);
+}
+
+function sum(values: Iterable<bigint>): number {
+  let total = 0n;
+  for (const v of values) total += v < 0n ? 0n : v;
+  return Number(total);
+}
+
+/** A ~400-byte JSON value carrying its number. */
+function value(n: number): string {
+  const head = `{"n":${n},"pad":"`;
+  return `${head}${'x'.repeat(398 - head.length)}"}`;
+}
+
+const running: BatchConsumer[] = [];
+function start(options: Omit<BatchConsumerOptions, 'client' | 'logger'>): BatchConsumer {
+  const consumer = runBatchConsumer({ client: client(), logger: quiet, maxWaitTimeInMs: 200, ...options });
+  running.push(consumer);
+  return consumer;
+}
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((c) => c.stop()));
+});
+afterAll(deleteTestTopics);
+
+/** Keyed outputs without a partition (like the processor's): the partitioner picks it at send time. */
+const keyedTo =
+  (topic: string) =>
+  (records: readonly ConsumedRecord[]): OutgoingRecord[] =>
+    records.map((r) => ({
+      topic,
+      key: `user-${Number(JSON.parse(r.value!.toString()).n) % 97}`,
+      value: r.value,
+      headers: { src: `${r.partition}:${r.offset}` },
+    }));
+
+/** Every input record arrived exactly once, and per output partition each input partition's records are in order. */
+function expectExactlyOnceInOrder(produced: readonly ConsumedRecord[], total: number): void {
+  const numbers = produced.map((r) => Number(JSON.parse(r.value!.toString()).n));
+  expect(numbers).toHaveLength(total);
+  expect(new Set(numbers).size).toBe(total);
+  expect(Math.min(...numbers)).toBe(0);
+  expect(Math.max(...numbers)).toBe(total - 1);
+  const last = new Map<string, bigint>();
+  for (const r of produced) {
+    const [srcPartition, srcOffset] = String(r.headers['src']).split(':');
+    const stream = `${r.partition}<-${srcPartition}`;
+    const offset = BigInt(srcOffset ?? '-1');
+    expect(offset).toBeGreaterThan(last.get(stream) ?? -1n);
+    last.set(stream, offset);
+  }
+}
+
+describe('a send larger than max.message.bytes per partition', () => {
+  it('is refused by the broker as one request, and accepted when cut by maxBatchBytes', async () => {
+    const topic = await createTestTopic('split-producer', { partitions: 1, config: { 'max.message.bytes': '200000' } });
+    const records = Array.from({ length: 600 }, (_, i): OutgoingRecord => ({ topic, key: `user-${i}`, value: value(i) }));
+    const kafka = client();
+
+    // The root cause: one request puts all ~250 KB of the partition in one record batch, over the topic's limit.
+    const unsplit = kafka.producer({ maxBatchBytes: 64 * 1024 * 1024 });
+    await unsplit.connect();
+    try {
+      await expect(unsplit.send(records)).rejects.toMatchObject({ name: 'KafkaAdapterError', code: 'MESSAGE_TOO_LARGE', canRetry: false });
+    } finally {
+      await unsplit.disconnect();
+    }
+    expect(await recordCount(topic)).toBe(0);
+
+    const split = kafka.producer({ maxBatchBytes: 150_000 });
+    await split.connect();
+    try {
+      await split.send(records);
+    } finally {
+      await split.disconnect();
+    }
+    const produced = await consumeUntil(topic, 600, { settleMs: 500 });
+    expect(produced.map((r) => r.value!.toString())).toEqual(records.map((r) => r.value));
+  });
+
+  it('with the default budget: 5,000-record chunks (~2 MB of output on one partition) are delivered and committed', async () => {
+    const input = await createTestTopic('split-default-in', { partitions: 2 });
+    const output = await createTestTopic('split-default-out', { partitions: 1 });
+    const total = 12_000;
+    await produceRaw(input, Array.from({ length: total }, (_, i) => ({ key: `k${i}`, value: value(i), partition: i % 2 })));
+    const group = uniqueName('split-default');
+    const chunks: number[] = [];
+    const retries: string[] = [];
+
+    const consumer = start({
+      groupId: group,
+      topics: [input],
+      fromBeginning: true,
+      transform: keyedTo(output),
+      maxRecordsPerChunk: 5000,
+      // Fetch more than a chunk's worth, so that full 5,000-record chunks happen.
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      maxBytes: 16 * 1024 * 1024,
+      hooks: { onChunk: (info) => chunks.push(info.records), onRetry: (info) => retries.push(`${info.stage}:${info.code}`) },
+    });
+    await consumer.start();
+    await committedToTheEnd(consumer, group, input, total);
+
+    expect(retries).toEqual([]);
+    expect(Math.max(...chunks)).toBe(5000);
+    expect(await committedOffsets(group, input)).toEqual(await endOffsets(input));
+    expectExactlyOnceInOrder(await consumeUntil(output, total, { settleMs: 1000, timeoutMs: 60_000 }), total);
+    expect(consumer.isReady()).toEqual({ ready: true, reasons: [] });
+  });
+
+  it('with maxBatchBytes under a topic max.message.bytes of 200000: every record exactly once, offsets committed to the end', async () => {
+    const input = await createTestTopic('split-small-in', { partitions: 2 });
+    const output = await createTestTopic('split-small-out', { partitions: 2, config: { 'max.message.bytes': '200000' } });
+    const total = 10_000;
+    await produceRaw(input, Array.from({ length: total }, (_, i) => ({ key: `k${i}`, value: value(i), partition: i % 2 })));
+    const group = uniqueName('split-small');
+    const chunks: number[] = [];
+    const retries: string[] = [];
+
+    const consumer = start({
+      groupId: group,
+      topics: [input],
+      fromBeginning: true,
+      transform: keyedTo(output),
+      maxRecordsPerChunk: 5000,
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      maxBytes: 16 * 1024 * 1024,
+      producerOptions: { maxBatchBytes: 150_000 },
+      hooks: { onChunk: (info) => chunks.push(info.records), onRetry: (info) => retries.push(`${info.stage}:${info.code}`) },
+    });
+    await consumer.start();
+    await committedToTheEnd(consumer, group, input, total);
+
+    expect(retries).toEqual([]);
+    expect(Math.max(...chunks)).toBe(5000);
+    expect(await committedOffsets(group, input)).toEqual(await endOffsets(input));
+    expect(await recordCount(output)).toBe(total);
+    expectExactlyOnceInOrder(await consumeUntil(output, total, { settleMs: 1000, timeoutMs: 60_000 }), total);
+  });
+});
