@@ -7,7 +7,7 @@ import type { IpMaskStrategy, Masker, MaskingOptions } from './types';
 const IP_STRATEGIES: ReadonlySet<IpMaskStrategy> = new Set(['truncate', 'hmac', 'redact']);
 
 /**
- * Device ids recur (users log in again from the same phone), and one HMAC costs ~10× a map lookup: the pseudonyms
+ * Device ids recur (users log in again from the same phone), and one HMAC costs ~30× a map lookup: the pseudonyms
  * of the most recent device ids are remembered. Two generations of this many entries bound the memory (~10 MB).
  */
 export const DEFAULT_PSEUDONYM_MEMO_ENTRIES = 32_768;
