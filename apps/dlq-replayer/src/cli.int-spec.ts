@@ -1,6 +1,17 @@
 // The built command-line program (node dist/apps/dlq-replayer/main.js) against a real broker: what operators and
 // Kubernetes Jobs run, including being killed half-way and a second run on the same group.
-import { committedOffsets, consumeUntil, createTestTopic, deleteTestTopics, produceRaw, recordCount, testBrokers, trackTestTopic, uniqueName } from '@login/kafka/testing';
+import {
+  committedOffsets,
+  consumeUntil,
+  createTestTopic,
+  deleteTestTopics,
+  produceRaw,
+  recordCount,
+  testBrokers,
+  trackTestTopic,
+  uniqueName,
+  waitFor,
+} from '@login/kafka/testing';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,14 +43,6 @@ function start(args: string[], env: Record<string, string>): Run {
     child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
   return { child, exit };
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function setup(partitions: number) {
@@ -82,8 +85,8 @@ describe('the dlq-replayer command line', () => {
 
     const args = ['replay', '--reason', 'TIMESTAMP_OUT_OF_RANGE', '--no-progress'];
     const first = start([...args, '--rate', '40'], env);
-    await waitFor('the first run to re-publish 60 records', async () => (await recordCount(t.input)) >= 60);
-    await waitFor('a first commit', async () => [...(await committedOffsets(t.group, t.dlq)).values()].some((o) => o > 0n));
+    await waitFor('the first run to re-publish 60 records', async () => (await recordCount(t.input)) >= 60, 60_000);
+    await waitFor('a first commit', async () => [...(await committedOffsets(t.group, t.dlq)).values()].some((o) => o > 0n), 60_000);
     first.child.kill('SIGKILL');
     expect((await first.exit).signal).toBe('SIGKILL');
     const afterKill = await recordCount(t.input);
@@ -118,7 +121,7 @@ describe('the dlq-replayer command line', () => {
     await produceRaw(t.dlq, deadLetters(t.input, 100, () => 'TIMESTAMP_OUT_OF_RANGE'));
 
     const first = start(['replay', '--rate', '25', '--no-progress'], env);
-    await waitFor('the first run to start re-publishing', async () => (await recordCount(t.input)) > 0);
+    await waitFor('the first run to start re-publishing', async () => (await recordCount(t.input)) > 0, 60_000);
     const second = await start(['replay', '--no-progress'], env).exit;
 
     expect(second.code).toBe(3);
@@ -136,7 +139,7 @@ describe('the dlq-replayer command line', () => {
     await produceRaw(t.dlq, deadLetters(t.input, 200, () => 'TIMESTAMP_OUT_OF_RANGE'));
 
     const run = start(['replay', '--rate', '20', '--json', '--no-progress'], env);
-    await waitFor('a first commit', async () => [...(await committedOffsets(t.group, t.dlq)).values()].some((o) => o > 0n));
+    await waitFor('a first commit', async () => [...(await committedOffsets(t.group, t.dlq)).values()].some((o) => o > 0n), 60_000);
     run.child.kill('SIGTERM');
     const done = await run.exit;
 

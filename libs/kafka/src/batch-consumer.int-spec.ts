@@ -9,7 +9,9 @@ import {
   recordCount,
   testBrokers,
   trackTestTopic,
+  sumOffsets,
   uniqueName,
+  waitFor,
 } from './testing';
 import type { ConsumedRecord, OutgoingRecord } from './types';
 
@@ -23,20 +25,6 @@ function recordingLogger() {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-function sum(values: Iterable<bigint>): number {
-  let total = 0n;
-  for (const v of values) total += v < 0n ? 0n : v;
-  return Number(total);
-}
 
 const identityTo =
   (topic: string) =>
@@ -81,7 +69,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     await consumer.start();
     const consumed = await consumeUntil(input, 5000);
     const produced = await consumeUntil(output, 5000, { settleMs: 500 });
-    await waitFor('commits to reach the end offsets', async () => sum((await committedOffsets(group, input)).values()) === 5000);
+    await waitFor('commits to reach the end offsets', async () => sumOffsets((await committedOffsets(group, input)).values()) === 5000);
 
     expect(produced).toHaveLength(5000);
     const fingerprint = (r: ConsumedRecord) =>
@@ -126,7 +114,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     let watching = true;
     const watcher = (async () => {
       while (watching) {
-        const committed = sum((await committedOffsets(group, input)).values());
+        const committed = sumOffsets((await committedOffsets(group, input)).values());
         const produced = await recordCount(late).catch(() => 0); // the topic does not exist yet: nothing produced
         if (committed > produced) violations.push(`committed ${committed} > produced ${produced}`);
         await sleep(150);
@@ -136,7 +124,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     await waitFor('send retries', () => retries.length >= 2);
     expect(consumer.isReady().ready).toBe(false);
     expect(consumer.isReady().reasons.join(' ')).toMatch(/retrying .*send UNKNOWN_TOPIC_OR_PARTITION/);
-    expect(sum((await committedOffsets(group, input)).values())).toBe(0);
+    expect(sumOffsets((await committedOffsets(group, input)).values())).toBe(0);
 
     const admin = client().admin();
     await admin.connect();
@@ -144,7 +132,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     await admin.disconnect();
     trackTestTopic(late);
 
-    await waitFor('commits to reach the end offsets', async () => sum((await committedOffsets(group, input)).values()) === 200);
+    await waitFor('commits to reach the end offsets', async () => sumOffsets((await committedOffsets(group, input)).values()) === 200);
     watching = false;
     await watcher;
     expect(violations).toEqual([]);
@@ -178,14 +166,14 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
         const first = records[0]!.offset;
         if (!thrownFor.has(first)) {
           thrownFor.add(first);
-          committedWhenThrown.push(sum((await committedOffsets(group, input)).values()));
+          committedWhenThrown.push(sumOffsets((await committedOffsets(group, input)).values()));
           throw new Error(`bug while handling chunk at ${first}`);
         }
         return identityTo(output)(records);
       },
     });
     await consumer.start();
-    await waitFor('commits to reach the end offsets', async () => sum((await committedOffsets(group, input)).values()) === 50);
+    await waitFor('commits to reach the end offsets', async () => sumOffsets((await committedOffsets(group, input)).values()) === 50);
 
     const produced = await consumeUntil(output, 50, { settleMs: 300 });
     expect(produced.map((r) => r.value!.toString())).toEqual(Array.from({ length: 50 }, (_, i) => `v${i}`));
@@ -225,7 +213,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     await first.done;
 
     const committed = await committedOffsets(group, input);
-    const committedTotal = sum(committed.values());
+    const committedTotal = sumOffsets(committed.values());
     expect(committedTotal).toBeGreaterThan(0);
     expect(committedTotal).toBeLessThan(total);
     // Every produced chunk was committed before stop() returned, and nothing was committed unproduced.
@@ -242,7 +230,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
       },
     });
     await second.start();
-    await waitFor('the rest to be committed', async () => sum((await committedOffsets(group, input)).values()) === total);
+    await waitFor('the rest to be committed', async () => sumOffsets((await committedOffsets(group, input)).values()) === total);
     for (const r of seen) expect(BigInt(r.offset)).toBeGreaterThanOrEqual(committed.get(r.partition) ?? 0n);
     expect(seen).toHaveLength(total - committedTotal);
     expect(await recordCount(output)).toBe(total);
@@ -291,7 +279,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     await expect(consumer.done).rejects.toMatchObject({ name: 'KafkaAdapterError', code: 'MESSAGE_TOO_LARGE', canRetry: false });
     expect(fatal).toEqual(['MESSAGE_TOO_LARGE']);
     expect(consumer.isReady().ready).toBe(false);
-    expect(sum((await committedOffsets(group, input)).values())).toBe(0);
+    expect(sumOffsets((await committedOffsets(group, input)).values())).toBe(0);
     expect(await recordCount(output)).toBe(0);
   });
 });

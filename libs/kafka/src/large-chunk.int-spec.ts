@@ -11,34 +11,21 @@ import {
   produceRaw,
   recordCount,
   testBrokers,
+  sumOffsets,
   uniqueName,
+  waitFor,
 } from './testing';
 import type { ConsumedRecord, OutgoingRecord } from './types';
 
 const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
 const client = () => createKafkaClient({ brokers: testBrokers(), clientId: uniqueName('kafka-int') }, quiet);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 /** Waits until the group committed `total` records of `topic`; fails at once when the runner stopped on an error. */
 async function committedToTheEnd(consumer: BatchConsumer, group: string, topic: string, total: number): Promise<void> {
   const stopped = consumer.done.then(() => {
     throw new Error('the batch consumer stopped before committing everything');
   });
-  await Promise.race([stopped, waitFor('commits to reach the end offsets', async () => sum((await committedOffsets(group, topic)).values()) === total)]);
-}
-
-function sum(values: Iterable<bigint>): number {
-  let total = 0n;
-  for (const v of values) total += v < 0n ? 0n : v;
-  return Number(total);
+  await Promise.race([stopped, waitFor('commits to reach the end offsets', async () => sumOffsets((await committedOffsets(group, topic)).values()) === total, 60_000)]);
 }
 
 /** A ~400-byte JSON value carrying its number. */
@@ -114,15 +101,13 @@ describe('a send larger than max.message.bytes per partition', () => {
     expect(produced.map((r) => r.value!.toString())).toEqual(records.map((r) => r.value));
   });
 
-  it('with the default budget: 5,000-record chunks (~2 MB of output on one partition) are delivered and committed', async () => {
-    const input = await createTestTopic('split-default-in', { partitions: 2 });
-    const output = await createTestTopic('split-default-out', { partitions: 1 });
-    const total = 12_000;
+  /** Drains `total` records of ~400 B from a 2-partition input into `output` in chunks of up to 5,000 records. */
+  async function drainInLargeChunks(name: string, output: string, total: number, producerOptions?: { maxBatchBytes: number }) {
+    const input = await createTestTopic(`${name}-in`, { partitions: 2 });
     await produceRaw(input, Array.from({ length: total }, (_, i) => ({ key: `k${i}`, value: value(i), partition: i % 2 })));
-    const group = uniqueName('split-default');
+    const group = uniqueName(name);
     const chunks: number[] = [];
     const retries: string[] = [];
-
     const consumer = start({
       groupId: group,
       topics: [input],
@@ -132,6 +117,7 @@ describe('a send larger than max.message.bytes per partition', () => {
       // Fetch more than a chunk's worth, so that full 5,000-record chunks happen.
       maxBytesPerPartition: 8 * 1024 * 1024,
       maxBytes: 16 * 1024 * 1024,
+      ...(producerOptions ? { producerOptions } : {}),
       hooks: { onChunk: (info) => chunks.push(info.records), onRetry: (info) => retries.push(`${info.stage}:${info.code}`) },
     });
     await consumer.start();
@@ -141,36 +127,18 @@ describe('a send larger than max.message.bytes per partition', () => {
     expect(Math.max(...chunks)).toBe(5000);
     expect(await committedOffsets(group, input)).toEqual(await endOffsets(input));
     expectExactlyOnceInOrder(await consumeUntil(output, total, { settleMs: 1000, timeoutMs: 60_000 }), total);
+    return consumer;
+  }
+
+  it('with the default budget: 5,000-record chunks (~2 MB of output on one partition) are delivered and committed', async () => {
+    const output = await createTestTopic('split-default-out', { partitions: 1 });
+    const consumer = await drainInLargeChunks('split-default', output, 12_000);
     expect(consumer.isReady()).toEqual({ ready: true, reasons: [] });
   });
 
   it('with maxBatchBytes under a topic max.message.bytes of 200000: every record exactly once, offsets committed to the end', async () => {
-    const input = await createTestTopic('split-small-in', { partitions: 2 });
     const output = await createTestTopic('split-small-out', { partitions: 2, config: { 'max.message.bytes': '200000' } });
-    const total = 10_000;
-    await produceRaw(input, Array.from({ length: total }, (_, i) => ({ key: `k${i}`, value: value(i), partition: i % 2 })));
-    const group = uniqueName('split-small');
-    const chunks: number[] = [];
-    const retries: string[] = [];
-
-    const consumer = start({
-      groupId: group,
-      topics: [input],
-      fromBeginning: true,
-      transform: keyedTo(output),
-      maxRecordsPerChunk: 5000,
-      maxBytesPerPartition: 8 * 1024 * 1024,
-      maxBytes: 16 * 1024 * 1024,
-      producerOptions: { maxBatchBytes: 150_000 },
-      hooks: { onChunk: (info) => chunks.push(info.records), onRetry: (info) => retries.push(`${info.stage}:${info.code}`) },
-    });
-    await consumer.start();
-    await committedToTheEnd(consumer, group, input, total);
-
-    expect(retries).toEqual([]);
-    expect(Math.max(...chunks)).toBe(5000);
-    expect(await committedOffsets(group, input)).toEqual(await endOffsets(input));
-    expect(await recordCount(output)).toBe(total);
-    expectExactlyOnceInOrder(await consumeUntil(output, total, { settleMs: 1000, timeoutMs: 60_000 }), total);
+    await drainInLargeChunks('split-small', output, 10_000, { maxBatchBytes: 150_000 });
+    expect(await recordCount(output)).toBe(10_000);
   });
 });

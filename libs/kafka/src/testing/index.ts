@@ -7,3 +7,4 @@ export { committedOffsets, endOffsets, groupsWithOffsets, recordCount } from './
 export { freePort } from './ports';
 export { produceRaw } from './produce';
 export { createTestTopic, deleteTestTopics, trackTestTopic, uniqueName } from './topics';
+export { sumOffsets, waitFor } from './wait';
