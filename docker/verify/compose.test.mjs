@@ -83,6 +83,14 @@ describe('docker/compose.yaml', () => {
     assert.equal(services['kafka-init'].restart, 'no');
   });
 
+  it('kafka-init gives the DLQ topics the max.message.bytes of libs/kafka/src/topic-configs.json', () => {
+    const script = services['kafka-init'].command.join('\n');
+    const { deadLetter } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'libs/kafka/src/topic-configs.json'), 'utf8'));
+    const dlqLoop = script.split('\n').find((line) => line.includes('user-login-dlq '));
+    assert.ok(dlqLoop, 'a loop over the DLQ topics');
+    assert.match(script, new RegExp(`--config max\\.message\\.bytes=${deadLetter['max.message.bytes']}`));
+  });
+
   it('dependencies name real services; one-shot services are awaited to completion', () => {
     for (const [name, service] of Object.entries(services)) {
       const deps = Array.isArray(service.depends_on) ? Object.fromEntries(service.depends_on.map((d) => [d, {}])) : service.depends_on ?? {};

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const DLQ_TOPIC_CONFIG = JSON.parse(fs.readFileSync(path.join(here, '../../libs/kafka/src/topic-configs.json'), 'utf8')).deadLetter;
 const repoRoot = path.resolve(here, '../..');
 const runDir = process.env.LOCAL_KAFKA_RUN_DIR ?? path.join(here, '.run');
 const stateFile = path.join(runDir, 'cluster.json');
@@ -23,6 +24,11 @@ const START_TIMEOUT_MS = Number(process.env.LOCAL_KAFKA_START_TIMEOUT_MS ?? 120_
 const STOP_TIMEOUT_MS = 30_000;
 
 export const TOPICS = ['user-login', 'processed-user-login', 'user-login-dlq', 'user-login-dlq-parked'];
+/** Per-topic configs: dead letters are their input plus headers, so the DLQ topics take larger records (libs/kafka). */
+export const TOPIC_CONFIGS = Object.freeze({
+  'user-login-dlq': DLQ_TOPIC_CONFIG,
+  'user-login-dlq-parked': DLQ_TOPIC_CONFIG,
+});
 
 function kafkaVersion() {
   const pom = fs.readFileSync(path.join(here, 'pom.xml'), 'utf8');
@@ -572,7 +578,11 @@ export async function createTopics({ brokers, partitions = 3, replicationFactor,
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length) {
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: rf })) });
+      const configEntries = (topic) => Object.entries(TOPIC_CONFIGS[topic] ?? {}).map(([name, value]) => ({ name, value }));
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: rf, configEntries: configEntries(topic) })),
+      });
     }
     const described = await admin.fetchTopicMetadata({ topics });
     return described.topics.map((t) => ({ topic: t.name, partitions: t.partitions.length, created: missing.includes(t.name) }));

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tool = path.join(here, 'kafka.mjs');
-const { Kafka, logLevel } = createRequire(import.meta.url)('kafkajs');
+const { ConfigResourceTypes, Kafka, logLevel } = createRequire(import.meta.url)('kafkajs');
 
 function privateKafka(port) {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-kafka-test-'));
@@ -33,6 +33,20 @@ function ourJavaPids(runDir) {
         return false;
       }
     });
+}
+
+async function maxMessageBytes(brokers, topics) {
+  const admin = new Kafka({ clientId: 'tool-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['max.message.bytes'] })),
+    });
+    return Object.fromEntries(resources.map((r) => [r.resourceName, r.configEntries[0]?.configValue]));
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 async function roundTrip(brokers, { replicationFactor }) {
@@ -79,6 +93,11 @@ describe('tools/kafka single node', { timeout: 300_000 }, () => {
     assert.ok(topics.every((t) => t.partitions === 3 && t.created));
     const again = JSON.parse((await kafka('topics', '--brokers', first.bootstrap, '--json')).stdout);
     assert.ok(again.every((t) => !t.created), 'rerunning topic setup is harmless');
+    assert.deepEqual(await maxMessageBytes(first.bootstrap, ['user-login', 'user-login-dlq', 'user-login-dlq-parked']), {
+      'user-login': '1048588',
+      'user-login-dlq': '2097152',
+      'user-login-dlq-parked': '2097152',
+    }, 'dead letters (input + headers) fit the DLQ topics');
 
     await kafka('down');
     assert.deepEqual(ourJavaPids(runDir), [], 'down leaves no Java process of ours');

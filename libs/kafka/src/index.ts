@@ -36,4 +36,5 @@ export { classifyError, KafkaAdapterError } from './errors';
 export type { ErrorClassification } from './errors';
 export { backoffDelay, DEFAULT_RETRY_POLICY } from './backoff';
 export { DEFAULT_MAX_BATCH_BYTES } from './request-split';
+export { DLQ_TOPIC_CONFIG } from './topic-configs';
 export type { RetryPolicy } from './backoff';
