@@ -28,51 +28,52 @@ export interface BatchResult {
   readonly outcomes: Outcome[];
 }
 
-type StepResult = { ok: true; event: ProcessedLoginEvent } | { ok: false; failure: ParseFailure };
-
 /** A replayed record keeps the event_id of its first attempt; a new one gets the id of its coordinates. */
 export function eventIdOf(record: ConsumedRecord): string {
   return headerText(record.headers, DLQ_HEADERS.eventId) ?? eventIdFor(record);
 }
 
-function maskAndEnrich(event: LoginEvent, eventId: string, deps: ProcessDeps): StepResult {
+/** Masks and enriches a valid event; a throw of either step becomes the failure of that stage. */
+function maskAndEnrich(event: LoginEvent, eventId: string, deps: ProcessDeps): ProcessedLoginEvent | ParseFailure {
   let masked: { device_id: string; ip: string };
   try {
     masked = { device_id: deps.masker.maskDeviceId(event.device_id), ip: deps.masker.maskIp(event.ip, event.ip_version) };
   } catch (err) {
-    return { ok: false, failure: failure('MASK', 'MASKING_FAILED', err) };
+    return failure('MASK', 'MASKING_FAILED', err);
   }
   try {
-    return { ok: true, event: enrich(event, masked, { eventId, processedAtMs: deps.nowMs }) };
+    return enrich(event, masked, { eventId, processedAtMs: deps.nowMs });
   } catch (err) {
-    return { ok: false, failure: failure('ENRICH', 'ENRICH_FAILED', err) };
+    return failure('ENRICH', 'ENRICH_FAILED', err);
   }
 }
 
-/** parse → validate → mask → enrich → route, for one record. Never throws: every failure becomes a dead letter. */
-export function processRecord(record: ConsumedRecord, deps: ProcessDeps): { record: OutgoingRecord; outcome: Outcome } {
+function isFailure(result: ProcessedLoginEvent | ParseFailure): result is ParseFailure {
+  return 'reason' in result;
+}
+
+/**
+ * parse → validate → mask → enrich → route, for one record, written at index i (no per-record wrapper objects on
+ * the hot path). Never throws: every failure becomes a dead letter.
+ */
+function processInto(record: ConsumedRecord, deps: ProcessDeps, out: OutgoingRecord[], outcomes: Outcome[], i: number): void {
   const eventId = eventIdOf(record);
   const parsed = parseLoginEvent(record.value, deps);
-  const result: StepResult = parsed.ok ? maskAndEnrich(parsed.event, eventId, deps) : parsed;
-  if (result.ok) {
-    const { event } = result;
-    return {
-      record: { topic: deps.outputTopic, key: event.user_id, value: JSON.stringify(event) },
-      outcome: { kind: 'processed', event },
-    };
+  const result = parsed.ok ? maskAndEnrich(parsed.event, eventId, deps) : parsed.failure;
+  if (!isFailure(result)) {
+    out[i] = { topic: deps.outputTopic, key: result.user_id, value: JSON.stringify(result) };
+    outcomes[i] = { kind: 'processed', event: result };
+    return;
   }
   const ctx = { dlqTopic: deps.dlqTopic, group: deps.group, processor: deps.processor, eventId, failedAtMs: deps.nowMs };
-  return { record: toDeadLetter(record, result.failure, ctx), outcome: { kind: 'dead-lettered', reason: result.failure.reason } };
+  out[i] = toDeadLetter(record, result, ctx);
+  outcomes[i] = { kind: 'dead-lettered', reason: result.reason };
 }
 
 /** The pure core of the processor: every input record yields exactly one output or one dead letter. */
 export function processBatch(records: readonly ConsumedRecord[], deps: ProcessDeps): BatchResult {
   const out: OutgoingRecord[] = new Array(records.length);
   const outcomes: Outcome[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) {
-    const { record, outcome } = processRecord(records[i] as ConsumedRecord, deps);
-    out[i] = record;
-    outcomes[i] = outcome;
-  }
+  for (let i = 0; i < records.length; i++) processInto(records[i] as ConsumedRecord, deps, out, outcomes, i);
   return { records: out, outcomes };
 }
