@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The benchmark harness (issue 7): how fast the processor drains a backlog next to the best it could be, in one run,
 // on one broker, on the same data. See tools/bench/README.md; `node tools/bench/bench.mjs --help` for the flags.
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import {
   processCpuMs,
   readTopic,
   runKafkaTool,
+  repoRoot,
   runWorker,
   versions,
 } from './lib/runtime.mjs';
@@ -508,7 +510,7 @@ async function main() {
     }
 
     const doc = {
-      run: { id: runId, mode: config.mode, startedAt: new Date(started).toISOString(), durationS: null, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim() },
+      run: { id: runId, mode: config.mode, startedAt: new Date(started).toISOString(), durationS: null, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), commit: gitCommit() },
       machine: machine(),
       versions: { ...versions(), broker: broker.version ?? null },
       config: { ...config, tuning, tuningOverrides: config.tuning, skip: [...config.skip], out: path.relative(process.cwd(), config.out) || '.' },
@@ -574,3 +576,14 @@ main().catch((err) => {
   process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`);
   process.exit(1);
 });
+
+/** The commit measured, `+dirty` when the working tree had changes (the bench bundles the working tree). */
+function gitCommit() {
+  try {
+    const git = (...args) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'apps', 'libs', 'tools/bench/src') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? '+dirty' : ''}`;
+  } catch {
+    return null;
+  }
+}

@@ -32,7 +32,7 @@ function table(headers, rows) {
 export function renderText(doc) {
   const out = [];
   const t = doc.throughput;
-  out.push(`Benchmark ${doc.run.id} (${doc.run.mode}): ${fmt(doc.config.count)} records/variant, ${doc.config.rounds} interleaved rounds, median shown`);
+  out.push(`Benchmark ${doc.run.id} (${doc.run.mode}) of commit ${doc.run.commit ?? '?'}: ${fmt(doc.config.count)} records/variant, ${doc.config.rounds} interleaved rounds, median shown`);
   out.push(`machine: ${doc.machine.cores} cores ${doc.machine.cpuModel}, ${mib(doc.machine.memoryBytes)}; Kafka ${doc.versions.broker ?? '?'}, Node ${doc.versions.node}, kafkajs ${doc.versions.kafkajs}`);
   out.push('');
   out.push(
