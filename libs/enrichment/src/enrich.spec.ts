@@ -7,19 +7,11 @@ import {
   validateOutputEvent,
 } from '@login/event-schema';
 import type { LoginEvent } from '@login/event-schema';
+import { DESIGN_EXAMPLE_EVENT } from '@login/event-schema/testing';
 import { DEFAULT_DEVICE_TYPE, enrich } from './enrich';
 import { eventIdFor } from './event-id';
 
-const EVENT: LoginEvent = {
-  user_id: '424cdd21-063a-43a7-b91b-7ca1a833afae',
-  app_version: '2.3.0',
-  device_type: 'android',
-  ip: '199.172.111.135',
-  ip_version: 4,
-  locale: 'RU',
-  device_id: '593-47-5928',
-  event_time_ms: 1_694_479_551_000,
-};
+const EVENT: LoginEvent = DESIGN_EXAMPLE_EVENT;
 const MASKED = { device_id: 'k1:qpw5Fx26tUFWyiV4FZtA9E', ip: '199.172.111.0' };
 const EVENT_ID = eventIdFor({ topic: 'user-login', partition: 0, offset: '42' });
 

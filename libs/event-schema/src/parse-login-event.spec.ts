@@ -3,20 +3,13 @@ import { DLQ_MESSAGE_MAX_BYTES } from './dlq-headers';
 import { INPUT_SCHEMA_ID } from './input-schema';
 import { DEFAULT_PARSE_LIMITS, parseLoginEvent } from './parse-login-event';
 import { REASON_CODES } from './reasons';
+import { DESIGN_EXAMPLE_INPUT } from './testing';
 import type { ParseFailure, ParseOptions, ParseResult, ReasonCode } from './types';
 
 const NOW_MS = Date.UTC(2023, 8, 12, 0, 50, 0);
 const OPTIONS: ParseOptions = { ...DEFAULT_PARSE_LIMITS, nowMs: NOW_MS };
 
-const VALID = {
-  user_id: '424cdd21-063a-43a7-b91b-7ca1a833afae',
-  app_version: '2.3.0',
-  device_type: 'android',
-  ip: '199.172.111.135',
-  locale: 'RU',
-  device_id: '593-47-5928',
-  timestamp: '1694479551',
-};
+const VALID = DESIGN_EXAMPLE_INPUT;
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const encode = (value: unknown): Uint8Array => bytes(JSON.stringify(value));

@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { INPUT_SCHEMA_ID, inputSchema } from './input-schema';
 import { OUTPUT_SCHEMA_ID, OUTPUT_SCHEMA_VERSION, outputSchema } from './output-schema';
+import { DESIGN_EXAMPLE_INPUT } from './testing';
 import type { ProcessedLoginEvent } from './types';
 import { toValidationIssues, validateInputEvent, validateOutputEvent } from './validators';
 
@@ -44,16 +45,7 @@ describe('schemas', () => {
 
 describe('validateInputEvent', () => {
   it('accepts the DESIGN.md example and ignores unknown fields', () => {
-    const event = {
-      user_id: '424cdd21-063a-43a7-b91b-7ca1a833afae',
-      app_version: '2.3.0',
-      device_type: 'android',
-      ip: '199.172.111.135',
-      locale: 'RU',
-      device_id: '593-47-5928',
-      timestamp: '1694479551',
-      unknown: { anything: true },
-    };
+    const event = { ...DESIGN_EXAMPLE_INPUT, unknown: { anything: true } };
     expect(validateInputEvent(event)).toEqual({ ok: true });
   });
 

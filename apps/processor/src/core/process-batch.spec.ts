@@ -1,5 +1,6 @@
 import { DLQ_HEADERS, REASON_CODES, validateOutputEvent } from '@login/event-schema';
 import type { ReasonCode } from '@login/event-schema';
+import { DESIGN_EXAMPLE_INPUT } from '@login/event-schema/testing';
 import { eventIdFor } from '@login/enrichment';
 import type { ConsumedRecord, OutgoingRecord } from '@login/kafka';
 import { createMasker } from '@login/masking';
@@ -22,15 +23,7 @@ const deps: ProcessDeps = {
   processor: 'processor@test/unit',
 };
 
-const valid = {
-  user_id: '424cdd21-063a-43a7-b91b-7ca1a833afae',
-  app_version: '2.3.0',
-  device_type: 'android',
-  ip: '199.172.111.135',
-  locale: 'RU',
-  device_id: '593-47-5928',
-  timestamp: String(Math.floor(NOW / 1000) - 60),
-};
+const valid = { ...DESIGN_EXAMPLE_INPUT, timestamp: String(Math.floor(NOW / 1000) - 60) };
 
 let offset = 0;
 function record(value: Buffer | string | null, headers: ConsumedRecord['headers'] = {}): ConsumedRecord {
