@@ -7,7 +7,6 @@ import {
   deleteTestTopics,
   produceRaw,
   recordCount,
-  testBrokers,
   trackTestTopic,
   uniqueName,
   waitFor,
@@ -19,6 +18,7 @@ import path from 'node:path';
 import { lockTopicFor } from './adapters/run-lock';
 import { DLQ_HEADERS as H } from './core/dlq-headers';
 import { dlqHeaderValues } from './testing/dlq-fixtures';
+import { replayerEnv } from './testing/harness';
 
 const root = path.resolve(__dirname, '../../..');
 const cli = path.join(root, 'dist/apps/dlq-replayer/main.js');
@@ -55,15 +55,7 @@ async function setup(partitions: number) {
     parked: await createTestTopic('cli-parked'),
     group,
   };
-  const env = {
-    KAFKA_BROKERS: testBrokers().join(','),
-    INPUT_TOPIC: t.input,
-    DLQ_TOPIC: t.dlq,
-    OUTPUT_TOPIC: t.output,
-    PARKED_TOPIC: t.parked,
-    REPLAYER_GROUP: t.group,
-  };
-  return { t, env };
+  return { t, env: replayerEnv(t) };
 }
 
 function deadLetters(input: string, n: number, reason: (i: number) => string) {

@@ -16,7 +16,7 @@ import type { InspectConfig, ReplayConfig } from './config';
 import type { ReplayReport } from './core/report';
 import { DLQ_HEADERS as H, REPLAYER_HEADERS } from './core/dlq-headers';
 import { dlqHeaderValues, headerString, memoryLogger } from './testing/dlq-fixtures';
-import { collector, configFor, replayIn, type Topics } from './testing/harness';
+import { collector, configFor, replayIn, testReplayDeps, type Topics } from './testing/harness';
 import { createReplayerMetrics, type ReplayerMetrics } from './adapters/metrics';
 
 const logger = memoryLogger();
@@ -209,17 +209,7 @@ describe('dlq-replayer against a real broker', () => {
     // The lock topic this run creates is registered for deletion by the second run (replayIn) below.
     const stdout = out();
 
-    await runReplay(config<ReplayConfig>(t, ['replay', '--json']), {
-      client: runClient,
-      logger,
-      stdout,
-      runId: uniqueName('run'),
-      now: Date.now,
-      progress: () => ({ update: () => undefined, finish: () => undefined }),
-      onInterrupt: () => undefined,
-      writeFile: async () => undefined,
-      lock: { heartbeatMs: 200, observeMs: 600 },
-    });
+    await runReplay(config<ReplayConfig>(t, ['replay', '--json']), testReplayDeps(runClient, logger, stdout));
     const report = JSON.parse(stdout.chunks.join('')) as ReplayReport & { beyondCapturedEnd: number };
 
     expect(appended).toBe(6);

@@ -2,7 +2,7 @@
 import type { KafkaClient, LoggerLike } from '@login/kafka';
 import { testBrokers, trackTestTopic, uniqueName } from '@login/kafka/testing';
 import { runInspect, type InspectResult } from '../commands/inspect';
-import { runReplay } from '../commands/replay';
+import { runReplay, type ReplayDeps } from '../commands/replay';
 import { parseCommandLine, type InspectConfig, type ReplayConfig } from '../config';
 import type { ReplayReport } from '../core/report';
 import type { ReplayerMetrics } from '../adapters/metrics';
@@ -38,6 +38,21 @@ export function collector(): { chunks: string[]; write(s: string): void } {
   return { chunks, write: (s: string) => void chunks.push(s) };
 }
 
+/** What a test replay runs with: no terminal, no interrupts, no files, a fast lock. */
+export function testReplayDeps(client: KafkaClient, logger: LoggerLike, stdout: ReplayDeps['stdout'] = collector()): ReplayDeps {
+  return {
+    client,
+    logger,
+    stdout,
+    runId: uniqueName('run'),
+    now: Date.now,
+    progress: () => ({ update: () => undefined, finish: () => undefined }),
+    onInterrupt: () => undefined,
+    writeFile: async () => undefined,
+    lock: { heartbeatMs: 200, observeMs: 600 },
+  };
+}
+
 const locked = new Set<string>();
 
 export async function replayIn(
@@ -53,15 +68,7 @@ export async function replayIn(
     trackTestTopic(lockTopicFor(t.group));
   }
   const { report } = await runReplay(configFor<ReplayConfig>(t, ['replay', ...argv]), {
-    client,
-    logger,
-    stdout: collector(),
-    runId: uniqueName('run'),
-    now: Date.now,
-    progress: () => ({ update: () => undefined, finish: () => undefined }),
-    onInterrupt: () => undefined,
-    writeFile: async () => undefined,
-    lock: { heartbeatMs: 200, observeMs: 600 },
+    ...testReplayDeps(client, logger),
     ...(metrics ? { metrics } : {}),
   });
   return report;
