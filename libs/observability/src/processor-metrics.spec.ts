@@ -49,10 +49,12 @@ describe('createProcessorMetrics', () => {
 
   it('counts events with bounded labels', async () => {
     const metrics = createProcessorMetrics(registry);
-    metrics.countEvent({ device_type: 'android', app_version: '2.3.0', locale: 'RU' });
-    metrics.countEvent({ device_type: 'android', app_version: '2.3.0', locale: 'RU' });
-    metrics.countEvent({ app_version: '2.3.0', locale: 'RU' });
-    metrics.countEvent({ device_type: 'toaster', app_version: '2.3.0', locale: 'RU' });
+    metrics.countEvents([
+      { device_type: 'android', app_version: '2.3.0', locale: 'RU' },
+      { device_type: 'android', app_version: '2.3.0', locale: 'RU' },
+      { app_version: '2.3.0', locale: 'RU' },
+      { device_type: 'toaster', app_version: '2.3.0', locale: 'RU' },
+    ]);
     const values = await valuesOf(registry, 'login_processor_events_total');
     expect(values.map((v) => [v.labels['device_type'], v.value])).toEqual([
       ['android', 2],
@@ -61,7 +63,7 @@ describe('createProcessorMetrics', () => {
     ]);
   });
 
-  it('countEvents gives the same series and values as countEvent per event', async () => {
+  it('countEvents of a whole batch gives the same series and values as one event at a time', async () => {
     const batch = [
       { device_type: 'android', app_version: '2.3.0', locale: 'RU' },
       { device_type: 'android', app_version: '2.3.0', locale: 'RU' },
@@ -70,7 +72,7 @@ describe('createProcessorMetrics', () => {
       { device_type: 'iOS', app_version: '1.0', locale: 'en-US' },
     ];
     const one = createProcessorMetrics(registry);
-    for (const event of batch) one.countEvent(event);
+    for (const event of batch) one.countEvents([event]);
     const expected = await valuesOf(registry, 'login_processor_events_total');
     const other = new Registry();
     createProcessorMetrics(other).countEvents(batch);
@@ -79,7 +81,7 @@ describe('createProcessorMetrics', () => {
 
   it('keeps app_version and locale to the first 20 distinct values', async () => {
     const metrics = createProcessorMetrics(registry);
-    for (let i = 0; i < 100; i += 1) metrics.countEvent({ device_type: 'iOS', app_version: `1.${i}.0`, locale: `L${i}` });
+    metrics.countEvents(Array.from({ length: 100 }, (_, i) => ({ device_type: 'iOS', app_version: `1.${i}.0`, locale: `L${i}` })));
     const values = await valuesOf(registry, 'login_processor_events_total');
     expect(new Set(values.map((v) => v.labels['app_version'])).size).toBe(21);
     expect(new Set(values.map((v) => v.labels['locale'])).size).toBe(21);

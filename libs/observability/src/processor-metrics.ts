@@ -39,8 +39,7 @@ export interface ProcessorMetrics {
   readonly batchDuration: Histogram;
   readonly consumerLag: Gauge<'topic' | 'partition'>;
   /** Counts one processed event with its labels bounded (unknown values become `other`). */
-  countEvent(event: EventLabels): void;
-  /** The same as `countEvent` for each, with one counter update per distinct label set (a batch has few). */
+  /** Counts processed events by their bounded labels, with one counter update per distinct label set. */
   countEvents(events: Iterable<EventLabels>): void;
   countDeadLettered(reason: ReasonCode, count?: number): void;
   /** Negative latencies (event times slightly in the future, within the allowed skew) count as 0. */
@@ -111,7 +110,6 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
       buckets: BATCH_BUCKETS,
     }),
     consumerLag,
-    countEvent: (event) => events.inc(labelsOf(event)),
     countEvents: (batch) => {
       // prom-client hashes the label set on every inc(): aggregate first, inc once per series.
       const counts = new Map<string, { labels: ReturnType<typeof labelsOf>; n: number }>();
