@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { OutgoingRecord } from '@login/kafka';
-import { committedOffsets, createTestTopic, produceRaw, recordCount, uniqueName } from '@login/kafka/testing';
+import { committedOffsets, createTestTopic, produceRaw, recordCount, uniqueName, waitFor } from '@login/kafka/testing';
 import { account, drained } from './testing/accounting';
 import { validEvent } from './testing/events';
-import { ProcessorProcess, waitFor } from './testing/processor-process';
+import { ProcessorProcess } from './testing/processor-process';
 
 // This test stops and starts a broker, so it runs its own private one (tools/kafka on other ports and another run
 // dir) instead of the broker the other tests share.
@@ -52,15 +52,15 @@ it('keeps every record through a broker stop/start, and /readyz goes false then 
   // Small fetches so that the stream is still flowing when the broker goes away.
   processor = await ProcessorProcess.start({ ...t, brokers: process.env['KAFKA_BROKERS']!, env: { FETCH_MAX_BYTES_PER_PARTITION: '16384' } });
   await processor.waitReady();
-  await waitFor(async () => (await recordCount(t.output)) > 1000, 60_000, () => 'no progress before the broker stop');
+  await waitFor(() => 'no progress before the broker stop', async () => (await recordCount(t.output)) > 1000, 60_000);
 
   await kafka('down');
-  await waitFor(async () => (await processor!.readyz()) === false, 60_000, () => '/readyz never went false while the broker was down');
+  await waitFor(() => '/readyz never went false while the broker was down', async () => (await processor!.readyz()) === false, 60_000);
   await new Promise((r) => setTimeout(r, 2000));
   await kafka('up');
-  await waitFor(async () => (await processor!.readyz()) === true, 120_000, () => `/readyz never came back:\n${processor!.logs.slice(-20).join('\n')}`);
+  await waitFor(() => `/readyz never came back:\n${processor!.logs.slice(-20).join('\n')}`, async () => (await processor!.readyz()) === true, 120_000);
 
-  await waitFor(() => drained(t.group, t.input, committedOffsets), 180_000, () => 'not drained after the broker came back');
+  await waitFor(() => 'not drained after the broker came back', () => drained(t.group, t.input, committedOffsets), 180_000);
   const result = await account(t.input, t.output, t.dlq);
   expect(result.missing).toEqual([]);
   expect(result.unknown).toBe(0);

@@ -1,10 +1,10 @@
 // A value at the input topic's size limit: the processor dead-letters it byte for byte (VALUE_TOO_LARGE), and its
 // DLQ record is larger than the input by the `__dlq.errors.*` headers. A DLQ topic with the broker's default
 // max.message.bytes refuses it (MESSAGE_TOO_LARGE), so the DLQ topics are created with room for those headers.
-import { committedOffsets, consumeUntil, createTestTopic, deleteTestTopics, produceRaw, uniqueName } from '@login/kafka/testing';
+import { committedOffsets, consumeUntil, createTestTopic, deleteTestTopics, produceRaw, uniqueName, waitFor } from '@login/kafka/testing';
 import { DLQ_TOPIC_CONFIG } from '@login/kafka';
 import { drained } from './testing/accounting';
-import { ProcessorProcess, waitFor } from './testing/processor-process';
+import { killLeftovers, ProcessorProcess } from './testing/processor-process';
 
 // The broker's default limit of a record batch (message.max.bytes), which the input topic keeps.
 const BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
@@ -12,14 +12,7 @@ const BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 const VALUE_BYTES = BROKER_DEFAULT_MAX_MESSAGE_BYTES - 400;
 
 const running: ProcessorProcess[] = [];
-afterEach(async () => {
-  for (const p of running.splice(0)) {
-    if (p.child.exitCode === null && p.child.signalCode === null) {
-      p.kill('SIGKILL');
-      await p.exited;
-    }
-  }
-});
+afterEach(() => killLeftovers(running));
 afterAll(deleteTestTopics);
 
 async function pipeline(dlqConfig: Record<string, string>, { waitReady = true } = {}) {
@@ -40,7 +33,7 @@ async function pipeline(dlqConfig: Record<string, string>, { waitReady = true } 
 describe('a value at the input topic size limit', () => {
   it('reaches a DLQ topic created with DLQ_TOPIC_CONFIG byte for byte, and its offset is committed', async () => {
     const { t, value, processor } = await pipeline(DLQ_TOPIC_CONFIG);
-    await waitFor(() => drained(t.group, t.input, committedOffsets), 60_000, () => `not drained:\n${processor.logs.slice(-20).join('\n')}`);
+    await waitFor(() => `not drained:\n${processor.logs.slice(-20).join('\n')}`, () => drained(t.group, t.input, committedOffsets), 60_000);
     const [dead] = await consumeUntil(t.dlq, 1, { timeoutMs: 30_000 });
     expect(dead?.value?.equals(value)).toBe(true);
     expect(dead?.headers['__dlq.errors.reason']?.toString()).toBe('VALUE_TOO_LARGE');

@@ -1,9 +1,9 @@
 import { DLQ_HEADERS, validateOutputEvent } from '@login/event-schema';
 import type { OutgoingRecord } from '@login/kafka';
-import { committedOffsets, createTestTopic, deleteTestTopics, produceRaw, recordCount, uniqueName } from '@login/kafka/testing';
+import { committedOffsets, createTestTopic, deleteTestTopics, produceRaw, recordCount, uniqueName, waitFor } from '@login/kafka/testing';
 import { account, drained } from './testing/accounting';
 import { validEvent } from './testing/events';
-import { ProcessorProcess, waitFor } from './testing/processor-process';
+import { killLeftovers, ProcessorProcess } from './testing/processor-process';
 
 type Raw = Omit<OutgoingRecord, 'topic'>;
 
@@ -40,13 +40,7 @@ async function start(t: Awaited<ReturnType<typeof topics>>, env: Record<string, 
 }
 
 afterEach(async () => {
-  for (const p of running.splice(0)) {
-    if (p.child.exitCode === null && p.child.signalCode === null) {
-      p.kill('SIGKILL');
-      await p.exited;
-    }
-    allLogs.push(...p.logs);
-  }
+  for (const p of await killLeftovers(running)) allLogs.push(...p.logs);
 });
 
 afterAll(deleteTestTopics);
@@ -71,7 +65,7 @@ describe('processor against a real broker', () => {
 
     const processor = await start(t);
     await processor.waitReady();
-    await waitFor(() => drained(t.group, t.input, committedOffsets), 60_000, () => `not drained:\n${processor.logs.slice(-20).join('\n')}`);
+    await waitFor(() => `not drained:\n${processor.logs.slice(-20).join('\n')}`, () => drained(t.group, t.input, committedOffsets), 60_000);
 
     const result = await account(t.input, t.output, t.dlq);
     expect(result.missing).toEqual([]);
@@ -123,7 +117,7 @@ describe('processor against a real broker', () => {
 
     const first = await start(t);
     await first.waitReady();
-    await waitFor(async () => (await recordCount(t.output)) > total / 5, 120_000, () => 'no progress before the kill');
+    await waitFor(() => 'no progress before the kill', async () => (await recordCount(t.output)) > total / 5, 120_000);
     first.kill('SIGKILL');
     await first.exited;
     const beforeRestart = (await recordCount(t.output)) + (await recordCount(t.dlq));
@@ -131,7 +125,7 @@ describe('processor against a real broker', () => {
 
     const second = await start(t);
     await second.waitReady();
-    await waitFor(() => drained(t.group, t.input, committedOffsets), 180_000, () => 'not drained after restart');
+    await waitFor(() => 'not drained after restart', () => drained(t.group, t.input, committedOffsets), 180_000);
     const result = await account(t.input, t.output, t.dlq);
     expect(result.missing).toEqual([]);
     expect(result.unknown).toBe(0);
@@ -149,7 +143,7 @@ describe('processor against a real broker', () => {
 
     const first = await start(t);
     await first.waitReady();
-    await waitFor(async () => (await recordCount(t.output)) > total / 10, 120_000, () => 'no progress before SIGTERM');
+    await waitFor(() => 'no progress before SIGTERM', async () => (await recordCount(t.output)) > total / 10, 120_000);
     const t0 = Date.now();
     first.kill('SIGTERM');
     const exit = await first.exited;
@@ -162,7 +156,7 @@ describe('processor against a real broker', () => {
 
     const second = await start(t);
     await second.waitReady();
-    await waitFor(() => drained(t.group, t.input, committedOffsets), 100_000, () => `not drained after restart:\n${second.logs.slice(-30).join('\n')}`);
+    await waitFor(() => `not drained after restart:\n${second.logs.slice(-30).join('\n')}`, () => drained(t.group, t.input, committedOffsets), 100_000);
     const result = await account(t.input, t.output, t.dlq);
     expect(result.missing).toEqual([]);
     expect(result.duplicates).toBe(0);

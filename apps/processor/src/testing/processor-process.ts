@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort, testBrokers } from '@login/kafka/testing';
+import { freePort, testBrokers, waitFor } from '@login/kafka/testing';
 
 const MAIN = path.resolve(__dirname, '../../../../dist/apps/processor/main.js');
 
@@ -66,7 +66,7 @@ export class ProcessorProcess {
 
   /** Resolves when /readyz says 200, or rejects with the captured logs. */
   async waitReady(timeoutMs = 60_000): Promise<void> {
-    await waitFor(async () => (await this.readyz()) === true, timeoutMs, () => `processor not ready:\n${this.logs.slice(-30).join('\n')}`);
+    await waitFor(() => `processor not ready:\n${this.logs.slice(-30).join('\n')}`, async () => (await this.readyz()) === true, timeoutMs);
   }
 
   kill(signal: NodeJS.Signals): void {
@@ -85,11 +85,14 @@ export class ProcessorProcess {
   }
 }
 
-export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(describe());
-    await new Promise((r) => setTimeout(r, 200));
+/** For afterEach: SIGKILLs every process in `running` that has not exited, waits for it, and empties the list. */
+export async function killLeftovers(running: ProcessorProcess[]): Promise<ProcessorProcess[]> {
+  const stopped = running.splice(0);
+  for (const p of stopped) {
+    if (p.child.exitCode === null && p.child.signalCode === null) {
+      p.kill('SIGKILL');
+      await p.exited;
+    }
   }
+  return stopped;
 }
