@@ -31,6 +31,21 @@ const processorVariables = {
   BATCH_MAX_RECORDS: { schema: { type: 'integer', minimum: 1, maximum: 100_000 }, default: 2000, description: 'Records transformed, produced and committed together (a fetched batch is split into chunks of this size).' },
   FETCH_MAX_BYTES_PER_PARTITION: { schema: { type: 'integer', minimum: 1024 }, default: 1_048_576, description: 'Upper bound of one fetch per partition: bounds memory with the number of partitions.' },
   PARTITIONS_CONSUMED_CONCURRENTLY: { schema: { type: 'integer', minimum: 1, maximum: 64 }, default: 3, description: 'Partitions processed in parallel by one instance.' },
+  KAFKA_SESSION_TIMEOUT_MS: {
+    schema: { type: 'integer', minimum: 6000, maximum: 300_000 },
+    default: 30_000,
+    description: 'How long the group waits for a silent member (a killed pod) before its partitions move to the others. Lower: faster takeover; too low: a long GC pause or a busy node triggers a rebalance.',
+  },
+  KAFKA_HEARTBEAT_INTERVAL_MS: {
+    schema: { type: 'integer', minimum: 100, maximum: 100_000 },
+    default: 3000,
+    description: 'Heartbeats to the group coordinator; at most a third of KAFKA_SESSION_TIMEOUT_MS.',
+  },
+  KAFKA_REBALANCE_TIMEOUT_MS: {
+    schema: { type: 'integer', minimum: 1000, maximum: 600_000 },
+    default: 60_000,
+    description: 'How long a rebalance waits for every member to rejoin (finishing its in-flight chunk first).',
+  },
 } as const;
 
 function processorChecks(cfg: ConfigValues<typeof processorVariables>): ConfigIssue[] {
@@ -38,6 +53,9 @@ function processorChecks(cfg: ConfigValues<typeof processorVariables>): ConfigIs
   if (cfg.DLQ_TOPIC === cfg.INPUT_TOPIC) issues.push({ variable: 'DLQ_TOPIC', message: `must differ from INPUT_TOPIC (both "${cfg.INPUT_TOPIC}"): dead letters would be consumed again` });
   if (cfg.DLQ_TOPIC === cfg.OUTPUT_TOPIC) issues.push({ variable: 'DLQ_TOPIC', message: `must differ from OUTPUT_TOPIC (both "${cfg.OUTPUT_TOPIC}"): raw PII would reach the output topic` });
   if (cfg.OUTPUT_TOPIC === cfg.INPUT_TOPIC) issues.push({ variable: 'OUTPUT_TOPIC', message: `must differ from INPUT_TOPIC (both "${cfg.INPUT_TOPIC}")` });
+  if (cfg.KAFKA_HEARTBEAT_INTERVAL_MS * 3 > cfg.KAFKA_SESSION_TIMEOUT_MS) {
+    issues.push({ variable: 'KAFKA_HEARTBEAT_INTERVAL_MS', message: `must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${cfg.KAFKA_SESSION_TIMEOUT_MS}), or one lost heartbeat can cost the membership` });
+  }
   return issues;
 }
 

@@ -1,7 +1,6 @@
-import { createKafkaClient, type LoggerLike } from './index';
+import { createKafkaClient, runBatchConsumer, type LoggerLike } from './index';
 import { deleteTestTopics, produceRaw, testBrokers, trackTestTopic, uniqueName } from './testing';
 import { testKafka } from './testing/broker';
-import { runBatchConsumer } from './batch-consumer';
 
 const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
 
@@ -45,7 +44,7 @@ describe('the admin client', () => {
       partitionsConsumedConcurrently: 1, maxWaitTimeInMs: 200,
       transform: (records) => {
         handled += records.length;
-        return [];
+        return { records: [], outcomes: records.map(() => null) };
       },
     });
     await consumer.start();
@@ -86,7 +85,7 @@ describe('the admin client', () => {
     expect(await admin.describeGroup(group)).toEqual({ groupId: group, state: 'Dead', members: [] });
 
     const consumerClient = createKafkaClient({ brokers: testBrokers(), clientId: uniqueName('describe-client') }, quiet);
-    const consumer = runBatchConsumer({ client: consumerClient, groupId: group, topics: [topic], logger: quiet, maxWaitTimeInMs: 200, transform: () => [] });
+    const consumer = runBatchConsumer({ client: consumerClient, groupId: group, topics: [topic], logger: quiet, maxWaitTimeInMs: 200, transform: (records) => ({ records: [], outcomes: records.map(() => null) }) });
     await consumer.start();
     try {
       const deadline = Date.now() + 20_000;

@@ -1,6 +1,7 @@
 // Admin helpers: topics that must exist, watermarks, committed offsets, lag and group descriptions, in our types.
 import type { Admin, Kafka } from 'kafkajs';
 import { toAdapterError } from './errors';
+import { pinnedRetry } from './kafkajs-retry';
 import { invalid } from './options';
 
 export interface TopicSpec {
@@ -72,7 +73,7 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
 }
 
 export function createAdminClient(kafka: Kafka): AdminClient {
-  const admin: Admin = kafka.admin();
+  const admin: Admin = kafka.admin({ retry: pinnedRetry() });
 
   const committedOffsets = (groupId: string, topic: string) =>
     call(`committed offsets of ${groupId} on ${topic}`, async () => {

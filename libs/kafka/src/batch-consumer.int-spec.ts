@@ -1,4 +1,4 @@
-import { createKafkaClient, runBatchConsumer, type BatchConsumer, type BatchConsumerOptions, type LoggerLike } from './index';
+import { createKafkaClient, runBatchConsumer, type BatchConsumer, type BatchConsumerOptions, type LoggerLike, type TransformResult } from './index';
 import {
   committedOffsets,
   consumeUntil,
@@ -26,15 +26,21 @@ function recordingLogger() {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A transform result with one outcome (the offset) per consumed record. */
+const mapped = (records: readonly ConsumedRecord[], outputs: OutgoingRecord[]): TransformResult<string> => ({
+  records: outputs,
+  outcomes: records.map((r) => r.offset),
+});
+
 const identityTo =
   (topic: string) =>
-  (records: readonly ConsumedRecord[]): OutgoingRecord[] =>
-    records.map((r) => ({ topic, key: r.key, value: r.value, headers: r.headers as Record<string, Buffer | Buffer[]>, partition: r.partition }));
+  (records: readonly ConsumedRecord[]): TransformResult<string> =>
+    mapped(records, records.map((r) => ({ topic, key: r.key, value: r.value, headers: r.headers as Record<string, Buffer | Buffer[]>, partition: r.partition })));
 
 const running: BatchConsumer[] = [];
 const client = () => createKafkaClient({ brokers: testBrokers(), clientId: uniqueName('kafka-int') }, recordingLogger().logger);
 
-function start(options: Omit<BatchConsumerOptions, 'client' | 'logger'> & { logger?: LoggerLike }): BatchConsumer {
+function start(options: Omit<BatchConsumerOptions<string>, 'client' | 'logger'> & { logger?: LoggerLike }): BatchConsumer {
   const consumer = runBatchConsumer({ client: client(), logger: recordingLogger().logger, maxWaitTimeInMs: 200, ...options });
   running.push(consumer);
   return consumer;
@@ -84,7 +90,6 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     expect(await committedOffsets(group, input)).toEqual(await endOffsets(input));
     expect(Math.max(...chunks)).toBeLessThanOrEqual(400);
     expect(consumer.isReady()).toEqual({ ready: true, reasons: [] });
-    expect(consumer.assignments()).toEqual([{ topic: input, partitions: [0, 1, 2] }]);
   });
 
   it('retries a send to a missing topic without committing, reports not ready, and commits once the topic exists', async () => {
@@ -100,7 +105,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
       groupId: group,
       topics: [input],
       fromBeginning: true,
-      transform: (records) => records.map((r) => ({ topic: late, key: r.key, value: r.value })),
+      transform: (records) => mapped(records, records.map((r) => ({ topic: late, key: r.key, value: r.value }))),
       producerOptions: { retries: 1 },
       retry: { initialMs: 100, maxMs: 500 },
       hooks: {
@@ -144,15 +149,16 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     expect(readiness.at(-1)).toEqual([true, undefined]);
   });
 
-  it('retries a chunk whose transform threw, committing only after its outputs are acknowledged', async () => {
+  it('never retries a transform that throws: each record that throws alone is dead-lettered and the run goes on', async () => {
     const input = await createTestTopic('throw-in', { partitions: 1 });
     const output = await createTestTopic('throw-out', { partitions: 1 });
+    const dlq = await createTestTopic('throw-dlq', { partitions: 1 });
     await produceRaw(input, Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })));
     const group = uniqueName('throw');
     const { logger, lines } = recordingLogger();
-    const committedWhenThrown: number[] = [];
-    const thrownFor = new Set<string>();
+    const calls = new Map<string, number>();
     const retries: string[] = [];
+    const errors: string[] = [];
 
     const consumer = start({
       groupId: group,
@@ -161,31 +167,52 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
       logger,
       maxRecordsPerChunk: 20,
       retry: { initialMs: 50, maxMs: 200 },
-      hooks: { onRetry: (info) => retries.push(`${info.stage}:${info.code}:${info.attempt}`) },
-      transform: async (records) => {
-        const first = records[0]!.offset;
-        if (!thrownFor.has(first)) {
-          thrownFor.add(first);
-          committedWhenThrown.push(sumOffsets((await committedOffsets(group, input)).values()));
-          throw new Error(`bug while handling chunk at ${first}`);
-        }
+      hooks: { onRetry: (info) => retries.push(`${info.stage}:${info.code}`), onChunk: (info) => errors.push(`${info.firstOffset}:${info.transformErrors}`) },
+      transform: (records) => {
+        for (const r of records) calls.set(r.offset, (calls.get(r.offset) ?? 0) + 1);
+        // A bug that hits two records: a TypeError, the kind no retry can fix.
+        const bad = records.find((r) => r.offset === '7' || r.offset === '33');
+        if (bad) throw new TypeError(`cannot read properties of record ${bad.offset}`);
         return identityTo(output)(records);
       },
+      onTransformError: (record, error) =>
+        mapped([record], [{ topic: dlq, key: record.key, value: record.value, headers: { reason: error instanceof Error ? error.name : 'unknown' } }]),
     });
     await consumer.start();
     await waitFor('commits to reach the end offsets', async () => sumOffsets((await committedOffsets(group, input)).values()) === 50);
 
-    const produced = await consumeUntil(output, 50, { settleMs: 300 });
-    expect(produced.map((r) => r.value!.toString())).toEqual(Array.from({ length: 50 }, (_, i) => `v${i}`));
-    // Each chunk threw once, before anything of it was committed: offsets 0, 20 and 40 start the chunks.
-    expect([...thrownFor]).toEqual(['0', '20', '40']);
-    expect(committedWhenThrown).toEqual([0, 20, 40]);
-    expect(retries).toEqual(['transform:TRANSFORM_FAILED:1', 'transform:TRANSFORM_FAILED:1', 'transform:TRANSFORM_FAILED:1']);
-    const errors = lines.filter((l) => l.level === 'error');
-    expect(errors).toHaveLength(3);
-    expect(errors[0]!.meta).toMatchObject({ errorName: 'Error', stage: 'transform', firstOffset: '0', lastOffset: '19' });
+    const produced = await consumeUntil(output, 48, { settleMs: 300 });
+    expect(produced.map((r) => r.value!.toString())).toEqual(Array.from({ length: 50 }, (_, i) => `v${i}`).filter((v) => v !== 'v7' && v !== 'v33'));
+    const dead = await consumeUntil(dlq, 2, { settleMs: 300 });
+    expect(dead.map((r) => [r.value!.toString(), r.headers['reason']!.toString()])).toEqual([['v7', 'TypeError'], ['v33', 'TypeError']]);
+    // Never retried: a chunk with a bad record is transformed once whole, then once per record.
+    expect(retries).toEqual([]);
+    expect(Math.max(...calls.values())).toBeLessThanOrEqual(2);
+    expect(errors).toEqual(['0:1', '20:1', '40:0']);
+    expect(lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+      'records whose processing threw were turned into dead letters',
+      'records whose processing threw were turned into dead letters',
+    ]);
+    expect(consumer.isReady().ready).toBe(true);
     // Logs carry coordinates, never record values.
     expect(JSON.stringify(lines)).not.toMatch(/"v\d+"/);
+  });
+
+  it('stops (fatal, nothing committed) when a record throws and nothing can dead-letter it', async () => {
+    const input = await createTestTopic('throw-fatal-in', { partitions: 1 });
+    await produceRaw(input, [{ key: 'k', value: 'v' }]);
+    const group = uniqueName('throw-fatal');
+    const consumer = start({
+      groupId: group,
+      topics: [input],
+      fromBeginning: true,
+      transform: () => {
+        throw new TypeError('a bug');
+      },
+    });
+    await consumer.start();
+    await expect(consumer.done).rejects.toMatchObject({ code: 'TRANSFORM_FAILED', canRetry: false });
+    expect(sumOffsets((await committedOffsets(group, input)).values())).toBe(0);
   });
 
   it('on a graceful stop commits what it produced, and the next member resumes right after it', async () => {
@@ -242,7 +269,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     const consumer = start({
       groupId: uniqueName('ready'),
       topics: [input],
-      transform: () => [],
+      transform: (records) => mapped(records, []),
       hooks: {
         onReadyChange: (ready, reason) => {
           changes.push([ready, reason]);
@@ -273,7 +300,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
       fromBeginning: true,
       hooks: { onFatal: (e) => fatal.push(e.code) },
       // Larger than the broker's message.max.bytes (1 MiB by default): MESSAGE_TOO_LARGE, which no retry fixes.
-      transform: (records) => records.map(() => ({ topic: output, key: 'k', value: Buffer.alloc(2 * 1024 * 1024, 1) })),
+      transform: (records) => mapped(records, records.map(() => ({ topic: output, key: 'k', value: Buffer.alloc(2 * 1024 * 1024, 1) }))),
     });
     await consumer.start();
     await expect(consumer.done).rejects.toMatchObject({ name: 'KafkaAdapterError', code: 'MESSAGE_TOO_LARGE', canRetry: false });

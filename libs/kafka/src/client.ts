@@ -3,8 +3,9 @@
 import { Kafka, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { createAdminClient, type AdminClient } from './admin';
 import { kafkajsLogCreator, KAFKAJS_LOG_LEVELS } from './kafkajs-logger';
+import { pinnedRetry } from './kafkajs-retry';
 import { validateClientConfig, type KafkaClientConfig, type LoggerLike, type ProducerOptions } from './options';
-import { createRecordProducer, type RecordProducer } from './producer';
+import { createRecordProducer, type RecordProducer } from './producer/record-producer';
 
 export interface KafkaClient {
   readonly clientId: string;
@@ -51,6 +52,7 @@ export function toKafkaConfig(config: KafkaClientConfig, logger: LoggerLike): Ka
     requestTimeout: config.requestTimeoutMs ?? 30_000,
     logLevel: KAFKAJS_LOG_LEVELS[config.logLevel ?? 'info'],
     logCreator: kafkajsLogCreator(logger),
+    retry: pinnedRetry(),
   };
   if (config.ssl === true) {
     kafkaConfig.ssl = true;

@@ -39,6 +39,18 @@ const RETRIABLE_PROTOCOL_TYPES = new Set([
   'NOT_ENOUGH_REPLICAS',
   'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
   'UNKNOWN_TOPIC_OR_PARTITION',
+  // The producer's identity or sequence numbers were rejected: the record producer replaces its kafkajs producer
+  // (a new id, sequences from 0) and the resend succeeds (record-producer.ts).
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+]);
+
+/** Errors after which no request of this producer id can succeed: the producer must be replaced. */
+export const PRODUCER_IDENTITY_CODES: ReadonlySet<string> = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
 ]);
 
 // Errors no retry can fix: permissions, credentials, sizes and configuration need a human.
@@ -64,14 +76,12 @@ const FATAL_PROTOCOL_TYPES = new Set([
   'POLICY_VIOLATION',
 ]);
 
-/** Group-membership errors: the consumer must rejoin before a commit or heartbeat can succeed. */
-export const REBALANCE_CODES: ReadonlySet<string> = new Set([
-  'REBALANCE_IN_PROGRESS',
-  'NOT_COORDINATOR_FOR_GROUP',
-  'NOT_COORDINATOR',
-  'ILLEGAL_GENERATION',
-  'UNKNOWN_MEMBER_ID',
-]);
+/**
+ * Group-membership errors: the consumer must rejoin before a commit or heartbeat can succeed. A coordinator move
+ * (NOT_COORDINATOR) is not one of them: the member stays valid, and the commit is retried against the new
+ * coordinator once it is found.
+ */
+export const REBALANCE_CODES: ReadonlySet<string> = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
 
 // Node socket errors that mean "the network is not there right now".
 const RETRIABLE_SYSTEM_CODES = new Set([

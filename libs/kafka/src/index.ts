@@ -13,28 +13,30 @@ export type {
   SaslMechanism,
   TlsConfig,
 } from './options';
-export type { RecordProducer } from './producer';
+export type { PendingSend, RecordProducer } from './producer/record-producer';
 export type { AdminClient, GroupDescription, GroupMember, GroupState, PartitionLag, PartitionOffsets, TopicSpec } from './admin';
 
 export { readPartitions } from './partition-reader';
 export type { OffsetRange, ReadPartitionsOptions, ReadResult } from './partition-reader';
 
-export { runBatchConsumer } from './batch-consumer';
+export { runBatchConsumer } from './consumer/batch-consumer';
 export type {
   BatchConsumer,
   BatchConsumerHooks,
   BatchConsumerOptions,
   ChunkInfo,
   ChunkStage,
-  PartitionAssignment,
+  OnTransformError,
   Readiness,
   RetryInfo,
   Transform,
-} from './batch-consumer';
+  TransformResult,
+} from './consumer/types';
 
 export { classifyError, KafkaAdapterError } from './errors';
 export type { ErrorClassification } from './errors';
 export { backoffDelay, DEFAULT_RETRY_POLICY } from './backoff';
-export { DEFAULT_MAX_BATCH_BYTES } from './request-split';
+export { DEFAULT_MAX_BATCH_BYTES } from './producer/record-size';
+export { murmur2, partitionForKey } from './partitioner';
 export { DLQ_TOPIC_CONFIG } from './topic-configs';
 export type { RetryPolicy } from './backoff';

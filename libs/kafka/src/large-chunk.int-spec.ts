@@ -1,7 +1,7 @@
 // A chunk whose outputs exceed the broker's max.message.bytes on one partition: kafkajs puts all records of one
 // topic-partition of one request into one record batch, which the broker refuses (MESSAGE_TOO_LARGE, not
 // retriable). The producer cuts a send into requests under ProducerOptions.maxBatchBytes per topic-partition.
-import { createKafkaClient, runBatchConsumer, type BatchConsumer, type BatchConsumerOptions, type LoggerLike } from './index';
+import { createKafkaClient, runBatchConsumer, type BatchConsumer, type BatchConsumerOptions, type LoggerLike, type TransformResult } from './index';
 import {
   committedOffsets,
   consumeUntil,
@@ -35,7 +35,7 @@ function value(n: number): string {
 }
 
 const running: BatchConsumer[] = [];
-function start(options: Omit<BatchConsumerOptions, 'client' | 'logger'>): BatchConsumer {
+function start(options: Omit<BatchConsumerOptions<null>, 'client' | 'logger'>): BatchConsumer {
   const consumer = runBatchConsumer({ client: client(), logger: quiet, maxWaitTimeInMs: 200, ...options });
   running.push(consumer);
   return consumer;
@@ -49,13 +49,15 @@ afterAll(deleteTestTopics);
 /** Keyed outputs without a partition (like the processor's): the partitioner picks it at send time. */
 const keyedTo =
   (topic: string) =>
-  (records: readonly ConsumedRecord[]): OutgoingRecord[] =>
-    records.map((r) => ({
+  (records: readonly ConsumedRecord[]): TransformResult<null> => ({
+    records: records.map((r) => ({
       topic,
       key: `user-${Number(JSON.parse(r.value!.toString()).n) % 97}`,
       value: r.value,
       headers: { src: `${r.partition}:${r.offset}` },
-    }));
+    })),
+    outcomes: records.map(() => null),
+  });
 
 /** Every input record arrived exactly once, and per output partition each input partition's records are in order. */
 function expectExactlyOnceInOrder(produced: readonly ConsumedRecord[], total: number): void {

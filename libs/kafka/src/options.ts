@@ -48,6 +48,8 @@ export type CompressionCodec = 'none' | 'gzip';
 export interface ProducerOptions {
   /** Default `none`: login events are small and CPU is the processor's bottleneck. */
   readonly compression?: CompressionCodec;
+  /** Per-topic codecs over `compression` (e.g. gzip for the dead letter topic only). */
+  readonly compressionByTopic?: Readonly<Record<string, CompressionCodec>>;
   /** How long the broker may take to acknowledge a send (acks -1), ms (default 30000). */
   readonly ackTimeoutMs?: number;
   /**
@@ -61,9 +63,8 @@ export interface ProducerOptions {
    * Byte budget of one topic-partition's records in one produce request (default 786432 = 768 KiB): a send is cut
    * into several requests, sent one after the other, so that no record batch exceeds the topic's
    * `max.message.bytes` (≈ 1 MiB by default), which the broker refuses with MESSAGE_TOO_LARGE. Estimated as key +
-   * value + headers + record overhead, uncompressed; records without an explicit partition count against every
-   * partition of their topic. Keep it below the smallest `max.message.bytes` of the topics written. A single record
-   * larger than the budget is still sent, alone.
+   * value + headers + record overhead, uncompressed. Keep it below the smallest `max.message.bytes` of the topics
+   * written. A single record larger than the budget is still sent, alone.
    */
   readonly maxBatchBytes?: number;
 }
@@ -116,6 +117,9 @@ export function validateClientConfig(config: KafkaClientConfig): void {
 export function validateProducerOptions(options: ProducerOptions): void {
   if (options.compression !== undefined && !['none', 'gzip'].includes(options.compression)) {
     throw invalid('compression', 'must be none or gzip');
+  }
+  for (const [topic, codec] of Object.entries(options.compressionByTopic ?? {})) {
+    if (!['none', 'gzip'].includes(codec)) throw invalid(`compressionByTopic/${topic}`, 'must be none or gzip');
   }
   checkPositiveInt(options.ackTimeoutMs, 'ackTimeoutMs');
   // The idempotent producer needs at least one retry (kafkajs refuses 0).

@@ -1,4 +1,4 @@
-import { chunk, groupByTopic, nextOffset, toConsumedRecord, toKafkaMessage, toRecordHeaders } from './records';
+import { chunk, toConsumedRecord, toKafkaMessage, toRecordHeaders } from './records';
 
 describe('toKafkaMessage', () => {
   it('encodes string keys, values and headers as UTF-8 bytes and keeps buffers as they are', () => {
@@ -20,25 +20,6 @@ describe('toKafkaMessage', () => {
 
   it('keeps null keys and values (tombstones) and adds no optional fields that were not given', () => {
     expect(toKafkaMessage({ topic: 't', key: null, value: null })).toEqual({ key: null, value: null });
-  });
-});
-
-describe('groupByTopic', () => {
-  it('makes one entry per topic, in first-seen order, keeping each topic\'s record order', () => {
-    const grouped = groupByTopic([
-      { topic: 'out', key: 'a', value: '1' },
-      { topic: 'dlq', key: 'b', value: '2' },
-      { topic: 'out', key: 'c', value: '3' },
-      { topic: 'dlq', key: 'd', value: '4' },
-      { topic: 'out', key: 'e', value: '5' },
-    ]);
-    expect(grouped.map((g) => g.topic)).toEqual(['out', 'dlq']);
-    expect(grouped[0]!.messages.map((m) => String(m.value))).toEqual(['1', '3', '5']);
-    expect(grouped[1]!.messages.map((m) => String(m.value))).toEqual(['2', '4']);
-  });
-
-  it('is empty for no records', () => {
-    expect(groupByTopic([])).toEqual([]);
   });
 });
 
@@ -90,12 +71,5 @@ describe('chunk', () => {
 
   it('rejects a size below 1', () => {
     expect(() => chunk([1], 0)).toThrow(RangeError);
-  });
-});
-
-describe('nextOffset', () => {
-  it('is offset + 1 as a decimal string, exact beyond 2^53', () => {
-    expect(nextOffset('0')).toBe('1');
-    expect(nextOffset('9007199254740993')).toBe('9007199254740994');
   });
 });

@@ -1,5 +1,5 @@
 // Conversion between our record types and kafkajs's messages, and the chunking of fetched batches.
-import type { IHeaders, KafkaMessage, Message, TopicMessages } from 'kafkajs';
+import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import type { ConsumedRecord, OutgoingRecord, RecordHeaders } from './types';
 
 function toBytes(value: Buffer | string): Buffer {
@@ -22,20 +22,6 @@ export function toKafkaMessage(record: OutgoingRecord): Message {
   if (record.partition !== undefined) message.partition = record.partition;
   if (record.timestamp !== undefined) message.timestamp = record.timestamp;
   return message;
-}
-
-/** Groups records by topic for one multi-topic `sendBatch`, keeping each topic's records in their given order. */
-export function groupByTopic(records: readonly OutgoingRecord[]): TopicMessages[] {
-  const byTopic = new Map<string, Message[]>();
-  for (const record of records) {
-    let messages = byTopic.get(record.topic);
-    if (!messages) {
-      messages = [];
-      byTopic.set(record.topic, messages);
-    }
-    messages.push(toKafkaMessage(record));
-  }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
 
 /** kafkajs's header values as our Buffer / Buffer[] form. */
@@ -67,9 +53,4 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
-}
-
-/** The offset to commit after `lastOffset` was processed: the next record to read. */
-export function nextOffset(lastOffset: string): string {
-  return String(BigInt(lastOffset) + 1n);
 }

@@ -1,7 +1,7 @@
 import type { ProcessedLoginEvent, ReasonCode } from '@login/event-schema';
 import type { Clock } from '@login/enrichment';
 import { runBatchConsumer } from '@login/kafka';
-import type { AdminClient, BatchConsumer, ChunkInfo, ConsumedRecord, KafkaClient, OutgoingRecord } from '@login/kafka';
+import type { AdminClient, BatchConsumer, ChunkInfo, ConsumedRecord, KafkaClient, TransformResult } from '@login/kafka';
 import type { Logger, ProcessorMetrics } from '@login/observability';
 import { processBatch } from '../core/process-batch';
 import type { Outcome, ProcessDeps } from '../core/process-batch';
@@ -22,11 +22,10 @@ export interface ProcessorServiceOptions {
   readonly maxBytesPerPartition: number;
   readonly partitionsConsumedConcurrently: number;
   readonly stopTimeoutMs: number;
-}
-
-interface PendingChunk {
-  readonly firstOffset: string;
-  readonly outcomes: readonly Outcome[];
+  /** Group membership timing, ms. */
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly rebalanceTimeoutMs?: number;
 }
 
 /**
@@ -35,7 +34,6 @@ interface PendingChunk {
  */
 export class ProcessorService {
   private readonly summary: RunSummary;
-  private readonly pending = new Map<string, PendingChunk>();
   private readonly lag = new Map<string, number>();
   private readonly admin: AdminClient;
   private readonly consumer: BatchConsumer;
@@ -57,6 +55,9 @@ export class ProcessorService {
       maxBytesPerPartition: options.maxBytesPerPartition,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       stopTimeoutMs: options.stopTimeoutMs,
+      ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeout: options.sessionTimeoutMs }),
+      ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatInterval: options.heartbeatIntervalMs }),
+      ...(options.rebalanceTimeoutMs === undefined ? {} : { rebalanceTimeout: options.rebalanceTimeoutMs }),
       hooks: {
         onChunk: (info) => this.committed(info),
         onReadyChange: (ready, reason) => log.info(ready ? 'ready' : 'not ready', { ready, reason }),
@@ -93,23 +94,18 @@ export class ProcessorService {
     return this.summary.snapshot(this.options.clock.now(), this.lag);
   }
 
-  private transform(records: readonly ConsumedRecord[]): readonly OutgoingRecord[] {
+  private transform(records: readonly ConsumedRecord[]): TransformResult<Outcome> {
     const result = processBatch(records, { ...this.options.core, nowMs: this.options.clock.now() });
-    const first = records[0];
-    if (first) this.pending.set(`${first.topic}:${first.partition}`, { firstOffset: first.offset, outcomes: result.outcomes });
     if (this.options.logger.isLevelEnabled('debug')) this.logDeadLetters(records, result.outcomes);
-    return result.records;
+    return result;
   }
 
-  private committed(info: ChunkInfo): void {
-    const key = `${info.topic}:${info.partition}`;
-    const chunk = this.pending.get(key);
-    if (!chunk || chunk.firstOffset !== info.firstOffset) return;
-    this.pending.delete(key);
+  /** A committed chunk, with the outcomes its transform gave: metrics, lag and the summary count it now. */
+  private committed(info: ChunkInfo<Outcome>): void {
     const { metrics } = this.options;
     const events: ProcessedLoginEvent[] = [];
     const deadLettered = new Map<ReasonCode, number>();
-    for (const outcome of chunk.outcomes) {
+    for (const outcome of info.outcomes) {
       if (outcome.kind === 'processed') {
         events.push(outcome.event);
         metrics.observeLatencyMs(outcome.event.latency_ms);
@@ -119,13 +115,12 @@ export class ProcessorService {
     }
     metrics.countEvents(events);
     for (const [reason, n] of deadLettered) metrics.countDeadLettered(reason, n);
-    metrics.recordsConsumed.inc(chunk.outcomes.length);
+    metrics.recordsConsumed.inc(info.outcomes.length);
     metrics.recordsProcessed.inc(events.length);
     metrics.batchDuration.observe(info.durationMs / 1000);
-    const lag = Math.max(0, Number(BigInt(info.highWatermark) - BigInt(info.lastOffset) - 1n));
-    metrics.setConsumerLag(info.topic, info.partition, lag);
-    this.lag.set(String(info.partition), lag);
-    this.summary.record(chunk.outcomes);
+    metrics.setConsumerLag(info.topic, info.partition, info.lag);
+    this.lag.set(String(info.partition), info.lag);
+    this.summary.record(info.outcomes);
   }
 
   private logDeadLetters(records: readonly ConsumedRecord[], outcomes: readonly Outcome[]): void {

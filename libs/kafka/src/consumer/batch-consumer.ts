@@ -1,0 +1,276 @@
+// The batch consumer runner (commit after acknowledgement): the kafkajs side. kafkajs fetches batches as a group
+// member; each batch is cut into chunks that go through the chunk pipeline (chunk-pipeline.ts: transform, send with
+// a per-partition acknowledgement, commit). This file owns what only kafkajs knows: membership and assignment,
+// the commit call, batches that hold nothing but control records, start and stop.
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { createSleeper } from '../backoff';
+import { clientInternals } from '../client';
+import { classifyError, describeError, KafkaAdapterError, toAdapterError } from '../errors';
+import { pinnedRetry } from '../kafkajs-retry';
+import { checkPositiveInt, invalid, resolveRetryPolicy } from '../options';
+import { chunk, toConsumedRecord } from '../records';
+import { heartbeatOrRejoin, processChunk, type ChunkContext } from './chunk-pipeline';
+import { ReadinessTracker } from './readiness';
+import type { BatchConsumer, BatchConsumerOptions } from './types';
+
+const COMPONENT = 'kafka.batch-consumer';
+const tpKey = (topic: string, partition: number) => `${topic}/${partition}`;
+
+function validate<O>(options: BatchConsumerOptions<O>): void {
+  if (typeof options.groupId !== 'string' || options.groupId.length === 0) throw invalid('groupId', 'must be a non-empty string');
+  if (!Array.isArray(options.topics) || options.topics.length === 0) throw invalid('topics', 'must list at least one topic');
+  options.topics.forEach((t, i) => {
+    if (typeof t !== 'string' || t.length === 0) throw invalid(`topics/${i}`, 'must be a non-empty string');
+  });
+  if (typeof options.transform !== 'function') throw invalid('transform', 'must be a function');
+  if (options.onTransformError !== undefined && typeof options.onTransformError !== 'function') throw invalid('onTransformError', 'must be a function');
+  for (const key of ['sessionTimeout', 'heartbeatInterval', 'rebalanceTimeout', 'maxBytesPerPartition', 'maxBytes',
+    'maxWaitTimeInMs', 'stopTimeoutMs', 'maxRecordsPerChunk'] as const) {
+    checkPositiveInt(options[key], key);
+  }
+  checkPositiveInt(options.minBytes, 'minBytes', { min: 0 });
+  checkPositiveInt(options.partitionsConsumedConcurrently, 'partitionsConsumedConcurrently', { max: 64 });
+  if (options.heartbeatInterval !== undefined && options.heartbeatInterval >= (options.sessionTimeout ?? 30_000)) {
+    throw invalid('heartbeatInterval', 'must be lower than sessionTimeout');
+  }
+}
+
+/** Committed offset after the records a chunk covers: the next record, or past the batch's end for its last chunk. */
+function offsetAfter(lastOffsetOfChunk: string): string {
+  return String(BigInt(lastOffsetOfChunk) + 1n);
+}
+
+export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchConsumer {
+  validate(options);
+  const maxRecordsPerChunk = options.maxRecordsPerChunk ?? 1000;
+  const retry = resolveRetryPolicy(options.retry);
+  const stopTimeoutMs = options.stopTimeoutMs ?? 20_000;
+  const { kafka } = clientInternals(options.client);
+  const { logger, hooks = {}, groupId } = options;
+  const ownProducer = options.producer === undefined;
+  const producer = options.producer ?? options.client.producer(options.producerOptions);
+  const sleeper = createSleeper();
+  const assigned = new Set<string>();
+  let stopping = false;
+  let fatal: KafkaAdapterError | undefined;
+
+  let settleDone: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    settleDone = { resolve, reject };
+  });
+  // A caller may use only stop() and never look at `done`: a fatal error is also logged and reported through
+  // onFatal, so an unobserved rejection must not crash the process.
+  done.catch((err: unknown) => logger.debug('batch consumer done with an error', { component: COMPONENT, groupId, ...describeError(err) }));
+
+  // Observability never fails the work: a hook's error is logged (first time at warn) and swallowed.
+  const hookFailures = new Set<string>();
+  function guard(name: string, fn: () => unknown): void {
+    const report = (err: unknown) => {
+      const first = !hookFailures.has(name);
+      hookFailures.add(name);
+      const meta = { component: COMPONENT, hook: name, ...describeError(err) };
+      if (first) logger.warn(`hook ${name} failed (further failures at debug)`, meta);
+      else logger.debug(`hook ${name} failed`, meta);
+    };
+    try {
+      const result = fn();
+      if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).catch(report);
+    } catch (err) {
+      report(err);
+    }
+  }
+
+  const readiness = new ReadinessTracker({
+    producerConnected: () => producer.isConnected(),
+    onChange: (ready, reason) => {
+      logger.info(ready ? 'ready' : 'not ready', { component: COMPONENT, groupId, ...(ready ? {} : { reason }) });
+      guard('onReadyChange', () => hooks.onReadyChange?.(ready, reason));
+    },
+  });
+
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: options.sessionTimeout ?? 30_000,
+    heartbeatInterval: options.heartbeatInterval ?? 3000,
+    rebalanceTimeout: options.rebalanceTimeout ?? 60_000,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+    maxBytes: options.maxBytes ?? 10_485_760,
+    maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1000,
+    minBytes: options.minBytes ?? 1,
+    allowAutoTopicCreation: false,
+    // Records of aborted transactions never reach the transform (an upstream transactional producer's, or ours).
+    readUncommitted: false,
+    retry: pinnedRetry({
+      // kafkajs calls this only for retriable crashes; we restart unless the runner is stopping or failed.
+      restartOnFailure: async (err: Error) => {
+        const restart = !stopping && !fatal;
+        logger.warn(restart ? 'consumer crashed, restarting' : 'consumer crashed while stopping', {
+          component: COMPONENT, groupId, code: classifyError(err).code, ...describeError(err),
+        });
+        return restart;
+      },
+    }),
+  });
+
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    assigned.clear();
+    for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
+      for (const p of partitions) assigned.add(tpKey(topic, p));
+    }
+    logger.info('joined consumer group', {
+      component: COMPONENT,
+      groupId,
+      memberId: event.payload.memberId,
+      assignment: Object.entries(event.payload.memberAssignment).map(([t, ps]) => `${t}:${[...ps].sort((a, b) => a - b).join(',')}`).join(' '),
+    });
+    readiness.assigned((topic, partition) => assigned.has(tpKey(topic, partition)));
+    readiness.setJoined(true);
+  });
+  consumer.on(consumer.events.CRASH, (event) => {
+    const { error, restart } = event.payload;
+    assigned.clear();
+    logger.warn('consumer crashed', { component: COMPONENT, groupId, restart, code: classifyError(error).code, ...describeError(error) });
+    readiness.setJoined(false);
+    if (!restart && !stopping) {
+      const cause = toAdapterError(error, 'consumer crashed');
+      fail(new KafkaAdapterError(cause.message, { code: cause.code, canRetry: false, cause: error }));
+    }
+  });
+  for (const name of [consumer.events.DISCONNECT, consumer.events.STOP] as const) {
+    consumer.on(name, () => {
+      assigned.clear();
+      readiness.setJoined(false);
+    });
+  }
+  consumer.on(consumer.events.REBALANCING, () => logger.info('consumer group rebalancing', { component: COMPONENT, groupId }));
+  // A fetch that held only control records (transaction markers) or aborted records reaches no eachBatch: kafkajs
+  // moves its position past them but, with auto-commit off, commits nothing. Commit that position too, or the lag of
+  // a partition whose last record is a transaction marker never reaches 0.
+  consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+    const { topic, partition, batchSize, lastOffset } = event.payload;
+    if (batchSize !== 0 || stopping || fatal || !assigned.has(tpKey(topic, partition))) return;
+    consumer.commitOffsets([{ topic, partition, offset: offsetAfter(lastOffset) }]).catch((err: unknown) =>
+      // Harmless: the next batch of this partition commits past these offsets anyway.
+      logger.debug('commit past control records failed', { component: COMPONENT, groupId, topic, partition, code: classifyError(err).code }),
+    );
+  });
+
+  /** Stops everything after a non-retriable error; nothing past an unacknowledged record was committed. */
+  function fail(error: KafkaAdapterError): void {
+    if (fatal) return;
+    fatal = error;
+    logger.error('batch consumer stopped by a non-retriable error', { component: COMPONENT, groupId, code: error.code, ...describeError(error) });
+    readiness.setFatal(error.code);
+    guard('onFatal', () => hooks.onFatal?.(error));
+    sleeper.wakeAll();
+    // Not awaited: this may run inside eachBatch, and the consumer's stop waits for eachBatch to return.
+    void shutdown().then(
+      () => settleDone?.reject(error),
+      () => settleDone?.reject(error),
+    );
+  }
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, isRunning, isStale, heartbeat, resolveOffset, commitOffsetsIfNecessary } = payload;
+    const { topic, partition } = batch;
+    const ctx: ChunkContext = {
+      topic,
+      partition,
+      highWatermark: batch.highWatermark,
+      isActive: () => isRunning() && !isStale() && !fatal && assigned.has(tpKey(topic, partition)),
+      heartbeat,
+      // The payload's commit goes straight to the group coordinator; consumer.commitOffsets() would silently skip
+      // the commit once stop() was called, losing the commit of the chunk we finish during shutdown.
+      commit: (offset) => commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] }),
+    };
+    const parts = chunk(batch.messages, maxRecordsPerChunk);
+    for (const [i, part] of parts.entries()) {
+      if (!ctx.isActive()) return;
+      const last = part[part.length - 1];
+      if (last === undefined) continue;
+      // The last chunk commits past the whole batch, transaction markers and compaction gaps included.
+      const lastCovered = i === parts.length - 1 ? batch.lastOffset() : last.offset;
+      const records = part.map((m) => toConsumedRecord(topic, partition, m));
+      const result = await processChunk(records, offsetAfter(lastCovered), ctx, {
+        transform: options.transform,
+        onTransformError: options.onTransformError,
+        producer,
+        logger,
+        groupId,
+        readiness,
+        retry,
+        sleep: (ms) => sleeper.sleep(ms),
+        onRetry: (info) => guard('onRetry', () => hooks.onRetry?.(info)),
+        onFatal: fail,
+        now: Date.now,
+      });
+      if (result.end !== 'committed') return;
+      // kafkajs fetches the next batch from the resolved offset.
+      resolveOffset(lastCovered);
+      guard('onChunk', () => hooks.onChunk?.(result.info));
+      await heartbeatOrRejoin(ctx, { logger, groupId });
+    }
+  }
+
+  async function shutdown(): Promise<void> {
+    const work = (async () => {
+      // disconnect() stops the runner first, which waits for the in-flight eachBatch: the chunk being processed
+      // is sent and committed, the rest of its batch is left for the next owner of the partition.
+      await consumer.disconnect().catch((err: unknown) => logger.warn('consumer disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }));
+      if (ownProducer) await producer.disconnect();
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), stopTimeoutMs);
+    });
+    const outcome = await Promise.race([work.then(() => 'done' as const), timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') logger.warn('stop timed out; uncommitted records will be redelivered', { component: COMPONENT, groupId, stopTimeoutMs });
+    assigned.clear();
+    readiness.setJoined(false);
+  }
+
+  let started = false;
+  let stopped: Promise<void> | undefined;
+
+  return {
+    async start() {
+      if (started) return;
+      if (stopping || fatal) throw new KafkaAdapterError('a stopped batch consumer cannot be restarted', { code: 'STOPPED', canRetry: false });
+      try {
+        if (!producer.isConnected()) await producer.connect();
+        await consumer.connect();
+        await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
+        started = true;
+        await consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+          eachBatch,
+        });
+      } catch (err) {
+        started = false;
+        await consumer.disconnect().catch((e: unknown) => logger.debug('disconnect after a failed start failed', { component: COMPONENT, groupId, ...describeError(e) }));
+        if (ownProducer) await producer.disconnect();
+        throw toAdapterError(err, 'batch consumer start failed');
+      }
+      readiness.setStarted(true);
+    },
+
+    stop() {
+      if (!stopped) {
+        stopping = true;
+        readiness.setStopping();
+        sleeper.wakeAll();
+        stopped = shutdown().then(() => {
+          if (fatal) settleDone?.reject(fatal);
+          else settleDone?.resolve();
+        });
+      }
+      return stopped;
+    },
+
+    isReady: () => readiness.current(),
+    done,
+  };
+}
