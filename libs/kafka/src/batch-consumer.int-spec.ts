@@ -6,6 +6,7 @@ import {
   deleteTestTopics,
   endOffsets,
   produceRaw,
+  produceTransactions,
   recordCount,
   testBrokers,
   trackTestTopic,
@@ -213,6 +214,43 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     await consumer.start();
     await expect(consumer.done).rejects.toMatchObject({ code: 'TRANSFORM_FAILED', canRetry: false });
     expect(sumOffsets((await committedOffsets(group, input)).values())).toBe(0);
+  });
+
+  it('reads an upstream transactional producer: aborted records never reach the transform, lag reaches 0 past the markers', async () => {
+    const input = await createTestTopic('txn-in', { partitions: 1 });
+    const output = await createTestTopic('txn-out', { partitions: 1 });
+    const rec = (name: string) => ({ key: name, value: name });
+    // Each transaction ends with a marker (a control record): the last offset of the log is a marker, not data.
+    await produceTransactions(input, [
+      { records: [rec('c1'), rec('c2')], commit: true },
+      { records: [rec('a1'), rec('a2'), rec('a3')], commit: false },
+      { records: [rec('c3')], commit: true },
+      { records: [rec('a4')], commit: false },
+    ]);
+    const end = (await endOffsets(input)).get(0);
+    // 7 data records + 4 markers.
+    expect(end).toBe(11n);
+    const group = uniqueName('txn');
+    const seen: string[] = [];
+    const consumer = start({
+      groupId: group,
+      topics: [input],
+      fromBeginning: true,
+      transform: (records) => {
+        seen.push(...records.map((r) => r.value!.toString()));
+        return identityTo(output)(records);
+      },
+    });
+    await consumer.start();
+    // The committed offset reaches the end of the log, markers included: the lag is 0, not 1.
+    await waitFor('the committed offset to reach the end of the log', async () => (await committedOffsets(group, input)).get(0) === end);
+    expect(seen).toEqual(['c1', 'c2', 'c3']);
+    expect((await consumeUntil(output, 3, { settleMs: 300 })).map((r) => r.value!.toString())).toEqual(['c1', 'c2', 'c3']);
+
+    // A later fetch that holds nothing the transform sees (an aborted transaction and its marker) is committed too.
+    await produceTransactions(input, [{ records: [rec('a5'), rec('a6')], commit: false }]);
+    await waitFor('the commit past an aborted-only fetch', async () => (await committedOffsets(group, input)).get(0) === 14n);
+    expect(seen).toEqual(['c1', 'c2', 'c3']);
   });
 
   it('on a graceful stop commits what it produced, and the next member resumes right after it', async () => {

@@ -10,8 +10,8 @@ import {
   runBatchConsumer,
   type BatchConsumerOptions,
   type ConsumedRecord,
-  type OutgoingRecord,
   type RecordProducer,
+  type TransformResult,
 } from '@login/kafka';
 import { createMasker } from '@login/masking';
 import { processorConfigSpec } from '../../../apps/processor/src/config';
@@ -64,19 +64,21 @@ function processorDeps(o: VariantOptions): Omit<ProcessDeps, 'nowMs'> {
 }
 
 /** The processor's transform: one clock reading per chunk, as ProcessDeps asks. */
-function processorTransform(o: VariantOptions): (records: readonly ConsumedRecord[]) => OutgoingRecord[] {
+function processorTransform(o: VariantOptions): (records: readonly ConsumedRecord[]) => TransformResult<unknown> {
   const deps = processorDeps(o);
-  return (records) => processBatch(records, { ...deps, nowMs: Date.now() }).records;
+  return (records) => processBatch(records, { ...deps, nowMs: Date.now() });
 }
 
 /** Identity: the same key, value and headers to the output topic. */
-function passthroughTransform(o: VariantOptions): (records: readonly ConsumedRecord[]) => OutgoingRecord[] {
-  return (records) =>
-    records.map((r) => {
+function passthroughTransform(o: VariantOptions): (records: readonly ConsumedRecord[]) => TransformResult<unknown> {
+  return (records) => ({
+    records: records.map((r) => {
       const headers: Record<string, Buffer | Buffer[]> = {};
       for (const [name, value] of Object.entries(r.headers)) if (value !== undefined) headers[name] = value;
       return { topic: o.output, key: r.key, value: r.value, headers };
-    });
+    }),
+    outcomes: records,
+  });
 }
 
 interface Meter {
@@ -175,7 +177,7 @@ function createMeter(expected: number | undefined, memoryTimelineMs: number, pro
 async function runBatchVariant(o: VariantOptions, meter: Meter): Promise<() => Promise<void>> {
   const client = clientFor(o.brokers, `bench-${o.variant}`);
   const transform = o.variant === 'processor' ? processorTransform(o) : passthroughTransform(o);
-  const options: BatchConsumerOptions = {
+  const options: BatchConsumerOptions<unknown> = {
     client,
     groupId: o.group,
     topics: [o.input],
@@ -225,7 +227,7 @@ async function runNaiveVariant(o: VariantOptions, meter: Meter): Promise<() => P
         value: message.value ?? null,
         headers: {},
       };
-      await producer.send(transform([record]));
+      await producer.send(transform([record]).records);
       await consumer.commitOffsets([{ topic, partition, offset: String(BigInt(message.offset) + 1n) }]);
       meter.add(1);
     },

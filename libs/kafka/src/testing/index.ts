@@ -5,6 +5,6 @@ export { consumeUntil } from './consume';
 export type { ConsumeOptions } from './consume';
 export { committedOffsets, endOffsets, groupsWithOffsets, recordCount } from './offsets';
 export { freePort } from './ports';
-export { produceRaw } from './produce';
+export { produceRaw, produceTransactions } from './produce';
 export { createTestTopic, deleteTestTopics, trackTestTopic, uniqueName } from './topics';
 export { sumOffsets, waitFor } from './wait';

@@ -47,3 +47,27 @@ export async function produceRaw(topic: string, records: readonly RawRecord[]): 
     await producer.disconnect();
   }
 }
+
+/**
+ * Produces each batch to `topic` in its own transaction, committed or aborted as asked: the log then holds
+ * transaction markers (control records), and the aborted records stay in it, invisible to read_committed readers.
+ */
+export async function produceTransactions(topic: string, batches: ReadonlyArray<{ records: readonly RawRecord[]; commit: boolean }>): Promise<void> {
+  const producer = testKafka('test-transactional-producer').producer({
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    transactionalId: `test-txn-${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2)}`,
+  });
+  await producer.connect();
+  try {
+    for (const batch of batches) {
+      const txn = await producer.transaction();
+      await txn.send({ topic, acks: -1, messages: batch.records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, ...(r.partition === undefined ? {} : { partition: r.partition }) })) });
+      if (batch.commit) await txn.commit();
+      else await txn.abort();
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
