@@ -18,6 +18,8 @@ export type { AdminClient, GroupDescription, GroupMember, GroupState, PartitionL
 
 export { readPartitions } from './partition-reader';
 export type { OffsetRange, ReadPartitionsOptions, ReadResult } from './partition-reader';
+export { createTransactionalProducer } from './producer/transactional-producer';
+export type { TransactionalProducer, TransactionalProducerOptions, TransactionOffsets } from './producer/transactional-producer';
 
 export { runBatchConsumer } from './consumer/batch-consumer';
 export type {
@@ -36,7 +38,7 @@ export type {
 export { classifyError, KafkaAdapterError } from './errors';
 export type { ErrorClassification } from './errors';
 export { backoffDelay, DEFAULT_RETRY_POLICY } from './backoff';
-export { DEFAULT_MAX_BATCH_BYTES } from './producer/record-size';
+export { DEFAULT_MAX_BATCH_BYTES, estimateRecordBytes } from './producer/record-size';
 export { murmur2, partitionForKey } from './partitioner';
 export { DLQ_TOPIC_CONFIG } from './topic-configs';
 export type { RetryPolicy } from './backoff';
