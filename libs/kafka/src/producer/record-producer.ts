@@ -4,16 +4,14 @@
 // (OUT_OF_ORDER_SEQUENCE_NUMBER, UNKNOWN_PRODUCER_ID, INVALID_PRODUCER_EPOCH), no resend with this producer id can
 // succeed: the kafkajs producer is replaced by a new one (new id, sequences from 0) and the unacknowledged rest is
 // resent by the caller's retry. That can duplicate records; it never loses one.
-import { CompressionTypes, type Admin, type Kafka, type Producer, type RecordMetadata, type TopicMessages } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import { classifyError, KafkaAdapterError, PRODUCER_IDENTITY_CODES, toAdapterError } from '../errors';
 import { pinnedRetry } from '../kafkajs-retry';
-import { validateProducerOptions, type CompressionCodec, type LoggerLike, type ProducerOptions } from '../options';
+import { validateProducerOptions, type LoggerLike, type ProducerOptions } from '../options';
 import { kafkajsPartitioner } from '../partitioner-kafkajs';
-import { toKafkaMessage } from '../records';
 import type { OutgoingRecord } from '../types';
-import { Delivery, type PartitionAck, type ProduceRequest } from './delivery';
-import { PartitionAssigner, PartitionCountCache } from './partitioning';
-import { DEFAULT_MAX_BATCH_BYTES } from './record-size';
+import type { Delivery } from './delivery';
+import { SendPath } from './send-path';
 
 /** A send in progress. After `complete()` rejects, calling it again resends only what is unacknowledged. */
 export interface PendingSend {
@@ -39,30 +37,10 @@ export interface RecordProducer {
   isConnected(): boolean;
 }
 
-const COMPRESSION: Record<CompressionCodec, CompressionTypes> = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP };
 const COMPONENT = 'kafka.producer';
-
-function toTopicMessages(request: ProduceRequest): TopicMessages[] {
-  const byTopic = new Map<string, TopicMessages>();
-  for (const slice of request.slices) {
-    let entry = byTopic.get(slice.topic);
-    if (!entry) {
-      entry = { topic: slice.topic, messages: [] };
-      byTopic.set(slice.topic, entry);
-    }
-    for (const record of slice.records) entry.messages.push(toKafkaMessage(record));
-  }
-  return [...byTopic.values()];
-}
-
-const toAck = (m: RecordMetadata): PartitionAck => ({ topic: m.topicName, partition: m.partition, errorCode: m.errorCode });
 
 export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: ProducerOptions): RecordProducer {
   validateProducerOptions(options);
-  const ackTimeout = options.ackTimeoutMs ?? 30_000;
-  const maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
-  const defaultCodec = options.compression ?? 'none';
-  const codecOf = (topic: string): CompressionCodec => options.compressionByTopic?.[topic] ?? defaultCodec;
   const newProducer = (): Producer =>
     kafka.producer({
       idempotent: true,
@@ -82,12 +60,7 @@ export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: 
   let connecting: Promise<Producer> | undefined;
   let wanted = false;
   let admin: Admin | undefined;
-  const assigner = new PartitionAssigner();
-  const counts = new PartitionCountCache(async (topics) => {
-    if (!admin) throw new KafkaAdapterError('producer not connected', { code: 'NOT_CONNECTED', canRetry: true });
-    const { topics: described } = await admin.fetchTopicMetadata({ topics: [...topics] });
-    return new Map(described.map((t) => [t.name, t.partitions.length]));
-  });
+  const sendPath = new SendPath(() => admin, options);
 
   async function connected(): Promise<Producer> {
     if (producer) return producer;
@@ -130,8 +103,7 @@ export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: 
         if (!wanted) throw new KafkaAdapterError('producer not connected', { code: 'NOT_CONNECTED', canRetry: false });
         if (!delivery) {
           try {
-            const partitioned = assigner.assign(records, await counts.counts(records.map((r) => r.topic)));
-            delivery = new Delivery(partitioned, { maxBatchBytes, codecOf });
+            delivery = await sendPath.delivery(records);
           } catch (err) {
             throw toAdapterError(err, 'partitioning the send failed');
           }
@@ -140,13 +112,11 @@ export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: 
         const p = await connected();
         const gen = generation;
         try {
-          await delivery.run(async (request) =>
-            (await p.sendBatch({ topicMessages: toTopicMessages(request), acks: -1, timeout: ackTimeout, compression: COMPRESSION[request.codec] })).map(toAck),
-          );
+          await delivery.run(sendPath.requests(p));
         } catch (err) {
           const { code } = classifyError(err);
           if (PRODUCER_IDENTITY_CODES.has(code)) await replace(gen, code);
-          if (code === 'UNKNOWN_TOPIC_OR_PARTITION') counts.invalidate();
+          if (code === 'UNKNOWN_TOPIC_OR_PARTITION') sendPath.forgetPartitionCounts();
           if (gen !== generation && !(err instanceof KafkaAdapterError && err.canRetry)) {
             // The producer was replaced under this send (by another send's failure): its error says nothing.
             throw new KafkaAdapterError(`send interrupted by a producer replacement: ${delivery.pending} records will be resent`, {

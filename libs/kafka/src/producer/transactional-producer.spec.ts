@@ -1,4 +1,4 @@
-import { createKafkaClient, createTransactionalProducer, type LoggerLike, type TransactionalProducerOptions } from './index';
+import { createKafkaClient, createTransactionalProducer, type LoggerLike, type TransactionalProducerOptions } from '../index';
 
 const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
 // Never connected: validation and state checks happen before any I/O.

@@ -7,24 +7,27 @@
 // kafkajs speaks TxnOffsetCommit v0-1 only (no consumer group metadata, KIP-447): offsets are committed for a
 // group without generation or member, which the group coordinator accepts for a group with no members. That is
 // the shape of a reader without a group (partition-reader.ts), not of a kafkajs consumer group member.
-import { CompressionTypes, Partitioners, type Producer, type Transaction } from 'kafkajs';
-import { backoffDelay, type RetryPolicy } from './backoff';
-import { clientInternals, type KafkaClient } from './client';
-import { classifyError, describeError, KafkaAdapterError, toAdapterError } from './errors';
-import { checkPositiveInt, invalid } from './options';
-import { groupByTopic } from './records';
-import { DEFAULT_MAX_BATCH_BYTES, splitForRequests } from './request-split';
-import type { OutgoingRecord } from './types';
+import type { Admin, Producer, Transaction } from 'kafkajs';
+import { backoffDelay, type RetryPolicy } from '../backoff';
+import { clientInternals, type KafkaClient } from '../client';
+import { classifyError, describeError, KafkaAdapterError, toAdapterError } from '../errors';
+import { pinnedRetry } from '../kafkajs-retry';
+import { checkPositiveInt, invalid, type CompressionCodec } from '../options';
+import { kafkajsPartitioner } from '../partitioner-kafkajs';
+import type { OutgoingRecord } from '../types';
+import { SendPath } from './send-path';
 
 export interface TransactionalProducerOptions {
   /** Stable across restarts of the same logical writer: a new holder of the id fences the old one. */
   readonly transactionalId: string;
   /** The broker aborts a transaction left open this long (a killed process); default 30 s. */
   readonly transactionTimeoutMs?: number;
-  /** Byte budget per topic-partition of one produce request (see request-split.ts); default 768 KiB. */
+  /** Byte budget per topic-partition of one produce request (see delivery.ts); default 768 KiB. */
   readonly maxBatchBytes?: number;
   /** How long the broker may wait for all in-sync replicas per produce request; default 30 s. */
   readonly ackTimeoutMs?: number;
+  /** Per-topic codecs (default none). */
+  readonly compressionByTopic?: Readonly<Record<string, CompressionCodec>>;
 }
 
 /** Consumer offsets committed with a transaction: for each partition, the next offset to read. */
@@ -83,10 +86,10 @@ export function createTransactionalProducer(client: KafkaClient, options: Transa
   validate(options);
   const { kafka, logger } = clientInternals(client);
   const { transactionalId } = options;
-  const maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
-  const ackTimeout = options.ackTimeoutMs ?? 30_000;
   let producer: Producer | undefined;
+  let admin: Admin | undefined;
   let ready = false;
+  const sendPath = new SendPath(() => admin, options);
 
   const close = async (p: Producer | undefined) => {
     if (!p) return;
@@ -107,10 +110,15 @@ export function createTransactionalProducer(client: KafkaClient, options: Transa
         // kafkajs requires one request in flight for a transactional producer.
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-        retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+        createPartitioner: kafkajsPartitioner,
+        retry: pinnedRetry({ retries: 5, initialRetryTime: 100, maxRetryTime: 2000 }),
       });
       try {
+        if (!admin) {
+          const a = kafka.admin({ retry: pinnedRetry({ retries: 3 }) });
+          await a.connect();
+          admin = a;
+        }
         await producer.connect();
         // kafkajs sends InitProducerId with the transactional id on the first transaction(): begin and end an
         // empty one (no partitions, no offsets: nothing goes to the broker but the InitProducerId).
@@ -132,11 +140,10 @@ export function createTransactionalProducer(client: KafkaClient, options: Transa
       if (records.length === 0 && (offsets === undefined || offsets.offsets.length === 0)) return;
       let transaction: Transaction | undefined;
       try {
+        const delivery = await sendPath.delivery(records);
         transaction = await producer.transaction();
-        for (const slice of splitForRequests(records, maxBatchBytes)) {
-          // Sequential: a slice starts after the previous one was acknowledged, which keeps each partition's order.
-          await transaction.sendBatch({ topicMessages: groupByTopic(slice), acks: -1, timeout: ackTimeout, compression: CompressionTypes.None });
-        }
+        // Every partition must acknowledge its records before the commit; a missing one fails (and aborts) it all.
+        await delivery.run(sendPath.requests(transaction));
         if (offsets !== undefined && offsets.offsets.length > 0) {
           const active = transaction;
           await retryCoordinatorBusy(() => active.sendOffsets({ consumerGroupId: offsets.groupId, topics: offsetTopics(offsets) }));
@@ -158,8 +165,11 @@ export function createTransactionalProducer(client: KafkaClient, options: Transa
     async disconnect() {
       ready = false;
       const p = producer;
+      const a = admin;
       producer = undefined;
+      admin = undefined;
       await close(p);
+      await a?.disconnect().catch((err: unknown) => logger.debug('metadata client disconnect failed', { component: 'kafka.transactional-producer', code: classifyError(err).code }));
     },
 
     isConnected: () => ready,
