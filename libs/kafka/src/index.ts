@@ -29,6 +29,7 @@ export type {
   ChunkInfo,
   ChunkStage,
   OnTransformError,
+  ProcessingGuarantee,
   Readiness,
   RetryInfo,
   Transform,

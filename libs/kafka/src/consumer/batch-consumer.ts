@@ -8,9 +8,13 @@ import { clientInternals } from '../client';
 import { classifyError, describeError, KafkaAdapterError, toAdapterError } from '../errors';
 import { pinnedRetry } from '../kafkajs-retry';
 import { checkPositiveInt, invalid, resolveRetryPolicy } from '../options';
+import type { AdminClient } from '../admin';
+import { createTransactionalProducer } from '../producer/transactional-producer';
 import { chunk, toConsumedRecord } from '../records';
-import { heartbeatOrRejoin, processChunk, type ChunkContext } from './chunk-pipeline';
+import { heartbeatOrRejoin, processChunk, type ChunkContext, type ChunkResult } from './chunk-pipeline';
+import { PartitionTransactions } from './partition-transactions';
 import { ReadinessTracker } from './readiness';
+import { processChunkInTransaction } from './transactional-chunk';
 import type { BatchConsumer, BatchConsumerOptions } from './types';
 
 const COMPONENT = 'kafka.batch-consumer';
@@ -30,6 +34,13 @@ function validate<O>(options: BatchConsumerOptions<O>): void {
   }
   checkPositiveInt(options.minBytes, 'minBytes', { min: 0 });
   checkPositiveInt(options.partitionsConsumedConcurrently, 'partitionsConsumedConcurrently', { max: 64 });
+  checkPositiveInt(options.transactionTimeoutMs, 'transactionTimeoutMs', { min: 1000 });
+  if (options.guarantee !== undefined && options.guarantee !== 'at_least_once' && options.guarantee !== 'exactly_once') {
+    throw invalid('guarantee', 'must be at_least_once or exactly_once');
+  }
+  if (options.guarantee === 'exactly_once' && options.producer !== undefined) {
+    throw invalid('producer', 'cannot be shared with exactly_once: each input partition has its own transactional producer');
+  }
   if (options.heartbeatInterval !== undefined && options.heartbeatInterval >= (options.sessionTimeout ?? 30_000)) {
     throw invalid('heartbeatInterval', 'must be lower than sessionTimeout');
   }
@@ -47,10 +58,45 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
   const stopTimeoutMs = options.stopTimeoutMs ?? 20_000;
   const { kafka } = clientInternals(options.client);
   const { logger, hooks = {}, groupId } = options;
+  const exactlyOnce = options.guarantee === 'exactly_once';
   const ownProducer = options.producer === undefined;
+  // at_least_once sends through one idempotent producer; exactly_once through one transactional producer per partition.
   const producer = options.producer ?? options.client.producer(options.producerOptions);
   const sleeper = createSleeper();
   const assigned = new Set<string>();
+  // exactly_once: the group's committed offsets are read after each initTransactions (partition-transactions.ts).
+  let admin: AdminClient | undefined;
+  const transactions = exactlyOnce
+    ? new PartitionTransactions(groupId, {
+        create: (transactionalId) =>
+          createTransactionalProducer(options.client, {
+            transactionalId,
+            transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000,
+            ...(options.producerOptions?.maxBatchBytes === undefined ? {} : { maxBatchBytes: options.producerOptions.maxBatchBytes }),
+            ...(options.producerOptions?.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.producerOptions.ackTimeoutMs }),
+            ...(options.producerOptions?.compressionByTopic === undefined ? {} : { compressionByTopic: options.producerOptions.compressionByTopic }),
+          }),
+        committedOffset: async (topic, partition) => {
+          if (!admin) throw new KafkaAdapterError('not started', { code: 'NOT_CONNECTED', canRetry: true });
+          return (await admin.committedOffsets(groupId, topic)).get(partition) ?? null;
+        },
+      })
+    : undefined;
+  // exactly_once: one transaction at a time per partition (a chunk, or a commit past control records).
+  const partitionQueues = new Map<string, Promise<unknown>>();
+  function exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = partitionQueues.get(key) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    partitionQueues.set(key, settled);
+    void settled.then(() => {
+      if (partitionQueues.get(key) === settled) partitionQueues.delete(key);
+    });
+    return next;
+  }
   let stopping = false;
   let fatal: KafkaAdapterError | undefined;
 
@@ -81,7 +127,8 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
   }
 
   const readiness = new ReadinessTracker({
-    producerConnected: () => producer.isConnected(),
+    // exactly_once: the partitions' transactional producers report trouble as retrying partitions.
+    producerConnected: () => exactlyOnce || producer.isConnected(),
     onChange: (ready, reason) => {
       logger.info(ready ? 'ready' : 'not ready', { component: COMPONENT, groupId, ...(ready ? {} : { reason }) });
       guard('onReadyChange', () => hooks.onReadyChange?.(ready, reason));
@@ -125,6 +172,10 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
     });
     readiness.assigned((topic, partition) => assigned.has(tpKey(topic, partition)));
     readiness.setJoined(true);
+    // A revoked partition's transactional id belongs to its new owner: close our producer for it.
+    transactions?.assigned((topic, partition) => assigned.has(tpKey(topic, partition))).catch((err: unknown) =>
+      logger.debug('closing producers of revoked partitions failed', { component: COMPONENT, groupId, ...describeError(err) }),
+    );
   });
   consumer.on(consumer.events.CRASH, (event) => {
     const { error, restart } = event.payload;
@@ -149,11 +200,23 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
   consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
     const { topic, partition, batchSize, lastOffset } = event.payload;
     if (batchSize !== 0 || stopping || fatal || !assigned.has(tpKey(topic, partition))) return;
-    consumer.commitOffsets([{ topic, partition, offset: offsetAfter(lastOffset) }]).catch((err: unknown) =>
+    const offset = offsetAfter(lastOffset);
+    const commit = transactions
+      ? exclusive(tpKey(topic, partition), () => commitOffsetInTransaction(topic, partition, offset))
+      : consumer.commitOffsets([{ topic, partition, offset }]);
+    commit.catch((err: unknown) =>
       // Harmless: the next batch of this partition commits past these offsets anyway.
       logger.debug('commit past control records failed', { component: COMPONENT, groupId, topic, partition, code: classifyError(err).code }),
     );
   });
+
+  /** exactly_once: moves the committed offset in a transaction of its own (nothing to send). */
+  async function commitOffsetInTransaction(topic: string, partition: number, offset: string): Promise<void> {
+    if (!transactions || transactions.isFenced(topic, partition)) return;
+    const { producer: txn, committed } = await transactions.acquire(topic, partition);
+    if (committed !== undefined && committed !== null && committed >= BigInt(offset)) return;
+    await txn.commitTransaction([], { groupId, offsets: [{ topic, partition, offset: BigInt(offset) }] });
+  }
 
   /** Stops everything after a non-retriable error; nothing past an unacknowledged record was committed. */
   function fail(error: KafkaAdapterError): void {
@@ -191,19 +254,27 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
       // The last chunk commits past the whole batch, transaction markers and compaction gaps included.
       const lastCovered = i === parts.length - 1 ? batch.lastOffset() : last.offset;
       const records = part.map((m) => toConsumedRecord(topic, partition, m));
-      const result = await processChunk(records, offsetAfter(lastCovered), ctx, {
+      const common = {
         transform: options.transform,
         onTransformError: options.onTransformError,
-        producer,
         logger,
         groupId,
         readiness,
         retry,
-        sleep: (ms) => sleeper.sleep(ms),
-        onRetry: (info) => guard('onRetry', () => hooks.onRetry?.(info)),
+        sleep: (ms: number) => sleeper.sleep(ms),
+        onRetry: (info: Parameters<NonNullable<typeof hooks.onRetry>>[0]) => guard('onRetry', () => hooks.onRetry?.(info)),
         onFatal: fail,
         now: Date.now,
-      });
+      };
+      const result: ChunkResult<O> = transactions
+        ? await exclusive(tpKey(topic, partition), () =>
+            processChunkInTransaction(records, offsetAfter(lastCovered), ctx, {
+              ...common,
+              transactions,
+              onTransaction: (outcome, ms) => guard('onTransaction', () => hooks.onTransaction?.(outcome, ms)),
+            }),
+          )
+        : await processChunk(records, offsetAfter(lastCovered), ctx, { ...common, producer });
       if (result.end !== 'committed') return;
       // kafkajs fetches the next batch from the resolved offset.
       resolveOffset(lastCovered);
@@ -217,6 +288,8 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
       // disconnect() stops the runner first, which waits for the in-flight eachBatch: the chunk being processed
       // is sent and committed, the rest of its batch is left for the next owner of the partition.
       await consumer.disconnect().catch((err: unknown) => logger.warn('consumer disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }));
+      await transactions?.closeAll();
+      await admin?.disconnect().catch((err: unknown) => logger.debug('admin disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }));
       if (ownProducer) await producer.disconnect();
     })();
     let timer: NodeJS.Timeout | undefined;
@@ -238,7 +311,13 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
       if (started) return;
       if (stopping || fatal) throw new KafkaAdapterError('a stopped batch consumer cannot be restarted', { code: 'STOPPED', canRetry: false });
       try {
-        if (!producer.isConnected()) await producer.connect();
+        if (exactlyOnce) {
+          const a = options.client.admin();
+          await a.connect();
+          admin = a;
+        } else if (!producer.isConnected()) {
+          await producer.connect();
+        }
         await consumer.connect();
         await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
         started = true;
@@ -251,6 +330,7 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
       } catch (err) {
         started = false;
         await consumer.disconnect().catch((e: unknown) => logger.debug('disconnect after a failed start failed', { component: COMPONENT, groupId, ...describeError(e) }));
+        await admin?.disconnect().catch((e: unknown) => logger.debug('admin disconnect after a failed start failed', { component: COMPONENT, groupId, ...describeError(e) }));
         if (ownProducer) await producer.disconnect();
         throw toAdapterError(err, 'batch consumer start failed');
       }

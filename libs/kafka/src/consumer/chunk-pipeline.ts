@@ -102,28 +102,12 @@ export async function processChunk<O>(
           throw err;
         }
         if (decision.action === 'fatal') {
-          deps.onFatal(
-            new KafkaAdapterError(`${stage} failed on ${topic}/${partition} at offsets ${firstOffset}..${lastOffset}: ${describeError(err).errorMessage}`, {
-              code: decision.code,
-              canRetry: false,
-              cause: err,
-            }),
-          );
+          deps.onFatal(stageFailed(stage, err, decision.code, ctx, firstOffset, lastOffset));
           return { end: 'fatal' };
         }
         attempt += 1;
-        const meta = {
-          ...where, stage, code: decision.code, attempt, delayMs: decision.delayMs,
-          acknowledged: pending?.acknowledged ?? 0, unacknowledged: pending?.pending ?? 0, ...describeError(err),
-        };
-        // One warning when a chunk starts retrying, the attempts after it at debug: an outage is a state, not news.
-        if (attempt === 1) deps.logger.warn(`${stage} failed; retrying, nothing committed past acknowledged records`, meta);
-        else deps.logger.debug(`${stage} failed again; retrying`, meta);
-        deps.readiness.retryingPartition(topic, partition, `${stage} ${decision.code}`);
-        deps.onRetry({ attempt, delayMs: decision.delayMs, error: err, code: decision.code, stage, topic, partition });
-        if (ctx.isActive()) await deps.sleep(decision.delayMs);
-        if (!ctx.isActive()) return { end: 'abandoned' };
-        await heartbeatOrRejoin(ctx, deps);
+        const more = { acknowledged: pending?.acknowledged ?? 0, unacknowledged: pending?.pending ?? 0 };
+        if ((await waitBeforeRetry(err, decision, attempt, stage, ctx, deps, { ...where, ...more })) === 'abandoned') return { end: 'abandoned' };
       }
     }
   } finally {
@@ -132,25 +116,69 @@ export async function processChunk<O>(
 
   const durationMs = deps.now() - started;
   if (attempt > 0) deps.logger.info('chunk recovered after retries', { ...where, attempts: attempt, durationMs });
+  return { end: 'committed', info: chunkInfo(ctx, records, guarded, committedOffset, durationMs, attempt) };
+}
+
+/** The non-retriable error that stops the runner, naming the stage and the chunk. */
+export function stageFailed(stage: ChunkStage, err: unknown, code: string, ctx: ChunkContext, firstOffset: string, lastOffset: string): KafkaAdapterError {
+  return new KafkaAdapterError(`${stage} failed on ${ctx.topic}/${ctx.partition} at offsets ${firstOffset}..${lastOffset}: ${describeError(err).errorMessage}`, {
+    code,
+    canRetry: false,
+    cause: err,
+  });
+}
+
+/** What the onChunk hook gets for a committed chunk. */
+export function chunkInfo<O>(
+  ctx: ChunkContext,
+  records: readonly ConsumedRecord[],
+  guarded: { readonly records: readonly unknown[]; readonly outcomes: readonly O[]; readonly transformErrors: number },
+  committedOffset: string,
+  durationMs: number,
+  retries: number,
+): ChunkInfo<O> {
   const lag = BigInt(ctx.highWatermark) - BigInt(committedOffset);
   return {
-    end: 'committed',
-    info: {
-      topic,
-      partition,
-      records: records.length,
-      outputs: guarded.records.length,
-      outcomes: guarded.outcomes,
-      transformErrors: guarded.transformErrors,
-      durationMs,
-      firstOffset,
-      lastOffset,
-      committedOffset,
-      highWatermark: ctx.highWatermark,
-      lag: lag > 0n ? Number(lag) : 0,
-      retries: attempt,
-    },
+    topic: ctx.topic,
+    partition: ctx.partition,
+    records: records.length,
+    outputs: guarded.records.length,
+    outcomes: guarded.outcomes,
+    transformErrors: guarded.transformErrors,
+    durationMs,
+    firstOffset: records[0]?.offset ?? committedOffset,
+    lastOffset: records[records.length - 1]?.offset ?? committedOffset,
+    committedOffset,
+    highWatermark: ctx.highWatermark,
+    lag: lag > 0n ? Number(lag) : 0,
+    retries,
   };
+}
+
+/**
+ * Between two attempts of a chunk: one warning when the chunk starts retrying (the attempts after it at debug: an
+ * outage is a state, not news), the partition marked retrying, the backoff, a heartbeat. 'abandoned' when the
+ * partition is no longer ours to process (stop, revocation): the chunk stays uncommitted and is redelivered.
+ */
+export async function waitBeforeRetry(
+  err: unknown,
+  decision: { readonly code: string; readonly delayMs: number },
+  attempt: number,
+  stage: ChunkStage,
+  ctx: ChunkContext,
+  deps: Pick<ChunkPipelineDeps<unknown>, 'logger' | 'groupId' | 'readiness' | 'onRetry' | 'sleep'>,
+  where: object,
+): Promise<'retry' | 'abandoned'> {
+  const { topic, partition } = ctx;
+  const meta = { ...where, stage, code: decision.code, attempt, delayMs: decision.delayMs, ...describeError(err) };
+  if (attempt === 1) deps.logger.warn(`${stage} failed; retrying, nothing committed past acknowledged records`, meta);
+  else deps.logger.debug(`${stage} failed again; retrying`, meta);
+  deps.readiness.retryingPartition(topic, partition, `${stage} ${decision.code}`);
+  deps.onRetry({ attempt, delayMs: decision.delayMs, error: err, code: decision.code, stage, topic, partition });
+  if (ctx.isActive()) await deps.sleep(decision.delayMs);
+  if (!ctx.isActive()) return 'abandoned';
+  await heartbeatOrRejoin(ctx, deps);
+  return 'retry';
 }
 
 /** A heartbeat between attempts keeps the membership alive; a rebalance it reports goes back to kafkajs. */

@@ -51,7 +51,8 @@ export interface ChunkInfo<O> {
   readonly retries: number;
 }
 
-export type ChunkStage = 'transform' | 'send' | 'commit';
+/** 'transaction': exactly-once, where sending and committing are one transaction. */
+export type ChunkStage = 'transform' | 'send' | 'commit' | 'transaction';
 
 export interface RetryInfo {
   /** 1 for the first retry of this chunk. */
@@ -67,22 +68,35 @@ export interface RetryInfo {
 
 export interface BatchConsumerHooks<O> {
   onChunk?(info: ChunkInfo<O>): void;
+  /** Exactly-once only: each transaction's end and how long it took (from its first request). */
+  onTransaction?(result: 'committed' | 'aborted', durationMs: number): void;
   onReadyChange?(ready: boolean, reason?: string): void;
   onRetry?(info: RetryInfo): void;
   /** A non-retriable failure stopped the consumer; `done` rejects with the same error. */
   onFatal?(error: KafkaAdapterError): void;
 }
 
+/**
+ * at_least_once: outputs are sent, then the offset is committed; a crash in between redelivers (duplicates).
+ * exactly_once: outputs and offset are one transaction per chunk (one transactional id per input partition);
+ * read_committed readers see each input's outcome once.
+ */
+export type ProcessingGuarantee = 'at_least_once' | 'exactly_once';
+
 export interface BatchConsumerOptions<O> {
   readonly client: KafkaClient;
   readonly groupId: string;
+  /** Default at_least_once. */
+  readonly guarantee?: ProcessingGuarantee;
+  /** exactly_once: the broker aborts a transaction left open this long (default 60000). */
+  readonly transactionTimeoutMs?: number;
   readonly topics: readonly string[];
   /** Where a group without committed offsets starts (default false: only new records). */
   readonly fromBeginning?: boolean;
   readonly transform: Transform<O>;
   /** Outputs for one record whose transform threw; without it such a record stops the consumer (fatal). */
   readonly onTransformError?: OnTransformError<O>;
-  /** Shared producer (its owner connects and disconnects it); default: the runner's own. */
+  /** Shared producer (its owner connects and disconnects it); default: the runner's own. at_least_once only. */
   readonly producer?: RecordProducer;
   /** Options of the runner's own producer (ignored when `producer` is given). */
   readonly producerOptions?: ProducerOptions;

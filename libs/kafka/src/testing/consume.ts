@@ -72,11 +72,15 @@ export async function consumeUntil(topic: string, count: number, options: Consum
 }
 
 /**
- * Every record a read_committed consumer sees in `topic` up to its current end offsets, in partition and offset
- * order: records of aborted or still open transactions are not there. Reads with kafkajs's own consumer (a fresh
- * group), not with libs/kafka's reader, so tests of that reader and of transactions have an independent witness.
+ * Every record a consumer with the given isolation level sees in `topic` up to its current end offsets, in
+ * partition and offset order. read_committed (the default): records of aborted or still open transactions are not
+ * there; read_uncommitted: they are. Reads with kafkajs's own consumer (a fresh group), not with libs/kafka's reader,
+ * so tests of that reader and of transactions have an independent witness.
  */
-export async function readCommitted(topic: string, { timeoutMs = 60_000 } = {}): Promise<ConsumedRecord[]> {
+export async function readToEnd(
+  topic: string,
+  { timeoutMs = 60_000, isolation = 'read_committed' }: { timeoutMs?: number; isolation?: 'read_committed' | 'read_uncommitted' } = {},
+): Promise<ConsumedRecord[]> {
   const kafka = testKafka('test-reader');
   const admin = kafka.admin();
   await admin.connect();
@@ -85,12 +89,24 @@ export async function readCommitted(topic: string, { timeoutMs = 60_000 } = {}):
   const reached = new Map([...ends].map(([p, end]) => [p, end === 0n]));
   const records: ConsumedRecord[] = [];
   if ([...reached.values()].every(Boolean)) return records;
-  const consumer = kafka.consumer({ groupId: uniqueName('test-committed'), maxWaitTimeInMs: 200, readUncommitted: false });
+  const consumer = kafka.consumer({ groupId: uniqueName('test-reader'), maxWaitTimeInMs: 200, readUncommitted: isolation === 'read_uncommitted' });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`readCommitted(${topic}): ${records.length} records, end not reached after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`readToEnd(${topic}): ${records.length} records, end not reached after ${timeoutMs} ms`)), timeoutMs);
+      const reach = (partition: number, lastOffset: string) => {
+        // lastOffset counts transaction markers and aborted records too: the position after this batch.
+        if (BigInt(lastOffset) + 1n >= (ends.get(partition) ?? 0n)) reached.set(partition, true);
+        if ([...reached.values()].every(Boolean)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      // A fetch of nothing but markers and aborted records reaches no eachBatch, only this event.
+      consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+        if (e.payload.batchSize === 0) reach(e.payload.partition, e.payload.lastOffset);
+      });
       consumer
         .run({
           eachBatch: async ({ batch }) => {
@@ -98,12 +114,7 @@ export async function readCommitted(topic: string, { timeoutMs = 60_000 } = {}):
               if (BigInt(m.offset) >= (ends.get(batch.partition) ?? 0n)) continue;
               records.push({ topic, partition: batch.partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: toHeaders(m.headers) });
             }
-            // lastOffset() counts transaction markers and aborted records too: the position after this batch.
-            if (BigInt(batch.lastOffset()) + 1n >= (ends.get(batch.partition) ?? 0n)) reached.set(batch.partition, true);
-            if ([...reached.values()].every(Boolean)) {
-              clearTimeout(timer);
-              resolve();
-            }
+            reach(batch.partition, batch.lastOffset());
           },
         })
         .catch(reject);
@@ -112,4 +123,9 @@ export async function readCommitted(topic: string, { timeoutMs = 60_000 } = {}):
     await consumer.disconnect();
   }
   return records.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+}
+
+/** readToEnd with read_committed. */
+export function readCommitted(topic: string, options: { timeoutMs?: number } = {}): Promise<ConsumedRecord[]> {
+  return readToEnd(topic, { ...options, isolation: 'read_committed' });
 }
