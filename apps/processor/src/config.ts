@@ -31,6 +31,12 @@ const processorVariables = {
   BATCH_MAX_RECORDS: { schema: { type: 'integer', minimum: 1, maximum: 100_000 }, default: 2000, description: 'Records transformed, produced and committed together (a fetched batch is split into chunks of this size).' },
   FETCH_MAX_BYTES_PER_PARTITION: { schema: { type: 'integer', minimum: 1024 }, default: 1_048_576, description: 'Upper bound of one fetch per partition: bounds memory with the number of partitions.' },
   PARTITIONS_CONSUMED_CONCURRENTLY: { schema: { type: 'integer', minimum: 1, maximum: 64 }, default: 3, description: 'Partitions processed in parallel by one instance.' },
+  PROCESSING_GUARANTEE: {
+    schema: { type: 'string', enum: ['at_least_once', 'exactly_once'] },
+    default: 'at_least_once',
+    description:
+      'at_least_once: outputs are acknowledged, then the offset is committed (a crash can duplicate outputs, never lose one). exactly_once: each chunk\'s outputs, dead letters and input offset are one Kafka transaction (one transactional id per input partition); consumers reading with isolation.level=read_committed see every outcome once.',
+  },
   KAFKA_SESSION_TIMEOUT_MS: {
     schema: { type: 'integer', minimum: 6000, maximum: 300_000 },
     default: 30_000,

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     clock: systemClock,
     inputTopic: cfg.INPUT_TOPIC,
     group: cfg.CONSUMER_GROUP,
+    guarantee: cfg.PROCESSING_GUARANTEE,
     core: {
       masker: createMasker({ key: { id: cfg.MASKING_KEY_ID, secret: cfg.MASKING_KEY }, ipStrategy: cfg.MASKING_IP_STRATEGY }),
       maxValueBytes: cfg.MAX_VALUE_BYTES,
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     httpPort: http.port,
     maskingKeyId: cfg.MASKING_KEY_ID,
     ipStrategy: cfg.MASKING_IP_STRATEGY,
+    guarantee: cfg.PROCESSING_GUARANTEE,
   });
   service.done.catch((err: unknown) => {
     logger.error('the consumer stopped on a non-retriable error', { error: err });

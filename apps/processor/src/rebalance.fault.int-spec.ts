@@ -1,7 +1,8 @@
 // Fault test: a consumer group that changes under a running stream. Three processors share the input's six
 // partitions; mid-stream one is SIGKILLed (its partitions stand still until its session expires), another is
 // SIGTERMed (it finishes and commits its chunk, then leaves) while a fourth joins. Every input record must still
-// get its outcome: nothing lost, duplicates counted. `npm run soak` repeats this file.
+// get its outcome: nothing lost, duplicates counted; with PROCESSING_GUARANTEE=exactly_once a read_committed
+// reader finds every outcome exactly once. `npm run soak` repeats this file.
 import { committedOffsets, createTestTopic, deleteTestTopics, produceStream, reportFaultRun, sumOffsets, uniqueName, waitFor } from '@login/kafka/testing';
 import { account, drained } from './testing/accounting';
 import { validEvent } from './testing/events';
@@ -19,7 +20,7 @@ afterEach(async () => {
 });
 afterAll(deleteTestTopics);
 
-it('three processors, one SIGKILLed and one SIGTERMed mid-stream while a fourth joins: every input has an outcome', async () => {
+it.each(['at_least_once', 'exactly_once'] as const)('%s: three processors, one SIGKILLed and one SIGTERMed mid-stream while a fourth joins', async (guarantee) => {
   const t = {
     input: await createTestTopic('rebalance-in', { partitions: 6 }),
     output: await createTestTopic('rebalance-out', { partitions: 6 }),
@@ -27,7 +28,7 @@ it('three processors, one SIGKILLed and one SIGTERMed mid-stream while a fourth 
     group: uniqueName('rebalance'),
   };
   const start = async () => {
-    const p = await ProcessorProcess.start({ ...t, env: { ...GROUP_TIMING, LOG_LEVEL: 'info' } });
+    const p = await ProcessorProcess.start({ ...t, env: { ...GROUP_TIMING, LOG_LEVEL: 'info', PROCESSING_GUARANTEE: guarantee } });
     running.push(p);
     return p;
   };
@@ -62,7 +63,7 @@ it('three processors, one SIGKILLed and one SIGTERMed mid-stream while a fourth 
   const drainedAfterMs = Date.now() - killedAt;
   const result = await account(t.input, t.output, t.dlq);
   reportFaultRun({
-    test: 'rebalance',
+    test: `rebalance ${guarantee}`,
     inputs: result.inputs,
     lost: result.missing.length,
     duplicates: result.duplicates,
@@ -79,4 +80,5 @@ it('three processors, one SIGKILLed and one SIGTERMed mid-stream while a fourth 
   expect(result.unknown).toBe(0);
   expect(result.outputs + result.deadLetters).toBe(result.inputs + result.duplicates);
   expect(result.deadLetters).toBeGreaterThanOrEqual(TOTAL / 50);
+  if (guarantee === 'exactly_once') expect(result.duplicates).toBe(0);
 });

@@ -18,7 +18,7 @@ describe('createProcessorMetrics', () => {
     registry = new Registry();
   });
 
-  it('registers exactly the DESIGN §7 names', async () => {
+  it('registers exactly the DESIGN §7 names, and the exactly-once ones', async () => {
     createProcessorMetrics(registry);
     const names = (await registry.getMetricsAsJSON()).map((metric) => `${metric.name}:${metric.type}`).sort();
     expect(names).toEqual([
@@ -26,10 +26,19 @@ describe('createProcessorMetrics', () => {
       'login_processor_consumer_lag:gauge',
       'login_processor_event_latency_seconds:histogram',
       'login_processor_events_total:counter',
+      'login_processor_info:gauge',
       'login_processor_records_consumed_total:counter',
       'login_processor_records_dead_lettered_total:counter',
       'login_processor_records_processed_total:counter',
+      'login_processor_transaction_duration_seconds:histogram',
+      'login_processor_transactions_total:counter',
     ]);
+  });
+
+  it('starts both transaction results at zero', async () => {
+    createProcessorMetrics(registry);
+    const values = await valuesOf(registry, 'login_processor_transactions_total');
+    expect(values.map((v) => [v.labels['result'], v.value]).sort()).toEqual([['aborted', 0], ['committed', 0]]);
   });
 
   it('starts every reason code at zero', async () => {

@@ -13,6 +13,9 @@ export const PROCESSOR_METRICS = {
   eventLatency: 'login_processor_event_latency_seconds',
   batchDuration: 'login_processor_batch_duration_seconds',
   consumerLag: 'login_processor_consumer_lag',
+  transactions: 'login_processor_transactions_total',
+  transactionDuration: 'login_processor_transaction_duration_seconds',
+  info: 'login_processor_info',
 } as const;
 
 export const DEVICE_TYPE_LABELS: readonly string[] = ['android', 'iOS', 'unknown', OTHER_LABEL];
@@ -23,6 +26,8 @@ export const MAX_DISTINCT_LOCALES = 20;
 const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 // One eachBatch call: transform, produce with acks=-1, commit.
 const BATCH_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+// One transaction (exactly_once): its sends, the offsets, the commit.
+const TRANSACTION_BUCKETS = BATCH_BUCKETS;
 
 export interface EventLabels {
   device_type?: string;
@@ -38,7 +43,11 @@ export interface ProcessorMetrics {
   readonly eventLatency: Histogram;
   readonly batchDuration: Histogram;
   readonly consumerLag: Gauge<'topic' | 'partition'>;
-  /** Counts one processed event with its labels bounded (unknown values become `other`). */
+  /** exactly_once: transactions by result (committed, aborted). */
+  readonly transactions: Counter<'result'>;
+  readonly transactionDuration: Histogram;
+  /** 1, labelled with the processing guarantee the processor runs with. */
+  readonly info: Gauge<'guarantee'>;
   /** Counts processed events by their bounded labels, with one counter update per distinct label set. */
   countEvents(events: Iterable<EventLabels>): void;
   countDeadLettered(reason: ReasonCode, count?: number): void;
@@ -86,6 +95,13 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
     labelNames: ['topic', 'partition'] as const,
   });
 
+  const transactions = metrics.counter({
+    name: PROCESSOR_METRICS.transactions,
+    help: 'Transactions of the exactly_once guarantee, by result: committed or aborted (then redone).',
+    labelNames: ['result'] as const,
+  });
+  for (const result of ['committed', 'aborted']) transactions.inc({ result }, 0);
+
   const labelsOf = (event: EventLabels) => ({
     device_type: deviceType(event.device_type ?? 'unknown'),
     app_version: appVersion(event.app_version),
@@ -110,6 +126,17 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
       buckets: BATCH_BUCKETS,
     }),
     consumerLag,
+    transactions,
+    transactionDuration: metrics.histogram({
+      name: PROCESSOR_METRICS.transactionDuration,
+      help: 'Seconds of one transaction (exactly_once): sends, offsets and commit, or until it was aborted.',
+      buckets: TRANSACTION_BUCKETS,
+    }),
+    info: metrics.gauge({
+      name: PROCESSOR_METRICS.info,
+      help: 'Always 1; the labels tell how the processor runs (guarantee: at_least_once or exactly_once).',
+      labelNames: ['guarantee'] as const,
+    }),
     countEvents: (batch) => {
       // prom-client hashes the label set on every inc(): aggregate first, inc once per series.
       const counts = new Map<string, { labels: ReturnType<typeof labelsOf>; n: number }>();

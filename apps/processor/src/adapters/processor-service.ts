@@ -1,7 +1,7 @@
 import type { ProcessedLoginEvent, ReasonCode } from '@login/event-schema';
 import type { Clock } from '@login/enrichment';
 import { runBatchConsumer } from '@login/kafka';
-import type { AdminClient, BatchConsumer, ChunkInfo, ConsumedRecord, KafkaClient, TransformResult } from '@login/kafka';
+import type { AdminClient, BatchConsumer, ChunkInfo, ConsumedRecord, KafkaClient, ProcessingGuarantee, TransformResult } from '@login/kafka';
 import type { Logger, ProcessorMetrics } from '@login/observability';
 import { processBatch } from '../core/process-batch';
 import type { Outcome, ProcessDeps } from '../core/process-batch';
@@ -22,6 +22,7 @@ export interface ProcessorServiceOptions {
   readonly maxBytesPerPartition: number;
   readonly partitionsConsumedConcurrently: number;
   readonly stopTimeoutMs: number;
+  readonly guarantee: ProcessingGuarantee;
   /** Group membership timing, ms. */
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
@@ -47,6 +48,7 @@ export class ProcessorService {
     this.consumer = runBatchConsumer({
       client: options.client,
       groupId: options.group,
+      guarantee: options.guarantee,
       topics: [options.inputTopic],
       fromBeginning: true,
       transform: (records) => this.transform(records),
@@ -58,13 +60,16 @@ export class ProcessorService {
       ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeout: options.sessionTimeoutMs }),
       ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatInterval: options.heartbeatIntervalMs }),
       ...(options.rebalanceTimeoutMs === undefined ? {} : { rebalanceTimeout: options.rebalanceTimeoutMs }),
+      // Readiness changes and retries are logged by the runner itself, once each.
       hooks: {
         onChunk: (info) => this.committed(info),
-        onReadyChange: (ready, reason) => log.info(ready ? 'ready' : 'not ready', { ready, reason }),
-        onRetry: (info) =>
-          log.warn('retrying a chunk', { stage: info.stage, code: info.code, attempt: info.attempt, delayMs: info.delayMs, topic: info.topic, partition: info.partition }),
+        onTransaction: (result, durationMs) => {
+          options.metrics.transactions.inc({ result });
+          options.metrics.transactionDuration.observe(durationMs / 1000);
+        },
       },
     });
+    options.metrics.info.set({ guarantee: options.guarantee }, 1);
   }
 
   /** Rejects when the consumer stopped on a non-retriable error. */
