@@ -8,7 +8,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { classifyError, KafkaAdapterError, PRODUCER_IDENTITY_CODES, toAdapterError } from '../errors';
 import { pinnedRetry } from '../kafkajs-retry';
 import { validateProducerOptions, type LoggerLike, type ProducerOptions } from '../options';
-import { kafkajsPartitioner } from '../partitioner-kafkajs';
+import { kafkajsPartitioner } from './kafkajs-partitioner';
 import type { OutgoingRecord } from '../types';
 import type { Delivery } from './delivery';
 import { SendPath } from './send-path';

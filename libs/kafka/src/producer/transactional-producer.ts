@@ -13,7 +13,7 @@ import { clientInternals, type KafkaClient } from '../client';
 import { classifyError, describeError, KafkaAdapterError, toAdapterError } from '../errors';
 import { pinnedRetry } from '../kafkajs-retry';
 import { checkPositiveInt, invalid, type CompressionCodec } from '../options';
-import { kafkajsPartitioner } from '../partitioner-kafkajs';
+import { kafkajsPartitioner } from './kafkajs-partitioner';
 import type { OutgoingRecord } from '../types';
 import { SendPath } from './send-path';
 
