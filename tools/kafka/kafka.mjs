@@ -31,13 +31,17 @@ export function resolveBasePort(env) {
     }
     return port;
   }
-  const first = env.KAFKA_BROKERS?.split(',')[0]?.trim();
+  const port = loopbackPort(env.KAFKA_BROKERS);
+  return port !== undefined && port <= 65535 - CONTROLLER_PORT_OFFSET - 2 ? port : DEFAULT_PORT;
+}
+
+/** The port of the first address of `brokers` when that is 127.0.0.1:PORT or localhost:PORT (a broker we may run). */
+export function loopbackPort(brokers) {
+  const first = brokers?.split(',')[0]?.trim();
   const match = first ? /^(.+):(\d+)$/.exec(first) : null;
-  if (match && LOOPBACK_HOSTS.has(match[1].toLowerCase())) {
-    const port = Number(match[2]);
-    if (port >= 1 && port <= 65535 - CONTROLLER_PORT_OFFSET - 2) return port;
-  }
-  return DEFAULT_PORT;
+  if (!match || !LOOPBACK_HOSTS.has(match[1].toLowerCase())) return undefined;
+  const port = Number(match[2]);
+  return port >= 1 && port <= 65535 ? port : undefined;
 }
 
 class UsageError extends Error {}
