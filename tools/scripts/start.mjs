@@ -137,7 +137,7 @@ async function stopApps(running) {
         say(`${child.app} did not exit within ${APP_STOP_TIMEOUT_MS / 1000} s of SIGTERM: killing it`);
         child.kill('SIGKILL');
       }, APP_STOP_TIMEOUT_MS);
-      results.push(await child.exited);
+      results.push({ ...(await child.exited), stoppedByUs: true });
       clearTimeout(timer);
     } else {
       results.push(await child.exited);
@@ -178,8 +178,10 @@ async function main() {
     }
   } finally {
     for (const result of await stopApps(children)) {
-      say(describeExit(result));
-      if (result.code !== 0) failed = true;
+      // Ended by our SIGTERM itself: it came before the app had set up its handler, so there was no work to finish.
+      const early = result.signal === 'SIGTERM' && result.stoppedByUs;
+      say(early ? `${result.app} stopped (SIGTERM came before it had started)` : describeExit(result));
+      if (result.code !== 0 && !early) failed = true;
     }
     if (kafka.started) {
       say('stopping the Kafka broker npm start started');
