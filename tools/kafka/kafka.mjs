@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A real Apache Kafka (KRaft) for development, tests, the benchmark and CI.
 // Jars come from Maven Central (tools/kafka/pom.xml) into a cache outside git; data and logs live in
-// tools/kafka/.run (ignored). Processes are tracked by pid file and stopped by pid, never by name.
+// tools/kafka/.run, or .run-<port> for another port (ignored). Processes are tracked by pid file and stopped by pid, never by name.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
