@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A real Apache Kafka (KRaft) for development, tests, the benchmark and CI.
 // Jars come from Maven Central (tools/kafka/pom.xml) into a cache outside git; data and logs live in
-// tools/kafka/.run (ignored). Processes are tracked by pid file and stopped by pid, never by name.
+// tools/kafka/.run, or .run-<port> for another port (ignored). Processes are tracked by pid file and stopped by pid, never by name.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,13 +13,59 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DLQ_TOPIC_CONFIG = JSON.parse(fs.readFileSync(path.join(here, '../../libs/kafka/src/topic-configs.json'), 'utf8')).deadLetter;
 const repoRoot = path.resolve(here, '../..');
-const runDir = process.env.LOCAL_KAFKA_RUN_DIR ?? path.join(here, '.run');
+const DEFAULT_PORT = 9092;
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
+
+/**
+ * The first broker port of the local cluster: LOCAL_KAFKA_PORT when set; otherwise the port of KAFKA_BROKERS when
+ * its first address is on this machine (so `KAFKA_BROKERS=127.0.0.1:19092 npm start` runs the broker there);
+ * otherwise 9092.
+ */
+export function resolveBasePort(env) {
+  const explicit = env.LOCAL_KAFKA_PORT?.trim();
+  if (explicit) {
+    const port = Number(explicit);
+    if (!Number.isInteger(port) || port < 1 || port > 65535 - CONTROLLER_PORT_OFFSET - 2) {
+      throw new UsageError(`LOCAL_KAFKA_PORT must be a port number below ${65535 - CONTROLLER_PORT_OFFSET - 2}, got "${explicit}"`);
+    }
+    return port;
+  }
+  const port = loopbackPort(env.KAFKA_BROKERS);
+  return port !== undefined && port <= 65535 - CONTROLLER_PORT_OFFSET - 2 ? port : DEFAULT_PORT;
+}
+
+/** The port of the first address of `brokers` when that is 127.0.0.1:PORT or localhost:PORT (a broker we may run). */
+export function loopbackPort(brokers) {
+  const first = brokers?.split(',')[0]?.trim();
+  const match = first ? /^(.+):(\d+)$/.exec(first) : null;
+  if (!match || !LOOPBACK_HOSTS.has(match[1].toLowerCase())) return undefined;
+  const port = Number(match[2]);
+  return port >= 1 && port <= 65535 ? port : undefined;
+}
+
+class UsageError extends Error {}
+
+const CONTROLLER_PORT_OFFSET = 10000;
+// Another base port and run dir give a private broker (e.g. for tests that stop and start it). A wrong setting is
+// reported by the first command or exported call, not at import (importers print errors their own way).
+let settingError;
+const BASE_PORT = (() => {
+  try {
+    return resolveBasePort(process.env);
+  } catch (err) {
+    settingError = err;
+    return DEFAULT_PORT;
+  }
+})();
+function checkSettings() {
+  if (settingError) throw settingError;
+}
+// One run dir per port: a cluster on another port never replaces (or reuses) the one on 9092.
+const runDir = process.env.LOCAL_KAFKA_RUN_DIR ?? path.join(here, BASE_PORT === DEFAULT_PORT ? '.run' : `.run-${BASE_PORT}`);
 const stateFile = path.join(runDir, 'cluster.json');
 const lockDir = path.join(runDir, 'lock');
 const leaseDir = path.join(runDir, 'leases');
-// Another base port and run dir give a private broker (e.g. for tests that stop and start it).
-const BASE_PORT = Number(process.env.LOCAL_KAFKA_PORT ?? 9092);
-const CONTROLLER_PORT_OFFSET = 10000;
 const START_TIMEOUT_MS = Number(process.env.LOCAL_KAFKA_START_TIMEOUT_MS ?? 120_000);
 const STOP_TIMEOUT_MS = 30_000;
 
@@ -43,8 +89,6 @@ export function cacheDir() {
 }
 
 const log = (msg) => process.stderr.write(`[kafka] ${msg}\n`);
-
-class UsageError extends Error {}
 
 // ---------- fetching ----------
 
@@ -81,9 +125,20 @@ export function ensureJars() {
 
 // ---------- configuration ----------
 
-function uuidBase64() {
-  // Kafka's Uuid: 16 random bytes, URL-safe base64 without padding.
-  return randomBytes(16).toString('base64url');
+/**
+ * A Kafka Uuid as Kafka's own `Uuid.randomUuid()` makes it: a version-4 UUID in URL-safe base64 without padding,
+ * never one that starts with '-' (kafka-storage would take `--cluster-id -abc…` for an option: 1 draw in 64).
+ * The version bits keep the high 64 bits non-zero, so it is never one of the reserved ids (Uuid 0 and 1, and the
+ * directory ids below 100 that `DirectoryId.random()` skips). `random` is injectable for tests.
+ */
+export function kafkaUuid(random = randomBytes) {
+  for (;;) {
+    const bytes = Buffer.from(random(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // IETF variant
+    const id = bytes.toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function nodeLayout(brokers) {
@@ -92,7 +147,7 @@ function nodeLayout(brokers) {
     port: BASE_PORT + i,
     controllerPort: BASE_PORT + i + CONTROLLER_PORT_OFFSET,
     dir: path.join(runDir, `node-${i + 1}`),
-    directoryId: uuidBase64(),
+    directoryId: kafkaUuid(),
   }));
 }
 
@@ -275,11 +330,17 @@ async function withLock(fn) {
 }
 
 function pidAlive(pid) {
+  if (pid === undefined) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return err.code === 'EPERM';
+  }
+  // A zombie (exited, not yet reaped by its parent) is gone for us.
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc (macOS): kill(pid, 0) is all we know
   }
 }
 
@@ -401,38 +462,118 @@ function logTail(node, lines = 40) {
 
 // ---------- up / down ----------
 
-export async function up({ brokers = 1, lease } = {}) {
+/** An error the command line prints as its one-sentence message (a conflict with something on this machine). */
+export class ConflictError extends Error {}
+
+function abortError() {
+  const err = new Error('the start was interrupted');
+  err.name = 'AbortError';
+  return err;
+}
+
+function throwIfAborted(signal) {
+  if (signal?.aborted) throw abortError();
+}
+
+/** Throws one sentence when a port that `nodes` need is taken: by a Kafka broker we did not start, or by anything. */
+async function checkPortsFree(nodes) {
+  for (const n of nodes) {
+    if (await portOpen(n.port)) {
+      const address = `127.0.0.1:${n.port}`;
+      if (await brokerAnswers(address)) {
+        throw new ConflictError(
+          `a Kafka broker not started by this tool (run dir ${runDir}) already answers at ${address}: use it as it is, stop it, or choose another port with LOCAL_KAFKA_PORT`,
+        );
+      }
+      throw new ConflictError(`port ${n.port} (broker port of node ${n.id}) is taken by another program: free it or choose another port with LOCAL_KAFKA_PORT`);
+    }
+    if (await portOpen(n.controllerPort)) {
+      throw new ConflictError(
+        `port ${n.controllerPort} (controller port of node ${n.id}, broker port + ${CONTROLLER_PORT_OFFSET}) is taken by another program: free it or choose another port with LOCAL_KAFKA_PORT`,
+      );
+    }
+  }
+}
+
+function spawnNode(libs, node) {
+  const out = fs.openSync(path.join(node.dir, 'logs', 'stdout.log'), 'a');
+  try {
+    const child = spawn('java', javaArgs(libs, node, 'kafka.Kafka', [path.join(node.dir, 'server.properties')]), {
+      detached: true,
+      stdio: ['ignore', out, out],
+    });
+    fs.writeFileSync(pidFile(node), String(child.pid));
+    child.unref();
+    return child.pid;
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
+/** Polls until `ready()` holds; fails when a started node dies, at the deadline, or when `signal` aborts. */
+async function waitUntil(started, ready, { signal, what }) {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let lastError;
+  for (;;) {
+    throwIfAborted(signal);
+    const dead = started.filter((n) => !pidAlive(readPid(n)));
+    if (dead.length) {
+      throw new Error(`Kafka node(s) ${dead.map((n) => n.id).join(', ')} exited during start\n${dead.map((n) => logTail(n)).join('\n')}`);
+    }
+    if ((await Promise.all(started.map((n) => portOpen(n.port)))).every(Boolean)) {
+      try {
+        if (await ready()) return;
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`${what} within ${START_TIMEOUT_MS} ms${cause}\n${started.map((n) => logTail(n)).join('\n')}`);
+    }
+    await sleep(500);
+  }
+}
+
+/**
+ * Starts (or reuses) the cluster; returns when clients can produce and consume. A cluster of the same layout with
+ * some nodes stopped gets those nodes started again; a different layout is stopped and replaced. `signal` aborts
+ * a start in progress: the nodes this call started are stopped again.
+ */
+export async function up({ brokers = 1, lease, signal } = {}) {
+  checkSettings();
   const problems = checkPrerequisites();
   if (problems.length) throw new Error(`cannot start Kafka:\n  - ${problems.join('\n  - ')}`);
   return withLock(async () => {
+    throwIfAborted(signal);
     let state = readState();
+    const version = kafkaVersion();
     const alive = runningNodes(state);
-    if (state && alive.length === state.nodes.length && state.nodes.length === brokers) {
+    const sameLayout = state !== undefined && state.nodes.length === brokers && state.nodes[0]?.port === BASE_PORT && state.version === version;
+    const reuse = sameLayout && state.nodes.every((n) => fs.existsSync(path.join(n.dir, 'data', 'meta.properties')));
+    if (reuse && alive.length === state.nodes.length) {
       const address = bootstrap(state);
       if (await answers(address)) {
         if (lease) addLease(lease);
-        return { bootstrap: address, started: false, version: state.version };
+        return { bootstrap: address, started: false, version };
       }
+      log('the running cluster does not answer: restarting it');
+      await stopNodes(state.nodes);
+    } else if (alive.length > 0 && !reuse) {
+      log('stopping a different cluster first');
+      await stopNodes(state.nodes);
     }
-    if (alive.length > 0) {
-      log('stopping a partial or different cluster first');
-      await stopNodes(state);
-    }
+    // Same layout with some nodes stopped (`node stop`): start only those, the others keep running.
+    const keep = reuse ? runningNodes(state).map((n) => n.id) : [];
     const nodesWanted = nodeLayout(brokers);
-    for (const n of nodesWanted) {
-      if (await portOpen(n.port)) {
-        throw new Error(`port ${n.port} is taken by a process this tool did not start; stop it or point KAFKA_BROKERS at it`);
-      }
-    }
+    await checkPortsFree(nodesWanted.filter((n) => !keep.includes(n.id)));
     const libs = ensureJars();
-    const version = kafkaVersion();
     // Data is kept across down/up of the same layout and version; a different layout starts fresh.
-    const reuse = state && state.nodes.length === brokers && state.version === version && state.nodes.every((n) => fs.existsSync(path.join(n.dir, 'data', 'meta.properties')));
     if (!reuse) {
       fs.rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
       fs.mkdirSync(lockDir, { recursive: true });
       fs.writeFileSync(path.join(lockDir, 'owner'), String(process.pid));
-      state = { version, clusterId: uuidBase64(), nodes: nodesWanted.map(({ directoryId, ...n }) => n), createdAt: new Date().toISOString() };
+      state = { version, clusterId: kafkaUuid(), nodes: nodesWanted.map(({ directoryId, ...n }) => n), createdAt: new Date().toISOString() };
       for (const n of nodesWanted) {
         fs.mkdirSync(path.join(n.dir, 'logs'), { recursive: true });
         fs.writeFileSync(path.join(n.dir, 'server.properties'), serverProperties(n, nodesWanted));
@@ -442,49 +583,29 @@ export async function up({ brokers = 1, lease } = {}) {
       formatStorage(libs, nodesWanted, state.clusterId);
       writeState(state);
     }
-    log(`starting Apache Kafka ${version} (${brokers} node${brokers > 1 ? 's' : ''})`);
-    for (const n of state.nodes) {
-      const out = fs.openSync(path.join(n.dir, 'logs', 'stdout.log'), 'a');
-      const child = spawn('java', javaArgs(libs, n, 'kafka.Kafka', [path.join(n.dir, 'server.properties')]), {
-        detached: true,
-        stdio: ['ignore', out, out],
-      });
-      fs.writeFileSync(pidFile(n), String(child.pid));
-      child.unref();
-      fs.closeSync(out);
-    }
+    throwIfAborted(signal);
+    const toStart = state.nodes.filter((n) => !keep.includes(n.id));
+    log(`starting Apache Kafka ${version} (${toStart.length === brokers ? '' : `${toStart.length} of `}${brokers} node${brokers > 1 ? 's' : ''})`);
+    for (const n of toStart) spawnNode(libs, n);
     state.startedAt = new Date().toISOString();
     writeState(state);
     const address = bootstrap(state);
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    for (;;) {
-      const dead = state.nodes.filter((n) => !pidAlive(readPid(n)));
-      if (dead.length) {
-        const tails = dead.map((n) => logTail(n)).join('\n');
-        throw new Error(`Kafka node(s) ${dead.map((n) => n.id).join(', ')} exited during start\n${tails}`);
-      }
-      if ((await Promise.all(state.nodes.map((n) => portOpen(n.port)))).every(Boolean)) {
-        try {
-          await probe(address, { timeoutMs: 15_000, replicationFactor: Math.min(3, brokers) });
-          break;
-        } catch (err) {
-          if (Date.now() > deadline) throw err;
-        }
-      }
-      if (Date.now() > deadline) {
-        const tails = state.nodes.map((n) => logTail(n)).join('\n');
-        await stopNodes(state);
-        throw new Error(`Kafka did not accept clients within ${START_TIMEOUT_MS} ms\n${tails}`);
-      }
-      await sleep(500);
+    try {
+      await waitUntil(toStart, async () => probe(address, { timeoutMs: 15_000, replicationFactor: Math.min(3, brokers) }), {
+        signal,
+        what: 'Kafka did not accept clients',
+      });
+    } catch (err) {
+      await stopNodes(toStart);
+      throw err;
     }
     if (lease) addLease(lease, true);
     return { bootstrap: address, started: true, version };
   });
 }
 
-async function stopNodes(state) {
-  const nodes = state?.nodes ?? [];
+/** SIGTERM to our running nodes among `nodes`, SIGKILL to those still running after STOP_TIMEOUT_MS. */
+async function stopNodes(nodes) {
   const pids = nodes.map((n) => [n, readPid(n)]).filter(([, pid]) => pid !== undefined && isOurProcess(pid));
   for (const [, pid] of pids) {
     try {
@@ -505,14 +626,16 @@ async function stopNodes(state) {
       }
     }
   }
+  while (pids.some(([, pid]) => pidAlive(pid))) await sleep(100);
   for (const n of nodes) fs.rmSync(pidFile(n), { force: true });
   return pids.length;
 }
 
 export async function down({ purge = false } = {}) {
+  checkSettings();
   return withLock(async () => {
     const state = readState();
-    const stopped = await stopNodes(state);
+    const stopped = await stopNodes(state?.nodes ?? []);
     fs.rmSync(leaseDir, { recursive: true, force: true });
     if (purge) {
       for (const n of state?.nodes ?? []) fs.rmSync(n.dir, { recursive: true, force: true });
@@ -520,6 +643,153 @@ export async function down({ purge = false } = {}) {
     }
     return { stopped };
   });
+}
+
+// ---------- one node: stop, kill, start (fault tests) ----------
+
+function findNode(state, id) {
+  if (!state) throw new UsageError(`no cluster in ${runDir}: run \`up\` first`);
+  const node = state.nodes.find((n) => n.id === id);
+  if (!node) throw new UsageError(`no node ${id}: the cluster's nodes are ${state.nodes.map((n) => n.id).join(', ')}`);
+  return node;
+}
+
+/**
+ * Stops one node and returns when its process is gone: SIGTERM (a controlled shutdown: it hands its partition
+ * leaderships over first) or SIGKILL (a crash). A node that ignores SIGTERM for STOP_TIMEOUT_MS is killed, and the
+ * answer says so (`forced`).
+ */
+export async function stopNode(id, { signal = 'SIGTERM' } = {}) {
+  checkSettings();
+  return withLock(async () => {
+    const node = findNode(readState(), id);
+    const pid = readPid(node);
+    if (pid === undefined || !isOurProcess(pid)) {
+      fs.rmSync(pidFile(node), { force: true });
+      return { id, stopped: false };
+    }
+    const t0 = Date.now();
+    process.kill(pid, signal);
+    let forced = false;
+    while (pidAlive(pid)) {
+      if (!forced && Date.now() - t0 > STOP_TIMEOUT_MS) {
+        log(`node ${id} (pid ${pid}) ignored ${signal} for ${STOP_TIMEOUT_MS} ms: SIGKILL`);
+        process.kill(pid, 'SIGKILL');
+        forced = true;
+      }
+      await sleep(100);
+    }
+    fs.rmSync(pidFile(node), { force: true });
+    return { id, stopped: true, pid, signal, forced, ms: Date.now() - t0 };
+  });
+}
+
+export async function killNode(id) {
+  return stopNode(id, { signal: 'SIGKILL' });
+}
+
+function quietAdmin(Kafka, logLevel, brokers) {
+  return new Kafka({
+    clientId: 'kafka-node-probe',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+    logCreator: quietLogCreator,
+    connectionTimeout: 2000,
+    requestTimeout: 5000,
+    // A failure means "not yet": the caller polls.
+    retry: { retries: 0 },
+  }).admin();
+}
+
+async function withAdmin(brokers, fn) {
+  const { Kafka, logLevel } = await loadKafkaJs();
+  const admin = quietAdmin(Kafka, logLevel, brokers);
+  try {
+    await admin.connect();
+    return await fn(admin);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * A restarted node is back when the cluster and the node itself list it as a live broker, it is in the ISR of every
+ * partition it replicates that has a leader, it leads again what waits for it (a partition without leader whose ISR
+ * holds it), and it answers ListOffsets for the partitions it leads (right after a start it may list a partition
+ * before it hosts it: "This server does not host this topic-partition").
+ */
+async function nodeServes(state, node) {
+  const others = runningNodes(state).filter((n) => n.id !== node.id);
+  for (const view of [node, ...others]) {
+    const { brokers } = await withAdmin(`127.0.0.1:${view.port}`, (admin) => admin.describeCluster());
+    if (!brokers.some((b) => b.nodeId === node.id)) return false;
+  }
+  return withAdmin(bootstrap(state), async (admin) => {
+    const { brokers } = await admin.describeCluster();
+    const live = new Set(brokers.map((b) => b.nodeId));
+    const topics = await admin.listTopics();
+    if (topics.length === 0) return true;
+    const { topics: described } = await admin.fetchTopicMetadata({ topics });
+    for (const t of described) {
+      for (const p of t.partitions) {
+        if (!p.replicas.includes(node.id)) continue;
+        if (live.has(p.leader) && !p.isr.includes(node.id)) return false;
+        if (!live.has(p.leader) && p.isr.includes(node.id)) return false;
+      }
+    }
+    const led = described.filter((t) => t.partitions.every((p) => live.has(p.leader)) && t.partitions.some((p) => p.leader === node.id));
+    for (const t of led) await admin.fetchTopicOffsets(t.name);
+    return true;
+  });
+}
+
+/** Starts one stopped node; returns when it is back in the cluster and serving (see nodeServes). */
+export async function startNode(id, { signal } = {}) {
+  checkSettings();
+  return withLock(async () => {
+    const state = readState();
+    const node = findNode(state, id);
+    const running = readPid(node);
+    if (running !== undefined && isOurProcess(running)) return { id, started: false, pid: running };
+    await checkPortsFree([node]);
+    const libs = ensureJars();
+    const t0 = Date.now();
+    const pid = spawnNode(libs, node);
+    try {
+      await waitUntil([node], () => nodeServes(state, node), { signal, what: `node ${id} was not back in the cluster` });
+    } catch (err) {
+      await stopNodes([node]);
+      throw err;
+    }
+    return { id, started: true, pid, ms: Date.now() - t0 };
+  });
+}
+
+/** Each node of the cluster in this run dir: its pid when its process runs, and whether it accepts connections. */
+export async function clusterStatus() {
+  checkSettings();
+  const state = readState();
+  if (!state) return { running: false, bootstrap: undefined, nodes: [], version: undefined, runDir };
+  const nodes = await Promise.all(
+    state.nodes.map(async (n) => {
+      const pid = readPid(n);
+      const ours = pid !== undefined && isOurProcess(pid);
+      return { id: n.id, port: n.port, pid: ours ? pid : undefined, up: ours && (await portOpen(n.port)) };
+    }),
+  );
+  return { running: nodes.every((n) => n.up), bootstrap: bootstrap(state), nodes, version: state.version, runDir };
+}
+
+/** The status lines of `status` and `node status`. */
+export function formatStatus(status) {
+  if (status.nodes.length === 0) return `not running (no cluster in ${status.runDir})`;
+  const upCount = status.nodes.filter((n) => n.up).length;
+  const head = status.running ? `running: ${status.bootstrap}` : upCount === 0 ? 'not running' : `degraded: ${upCount} of ${status.nodes.length} nodes up`;
+  const lines = status.nodes.map((n) => {
+    const state = n.up ? 'up' : n.pid ? 'starting' : 'down';
+    return `node ${n.id}  ${state.padEnd(8)}  ${(n.pid ? `pid ${n.pid}` : '-').padEnd(10)}  127.0.0.1:${n.port}`;
+  });
+  return [head, ...lines].join('\n');
 }
 
 // ---------- leases: several test processes may share one broker that a test run started ----------
@@ -543,7 +813,7 @@ export async function release(holder) {
     }
     const state = readState();
     if (live.length === 0 && (state?.leaseStarted ?? false)) {
-      await stopNodes(state);
+      await stopNodes(state.nodes);
       state.leaseStarted = false;
       writeState(state);
       return { stopped: true };
@@ -601,7 +871,13 @@ Commands:
   up [--brokers N]        start (or reuse) a cluster on 127.0.0.1:${BASE_PORT}.. ; returns when clients can produce
                           and consume; prints the bootstrap address. N = 1 (default) or 3.
   down [--purge]          stop exactly what \`up\` started (by pid file); --purge also deletes data and logs
-  status                  print whether our cluster is running, and its bootstrap address
+  status                  each node with its pid and whether it is up, and the bootstrap address; exits non-zero
+                          unless every node is up
+  node stop|kill|start ID one node of the cluster, for fault tests: stop = SIGTERM (controlled shutdown), kill =
+                          SIGKILL (a crash), both return when the process is gone; start returns when the node
+                          is back in the cluster and serving (listed as a live broker, in the ISR of its
+                          partitions, answering for those it leads)
+  node status             the same as status
   topics [--partitions N] [--replication-factor N] [--brokers LIST]
                           create ${TOPICS.join(', ')} (safe to rerun)
   logs [--node N]         print the tail of a node's broker log
@@ -613,14 +889,16 @@ Options:
   --json                  machine-readable output on stdout
   -h, --help              this text
 
-Environment: LOCAL_KAFKA_PORT (first broker port, default 9092), LOCAL_KAFKA_RUN_DIR (data and logs),
-LOCAL_KAFKA_CACHE (jar cache), LOCAL_KAFKA_HEAP (broker heap, default 768m).
+Environment: LOCAL_KAFKA_PORT (first broker port; controllers use port + ${CONTROLLER_PORT_OFFSET}; without it the port of
+KAFKA_BROKERS when that names 127.0.0.1:PORT or localhost:PORT, else 9092), LOCAL_KAFKA_RUN_DIR (data and logs;
+default tools/kafka/.run for port 9092, tools/kafka/.run-PORT for another port), LOCAL_KAFKA_CACHE (jar cache),
+LOCAL_KAFKA_HEAP (broker heap, default 768m).
 Files: jars in ${cacheDir()}, data and logs in ${runDir}.
 Data is kept between down and up (same layout); \`down --purge\` or a different --brokers starts fresh.`;
 
 function parseArgs(argv) {
   const [command, ...rest] = argv[0]?.startsWith('-') ? [undefined, ...argv] : argv;
-  const opts = { json: false };
+  const opts = { json: false, args: [] };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const next = () => {
@@ -648,6 +926,7 @@ function parseArgs(argv) {
     else if (a === '--replication-factor') opts.replicationFactor = positiveInt(next(), '--replication-factor');
     else if (a === '--node') opts.node = positiveInt(next(), '--node');
     else if (a === '--holder') opts.holder = positiveInt(next(), '--holder');
+    else if (command === 'node' && !a.startsWith('-')) opts.args.push(a);
     else throw new UsageError(`unknown option ${a}`);
   }
   return { command, opts };
@@ -655,6 +934,7 @@ function parseArgs(argv) {
 
 async function main(argv) {
   const { command, opts } = parseArgs(argv);
+  checkSettings();
   const print = (obj, text) => process.stdout.write(opts.json ? `${JSON.stringify(obj)}\n` : `${text}\n`);
   if (opts.help || command === undefined || command === 'help') {
     process.stdout.write(`${HELP}\n`);
@@ -688,13 +968,12 @@ async function main(argv) {
       return 0;
     }
     case 'status': {
-      const state = readState();
-      const alive = runningNodes(state);
-      const running = state !== undefined && alive.length === state.nodes.length && alive.length > 0;
-      const res = { running, bootstrap: state ? bootstrap(state) : undefined, nodes: alive.map((n) => ({ id: n.id, pid: readPid(n), port: n.port })), version: state?.version };
-      print(res, running ? `running: ${res.bootstrap}` : 'not running');
-      return running ? 0 : 1;
+      const res = await clusterStatus();
+      print(res, formatStatus(res));
+      return res.running ? 0 : 1;
     }
+    case 'node':
+      return nodeCommand(opts, print);
     case 'topics': {
       const brokers = opts.bootstrap ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
       const res = await createTopics({ brokers, partitions: opts.partitions, replicationFactor: opts.replicationFactor });
@@ -711,6 +990,25 @@ async function main(argv) {
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+const NODE_ACTIONS = { stop: (id) => stopNode(id), kill: (id) => killNode(id), start: (id) => startNode(id) };
+
+async function nodeCommand(opts, print) {
+  const [action, id, ...extra] = opts.args;
+  if (action === 'status' && id === undefined) {
+    const res = await clusterStatus();
+    print(res, formatStatus(res));
+    return res.running ? 0 : 1;
+  }
+  if (!NODE_ACTIONS[action]) throw new UsageError('node needs an action: stop ID, kill ID, start ID or status');
+  if (!/^\d+$/.test(id ?? '') || extra.length) throw new UsageError(`node ${action} needs one node id, e.g. \`node ${action} 2\``);
+  const res = await NODE_ACTIONS[action](Number(id));
+  const done = action === 'start' ? res.started : res.stopped;
+  const how = action === 'start' ? 'back in the cluster' : res.forced ? 'gone (it ignored SIGTERM: killed)' : `gone (${res.signal})`;
+  log(done ? `node ${res.id} (pid ${res.pid}) is ${how} after ${res.ms} ms` : `node ${res.id} was already ${action === 'start' ? 'running' : 'stopped'}`);
+  print(res, done ? `node ${res.id}: ${action === 'start' ? 'started' : 'stopped'} in ${res.ms} ms` : `node ${res.id}: nothing to do`);
+  return 0;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,14 +1,18 @@
 // Test helpers for integration tests against a real broker. Import from '@login/kafka/testing' in tests only.
 // Nothing here exposes a kafkajs type: tests speak in ConsumedRecord / OutgoingRecord like product code.
 export { brokerAnswers, testBrokers } from './broker';
+export { CLUSTER_BASE_PORTS } from './cluster-ports';
+export type { ClusterPortName } from './cluster-ports';
 export { consumeUntil, readCommitted, readToEnd } from './consume';
 export type { ConsumeOptions } from './consume';
+export { reportFaultRun } from './fault-report';
+export type { FaultRunResult } from './fault-report';
+export { startLocalCluster } from './local-cluster';
+export type { LocalCluster, LocalClusterOptions, NodeChange } from './local-cluster';
 export { committedOffsets, endOffsets, groupsWithOffsets, recordCount } from './offsets';
 export { freePort } from './ports';
 export { produceRaw, produceTransactions } from './produce';
 export { produceStream } from './stream';
-export { reportFaultRun } from './fault-report';
-export type { FaultRun } from './fault-report';
 export type { RecordStream } from './stream';
 export { createTestTopic, deleteTestTopics, trackTestTopic, uniqueName } from './topics';
 export { sumOffsets, waitFor } from './wait';
