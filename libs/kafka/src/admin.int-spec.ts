@@ -24,6 +24,17 @@ describe('the admin client', () => {
     expect([...(await admin.topicEndOffsets(a)).keys()].sort()).toEqual([0, 1, 2]);
   });
 
+  it("reports a topic's effective max.message.bytes: its own setting, else the broker's", async () => {
+    const own = uniqueName('limit-own');
+    const inherited = uniqueName('limit-inherited');
+    trackTestTopic(own);
+    trackTestTopic(inherited);
+    await admin.ensureTopics([{ topic: own, partitions: 1, config: { 'max.message.bytes': '200000' } }, { topic: inherited, partitions: 1 }]);
+    expect(await admin.maxMessageBytes(own)).toBe(200_000);
+    // Kafka's default message.max.bytes (tools/kafka does not change it).
+    expect(await admin.maxMessageBytes(inherited)).toBe(1_048_588);
+  });
+
   it('reports end offsets, committed offsets and lag (end − start when nothing is committed)', async () => {
     const topic = uniqueName('lag');
     trackTestTopic(topic);

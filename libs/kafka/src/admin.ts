@@ -1,5 +1,5 @@
 // Admin helpers: topics that must exist, watermarks, committed offsets, lag and group descriptions, in our types.
-import type { Admin, Kafka } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 import { toAdapterError } from './errors';
 import { invalid } from './options';
 
@@ -59,6 +59,11 @@ export interface AdminClient {
   describeGroup(groupId: string): Promise<GroupDescription>;
   /** Committed offset per partition; null where the group has committed nothing. */
   committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint | null>>;
+  /**
+   * The largest record batch `topic` accepts (its effective `max.message.bytes`: the topic's own setting, else the
+   * broker's `message.max.bytes`).
+   */
+  maxMessageBytes(topic: string): Promise<number>;
   /** Per-partition lag: end − committed, or end − log start when nothing is committed. */
   consumerLag(groupId: string, topic: string): Promise<PartitionLag[]>;
 }
@@ -142,6 +147,18 @@ export function createAdminClient(kafka: Kafka): AdminClient {
       }),
 
     committedOffsets,
+
+    maxMessageBytes: (topic) =>
+      call(`max.message.bytes of ${topic}`, async () => {
+        const { resources } = await admin.describeConfigs({
+          includeSynonyms: false,
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+        });
+        const value = resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue;
+        const bytes = Number(value);
+        if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new Error(`the broker reported no usable max.message.bytes (${String(value)})`);
+        return bytes;
+      }),
 
     consumerLag: (groupId, topic) =>
       call(`lag of ${groupId} on ${topic}`, async () => {

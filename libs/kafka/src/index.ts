@@ -18,6 +18,8 @@ export type { AdminClient, GroupDescription, GroupMember, GroupState, PartitionL
 
 export { readPartitions } from './partition-reader';
 export type { OffsetRange, ReadPartitionsOptions, ReadResult } from './partition-reader';
+export { createTransactionalProducer } from './transactional-producer';
+export type { TransactionalProducer, TransactionalProducerOptions, TransactionOffsets } from './transactional-producer';
 
 export { runBatchConsumer } from './batch-consumer';
 export type {
@@ -35,6 +37,6 @@ export type {
 export { classifyError, KafkaAdapterError } from './errors';
 export type { ErrorClassification } from './errors';
 export { backoffDelay, DEFAULT_RETRY_POLICY } from './backoff';
-export { DEFAULT_MAX_BATCH_BYTES } from './request-split';
+export { DEFAULT_MAX_BATCH_BYTES, estimateRecordBytes } from './request-split';
 export { DLQ_TOPIC_CONFIG } from './topic-configs';
 export type { RetryPolicy } from './backoff';

@@ -15,6 +15,8 @@ describe('readPartitions options', () => {
     [{ ranges: [{ partition: 0, start: 0, end: 1n }] }, '/options/ranges/0/start must be a bigint ≥ 0'],
     [{ ranges: [{ partition: 0, start: 0n, end: -1n }] }, '/options/ranges/0/end must be a bigint ≥ 0'],
     [{ maxRecordsPerBatch: 0 }, '/options/maxRecordsPerBatch'],
+    [{ maxBytes: 0 }, '/options/maxBytes'],
+    [{ retries: -1 }, '/options/retries'],
   ])('rejects an option: %#', async (override, message) => {
     await expect(readPartitions({ ...base, ...(override as object) } as ReadPartitionsOptions)).rejects.toThrow(message);
   });
@@ -25,6 +27,7 @@ describe('readPartitions options', () => {
     await expect(readPartitions({ ...base, ranges, onBatch })).resolves.toEqual({
       complete: true,
       records: 0,
+      deletedBeforeRead: 0,
       ranges: [ranges[1], ranges[0]],
     });
     expect(onBatch).not.toHaveBeenCalled();

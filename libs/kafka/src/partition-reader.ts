@@ -1,15 +1,18 @@
-// A reader that never commits: reads given offset ranges of one topic and resolves once every partition reached
-// the end of its range. For tools that look at a topic without moving anybody's position (inspect, dry runs).
-// kafkajs can only fetch as a group member, so the reader joins a group of its own (random id) with auto-commit
-// off, never commits, positions each partition by seek (again after every rejoin, from what it has read), and
-// deletes its group when done (a group without offsets leaves no trace; the broker would expire it anyway).
-import type { Consumer, EachBatchPayload } from 'kafkajs';
-import { randomBytes } from 'node:crypto';
+// A reader that belongs to no consumer group: reads given offset ranges of one topic with its own Fetch requests
+// (fetch-session.ts) and resolves once every partition reached the end of its range. For tools that look at a
+// topic without moving anybody's position (inspect, dry runs) and for the replayer, which keeps its position in
+// its own transactions. Positions live in memory: the reader never commits, joins or creates a group.
+//
+// Memory is bounded by one round of fetches (at most `maxBytes` per partition leader, or one record batch when a
+// single batch is larger), whatever the size of the ranges: a round is handed over before the next one is sent.
 import type { AdminClient } from './admin';
+import { backoffDelay, createSleeper, type RetryPolicy } from './backoff';
 import { clientInternals, type KafkaClient } from './client';
 import { classifyError, describeError, KafkaAdapterError, toAdapterError } from './errors';
+import { createFetchSession, type FetchedPartition, type FetchSession } from './fetch-session';
+import { visibleRecords } from './fetched-records';
 import { checkPositiveInt, invalid, type LoggerLike } from './options';
-import { chunk, toConsumedRecord } from './records';
+import { chunk, toRecordHeaders } from './records';
 import type { ConsumedRecord } from './types';
 
 /** Offsets [start, end) of one partition: start inclusive, end exclusive (e.g. low .. high watermark). */
@@ -24,20 +27,27 @@ export interface ReadPartitionsOptions {
   readonly topic: string;
   /** The ranges to read; 'all': every partition from its low to its high watermark, captured when the read starts. */
   readonly ranges: readonly OffsetRange[] | 'all';
-  /** Records of one partition, in offset order, all inside its range. A throw ends the read (it rejects). */
+  /**
+   * Records of one partition, in offset order, all inside its range. Calls never overlap: the next one starts
+   * after the previous one resolved. A throw ends the read (it rejects).
+   */
   onBatch(records: readonly ConsumedRecord[]): Promise<void> | void;
-  /** Aborting ends the read after the in-flight onBatch; it then resolves with complete = false. */
+  /** Aborting ends the read after the in-flight onBatch (or fetch); it then resolves with complete = false. */
   readonly signal?: AbortSignal;
   /** Default: the client's logger. */
   readonly logger?: LoggerLike;
   /** onBatch receives at most this many records at a time (default 1000). */
   readonly maxRecordsPerBatch?: number;
-  /** Default 250: how long an idle fetch waits on the broker. */
+  /** Default 250: how long a fetch waits on the broker when a partition has nothing to hand over yet. */
   readonly maxWaitTimeInMs?: number;
-  /** Default 1 MiB. */
+  /** Default 1 MiB: bytes per partition and fetch (a larger first record batch still comes whole). */
   readonly maxBytesPerPartition?: number;
-  /** Called once the reader has joined its group and fetches (not called when there is nothing to read). */
+  /** Default 4 MiB: bytes of one fetch response (one per partition leader and round). */
+  readonly maxBytes?: number;
+  /** Called once the reader is connected and fetches (not called when there is nothing to read). */
   readonly onReading?: () => void;
+  /** Retries of a failing fetch (leader moved, broker restarting) before the read gives up; default 10. */
+  readonly retries?: number;
 }
 
 export interface ReadResult {
@@ -47,9 +57,22 @@ export interface ReadResult {
   readonly ranges: readonly OffsetRange[];
   /** Records handed to onBatch. */
   readonly records: number;
+  /** Offsets that retention deleted before the reader reached them (never handed over, nothing to read there). */
+  readonly deletedBeforeRead: number;
 }
 
 const COMPONENT = 'kafka.partition-reader';
+const RETRY: RetryPolicy = { initialMs: 200, maxMs: 5_000, factor: 2, jitter: 0.2 };
+// kafkajs's names for "this broker no longer leads that partition" (its own consumer refreshes metadata on these).
+const STALE_LEADERSHIP = new Set([
+  'NOT_LEADER_FOR_PARTITION',
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'FENCED_LEADER_EPOCH',
+  'UNKNOWN_LEADER_EPOCH',
+  'REPLICA_NOT_AVAILABLE',
+]);
 
 function validate(options: ReadPartitionsOptions): void {
   if (typeof options.topic !== 'string' || options.topic.length === 0) throw invalid('topic', 'must be a non-empty string');
@@ -65,7 +88,8 @@ function validate(options: ReadPartitionsOptions): void {
       if (typeof r.end !== 'bigint' || r.end < 0n) throw invalid(`ranges/${i}/end`, 'must be a bigint ≥ 0');
     });
   }
-  for (const key of ['maxRecordsPerBatch', 'maxWaitTimeInMs', 'maxBytesPerPartition'] as const) checkPositiveInt(options[key], key);
+  for (const key of ['maxRecordsPerBatch', 'maxWaitTimeInMs', 'maxBytesPerPartition', 'maxBytes'] as const) checkPositiveInt(options[key], key);
+  checkPositiveInt(options.retries, 'retries', { min: 0 });
 }
 
 async function withAdmin<T>(client: KafkaClient, fn: (admin: AdminClient) => Promise<T>): Promise<T> {
@@ -86,9 +110,9 @@ async function resolveRanges(client: KafkaClient, topic: string, ranges: readonl
 }
 
 /**
- * Reads `ranges` of `topic` without committing anything, handing the records to onBatch partition by partition,
- * and resolves once every partition's position reached the end of its range (empty ranges count as reached).
- * A record appended after the end is never handed over.
+ * Reads `ranges` of `topic` (read_committed) without any consumer group, handing the records to onBatch partition
+ * by partition, and resolves once every partition's position reached the end of its range (empty ranges count as
+ * reached). A record at or after the end is never handed over.
  */
 export async function readPartitions(options: ReadPartitionsOptions): Promise<ReadResult> {
   validate(options);
@@ -96,124 +120,146 @@ export async function readPartitions(options: ReadPartitionsOptions): Promise<Re
   const internals = clientInternals(client);
   const logger = options.logger ?? internals.logger;
   const ranges = await resolveRanges(client, topic, options.ranges);
-  const maxRecords = options.maxRecordsPerBatch ?? 1000;
-  const end = new Map(ranges.map((r) => [r.partition, r.end]));
-  // Next offset to hand over, per partition; a partition is finished once next ≥ end.
-  const next = new Map(ranges.map((r) => [r.partition, r.start]));
-  const open = new Set(ranges.filter((r) => r.start < r.end).map((r) => r.partition));
-  let records = 0;
-  if (open.size === 0 || signal?.aborted) return { complete: open.size === 0, ranges, records };
+  const state = new ReadState(ranges);
+  if (state.finished() || signal?.aborted) return state.result(ranges);
 
-  const groupId = `${client.clientId}.reader.${randomBytes(8).toString('hex')}`;
-  const consumer: Consumer = internals.kafka.consumer({
-    groupId,
-    maxWaitTimeInMs: options.maxWaitTimeInMs ?? 250,
-    maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
-    allowAutoTopicCreation: false,
-    retry: { restartOnFailure: async () => !stopping },
-  });
-
-  let stopping = false;
-  let failure: KafkaAdapterError | undefined;
-  let wake: (() => void) | undefined;
-  const over = new Promise<void>((resolve) => {
-    wake = resolve;
-  });
-  const stop = () => {
-    stopping = true;
-    wake?.();
-  };
-  const onAbort = () => stop();
+  const session = createFetchSession(internals.kafka);
+  const sleeper = createSleeper();
+  const onAbort = () => sleeper.wakeAll();
   signal?.addEventListener('abort', onAbort, { once: true });
-
-  const pauseFinished = () => {
-    const partitions = [...end.keys()].filter((p) => !open.has(p));
-    if (partitions.length > 0) consumer.pause([{ topic, partitions }]);
-  };
-
-  consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    // Every (re)join starts from the group's committed offsets, of which there are none: position each partition
-    // where this reader stands. Partitions outside the ranges or already finished are paused instead.
-    const assigned = event.payload.memberAssignment[topic] ?? [];
-    const outside = assigned.filter((p) => !end.has(p));
-    if (outside.length > 0) consumer.pause([{ topic, partitions: outside }]);
-    pauseFinished();
-    for (const p of assigned) {
-      if (open.has(p)) consumer.seek({ topic, partition: p, offset: String(next.get(p)) });
-    }
-    logger.debug('reader joined its group', { component: COMPONENT, topic, groupId, partitions: assigned.join(',') });
-  });
-  consumer.on(consumer.events.CRASH, (event) => {
-    if (event.payload.restart || stopping) return;
-    failure ??= toAdapterError(event.payload.error, `reading ${topic}`);
-    stop();
-  });
-
-  const eachBatch = async ({ batch, isRunning, isStale, heartbeat }: EachBatchPayload): Promise<void> => {
-    const p = batch.partition;
-    const last = end.get(p);
-    if (last === undefined || !open.has(p)) return;
-    const from = next.get(p) ?? 0n;
-    const wanted = batch.messages.filter((m) => {
-      const o = BigInt(m.offset);
-      return o >= from && o < last;
-    });
-    for (const part of chunk(wanted, maxRecords)) {
-      if (stopping || !isRunning() || isStale()) return;
-      const consumed = part.map((m) => toConsumedRecord(topic, p, m));
-      try {
-        await options.onBatch(consumed);
-      } catch (err) {
-        failure ??= new KafkaAdapterError(`onBatch failed on ${topic}/${p}: ${describeError(err).errorMessage}`, {
-          code: 'HANDLER_FAILED',
-          canRetry: false,
-          cause: err,
-        });
-        stop();
-        return;
-      }
-      records += consumed.length;
-      const lastOffset = consumed[consumed.length - 1]?.offset;
-      if (lastOffset !== undefined) next.set(p, BigInt(lastOffset) + 1n);
-      await heartbeat().catch((err: unknown) => logger.debug('heartbeat failed', { component: COMPONENT, groupId, code: classifyError(err).code }));
-    }
-    // Past the records of this batch (offsets a compaction removed or transaction markers included).
-    const after = BigInt(batch.lastOffset()) + 1n;
-    if (after > (next.get(p) ?? 0n)) next.set(p, after);
-    if ((next.get(p) ?? 0n) >= last) {
-      open.delete(p);
-      pauseFinished();
-      if (open.size === 0) stop();
-    }
-  };
-
+  const maxRecords = options.maxRecordsPerBatch ?? 1000;
+  const retries = options.retries ?? 10;
+  let failures = 0;
   try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+    await session.connect(topic).catch((err: unknown) => {
+      throw toAdapterError(err, `reader connect (${topic})`);
+    });
     options.onReading?.();
-    await over;
-  } catch (err) {
-    failure ??= toAdapterError(err, `reading ${topic}`);
+    while (!state.finished() && !signal?.aborted) {
+      let fetched: FetchedPartition[];
+      try {
+        fetched = await fetchRound(session, topic, state, options);
+        failures = 0;
+      } catch (err) {
+        const { retriable, code } = classifyError(err);
+        // Retention deleted offsets below a position: move up to the log start. Any other out-of-range position
+        // (past the high watermark after a truncation) is not something a retry can fix.
+        if (code === 'OFFSET_OUT_OF_RANGE' && (await state.skipDeleted(session, topic, logger))) continue;
+        failures += 1;
+        if (!(retriable || STALE_LEADERSHIP.has(code)) || failures > retries) throw toAdapterError(err, `fetching ${topic}`);
+        const delay = backoffDelay(failures, RETRY);
+        logger.warn('fetch failed, retrying', { component: COMPONENT, topic, code, attempt: failures, delayMs: delay });
+        await sleeper.sleep(delay);
+        await session.refreshMetadata().catch((e: unknown) => logger.debug('metadata refresh failed', { component: COMPONENT, topic, code: classifyError(e).code }));
+        continue;
+      }
+      for (const partition of fetched.sort((a, b) => a.partition - b.partition)) {
+        if (signal?.aborted) break;
+        await handOver(partition, state, topic, maxRecords, options);
+      }
+    }
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    await consumer.disconnect().catch((err: unknown) => logger.warn('reader disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }));
-    await deleteGroup(client, groupId, logger);
+    await session.disconnect().catch((err: unknown) => logger.warn('reader disconnect failed', { component: COMPONENT, topic, ...describeError(err) }));
   }
-  if (failure) throw failure;
-  return { complete: open.size === 0, ranges, records };
+  return state.result(ranges);
 }
 
-async function deleteGroup(client: KafkaClient, groupId: string, logger: LoggerLike): Promise<void> {
-  const { kafka } = clientInternals(client);
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.deleteGroups([groupId]);
-  } catch (err) {
-    // Harmless: a group without offsets is expired by the broker.
-    logger.debug('could not delete the reader group', { component: COMPONENT, groupId, code: classifyError(err).code });
-  } finally {
-    await admin.disconnect().catch(() => undefined);
+/** One Fetch per leader of the unfinished partitions, in parallel; their partitions, flattened. */
+async function fetchRound(session: FetchSession, topic: string, state: ReadState, options: ReadPartitionsOptions): Promise<FetchedPartition[]> {
+  const byLeader = session.leaders(topic, state.open());
+  const requests = [...byLeader].map(([nodeId, partitions]) =>
+    session.fetch(nodeId, {
+      topic,
+      partitions: partitions.map((partition) => ({ partition, fetchOffset: state.position(partition) })),
+      maxWaitTimeMs: options.maxWaitTimeInMs ?? 250,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+      maxBytes: options.maxBytes ?? 4_194_304,
+    }),
+  );
+  if (requests.length === 0) throw new KafkaAdapterError(`no leader known for ${topic}`, { code: 'LEADER_NOT_AVAILABLE', canRetry: true });
+  return (await Promise.all(requests)).flat();
+}
+
+/** Hands the visible records of one fetched partition to onBatch, chunk by chunk, moving its position along. */
+async function handOver(fetched: FetchedPartition, state: ReadState, topic: string, maxRecords: number, options: ReadPartitionsOptions): Promise<void> {
+  const p = fetched.partition;
+  if (!state.isOpen(p)) return;
+  const end = state.end(p);
+  const { messages, next } = visibleRecords(fetched, state.position(p));
+  const inRange = messages.filter((m) => BigInt(m.offset) < end);
+  for (const part of chunk(inRange, maxRecords)) {
+    const last = part[part.length - 1];
+    if (options.signal?.aborted || last === undefined) return;
+    const records = part.map(
+      (m): ConsumedRecord => ({ topic, partition: p, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: toRecordHeaders(m.headers) }),
+    );
+    try {
+      await options.onBatch(records);
+    } catch (err) {
+      throw new KafkaAdapterError(`onBatch failed on ${topic}/${p}: ${describeError(err).errorMessage}`, {
+        code: 'HANDLER_FAILED',
+        canRetry: false,
+        cause: err,
+      });
+    }
+    state.handed(p, BigInt(last.offset) + 1n, records.length);
+  }
+  // Past the whole fetched batches: transaction markers and aborted records have no record to hand over.
+  state.advance(p, next);
+}
+
+/** Per-partition positions of one read: next offset to hand over, end of range, what was handed. */
+class ReadState {
+  private readonly positions = new Map<number, bigint>();
+  private readonly ends = new Map<number, bigint>();
+  private readonly unfinished = new Set<number>();
+  private records = 0;
+  private deleted = 0n;
+
+  constructor(ranges: readonly OffsetRange[]) {
+    for (const r of ranges) {
+      this.positions.set(r.partition, r.start);
+      this.ends.set(r.partition, r.end);
+      if (r.start < r.end) this.unfinished.add(r.partition);
+    }
+  }
+
+  finished = (): boolean => this.unfinished.size === 0;
+  open = (): number[] => [...this.unfinished].sort((a, b) => a - b);
+  isOpen = (p: number): boolean => this.unfinished.has(p);
+  position = (p: number): bigint => this.positions.get(p) ?? 0n;
+  end = (p: number): bigint => this.ends.get(p) ?? 0n;
+
+  handed(p: number, next: bigint, count: number): void {
+    this.records += count;
+    this.advance(p, next);
+  }
+
+  advance(p: number, next: bigint): void {
+    if (next > this.position(p)) this.positions.set(p, next);
+    if (this.position(p) >= this.end(p)) this.unfinished.delete(p);
+  }
+
+  /**
+   * OFFSET_OUT_OF_RANGE: retention deleted the head of a partition; moves every position below its log start up.
+   * False when no position was below it (the error had another cause).
+   */
+  async skipDeleted(session: FetchSession, topic: string, logger: LoggerLike): Promise<boolean> {
+    const earliest = await session.earliestOffsets(topic, this.open());
+    let moved = false;
+    for (const [p, low] of earliest) {
+      const at = this.position(p);
+      if (at >= low) continue;
+      logger.warn('records deleted by retention before they were read', { component: COMPONENT, topic, partition: p, from: String(at), to: String(low) });
+      this.deleted += (low < this.end(p) ? low : this.end(p)) - at;
+      this.advance(p, low);
+      moved = true;
+    }
+    return moved;
+  }
+
+  result(ranges: readonly OffsetRange[]): ReadResult {
+    return { complete: this.finished(), ranges, records: this.records, deletedBeforeRead: Number(this.deleted) };
   }
 }

@@ -70,3 +70,46 @@ export async function consumeUntil(topic: string, count: number, options: Consum
   }
   return records;
 }
+
+/**
+ * Every record a read_committed consumer sees in `topic` up to its current end offsets, in partition and offset
+ * order: records of aborted or still open transactions are not there. Reads with kafkajs's own consumer (a fresh
+ * group), not with libs/kafka's reader, so tests of that reader and of transactions have an independent witness.
+ */
+export async function readCommitted(topic: string, { timeoutMs = 60_000 } = {}): Promise<ConsumedRecord[]> {
+  const kafka = testKafka('test-reader');
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
+  await admin.disconnect();
+  const reached = new Map([...ends].map(([p, end]) => [p, end === 0n]));
+  const records: ConsumedRecord[] = [];
+  if ([...reached.values()].every(Boolean)) return records;
+  const consumer = kafka.consumer({ groupId: uniqueName('test-committed'), maxWaitTimeInMs: 200, readUncommitted: false });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`readCommitted(${topic}): ${records.length} records, end not reached after ${timeoutMs} ms`)), timeoutMs);
+      consumer
+        .run({
+          eachBatch: async ({ batch }) => {
+            for (const m of batch.messages) {
+              if (BigInt(m.offset) >= (ends.get(batch.partition) ?? 0n)) continue;
+              records.push({ topic, partition: batch.partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: toHeaders(m.headers) });
+            }
+            // lastOffset() counts transaction markers and aborted records too: the position after this batch.
+            if (BigInt(batch.lastOffset()) + 1n >= (ends.get(batch.partition) ?? 0n)) reached.set(batch.partition, true);
+            if ([...reached.values()].every(Boolean)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+}
