@@ -62,6 +62,7 @@ export interface ReadResult {
 }
 
 const COMPONENT = 'kafka.partition-reader';
+const ABORTED = Symbol('aborted');
 const RETRY: RetryPolicy = { initialMs: 200, maxMs: 5_000, factor: 2, jitter: 0.2 };
 // kafkajs's names for "this broker no longer leads that partition" (its own consumer refreshes metadata on these).
 const STALE_LEADERSHIP = new Set([
@@ -125,7 +126,14 @@ export async function readPartitions(options: ReadPartitionsOptions): Promise<Re
 
   const session = createFetchSession(internals.kafka);
   const sleeper = createSleeper();
-  const onAbort = () => sleeper.wakeAll();
+  // An abort also ends the wait for a fetch in flight (a broker slow to answer, a client quota's throttle): its
+  // response is dropped unread, nothing of it was handed over.
+  let abortWait: (() => void) | undefined;
+  const aborted = new Promise<typeof ABORTED>((resolve) => (abortWait = () => resolve(ABORTED)));
+  const onAbort = () => {
+    sleeper.wakeAll();
+    abortWait?.();
+  };
   signal?.addEventListener('abort', onAbort, { once: true });
   const maxRecords = options.maxRecordsPerBatch ?? 1000;
   const retries = options.retries ?? 10;
@@ -138,7 +146,13 @@ export async function readPartitions(options: ReadPartitionsOptions): Promise<Re
     while (!state.finished() && !signal?.aborted) {
       let fetched: FetchedPartition[];
       try {
-        fetched = await fetchRound(session, topic, state, options);
+        const round = fetchRound(session, topic, state, options);
+        const first = await Promise.race([round, aborted]);
+        if (first === ABORTED) {
+          round.catch((err: unknown) => logger.debug('fetch dropped after an abort failed', { component: COMPONENT, topic, code: classifyError(err).code }));
+          break;
+        }
+        fetched = first;
         failures = 0;
       } catch (err) {
         const { retriable, code } = classifyError(err);
@@ -205,8 +219,9 @@ async function handOver(fetched: FetchedPartition, state: ReadState, topic: stri
     }
     state.handed(p, BigInt(last.offset) + 1n, records.length);
   }
-  // Past the whole fetched batches: transaction markers and aborted records have no record to hand over.
-  state.advance(p, next);
+  // Past the whole fetched batches: transaction markers and aborted records have no record to hand over. Not when
+  // the read was stopped during the last onBatch: the caller may have taken only part of it.
+  if (!options.signal?.aborted) state.advance(p, next);
 }
 
 /** Per-partition positions of one read: next offset to hand over, end of range, what was handed. */

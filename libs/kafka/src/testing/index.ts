@@ -3,7 +3,7 @@
 export { brokerAnswers, testBrokers } from './broker';
 export { consumeUntil, readCommitted } from './consume';
 export type { ConsumeOptions } from './consume';
-export { committedOffsets, endOffsets, groupsWithOffsets, recordCount } from './offsets';
+export { committedOffsets, endOffsets, groupsWithOffsets, partitionsWithOpenTransactions, recordCount } from './offsets';
 export { freePort } from './ports';
 export { produceRaw } from './produce';
 export { createTestTopic, deleteTestTopics, trackTestTopic, uniqueName } from './topics';
