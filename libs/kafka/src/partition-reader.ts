@@ -126,14 +126,7 @@ export async function readPartitions(options: ReadPartitionsOptions): Promise<Re
 
   const session = createFetchSession(internals.kafka);
   const sleeper = createSleeper();
-  // An abort also ends the wait for a fetch in flight (a broker slow to answer, a client quota's throttle): its
-  // response is dropped unread, nothing of it was handed over.
-  let abortWait: (() => void) | undefined;
-  const aborted = new Promise<typeof ABORTED>((resolve) => (abortWait = () => resolve(ABORTED)));
-  const onAbort = () => {
-    sleeper.wakeAll();
-    abortWait?.();
-  };
+  const onAbort = () => sleeper.wakeAll();
   signal?.addEventListener('abort', onAbort, { once: true });
   const maxRecords = options.maxRecordsPerBatch ?? 1000;
   const retries = options.retries ?? 10;
@@ -146,13 +139,9 @@ export async function readPartitions(options: ReadPartitionsOptions): Promise<Re
     while (!state.finished() && !signal?.aborted) {
       let fetched: FetchedPartition[];
       try {
-        const round = fetchRound(session, topic, state, options);
-        const first = await Promise.race([round, aborted]);
-        if (first === ABORTED) {
-          round.catch((err: unknown) => logger.debug('fetch dropped after an abort failed', { component: COMPONENT, topic, code: classifyError(err).code }));
-          break;
-        }
-        fetched = first;
+        const round = await untilAborted(fetchRound(session, topic, state, options), signal, logger);
+        if (round === ABORTED) break;
+        fetched = round;
         failures = 0;
       } catch (err) {
         const { retriable, code } = classifyError(err);
@@ -177,6 +166,34 @@ export async function readPartitions(options: ReadPartitionsOptions): Promise<Re
     await session.disconnect().catch((err: unknown) => logger.warn('reader disconnect failed', { component: COMPONENT, topic, ...describeError(err) }));
   }
   return state.result(ranges);
+}
+
+/**
+ * `work`, or ABORTED as soon as `signal` aborts: an abort also ends the wait for a fetch in flight (a broker slow to
+ * answer, a client quota's throttle); its response is dropped unread, nothing of it was handed over. Not a
+ * Promise.race against one long-lived abort promise: each race would stay attached to that promise, and with it
+ * every fetched response, until the read ends.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, logger: LoggerLike): Promise<T | typeof ABORTED> {
+  if (!signal) return work;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      work.catch((err: unknown) => logger.debug('fetch dropped after an abort failed', { component: COMPONENT, code: classifyError(err).code }));
+      resolve(ABORTED);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }
 
 /** One Fetch per leader of the unfinished partitions, in parallel; their partitions, flattened. */
