@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { summariseProfile } from './lib/profile.mjs';
 import { median, percentile, ratio, renderSvg, renderText, round } from './lib/report.mjs';
-import { APP_ENV, startVariant } from './lib/variants.mjs';
+import { APP_ENV, runReplayer, startVariant } from './lib/variants.mjs';
 import {
   benchDir,
   buildWorkers,
@@ -25,9 +25,9 @@ import {
 } from './lib/runtime.mjs';
 
 const MODES = {
-  full: { count: 200_000, rounds: 3, naiveCount: 10_000, rates: '1000,5000,half', latencySeconds: 15, memoryCount: 1_000_000, warmup: true, coreCount: 20_000 },
-  quick: { count: 20_000, rounds: 3, naiveCount: 1_500, rates: '1000,half', latencySeconds: 5, memoryCount: 0, warmup: true, coreCount: 10_000 },
-  smoke: { count: 3_000, rounds: 1, naiveCount: 200, rates: '500', latencySeconds: 2, memoryCount: 0, warmup: false, coreCount: 2_000 },
+  full: { count: 200_000, rounds: 3, naiveCount: 10_000, rates: '1000,5000,half', latencySeconds: 15, memoryCount: 1_000_000, warmup: true, coreCount: 20_000, replayerCount: 100_000 },
+  quick: { count: 20_000, rounds: 3, naiveCount: 1_500, rates: '1000,half', latencySeconds: 5, memoryCount: 0, warmup: true, coreCount: 10_000, replayerCount: 20_000 },
+  smoke: { count: 3_000, rounds: 1, naiveCount: 200, rates: '500', latencySeconds: 2, memoryCount: 0, warmup: false, coreCount: 2_000, replayerCount: 2_000 },
 };
 
 /** Runner tunings compared by --sweep (issue item 7): each against the default, interleaved. */
@@ -45,7 +45,8 @@ Pre-fills fresh topics with generated events, then drains them with each variant
 interleaved over several rounds: processor (libs/kafka runner + the processor's processBatch), passthrough (same
 runner, identity transform), naive (eachMessage, one awaited send and commit per record; on a subset), the processor
 on data with invalid events, and Kafka's ConsumerPerformance/ProducerPerformance (the broker's ceiling). Then
-end-to-end latency at fixed rates, the pure core alone, and (full mode) RSS while draining a 1,000,000-record backlog.
+end-to-end latency at fixed rates, the pure core alone, (full mode) RSS while draining a 1,000,000-record backlog,
+and the DLQ replayer's inspect and replay over a DLQ with 5% oversized values.
 
   --quick                ~2 minutes: ${MODES.quick.count} records, ${MODES.quick.rounds} rounds, latency at ${MODES.quick.rates}
   --smoke                smallest well-formed run (the test suite's): ${MODES.smoke.count} records, 1 round
@@ -57,12 +58,14 @@ end-to-end latency at fixed rates, the pure core alone, and (full mode) RSS whil
   --rates LIST           latency rates, events/s; "half" = 50% of the processor's measured throughput
   --latency-seconds S    duration of each latency run (default ${MODES.full.latencySeconds})
   --memory-count N       backlog for the RSS run; 0 skips it (default ${MODES.full.memoryCount} in full mode)
+  --replayer-count N     dead letters (5% oversized, 64–96 KiB) for the DLQ replayer's inspect and replay runs
+                         (default ${MODES.full.replayerCount}; quick ${MODES.quick.replayerCount}); 0 skips them
   --tune KEY=VALUE       runner option for processor and passthrough (maxRecordsPerChunk, maxBytesPerPartition,
                          maxBytes, partitionsConsumedConcurrently, maxWaitTimeInMs); repeatable
   --sweep                also compare the processor app under several runner tunings (issue item 7)
   --profile              also drain once each with processor core and passthrough under a V8 CPU profile and
                          report self time by area (kafkajs CRC/encode/decode, ajv, crypto, our modules, GC)
-  --skip LIST            leave out parts: naive, ceiling, invalid, latency, core, memory
+  --skip LIST            leave out parts: naive, ceiling, invalid, latency, core, memory, replayer
   --seed N               data seed (default 42)
   --out DIR              where results go (default tools/bench/results)
   --brokers LIST         default KAFKA_BROKERS or 127.0.0.1:9092
@@ -82,6 +85,7 @@ function parseOptions(argv) {
       rates: { type: 'string' },
       'latency-seconds': { type: 'string' },
       'memory-count': { type: 'string' },
+      'replayer-count': { type: 'string' },
       tune: { type: 'string', multiple: true },
       sweep: { type: 'boolean' },
       profile: { type: 'boolean' },
@@ -132,6 +136,7 @@ function parseOptions(argv) {
     rates,
     latencySeconds: int('latency-seconds', d.latencySeconds),
     memoryCount: int('memory-count', d.memoryCount),
+    replayerCount: int('replayer-count', d.replayerCount),
     warmup: d.warmup,
     coreCount: d.coreCount,
     tuning,
@@ -159,6 +164,7 @@ function errorSummary(text) {
   return [lines[0], ...telling].join('\n').slice(0, 1500);
 }
 
+const fmtS = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const log = (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
 async function main() {
@@ -509,6 +515,47 @@ async function main() {
       };
     }
 
+    // --- The DLQ replayer (issue 13): inspect and replay, as an operator runs them, over one DLQ.
+    let replayer;
+    if (config.replayerCount > 0 && !config.skip.has('replayer')) {
+      try {
+        replayer = await replayerRuns();
+      } catch (err) {
+        log(`replayer FAILED: ${String(err.message).split('\n').slice(0, 6).join('\n')}`);
+        replayer = { error: errorSummary(String(err.message)) };
+      }
+    }
+
+    async function replayerRuns() {
+      const dlq = `${runId}-replayer-dlq`;
+      const target = { input: `${runId}-replayer-in`, output: `${runId}-replayer-out`, parked: `${runId}-replayer-parked` };
+      await admin.createTopics([dlq, target.input, target.output, target.parked]);
+      log(`replayer: prefilling ${dlq} with ${config.replayerCount} dead letters (5% oversized)`);
+      const data = await runWorker(bundles.generate, 'prefill-dlq', {
+        brokers: config.brokers, topic: dlq, inputTopic: target.input, count: config.replayerCount, oversizedShare: 0.05, seed: config.seed,
+      }, { timeoutMs: 1_800_000 }).result;
+      const env = { DLQ_TOPIC: dlq, INPUT_TOPIC: target.input, OUTPUT_TOPIC: target.output, PARKED_TOPIC: target.parked, REPLAYER_GROUP: admin.group(`${runId}-replayer-g`) };
+      const measure = (r, records) => ({
+        records, elapsedMs: r.elapsedMs, rps: Math.round((records * 1000) / Math.max(1, r.elapsedMs)),
+        cpuUsPerRecord: round((r.cpuMs * 1000) / Math.max(1, records), 1), peakRssBytes: r.peakRssBytes,
+        brokerUsPerRecord: r.brokerCpuMs == null ? null : round((r.brokerCpuMs * 1000) / Math.max(1, records), 1),
+      });
+      log('replayer: inspect');
+      const inspected = await runReplayer(ctx, ['inspect', '--json', '--sample', '0'], env);
+      const summary = JSON.parse(inspected.stdout).summary;
+      if (summary.total !== config.replayerCount) throw new Error(`inspect counted ${summary.total} of ${config.replayerCount} dead letters`);
+      const inspect = measure(inspected, summary.total);
+      log(`replayer inspect: ${inspect.rps} records/s (${fmtS(inspect.elapsedMs)}, peak RSS ${Math.round((inspect.peakRssBytes ?? 0) / 1048576)} MiB)`);
+      log('replayer: replay');
+      const replayed = await runReplayer(ctx, ['replay', '--json', '--no-progress'], env);
+      const report = JSON.parse(replayed.stdout);
+      if (report.replayed.total !== config.replayerCount) throw new Error(`replay moved ${report.replayed.total} of ${config.replayerCount} dead letters (${report.outcome})`);
+      const replay = measure(replayed, report.replayed.total);
+      log(`replayer replay: ${replay.rps} records/s (${fmtS(replay.elapsedMs)}, peak RSS ${Math.round((replay.peakRssBytes ?? 0) / 1048576)} MiB)`);
+      await admin.deleteTopics([dlq, target.input, target.output, target.parked]);
+      return { data, inspect, replay, inspectTargetMet: inspect.elapsedMs < 60_000 };
+    }
+
     const doc = {
       run: { id: runId, mode: config.mode, startedAt: new Date(started).toISOString(), durationS: null, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), commit: gitCommit() },
       machine: machine(),
@@ -523,6 +570,7 @@ async function main() {
       sweep,
       profiles: profiles ?? null,
       memory: memory ?? null,
+      replayer: replayer ?? null,
       notes: [
         'Every variant drains the same prefilled topic from a new consumer group, in its own child process, interleaved over the rounds; figures are medians.',
         'records/s: from the first record handed to the variant to the commit of the last one (group join excluded).',
@@ -530,6 +578,7 @@ async function main() {
         'broker ceiling: min(ConsumerPerformance fetch.nMsg.sec, ProducerPerformance records/sec with acks=all); their client CPU includes JVM start.',
         'broker CPU: utime+stime of the broker process over the measured window; other work on the shared broker is included.',
         'latency: output LogAppendTime − input CreateTime (set by the load producer at send); the first second of each run is left out as warm-up.',
+        'replayer: the dlq-replayer command line, wall time from process start to exit (connecting included); inspect reads the whole DLQ, replay re-publishes every dead letter (one transaction per chunk).',
       ],
     };
     doc.run.durationS = Math.round((Date.now() - started) / 1000);
@@ -563,6 +612,8 @@ async function main() {
         processor_p99_ms: lat(firstRate, 'processor', 'p99'),
         passthrough_p99_ms: lat(firstRate, 'passthrough', 'p99'),
         ratio_p99: latency[0]?.p99Ratio ?? null,
+        replayer_inspect_rps: replayer?.inspect?.rps ?? null,
+        replayer_replay_rps: replayer?.replay?.rps ?? null,
         results: `${path.relative(process.cwd(), base)}.json`,
       })}\n`,
     );

@@ -38,7 +38,7 @@ function checkResults(stdout) {
   for (const key of ['processor_rps', 'passthrough_rps', 'naive_rps', 'ceiling_rps', 'processor_invalid_rps']) {
     assert.ok(positive(summary[key]), `${key} = ${summary[key]}`);
   }
-  for (const key of ['ratio_passthrough', 'ratio_naive', 'ratio_ceiling', 'ratio_invalid']) {
+  for (const key of ['ratio_passthrough', 'ratio_naive', 'ratio_ceiling', 'ratio_invalid', 'replayer_inspect_rps', 'replayer_replay_rps']) {
     assert.ok(positive(summary[key]), `${key} = ${summary[key]}`);
   }
   assert.match(stdout, /\| processor +\|/);

@@ -1,13 +1,14 @@
 // The built command-line program (node dist/apps/dlq-replayer/main.js) against a real broker: what operators and
-// Kubernetes Jobs run, including being killed half-way and a second run on the same group.
+// Kubernetes Jobs run, including signals, being killed half-way and a second run on the same group.
 import {
   committedOffsets,
-  consumeUntil,
   createTestTopic,
   deleteTestTopics,
+  groupsWithOffsets,
+  partitionsWithOpenTransactions,
   produceRaw,
-  recordCount,
-  trackTestTopic,
+  readCommitted,
+  sumOffsets,
   uniqueName,
   waitFor,
 } from '@login/kafka/testing';
@@ -15,10 +16,11 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { lockTopicFor } from './adapters/run-lock';
 import { DLQ_HEADERS as H } from './core/dlq-headers';
-import { dlqHeaderValues } from './testing/dlq-fixtures';
-import { replayerEnv } from './testing/harness';
+import type { InspectResult } from './core/inspect';
+import type { ReplayReport } from './core/report';
+import { dlqHeaderValues, headerString, rawTerminalControls } from './testing/dlq-fixtures';
+import { replayerEnv, type Topics } from './testing/harness';
 
 const root = path.resolve(__dirname, '../../..');
 const cli = path.join(root, 'dist/apps/dlq-replayer/main.js');
@@ -28,32 +30,37 @@ beforeAll(() => {
 }, 180_000);
 afterAll(deleteTestTopics);
 
-interface Run {
-  readonly child: ChildProcess;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
-function start(args: string[], env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, ...env, LOG_LEVEL: 'warn' } });
+interface Run {
+  readonly child: ChildProcess;
+  readonly exit: Promise<Exit>;
+  /** stderr so far (JSON log lines at LOG_LEVEL=info). */
+  stderr(): string;
+}
+
+function start(args: string[], env: Record<string, string>, logLevel = 'warn'): Run {
+  const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, ...env, LOG_LEVEL: logLevel } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  return { child, exit };
+  const exit = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, exit, stderr: () => stderr };
 }
 
-async function setup(partitions: number) {
-  const group = uniqueName('cli-group');
-  trackTestTopic(lockTopicFor(group));
+async function setup(partitions: number): Promise<{ t: Topics; env: Record<string, string> }> {
   const t = {
     input: await createTestTopic('cli-input'),
     dlq: await createTestTopic('cli-dlq', { partitions }),
     output: await createTestTopic('cli-output'),
     parked: await createTestTopic('cli-parked'),
-    group,
+    group: uniqueName('cli-group'),
   };
   return { t, env: replayerEnv(t) };
 }
@@ -66,83 +73,156 @@ function deadLetters(input: string, n: number, reason: (i: number) => string) {
   }));
 }
 
+const keysOf = (records: readonly { key: Buffer | null }[]) => records.map((r) => r.key!.toString());
+const committedSum = async (t: Topics) => sumOffsets((await committedOffsets(t.group, t.dlq)).values());
+
 describe('the dlq-replayer command line', () => {
-  it('killed with SIGKILL half-way and restarted, re-publishes every selected record at least once and nothing else', async () => {
+  it('SIGKILLed mid-transaction and resumed: each selected record is in the input exactly once under read_committed', async () => {
     const { t, env } = await setup(2);
     // Two of three records selected; the others are retryable too, so only the selection keeps them out.
-    const records = deadLetters(t.input, 300, (i) => (i % 3 === 2 ? 'ENRICH_FAILED' : 'TIMESTAMP_OUT_OF_RANGE'));
-    await produceRaw(t.dlq, records);
-    const selected = new Set(records.filter((r) => r.headers[H.reason] === 'TIMESTAMP_OUT_OF_RANGE').map((r) => r.key));
-    expect(selected.size).toBe(200);
-
+    const records = deadLetters(t.input, 24_000, (i) => (i % 3 === 2 ? 'ENRICH_FAILED' : 'TIMESTAMP_OUT_OF_RANGE'));
+    for (let i = 0; i < records.length; i += 6000) await produceRaw(t.dlq, records.slice(i, i + 6000));
+    const selected = records.filter((r) => r.headers[H.reason] === 'TIMESTAMP_OUT_OF_RANGE').map((r) => r.key);
     const args = ['replay', '--reason', 'TIMESTAMP_OUT_OF_RANGE', '--no-progress'];
-    const first = start([...args, '--rate', '40'], env);
-    await waitFor('the first run to re-publish 60 records', async () => (await recordCount(t.input)) >= 60, 60_000);
-    await waitFor('a first commit', async () => [...(await committedOffsets(t.group, t.dlq)).values()].some((o) => o > 0n), 60_000);
-    first.child.kill('SIGKILL');
-    expect((await first.exit).signal).toBe('SIGKILL');
-    const afterKill = await recordCount(t.input);
-    expect(afterKill).toBeLessThan(200);
-    const resumeAt = await committedOffsets(t.group, t.dlq);
-    const resumeFrom = [...resumeAt.values()].reduce((sum, o) => sum + (o < 0n ? 0n : o), 0n);
+
+    // Kill runs at full speed until one was killed with a transaction open (records written, not committed): a
+    // run spends most of its time inside transactions, but a kill right after a commit lands between two. The
+    // delay after a seen commit varies so that the kill falls somewhere else in the next transaction each time.
+    let killedAt = 0;
+    let killsInTransaction = 0;
+    for (let attempt = 0; attempt < 8 && (killsInTransaction === 0 || attempt < 2); attempt++) {
+      const run = start(args, env);
+      const from = await committedSum(t);
+      await waitFor('a run to commit', async () => (await committedSum(t)) > from + 500, 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 15 + ((attempt * 37) % 90)));
+      run.child.kill('SIGKILL');
+      expect((await run.exit).signal).toBe('SIGKILL');
+      if ((await partitionsWithOpenTransactions(t.input)).length > 0) killsInTransaction += 1;
+      killedAt = await committedSum(t);
+    }
+    expect(killsInTransaction).toBeGreaterThan(0);
+    expect(killedAt).toBeLessThan(records.length);
 
     const reportFile = path.join(mkdtempSync(path.join(tmpdir(), 'replayer-')), 'report.json');
-    const second = await start([...args, '--json', '--report-file', reportFile], env).exit;
-    expect(second.stderr).not.toMatch(/"level":"error"/);
-    expect(second.code).toBe(0);
-    const report = JSON.parse(second.stdout) as { read: number; outcome: string; replayed: { total: number }; parked: { total: number }; skipped: { total: number; byDecision: Record<string, number> } };
+    const last = await start([...args, '--json', '--report-file', reportFile], env).exit;
+    expect(last.stderr).not.toMatch(/"level":"error"/);
+    expect(last.code).toBe(0);
+    const report = JSON.parse(last.stdout) as ReplayReport;
     expect(JSON.parse(readFileSync(reportFile, 'utf8'))).toEqual(report);
     expect(report.outcome).toBe('complete');
-    // The restarted run reads exactly from the committed offsets to the end, and its counts add up.
-    expect(report.read).toBe(300 - Number(resumeFrom));
+    // The resumed run reads exactly from the committed offsets to the end, and its counts add up.
+    expect(report.read).toBe(records.length - killedAt);
     expect(report.replayed.total + report.parked.total + report.skipped.total).toBe(report.read);
-    expect(report.skipped.byDecision).toEqual(report.skipped.total > 0 ? { NOT_SELECTED: report.skipped.total } : {});
 
-    const total = await recordCount(t.input);
-    const republished = await consumeUntil(t.input, total, { settleMs: 300 });
-    const keys = republished.map((r) => r.key!.toString());
-    expect(new Set(keys)).toEqual(selected);
-    // Duplicates only from the chunk in flight when the first run was killed (at most --rate records).
-    expect(keys.length - selected.size).toBeLessThanOrEqual(40 * 2);
-    const ends = [...(await committedOffsets(t.group, t.dlq)).values()];
-    expect(ends.reduce((a, b) => a + b, 0n)).toBe(300n);
+    expect(await partitionsWithOpenTransactions(t.input)).toEqual([]);
+    const input = await readCommitted(t.input);
+    expect(input).toHaveLength(selected.length);
+    expect(keysOf(input).sort()).toEqual([...selected].sort());
+    expect(await committedSum(t)).toBe(records.length);
   });
 
-  it('a second replay on the same group refuses while the first runs, and the first is not disturbed', async () => {
+  it('a second replay on the same group fences the first, which exits 3 saying so; every record is replayed exactly once', async () => {
     const { t, env } = await setup(1);
     await produceRaw(t.dlq, deadLetters(t.input, 100, () => 'TIMESTAMP_OUT_OF_RANGE'));
 
-    const first = start(['replay', '--rate', '25', '--no-progress'], env);
-    await waitFor('the first run to start re-publishing', async () => (await recordCount(t.input)) > 0, 60_000);
+    const first = start(['replay', '--rate', '20', '--no-progress'], env);
+    await waitFor('the first run to commit', async () => (await committedSum(t)) > 0, 60_000);
     const second = await start(['replay', '--no-progress'], env).exit;
+    const fenced = await first.exit;
 
-    expect(second.code).toBe(3);
-    expect(second.stderr).toContain(`another replay is running on consumer group "${t.group}"`);
-    const done = await first.exit;
-    expect(done.code).toBe(0);
-    expect(done.stdout).toContain('replayed: 100');
-    // The second run never joined the group: no rebalance, hence not a single duplicate.
-    expect(await recordCount(t.input)).toBe(100);
+    expect(second.code).toBe(0);
+    expect(fenced.code).toBe(3);
+    expect(fenced.stderr).toContain(`dlq-replayer: fenced: another replay on group "${t.group}" started and took over`);
+    expect(fenced.stdout).toContain('FENCED: another replay on the same group took over');
+    const input = await readCommitted(t.input);
+    expect(keysOf(input).sort()).toEqual(Array.from({ length: 100 }, (_, i) => `user-${i}`).sort());
     expect(await committedOffsets(t.group, t.dlq)).toEqual(new Map([[0, 100n]]));
   });
 
-  it('SIGTERM finishes and commits the in-flight batch, prints the report and exits 1; the report matches the commits', async () => {
+  describe('signals end every command within 10 s, reporting what was done', () => {
+    let big: { t: Topics; env: Record<string, string> };
+    const RECORDS = 60_000;
+
+    beforeAll(async () => {
+      // Big enough that reading takes seconds: the signal arrives while inspect and the dry run are reading.
+      big = await setup(2);
+      for (let i = 0; i < RECORDS; i += 5000) {
+        await produceRaw(big.t.dlq, deadLetters(big.t.input, 5000, () => 'TIMESTAMP_OUT_OF_RANGE').map((r, j) => ({ ...r, key: `user-${i + j}` })));
+      }
+    }, 180_000);
+
+    /** Starts a command, sends `signal` once it reads, and returns how it ended and how long that took. */
+    async function interrupt(args: string[], env: Record<string, string>, signal: NodeJS.Signals, ready: () => Promise<boolean>) {
+      const run = start(args, env, 'info');
+      await waitFor(() => `the command to read: ${run.stderr().slice(-2000)}`, async () => run.stderr().includes('reading the DLQ') && (await ready()), 60_000);
+      const sent = Date.now();
+      run.child.kill(signal);
+      const exit = await run.exit;
+      return { exit, ms: Date.now() - sent };
+    }
+
+    it.each(['SIGTERM', 'SIGINT'] as const)('%s ends inspect: the partial summary says INTERRUPTED, exit 1', async (signal) => {
+      const { exit, ms } = await interrupt(['inspect', '--json'], big.env, signal, async () => true);
+      expect(ms).toBeLessThan(10_000);
+      expect(exit.code).toBe(1);
+      const result = JSON.parse(exit.stdout) as InspectResult;
+      expect(result.outcome).toBe('interrupted');
+      expect(result.summary.total).toBeLessThan(RECORDS);
+      expect(await groupsWithOffsets(big.t.dlq)).toEqual(new Map());
+    });
+
+    it.each(['SIGTERM', 'SIGINT'] as const)('%s ends replay --dry-run: interrupted, nothing written or committed, exit 1', async (signal) => {
+      const { exit, ms } = await interrupt(['replay', '--dry-run', '--json'], big.env, signal, async () => true);
+      expect(ms).toBeLessThan(10_000);
+      expect(exit.code).toBe(1);
+      const report = JSON.parse(exit.stdout) as ReplayReport;
+      expect(report.outcome).toBe('interrupted');
+      expect(report.read).toBeLessThan(RECORDS);
+      expect(await readCommitted(big.t.input)).toEqual([]);
+      expect(await groupsWithOffsets(big.t.dlq)).toEqual(new Map());
+    });
+
+    it.each(['SIGTERM', 'SIGINT'] as const)('%s ends replay: what the report counts is exactly what was committed, exit 1', async (signal) => {
+      const { t, env } = await setup(1);
+      await produceRaw(t.dlq, deadLetters(t.input, 200, () => 'TIMESTAMP_OUT_OF_RANGE'));
+      const { exit, ms } = await interrupt(['replay', '--rate', '20', '--json', '--no-progress'], env, signal, async () => (await committedSum(t)) > 0);
+
+      expect(ms).toBeLessThan(10_000);
+      expect(exit.code).toBe(1);
+      const report = JSON.parse(exit.stdout) as ReplayReport;
+      expect(report.outcome).toBe('interrupted');
+      expect(report.read).toBeGreaterThan(0);
+      expect(report.read).toBeLessThan(200);
+      expect(report.partitions).toEqual([{ partition: 0, start: '0', end: '200', next: String(report.read) }]);
+      expect(await committedOffsets(t.group, t.dlq)).toEqual(new Map([[0, BigInt(report.read)]]));
+      const input = await readCommitted(t.input);
+      expect(input).toHaveLength(report.replayed.total);
+      expect(input.map((r) => headerString(r.headers, H.eventId))).toEqual(Array.from({ length: report.read }, (_, i) => `event-${i}`));
+    });
+  });
+
+  it('a key, header or value with terminal escapes never reaches the terminal raw, in any output', async () => {
     const { t, env } = await setup(1);
-    await produceRaw(t.dlq, deadLetters(t.input, 200, () => 'TIMESTAMP_OUT_OF_RANGE'));
-
-    const run = start(['replay', '--rate', '20', '--json', '--no-progress'], env);
-    await waitFor('a first commit', async () => [...(await committedOffsets(t.group, t.dlq)).values()].some((o) => o > 0n), 60_000);
-    run.child.kill('SIGTERM');
-    const done = await run.exit;
-
-    expect(done.code).toBe(1);
-    const report = JSON.parse(done.stdout) as { outcome: string; read: number; replayed: { total: number } };
-    expect(report.outcome).toBe('interrupted');
-    expect(report.read).toBeGreaterThan(0);
-    expect(report.read).toBeLessThan(200);
-    // Everything counted was acknowledged and committed, and nothing more was re-published.
-    expect(await committedOffsets(t.group, t.dlq)).toEqual(new Map([[0, BigInt(report.read)]]));
-    expect(await recordCount(t.input)).toBe(report.replayed.total);
+    const forged = '\u001b[2J\u001b[HDLQ fake: 0 record(s)\nreplayed: 999';
+    await produceRaw(t.dlq, [
+      {
+        key: `user\u001b[31m-red${forged}`,
+        value: `{"ip":"\u009b6n\u202e"}`,
+        headers: { ...dlqHeaderValues({ [H.topic]: t.input, [H.reason]: `R\u001b]0;owned\u0007` }), 'x-trace\u001b[1m': 'a\r\nb' },
+      },
+    ]);
+    const outputs = [
+      await start(['inspect', '--sample', '5', '--show-values'], env).exit,
+      await start(['inspect', '--sample', '5', '--show-values', '--json'], env).exit,
+      await start(['replay', '--dry-run'], env).exit,
+      await start(['replay', '--dry-run', '--json'], env).exit,
+    ];
+    for (const out of outputs) {
+      expect(out.code).toBe(0);
+      expect(rawTerminalControls(`${out.stdout}${out.stderr}`)).toEqual([]);
+      expect(out.stdout).not.toMatch(/^(DLQ fake|replayed: 999)/m);
+    }
+    expect(outputs[0]!.stdout).toContain('key "user\\x1b[31m-red\\x1b[2J\\x1b[HDLQ fake: 0 record(s)\\nreplayed: 999"');
   });
 
   it('an unreachable broker is a clear error and a non-zero exit, with nothing printed as a result', async () => {

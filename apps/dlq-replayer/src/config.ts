@@ -88,18 +88,21 @@ Commands:
 
 Run "dlq-replayer <command> --help" for the flags of a command.
 Exit codes: 0 done, 1 failed (e.g. broker unreachable) or interrupted, 2 bad arguments or environment,
-3 another replay is running on the same group.
+3 fenced: another replay started on the same group and took over.
 `;
 
 export const INSPECT_HELP = `Usage: dlq-replayer inspect [flags]
 
-Reads the DLQ from its start to the end offsets captured when the command starts and prints counts by reason,
-stage, retryable flag, processor version, replay count and failure hour, plus the oldest and newest failure.
-It commits nothing, to the replayer's group (--group) or any other: the read never commits an offset.
+Reads the DLQ from its start to the end offsets captured when the command starts (any size: memory is bounded by
+one fetch) and prints a table by reason × stage × retryable with records, bytes and first/last failure time,
+totals per partition, counts by processor version, replay count and failure hour, and a few samples. Keys, values
+and header values are printed escaped (control characters as \\xHH), never raw. A progress bar is drawn on a
+terminal. It reads without any consumer group and commits nothing, to the replayer's group or any other.
+SIGINT/SIGTERM stops the read: what was read is printed, marked INTERRUPTED, and the exit code is 1.
 
-  --sample <n>             also print the headers of the first n records (default 0)
-  --show-values            include record values in the sample (values hold raw PII: handle with care)
-  --json                   print the summary as JSON
+  --sample <n>             print the first n records (default 3; 0 for none)
+  --show-values            include record values in the samples (values hold raw PII: handle with care)
+  --json                   print the result as JSON (totals per reason and partition, the table, the samples)
   --help                   this text
 
 ${SELECTION_HELP}
@@ -111,12 +114,16 @@ export const REPLAY_HELP = `Usage: dlq-replayer replay [flags]
 
 Re-publishes selected DLQ records to the input topic: same key, byte-identical value, original headers, the
 __dlq.errors.* context removed except the lineage (replay.count + 1, first.failed.at, event.id) plus
-__dlq.replay.id and __dlq.replay.at. Records already replayed --max-replays times go to the parked topic instead.
+__dlq.replay.id and __dlq.replay.at. Records already replayed --max-replays times, and records whose replay would
+exceed the input topic's max.message.bytes, go to the parked topic instead (__dlq.parked.reason says why).
 Records with retryable=false are skipped unless their reason is named with --reason AND --include-non-retryable
-is given. The run is bounded: it stops at the DLQ end offsets captured at start. It commits its group's offsets
-only after each re-published batch is acknowledged, so an interrupted run resumes where it stopped; records
-already passed by the group (replayed, parked or skipped) are not revisited: use a new --group for that.
-Only one replay runs per group at a time.
+is given. The run is bounded: it stops at the DLQ end offsets captured at start. Exactly once: each chunk of
+records is re-published in one Kafka transaction together with the group's DLQ offsets, so a killed run resumes
+where its last transaction ended and never re-publishes a record twice (for read_committed readers, which the
+processor is). Records already passed by the group (replayed, parked or skipped) are not revisited: use a new
+--group for that. One run per group: a run that starts takes the group's transactional id over; an earlier run
+still going is fenced and exits 3.
+SIGINT/SIGTERM: commits what was handled of the current chunk, prints the report (INTERRUPTED) and exits 1.
 
   --include-non-retryable  also replay retryable=false records of the reasons named with --reason
                            (you assert a fix for them was deployed)
@@ -348,7 +355,7 @@ export function parseCommandLine(argv: readonly string[], env: Env, readFile?: R
     config = {
       ...base,
       command,
-      sample: integer(str(values, 'sample'), '--sample', problems, 0) ?? 0,
+      sample: integer(str(values, 'sample'), '--sample', problems, 0) ?? 3,
       showValues: values['show-values'] === true,
     };
   } else {

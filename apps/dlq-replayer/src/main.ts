@@ -3,13 +3,14 @@ import { createKafkaClient, KafkaAdapterError } from '@login/kafka';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createLogger, startHttpServer, type RunningHttpServer } from '@login/observability';
-import { quietDeliberateStops } from './adapters/logger';
 import { createReplayerMetrics } from './adapters/metrics';
 import { createProgress } from './adapters/progress';
-import { LockRefused } from './adapters/run-lock';
 import { runInspect } from './commands/inspect';
 import { runReplay } from './commands/replay';
 import { EXIT, parseCommandLine } from './config';
+
+/** How long a command may take to end after the first SIGINT/SIGTERM before the process exits anyway. */
+const STOP_DEADLINE_MS = 8_000;
 
 async function main(): Promise<number> {
   const parsed = parseCommandLine(process.argv.slice(2), process.env);
@@ -23,10 +24,7 @@ async function main(): Promise<number> {
   }
   const config = parsed.config;
   // Logs go to stderr: stdout carries the summary or report (`--json | jq`).
-  const logger = quietDeliberateStops(
-    createLogger({ app: 'dlq-replayer', level: config.logLevel, format: config.logFormat, component: config.command, destination: process.stderr }),
-    'StopReading',
-  );
+  const logger = createLogger({ app: 'dlq-replayer', level: config.logLevel, format: config.logFormat, component: config.command, destination: process.stderr });
   const client = createKafkaClient(
     { ...config.kafka, logLevel: config.logLevel === 'debug' ? 'info' : 'error', connectionTimeoutMs: 3000 },
     logger,
@@ -45,25 +43,37 @@ async function main(): Promise<number> {
     });
     logger.info('serving /metrics, /healthz, /readyz', { port: server.port });
   }
-  let signals = 0;
-  let stop: (() => void) | undefined;
+  const interrupt = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
-      // A second Ctrl-C: leave now; the uncommitted batch is re-read by the next run.
+    if (interrupt.signal.aborted) {
+      // A second Ctrl-C: leave now. Nothing is lost: an open transaction is aborted by the broker (or the next run).
       process.stderr.write(`dlq-replayer: ${signal} again, exiting without waiting\n`);
       process.exit(130);
     }
-    logger.info('stopping after the in-flight batch', { signal });
-    stop?.();
+    logger.info('stopping: committing what was handled, then printing the report', { signal });
+    interrupt.abort();
+    // Every command ends within seconds of the abort (a transaction of one chunk at most). Should one hang, exit
+    // anyway: exactly-once does not depend on a clean exit, only read_committed readers wait for the transaction
+    // timeout then.
+    setTimeout(() => {
+      process.stderr.write(`dlq-replayer: did not stop within ${STOP_DEADLINE_MS / 1000} s after ${signal}, exiting\n`);
+      process.exit(EXIT.failure);
+    }, STOP_DEADLINE_MS).unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
   try {
     if (config.command === 'inspect') {
-      await runInspect(config, { client, logger, stdout: process.stdout, runId });
-      return EXIT.ok;
+      const result = await runInspect(config, {
+        client,
+        logger,
+        stdout: process.stdout,
+        runId,
+        signal: interrupt.signal,
+        progress: (total) => createProgress(process.stderr, total, !config.json),
+      });
+      return result.outcome === 'complete' ? EXIT.ok : EXIT.failure;
     }
     logger.info('replay starting', {
       runId,
@@ -72,7 +82,7 @@ async function main(): Promise<number> {
       target: config.inputTopic,
       dryRun: config.dryRun,
     });
-    const { exitCode } = await runReplay(config, {
+    const { exitCode, report } = await runReplay(config, {
       client,
       logger,
       stdout: process.stdout,
@@ -80,27 +90,26 @@ async function main(): Promise<number> {
       now: Date.now,
       ...(metrics ? { metrics } : {}),
       progress: (total) => createProgress(process.stderr, total, config.progress),
-      onInterrupt: (fn) => {
-        stop = fn;
-        if (signals > 0) fn();
-      },
+      signal: interrupt.signal,
       writeFile: (path, text) => writeFile(path, text, 'utf8'),
       onReady: (fn) => {
         ready = fn;
       },
     });
+    if (report.outcome === 'fenced') {
+      process.stderr.write(
+        `dlq-replayer: fenced: another replay on group "${config.group}" started and took over (one run per group); ` +
+          'this run stopped after what it had committed, which the report shows. The other run continues from there.\n',
+      );
+    }
     return exitCode;
   } catch (error) {
-    if (error instanceof LockRefused) {
-      process.stderr.write(`dlq-replayer: refused: ${error.message}\n`);
-      return EXIT.busy;
-    }
     const code = error instanceof KafkaAdapterError ? ` [${error.code}]` : '';
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(
       `dlq-replayer: ${config.command} failed${code}: ${message}\n` +
         `  (brokers: ${config.kafka.brokers.join(',')}` +
-        `${config.command === 'replay' ? '; nothing past the last acknowledged batch was committed' : ''})\n`,
+        `${config.command === 'replay' ? '; every chunk is one transaction: nothing of the failed one was committed' : ''})\n`,
     );
     return EXIT.failure;
   } finally {

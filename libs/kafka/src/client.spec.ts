@@ -97,6 +97,16 @@ describe('kafkajs logs', () => {
     });
     expect(lines.map((l) => l.level)).toEqual(['debug']);
   });
+
+  it('log the CONCURRENT_TRANSACTIONS answers kafkajs retries (a transaction right after a commit) at debug', () => {
+    const { logger, lines } = recordingLogger();
+    const log = kafkajsLogCreator(logger)(logLevel.INFO);
+    const busy = 'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
+    log({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', message: 'Response AddPartitionsToTxn(key: 24, version: 1)', error: busy } });
+    log({ namespace: 'Producer', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', message: `Failed to send messages: ${busy}` } });
+    log({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', message: 'Response Produce(key: 0, version: 7)', error: 'Not authorized' } });
+    expect(lines.map((l) => l.level)).toEqual(['debug', 'debug', 'error']);
+  });
 });
 
 describe('runBatchConsumer options', () => {

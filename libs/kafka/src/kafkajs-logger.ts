@@ -39,6 +39,19 @@ export function sanitizeLogFields(fields: Record<string, unknown>): Record<strin
 // an exhausted retry can duplicate a record, which at-least-once delivery with stable event ids allows.
 const DELIBERATE = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
 
+// kafkajs logs every error response at error level, also those it (or transactional-producer.ts) retries as part
+// of normal work: a transaction's first request answered CONCURRENT_TRANSACTIONS while the coordinator still writes
+// the previous transaction's markers, or while a new holder of the id waits for the old transaction's abort.
+const ROUTINE_ERRORS = new Set([
+  'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing',
+]);
+
+function isRoutine(text: string, error: unknown): boolean {
+  if (typeof error === 'string' && ROUTINE_ERRORS.has(error)) return true;
+  for (const routine of ROUTINE_ERRORS) if (text.endsWith(routine)) return true;
+  return false;
+}
+
 /** A kafkajs logCreator writing to `logger`. */
 export function kafkajsLogCreator(logger: LoggerLike): logCreator {
   return () =>
@@ -46,7 +59,7 @@ export function kafkajsLogCreator(logger: LoggerLike): logCreator {
       const { message, ...rest } = log;
       const meta = { component: namespace ? `kafkajs.${namespace}` : 'kafkajs', ...sanitizeLogFields(rest) };
       const text = typeof message === 'string' ? message : String(message);
-      switch (DELIBERATE.has(text) ? logLevel.DEBUG : level) {
+      switch (DELIBERATE.has(text) || isRoutine(text, (log as { error?: unknown }).error) ? logLevel.DEBUG : level) {
         case logLevel.ERROR:
           logger.error(text, meta);
           break;

@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { createKafkaClient, readPartitions, type ConsumedRecord, type LoggerLike } from './index';
 import { testKafka } from './testing/broker';
 import { createTestTopic, deleteTestTopics, groupsWithOffsets, produceRaw, testBrokers, uniqueName } from './testing';
@@ -170,5 +172,40 @@ describe('readPartitions on partitions far larger than one fetch', () => {
       expect(read.every((r, i) => r.key!.toString() === expected[i]!.key && r.value!.equals(expected[i]!.value))).toBe(true);
     }
     expect(await groupsWithOffsets(topic)).toEqual(new Map());
+  }, 60_000);
+});
+
+describe('readPartitions memory', () => {
+  it('holds on to no fetched data: buffers stay bounded by a round of fetches however much is read', async () => {
+    const topic = await createTestTopic('reader-memory', { partitions: 2 });
+    // 64 MB of values, 16 times the 4 MiB a round of fetches may hold.
+    const value = Buffer.alloc(80_000, 7);
+    for (let i = 0; i < 800; i += 100) {
+      await produceRaw(topic, Array.from({ length: 100 }, (_, j) => ({ key: null, value, partition: (i + j) % 2 })));
+    }
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const buffers = () => {
+      gc();
+      return process.memoryUsage().arrayBuffers;
+    };
+    const before = buffers();
+    let peak = 0;
+    let read = 0;
+
+    const result = await readPartitions({
+      client: client(),
+      topic,
+      ranges: 'all',
+      signal: new AbortController().signal,
+      onBatch: (records) => {
+        read += records.length;
+        if (read % 100 < records.length) peak = Math.max(peak, buffers() - before);
+      },
+    });
+
+    expect(result).toMatchObject({ complete: true, records: 800 });
+    // A bound with a wide margin: fetched responses that were kept would add up to the 64 MB read.
+    expect(peak).toBeLessThan(24 * 1024 * 1024);
   }, 60_000);
 });

@@ -62,6 +62,7 @@ export interface ReadResult {
 }
 
 const COMPONENT = 'kafka.partition-reader';
+const ABORTED = Symbol('aborted');
 const RETRY: RetryPolicy = { initialMs: 200, maxMs: 5_000, factor: 2, jitter: 0.2 };
 // kafkajs's names for "this broker no longer leads that partition" (its own consumer refreshes metadata on these).
 const STALE_LEADERSHIP = new Set([
@@ -138,7 +139,9 @@ export async function readPartitions(options: ReadPartitionsOptions): Promise<Re
     while (!state.finished() && !signal?.aborted) {
       let fetched: FetchedPartition[];
       try {
-        fetched = await fetchRound(session, topic, state, options);
+        const round = await untilAborted(fetchRound(session, topic, state, options), signal, logger);
+        if (round === ABORTED) break;
+        fetched = round;
         failures = 0;
       } catch (err) {
         const { retriable, code } = classifyError(err);
@@ -163,6 +166,34 @@ export async function readPartitions(options: ReadPartitionsOptions): Promise<Re
     await session.disconnect().catch((err: unknown) => logger.warn('reader disconnect failed', { component: COMPONENT, topic, ...describeError(err) }));
   }
   return state.result(ranges);
+}
+
+/**
+ * `work`, or ABORTED as soon as `signal` aborts: an abort also ends the wait for a fetch in flight (a broker slow to
+ * answer, a client quota's throttle); its response is dropped unread, nothing of it was handed over. Not a
+ * Promise.race against one long-lived abort promise: each race would stay attached to that promise, and with it
+ * every fetched response, until the read ends.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, logger: LoggerLike): Promise<T | typeof ABORTED> {
+  if (!signal) return work;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      work.catch((err: unknown) => logger.debug('fetch dropped after an abort failed', { component: COMPONENT, code: classifyError(err).code }));
+      resolve(ABORTED);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }
 
 /** One Fetch per leader of the unfinished partitions, in parallel; their partitions, flattened. */
@@ -205,8 +236,9 @@ async function handOver(fetched: FetchedPartition, state: ReadState, topic: stri
     }
     state.handed(p, BigInt(last.offset) + 1n, records.length);
   }
-  // Past the whole fetched batches: transaction markers and aborted records have no record to hand over.
-  state.advance(p, next);
+  // Past the whole fetched batches: transaction markers and aborted records have no record to hand over. Not when
+  // the read was stopped during the last onBatch: the caller may have taken only part of it.
+  if (!options.signal?.aborted) state.advance(p, next);
 }
 
 /** Per-partition positions of one read: next offset to hand over, end of range, what was handed. */

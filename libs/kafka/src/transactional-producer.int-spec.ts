@@ -1,6 +1,6 @@
 import { createKafkaClient, createTransactionalProducer, readPartitions, type ConsumedRecord, type LoggerLike } from './index';
 import { testKafka } from './testing/broker';
-import { committedOffsets, createTestTopic, deleteTestTopics, readCommitted, recordCount, testBrokers, uniqueName, waitFor } from './testing';
+import { committedOffsets, createTestTopic, deleteTestTopics, partitionsWithOpenTransactions, readCommitted, recordCount, testBrokers, uniqueName, waitFor } from './testing';
 
 const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
 const client = createKafkaClient({ brokers: testBrokers(), clientId: uniqueName('txn-int'), logLevel: 'nothing' }, quiet);
@@ -69,9 +69,11 @@ describe('the transactional producer', () => {
     await killed.connect();
     const open = await killed.transaction();
     await open.send({ topic: out, messages: [{ value: 'never-committed' }] });
+    expect(await partitionsWithOpenTransactions(out)).toEqual([0]);
 
     const producer = createTransactionalProducer(client, { transactionalId });
     await producer.connect();
+    expect(await partitionsWithOpenTransactions(out)).toEqual([]);
     await producer.commitTransaction([record(out, 'after')]);
     await producer.disconnect();
     await killed.disconnect();

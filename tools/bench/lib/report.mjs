@@ -98,6 +98,24 @@ export function renderText(doc) {
         ` (first half ${mib(doc.memory.peakFirstHalfBytes)}, second half ${mib(doc.memory.peakSecondHalfBytes)}: ${doc.memory.bounded ? 'bounded' : 'GROWING'})`,
     );
   }
+  if (doc.replayer?.error) {
+    out.push('');
+    out.push(`replayer FAILED: ${doc.replayer.error.split('\n').slice(0, 3).join(' / ')}`);
+  } else if (doc.replayer) {
+    const r = doc.replayer;
+    out.push('');
+    out.push(`DLQ replayer over ${fmt(r.data.sent)} dead letters (${fmt(r.data.oversized)} oversized of 64–96 KiB, ${mib(r.data.bytes)} of values), the command line end to end:`);
+    out.push('');
+    out.push(
+      table(
+        ['command', 'records', 'seconds', 'records/s', 'client CPU µs/rec', 'peak RSS', 'broker CPU µs/rec'],
+        [
+          ['inspect (reads all, commits nothing)', r.inspect, `${(r.inspect.elapsedMs / 1000).toFixed(1)}${r.inspectTargetMet ? ' (target < 60 s: met)' : ' (target < 60 s: NOT met)'}`],
+          ['replay (re-publishes all, transactions)', r.replay, (r.replay.elapsedMs / 1000).toFixed(1)],
+        ].map(([label, m, seconds]) => [label, fmt(m.records), seconds, fmt(m.rps), fmt(m.cpuUsPerRecord, 1), mib(m.peakRssBytes), fmt(m.brokerUsPerRecord, 1)]),
+      ),
+    );
+  }
   if (doc.core) {
     const c = doc.core;
     out.push('');

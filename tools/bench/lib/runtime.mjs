@@ -29,6 +29,8 @@ export async function buildWorkers() {
     core: path.join(benchDir, 'src/core.ts'),
     // The processor service, bundled as `nx build processor` does (esbuild, CommonJS, npm packages external).
     processor: path.join(repoRoot, 'apps/processor/src/main.ts'),
+    // The DLQ replayer command line, likewise.
+    replayer: path.join(repoRoot, 'apps/dlq-replayer/src/main.ts'),
   };
   for (const [name, entry] of Object.entries(entries)) {
     const outfile = path.join(buildDir, `${name}.cjs`);

@@ -191,3 +191,34 @@ function startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, ti
     },
   };
 }
+
+/**
+ * One run of the DLQ replayer command line (bundled like `nx build dlq-replayer`), as an operator runs it: wall
+ * time from start to exit (process start and connecting included), its CPU and peak RSS, and its stdout (--json).
+ */
+export async function runReplayer(ctx, args, env, { timeoutMs = 900_000 } = {}) {
+  const started = Date.now();
+  const child = spawn(process.execPath, [ctx.bundles.replayer, ...args], {
+    env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: ctx.brokers.join(','), LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d.toString('utf8')));
+  child.stderr.on('data', (d) => (stderr = (stderr + d.toString('utf8')).slice(-4000)));
+  let peakRss = 0;
+  let cpuMs = 0;
+  const broker0 = processCpuMs(ctx.brokerPid);
+  // Sampled while it runs: /proc/<pid> is gone once it has exited.
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, (procStatusKb(child.pid, 'VmHWM') ?? 0) * 1024);
+    cpuMs = processCpuMs(child.pid) ?? cpuMs;
+  }, 100);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? signal)));
+  clearInterval(sampler);
+  clearTimeout(timer);
+  const brokerEnd = processCpuMs(ctx.brokerPid);
+  if (code !== 0) throw new Error(`dlq-replayer ${args.join(' ')} exited ${code}\n${stderr}`);
+  return { elapsedMs: Date.now() - started, cpuMs, peakRssBytes: peakRss || null, brokerCpuMs: broker0 === undefined || brokerEnd === undefined ? null : brokerEnd - broker0, stdout };
+}

@@ -1,6 +1,7 @@
 // Child process that writes the benchmark's input: `prefill` (N events as fast as the broker takes them) and `load`
 // (a fixed rate for a while, for latency). Bundled by bench.mjs into .build/generate.cjs.
 import fs from 'node:fs';
+import { DLQ_HEADERS } from '@login/event-schema';
 import type { OutgoingRecord } from '@login/kafka';
 import { clientFor, runCommand, type Json } from './common';
 import { builderFor } from './data';
@@ -103,4 +104,80 @@ async function load(o: LoadOptions): Promise<Json> {
   return { sent, elapsedMs, achievedRate: Math.round((sent * 1000) / elapsedMs), maxInFlight };
 }
 
-runCommand({ prefill, load });
+// ---------------------------------------------------------------------------------------------------------------
+// prefill-dlq: N dead letters as the processor writes them (DESIGN §4 headers, the input value byte for byte), a
+// share of them `oversized` values of 64–96 KiB (the generator's kind, dead-lettered as VALUE_TOO_LARGE). Every
+// one is retryable and names `inputTopic` as its source, so a replay moves all of them.
+
+interface PrefillDlqOptions {
+  brokers: string[];
+  topic: string;
+  inputTopic: string;
+  count: number;
+  oversizedShare: number;
+  seed: number;
+}
+
+const REASONS = [
+  { reason: 'TIMESTAMP_OUT_OF_RANGE', stage: 'VALIDATE', exceptionClass: 'RangeError' },
+  { reason: 'SCHEMA_VIOLATION', stage: 'VALIDATE', exceptionClass: 'SchemaViolation' },
+  { reason: 'ENRICH_FAILED', stage: 'ENRICH', exceptionClass: 'Error' },
+];
+
+async function prefillDlq(o: PrefillDlqOptions): Promise<Json> {
+  const builder = builderFor(o.seed, 0);
+  const producer = clientFor(o.brokers, 'bench-prefill-dlq').producer();
+  await producer.connect();
+  const inFlight = new Set<Promise<void>>();
+  const oversizedEvery = o.oversizedShare > 0 ? Math.round(1 / o.oversizedShare) : 0;
+  const started = Date.now();
+  let bytes = 0;
+  let oversized = 0;
+  for (let sent = 0; sent < o.count; ) {
+    const now = Date.now();
+    const records: OutgoingRecord[] = [];
+    let batchBytes = 0;
+    while (records.length < 2000 && sent < o.count && batchBytes < MAX_SEND_BYTES) {
+      const event = builder.next(now);
+      const big = oversizedEvery > 0 && sent % oversizedEvery === oversizedEvery - 1;
+      // Deterministic filler: what matters is the size, the bytes stay opaque to the replayer.
+      const value = big ? Buffer.alloc(65_536 + ((sent * 7919) % 32_768), 0x61 + (sent % 26)) : event.value;
+      const kind = big ? { reason: 'VALUE_TOO_LARGE', stage: 'DESERIALIZE', exceptionClass: 'ValueTooLarge' } : REASONS[sent % REASONS.length]!;
+      if (big) oversized += 1;
+      const size = value?.length ?? 0;
+      bytes += size;
+      batchBytes += size;
+      records.push({
+        topic: o.topic,
+        key: event.key,
+        value,
+        headers: {
+          [DLQ_HEADERS.topic]: o.inputTopic,
+          [DLQ_HEADERS.partition]: String(sent % 3),
+          [DLQ_HEADERS.offset]: String(sent),
+          [DLQ_HEADERS.group]: 'bench-processor',
+          [DLQ_HEADERS.originalTimestamp]: String(now - 5000),
+          [DLQ_HEADERS.failedAt]: String(now),
+          [DLQ_HEADERS.stage]: kind.stage,
+          [DLQ_HEADERS.reason]: kind.reason,
+          [DLQ_HEADERS.retryable]: 'true',
+          [DLQ_HEADERS.exceptionClass]: kind.exceptionClass,
+          [DLQ_HEADERS.message]: 'bench dead letter',
+          [DLQ_HEADERS.processor]: 'processor@bench host',
+          [DLQ_HEADERS.eventId]: `00000000-0000-4000-8000-${String(sent).padStart(12, '0')}`,
+          [DLQ_HEADERS.replayCount]: '0',
+          [DLQ_HEADERS.firstFailedAt]: String(now),
+        },
+      });
+      sent += 1;
+    }
+    const p: Promise<void> = producer.send(records).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    if (inFlight.size >= 4) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  await producer.disconnect();
+  return { sent: o.count, oversized, bytes, avgValueBytes: Math.round(bytes / o.count), elapsedMs: Date.now() - started };
+}
+
+runCommand({ prefill, load, 'prefill-dlq': prefillDlq });

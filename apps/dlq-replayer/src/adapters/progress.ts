@@ -1,6 +1,7 @@
 /** A one-line progress bar, redrawn in place; only on a terminal (a Job's log must not fill with bars). */
 export interface Progress {
-  update(done: number, counts: { replayed: number; parked: number; skipped: number }): void;
+  /** `done` of the total; `detail` is appended (e.g. "replayed 5  parked 0  skipped 2"). */
+  update(done: number, detail?: string): void;
   finish(): void;
 }
 
@@ -17,7 +18,7 @@ export function createProgress(
   let last = 0;
   let drawn = false;
   return {
-    update(done, { replayed, parked, skipped }) {
+    update(done, detail = '') {
       const t = now();
       if (t - last < 100 && done < total) return;
       last = t;
@@ -27,7 +28,7 @@ export function createProgress(
       const rate = done / Math.max(0.001, (t - started) / 1000);
       stream.write(
         `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ` +
-          `${done}/${total}  replayed ${replayed}  parked ${parked}  skipped ${skipped}  ${rate.toFixed(1)} rec/s\x1b[K`,
+          `${done}/${total}${detail ? `  ${detail}` : ''}  ${rate.toFixed(0)} rec/s\x1b[K`,
       );
       drawn = true;
     },

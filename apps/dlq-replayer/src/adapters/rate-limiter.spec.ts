@@ -15,3 +15,16 @@ describe('createRateLimiter', () => {
     await expect(limiter.take()).resolves.toBeUndefined();
   });
 });
+
+describe('createRateLimiter and a stop', () => {
+  it('returns at once when the signal aborts during a wait (a slow --rate never delays a stop)', async () => {
+    const limiter = createRateLimiter(0.01);
+    await limiter.take();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    await limiter.take(controller.signal);
+    // Liveness bound with a wide margin: the next token is 100 s away.
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});

@@ -1,22 +1,37 @@
 /** Spaces out records to at most `perSecond` (a token bucket holding one second of burst at most). */
 export interface RateLimiter {
-  take(): Promise<void>;
+  /** Resolves when the next record may go, or as soon as `signal` aborts (the caller checks it). */
+  take(signal?: AbortSignal): Promise<void>;
 }
 
-export function createRateLimiter(
-  perSecond: number | undefined,
-  clock: { now(): number; sleep(ms: number): Promise<void> } = {
-    now: Date.now,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  },
-): RateLimiter {
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+const realClock: Clock = {
+  now: Date.now,
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    }),
+};
+
+export function createRateLimiter(perSecond: number | undefined, clock: Clock = realClock): RateLimiter {
   if (perSecond === undefined) return { take: async () => undefined };
   const capacity = Math.max(1, perSecond);
   let tokens = 1;
   let last = clock.now();
   return {
-    async take() {
-      for (;;) {
+    async take(signal) {
+      while (!signal?.aborted) {
         const t = clock.now();
         tokens = Math.min(capacity, tokens + ((t - last) * perSecond) / 1000);
         last = t;
@@ -24,7 +39,7 @@ export function createRateLimiter(
           tokens -= 1;
           return;
         }
-        await clock.sleep(Math.ceil(((1 - tokens) * 1000) / perSecond));
+        await clock.sleep(Math.ceil(((1 - tokens) * 1000) / perSecond), signal);
       }
     },
   };

@@ -1,24 +1,22 @@
-import type { KafkaClient, LoggerLike } from '@login/kafka';
+import { readPartitions, type KafkaClient, type LoggerLike } from '@login/kafka';
 import type { InspectConfig } from '../config';
-import { formatInspect, InspectAggregator, type InspectSummary } from '../core/inspect';
-import { captureRanges, readBounded, remaining, type PartitionRange } from '../adapters/dlq-reader';
+import { formatInspect, InspectAggregator, type InspectResult } from '../core/inspect';
+import { captureRanges, remaining, type PartitionRange } from '../adapters/dlq-reader';
+import type { Progress } from '../adapters/progress';
 
 export interface InspectDeps {
   readonly client: KafkaClient;
   readonly logger: LoggerLike;
   readonly stdout: { write(text: string): unknown };
   readonly runId: string;
-}
-
-export interface InspectResult {
-  readonly topic: string;
-  readonly partitions: { partition: number; start: string; end: string }[];
-  readonly summary: InspectSummary;
+  /** Aborted on SIGINT/SIGTERM: the read stops, and the summary of what was read is printed as interrupted. */
+  readonly signal?: AbortSignal;
+  readonly progress?: (total: number) => Progress;
 }
 
 /**
- * Summarises the DLQ from its log start to the end offsets captured now. Nothing is committed anywhere: the read
- * never commits an offset, in the replayer's group or any other.
+ * Summarises the DLQ from its log start to the end offsets captured now. Reads without any consumer group and
+ * commits nothing anywhere; memory is bounded by one round of fetches and the summary's bounded counts.
  */
 export async function runInspect(config: InspectConfig, deps: InspectDeps): Promise<InspectResult> {
   const admin = deps.client.admin();
@@ -30,26 +28,37 @@ export async function runInspect(config: InspectConfig, deps: InspectDeps): Prom
     await admin.disconnect();
   }
   const aggregator = new InspectAggregator({ sample: config.sample, showValues: config.showValues, selection: config.selection });
-  if (remaining(ranges) > 0) {
-    const read = readBounded({
-      client: deps.client,
-      logger: deps.logger,
-      topic: config.dlqTopic,
-      ranges,
-      mode: 'no-commit',
-      maxRecordsPerChunk: 1000,
-      transform: async (records) => {
-        for (const r of records) aggregator.add(r);
-        return [];
-      },
-    });
-    await read.done;
-  }
-  const result: InspectResult = {
+  const total = remaining(ranges);
+  deps.logger.info('reading the DLQ up to the end offsets captured at start', { component: 'inspect', topic: config.dlqTopic, records: total });
+  const progress = deps.progress?.(total);
+  let done = 0;
+  const result = await readPartitions({
+    client: deps.client,
+    logger: deps.logger,
     topic: config.dlqTopic,
-    partitions: ranges.map((r) => ({ partition: r.partition, start: r.start.toString(), end: r.end.toString() })),
-    summary: aggregator.summary(),
+    ranges,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    maxRecordsPerBatch: 1000,
+    onBatch: (records) => {
+      for (const r of records) aggregator.add(r);
+      done += records.length;
+      progress?.update(done);
+    },
+  }).finally(() => progress?.finish());
+  const summary = aggregator.summary();
+  const found = new Map(summary.partitions.map((p) => [p.partition, p]));
+  const inspected: InspectResult = {
+    topic: config.dlqTopic,
+    outcome: result.complete ? 'complete' : 'interrupted',
+    partitions: ranges.map((r) => ({
+      partition: r.partition,
+      start: r.start.toString(),
+      end: r.end.toString(),
+      records: found.get(r.partition)?.records ?? 0,
+      bytes: found.get(r.partition)?.bytes ?? 0,
+    })),
+    summary,
   };
-  deps.stdout.write(config.json ? `${JSON.stringify(result, null, 2)}\n` : formatInspect(config.dlqTopic, result.summary));
-  return result;
+  deps.stdout.write(config.json ? `${JSON.stringify(inspected, null, 2)}\n` : formatInspect(inspected));
+  return inspected;
 }

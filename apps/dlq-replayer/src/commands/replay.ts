@@ -1,15 +1,23 @@
-import type { AdminClient, KafkaClient, LoggerLike, OutgoingRecord, RecordProducer } from '@login/kafka';
-import type { ReplayConfig } from '../config';
-import { decodeDlqRecord, type DlqRecordView } from '../core/dlq-record';
-import { parkedHeaders, replayHeaders } from '../core/lineage';
-import { replayDecision, type ReplayDecision, type ReplayOptions } from '../core/replay-decision';
-import { countDecision, formatReport, newReport, type ReplayReport } from '../core/report';
-import { UNKNOWN } from '../core/inspect';
-import { captureRanges, readBounded, remaining, type BoundedRead, type PartitionRange } from '../adapters/dlq-reader';
+import {
+  createTransactionalProducer,
+  DLQ_TOPIC_CONFIG,
+  KafkaAdapterError,
+  readPartitions,
+  type AdminClient,
+  type ConsumedRecord,
+  type KafkaClient,
+  type LoggerLike,
+  type OutgoingRecord,
+  type TransactionalProducer,
+} from '@login/kafka';
+import { EXIT, type ReplayConfig } from '../config';
+import { headerLabel } from '../core/terminal-text';
+import { planRecord, type DestinationLimits, type PlannedRecord, type PlanOptions } from '../core/replay-plan';
+import { advancePartition, countDecision, formatReport, newReport, type ReplayReport } from '../core/report';
+import { awaitCommitted, captureRanges, remaining, type PartitionRange } from '../adapters/dlq-reader';
 import type { ReplayerMetrics } from '../adapters/metrics';
 import type { Progress } from '../adapters/progress';
 import { createRateLimiter } from '../adapters/rate-limiter';
-import { acquireRunLock, lockTopicFor, type RunLock } from '../adapters/run-lock';
 
 export interface ReplayDeps {
   readonly client: KafkaClient;
@@ -19,28 +27,45 @@ export interface ReplayDeps {
   readonly now: () => number;
   readonly metrics?: ReplayerMetrics;
   readonly progress: (total: number) => Progress;
-  /** Registers the handler a SIGINT/SIGTERM calls; the run then stops after its in-flight batch. */
-  readonly onInterrupt: (stop: () => void) => void;
+  /**
+   * Aborted on SIGINT/SIGTERM: the run commits the records of the current chunk it has already handled (a
+   * transaction of a few hundred records at most), stops reading, prints its report and returns.
+   */
+  readonly signal: AbortSignal;
   /** Writes the JSON report file (main gives fs; tests a stub). */
   readonly writeFile: (path: string, text: string) => Promise<void>;
-  /** Lock timings (tests shorten them). */
-  readonly lock?: { heartbeatMs?: number; observeMs?: number };
-  /** Called when the run is ready (lock taken, ranges captured, reading). */
+  /** Called when the run is ready (producer fenced in, ranges captured, reading). */
   readonly onReady?: (ready: () => boolean) => void;
+  /** Awaited after each chunk was committed (a dry run: handled), before the next one is read. */
+  readonly afterChunk?: (chunk: { readonly partition: number; readonly records: number; readonly next: bigint }) => Promise<void>;
 }
 
-interface Decided {
-  readonly view: DlqRecordView;
-  readonly decision: ReplayDecision;
-  readonly beyondEnd: boolean;
+export interface ReplayOutcome {
+  readonly report: ReplayReport;
+  readonly exitCode: number;
+}
+
+/**
+ * The transactional id of the replay runs of `group`. One live producer per id is Kafka's own fencing: a run that
+ * starts takes the id over, which aborts whatever transaction an earlier run left open and makes every later
+ * transaction of that run fail, so two runs can never both commit.
+ */
+export function transactionalIdFor(group: string): string {
+  return `dlq-replayer.${group}`;
 }
 
 function chunkSize(config: ReplayConfig): number {
-  // --max is exact only if the runner never hands over records past it: the runner commits whole chunks.
-  if (config.max !== undefined) return 1;
-  // With --rate, commit about once a second, so an interrupted run loses at most a second of progress.
+  // With --rate, a transaction about once a second: an interrupted run has handled at most a second's worth.
   if (config.rate !== undefined) return Math.max(1, Math.min(500, Math.floor(config.rate)));
   return 500;
+}
+
+/** The code of the first KafkaAdapterError in `error`'s cause chain (the reader wraps what onBatch throws). */
+function adapterCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof KafkaAdapterError && e.code !== 'HANDLER_FAILED') return e.code;
+  }
+  return undefined;
 }
 
 async function checkTopics(admin: AdminClient, config: ReplayConfig): Promise<number> {
@@ -53,47 +78,62 @@ async function checkTopics(admin: AdminClient, config: ReplayConfig): Promise<nu
   return dlq.size;
 }
 
-/** The replay command: bounded, resumable, one run per group. Returns the final report and the exit code. */
-export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise<{ report: ReplayReport; exitCode: number }> {
+/**
+ * The destinations' record batch limits. A dry run creates nothing: for a parked topic that does not exist yet it
+ * assumes the configuration a real run would create it with.
+ */
+async function destinationLimits(admin: AdminClient, config: ReplayConfig, partitions: number): Promise<DestinationLimits> {
+  // The parked topic holds DLQ records unchanged plus three headers: it takes what the DLQ takes.
+  const parkedConfig: Readonly<Record<string, string>> = DLQ_TOPIC_CONFIG;
+  if (!config.dryRun) await admin.ensureTopics([{ topic: config.parkedTopic, partitions, config: parkedConfig }]);
+  const parkedExists = await admin.topicEndOffsets(config.parkedTopic).then(
+    () => true,
+    () => false,
+  );
+  return {
+    targetMaxBytes: await admin.maxMessageBytes(config.inputTopic),
+    parkedMaxBytes: parkedExists ? await admin.maxMessageBytes(config.parkedTopic) : Number(parkedConfig['max.message.bytes']),
+  };
+}
+
+/**
+ * The replay command: bounded by the end offsets captured at start, exactly-once by transactions (each chunk's
+ * re-published and parked records are committed together with the DLQ offsets that pass them), one run per group
+ * by the transactional id. Returns the final report and the exit code; rejects when the run failed (after printing
+ * the report of what it committed).
+ */
+export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise<ReplayOutcome> {
   const { client, logger, runId } = deps;
   const admin = client.admin();
   await admin.connect();
-  let producer: RecordProducer | undefined;
-  let lock: RunLock | undefined;
+  let producer: TransactionalProducer | undefined;
   let ranges: PartitionRange[];
+  let limits: DestinationLimits;
   try {
     const partitions = await checkTopics(admin, config);
+    limits = await destinationLimits(admin, config, partitions);
     if (!config.dryRun) {
-      producer = client.producer();
+      producer = createTransactionalProducer(client, { transactionalId: transactionalIdFor(config.group) });
+      // initTransactions: from here on, an earlier run still going on this group can no longer commit anything,
+      // and whatever it left open has been aborted.
       await producer.connect();
-      await admin.ensureTopics([{ topic: config.parkedTopic, partitions }]);
-      lock = await acquireRunLock({
-        admin,
-        producer,
-        logger,
-        lockTopic: lockTopicFor(config.group),
-        group: config.group,
-        runId,
-        ...(deps.lock ?? {}),
-      });
     }
-    // Captured after the lock: a run that just finished may have moved the group's offsets.
+    // Captured after taking the id over: the group's offsets now include every committed transaction of any run.
     ranges = await captureRanges(admin, config.dlqTopic, config.group);
   } catch (error) {
-    await lock?.release();
     await producer?.disconnect();
     await admin.disconnect();
     throw error;
   }
-  await admin.disconnect();
 
-  const options: ReplayOptions = {
+  const planOptions: PlanOptions = {
     selection: config.selection,
     includeNonRetryable: config.includeNonRetryable,
     maxReplays: config.maxReplays,
     inputTopic: config.inputTopic,
     dlqTopic: config.dlqTopic,
     outputTopic: config.outputTopic,
+    parkedTopic: config.parkedTopic,
   };
   const report = newReport({
     runId,
@@ -105,90 +145,118 @@ export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise
     startedAt: new Date(deps.now()).toISOString(),
     partitions: ranges.map((r) => ({ partition: r.partition, start: r.start.toString(), end: r.end.toString() })),
   });
-  let beyondEnd = 0;
   const total = remaining(ranges);
   const progress = deps.progress(total);
   const endOf = new Map(ranges.map((r) => [r.partition, r.end]));
   const limiter = createRateLimiter(config.dryRun ? undefined : config.rate);
-  let pending: Decided[] = [];
-  let interrupted = false;
+  // Stops the read: a signal, or --max reached.
+  const maxReached = new AbortController();
+  const stop = AbortSignal.any([deps.signal, maxReached.signal]);
+  let beyondEnd = 0;
+  let reading = false;
+  let committedChunks = 0;
   deps.metrics?.remaining(total);
 
-  const fold = (decided: readonly Decided[]) => {
-    for (const { view, decision, beyondEnd: beyond } of decided) {
-      countDecision(report, view, decision);
-      if (beyond) beyondEnd += 1;
-      deps.metrics?.counted(decision.action, view.reason ?? UNKNOWN, decision.reason);
-    }
-    deps.metrics?.read(decided.length);
-    deps.metrics?.remaining(Math.max(0, total - report.read));
-    progress.update(report.read, { replayed: report.replayed.total, parked: report.parked.total, skipped: report.skipped.total });
-  };
   const moved = () => report.replayed.total + report.parked.total;
-  const maxReached = (extra: number) => config.max !== undefined && moved() + extra >= config.max;
+  const atMax = (extra: number) => config.max !== undefined && moved() + extra >= config.max;
 
-  // The transform refers to `read` to stop after --max; it only runs once reading started, after this assignment.
-  const read: BoundedRead = readBounded({
-    client,
-    logger,
+  /** Counts a chunk once it is committed: its outcomes travel with it, never through shared state. */
+  const fold = (partition: number, planned: readonly PlannedRecord[], next: bigint) => {
+    for (const { view, decision } of planned) {
+      countDecision(report, view, decision);
+      deps.metrics?.counted(decision.action, headerLabel(view.reason), decision.reason);
+      const end = endOf.get(view.partition);
+      if (end !== undefined && view.offset >= end) beyondEnd += 1;
+    }
+    advancePartition(report, partition, next);
+    deps.metrics?.read(planned.length);
+    deps.metrics?.remaining(Math.max(0, total - report.read));
+    progress.update(report.read, `replayed ${report.replayed.total}  parked ${report.parked.total}  skipped ${report.skipped.total}`);
+  };
+
+  const onBatch = async (records: readonly ConsumedRecord[]) => {
+    const first = records[0];
+    if (first === undefined) return;
+    const run = { runId, nowMs: deps.now() };
+    const planned: PlannedRecord[] = [];
+    let movedHere = 0;
+    let next: bigint | undefined;
+    for (const record of records) {
+      if (stop.aborted || atMax(movedHere)) break;
+      const plan = planRecord(record, planOptions, limits, run);
+      if (plan.outgoing) {
+        await limiter.take(stop);
+        // Stopped while waiting for the rate: this record is left for the next run, the ones before are committed.
+        if (stop.aborted) break;
+        movedHere += 1;
+      }
+      planned.push(plan);
+      next = BigInt(record.offset) + 1n;
+    }
+    if (next === undefined) return;
+    if (producer) {
+      const outgoing = planned.flatMap((p): OutgoingRecord[] => (p.outgoing ? [p.outgoing] : []));
+      await producer.commitTransaction(outgoing, { groupId: config.group, offsets: [{ topic: config.dlqTopic, partition: first.partition, offset: next }] });
+      committedChunks += 1;
+    }
+    fold(first.partition, planned, next);
+    await deps.afterChunk?.({ partition: first.partition, records: planned.length, next });
+    if (atMax(0)) maxReached.abort();
+  };
+
+  deps.onReady?.(() => reading && !stop.aborted);
+  logger.info('reading the DLQ from the group position up to the end offsets captured at start', {
+    component: 'replay',
     topic: config.dlqTopic,
-    ranges,
-    ...(config.dryRun ? { mode: 'no-commit' as const } : { mode: 'own-group' as const, groupId: config.group }),
-    maxRecordsPerChunk: chunkSize(config),
-    ...(producer ? { producer } : {}),
-    transform: async (records) => {
-      const run = { runId, nowMs: deps.now() };
-      const out: OutgoingRecord[] = [];
-      const decided: Decided[] = [];
-      let movedHere = 0;
-      for (const record of records) {
-        if (config.dryRun && maxReached(movedHere)) break;
-        const view = decodeDlqRecord(record);
-        const decision = replayDecision(view, options);
-        if (decision.action === 'replay') {
-          await limiter.take();
-          out.push({ topic: decision.target, key: record.key, value: record.value, headers: replayHeaders(record.headers, view, run) });
-          movedHere += 1;
-        } else if (decision.action === 'park') {
-          await limiter.take();
-          out.push({ topic: config.parkedTopic, key: record.key, value: record.value, headers: parkedHeaders(record.headers, run) });
-          movedHere += 1;
-        }
-        const end = endOf.get(record.partition);
-        decided.push({ view, decision, beyondEnd: end !== undefined && BigInt(record.offset) >= end });
-      }
-      if (maxReached(movedHere)) read.stop();
-      if (config.dryRun) {
-        fold(decided);
-        return [];
-      }
-      // Counted once the runner has sent, acknowledged and committed them (onChunk).
-      pending = decided;
-      return out;
-    },
-    onChunk: () => {
-      if (config.dryRun) return;
-      fold(pending);
-      pending = [];
-    },
+    group: config.group,
+    records: total,
+    dryRun: config.dryRun,
   });
-  deps.onInterrupt(() => {
-    interrupted = true;
-    read.stop();
-  });
-  deps.onReady?.(() => read.isReady());
-
   let failure: unknown;
+  let complete = false;
+  let stoppedEarly = false;
   try {
-    await read.done;
+    const result = await readPartitions({
+      client,
+      logger,
+      topic: config.dlqTopic,
+      ranges,
+      signal: stop,
+      maxRecordsPerBatch: chunkSize(config),
+      onReading: () => {
+        reading = true;
+      },
+      onBatch,
+    });
+    complete = result.complete;
+    stoppedEarly = stop.aborted;
   } catch (error) {
     failure = error;
   } finally {
     progress.finish();
-    await lock?.release();
-    await producer?.disconnect();
   }
-  report.outcome = failure !== undefined ? 'failed' : interrupted ? 'interrupted' : maxReached(0) ? 'max' : 'complete';
+  const fenced = failure !== undefined && adapterCode(failure) === 'PRODUCER_FENCED';
+  try {
+    if (producer && committedChunks > 0 && !fenced) {
+      const positions = new Map(report.partitions.filter((p) => p.next !== p.start).map((p) => [p.partition, BigInt(p.next)]));
+      if (!(await awaitCommitted(admin, config.group, config.dlqTopic, positions))) {
+        logger.warn('the committed offsets did not show in the group within 10 s', { component: 'replay', group: config.group });
+      }
+    }
+  } finally {
+    await producer?.disconnect();
+    await admin.disconnect();
+  }
+
+  report.outcome = fenced
+    ? 'fenced'
+    : failure !== undefined
+      ? 'failed'
+      : complete && !stoppedEarly
+        ? 'complete'
+        : maxReached.signal.aborted
+          ? 'max'
+          : 'interrupted';
   report.finishedAt = new Date(deps.now()).toISOString();
   const json = { ...report, beyondCapturedEnd: beyondEnd };
   if (beyondEnd > 0) {
@@ -197,6 +265,7 @@ export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise
   }
   deps.stdout.write(config.json ? `${JSON.stringify(json, null, 2)}\n` : formatReport(report));
   if (config.reportFile) await deps.writeFile(config.reportFile, `${JSON.stringify(json, null, 2)}\n`);
+  if (fenced) return { report, exitCode: EXIT.busy };
   if (failure !== undefined) throw failure;
-  return { report, exitCode: report.outcome === 'interrupted' ? 1 : 0 };
+  return { report, exitCode: report.outcome === 'interrupted' ? EXIT.failure : EXIT.ok };
 }

@@ -9,4 +9,6 @@ export const REPLAYER_HEADERS = {
   /** On a parked record: when the replayer parked it (epoch ms), and which run did. */
   parkedAt: '__dlq.parked.at',
   parkedRunId: '__dlq.parked.run.id',
+  /** Why it was parked: MAX_REPLAYS_REACHED (the loop guard) or TOO_LARGE_FOR_TARGET (over the input's limit). */
+  parkedReason: '__dlq.parked.reason',
 } as const;

@@ -1,6 +1,6 @@
-import { dlqRecord } from '../testing/dlq-fixtures';
+import { dlqRecord, rawTerminalControls } from '../testing/dlq-fixtures';
 import { DLQ_HEADERS as H } from './dlq-headers';
-import { displayBytes, formatInspect, hourBucket, InspectAggregator, processorVersion } from './inspect';
+import { formatBytes, formatInspect, hourBucket, InspectAggregator, OTHER, processorVersion, type InspectResult } from './inspect';
 
 describe('InspectAggregator', () => {
   const records = [
@@ -48,12 +48,76 @@ describe('InspectAggregator', () => {
     expect(agg.summary().total).toBe(1);
   });
 
-  it('formats a readable report', () => {
+  it('tables reason × stage × retryable with records, bytes and failure span, most records first, and totals per partition', () => {
     const agg = new InspectAggregator({ sample: 0, showValues: false });
     records.forEach((r) => agg.add(r));
-    const text = formatInspect('user-login-dlq', agg.summary());
-    expect(text).toContain('DLQ user-login-dlq: 4 record(s)');
-    expect(text).toMatch(/by reason:\n {2}INVALID_JSON +1\n {2}TIMESTAMP_OUT_OF_RANGE +2/);
+    const s = agg.summary();
+    const bytesOf = (i: number) => {
+      const r = records[i]!;
+      return r.key!.length + r.value!.length + Object.entries(r.headers).reduce((n, [k, v]) => n + Buffer.byteLength(k) + (v as Buffer).length, 0);
+    };
+    expect(s.bytes).toBe([0, 1, 2, 3].reduce((n, i) => n + bytesOf(i), 0));
+    expect(s.groups).toEqual([
+      { reason: 'TIMESTAMP_OUT_OF_RANGE', stage: 'VALIDATE', retryable: 'true', records: 2, bytes: bytesOf(0) + bytesOf(1), firstFailedAt: '2026-01-01T10:05:00.000Z', lastFailedAt: '2026-01-01T10:59:00.000Z' },
+      { reason: 'INVALID_JSON', stage: 'DESERIALIZE', retryable: 'false', records: 1, bytes: bytesOf(2), firstFailedAt: '2026-01-01T08:00:00.000Z', lastFailedAt: '2026-01-01T08:00:00.000Z' },
+      { reason: 'UNKNOWN', stage: 'UNKNOWN', retryable: 'UNKNOWN', records: 1, bytes: bytesOf(3), firstFailedAt: null, lastFailedAt: null },
+    ]);
+    expect(s.partitions).toEqual([
+      { partition: 0, records: 3, bytes: bytesOf(0) + bytesOf(1) + bytesOf(3), firstFailedAt: '2026-01-01T10:05:00.000Z', lastFailedAt: '2026-01-01T10:59:00.000Z' },
+      { partition: 1, records: 1, bytes: bytesOf(2), firstFailedAt: '2026-01-01T08:00:00.000Z', lastFailedAt: '2026-01-01T08:00:00.000Z' },
+    ]);
+  });
+
+  it('formats a table a person can read, with per-partition totals against the offsets read', () => {
+    const agg = new InspectAggregator({ sample: 1, showValues: false });
+    records.forEach((r) => agg.add(r));
+    const result: InspectResult = {
+      topic: 'user-login-dlq',
+      outcome: 'complete',
+      partitions: [{ partition: 0, start: '0', end: '4', records: 3, bytes: 0 }, { partition: 1, start: '0', end: '3', records: 1, bytes: 0 }, { partition: 2, start: '5', end: '5', records: 0, bytes: 0 }],
+      summary: agg.summary(),
+    };
+    const text = formatInspect(result);
+    expect(text).toMatch(/^DLQ user-login-dlq: 4 record\(s\), [\d.]+ KiB \(keys \+ values \+ headers\), read to the end offsets captured at start\n/);
+    expect(text).toMatch(/\nreason +stage +retryable +records +bytes +first failure +last failure\n/);
+    expect(text).toMatch(/\nTIMESTAMP_OUT_OF_RANGE +VALIDATE +true +2 +[\d.]+ KiB +2026-01-01T10:05:00.000Z +2026-01-01T10:59:00.000Z\n/);
+    expect(text).toMatch(/\ntotal +4 +[\d.]+ KiB +2026-01-01T08:00:00.000Z +2026-01-01T10:59:00.000Z\n/);
+    expect(text).toMatch(/\n +0 +0 \.\. 4 +3 +[\d.]+ KiB/);
+    expect(text).toMatch(/\n +2 +5 \.\. 5 +0 +0 B +- +-\n/);
+    expect(text).toContain('samples (first 1; values hidden: --show-values prints them, they hold raw PII; --json has every header):');
+    expect(text).toMatch(/\n {2}0\/0 {2}key "user-1" {2}failed 2026-01-01T10:05:00.000Z {2}TIMESTAMP_OUT_OF_RANGE at VALIDATE \(retryable true, replays 0\)\n {6}from user-login 0\/42 by processor@1.0.0 host-a: ValidationError: event time is in the future\n$/);
+    expect(formatInspect({ ...result, outcome: 'interrupted' })).toContain('INTERRUPTED: only part of the DLQ was read');
+  });
+
+  it('never prints a key, value or header raw: control characters are escapes, in text and JSON alike', () => {
+    const hostile = dlqRecord(
+      { [H.reason]: 'R\u001b[2K', [H.processor]: 'p@1\u001b]0;owned\u0007 host' },
+      { key: 'user\u001b[31m\nDLQ fake: 0 record(s)', value: Buffer.from('{"ip":"\u009b6n"}'), extra: { 'x-\u202eevil': 'v\r' } },
+    );
+    const agg = new InspectAggregator({ sample: 1, showValues: true });
+    agg.add(hostile);
+    const result: InspectResult = { topic: 't', outcome: 'complete', partitions: [{ partition: 0, start: '0', end: '1', records: 1, bytes: 0 }], summary: agg.summary() };
+    const text = formatInspect(result);
+    const json = JSON.stringify(result);
+    for (const out of [text, json]) expect(rawTerminalControls(out)).toEqual([]);
+    expect(text).not.toContain('\nDLQ fake');
+    expect(text).toContain('key "user\\x1b[31m\\nDLQ fake: 0 record(s)"');
+    expect(text).toContain('value: "{"ip":"\\x9b6n"}"');
+    expect(text).toContain('other headers: x-\\u{202e}evil=v\\r');
+    expect(agg.summary().byReason).toEqual({ 'R\\x1b[2K': 1 });
+    expect(agg.summary().byProcessor).toEqual({ 'p@1\\x1b]0;owned\\x07': 1 });
+  });
+
+  it('keeps memory bounded when headers hold endless distinct values: extra ones are counted as (other)', () => {
+    const agg = new InspectAggregator({ sample: 0, showValues: false });
+    for (let i = 0; i < 700; i++) agg.add(dlqRecord({ [H.reason]: `R${i}`, [H.processor]: `p@${i}` }, { offset: String(i) }));
+    const s = agg.summary();
+    expect(s.total).toBe(700);
+    expect(Object.keys(s.byReason)).toHaveLength(201);
+    expect(s.byReason[OTHER]).toBe(500);
+    expect(Object.values(s.byProcessor).reduce((a, b) => a + b, 0)).toBe(700);
+    expect(s.groups).toHaveLength(501);
+    expect(s.groups[0]).toMatchObject({ reason: OTHER, records: 200 });
   });
 });
 
@@ -65,5 +129,10 @@ describe('inspect helpers', () => {
   ])('processorVersion(%p) = %p', (input, expected) => expect(processorVersion(input)).toBe(expected));
 
   it('buckets by UTC hour', () => expect(hourBucket(Date.UTC(2026, 4, 1, 23, 59, 59))).toBe('2026-05-01T23:00Z'));
-  it('shows non-UTF-8 bytes as base64', () => expect(displayBytes(Buffer.from([0xc3, 0x28]))).toBe('base64:wyg='));
+  it.each([
+    [0, '0 B'],
+    [1023, '1023 B'],
+    [1536, '1.5 KiB'],
+    [22 * 1024 * 1024 + 100_000, '22.1 MiB'],
+  ])('formatBytes(%p) = %p', (bytes, text) => expect(formatBytes(bytes)).toBe(text));
 });

@@ -57,11 +57,19 @@ describe('replayHeaders (the lineage of a re-published record)', () => {
 });
 
 describe('parkedHeaders', () => {
-  it('keeps every header, DLQ context included, and adds when and by which run it was parked', () => {
+  it('keeps every header, DLQ context included, and adds when, by which run and why it was parked', () => {
     const record = dlqRecord({ [H.replayCount]: '3' }, { extra: { 'x-trace': 'abc' } });
-    const out = parkedHeaders(record.headers, run);
+    const out = parkedHeaders(record.headers, run, 'MAX_REPLAYS_REACHED');
     for (const [name, value] of Object.entries(record.headers)) expect(out[name]).toEqual(value);
     expect(text(out[REPLAYER_HEADERS.parkedAt])).toBe('1800000000000');
     expect(text(out[REPLAYER_HEADERS.parkedRunId])).toBe('run-7');
+    expect(text(out[REPLAYER_HEADERS.parkedReason])).toBe('MAX_REPLAYS_REACHED');
+  });
+
+  it('replaces, never stacks, the parked headers of an earlier round', () => {
+    const record = dlqRecord({}, { extra: { [REPLAYER_HEADERS.parkedReason]: 'OLD', [REPLAYER_HEADERS.parkedAt]: '1' } });
+    const out = parkedHeaders(record.headers, run, 'TOO_LARGE_FOR_TARGET');
+    expect(text(out[REPLAYER_HEADERS.parkedReason])).toBe('TOO_LARGE_FOR_TARGET');
+    expect(text(out[REPLAYER_HEADERS.parkedAt])).toBe('1800000000000');
   });
 });

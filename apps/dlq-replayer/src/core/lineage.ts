@@ -48,10 +48,13 @@ export function replayHeaders(headers: RecordHeaders, record: DlqRecordView, run
   return out;
 }
 
-/** Headers of a record moved to the parked topic: every DLQ header intact, plus when and by which run. */
-export function parkedHeaders(headers: RecordHeaders, run: ReplayRun): OutgoingHeaders {
-  const out = copyHeaders(headers, (name) => name !== REPLAYER_HEADERS.parkedAt && name !== REPLAYER_HEADERS.parkedRunId);
+const PARKED_HEADERS: ReadonlySet<string> = new Set([REPLAYER_HEADERS.parkedAt, REPLAYER_HEADERS.parkedRunId, REPLAYER_HEADERS.parkedReason]);
+
+/** Headers of a record moved to the parked topic: every DLQ header intact, plus when, by which run and why. */
+export function parkedHeaders(headers: RecordHeaders, run: ReplayRun, reason: string): OutgoingHeaders {
+  const out = copyHeaders(headers, (name) => !PARKED_HEADERS.has(name));
   out[REPLAYER_HEADERS.parkedAt] = Buffer.from(String(run.nowMs));
   out[REPLAYER_HEADERS.parkedRunId] = Buffer.from(run.runId);
+  out[REPLAYER_HEADERS.parkedReason] = Buffer.from(reason);
   return out;
 }

@@ -18,26 +18,33 @@ export interface ReplayOptions {
 export type DecisionReason =
   | 'SELECTED'
   | 'MAX_REPLAYS_REACHED'
+  | 'TOO_LARGE_FOR_TARGET'
   | 'NOT_SELECTED'
   | 'MALFORMED_HEADERS'
   | 'FORBIDDEN_TARGET'
   | 'TARGET_MISMATCH'
-  | 'NON_RETRYABLE';
+  | 'NON_RETRYABLE'
+  | 'TOO_LARGE_TO_PARK';
 
 export const DECISION_REASONS: readonly DecisionReason[] = [
   'SELECTED',
   'MAX_REPLAYS_REACHED',
+  'TOO_LARGE_FOR_TARGET',
   'NOT_SELECTED',
   'MALFORMED_HEADERS',
   'FORBIDDEN_TARGET',
   'TARGET_MISMATCH',
   'NON_RETRYABLE',
+  'TOO_LARGE_TO_PARK',
 ];
+
+/** Why a record is parked: the loop guard (replayDecision), or its size (replay-plan.ts). */
+export type ParkReason = 'MAX_REPLAYS_REACHED' | 'TOO_LARGE_FOR_TARGET';
 
 export type ReplayDecision =
   | { readonly action: 'replay'; readonly reason: 'SELECTED'; readonly target: string }
-  | { readonly action: 'park'; readonly reason: 'MAX_REPLAYS_REACHED' }
-  | { readonly action: 'skip'; readonly reason: Exclude<DecisionReason, 'SELECTED' | 'MAX_REPLAYS_REACHED'>; readonly detail?: string };
+  | { readonly action: 'park'; readonly reason: ParkReason; readonly detail?: string }
+  | { readonly action: 'skip'; readonly reason: Exclude<DecisionReason, 'SELECTED' | ParkReason>; readonly detail?: string };
 
 /**
  * What to do with one DLQ record. Pure; the order of the checks is the policy:

@@ -60,3 +60,9 @@ export function headerString(headers: RecordHeaders, name: string): string | und
   if (v === undefined) return undefined;
   return (Array.isArray(v) ? v[v.length - 1] : v)?.toString('utf8');
 }
+
+/** The characters a terminal would interpret (controls, C1, bidi overrides) found raw in `text`; [] when safe. */
+export function rawTerminalControls(text: string): string[] {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point (newline and tab allowed)
+  return text.match(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g) ?? [];
+}

@@ -1,12 +1,12 @@
 // Runs the replayer's commands in-process against a real broker, configured exactly as the CLI would be.
 import type { KafkaClient, LoggerLike } from '@login/kafka';
-import { testBrokers, trackTestTopic, uniqueName } from '@login/kafka/testing';
-import { runInspect, type InspectResult } from '../commands/inspect';
+import { testBrokers, uniqueName } from '@login/kafka/testing';
+import { runInspect } from '../commands/inspect';
 import { runReplay, type ReplayDeps } from '../commands/replay';
 import { parseCommandLine, type InspectConfig, type ReplayConfig } from '../config';
+import type { InspectResult } from '../core/inspect';
 import type { ReplayReport } from '../core/report';
 import type { ReplayerMetrics } from '../adapters/metrics';
-import { lockTopicFor } from '../adapters/run-lock';
 
 export interface Topics {
   readonly input: string;
@@ -38,7 +38,7 @@ export function collector(): { chunks: string[]; write(s: string): void } {
   return { chunks, write: (s: string) => void chunks.push(s) };
 }
 
-/** What a test replay runs with: no terminal, no interrupts, no files, a fast lock. */
+/** What a test replay runs with: no terminal, no interrupts, no files. */
 export function testReplayDeps(client: KafkaClient, logger: LoggerLike, stdout: ReplayDeps['stdout'] = collector()): ReplayDeps {
   return {
     client,
@@ -47,13 +47,10 @@ export function testReplayDeps(client: KafkaClient, logger: LoggerLike, stdout: 
     runId: uniqueName('run'),
     now: Date.now,
     progress: () => ({ update: () => undefined, finish: () => undefined }),
-    onInterrupt: () => undefined,
+    signal: new AbortController().signal,
     writeFile: async () => undefined,
-    lock: { heartbeatMs: 200, observeMs: 600 },
   };
 }
-
-const locked = new Set<string>();
 
 export async function replayIn(
   client: KafkaClient,
@@ -62,11 +59,6 @@ export async function replayIn(
   argv: string[] = [],
   metrics?: ReplayerMetrics,
 ): Promise<ReplayReport> {
-  if (!argv.includes('--dry-run') && !locked.has(t.group)) {
-    // A real run creates its group's lock topic: delete it with the test topics.
-    locked.add(t.group);
-    trackTestTopic(lockTopicFor(t.group));
-  }
   const { report } = await runReplay(configFor<ReplayConfig>(t, ['replay', ...argv]), {
     ...testReplayDeps(client, logger),
     ...(metrics ? { metrics } : {}),

@@ -111,7 +111,10 @@ export function createTransactionalProducer(client: KafkaClient, options: Transa
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
         createPartitioner: kafkajsPartitioner,
-        retry: pinnedRetry({ retries: 5, initialRetryTime: 100, maxRetryTime: 2000 }),
+        // The first request of a transaction meets CONCURRENT_TRANSACTIONS until the coordinator has written the
+        // previous one's markers, a few ms after its commit returned: retry soon (the Java client waits 20 ms), and
+        // often enough to ride out a leader change (about 5 s in all).
+        retry: pinnedRetry({ retries: 8, initialRetryTime: 20, maxRetryTime: 2000 }),
       });
       try {
         if (!admin) {

@@ -1,3 +1,4 @@
+import { createFetchSession } from '../fetch-session';
 import { testKafka } from './broker';
 
 /** High watermark per partition: how many records each partition holds (with offsets starting at 0). */
@@ -49,5 +50,35 @@ export async function groupsWithOffsets(topic: string): Promise<Map<string, Map<
     return found;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Partitions of `topic` holding an open transaction right now: their last stable offset is below their high
+ * watermark (records written in a transaction that is neither committed nor aborted yet). From one Fetch per
+ * partition leader, which reports both offsets.
+ */
+export async function partitionsWithOpenTransactions(topic: string): Promise<number[]> {
+  const session = createFetchSession(testKafka('test-lso'));
+  await session.connect(topic);
+  try {
+    const admin = testKafka('test-admin').admin();
+    await admin.connect();
+    const partitions = (await admin.fetchTopicOffsets(topic)).map((o) => o.partition);
+    await admin.disconnect();
+    const open: number[] = [];
+    for (const [nodeId, led] of session.leaders(topic, partitions)) {
+      const fetched = await session.fetch(nodeId, {
+        topic,
+        partitions: led.map((partition) => ({ partition, fetchOffset: 0n })),
+        maxWaitTimeMs: 10,
+        maxBytesPerPartition: 1,
+        maxBytes: 1,
+      });
+      for (const p of fetched) if (BigInt(p.lastStableOffset) < BigInt(p.highWatermark)) open.push(p.partition);
+    }
+    return open.sort((a, b) => a - b);
+  } finally {
+    await session.disconnect();
   }
 }
