@@ -10,6 +10,8 @@ export const CLUSTER_BASE_PORTS = Object.freeze({
   toolsNpmStart: 19492,
   kafkaLocalCluster: 19592,
   processorBrokerRestart: 19692,
+  processorBrokerFailover: 19792,
+  processorCoordinatorLoss: 19892,
 });
 
 export type ClusterPortName = keyof typeof CLUSTER_BASE_PORTS;

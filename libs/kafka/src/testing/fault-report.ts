@@ -19,11 +19,11 @@ export interface FaultRunResult {
 }
 
 /**
- * Appends the run's result as one JSON line to the file named by FAULT_REPORT_FILE, which `npm run soak` sets;
- * does nothing otherwise (a fault test run by `npm test` reports nothing).
+ * Prints the run's result (so a plain `npm test` log shows the figures too) and appends it as one JSON line to the
+ * file named by FAULT_REPORT_FILE, which `npm run soak` sets.
  */
 export function reportFaultRun(result: FaultRunResult): void {
+  process.stdout.write(`[fault] ${JSON.stringify(result)}\n`);
   const file = process.env['FAULT_REPORT_FILE'];
-  if (!file) return;
-  fs.appendFileSync(file, `${JSON.stringify(result)}\n`);
+  if (file) fs.appendFileSync(file, `${JSON.stringify(result)}\n`);
 }

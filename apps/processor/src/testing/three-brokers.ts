@@ -1,0 +1,102 @@
+// The fixture of the fault tests that break brokers: a private three-broker cluster for the test file (replication
+// factor 3, min.insync.replicas 2), 100,000 events streamed through one processor, and the accounting after it.
+import { committedOffsets, createTestTopic, produceRaw, startLocalCluster, uniqueName, waitFor } from '@login/kafka/testing';
+import type { LocalCluster } from '@login/kafka/testing';
+import { account, drained } from './accounting';
+import { validEvent } from './events';
+import { killLeftovers, ProcessorProcess } from './processor-process';
+
+export const STREAM_TOTAL = 100_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Topics {
+  readonly input: string;
+  readonly output: string;
+  readonly dlq: string;
+  readonly group: string;
+}
+
+/**
+ * Registers beforeAll/afterEach/afterAll for a test file that runs its own three-broker cluster on `basePort`;
+ * `cluster()` is available from the first test on. The shared test helpers follow KAFKA_BROKERS meanwhile.
+ */
+export function useThreeBrokers(basePort: number, name: string) {
+  const sharedBrokers = process.env['KAFKA_BROKERS'];
+  let cluster: LocalCluster | undefined;
+  const running: ProcessorProcess[] = [];
+  beforeAll(async () => {
+    cluster = await startLocalCluster({ brokers: 3, basePort, name });
+    process.env['KAFKA_BROKERS'] = cluster.bootstrap;
+  }, 300_000);
+  afterEach(async () => {
+    await killLeftovers(running);
+  });
+  afterAll(async () => {
+    process.env['KAFKA_BROKERS'] = sharedBrokers;
+    await cluster?.down();
+  }, 120_000);
+
+  const current = (): LocalCluster => {
+    if (!cluster) throw new Error('the cluster is not started yet');
+    return cluster;
+  };
+
+  return {
+    cluster: current,
+    /** Six-partition topics, STREAM_TOTAL records (1 in 40 malformed), and a ready processor with small fetches. */
+    async streamThroughProcessor(prefix: string, env: Record<string, string>): Promise<{ t: Topics; processor: ProcessorProcess }> {
+      const c = current();
+      const t = {
+        input: await createTestTopic(`${prefix}-in`, { partitions: 6 }),
+        output: await createTestTopic(`${prefix}-out`, { partitions: 6 }),
+        dlq: await createTestTopic(`${prefix}-dlq`, { partitions: 6 }),
+        group: uniqueName(prefix),
+      };
+      for (const topic of [t.input, t.output, t.dlq]) await c.waitForLeaders(topic, 6);
+      await produceRaw(
+        t.input,
+        Array.from({ length: STREAM_TOTAL }, (_, i) => {
+          const e = validEvent(i);
+          return { key: e.user_id, value: i % 40 === 0 ? '{"broken' : JSON.stringify(e) };
+        }),
+      );
+      // Small fetches keep the stream flowing while the fault happens; a short session so a rejoin is quick.
+      const processor = await ProcessorProcess.start({
+        ...t,
+        brokers: c.bootstrap,
+        env: { LOG_LEVEL: 'info', FETCH_MAX_BYTES_PER_PARTITION: '65536', KAFKA_SESSION_TIMEOUT_MS: '10000', KAFKA_HEARTBEAT_INTERVAL_MS: '1000', ...env },
+      });
+      running.push(processor);
+      await processor.waitReady();
+      return { t, processor };
+    },
+  };
+}
+
+/** The group's committed offsets, asked again while a broker down on purpose keeps the cluster from answering. */
+export async function committedDuringFaults(group: string, topic: string): Promise<Map<number, bigint>> {
+  for (;;) {
+    try {
+      return await committedOffsets(group, topic);
+    } catch {
+      await sleep(250);
+    }
+  }
+}
+
+/** Waits until the processor committed the whole input, then counts every input's outcomes. */
+export async function drainAndAccount(t: Topics, processor: ProcessorProcess) {
+  await waitFor(
+    () => `not drained:\n${processor.logs.slice(-20).join('\n')}`,
+    async () => {
+      try {
+        return await drained(t.group, t.input, committedOffsets);
+      } catch {
+        return false; // a broker is still coming back
+      }
+    },
+    240_000,
+  );
+  return account(t.input, t.output, t.dlq);
+}
