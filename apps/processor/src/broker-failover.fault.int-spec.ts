@@ -52,5 +52,5 @@ describe.each(['at_least_once', 'exactly_once'] as const)('%s', (guarantee) => {
     expect(result.outputs + result.deadLetters).toBe(STREAM_TOTAL + result.duplicates);
     expect(result.deadLetters).toBeGreaterThanOrEqual(STREAM_TOTAL / 40);
     if (guarantee === 'exactly_once') expect(result.duplicates).toBe(0);
-  });
+  }, 300_000);
 });

@@ -47,4 +47,4 @@ it('the group coordinator SIGKILLed and left down for 60 s: commits resume with 
   expect(result.missing).toEqual([]);
   expect(result.unknown).toBe(0);
   expect(result.outputs + result.deadLetters).toBe(STREAM_TOTAL + result.duplicates);
-});
+}, 300_000);

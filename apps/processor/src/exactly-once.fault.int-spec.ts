@@ -57,7 +57,7 @@ it('SIGKILL mid-stream, then a restart: every input has exactly one outcome for 
   expect(result.outputs + result.deadLetters).toBe(total);
   expect(result.deadLetters).toBe(total / 40);
   expect(second.child.exitCode).toBeNull();
-});
+}, 300_000);
 
 it('a zombie (paused past its session timeout, then resumed) is fenced: nothing of its late transactions is visible', async () => {
   const t = await topics('eos-zombie', 4);
@@ -95,4 +95,4 @@ it('a zombie (paused past its session timeout, then resumed) is fenced: nothing 
   // Both processes are still running: a fenced zombie rejoins the group, it does not die.
   expect(zombie.child.exitCode).toBeNull();
   expect(taker.child.exitCode).toBeNull();
-});
+}, 300_000);

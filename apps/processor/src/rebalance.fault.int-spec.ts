@@ -81,4 +81,4 @@ it.each(['at_least_once', 'exactly_once'] as const)('%s: three processors, one S
   expect(result.outputs + result.deadLetters).toBe(result.inputs + result.duplicates);
   expect(result.deadLetters).toBeGreaterThanOrEqual(TOTAL / 50);
   if (guarantee === 'exactly_once') expect(result.duplicates).toBe(0);
-});
+}, 300_000);
