@@ -13,6 +13,9 @@ FROM node:22.23.3-bookworm-slim AS build
 ENV CI=true NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE=true
 WORKDIR /workspace
 COPY package.json package-lock.json .npmrc ./
+# kafkajs fixes the project owns (patches/): `npm ci` applies them (package.json postinstall runs patch-package), and
+# `nx build` bundles the patched kafkajs into main.js, so the runtime stage below never runs an unpatched copy.
+COPY patches ./patches
 # Optional build secret `build_ca`: extra CA certificates for a TLS-intercepting proxy between the build and the
 # npm registry (docker build --secret id=build_ca,src=/path/ca.pem). Used only during the RUN, never stored.
 RUN --mount=type=cache,target=/root/.npm,sharing=locked --mount=type=secret,id=build_ca \

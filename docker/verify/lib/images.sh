@@ -64,6 +64,12 @@ check_app_image() {
   [ -z "$(ls -A "$mnt/var/lib/apt/lists" 2>/dev/null | grep -v '^lock$\|^partial$')" ] || problems+=("apt lists left in the image")
   [ -x "$mnt/usr/bin/tini" ] || problems+=("no /usr/bin/tini")
   [ "$(stat -c %u "$mnt/app/main.js")" = 0 ] || problems+=("/app/main.js not owned by root (the app must not rewrite its own code)")
+  # kafkajs runs from the bundle, built from the build stage's node_modules that `npm ci` patched (patches/): one
+  # mark of each patch must be in main.js (the runtime stage installs with --ignore-scripts, so an unbundled
+  # kafkajs would be the unpatched one).
+  for mark in isCoordinatorLost acknowledged.set 'of decoder.readVarIntArray(HeaderDecoder)' 'result[partition].push(message)'; do
+    grep -qF "$mark" "$mnt/app/main.js" || problems+=("main.js lacks the patched kafkajs ($mark): was kafkajs bundled from a patched node_modules?")
+  done
   local deps
   deps=$(node -e 'const p=require(process.argv[1]);console.log(Object.keys(p.dependencies??{}).join(" ")||"(none)")' "$mnt/app/package.json")
   bah umount "$ctr" >/dev/null
