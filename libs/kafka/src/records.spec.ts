@@ -24,6 +24,16 @@ describe('toKafkaMessage', () => {
 });
 
 describe('consumed records', () => {
+  it('keep hostile header names as plain headers, and read a null header value as empty bytes (never throw)', () => {
+    const decoded = JSON.parse('{"__proto__": "p", "constructor": "c"}') as Record<string, string>;
+    const headers = toRecordHeaders({ ...Object.fromEntries(Object.entries(decoded)), nothing: null as unknown as Buffer });
+    expect(Object.keys(headers).sort()).toEqual(['__proto__', 'constructor', 'nothing']);
+    expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
+    expect(headers['nothing']).toEqual(Buffer.alloc(0));
+    const message = toKafkaMessage({ topic: 't', key: null, value: null, headers: headers as Record<string, Buffer> });
+    expect(Object.keys(message.headers ?? {}).sort()).toEqual(['__proto__', 'constructor', 'nothing']);
+  });
+
   it('normalise headers to buffers, keeping repeated headers as arrays and dropping undefined ones', () => {
     expect(toRecordHeaders({ a: 'x', b: Buffer.from('y'), c: ['1', Buffer.from('2')], d: undefined })).toEqual({
       a: Buffer.from('x'),

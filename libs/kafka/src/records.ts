@@ -6,6 +6,22 @@ function toBytes(value: Buffer | string): Buffer {
   return Buffer.isBuffer(value) ? value : Buffer.from(value, 'utf8');
 }
 
+/**
+ * A header value as bytes. A null value (legal on the wire) is read as empty bytes: it must not throw on the
+ * consume path (a throw there redelivers the batch forever), and kafkajs cannot write a null header value back.
+ */
+function headerBytes(value: Buffer | string | null): Buffer {
+  return value === null ? Buffer.alloc(0) : toBytes(value);
+}
+
+/**
+ * Sets a header as an own property: a header named `__proto__` must be a header, not the object's prototype (an
+ * assignment would change the prototype and lose the header).
+ */
+function setHeader(headers: object, name: string, value: Buffer | Buffer[]): void {
+  Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Our outgoing record as a kafkajs message: strings become UTF-8 bytes, headers keep their repetitions. */
 export function toKafkaMessage(record: OutgoingRecord): Message {
   const message: Message = {
@@ -15,7 +31,7 @@ export function toKafkaMessage(record: OutgoingRecord): Message {
   if (record.headers !== undefined) {
     const headers: IHeaders = {};
     for (const [name, value] of Object.entries(record.headers)) {
-      headers[name] = Array.isArray(value) ? value.map(toBytes) : toBytes(value);
+      setHeader(headers, name, Array.isArray(value) ? value.map(toBytes) : toBytes(value));
     }
     message.headers = headers;
   }
@@ -29,7 +45,7 @@ export function toRecordHeaders(headers: IHeaders | undefined): RecordHeaders {
   const out: RecordHeaders = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined) continue;
-    out[name] = Array.isArray(value) ? value.map((v) => toBytes(v)) : toBytes(value);
+    setHeader(out, name, Array.isArray(value) ? value.map((v) => headerBytes(v as Buffer | string | null)) : headerBytes(value as Buffer | string | null));
   }
   return out;
 }

@@ -9,6 +9,7 @@ export const CLUSTER_BASE_PORTS = Object.freeze({
   toolsKafkaThreeBrokers: 19392,
   toolsNpmStart: 19492,
   kafkaLocalCluster: 19592,
+  kafkaLeaderMove: 19992,
   processorBrokerRestart: 19692,
   processorBrokerFailover: 19792,
   processorCoordinatorLoss: 19892,

@@ -12,13 +12,16 @@ export interface ConsumeOptions {
 
 function toHeaders(headers: IHeaders | undefined): RecordHeaders {
   const out: RecordHeaders = {};
+  const bytes = (v: Buffer | string | null) => (v === null ? Buffer.alloc(0) : Buffer.isBuffer(v) ? v : Buffer.from(v));
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined) continue;
-    out[name] = Array.isArray(value)
-      ? value.map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)))
-      : Buffer.isBuffer(value)
-        ? value
-        : Buffer.from(value);
+    // An own property even for a header named `__proto__`.
+    Object.defineProperty(out, name, {
+      value: Array.isArray(value) ? value.map((v) => bytes(v as Buffer | string | null)) : bytes(value as Buffer | string | null),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
