@@ -24,6 +24,20 @@ describe('the admin client', () => {
     expect([...(await admin.topicEndOffsets(a)).keys()].sort()).toEqual([0, 1, 2]);
   });
 
+  it('reads effective topic configs: the topic\'s own and inherited broker defaults', async () => {
+    const topic = uniqueName('configs');
+    trackTestTopic(topic);
+    await admin.ensureTopics([{ topic, partitions: 1, config: { 'max.message.bytes': '2097152' } }]);
+    const configs = await admin.topicConfig(topic, ['max.message.bytes', 'cleanup.policy', 'no.such.config']);
+    expect(configs.get('max.message.bytes')).toBe('2097152');
+    expect(configs.get('cleanup.policy')).toBe('delete');
+    expect(configs.has('no.such.config')).toBe(false);
+  });
+
+  it('names the topic when its configs cannot be read', async () => {
+    await expect(admin.topicConfig(uniqueName('missing'), ['max.message.bytes'])).rejects.toThrow(/configs of missing-/);
+  });
+
   it('reports end offsets, committed offsets and lag (end − start when nothing is committed)', async () => {
     const topic = uniqueName('lag');
     trackTestTopic(topic);

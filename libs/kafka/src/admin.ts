@@ -1,5 +1,5 @@
 // Admin helpers: topics that must exist, watermarks, committed offsets, lag and group descriptions, in our types.
-import type { Admin, Kafka } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 import { toAdapterError } from './errors';
 import { invalid } from './options';
 
@@ -61,6 +61,11 @@ export interface AdminClient {
   committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint | null>>;
   /** Per-partition lag: end − committed, or end − log start when nothing is committed. */
   consumerLag(groupId: string, topic: string): Promise<PartitionLag[]>;
+  /**
+   * The effective values of topic configs (`max.message.bytes`, …): the topic's own or the broker default it
+   * inherits. A name the broker does not know is left out of the map.
+   */
+  topicConfig(topic: string, names: readonly string[]): Promise<Map<string, string>>;
 }
 
 async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -155,6 +160,16 @@ export function createAdminClient(kafka: Kafka): AdminClient {
             return { partition: o.partition, committed: c, end, lag };
           })
           .sort((a, b) => a.partition - b.partition);
+      }),
+
+    topicConfig: (topic, names) =>
+      call(`configs of ${topic}`, async () => {
+        const { resources } = await admin.describeConfigs({
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: [...names] }],
+          includeSynonyms: false,
+        });
+        const entries = resources.find((r) => r.resourceName === topic)?.configEntries ?? [];
+        return new Map(entries.filter((e) => e.configValue !== null && e.configValue !== undefined).map((e) => [e.configName, e.configValue]));
       }),
   };
 }

@@ -45,9 +45,16 @@ export interface KafkaClientConfig {
 /** Compression codecs the client ships without native add-ons. */
 export type CompressionCodec = 'none' | 'gzip';
 
+/** Per topic: topics not named are sent uncompressed. */
+export type TopicCompression = Readonly<Record<string, CompressionCodec>>;
+
 export interface ProducerOptions {
-  /** Default `none`: login events are small and CPU is the processor's bottleneck. */
-  readonly compression?: CompressionCodec;
+  /**
+   * One codec for every topic, or one per topic (`{ 'user-login-dlq': 'gzip' }`; topics not named: `none`).
+   * Default `none`: login events are small and CPU is the processor's bottleneck. A DLQ wants gzip: a dead letter is
+   * its input byte for byte, and a compressed input (a gzip bomb) can be far larger than the topic takes uncompressed.
+   */
+  readonly compression?: CompressionCodec | TopicCompression;
   /** How long the broker may take to acknowledge a send (acks -1), ms (default 30000). */
   readonly ackTimeoutMs?: number;
   /**
@@ -114,8 +121,14 @@ export function validateClientConfig(config: KafkaClientConfig): void {
 }
 
 export function validateProducerOptions(options: ProducerOptions): void {
-  if (options.compression !== undefined && !['none', 'gzip'].includes(options.compression)) {
-    throw invalid('compression', 'must be none or gzip');
+  const codecs = ['none', 'gzip'];
+  const { compression } = options;
+  if (typeof compression === 'object' && compression !== null && !Array.isArray(compression)) {
+    for (const [topic, codec] of Object.entries(compression)) {
+      if (!codecs.includes(codec)) throw invalid(`compression/${topic}`, 'must be none or gzip');
+    }
+  } else if (compression !== undefined && !codecs.includes(compression as string)) {
+    throw invalid('compression', 'must be none or gzip, or a map of topic to none or gzip');
   }
   checkPositiveInt(options.ackTimeoutMs, 'ackTimeoutMs');
   // The idempotent producer needs at least one retry (kafkajs refuses 0).

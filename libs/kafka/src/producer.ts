@@ -2,7 +2,7 @@
 // `maxBatchBytes` per topic-partition (see request-split.ts), the slices sent one after the other.
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { toAdapterError } from './errors';
-import { validateProducerOptions, type LoggerLike, type ProducerOptions } from './options';
+import { validateProducerOptions, type CompressionCodec, type LoggerLike, type ProducerOptions } from './options';
 import { groupByTopic } from './records';
 import { DEFAULT_MAX_BATCH_BYTES, splitForRequests } from './request-split';
 import type { OutgoingRecord } from './types';
@@ -24,6 +24,32 @@ export interface RecordProducer {
 
 const COMPRESSION = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP } as const;
 
+/**
+ * A slice's records grouped by codec, for one sendBatch each (kafkajs takes one codec per call). A topic has one
+ * codec, so each topic-partition's records stay in one group, in their order.
+ */
+export function groupByCodec(
+  records: readonly OutgoingRecord[],
+  codecOf: (topic: string) => CompressionCodec,
+): Array<{ codec: CompressionCodec; records: OutgoingRecord[] }> {
+  const groups = new Map<CompressionCodec, OutgoingRecord[]>();
+  for (const record of records) {
+    const codec = codecOf(record.topic);
+    const group = groups.get(codec);
+    if (group) group.push(record);
+    else groups.set(codec, [record]);
+  }
+  return [...groups].map(([codec, grouped]) => ({ codec, records: grouped }));
+}
+
+function codecLookup(compression: ProducerOptions['compression']): (topic: string) => CompressionCodec {
+  if (compression === undefined || typeof compression === 'string') {
+    const codec = compression ?? 'none';
+    return () => codec;
+  }
+  return (topic) => (Object.prototype.hasOwnProperty.call(compression, topic) ? (compression[topic] ?? 'none') : 'none');
+}
+
 export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: ProducerOptions): RecordProducer {
   validateProducerOptions(options);
   const producer: Producer = kafka.producer({
@@ -37,7 +63,7 @@ export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: 
     createPartitioner: Partitioners.DefaultPartitioner,
     retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 2000 },
   });
-  const compression = COMPRESSION[options.compression ?? 'none'];
+  const codecOf = codecLookup(options.compression);
   const ackTimeout = options.ackTimeoutMs ?? 30_000;
   const maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
   let connected = false;
@@ -57,8 +83,16 @@ export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: 
       let sent = 0;
       for (const [i, slice] of slices.entries()) {
         try {
-          // Sequential on purpose: a slice starts only after the previous one was acknowledged.
-          await producer.sendBatch({ topicMessages: groupByTopic(slice), acks: -1, timeout: ackTimeout, compression });
+          // Sequential on purpose: a slice (and each codec's part of it) starts only after the previous one was
+          // acknowledged.
+          for (const group of groupByCodec(slice, codecOf)) {
+            await producer.sendBatch({
+              topicMessages: groupByTopic(group.records),
+              acks: -1,
+              timeout: ackTimeout,
+              compression: COMPRESSION[group.codec],
+            });
+          }
         } catch (err) {
           const where = slices.length === 1 ? '' : ` (request ${i + 1} of ${slices.length}, ${sent} records acknowledged before it)`;
           throw toAdapterError(err, `send of ${records.length} records failed${where}`);

@@ -6,5 +6,6 @@ export type { ConsumeOptions } from './consume';
 export { committedOffsets, endOffsets, groupsWithOffsets, recordCount } from './offsets';
 export { freePort } from './ports';
 export { produceRaw } from './produce';
+export type { ProduceRawOptions } from './produce';
 export { createTestTopic, deleteTestTopics, trackTestTopic, uniqueName } from './topics';
 export { sumOffsets, waitFor } from './wait';
