@@ -6,7 +6,7 @@ export { DLQ_ERROR_HEADER_PREFIX, DLQ_HEADERS, DLQ_MESSAGE_MAX_BYTES, DLQ_OMITTE
 export type { DlqHeaderName, DlqOmittedPart } from './dlq-headers';
 export { lastHeaderText, lastHeaderValue } from './record-headers';
 export type { HeaderValues } from './record-headers';
-export { DEFAULT_RECORD_LIMITS, headerSize, recordOverLimit } from './record-limits';
+export { DEFAULT_RECORD_LIMITS, headerSize, headersOverLimit, keyOverLimit, recordOverLimit } from './record-limits';
 export type { HeaderSize, RecordLimits } from './record-limits';
 export {
   LATEST_LINEAGE_TIME_MS,

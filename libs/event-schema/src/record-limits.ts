@@ -47,14 +47,22 @@ export function headerSize(headers: HeaderValues): HeaderSize {
   return { count, bytes };
 }
 
-/** The reason a record's key or headers put it over `limits`, or undefined when within them. */
+export function keyOverLimit(key: Uint8Array | null | undefined, limits: RecordLimits): boolean {
+  return key !== null && key !== undefined && key.byteLength > limits.maxKeyBytes;
+}
+
+export function headersOverLimit(headers: HeaderValues, limits: RecordLimits): boolean {
+  const size = headerSize(headers);
+  return size.count > limits.maxHeaderCount || size.bytes > limits.maxHeaderBytes;
+}
+
+/** The reason a record's key or headers put it over `limits` (the key's first), or undefined when within them. */
 export function recordOverLimit(
   key: Uint8Array | null | undefined,
   headers: HeaderValues,
   limits: RecordLimits,
 ): Extract<ReasonCode, 'KEY_TOO_LARGE' | 'HEADERS_TOO_LARGE'> | undefined {
-  if (key !== null && key !== undefined && key.byteLength > limits.maxKeyBytes) return 'KEY_TOO_LARGE';
-  const size = headerSize(headers);
-  if (size.count > limits.maxHeaderCount || size.bytes > limits.maxHeaderBytes) return 'HEADERS_TOO_LARGE';
+  if (keyOverLimit(key, limits)) return 'KEY_TOO_LARGE';
+  if (headersOverLimit(headers, limits)) return 'HEADERS_TOO_LARGE';
   return undefined;
 }
