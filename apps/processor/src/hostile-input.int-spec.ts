@@ -60,115 +60,127 @@ function searchable(records: readonly ConsumedRecord[], withValues: boolean): st
     .join('\n');
 }
 
+/**
+ * Runs the built processor and sends each hostile record followed by a valid one, waiting for both to be committed
+ * before the next; then checks that the processor never stopped, /healthz answered within 2 s throughout, every
+ * record has exactly one outcome (the expected one for each hostile record) and no raw PII is anywhere.
+ */
+async function sendEachAndCheck(makeCases: (borrowedId: string) => HostileCase[]): Promise<void> {
+  const t = await pipeline();
+  const processor = await ProcessorProcess.start({ ...t, env: { LOG_LEVEL: 'debug' } });
+  running.push(processor);
+  await processor.waitReady();
+  const health = startHealthProbe(processor.port);
+  probes.push(health);
+
+  let offset = 0;
+  const allPii: string[] = [];
+  const timings: Array<{ name: string; ms: number }> = [];
+  const expectations = new Map<number, HostileCase>();
+  /** Produces `records` in one request, then waits until the last is committed; returns how long that took. */
+  const send = async (records: RawRecord[], gzip = false): Promise<number> => {
+    const started = Date.now();
+    await produceRaw(t.input, records, { compression: gzip ? 'gzip' : 'none' });
+    offset += records.length;
+    return committedPast(t.group, t.input, offset - 1, started, processor, 120_000);
+  };
+
+  // Baseline: what a valid record and its sentinel cost on this machine.
+  let v = 0;
+  const sentinel = () => {
+    const r = valid(v++);
+    allPii.push(...r.pii);
+    return r;
+  };
+  const firstValidOffset = offset;
+  timings.push({ name: 'baseline: a valid record', ms: await send([sentinel(), sentinel()]) });
+  const borrowedId = eventIdFor({ topic: t.input, partition: 0, offset: String(firstValidOffset) });
+
+  for (const hostile of makeCases(borrowedId)) {
+    expectations.set(offset, hostile);
+    allPii.push(...hostile.pii);
+    timings.push({ name: hostile.name, ms: await send([{ ...hostile.record, partition: 0 }, sentinel()], hostile.gzip) });
+  }
+  const report = await health.stop();
+  // The figures of the issue's "done when": printed for the report, asserted only as liveness below.
+  console.log(`hostile records, time until the record and the valid one after it were committed:\n${timings.map((x) => `  ${String(x.ms).padStart(7)} ms  ${x.name}`).join('\n')}\n/healthz: ${report.probes} probes, slowest ${report.slowestMs} ms, ${report.failures.length} failed`);
+
+  // The processor never exited and /healthz answered within 2 s throughout.
+  expect(processor.child.exitCode).toBeNull();
+  expect(report.failures).toEqual([]);
+  // Liveness bound with a huge margin (each takes well under a second when the fixes are in; a crash loop never ends).
+  for (const timing of timings) expect(timing.ms).toBeLessThan(60_000);
+
+  // Exactly one outcome for every input record, valid or hostile.
+  const books = await account(t.input, t.output, t.dlq);
+  expect({ missing: books.missing, duplicates: books.duplicates, unknown: books.unknown }).toEqual({ missing: [], duplicates: 0, unknown: 0 });
+  expect(books.outputs + books.deadLetters).toBe(offset);
+
+  const dlqAt = new Map(books.dlqRecords.map((r) => [Number(text(r.headers[DLQ_HEADERS.offset])), r]));
+  const outputAt = new Map(
+    books.outputRecords.map((r) => {
+      const id = (JSON.parse(String(r.value)) as { event_id: string }).event_id;
+      const at = [...Array(offset).keys()].find((o) => eventIdFor({ topic: t.input, partition: 0, offset: String(o) }) === id);
+      return [at ?? -1, r];
+    }),
+  );
+  for (const [at, hostile] of expectations) {
+    const { expected } = hostile;
+    if (expected.topic === 'output') {
+      const out = outputAt.get(at);
+      expect({ name: hostile.name, output: out !== undefined }).toEqual({ name: hostile.name, output: true });
+      const event = JSON.parse(String(out!.value)) as Record<string, unknown>;
+      expect(validateOutputEvent(event)).toEqual({ ok: true });
+      if (expected.ip !== undefined) expect({ name: hostile.name, ip: event['ip'] }).toEqual({ name: hostile.name, ip: expected.ip });
+      continue;
+    }
+    const dead = dlqAt.get(at);
+    expect({ name: hostile.name, deadLettered: dead !== undefined }).toEqual({ name: hostile.name, deadLettered: true });
+    const h = (name: string) => text(dead!.headers[name]);
+    expect({ name: hostile.name, reason: h(DLQ_HEADERS.reason), omitted: h(DLQ_HEADERS.omitted) }).toEqual({
+      name: hostile.name,
+      reason: expected.reason,
+      omitted: expected.omitted,
+    });
+    if (expected.retryable !== undefined) expect(h(DLQ_HEADERS.retryable)).toBe(String(expected.retryable));
+    // Lineage is never taken from a record the replayer did not re-publish, nor copied unvalidated.
+    expect(h(DLQ_HEADERS.eventId)).toBe(eventIdFor({ topic: t.input, partition: 0, offset: String(at) }));
+    expect(h(DLQ_HEADERS.replayCount)).toBe('0');
+    expect(h(DLQ_HEADERS.firstFailedAt)).toBe(h(DLQ_HEADERS.failedAt));
+    // What is kept of the input is byte for byte; what is left out is named, with the input's size.
+    if (expected.omitted?.includes('value')) {
+      expect(dead!.value).toBeNull();
+      expect(h(DLQ_HEADERS.originalValueBytes)).toBe(String(Buffer.byteLength(hostile.record.value as Buffer)));
+    } else {
+      expect(sha(dead!.value)).toBe(sha(hostile.record.value));
+    }
+    if (expected.omitted?.includes('key')) expect(dead!.key).toBeNull();
+    else expect(sha(dead!.key)).toBe(sha(hostile.record.key));
+  }
+
+  // No raw PII in outputs (values and headers), DLQ headers, /metrics or the logs. (DLQ values are raw by design.)
+  const metrics = await (await fetch(`http://127.0.0.1:${processor.port}/metrics`)).text();
+  const places = {
+    outputs: searchable(books.outputRecords, true),
+    dlqHeaders: searchable(books.dlqRecords, false),
+    metrics,
+    logs: processor.logs.join('\n'),
+  };
+  for (const [place, haystack] of Object.entries(places)) {
+    const leaked = allPii.filter((pii) => haystack.includes(pii));
+    expect({ place, leaked }).toEqual({ place, leaked: [] });
+  }
+  expect(processor.child.exitCode).toBeNull();
+}
+
 describe('hostile input records', () => {
-  // Big budget: an unpatched kafkajs spends minutes on 20,000 headers (see the file comment).
   it('each one: the processor keeps running, healthy and flowing; one outcome each; no raw PII anywhere', async () => {
-    const t = await pipeline();
-    const processor = await ProcessorProcess.start({ ...t, env: { LOG_LEVEL: 'debug' } });
-    running.push(processor);
-    await processor.waitReady();
-    const health = startHealthProbe(processor.port);
-    probes.push(health);
+    await sendEachAndCheck((borrowedId) => [compressionBomb(1), bigKey(3), incompressible(4), ...smallHostileCases(10, borrowedId)]);
+  }, 900_000);
 
-    let offset = 0;
-    const allPii: string[] = [];
-    const timings: Array<{ name: string; ms: number }> = [];
-    const expectations = new Map<number, HostileCase>();
-    /** Produces `records` in one request, then waits until the last is committed; returns how long that took. */
-    const send = async (records: RawRecord[], gzip = false): Promise<number> => {
-      const started = Date.now();
-      await produceRaw(t.input, records, { compression: gzip ? 'gzip' : 'none' });
-      offset += records.length;
-      return committedPast(t.group, t.input, offset - 1, started, processor, 120_000);
-    };
-
-    // Baseline: what a valid record and its sentinel cost on this machine.
-    let v = 0;
-    const sentinel = () => {
-      const r = valid(v++);
-      allPii.push(...r.pii);
-      return r;
-    };
-    const firstValidOffset = offset;
-    timings.push({ name: 'baseline: a valid record', ms: await send([sentinel(), sentinel()]) });
-    const borrowedId = eventIdFor({ topic: t.input, partition: 0, offset: String(firstValidOffset) });
-
-    const cases = [compressionBomb(1), manyHeaders(2), bigKey(3), incompressible(4), ...smallHostileCases(10, borrowedId)];
-    for (const hostile of cases) {
-      expectations.set(offset, hostile);
-      allPii.push(...hostile.pii);
-      timings.push({ name: hostile.name, ms: await send([{ ...hostile.record, partition: 0 }, sentinel()], hostile.gzip) });
-    }
-    const report = await health.stop();
-    // The figures of the issue's "done when": printed for the report, asserted only as liveness below.
-    console.log(`hostile records, time until the record and the valid one after it were committed:\n${timings.map((x) => `  ${String(x.ms).padStart(7)} ms  ${x.name}`).join('\n')}\n/healthz: ${report.probes} probes, slowest ${report.slowestMs} ms, ${report.failures.length} failed`);
-
-    // The processor never exited and /healthz answered within 2 s throughout.
-    expect(processor.child.exitCode).toBeNull();
-    expect(report.failures).toEqual([]);
-    // Liveness bound with a huge margin (each takes well under a second when the fixes are in; a crash loop never ends).
-    for (const timing of timings) expect(timing.ms).toBeLessThan(60_000);
-
-    // Exactly one outcome for every input record, valid or hostile.
-    const books = await account(t.input, t.output, t.dlq);
-    expect({ missing: books.missing, duplicates: books.duplicates, unknown: books.unknown }).toEqual({ missing: [], duplicates: 0, unknown: 0 });
-    expect(books.outputs + books.deadLetters).toBe(offset);
-
-    const dlqAt = new Map(books.dlqRecords.map((r) => [Number(text(r.headers[DLQ_HEADERS.offset])), r]));
-    const outputAt = new Map(
-      books.outputRecords.map((r) => {
-        const id = (JSON.parse(String(r.value)) as { event_id: string }).event_id;
-        const at = [...Array(offset).keys()].find((o) => eventIdFor({ topic: t.input, partition: 0, offset: String(o) }) === id);
-        return [at ?? -1, r];
-      }),
-    );
-    for (const [at, hostile] of expectations) {
-      const { expected } = hostile;
-      if (expected.topic === 'output') {
-        const out = outputAt.get(at);
-        expect({ name: hostile.name, output: out !== undefined }).toEqual({ name: hostile.name, output: true });
-        const event = JSON.parse(String(out!.value)) as Record<string, unknown>;
-        expect(validateOutputEvent(event)).toEqual({ ok: true });
-        if (expected.ip !== undefined) expect({ name: hostile.name, ip: event['ip'] }).toEqual({ name: hostile.name, ip: expected.ip });
-        continue;
-      }
-      const dead = dlqAt.get(at);
-      expect({ name: hostile.name, deadLettered: dead !== undefined }).toEqual({ name: hostile.name, deadLettered: true });
-      const h = (name: string) => text(dead!.headers[name]);
-      expect({ name: hostile.name, reason: h(DLQ_HEADERS.reason), omitted: h(DLQ_HEADERS.omitted) }).toEqual({
-        name: hostile.name,
-        reason: expected.reason,
-        omitted: expected.omitted,
-      });
-      if (expected.retryable !== undefined) expect(h(DLQ_HEADERS.retryable)).toBe(String(expected.retryable));
-      // Lineage is never taken from a record the replayer did not re-publish, nor copied unvalidated.
-      expect(h(DLQ_HEADERS.eventId)).toBe(eventIdFor({ topic: t.input, partition: 0, offset: String(at) }));
-      expect(h(DLQ_HEADERS.replayCount)).toBe('0');
-      expect(h(DLQ_HEADERS.firstFailedAt)).toBe(h(DLQ_HEADERS.failedAt));
-      // What is kept of the input is byte for byte; what is left out is named, with the input's size.
-      if (expected.omitted?.includes('value')) {
-        expect(dead!.value).toBeNull();
-        expect(h(DLQ_HEADERS.originalValueBytes)).toBe(String(Buffer.byteLength(hostile.record.value as Buffer)));
-      } else {
-        expect(sha(dead!.value)).toBe(sha(hostile.record.value));
-      }
-      if (expected.omitted?.includes('key')) expect(dead!.key).toBeNull();
-      else expect(sha(dead!.key)).toBe(sha(hostile.record.key));
-    }
-
-    // No raw PII in outputs (values and headers), DLQ headers, /metrics or the logs. (DLQ values are raw by design.)
-    const metrics = await (await fetch(`http://127.0.0.1:${processor.port}/metrics`)).text();
-    const places = {
-      outputs: searchable(books.outputRecords, true),
-      dlqHeaders: searchable(books.dlqRecords, false),
-      metrics,
-      logs: processor.logs.join('\n'),
-    };
-    for (const [place, haystack] of Object.entries(places)) {
-      const leaked = allPii.filter((pii) => haystack.includes(pii));
-      expect({ place, leaked }).toEqual({ place, leaked: [] });
-    }
-    expect(processor.child.exitCode).toBeNull();
+  // Needs linear header decoding in kafkajs (see the file comment): unpatched, the record stalls its partition.
+  it('20,000 headers: the same, within seconds', async () => {
+    await sendEachAndCheck(() => [manyHeaders(2)]);
   }, 900_000);
 
   it('a 20,000-header record, a 1 MB key and a 3 MB gzip bomb amid 10,000 valid events: every valid event output once', async () => {

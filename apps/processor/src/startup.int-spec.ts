@@ -43,6 +43,14 @@ describe('processor start-up', () => {
     expect(output).not.toContain('not-a-real-password');
   });
 
+  it('assumes the broker default limit, with a warning, when the DLQ topic\'s max.message.bytes cannot be read', async () => {
+    const processor = await ProcessorProcess.start({ ...(await topics()), dlq: uniqueName('no-such-dlq') });
+    running.push(processor);
+    await processor.waitReady();
+    const warning = processor.entries().find((e) => e['level'] === 'warn' && String(e['message']).includes('max.message.bytes'));
+    expect(warning).toMatchObject({ assumedMaxMessageBytes: 1_048_588 });
+  });
+
   it('warns at start that a key with id "dev" is a development key', async () => {
     const processor = await ProcessorProcess.start({ ...(await topics()), env: { MASKING_KEY_ID: 'dev' } });
     running.push(processor);

@@ -106,11 +106,6 @@ export class ProcessorService {
     return this.consumer?.isReady() ?? { ready: false, reasons: ['starting'] };
   }
 
-  /** The DLQ topic's max.message.bytes in use (the broker default until start() has read it). */
-  dlqLimit(): number {
-    return this.dlqMaxMessageBytes;
-  }
-
   async start(): Promise<void> {
     this.dlqMaxMessageBytes = await this.readDlqLimit();
     if (this.stopped) return;

@@ -15,6 +15,8 @@ export interface DeadLetterContext {
 
 type Headers = Record<string, Buffer | Buffer[] | string>;
 
+const NOTHING: ReadonlySet<DlqOmittedPart> = new Set();
+
 function byteLength(value: Buffer | null): number {
   return value === null ? 0 : value.length;
 }
@@ -32,7 +34,7 @@ export function toDeadLetter(
   record: ConsumedRecord,
   failure: ParseFailure,
   ctx: DeadLetterContext,
-  omit: ReadonlySet<DlqOmittedPart> = new Set(),
+  omit: ReadonlySet<DlqOmittedPart> = NOTHING,
 ): OutgoingRecord {
   const headers: Headers = {};
   if (!omit.has('headers')) {

@@ -77,13 +77,17 @@ function isFailure(result: ProcessedLoginEvent | ParseFailure): result is ParseF
   return 'reason' in result;
 }
 
-/** How far one record got: what the guard needs to dead-letter it if anything throws. */
+/** How far one record got: what the guard needs to dead-letter it if anything throws. One per batch, reset per record. */
 interface Progress {
   stage: Stage;
   eventId: string | undefined;
   lineage: ReplayLineage | undefined;
-  omit: Set<DlqOmittedPart>;
+  /** Parts of the input its dead letter must leave out; created only for a record over the limits. */
+  omit: Set<DlqOmittedPart> | undefined;
 }
+
+const NOTHING_OMITTED: ReadonlySet<DlqOmittedPart> = new Set();
+const EVERYTHING_OMITTED: ReadonlySet<DlqOmittedPart> = new Set(['key', 'value', 'headers']);
 
 function deadLetterInto(
   record: ConsumedRecord,
@@ -102,7 +106,7 @@ function deadLetterInto(
     lineage: progress.lineage,
     failedAtMs: deps.nowMs,
   };
-  const omit = partsToOmit((parts) => toDeadLetter(record, fail, ctx, parts), progress.omit, deps.dlqMaxMessageBytes);
+  const omit = partsToOmit((parts) => toDeadLetter(record, fail, ctx, parts), progress.omit ?? NOTHING_OMITTED, deps.dlqMaxMessageBytes);
   out[i] = toDeadLetter(record, fail, ctx, omit);
   outcomes[i] = omit.size > 0
     ? { kind: 'dead-lettered', reason: fail.reason, stage: fail.stage, omitted: [...omit] }
@@ -115,11 +119,14 @@ function deadLetterInto(
  */
 function processUnguarded(record: ConsumedRecord, deps: ProcessDeps, progress: Progress, out: OutgoingRecord[], outcomes: Outcome[], i: number): void {
   // Bounds first: a record over them is dead-lettered without its oversized part, and nothing of it is trusted.
-  if (keyOverLimit(record.key, deps.recordLimits)) progress.omit.add('key');
-  if (headersOverLimit(record.headers, deps.recordLimits)) progress.omit.add('headers');
-  if (progress.omit.size > 0) {
+  const keyOver = keyOverLimit(record.key, deps.recordLimits);
+  const headersOver = headersOverLimit(record.headers, deps.recordLimits);
+  if (keyOver || headersOver) {
+    progress.omit = new Set();
+    if (keyOver) progress.omit.add('key');
+    if (headersOver) progress.omit.add('headers');
     progress.eventId = eventIdFor(record);
-    const reason = progress.omit.has('key') ? 'KEY_TOO_LARGE' : 'HEADERS_TOO_LARGE';
+    const reason = keyOver ? 'KEY_TOO_LARGE' : 'HEADERS_TOO_LARGE';
     deadLetterInto(record, failure('DESERIALIZE', reason), progress, deps, out, outcomes, i);
     return;
   }
@@ -147,8 +154,11 @@ function processUnguarded(record: ConsumedRecord, deps: ProcessDeps, progress: P
  * dead-lettered as INTERNAL_ERROR at the stage it was in, and the chunk goes on. A throw out of the transform would
  * make the runner retry the whole chunk forever on the same record (Kafka Connect's errors.tolerance=all is the model).
  */
-function processInto(record: ConsumedRecord, deps: ProcessDeps, out: OutgoingRecord[], outcomes: Outcome[], i: number): void {
-  const progress: Progress = { stage: 'DESERIALIZE', eventId: undefined, lineage: undefined, omit: new Set() };
+function processInto(record: ConsumedRecord, deps: ProcessDeps, progress: Progress, out: OutgoingRecord[], outcomes: Outcome[], i: number): void {
+  progress.stage = 'DESERIALIZE';
+  progress.eventId = undefined;
+  progress.lineage = undefined;
+  progress.omit = undefined;
   try {
     processUnguarded(record, deps, progress, out, outcomes, i);
   } catch (err) {
@@ -157,15 +167,10 @@ function processInto(record: ConsumedRecord, deps: ProcessDeps, out: OutgoingRec
       deadLetterInto(record, fail, progress, deps, out, outcomes, i);
     } catch (again) {
       // Even the dead letter could not be built from this record: a reference dead letter from its coordinates only.
-      const bare = { ...progress, eventId: undefined, lineage: undefined, omit: new Set<DlqOmittedPart>(['key', 'value', 'headers']) };
       const ctx: DeadLetterContext = { dlqTopic: deps.dlqTopic, group: deps.group, processor: deps.processor, eventId: undefined, lineage: undefined, failedAtMs: deps.nowMs };
-      out[i] = toDeadLetter(
-        { topic: String(record.topic), partition: Number(record.partition), offset: String(record.offset), timestamp: String(record.timestamp), key: null, value: null, headers: {} },
-        failure(bare.stage, 'INTERNAL_ERROR', again),
-        ctx,
-        bare.omit,
-      );
-      outcomes[i] = { kind: 'dead-lettered', reason: 'INTERNAL_ERROR', stage: bare.stage, omitted: [...bare.omit] };
+      const coordinates = { topic: String(record.topic), partition: Number(record.partition), offset: String(record.offset), timestamp: String(record.timestamp) };
+      out[i] = toDeadLetter({ ...coordinates, key: null, value: null, headers: {} }, failure(progress.stage, 'INTERNAL_ERROR', again), ctx, EVERYTHING_OMITTED);
+      outcomes[i] = { kind: 'dead-lettered', reason: 'INTERNAL_ERROR', stage: progress.stage, omitted: [...EVERYTHING_OMITTED] };
     }
   }
 }
@@ -174,6 +179,7 @@ function processInto(record: ConsumedRecord, deps: ProcessDeps, out: OutgoingRec
 export function processBatch(records: readonly ConsumedRecord[], deps: ProcessDeps): BatchResult {
   const out: OutgoingRecord[] = new Array(records.length);
   const outcomes: Outcome[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) processInto(records[i] as ConsumedRecord, deps, out, outcomes, i);
+  const progress: Progress = { stage: 'DESERIALIZE', eventId: undefined, lineage: undefined, omit: undefined };
+  for (let i = 0; i < records.length; i++) processInto(records[i] as ConsumedRecord, deps, progress, out, outcomes, i);
   return { records: out, outcomes };
 }
