@@ -119,6 +119,8 @@ describe('docker/compose.yaml', () => {
     assert.deepEqual(p.secrets, ['masking_key']);
     assert.equal(p.environment.MASKING_KEY_FILE, '/run/secrets/masking_key');
     assert.equal(p.environment.MASKING_KEY, undefined);
+    // The committed development key goes by key id `dev` (the processor warns about it), never by a production-looking id.
+    assert.equal(p.environment.MASKING_KEY_ID, 'dev');
     assert.ok(parseInt(p.stop_grace_period, 10) > 25);
     assert.equal(compose.secrets.masking_key.file, './secrets/masking-key.dev-only');
   });

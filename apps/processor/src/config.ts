@@ -1,5 +1,9 @@
 import { composeConfig, defineConfig, kafkaConfigSpec, observabilityConfigSpec } from '@login/config';
 import type { ConfigIssue, ConfigValues } from '@login/config';
+import { DEFAULT_RECORD_LIMITS } from '@login/event-schema';
+
+/** The key id the development keys (`npm start`, the compose stack) go by, so their pseudonyms never pass for real ones. */
+export const DEVELOPMENT_KEY_ID = 'dev';
 
 const TOPIC = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,249}$' } as const;
 
@@ -17,16 +21,31 @@ const processorVariables = {
   MASKING_KEY_ID: {
     schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,16}$' },
     default: 'k1',
-    description: 'Id of MASKING_KEY, written into every pseudonym so keys can be rotated.',
+    description: `Id of MASKING_KEY, written into every pseudonym so keys can be rotated. \`${DEVELOPMENT_KEY_ID}\` marks a development key: the processor warns at start.`,
   },
   MASKING_IP_STRATEGY: {
     schema: { type: 'string', enum: ['truncate', 'hmac', 'redact'] },
     default: 'truncate',
-    description: 'How `ip` is masked: truncate (IPv4 /24, IPv6 /48), hmac (keyed pseudonym) or redact.',
+    description: 'How `ip` is masked: truncate (IPv4 /24, IPv6 /48, an IPv4 embedded in IPv6 to its /24), hmac (keyed pseudonym) or redact.',
   },
   SUMMARY_INTERVAL_MS: { schema: { type: 'integer', minimum: 1000 }, default: 10_000, description: 'Interval of the periodic summary log line.' },
   MAX_CLOCK_SKEW_MS: { schema: { type: 'integer', minimum: 0 }, default: 300_000, description: 'How far in the future an event time may lie.' },
   MAX_VALUE_BYTES: { schema: { type: 'integer', minimum: 1, maximum: 10_485_760 }, default: 65_536, description: 'Larger values are dead-lettered as VALUE_TOO_LARGE.' },
+  MAX_KEY_BYTES: {
+    schema: { type: 'integer', minimum: 1, maximum: 1_048_576 },
+    default: DEFAULT_RECORD_LIMITS.maxKeyBytes,
+    description: 'Records with a larger key are dead-lettered as KEY_TOO_LARGE, without the key.',
+  },
+  MAX_HEADER_COUNT: {
+    schema: { type: 'integer', minimum: 0, maximum: 100_000 },
+    default: DEFAULT_RECORD_LIMITS.maxHeaderCount,
+    description: 'Records with more header values (a repeated header counts once per value) are dead-lettered as HEADERS_TOO_LARGE, without their headers.',
+  },
+  MAX_HEADER_BYTES: {
+    schema: { type: 'integer', minimum: 0, maximum: 1_048_576 },
+    default: DEFAULT_RECORD_LIMITS.maxHeaderBytes,
+    description: 'Records whose header names and values exceed this many bytes are dead-lettered as HEADERS_TOO_LARGE, without their headers.',
+  },
   SHUTDOWN_GRACE_MS: { schema: { type: 'integer', minimum: 1000, maximum: 120_000 }, default: 25_000, description: 'On SIGTERM, finish and commit the in-flight batch within this time (below Kubernetes\' 30 s).' },
   BATCH_MAX_RECORDS: { schema: { type: 'integer', minimum: 1, maximum: 100_000 }, default: 2000, description: 'Records transformed, produced and committed together (a fetched batch is split into chunks of this size).' },
   FETCH_MAX_BYTES_PER_PARTITION: { schema: { type: 'integer', minimum: 1024 }, default: 1_048_576, description: 'Upper bound of one fetch per partition: bounds memory with the number of partitions.' },

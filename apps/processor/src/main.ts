@@ -5,9 +5,10 @@ import { loadConfigOrExit, toKafkaClientConfig } from '@login/config';
 import { systemClock } from '@login/enrichment';
 import { createKafkaClient } from '@login/kafka';
 import { createMasker } from '@login/masking';
-import { createLogger, createMetrics, createProcessorMetrics, createShutdown, startHttpServer } from '@login/observability';
+import { HttpPortInUseError, createLogger, createMetrics, createProcessorMetrics, createShutdown, startHttpServer } from '@login/observability';
+import type { RunningHttpServer } from '@login/observability';
 import { ProcessorService } from './adapters/processor-service';
-import { processorConfigSpec } from './config';
+import { DEVELOPMENT_KEY_ID, processorConfigSpec } from './config';
 
 const VERSION = process.env['npm_package_version'] ?? '0.1.0';
 
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
       masker: createMasker({ key: { id: cfg.MASKING_KEY_ID, secret: cfg.MASKING_KEY }, ipStrategy: cfg.MASKING_IP_STRATEGY }),
       maxValueBytes: cfg.MAX_VALUE_BYTES,
       maxClockSkewMs: cfg.MAX_CLOCK_SKEW_MS,
+      recordLimits: { maxKeyBytes: cfg.MAX_KEY_BYTES, maxHeaderCount: cfg.MAX_HEADER_COUNT, maxHeaderBytes: cfg.MAX_HEADER_BYTES },
       outputTopic: cfg.OUTPUT_TOPIC,
       dlqTopic: cfg.DLQ_TOPIC,
       group: cfg.CONSUMER_GROUP,
@@ -51,13 +53,24 @@ async function main(): Promise<void> {
 
   const shutdown = createShutdown({ logger, graceMs: cfg.SHUTDOWN_GRACE_MS });
   shutdown.installSignalHandlers();
-  const http = await startHttpServer({
-    port: cfg.HTTP_PORT,
-    registry: metrics.registry,
-    liveness: () => true,
-    readiness: () => service.isReady(),
-    logger,
-  });
+  let http: RunningHttpServer;
+  try {
+    http = await startHttpServer({
+      port: cfg.HTTP_PORT,
+      registry: metrics.registry,
+      liveness: () => true,
+      readiness: () => service.isReady(),
+      logger,
+    });
+  } catch (err) {
+    // A taken port is a configuration error like any other: one line, exit 2, no stack trace.
+    if (err instanceof HttpPortInUseError) {
+      logger.error(err.message, { port: err.port });
+      await shutdown.trigger('HTTP_PORT in use', 2);
+      return;
+    }
+    throw err;
+  }
   shutdown.add('consumer', () => service.stop());
   shutdown.add('summary', () => logger.info('final summary', { summary: service.finalSummary() }));
   shutdown.add('http', () => http.close());
@@ -75,6 +88,11 @@ async function main(): Promise<void> {
     ipStrategy: cfg.MASKING_IP_STRATEGY,
     guarantee: cfg.PROCESSING_GUARANTEE,
   });
+  if (cfg.MASKING_KEY_ID === DEVELOPMENT_KEY_ID) {
+    logger.warn('masking with a DEVELOPMENT key (key id "dev"): its pseudonyms are not production pseudonyms; never use it outside a development machine', {
+      maskingKeyId: cfg.MASKING_KEY_ID,
+    });
+  }
   service.done.catch((err: unknown) => {
     logger.error('the consumer stopped on a non-retriable error', { error: err });
     void shutdown.trigger('fatal consumer error', 1);

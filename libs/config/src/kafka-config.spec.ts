@@ -32,7 +32,7 @@ function issuesOf(env: NodeJS.ProcessEnv) {
 describe('kafkaConfigSpec', () => {
   it('defaults to a plaintext local broker', () => {
     const cfg = load({});
-    expect(cfg).toEqual({ KAFKA_BROKERS: ['127.0.0.1:9092'], KAFKA_SSL: false });
+    expect(cfg).toEqual({ KAFKA_BROKERS: ['127.0.0.1:9092'], KAFKA_SSL: false, KAFKA_SASL_ALLOW_PLAINTEXT: false });
     expect(toKafkaClientConfig(cfg, 'processor')).toEqual({ brokers: ['127.0.0.1:9092'], clientId: 'processor' });
   });
 
@@ -84,10 +84,20 @@ describe('kafkaConfigSpec', () => {
   it.each<[string, NodeJS.ProcessEnv, { variable: string; message: string }[]]>([
     [
       'a mechanism without credentials',
-      { KAFKA_SASL_MECHANISM: 'plain' },
+      { KAFKA_SASL_MECHANISM: 'scram-sha-256' },
       [
         { variable: 'KAFKA_SASL_USERNAME', message: 'required when KAFKA_SASL_MECHANISM is set' },
         { variable: 'KAFKA_SASL_PASSWORD', message: 'required when KAFKA_SASL_MECHANISM is set' },
+      ],
+    ],
+    [
+      'SASL PLAIN without TLS (the password would cross the network in clear text)',
+      { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'alice', KAFKA_SASL_PASSWORD: 'pw' },
+      [
+        {
+          variable: 'KAFKA_SASL_MECHANISM',
+          message: 'plain without KAFKA_SSL=true would send the password in clear text: set KAFKA_SSL=true (or KAFKA_SASL_ALLOW_PLAINTEXT=true for a local test broker)',
+        },
       ],
     ],
     [
@@ -137,6 +147,18 @@ describe('kafkaConfigSpec', () => {
     expect(issuesOf(env)).toEqual(issues);
   });
 
+  it.each([
+    ['over TLS', { KAFKA_SSL: 'true' }],
+    ['without TLS when explicitly allowed', { KAFKA_SASL_ALLOW_PLAINTEXT: 'true' }],
+  ])('accepts SASL PLAIN %s', (_case, env) => {
+    const cfg = load({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'alice', KAFKA_SASL_PASSWORD: 'pw', ...env });
+    expect(toKafkaClientConfig(cfg, 'x').sasl).toEqual({ mechanism: 'plain', username: 'alice', password: 'pw' });
+  });
+
+  it('accepts SCRAM without TLS (it never sends the password itself)', () => {
+    expect(() => load({ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'alice', KAFKA_SASL_PASSWORD: 'pw' })).not.toThrow();
+  });
+
   it('never shows the SASL password', () => {
     const issues = issuesOf({ KAFKA_SASL_PASSWORD: 'hunter2', KAFKA_SASL_PASSWORD_FILE: '/run/secrets/kafka-password' });
     expect(JSON.stringify(issues)).not.toContain('hunter2');
@@ -144,7 +166,7 @@ describe('kafkaConfigSpec', () => {
   });
 
   it('refuses a SASL config built without loadConfig', () => {
-    const cfg = { KAFKA_BROKERS: ['b:1'], KAFKA_SSL: false, KAFKA_SASL_MECHANISM: 'plain' as const };
+    const cfg = { KAFKA_BROKERS: ['b:1'], KAFKA_SSL: false, KAFKA_SASL_ALLOW_PLAINTEXT: false, KAFKA_SASL_MECHANISM: 'plain' as const };
     expect(() => toKafkaClientConfig(cfg, 'x')).toThrow(TypeError);
   });
 });
@@ -174,7 +196,7 @@ describe('an app spec composed from the pieces', () => {
   );
 
   it('reports wrong variables of every piece in one error', () => {
-    expect(() => loadConfig(processorSpec, { HTTP_PORT: 'abc', KAFKA_SASL_MECHANISM: 'plain' }, { readFile })).toThrow(
+    expect(() => loadConfig(processorSpec, { HTTP_PORT: 'abc', KAFKA_SASL_MECHANISM: 'scram-sha-256' }, { readFile })).toThrow(
       'Invalid configuration:\n' +
         '  - KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set\n' +
         '  - KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set\n' +

@@ -30,6 +30,11 @@ const kafkaVariables = {
   },
   KAFKA_SASL_USERNAME: { schema: { type: 'string', minLength: 1 }, description: 'SASL user name.' },
   KAFKA_SASL_PASSWORD: { schema: { type: 'string', minLength: 1 }, secret: true, description: 'SASL password.' },
+  KAFKA_SASL_ALLOW_PLAINTEXT: {
+    schema: { type: 'boolean' },
+    default: false,
+    description: 'Allow KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=true, which sends the password in clear text (a local test broker only).',
+  },
 } as const satisfies VariableSpecs;
 
 export type KafkaConfig = ConfigValues<typeof kafkaVariables>;
@@ -45,6 +50,13 @@ function kafkaChecks(cfg: KafkaConfig): ConfigIssue[] {
   if (cfg.KAFKA_SASL_MECHANISM !== undefined) {
     for (const name of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
       if (cfg[name] === undefined) issues.push({ variable: name, message: 'required when KAFKA_SASL_MECHANISM is set' });
+    }
+    // PLAIN sends the password itself; SCRAM only proves knowledge of it, so only PLAIN needs TLS.
+    if (cfg.KAFKA_SASL_MECHANISM === 'plain' && !cfg.KAFKA_SSL && !cfg.KAFKA_SASL_ALLOW_PLAINTEXT) {
+      issues.push({
+        variable: 'KAFKA_SASL_MECHANISM',
+        message: 'plain without KAFKA_SSL=true would send the password in clear text: set KAFKA_SSL=true (or KAFKA_SASL_ALLOW_PLAINTEXT=true for a local test broker)',
+      });
     }
   } else {
     // Credentials without a mechanism would be silently ignored and the client would connect unauthenticated.

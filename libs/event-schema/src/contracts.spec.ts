@@ -1,4 +1,5 @@
-import { DLQ_ERROR_HEADER_PREFIX, DLQ_HEADERS } from './dlq-headers';
+import { DLQ_ERROR_HEADER_PREFIX, DLQ_HEADERS, DLQ_OMITTED_PARTS } from './dlq-headers';
+import { DEFAULT_RECORD_LIMITS } from './record-limits';
 import { REASON_CODES, STAGES, isReasonCode, isStage } from './reasons';
 import { DEFAULT_PARSE_LIMITS } from './parse-login-event';
 
@@ -8,6 +9,8 @@ describe('contract constants', () => {
     expect(REASON_CODES).toEqual([
       'EMPTY_VALUE',
       'VALUE_TOO_LARGE',
+      'KEY_TOO_LARGE',
+      'HEADERS_TOO_LARGE',
       'INVALID_ENCODING',
       'INVALID_JSON',
       'NOT_AN_OBJECT',
@@ -15,6 +18,7 @@ describe('contract constants', () => {
       'TIMESTAMP_OUT_OF_RANGE',
       'MASKING_FAILED',
       'ENRICH_FAILED',
+      'INTERNAL_ERROR',
     ]);
     expect(Object.isFrozen(REASON_CODES)).toBe(true);
   });
@@ -52,12 +56,25 @@ describe('contract constants', () => {
       eventId: '__dlq.errors.event.id',
       replayCount: '__dlq.errors.replay.count',
       firstFailedAt: '__dlq.errors.first.failed.at',
+      omitted: '__dlq.errors.omitted',
+      originalKeyBytes: '__dlq.errors.original.key.bytes',
+      originalValueBytes: '__dlq.errors.original.value.bytes',
+      originalHeaderCount: '__dlq.errors.original.header.count',
+      originalHeaderBytes: '__dlq.errors.original.header.bytes',
       replayId: '__dlq.replay.id',
       replayAt: '__dlq.replay.at',
     });
     expect(Object.isFrozen(DLQ_HEADERS)).toBe(true);
     const errorHeaders = Object.values(DLQ_HEADERS).filter((name) => !name.startsWith('__dlq.replay.'));
     for (const name of errorHeaders) expect(name.startsWith(DLQ_ERROR_HEADER_PREFIX)).toBe(true);
+  });
+
+  it('parts a dead letter may omit', () => {
+    expect(DLQ_OMITTED_PARTS).toEqual(['key', 'value', 'headers']);
+  });
+
+  it('default record limits', () => {
+    expect(DEFAULT_RECORD_LIMITS).toEqual({ maxKeyBytes: 1024, maxHeaderCount: 64, maxHeaderBytes: 16384 });
   });
 
   it('default parse limits', () => {

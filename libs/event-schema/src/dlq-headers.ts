@@ -20,6 +20,13 @@ export const DLQ_HEADERS = Object.freeze({
   eventId: '__dlq.errors.event.id',
   replayCount: '__dlq.errors.replay.count',
   firstFailedAt: '__dlq.errors.first.failed.at',
+  // Only on a dead letter that leaves part of its input out (see DLQ_OMITTED_PARTS): what was left out, and the
+  // sizes of the input record, so the record can still be found at its source coordinates.
+  omitted: '__dlq.errors.omitted',
+  originalKeyBytes: '__dlq.errors.original.key.bytes',
+  originalValueBytes: '__dlq.errors.original.value.bytes',
+  originalHeaderCount: '__dlq.errors.original.header.count',
+  originalHeaderBytes: '__dlq.errors.original.header.bytes',
   replayId: '__dlq.replay.id',
   replayAt: '__dlq.replay.at',
 } as const);
@@ -28,3 +35,13 @@ export type DlqHeaderName = (typeof DLQ_HEADERS)[keyof typeof DLQ_HEADERS];
 
 /** Upper bound of `__dlq.errors.message`, in UTF-8 bytes. */
 export const DLQ_MESSAGE_MAX_BYTES = 1024;
+
+/**
+ * Parts of the input a dead letter may leave out, named in `__dlq.errors.omitted` (comma-separated, in this order):
+ * the key of a KEY_TOO_LARGE record, the headers of a HEADERS_TOO_LARGE one, and the value (and key) of a record
+ * whose dead letter would not fit the DLQ topic's max.message.bytes even compressed: a reference dead letter, which
+ * names its source topic, partition and offset instead. A dead letter with `omitted` cannot be replayed.
+ */
+export const DLQ_OMITTED_PARTS = Object.freeze(['key', 'value', 'headers'] as const);
+
+export type DlqOmittedPart = (typeof DLQ_OMITTED_PARTS)[number];

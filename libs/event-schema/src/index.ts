@@ -1,13 +1,29 @@
 export { INPUT_SCHEMA_ID, inputSchema } from './input-schema';
 export { OUTPUT_SCHEMA_ID, OUTPUT_SCHEMA_VERSION, PSEUDONYM_PATTERN, outputSchema } from './output-schema';
-export { IP_ADDRESS_FORMAT } from './field-schemas';
+export { IP_ADDRESS_FORMAT, isAppVersion, isDeviceType, isLocale } from './field-schemas';
 export { REASON_CODES, STAGES, isReasonCode, isStage } from './reasons';
-export { DLQ_ERROR_HEADER_PREFIX, DLQ_HEADERS, DLQ_MESSAGE_MAX_BYTES } from './dlq-headers';
-export type { DlqHeaderName } from './dlq-headers';
+export { DLQ_ERROR_HEADER_PREFIX, DLQ_HEADERS, DLQ_MESSAGE_MAX_BYTES, DLQ_OMITTED_PARTS } from './dlq-headers';
+export type { DlqHeaderName, DlqOmittedPart } from './dlq-headers';
+export { lastHeaderText, lastHeaderValue } from './record-headers';
+export type { HeaderValues } from './record-headers';
+export { DEFAULT_RECORD_LIMITS, headerSize, headersOverLimit, keyOverLimit, recordOverLimit } from './record-limits';
+export type { HeaderSize, RecordLimits } from './record-limits';
+export {
+  LATEST_LINEAGE_TIME_MS,
+  MAX_REPLAY_COUNT,
+  REPLAY_ID_PATTERN,
+  isEventId,
+  isReplayId,
+  parseLineageTime,
+  parseReplayCount,
+  readReplayLineage,
+} from './lineage';
+export type { ReplayLineage } from './lineage';
 export { DEFAULT_PARSE_LIMITS, parseLoginEvent } from './parse-login-event';
 export { validateInputEvent, validateOutputEvent } from './validators';
-export { failure } from './failure';
-export { EARLIEST_EVENT_TIME_MS } from './timestamp';
+export { buildFailure, failure } from './failure';
+export type { FailureDetails } from './failure';
+export { EARLIEST_EVENT_TIME_MS, FUTURE_REPLAY_HORIZON_MS } from './timestamp';
 export { formatIpAddress, isIpAddress, normaliseIpAddress, parseIpAddress } from './ip-address';
 export type { IpAddress } from './ip-address';
 export type {

@@ -1,8 +1,8 @@
 import { deepFreeze } from './deep-freeze';
 import {
-  DEVICE_ID_MAX_LENGTH,
   IP_ADDRESS_FORMAT,
   appVersionSchema,
+  deviceIdSchema,
   deviceTypeSchema,
   localeSchema,
   userIdSchema,
@@ -32,7 +32,7 @@ export const inputSchema = deepFreeze({
     device_type: deviceTypeSchema,
     ip: { type: 'string', maxLength: IP_ADDRESS_MAX_LENGTH, format: IP_ADDRESS_FORMAT },
     locale: localeSchema,
-    device_id: { type: 'string', minLength: 1, maxLength: DEVICE_ID_MAX_LENGTH },
+    device_id: deviceIdSchema,
     timestamp: {
       description: 'Unix epoch seconds; values >= 10^12 are epoch milliseconds',
       anyOf: [

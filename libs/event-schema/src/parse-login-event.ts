@@ -18,6 +18,17 @@ function fail(reason: ReasonCode, details: FailureDetails = {}): ParseResult {
   return { ok: false, failure: buildFailure(reasonInfo(reason).stage, reason, details) };
 }
 
+const FREE_FORM_FIELDS = ['device_type', 'app_version', 'locale'] as const;
+
+/**
+ * The free-form field that holds the event's own device_id, if any. Their shapes already keep IP addresses out; this
+ * keeps the raw device id out of metric labels and summaries, which these fields feed.
+ */
+function fieldRepeatingDeviceId(raw: RawLoginEvent): (typeof FREE_FORM_FIELDS)[number] | undefined {
+  const deviceId = raw.device_id.toLowerCase();
+  return FREE_FORM_FIELDS.find((field) => raw[field]?.toLowerCase() === deviceId);
+}
+
 /**
  * Turns a record value into a normalised `LoginEvent` or a typed failure. Never throws: a throw would redeliver the
  * batch and block the partition (DESIGN.md §5). No failure message quotes the input.
@@ -63,11 +74,24 @@ function parseUnguarded(value: Uint8Array | null | undefined, options: ParseOpti
     });
   }
   const raw = json as RawLoginEvent;
+  const echo = fieldRepeatingDeviceId(raw);
+  if (echo !== undefined) {
+    return fail('SCHEMA_VIOLATION', {
+      message: `event does not match the input schema: /${echo} must not repeat device_id`,
+      validation: [{ instancePath: `/${echo}`, keyword: 'notDeviceId', params: {} }],
+    });
+  }
 
   const eventMs = eventTimeMs(raw.timestamp);
   const window = checkEventTime(eventMs, options.nowMs, options.maxClockSkewMs);
   if (window === 'too-early') {
     return fail('TIMESTAMP_OUT_OF_RANGE', { message: 'event time is before 2000-01-01T00:00:00Z' });
+  }
+  if (window === 'far-future') {
+    // Not retryable: no clock catches up with it (year 9999), so a replay could only fail again.
+    return fail('TIMESTAMP_OUT_OF_RANGE', {
+      message: 'event time is further in the future than any clock skew a replay could outwait',
+    });
   }
   if (window === 'in-future') {
     // Retryable: once the clocks catch up, a replay succeeds unchanged.

@@ -15,6 +15,16 @@ const REASON_INFO: Readonly<Record<ReasonCode, ReasonInfo>> = Object.freeze({
     exceptionClass: 'ValueTooLarge',
     message: 'record value is larger than the configured limit',
   },
+  KEY_TOO_LARGE: {
+    stage: 'DESERIALIZE',
+    exceptionClass: 'KeyTooLarge',
+    message: 'record key is larger than the configured limit',
+  },
+  HEADERS_TOO_LARGE: {
+    stage: 'DESERIALIZE',
+    exceptionClass: 'HeadersTooLarge',
+    message: 'record headers exceed the configured count or size limit',
+  },
   INVALID_ENCODING: { stage: 'DESERIALIZE', exceptionClass: 'TypeError', message: 'record value is not valid UTF-8' },
   INVALID_JSON: { stage: 'DESERIALIZE', exceptionClass: 'SyntaxError', message: 'record value is not valid JSON' },
   NOT_AN_OBJECT: { stage: 'DESERIALIZE', exceptionClass: 'TypeError', message: 'record value is not a JSON object' },
@@ -30,6 +40,9 @@ const REASON_INFO: Readonly<Record<ReasonCode, ReasonInfo>> = Object.freeze({
   },
   MASKING_FAILED: { stage: 'MASK', exceptionClass: 'Error', message: 'masking failed' },
   ENRICH_FAILED: { stage: 'ENRICH', exceptionClass: 'Error', message: 'enrichment failed' },
+  // A throw the stages above did not anticipate (a bug): the record is dead-lettered at the stage it was in, so
+  // one record cannot block its partition. Its stage is the one it failed in, not this entry's.
+  INTERNAL_ERROR: { stage: 'DESERIALIZE', exceptionClass: 'Error', message: 'unexpected error while processing the record' },
 });
 
 const STAGE_SET: Readonly<Record<Stage, true>> = { DESERIALIZE: true, VALIDATE: true, MASK: true, ENRICH: true };

@@ -10,10 +10,18 @@ export function eventTimeMs(timestamp: number | string): number {
   return value >= MILLISECONDS_THRESHOLD ? value : value * 1000;
 }
 
-export type TimeWindowCheck = 'ok' | 'too-early' | 'in-future';
+/**
+ * How far beyond the allowed clock skew an event time may lie and still be worth a replay (one day): a clock that
+ * is minutes or hours ahead catches up, an event dated in year 9999 never becomes valid.
+ */
+export const FUTURE_REPLAY_HORIZON_MS = 86_400_000;
+
+/** `in-future`: a replay can succeed once the clocks catch up; `far-future` and `too-early`: no replay ever can. */
+export type TimeWindowCheck = 'ok' | 'too-early' | 'in-future' | 'far-future';
 
 export function checkEventTime(eventMs: number, nowMs: number, maxClockSkewMs: number): TimeWindowCheck {
   if (eventMs < EARLIEST_EVENT_TIME_MS) return 'too-early';
+  if (eventMs > nowMs + maxClockSkewMs + FUTURE_REPLAY_HORIZON_MS) return 'far-future';
   if (eventMs > nowMs + maxClockSkewMs) return 'in-future';
   return 'ok';
 }

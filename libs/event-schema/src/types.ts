@@ -5,13 +5,16 @@ export type Stage = 'DESERIALIZE' | 'VALIDATE' | 'MASK' | 'ENRICH';
 export type ReasonCode =
   | 'EMPTY_VALUE'
   | 'VALUE_TOO_LARGE'
+  | 'KEY_TOO_LARGE'
+  | 'HEADERS_TOO_LARGE'
   | 'INVALID_ENCODING'
   | 'INVALID_JSON'
   | 'NOT_AN_OBJECT'
   | 'SCHEMA_VIOLATION'
   | 'TIMESTAMP_OUT_OF_RANGE'
   | 'MASKING_FAILED'
-  | 'ENRICH_FAILED';
+  | 'ENRICH_FAILED'
+  | 'INTERNAL_ERROR';
 
 /** The input record's value as the upstream login service emits it (before normalisation). */
 export interface RawLoginEvent {

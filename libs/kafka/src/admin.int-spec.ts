@@ -34,6 +34,10 @@ describe('the admin client', () => {
     expect(await admin.maxMessageBytes(inherited)).toBe(1_048_588);
   });
 
+  it('names the topic when its configs cannot be read', async () => {
+    await expect(admin.maxMessageBytes(uniqueName('missing'))).rejects.toThrow(/max.message.bytes of missing-/);
+  });
+
   it('reports end offsets, committed offsets and lag (end − start when nothing is committed)', async () => {
     const topic = uniqueName('lag');
     trackTestTopic(topic);

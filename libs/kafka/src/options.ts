@@ -115,11 +115,13 @@ export function validateClientConfig(config: KafkaClientConfig): void {
 }
 
 export function validateProducerOptions(options: ProducerOptions): void {
-  if (options.compression !== undefined && !['none', 'gzip'].includes(options.compression)) {
-    throw invalid('compression', 'must be none or gzip');
+  const codecs = ['none', 'gzip'];
+  if (options.compression !== undefined && !codecs.includes(options.compression)) throw invalid('compression', 'must be none or gzip');
+  if (options.compressionByTopic !== undefined && (typeof options.compressionByTopic !== 'object' || options.compressionByTopic === null)) {
+    throw invalid('compressionByTopic', 'must be a map of topic to none or gzip');
   }
   for (const [topic, codec] of Object.entries(options.compressionByTopic ?? {})) {
-    if (!['none', 'gzip'].includes(codec)) throw invalid(`compressionByTopic/${topic}`, 'must be none or gzip');
+    if (!codecs.includes(codec)) throw invalid(`compressionByTopic/${topic}`, 'must be none or gzip');
   }
   checkPositiveInt(options.ackTimeoutMs, 'ackTimeoutMs');
   // The idempotent producer needs at least one retry (kafkajs refuses 0).

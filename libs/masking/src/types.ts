@@ -22,7 +22,8 @@ export interface Masker {
   /** `${key.id}:${base64url(HMAC-SHA-256(secret, raw))[0..22]}`. */
   maskDeviceId(raw: string): string;
   /**
-   * truncate: IPv4 /24 (`1.2.3.0`), IPv6 /48 (`2001:db8:1::`); hmac: a pseudonym like device_id;
+   * truncate: IPv4 /24 (`1.2.3.0`), IPv6 /48 (`2001:db8:1::`) or shorter so that an embedded IPv4 keeps at most its
+   * /24 (6to4 `2002:c612:4d63::5` → `2002:c612:4d00::`); hmac: a pseudonym like device_id;
    * redact: `redacted`. Throws a TypeError (not naming the value) when `ip` is not an address of `version`.
    */
   maskIp(ip: string, version: 4 | 6): string;

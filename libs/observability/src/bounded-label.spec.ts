@@ -29,6 +29,12 @@ describe('boundedLabel', () => {
     expect(label('fr')).toBe('other');
   });
 
+  it('never spends a slot on a value `accept` refuses', () => {
+    const label = boundedLabel({ max: 1, accept: (v) => /^[a-z]{2}$/.test(v) });
+    expect(label('10.0.0.1')).toBe('other');
+    expect(label('en')).toBe('en');
+  });
+
   it('bounds the number of distinct outputs whatever the input', () => {
     const label = boundedLabel({ max: 20 });
     const outputs = new Set(Array.from({ length: 10_000 }, (_, i) => label(`v${i % 500}`)));

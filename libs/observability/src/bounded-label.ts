@@ -1,7 +1,10 @@
 export const OTHER_LABEL = 'other';
 
-/** A fixed set of allowed values, or "the first `max` distinct values seen" (values longer than `maxLength` never count). */
-export type LabelBound = readonly string[] | { max: number; maxLength?: number };
+/**
+ * A fixed set of allowed values, or "the first `max` distinct values seen" (values longer than `maxLength`, or that
+ * `accept` refuses, never count: a label only ever holds a value of a known safe shape).
+ */
+export type LabelBound = readonly string[] | { max: number; maxLength?: number; accept?: (value: string) => boolean };
 
 /**
  * Maps a label value into a bounded set: anything outside it becomes `other`. Label values come from event data,
@@ -12,12 +15,12 @@ export function boundedLabel(bound: LabelBound): (value: string | undefined) => 
     const allowed = new Set(bound);
     return (value) => (value !== undefined && allowed.has(value) ? value : OTHER_LABEL);
   }
-  const { max, maxLength = 64 } = bound;
+  const { max, maxLength = 64, accept } = bound;
   const seen = new Set<string>();
   return (value) => {
     if (value === undefined || value === '' || value.length > maxLength) return OTHER_LABEL;
     if (seen.has(value) || value === OTHER_LABEL) return value;
-    if (seen.size >= max) return OTHER_LABEL;
+    if (seen.size >= max || (accept !== undefined && !accept(value))) return OTHER_LABEL;
     seen.add(value);
     return value;
   };

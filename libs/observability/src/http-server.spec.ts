@@ -1,6 +1,7 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { Counter, Registry } from 'prom-client';
-import { startHttpServer } from './http-server';
+import { HttpPortInUseError, startHttpServer } from './http-server';
 import type { HttpServerOptions, Readiness, RunningHttpServer } from './http-server';
 
 interface Response {
@@ -119,12 +120,52 @@ describe('startHttpServer', () => {
     expect(logger.error).toHaveBeenCalledWith('metrics/health request failed', expect.objectContaining({ path: '/readyz' }));
   });
 
-  it('rejects when the port is taken', async () => {
+  it('rejects with a one-line HttpPortInUseError naming the port when the port is taken', async () => {
     await start();
-    await expect(
-      startHttpServer({ port: server.port, host: '127.0.0.1', registry, liveness: () => true, readiness, logger }),
-    ).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    const taken = startHttpServer({ port: server.port, host: '127.0.0.1', registry, liveness: () => true, readiness, logger });
+    await expect(taken).rejects.toBeInstanceOf(HttpPortInUseError);
+    await expect(taken).rejects.toMatchObject({ code: 'EADDRINUSE', port: server.port, message: expect.stringContaining(`HTTP_PORT ${server.port} is already in use`) });
   });
+
+  /** Opens a raw connection, writes `head`, then one byte a second; resolves with when the server closed it. */
+  function trickle(port: number, head: string): Promise<{ closedAfterMs: number; received: string }> {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      let received = '';
+      const socket = connect(port, '127.0.0.1', () => socket.write(head));
+      const timer = setInterval(() => {
+        if (!socket.destroyed) socket.write('a');
+      }, 1000);
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString('utf8');
+      });
+      // A reset by the server is a close too: the point is that the socket does not stay open.
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearInterval(timer);
+        resolve({ closedAfterMs: Date.now() - started, received });
+      });
+      setTimeout(() => {
+        clearInterval(timer);
+        socket.destroy();
+        reject(new Error('the server kept a trickling connection open for 60 s'));
+      }, 60_000).unref();
+    });
+  }
+
+  // Liveness bounds with a huge margin: the defaults close these within ~10 s, Node's own would wait 300 s.
+  it('answers 405 and drops the connection of a client that then trickles the request body', async () => {
+    await start();
+    const result = await trickle(server.port, 'POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n');
+    expect(result.received).toMatch(/^HTTP\/1\.1 405/);
+    expect(result.closedAfterMs).toBeLessThan(30_000);
+  }, 70_000);
+
+  it('drops a client that trickles its request headers', async () => {
+    await start();
+    const result = await trickle(server.port, 'GET /metrics HTTP/1.1\r\nX-Slow: ');
+    expect(result.closedAfterMs).toBeLessThan(30_000);
+  }, 70_000);
 
   it('closes idempotently, even with a keep-alive connection open', async () => {
     await start();

@@ -90,11 +90,23 @@ describe('createProcessorMetrics', () => {
 
   it('keeps app_version and locale to the first 20 distinct values', async () => {
     const metrics = createProcessorMetrics(registry);
-    metrics.countEvents(Array.from({ length: 100 }, (_, i) => ({ device_type: 'iOS', app_version: `1.${i}.0`, locale: `L${i}` })));
+    const locale = (i: number) => `x${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`;
+    metrics.countEvents(Array.from({ length: 100 }, (_, i) => ({ device_type: 'iOS', app_version: `1.${i}.0`, locale: locale(i) })));
     const values = await valuesOf(registry, 'login_processor_events_total');
     expect(new Set(values.map((v) => v.labels['app_version'])).size).toBe(21);
     expect(new Set(values.map((v) => v.labels['locale'])).size).toBe(21);
     expect(values.find((v) => v.labels['app_version'] === 'other')?.value).toBe(80);
+  });
+
+  it('never makes a label of a value outside the schema shapes (an IP address, a control character)', async () => {
+    const metrics = createProcessorMetrics(registry);
+    metrics.countEvents([
+      { device_type: '203.0.113.66', app_version: '203.0.113.66', locale: '203.0.113.66' },
+      { device_type: 'andr\u0000oid', app_version: '2.3.0\n', locale: 'en-\udfff' },
+      { device_type: 'android', app_version: '2001:db8::1', locale: 'fe80::1' },
+    ]);
+    const labels = (await valuesOf(registry, 'login_processor_events_total')).flatMap((v) => Object.values(v.labels));
+    expect(new Set(labels)).toEqual(new Set(['other', 'android']));
   });
 
   it('observes latency in seconds with buckets from 1 ms to 10 min, clamping negatives', async () => {

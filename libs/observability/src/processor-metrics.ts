@@ -1,4 +1,4 @@
-import { REASON_CODES } from '@login/event-schema';
+import { REASON_CODES, isAppVersion, isLocale } from '@login/event-schema';
 import type { ReasonCode } from '@login/event-schema';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { OTHER_LABEL, boundedLabel } from './bounded-label';
@@ -81,8 +81,9 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
     labelNames: ['device_type', 'app_version', 'locale'] as const,
   });
   const deviceType = boundedLabel(DEVICE_TYPE_LABELS);
-  const appVersion = boundedLabel({ max: MAX_DISTINCT_APP_VERSIONS });
-  const locale = boundedLabel({ max: MAX_DISTINCT_LOCALES });
+  // Events reach here validated; the shapes are checked again because a label is exported to every scraper.
+  const appVersion = boundedLabel({ max: MAX_DISTINCT_APP_VERSIONS, accept: isAppVersion });
+  const locale = boundedLabel({ max: MAX_DISTINCT_LOCALES, accept: isLocale });
 
   const eventLatency = metrics.histogram({
     name: PROCESSOR_METRICS.eventLatency,

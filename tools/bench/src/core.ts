@@ -2,7 +2,7 @@
 // processBatch and each stage (parse+validate, event id, HMAC, IP mask, enrich, JSON), per record. Bundled by
 // bench.mjs into .build/core.cjs.
 import { createHash, hash } from 'node:crypto';
-import { formatIpAddress, parseIpAddress, parseLoginEvent } from '@login/event-schema';
+import { DEFAULT_RECORD_LIMITS, formatIpAddress, parseIpAddress, parseLoginEvent } from '@login/event-schema';
 import { enrich, eventIdFor } from '@login/enrichment';
 import type { ConsumedRecord } from '@login/kafka';
 import { createMasker } from '@login/masking';
@@ -37,7 +37,8 @@ function core(o: CoreOptions): Json {
   }
   const masker = createMasker({ key: MASKING_KEY, ipStrategy: 'truncate' });
   const deps: Omit<ProcessDeps, 'nowMs'> = {
-    masker, maxValueBytes: 65_536, maxClockSkewMs: 300_000, outputTopic: 'out', dlqTopic: 'dlq', group: 'g', processor: 'processor@bench',
+    masker, maxValueBytes: 65_536, maxClockSkewMs: 300_000, recordLimits: DEFAULT_RECORD_LIMITS, dlqMaxMessageBytes: 2_097_152,
+    outputTopic: 'out', dlqTopic: 'dlq', group: 'g', processor: 'processor@bench',
   };
   const parseOptions = { maxValueBytes: 65_536, maxClockSkewMs: 300_000, nowMs: now };
   const parsed = records.map((r) => parseLoginEvent(r.value, parseOptions));

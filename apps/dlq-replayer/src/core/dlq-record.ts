@@ -1,3 +1,4 @@
+import { lastHeaderText, parseLineageTime, parseReplayCount } from '@login/event-schema';
 import type { ConsumedRecord, RecordHeaders } from '@login/kafka';
 import { DLQ_HEADERS } from './dlq-headers';
 
@@ -32,22 +33,11 @@ const REQUIRED = [
 ] as const;
 
 /**
- * The value of a header as a UTF-8 string. A header may repeat (a replayed record that failed again carries the
- * processor's copy after the one it received); like Kafka's `lastHeader`, the last value wins.
+ * The value of a header as a UTF-8 string. A header may repeat; the last value wins, by the rule the processor
+ * shares (`lastHeaderText` of @login/event-schema, like Kafka's `lastHeader`).
  */
 export function headerText(headers: RecordHeaders, name: string): string | undefined {
-  const value = headers[name];
-  if (value === undefined) return undefined;
-  const last = Array.isArray(value) ? value[value.length - 1] : value;
-  return last === undefined ? undefined : last.toString('utf8');
-}
-
-const DECIMAL = /^(0|[1-9][0-9]*)$/;
-
-function nonNegativeInteger(text: string | undefined): number | undefined {
-  if (text === undefined || !DECIMAL.test(text)) return undefined;
-  const n = Number(text);
-  return Number.isSafeInteger(n) ? n : undefined;
+  return lastHeaderText(headers, name);
 }
 
 /** Decodes the DLQ context of a record. Never throws: whatever is wrong ends up in `problems`. */
@@ -60,12 +50,17 @@ export function decodeDlqRecord(record: Pick<ConsumedRecord, 'partition' | 'offs
   };
   for (const name of REQUIRED) if (text(name) === undefined) problems.push(`${name} missing`);
 
-  const number = (name: string): number | undefined => {
+  // Lineage numbers by the rules the processor applies too: plain decimal, bounded.
+  const number = (name: string, parse: (text: string) => number | undefined, expected: string): number | undefined => {
     const raw = text(name);
-    const n = nonNegativeInteger(raw);
-    if (raw !== undefined && n === undefined) problems.push(`${name} not a non-negative integer`);
+    const n = raw === undefined ? undefined : parse(raw);
+    if (raw !== undefined && n === undefined) problems.push(`${name} not ${expected}`);
     return n;
   };
+  const time = (name: string) => number(name, parseLineageTime, 'a decimal epoch-ms time');
+  // A dead letter that left its value, key or headers out cannot be re-published as its input was.
+  const omitted = text(DLQ_HEADERS.omitted);
+  if (omitted !== undefined) problems.push(`${DLQ_HEADERS.omitted} present: a reference dead letter, not replayable`);
 
   const retryableText = text(DLQ_HEADERS.retryable);
   let retryable: boolean | undefined;
@@ -81,10 +76,10 @@ export function decodeDlqRecord(record: Pick<ConsumedRecord, 'partition' | 'offs
     reason: text(DLQ_HEADERS.reason),
     stage: text(DLQ_HEADERS.stage),
     retryable,
-    failedAtMs: number(DLQ_HEADERS.failedAt),
-    firstFailedAtMs: number(DLQ_HEADERS.firstFailedAt),
+    failedAtMs: time(DLQ_HEADERS.failedAt),
+    firstFailedAtMs: time(DLQ_HEADERS.firstFailedAt),
     eventId: text(DLQ_HEADERS.eventId),
-    replayCount: number(DLQ_HEADERS.replayCount),
+    replayCount: number(DLQ_HEADERS.replayCount, parseReplayCount, 'a decimal replay count'),
     processor: text(DLQ_HEADERS.processor),
     problems,
   };

@@ -1,4 +1,6 @@
-import { DLQ_HEADERS, REASON_CODES, validateOutputEvent } from '@login/event-schema';
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { DEFAULT_RECORD_LIMITS, DLQ_HEADERS, REASON_CODES, validateOutputEvent } from '@login/event-schema';
 import type { ReasonCode } from '@login/event-schema';
 import { DESIGN_EXAMPLE_INPUT } from '@login/event-schema/testing';
 import { eventIdFor } from '@login/enrichment';
@@ -6,7 +8,7 @@ import type { ConsumedRecord, OutgoingRecord } from '@login/kafka';
 import { createMasker } from '@login/masking';
 import type { Masker } from '@login/masking';
 import fc from 'fast-check';
-import { processBatch } from './process-batch';
+import { deadLetterForThrow, processBatch } from './process-batch';
 import type { ProcessDeps } from './process-batch';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
@@ -17,6 +19,8 @@ const deps: ProcessDeps = {
   nowMs: NOW,
   maxValueBytes: 65_536,
   maxClockSkewMs: 300_000,
+  recordLimits: DEFAULT_RECORD_LIMITS,
+  dlqMaxMessageBytes: 2_097_152,
   outputTopic: 'processed-user-login',
   dlqTopic: 'user-login-dlq',
   group: 'login-processor',
@@ -122,7 +126,8 @@ describe('processBatch', () => {
     expect(header(dlq, DLQ_HEADERS.schemaId)).toMatch(/^urn:/);
     expect(header(dlq, DLQ_HEADERS.message)!.length).toBeLessThanOrEqual(1024);
     expect(header(dlq, DLQ_HEADERS.message)).not.toContain('593-47-5928');
-    expect(outcomes[0]).toEqual({ kind: 'dead-lettered', reason });
+    expect(outcomes[0]).toEqual({ kind: 'dead-lettered', reason, stage });
+    expect(header(dlq, DLQ_HEADERS.omitted)).toBeUndefined();
     if (reason === 'SCHEMA_VIOLATION') expect(JSON.parse(header(dlq, DLQ_HEADERS.validation)!)).toEqual(expect.any(Array));
   });
 
@@ -146,27 +151,9 @@ describe('processBatch', () => {
   });
 
   it('covers every reason code in the tests above', () => {
-    const covered = new Set([...cases.map((c) => c[2]), 'MASKING_FAILED', 'ENRICH_FAILED']);
+    // The record-limit reasons and INTERNAL_ERROR are covered in their own describe blocks below.
+    const covered = new Set([...cases.map((c) => c[2]), 'MASKING_FAILED', 'ENRICH_FAILED', 'KEY_TOO_LARGE', 'HEADERS_TOO_LARGE', 'INTERNAL_ERROR']);
     expect([...REASON_CODES].sort()).toEqual([...covered].sort());
-  });
-
-  it('gives a replayed record the event_id of its first attempt and carries its lineage', () => {
-    const lineage = {
-      [DLQ_HEADERS.eventId]: Buffer.from('first-attempt-id'),
-      [DLQ_HEADERS.replayCount]: Buffer.from('2'),
-      [DLQ_HEADERS.firstFailedAt]: Buffer.from('1700000000000'),
-      [DLQ_HEADERS.reason]: Buffer.from('STALE_CONTEXT'),
-      [DLQ_HEADERS.replayId]: Buffer.from('run-7'),
-    };
-    const { records } = processBatch([record('not json', lineage), record(json(valid), lineage)], deps);
-    const [dlq, out] = records;
-    expect(header(dlq!, DLQ_HEADERS.eventId)).toBe('first-attempt-id');
-    expect(header(dlq!, DLQ_HEADERS.replayCount)).toBe('2');
-    expect(header(dlq!, DLQ_HEADERS.firstFailedAt)).toBe('1700000000000');
-    expect(header(dlq!, DLQ_HEADERS.reason)).toBe('INVALID_JSON');
-    expect(header(dlq!, DLQ_HEADERS.failedAt)).toBe(String(NOW));
-    expect(header(dlq!, DLQ_HEADERS.replayId)).toBe('run-7');
-    expect(JSON.parse(String(out!.value)).event_id).toBe('first-attempt-id');
   });
 
   it('keeps input order: one outcome per input, outputs and dead letters interleaved as they came', () => {
@@ -193,5 +180,193 @@ describe('processBatch', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+const FIRST_ID = '5f0c2a52-1b7e-8e0b-9a55-0a1f0c9e8d11';
+/** Headers the replayer sets; an override of `undefined` removes one. */
+const replayLineage = (overrides: Record<string, string | string[] | undefined> = {}): ConsumedRecord['headers'] =>
+  Object.fromEntries(
+    Object.entries<string | string[] | undefined>({
+      [DLQ_HEADERS.eventId]: FIRST_ID,
+      [DLQ_HEADERS.replayCount]: '2',
+      [DLQ_HEADERS.firstFailedAt]: '1700000000000',
+      [DLQ_HEADERS.reason]: 'STALE_CONTEXT',
+      [DLQ_HEADERS.replayId]: 'run-7',
+      ...overrides,
+    })
+      .filter((e): e is [string, string | string[]] => e[1] !== undefined)
+      .map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => Buffer.from(x)) : Buffer.from(v)]),
+  );
+const eventIdOfOutput = (r: OutgoingRecord) => (JSON.parse(String(r.value)) as { event_id: string }).event_id;
+
+describe('processBatch: the replay lineage (event_id of a replayed record)', () => {
+  it('gives a replayed record the event_id of its first attempt and carries its lineage', () => {
+    const { records } = processBatch([record('not json', replayLineage()), record(json(valid), replayLineage())], deps);
+    const [dlq, out] = records;
+    expect(header(dlq!, DLQ_HEADERS.eventId)).toBe(FIRST_ID);
+    expect(header(dlq!, DLQ_HEADERS.replayCount)).toBe('2');
+    expect(header(dlq!, DLQ_HEADERS.firstFailedAt)).toBe('1700000000000');
+    expect(header(dlq!, DLQ_HEADERS.reason)).toBe('INVALID_JSON');
+    expect(header(dlq!, DLQ_HEADERS.failedAt)).toBe(String(NOW));
+    expect(header(dlq!, DLQ_HEADERS.replayId)).toBe('run-7');
+    expect(eventIdOfOutput(out!)).toBe(FIRST_ID);
+  });
+
+  it.each<[string, Record<string, string | string[] | undefined>]>([
+    ['a fresh record that copied another record\'s event id (no replay id)', { [DLQ_HEADERS.replayId]: undefined }],
+    ['free text in the event id header', { [DLQ_HEADERS.eventId]: 'SPOOF 203.0.113.70' }],
+    ['a replay count that is not a decimal', { [DLQ_HEADERS.replayCount]: '1e21' }],
+    ['a replay count of zero', { [DLQ_HEADERS.replayCount]: '0' }],
+    ['a spoofed id after the real one (the last value counts)', { [DLQ_HEADERS.eventId]: [FIRST_ID, 'SPOOF 203.0.113.70'] }],
+  ])('derives the event_id from the coordinates for %s', (_name, overrides) => {
+    const input = record(json(valid), replayLineage(overrides));
+    const failing = record('not json', replayLineage(overrides));
+    const { records } = processBatch([input, failing], deps);
+    expect(eventIdOfOutput(records[0]!)).toBe(eventIdFor(input));
+    expect(header(records[1]!, DLQ_HEADERS.eventId)).toBe(eventIdFor(failing));
+    expect(JSON.stringify(records.map((r) => r.headers))).not.toContain('SPOOF');
+  });
+
+  it('never writes back an unvalidated replay count or first-failed-at', () => {
+    const { records } = processBatch([record('not json', replayLineage({ [DLQ_HEADERS.replayCount]: '1e21', [DLQ_HEADERS.firstFailedAt]: 'SPOOF' }))], deps);
+    expect(header(records[0]!, DLQ_HEADERS.replayCount)).toBe('0');
+    expect(header(records[0]!, DLQ_HEADERS.firstFailedAt)).toBe(String(NOW));
+  });
+
+  it('keeps a valid lineage but replaces a malformed first-failed-at with this failure', () => {
+    const { records } = processBatch([record('not json', replayLineage({ [DLQ_HEADERS.firstFailedAt]: '1.7e12' }))], deps);
+    expect(header(records[0]!, DLQ_HEADERS.eventId)).toBe(FIRST_ID);
+    expect(header(records[0]!, DLQ_HEADERS.replayCount)).toBe('2');
+    expect(header(records[0]!, DLQ_HEADERS.firstFailedAt)).toBe(String(NOW));
+  });
+
+  it('reads a repeated lineage header by the shared rule: the last value', () => {
+    const { records } = processBatch([record('not json', replayLineage({ [DLQ_HEADERS.replayCount]: ['7', '3'] }))], deps);
+    expect(header(records[0]!, DLQ_HEADERS.replayCount)).toBe('3');
+  });
+});
+
+describe('processBatch: record limits', () => {
+  const limits = { maxKeyBytes: 16, maxHeaderCount: 4, maxHeaderBytes: 256 };
+  const limited = { ...deps, recordLimits: limits };
+  const manyHeaders = () => Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`h${i}`, Buffer.from('v')]));
+
+  it('dead-letters a record with too many headers as HEADERS_TOO_LARGE, without its headers, value intact', () => {
+    const input = record(json(valid), manyHeaders());
+    const { records, outcomes } = processBatch([input], limited);
+    const dlq = records[0]!;
+    expect(outcomes[0]).toEqual({ kind: 'dead-lettered', reason: 'HEADERS_TOO_LARGE', stage: 'DESERIALIZE', omitted: ['headers'] });
+    expect(dlq.topic).toBe('user-login-dlq');
+    expect(dlq.value).toEqual(input.value);
+    expect(dlq.key).toEqual(input.key);
+    expect(Object.keys(dlq.headers!).every((name) => name.startsWith('__dlq.errors.'))).toBe(true);
+    expect(header(dlq, DLQ_HEADERS.omitted)).toBe('headers');
+    expect(header(dlq, DLQ_HEADERS.originalHeaderCount)).toBe('20000');
+    expect(header(dlq, DLQ_HEADERS.retryable)).toBe('false');
+    expect(header(dlq, DLQ_HEADERS.eventId)).toBe(eventIdFor(input));
+  });
+
+  it('counts header bytes as well as header values', () => {
+    const { outcomes } = processBatch([record(json(valid), { big: Buffer.alloc(300) })], limited);
+    expect(outcomes[0]).toMatchObject({ reason: 'HEADERS_TOO_LARGE' });
+  });
+
+  it('dead-letters a record with an oversized key as KEY_TOO_LARGE, without its key', () => {
+    const input = { ...record(json(valid), { 'x-trace': Buffer.from('t') }), key: Buffer.alloc(1_000_000, 7) };
+    const { records, outcomes } = processBatch([input], limited);
+    const dlq = records[0]!;
+    expect(outcomes[0]).toEqual({ kind: 'dead-lettered', reason: 'KEY_TOO_LARGE', stage: 'DESERIALIZE', omitted: ['key'] });
+    expect(dlq.key).toBeNull();
+    expect(dlq.value).toEqual(input.value);
+    expect(header(dlq, 'x-trace')).toBe('t');
+    expect(header(dlq, DLQ_HEADERS.omitted)).toBe('key');
+    expect(header(dlq, DLQ_HEADERS.originalKeyBytes)).toBe('1000000');
+  });
+
+  it('leaves out both when both are over, with the key as the reason', () => {
+    const input = { ...record(json(valid), manyHeaders()), key: Buffer.alloc(17) };
+    const { records, outcomes } = processBatch([input], limited);
+    expect(outcomes[0]).toMatchObject({ reason: 'KEY_TOO_LARGE', omitted: ['key', 'headers'] });
+    expect(header(records[0]!, DLQ_HEADERS.omitted)).toBe('key,headers');
+  });
+
+  it('never trusts the lineage of a record over the limits', () => {
+    const input = record(json(valid), { ...replayLineage(), ...manyHeaders() });
+    expect(header(processBatch([input], limited).records[0]!, DLQ_HEADERS.eventId)).toBe(eventIdFor(input));
+  });
+});
+
+describe('processBatch: dead letters that must fit the DLQ topic', () => {
+  it('keeps a compression bomb byte for byte: compressed, it fits the DLQ', () => {
+    const bomb = Buffer.alloc(3 * 1024 * 1024, 0x20);
+    const input = record(bomb);
+    const { records, outcomes } = processBatch([input], deps);
+    expect(outcomes[0]).toEqual({ kind: 'dead-lettered', reason: 'VALUE_TOO_LARGE', stage: 'DESERIALIZE' });
+    expect(records[0]!.value).toBe(bomb);
+    expect(header(records[0]!, DLQ_HEADERS.omitted)).toBeUndefined();
+  });
+
+  it('turns a dead letter that cannot fit even compressed into a reference dead letter', () => {
+    const incompressible = randomBytes(200_000);
+    expect(gzipSync(incompressible).length).toBeGreaterThan(65_536);
+    const input = record(incompressible, { 'x-trace': Buffer.from('t') });
+    const { records, outcomes } = processBatch([input], { ...deps, dlqMaxMessageBytes: 65_536 });
+    const dlq = records[0]!;
+    expect(outcomes[0]).toEqual({ kind: 'dead-lettered', reason: 'VALUE_TOO_LARGE', stage: 'DESERIALIZE', omitted: ['value'] });
+    expect(dlq.value).toBeNull();
+    expect(dlq.key).toEqual(input.key);
+    expect(header(dlq, 'x-trace')).toBe('t');
+    expect(header(dlq, DLQ_HEADERS.omitted)).toBe('value');
+    expect(header(dlq, DLQ_HEADERS.originalValueBytes)).toBe('200000');
+    expect(header(dlq, DLQ_HEADERS.topic)).toBe('user-login');
+    expect(header(dlq, DLQ_HEADERS.partition)).toBe('2');
+    expect(header(dlq, DLQ_HEADERS.offset)).toBe(input.offset);
+    expect(header(dlq, DLQ_HEADERS.retryable)).toBe('false');
+  });
+
+  it('leaves out key and headers as well when the DLQ limit is smaller than they are', () => {
+    const input = { ...record(randomBytes(200_000), { big: randomBytes(8_000) }), key: randomBytes(1_000) };
+    const { records } = processBatch([input], { ...deps, dlqMaxMessageBytes: 4_096 });
+    expect(header(records[0]!, DLQ_HEADERS.omitted)).toBe('key,value,headers');
+    expect(records[0]!.key).toBeNull();
+  });
+});
+
+describe('processBatch is total: a throw anywhere dead-letters that record and the chunk goes on', () => {
+  it("gives the runner's last resort a dead letter for a record whose processing threw", () => {
+    const input = record(json(valid));
+    const { records, outcomes } = deadLetterForThrow(input, new TypeError('a bug'), deps);
+    expect(outcomes).toEqual([{ kind: 'dead-lettered', reason: 'INTERNAL_ERROR', stage: 'DESERIALIZE' }]);
+    expect(records[0]!.topic).toBe(deps.dlqTopic);
+    expect(records[0]!.value).toEqual(input.value);
+    expect(header(records[0]!, DLQ_HEADERS.exceptionClass)).toBe('TypeError');
+  });
+
+  it('dead-letters a record whose event id cannot be derived as INTERNAL_ERROR at DESERIALIZE, without an event id', () => {
+    const broken = { ...record(json(valid)), offset: 'not-an-offset' };
+    const next = record(json(valid));
+    const { records, outcomes } = processBatch([broken, next], deps);
+    expect(outcomes[0]).toEqual({ kind: 'dead-lettered', reason: 'INTERNAL_ERROR', stage: 'DESERIALIZE' });
+    expect(header(records[0]!, DLQ_HEADERS.stage)).toBe('DESERIALIZE');
+    expect(header(records[0]!, DLQ_HEADERS.eventId)).toBeUndefined();
+    expect(header(records[0]!, DLQ_HEADERS.exceptionClass)).toBe('TypeError');
+    expect(records[0]!.value).toEqual(broken.value);
+    expect(outcomes[1]).toMatchObject({ kind: 'processed' });
+  });
+
+  it('dead-letters a record that cannot even be read into a dead letter as a bare reference', () => {
+    const hostile = new Proxy({}, {
+      ownKeys: () => {
+        throw new Error('hostile headers 203.0.113.9');
+      },
+    });
+    const broken = record(json(valid), hostile as ConsumedRecord['headers']);
+    const { records, outcomes } = processBatch([broken, record(json(valid))], deps);
+    expect(outcomes[0]).toEqual({ kind: 'dead-lettered', reason: 'INTERNAL_ERROR', stage: 'DESERIALIZE', omitted: ['key', 'value', 'headers'] });
+    expect(records[0]!.value).toBeNull();
+    expect(header(records[0]!, DLQ_HEADERS.offset)).toBe(broken.offset);
+    expect(JSON.stringify(records[0]!.headers)).not.toContain('203.0.113.9');
+    expect(outcomes[1]).toMatchObject({ kind: 'processed' });
   });
 });

@@ -1,9 +1,20 @@
-import { DLQ_HEADERS, failure, parseLoginEvent } from '@login/event-schema';
-import type { LoginEvent, ParseFailure, ProcessedLoginEvent, ReasonCode } from '@login/event-schema';
+import { failure, headersOverLimit, keyOverLimit, parseLoginEvent, readReplayLineage } from '@login/event-schema';
+import type {
+  DlqOmittedPart,
+  LoginEvent,
+  ParseFailure,
+  ProcessedLoginEvent,
+  ReasonCode,
+  RecordLimits,
+  ReplayLineage,
+  Stage,
+} from '@login/event-schema';
 import { enrich, eventIdFor } from '@login/enrichment';
 import type { ConsumedRecord, OutgoingRecord } from '@login/kafka';
 import type { Masker } from '@login/masking';
-import { headerText, toDeadLetter } from './dead-letter';
+import { partsToOmit } from './dead-letter-fit';
+import { toDeadLetter } from './dead-letter';
+import type { DeadLetterContext } from './dead-letter';
 
 export interface ProcessDeps {
   readonly masker: Masker;
@@ -11,6 +22,10 @@ export interface ProcessDeps {
   readonly nowMs: number;
   readonly maxValueBytes: number;
   readonly maxClockSkewMs: number;
+  /** Key and header bounds checked before anything else of a record is read. */
+  readonly recordLimits: RecordLimits;
+  /** The DLQ topic's max.message.bytes (read at start): a dead letter that would not fit leaves its value out. */
+  readonly dlqMaxMessageBytes: number;
   readonly outputTopic: string;
   readonly dlqTopic: string;
   readonly group: string;
@@ -20,7 +35,13 @@ export interface ProcessDeps {
 
 export type Outcome =
   | { readonly kind: 'processed'; readonly event: ProcessedLoginEvent }
-  | { readonly kind: 'dead-lettered'; readonly reason: ReasonCode };
+  | {
+      readonly kind: 'dead-lettered';
+      readonly reason: ReasonCode;
+      readonly stage: Stage;
+      /** Parts of the input its dead letter leaves out (only when any). */
+      readonly omitted?: readonly DlqOmittedPart[];
+    };
 
 export interface BatchResult {
   /** Output and DLQ records in input order: per-partition order is kept when they are produced together. */
@@ -28,9 +49,13 @@ export interface BatchResult {
   readonly outcomes: Outcome[];
 }
 
-/** A replayed record keeps the event_id of its first attempt; a new one gets the id of its coordinates. */
-export function eventIdOf(record: ConsumedRecord): string {
-  return headerText(record.headers, DLQ_HEADERS.eventId) ?? eventIdFor(record);
+/**
+ * The event_id of a record: a replayed record keeps the id of its first attempt, but only when it carries the
+ * replayer's lineage and the id is well-formed (`readReplayLineage`); any other record gets the id of its
+ * coordinates, whatever its headers claim, so no producer can borrow another event's id.
+ */
+export function eventIdOf(record: ConsumedRecord, lineage: ReplayLineage | undefined): string {
+  return lineage?.eventId ?? eventIdFor(record);
 }
 
 /** Masks and enriches a valid event; a throw of either step becomes the failure of that stage. */
@@ -52,28 +77,126 @@ function isFailure(result: ProcessedLoginEvent | ParseFailure): result is ParseF
   return 'reason' in result;
 }
 
-/**
- * parse → validate → mask → enrich → route, for one record, written at index i (no per-record wrapper objects on
- * the hot path). Never throws: every failure becomes a dead letter.
- */
-function processInto(record: ConsumedRecord, deps: ProcessDeps, out: OutgoingRecord[], outcomes: Outcome[], i: number): void {
-  const eventId = eventIdOf(record);
-  const parsed = parseLoginEvent(record.value, deps);
-  const result = parsed.ok ? maskAndEnrich(parsed.event, eventId, deps) : parsed.failure;
-  if (!isFailure(result)) {
-    out[i] = { topic: deps.outputTopic, key: result.user_id, value: JSON.stringify(result) };
-    outcomes[i] = { kind: 'processed', event: result };
-    return;
-  }
-  const ctx = { dlqTopic: deps.dlqTopic, group: deps.group, processor: deps.processor, eventId, failedAtMs: deps.nowMs };
-  out[i] = toDeadLetter(record, result, ctx);
-  outcomes[i] = { kind: 'dead-lettered', reason: result.reason };
+/** How far one record got: what the guard needs to dead-letter it if anything throws. One per batch, reset per record. */
+interface Progress {
+  stage: Stage;
+  eventId: string | undefined;
+  lineage: ReplayLineage | undefined;
+  /** Parts of the input its dead letter must leave out; created only for a record over the limits. */
+  omit: Set<DlqOmittedPart> | undefined;
 }
 
-/** The pure core of the processor: every input record yields exactly one output or one dead letter. */
+const NOTHING_OMITTED: ReadonlySet<DlqOmittedPart> = new Set();
+const EVERYTHING_OMITTED: ReadonlySet<DlqOmittedPart> = new Set(['key', 'value', 'headers']);
+
+function deadLetterInto(
+  record: ConsumedRecord,
+  fail: ParseFailure,
+  progress: Progress,
+  deps: ProcessDeps,
+  out: OutgoingRecord[],
+  outcomes: Outcome[],
+  i: number,
+): void {
+  const ctx: DeadLetterContext = {
+    dlqTopic: deps.dlqTopic,
+    group: deps.group,
+    processor: deps.processor,
+    eventId: progress.eventId,
+    lineage: progress.lineage,
+    failedAtMs: deps.nowMs,
+  };
+  const omit = partsToOmit((parts) => toDeadLetter(record, fail, ctx, parts), progress.omit ?? NOTHING_OMITTED, deps.dlqMaxMessageBytes);
+  out[i] = toDeadLetter(record, fail, ctx, omit);
+  outcomes[i] = omit.size > 0
+    ? { kind: 'dead-lettered', reason: fail.reason, stage: fail.stage, omitted: [...omit] }
+    : { kind: 'dead-lettered', reason: fail.reason, stage: fail.stage };
+}
+
+/**
+ * limits → lineage → parse → validate → mask → enrich → route, for one record, written at index i (no per-record
+ * wrapper objects on the hot path). `progress` says how far it got, for the guard in `processInto`.
+ */
+function processUnguarded(record: ConsumedRecord, deps: ProcessDeps, progress: Progress, out: OutgoingRecord[], outcomes: Outcome[], i: number): void {
+  // Bounds first: a record over them is dead-lettered without its oversized part, and nothing of it is trusted.
+  const keyOver = keyOverLimit(record.key, deps.recordLimits);
+  const headersOver = headersOverLimit(record.headers, deps.recordLimits);
+  if (keyOver || headersOver) {
+    progress.omit = new Set();
+    if (keyOver) progress.omit.add('key');
+    if (headersOver) progress.omit.add('headers');
+    progress.eventId = eventIdFor(record);
+    const reason = keyOver ? 'KEY_TOO_LARGE' : 'HEADERS_TOO_LARGE';
+    deadLetterInto(record, failure('DESERIALIZE', reason), progress, deps, out, outcomes, i);
+    return;
+  }
+  progress.lineage = readReplayLineage(record.headers);
+  progress.eventId = eventIdOf(record, progress.lineage);
+
+  const parsed = parseLoginEvent(record.value, deps);
+  if (!parsed.ok) {
+    deadLetterInto(record, parsed.failure, progress, deps, out, outcomes, i);
+    return;
+  }
+  progress.stage = 'MASK';
+  const result = maskAndEnrich(parsed.event, progress.eventId, deps);
+  if (isFailure(result)) {
+    deadLetterInto(record, result, progress, deps, out, outcomes, i);
+    return;
+  }
+  progress.stage = 'ENRICH';
+  out[i] = { topic: deps.outputTopic, key: result.user_id, value: JSON.stringify(result) };
+  outcomes[i] = { kind: 'processed', event: result };
+}
+
+/**
+ * One record, totally: whatever throws (a bug in any stage, the event-id derivation, building the dead letter) is
+ * dead-lettered as INTERNAL_ERROR at the stage it was in, and the chunk goes on. A throw out of the transform would
+ * make the runner retry the whole chunk forever on the same record (Kafka Connect's errors.tolerance=all is the model).
+ */
+function processInto(record: ConsumedRecord, deps: ProcessDeps, progress: Progress, out: OutgoingRecord[], outcomes: Outcome[], i: number): void {
+  progress.stage = 'DESERIALIZE';
+  progress.eventId = undefined;
+  progress.lineage = undefined;
+  progress.omit = undefined;
+  try {
+    processUnguarded(record, deps, progress, out, outcomes, i);
+  } catch (err) {
+    deadLetterAfterThrow(record, err, progress, deps, out, outcomes, i);
+  }
+}
+
+/** INTERNAL_ERROR at the stage the record was in; its dead letter from coordinates only if even that throws. */
+function deadLetterAfterThrow(record: ConsumedRecord, err: unknown, progress: Progress, deps: ProcessDeps, out: OutgoingRecord[], outcomes: Outcome[], i: number): void {
+  const fail = failure(progress.stage, 'INTERNAL_ERROR', err);
+  try {
+    deadLetterInto(record, fail, progress, deps, out, outcomes, i);
+  } catch (again) {
+    // Even the dead letter could not be built from this record: a reference dead letter from its coordinates only.
+    const ctx: DeadLetterContext = { dlqTopic: deps.dlqTopic, group: deps.group, processor: deps.processor, eventId: undefined, lineage: undefined, failedAtMs: deps.nowMs };
+    const coordinates = { topic: String(record.topic), partition: Number(record.partition), offset: String(record.offset), timestamp: String(record.timestamp) };
+    out[i] = toDeadLetter({ ...coordinates, key: null, value: null, headers: {} }, failure(progress.stage, 'INTERNAL_ERROR', again), ctx, EVERYTHING_OMITTED);
+    outcomes[i] = { kind: 'dead-lettered', reason: 'INTERNAL_ERROR', stage: progress.stage, omitted: [...EVERYTHING_OMITTED] };
+  }
+}
+
+/**
+ * The dead letter of a record whose processing threw where processBatch's own guard could not catch it: the runner's
+ * last resort (its onTransformError), so that such a record is dead-lettered instead of stopping the processor.
+ */
+export function deadLetterForThrow(record: ConsumedRecord, err: unknown, deps: ProcessDeps): BatchResult {
+  const out: OutgoingRecord[] = new Array(1);
+  const outcomes: Outcome[] = new Array(1);
+  const progress: Progress = { stage: 'DESERIALIZE', eventId: undefined, lineage: undefined, omit: undefined };
+  deadLetterAfterThrow(record, err, progress, deps, out, outcomes, 0);
+  return { records: out, outcomes };
+}
+
+/** The pure core of the processor: every input record yields exactly one output or one dead letter, and never throws. */
 export function processBatch(records: readonly ConsumedRecord[], deps: ProcessDeps): BatchResult {
   const out: OutgoingRecord[] = new Array(records.length);
   const outcomes: Outcome[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) processInto(records[i] as ConsumedRecord, deps, out, outcomes, i);
+  const progress: Progress = { stage: 'DESERIALIZE', eventId: undefined, lineage: undefined, omit: undefined };
+  for (let i = 0; i < records.length; i++) processInto(records[i] as ConsumedRecord, deps, progress, out, outcomes, i);
   return { records: out, outcomes };
 }

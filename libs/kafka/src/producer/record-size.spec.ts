@@ -28,3 +28,16 @@ describe('ProducerOptions.maxBatchBytes', () => {
     expect(() => validateProducerOptions({ maxBatchBytes: 2048.5 })).toThrow('/options/maxBatchBytes');
   });
 });
+
+describe('ProducerOptions compression', () => {
+  it('takes one codec, and codecs per topic', () => {
+    expect(() => validateProducerOptions({ compression: 'gzip', compressionByTopic: { dlq: 'gzip', out: 'none' } })).not.toThrow();
+  });
+
+  it.each([
+    [{ compression: 'snappy' }, '/options/compression must be none or gzip'],
+    [{ compressionByTopic: { dlq: 'zstd' } }, '/options/compressionByTopic/dlq must be none or gzip'],
+  ])('rejects %p, naming the path', (options, message) => {
+    expect(() => validateProducerOptions(options as never)).toThrow(message);
+  });
+});

@@ -12,6 +12,7 @@ export type { LocalCluster, LocalClusterOptions, NodeChange } from './local-clus
 export { committedOffsets, endOffsets, groupsWithOffsets, partitionsWithOpenTransactions, recordCount } from './offsets';
 export { freePort } from './ports';
 export { produceRaw, produceTransactions } from './produce';
+export type { ProduceRawOptions } from './produce';
 export { produceStream } from './stream';
 export type { RecordStream } from './stream';
 export { createTestTopic, deleteTestTopics, trackTestTopic, uniqueName } from './topics';

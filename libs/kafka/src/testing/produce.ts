@@ -1,3 +1,5 @@
+import { CompressionTypes } from 'kafkajs';
+import type { CompressionCodec } from '../options';
 import { DEFAULT_MAX_BATCH_BYTES, estimateRecordBytes } from '../producer/record-size';
 import type { OutgoingRecord } from '../types';
 import { testKafka } from './broker';
@@ -23,8 +25,14 @@ function slices(topic: string, records: readonly RawRecord[], budget: number): R
   return out;
 }
 
+export interface ProduceRawOptions {
+  /** `gzip` sends each request as one gzip-compressed record batch, e.g. a compression bomb (default `none`). */
+  readonly compression?: CompressionCodec;
+}
+
 /** Produces records to `topic` exactly as given (bytes, nulls, headers), acknowledged by all replicas. */
-export async function produceRaw(topic: string, records: readonly RawRecord[]): Promise<void> {
+export async function produceRaw(topic: string, records: readonly RawRecord[], options: ProduceRawOptions = {}): Promise<void> {
+  const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   const producer = testKafka('test-producer').producer({ allowAutoTopicCreation: false, idempotent: true });
   await producer.connect();
   try {
@@ -34,6 +42,7 @@ export async function produceRaw(topic: string, records: readonly RawRecord[]): 
       await producer.send({
         topic,
         acks: -1,
+        compression,
         messages: slice.map((r) => ({
           key: r.key,
           value: r.value,

@@ -1,0 +1,157 @@
+// Records that anyone with write access to the input topic can produce, each meant to stall, crash or leak through
+// the processor (issue 12). Each carries its own recognisable PII so tests can search outputs, metrics and logs.
+import { randomBytes } from 'node:crypto';
+import type { OutgoingRecord } from '@login/kafka';
+import { validEvent } from './events';
+
+export type RawRecord = Omit<OutgoingRecord, 'topic'>;
+
+export type ExpectedOutcome =
+  | { readonly topic: 'dlq'; readonly reason: string; readonly retryable?: boolean; readonly omitted?: string }
+  | { readonly topic: 'output'; readonly ip?: string };
+
+export interface HostileCase {
+  readonly name: string;
+  readonly record: RawRecord;
+  /** Sent in a gzip-compressed record batch (the compression bomb). */
+  readonly gzip?: boolean;
+  readonly expected: ExpectedOutcome;
+  /** Raw values that must appear in no output, header, metric or log line. */
+  readonly pii: readonly string[];
+}
+
+export const BOMB_BYTES = 3 * 1024 * 1024;
+export const HEADER_COUNT = 20_000;
+export const KEY_BYTES = 1_000_000;
+
+function event(i: number, fields: Record<string, unknown> = {}) {
+  return { ...validEvent(i), device_id: `HOSTILE-DEVICE-${i}`, ip: `203.0.113.${i}`, ...fields };
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+
+/** A 3 MB value (a valid event padded with spaces) that is a few KB on the wire, gzip-compressed. */
+export function compressionBomb(i: number): HostileCase {
+  const value = Buffer.alloc(BOMB_BYTES, 0x20);
+  Buffer.from(json(event(i))).copy(value);
+  return {
+    name: 'gzip bomb: 3 MB value, a few KB on the wire',
+    record: { key: `bomb-${i}`, value },
+    gzip: true,
+    expected: { topic: 'dlq', reason: 'VALUE_TOO_LARGE' },
+    pii: [`203.0.113.${i}`, `HOSTILE-DEVICE-${i}`],
+  };
+}
+
+export function manyHeaders(i: number): HostileCase {
+  const headers: Record<string, string> = {};
+  for (let h = 0; h < HEADER_COUNT; h++) headers[`h-${h}`] = 'v';
+  return {
+    name: `${HEADER_COUNT} headers`,
+    record: { key: `headers-${i}`, value: json(event(i)), headers },
+    expected: { topic: 'dlq', reason: 'HEADERS_TOO_LARGE', omitted: 'headers' },
+    pii: [`203.0.113.${i}`, `HOSTILE-DEVICE-${i}`],
+  };
+}
+
+/** A 1 MB key, sent to an explicit partition (the producer's partitioner never hashes it). */
+export function bigKey(i: number): HostileCase {
+  return {
+    name: '1 MB key',
+    record: { key: Buffer.alloc(KEY_BYTES, 0x6b), value: json(event(i)), partition: 0 },
+    expected: { topic: 'dlq', reason: 'KEY_TOO_LARGE', omitted: 'key' },
+    pii: [`203.0.113.${i}`, `HOSTILE-DEVICE-${i}`],
+  };
+}
+
+/** 3 MB that gzip cannot shrink: larger than the 2 MiB DLQ even compressed (the input topic must take 4 MiB). */
+export function incompressible(i: number): HostileCase {
+  return {
+    name: '3 MB incompressible value (larger than the DLQ, even gzip-compressed)',
+    record: { key: `random-${i}`, value: randomBytes(BOMB_BYTES) },
+    expected: { topic: 'dlq', reason: 'VALUE_TOO_LARGE', omitted: 'value' },
+    pii: [],
+  };
+}
+
+/** The other cases of the issue, each a single small record. `borrowedId` is the event id of another, real record. */
+export function smallHostileCases(first: number, borrowedId: string): HostileCase[] {
+  let i = first;
+  const next = () => i++;
+  const cases: HostileCase[] = [];
+  const add = (name: string, make: (n: number) => Omit<HostileCase, 'name' | 'pii'> & { pii?: string[] }) => {
+    const n = next();
+    const c = make(n);
+    cases.push({ name, ...c, pii: [`203.0.113.${n}`, `HOSTILE-DEVICE-${n}`, ...(c.pii ?? [])] });
+  };
+  add('spoofed event id header (free text with an IP)', (n) => ({
+    record: { key: `k${n}`, value: json(event(n)), headers: { '__dlq.errors.event.id': 'SPOOF 203.0.113.70' } },
+    expected: { topic: 'output' },
+    pii: ['203.0.113.70'],
+  }));
+  add('borrowed event id of another real record', (n) => ({
+    record: { key: `k${n}`, value: json(event(n)), headers: { '__dlq.errors.event.id': borrowedId } },
+    expected: { topic: 'output' },
+  }));
+  add('forged replay lineage: count 1e21, first.failed.at free text, repeated ids', (n) => ({
+    record: {
+      key: `k${n}`,
+      value: 'not json',
+      headers: {
+        '__dlq.replay.id': 'run-forged',
+        '__dlq.errors.replay.count': '1e21',
+        '__dlq.errors.first.failed.at': 'SPOOF 203.0.113.71',
+        '__dlq.errors.event.id': [borrowedId, 'SPOOF 203.0.113.72'],
+      },
+    },
+    expected: { topic: 'dlq', reason: 'INVALID_JSON' },
+    pii: ['203.0.113.71', '203.0.113.72'],
+  }));
+  add('6to4 address embedding 198.18.77.99', (n) => ({
+    record: { key: `k${n}`, value: json(event(n, { ip: '2002:c612:4d63::5' })) },
+    expected: { topic: 'output', ip: '2002:c612:4d00::' },
+    pii: ['2002:c612:4d63::5', 'c612:4d63', '198.18.77.99'],
+  }));
+  add('Teredo address', (n) => ({
+    record: { key: `k${n}`, value: json(event(n, { ip: '2001:0:4136:e378:8000:63bf:3fff:fdd2' })) },
+    expected: { topic: 'output', ip: '2001:0:4136::' },
+    pii: ['3fff:fdd2', '192.0.2.45'],
+  }));
+  add('NAT64 address', (n) => ({
+    record: { key: `k${n}`, value: json(event(n, { ip: '64:ff9b::198.51.100.7' })) },
+    expected: { topic: 'output', ip: '64:ff9b::' },
+    pii: ['198.51.100.7', 'c633:6407'],
+  }));
+  add('app_version holding an IPv4 address', (n) => ({
+    record: { key: `k${n}`, value: json(event(n, { app_version: '203.0.113.65' })) },
+    expected: { topic: 'dlq', reason: 'SCHEMA_VIOLATION' },
+    pii: ['203.0.113.65'],
+  }));
+  add('device_type holding an IPv4 address', (n) => ({
+    record: { key: `k${n}`, value: json(event(n, { device_type: '203.0.113.66 phone' })) },
+    expected: { topic: 'dlq', reason: 'SCHEMA_VIOLATION' },
+    pii: ['203.0.113.66'],
+  }));
+  add('locale holding an IPv6 address', (n) => ({
+    record: { key: `k${n}`, value: json(event(n, { locale: '2001:db8::67' })) },
+    expected: { topic: 'dlq', reason: 'SCHEMA_VIOLATION' },
+    pii: ['2001:db8::67'],
+  }));
+  add('device_type a lone surrogate', (n) => ({
+    record: { key: `k${n}`, value: json(event(n, { device_type: '\udfff' })) },
+    expected: { topic: 'dlq', reason: 'SCHEMA_VIOLATION' },
+  }));
+  add('device_type with a NUL', (n) => ({
+    record: { key: `k${n}`, value: json(event(n, { device_type: 'andr\u0000oid' })) },
+    expected: { topic: 'dlq', reason: 'SCHEMA_VIOLATION' },
+  }));
+  add('timestamp in year 9999', (n) => ({
+    record: { key: `k${n}`, value: json(event(n, { timestamp: '253402300799' })) },
+    expected: { topic: 'dlq', reason: 'TIMESTAMP_OUT_OF_RANGE', retryable: false },
+  }));
+  add('timestamp 999999999999999 (ms, year 33658)', (n) => ({
+    record: { key: `k${n}`, value: json(event(n, { timestamp: 999_999_999_999_999 })) },
+    expected: { topic: 'dlq', reason: 'TIMESTAMP_OUT_OF_RANGE', retryable: false },
+  }));
+  return cases;
+}
