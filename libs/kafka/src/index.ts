@@ -5,6 +5,7 @@ export { createKafkaClient } from './client';
 export type { KafkaClient } from './client';
 export type {
   CompressionCodec,
+  TopicCompression,
   KafkaClientConfig,
   KafkaLogLevel,
   LoggerLike,

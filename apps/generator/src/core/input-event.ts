@@ -7,13 +7,16 @@ import type { RawLoginEvent, ReasonCode } from '@login/event-schema';
  */
 export type InputEvent = Omit<RawLoginEvent, 'timestamp'> & { timestamp: string };
 
-/** The reason codes of DESIGN §4 a record can trigger (MASKING_FAILED / ENRICH_FAILED cannot come from input). */
-export type InputReasonCode = Exclude<ReasonCode, 'MASKING_FAILED' | 'ENRICH_FAILED'>;
+/**
+ * The reason codes of DESIGN §4 a record's value can trigger: not the processor's own failures (MASKING_FAILED,
+ * ENRICH_FAILED, INTERNAL_ERROR), nor the key and header limits (the generator writes small keys and no headers).
+ */
+export type InputReasonCode = Exclude<ReasonCode, 'MASKING_FAILED' | 'ENRICH_FAILED' | 'INTERNAL_ERROR' | 'KEY_TOO_LARGE' | 'HEADERS_TOO_LARGE'>;
 
-const PROCESSING_REASONS: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['MASKING_FAILED', 'ENRICH_FAILED']);
+const NOT_FROM_VALUES: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['MASKING_FAILED', 'ENRICH_FAILED', 'INTERNAL_ERROR', 'KEY_TOO_LARGE', 'HEADERS_TOO_LARGE']);
 
 export const INPUT_REASON_CODES: readonly InputReasonCode[] = REASON_CODES.filter(
-  (reason): reason is InputReasonCode => !PROCESSING_REASONS.has(reason),
+  (reason): reason is InputReasonCode => !NOT_FROM_VALUES.has(reason),
 );
 
 /** Epoch seconds as the numeric string the upstream service sends. */
