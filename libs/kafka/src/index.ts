@@ -5,7 +5,6 @@ export { createKafkaClient } from './client';
 export type { KafkaClient } from './client';
 export type {
   CompressionCodec,
-  TopicCompression,
   KafkaClientConfig,
   KafkaLogLevel,
   LoggerLike,
