@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const cfg = loadConfigOrExit(processorConfigSpec);
   const logger = createLogger({ app: 'processor', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
   const instance = `${os.hostname()}-${process.pid}`;
-  const metrics = createMetrics();
+  const metrics = createMetrics({ build: { app: 'processor', version: VERSION } });
   const processorMetrics = createProcessorMetrics(metrics.registry);
   const client = createKafkaClient(
     { ...toKafkaClientConfig(cfg, 'login-processor'), logLevel: cfg.LOG_LEVEL === 'debug' ? 'info' : 'warn' },

@@ -4,7 +4,7 @@ export { HttpPortInUseError, startHttpServer } from './http-server';
 export type { HttpServerOptions, Readiness, RunningHttpServer } from './http-server';
 export { createLogger } from './logger';
 export type { LogFormat, LogLevel, LogMeta, Logger, LoggerOptions } from './logger';
-export { createMetrics, metricsOn } from './metrics';
+export { BUILD_INFO_METRIC, createMetrics, metricsOn } from './metrics';
 export type { Metrics, MetricsOptions } from './metrics';
 export {
   DEVICE_TYPE_LABELS,

@@ -33,3 +33,11 @@ describe('createMetrics', () => {
     }).not.toThrow();
   });
 });
+
+describe('build info', () => {
+  it('exports login_pipeline_build_info{app,version} 1 when the build is named', async () => {
+    const { registry } = createMetrics({ defaultMetrics: false, build: { app: 'processor', version: '1.2.3' } });
+    const [metric] = await registry.getMetricsAsJSON();
+    expect(metric).toMatchObject({ name: 'login_pipeline_build_info', type: 'gauge', values: [{ labels: { app: 'processor', version: '1.2.3' }, value: 1 }] });
+  });
+});

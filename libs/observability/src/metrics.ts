@@ -16,12 +16,23 @@ export interface MetricsOptions {
   registry?: Registry;
   /** Node process metrics (CPU, memory, event loop, GC), unprefixed. Default true. */
   defaultMetrics?: boolean;
+  /** Which app and version this is: `login_pipeline_build_info{app,version} 1` (omitted without it). */
+  build?: { readonly app: string; readonly version: string };
 }
+
+/** Shared by every app: which build answers /metrics (dashboards join on it; an upgrade shows as a label change). */
+export const BUILD_INFO_METRIC = 'login_pipeline_build_info';
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = options.registry ?? new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-  return metricsOn(registry);
+  const metrics = metricsOn(registry);
+  if (options.build) {
+    metrics
+      .gauge({ name: BUILD_INFO_METRIC, help: 'Always 1; the labels name the app and its version.', labelNames: ['app', 'version'] as const })
+      .set({ app: options.build.app, version: options.build.version }, 1);
+  }
+  return metrics;
 }
 
 /** The metric factory bound to an existing registry. */

@@ -19,11 +19,13 @@ export const PROCESSOR_METRICS = {
 } as const;
 
 export const DEVICE_TYPE_LABELS: readonly string[] = ['android', 'iOS', 'unknown', OTHER_LABEL];
-export const MAX_DISTINCT_APP_VERSIONS = 20;
-export const MAX_DISTINCT_LOCALES = 20;
+// The events counter has device_type × app_version × locale series: 4 × 9 × 9 = 324 at most.
+export const MAX_DISTINCT_APP_VERSIONS = 8;
+export const MAX_DISTINCT_LOCALES = 8;
 
-// Event time to processing: from milliseconds (live traffic) to ten minutes (a backlog being drained).
-const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+// Event time to processing: from milliseconds (live traffic) through a backlog being drained (minutes) to events that
+// arrive late (hours, days: a phone that was offline). Without the long buckets a late event counts only in +Inf.
+const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 10_800, 21_600, 43_200, 86_400, 259_200, 604_800];
 // One eachBatch call: transform, produce with acks=-1, commit.
 const BATCH_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 // One transaction (exactly_once): its sends, the offsets, the commit.
@@ -62,8 +64,8 @@ export interface ProcessorMetrics {
  * DESIGN §7 asks for `login_processor_events_total{device_type}` and `…{app_version}`, `…{locale}`. One metric
  * name cannot be registered three times with different label sets, and three names would break the contract, so
  * this is ONE counter with the three labels; each dimension is read with `sum by (device_type) (…)` etc. Every
- * label is bounded (device_type to a fixed list, app_version and locale to the first 20 distinct values), so the
- * worst case is 4 × 21 × 21 series.
+ * label is bounded (device_type to a fixed list, app_version and locale to the first 8 distinct values), so the
+ * worst case is 4 × 9 × 9 = 324 series.
  */
 export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
   const metrics = metricsOn(registry);
