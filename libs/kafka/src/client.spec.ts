@@ -58,7 +58,7 @@ describe('toKafkaConfig', () => {
 });
 
 describe('kafkajs logs', () => {
-  it('reach the injected logger at the mapped level, with the namespace as component', () => {
+  it('reach the injected logger at the mapped level (kafkajs errors as warnings: libs/kafka logs its own errors), with the namespace as component', () => {
     const { logger, lines } = recordingLogger();
     const log = kafkajsLogCreator(logger)(logLevel.INFO);
     const entry = (level: logLevel, message: string, extra: object = {}) =>
@@ -67,8 +67,8 @@ describe('kafkajs logs', () => {
     entry(logLevel.WARN, 'slow');
     entry(logLevel.INFO, 'joined');
     entry(logLevel.DEBUG, 'fetch');
-    expect(lines.map((l) => l.level)).toEqual(['error', 'warn', 'info', 'debug']);
-    expect(lines[0]).toEqual({ level: 'error', message: 'crash', meta: { component: 'kafkajs.Consumer', groupId: 'g', error: 'Error: boom' } });
+    expect(lines.map((l) => l.level)).toEqual(['warn', 'warn', 'info', 'debug']);
+    expect(lines[0]).toEqual({ level: 'warn', message: 'crash', meta: { component: 'kafkajs.Consumer', groupId: 'g', error: 'Error: boom' } });
   });
 
   it('never carry record bytes, payloads or nested objects', () => {
@@ -104,8 +104,28 @@ describe('kafkajs logs', () => {
     const busy = 'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
     log({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', message: 'Response AddPartitionsToTxn(key: 24, version: 1)', error: busy } });
     log({ namespace: 'Producer', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', message: `Failed to send messages: ${busy}` } });
-    log({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', message: 'Response Produce(key: 0, version: 7)', error: 'Not authorized' } });
-    expect(lines.map((l) => l.level)).toEqual(['debug', 'debug', 'error']);
+    log({ namespace: 'Producer', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', message: 'Failed to send messages: Not authorized' } });
+    expect(lines.map((l) => l.level)).toEqual(['debug', 'debug', 'warn']);
+  });
+
+  it('log protocol error responses at debug: kafkajs retries them or throws them to libs/kafka, which reports them', () => {
+    const { logger, lines } = recordingLogger();
+    const log = kafkajsLogCreator(logger)(logLevel.INFO);
+    log({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', message: 'Response FindCoordinator(key: 10, version: 2)', error: 'The coordinator is loading' } });
+    expect(lines.map((l) => l.level)).toEqual(['debug']);
+  });
+
+  it('write one warning per kafkajs line and window during an outage, then how often it repeated', () => {
+    const { logger, lines } = recordingLogger();
+    let now = 0;
+    const log = kafkajsLogCreator(logger, () => now)(logLevel.INFO);
+    const refused = () => log({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', message: 'Connection error: connect ECONNREFUSED 127.0.0.1:9092' } });
+    for (let i = 0; i < 270; i++) {
+      refused();
+      now += 300; // 270 errors in 81 s
+    }
+    expect(lines.map((l) => l.level)).toEqual(['warn', 'warn']);
+    expect(lines[1]?.meta).toMatchObject({ repeated: 199 });
   });
 });
 

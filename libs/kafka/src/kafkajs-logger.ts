@@ -52,25 +52,48 @@ function isRoutine(text: string, error: unknown): boolean {
   return false;
 }
 
-/** A kafkajs logCreator writing to `logger`. */
-export function kafkajsLogCreator(logger: LoggerLike): logCreator {
+/**
+ * kafkajs reports every protocol error response ("Response Metadata(key: 3, ...)") and every failed connection at
+ * error level, also those it retries as normal work (a coordinator still loading at start, a leader moving) and
+ * those it then throws to libs/kafka, which decides and logs what they mean (the runner's one warning when a chunk
+ * starts retrying, not-ready, recovered). These details go to debug.
+ */
+function isDetail(text: string): boolean {
+  return text.startsWith('Response ');
+}
+
+/** How long the same kafkajs line stays quiet after it was logged: a broker outage is one line, not hundreds. */
+export const REPEAT_WINDOW_MS = 60_000;
+
+/**
+ * A kafkajs logCreator writing to `logger`. kafkajs's error level becomes warn: kafkajs cannot tell a failure the
+ * application survives from one it does not, and libs/kafka logs its own errors. The same line logged again within
+ * REPEAT_WINDOW_MS is counted, not written; its next appearance after the window carries `repeated`.
+ */
+export function kafkajsLogCreator(logger: LoggerLike, now: () => number = Date.now): logCreator {
+  const recent = new Map<string, { at: number; repeated: number }>();
   return () =>
     ({ namespace, level, log }: LogEntry) => {
       const { message, ...rest } = log;
-      const meta = { component: namespace ? `kafkajs.${namespace}` : 'kafkajs', ...sanitizeLogFields(rest) };
+      const meta: Record<string, unknown> = { component: namespace ? `kafkajs.${namespace}` : 'kafkajs', ...sanitizeLogFields(rest) };
       const text = typeof message === 'string' ? message : String(message);
-      switch (DELIBERATE.has(text) || isRoutine(text, (log as { error?: unknown }).error) ? logLevel.DEBUG : level) {
-        case logLevel.ERROR:
-          logger.error(text, meta);
-          break;
-        case logLevel.WARN:
-          logger.warn(text, meta);
-          break;
-        case logLevel.INFO:
-          logger.info(text, meta);
-          break;
-        default:
-          logger.debug(text, meta);
+      const routine = DELIBERATE.has(text) || isRoutine(text, (log as { error?: unknown }).error) || isDetail(text);
+      const effective = routine ? logLevel.DEBUG : level;
+      if (effective === logLevel.ERROR || effective === logLevel.WARN) {
+        const key = `${namespace}\u0000${text}`;
+        const seen = recent.get(key);
+        const at = now();
+        if (seen && at - seen.at < REPEAT_WINDOW_MS) {
+          seen.repeated += 1;
+          return;
+        }
+        if (seen && seen.repeated > 0) meta['repeated'] = seen.repeated;
+        recent.set(key, { at, repeated: 0 });
+        if (recent.size > 1000) recent.clear(); // bounded: distinct texts could carry varying detail
+        logger.warn(text, meta);
+        return;
       }
+      if (effective === logLevel.INFO) logger.info(text, meta);
+      else logger.debug(text, meta);
     };
 }

@@ -148,14 +148,8 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
     // Records of aborted transactions never reach the transform (an upstream transactional producer's, or ours).
     readUncommitted: false,
     retry: pinnedRetry({
-      // kafkajs calls this only for retriable crashes; we restart unless the runner is stopping or failed.
-      restartOnFailure: async (err: Error) => {
-        const restart = !stopping && !fatal;
-        logger.warn(restart ? 'consumer crashed, restarting' : 'consumer crashed while stopping', {
-          component: COMPONENT, groupId, code: classifyError(err).code, ...describeError(err),
-        });
-        return restart;
-      },
+      // kafkajs calls this only for retriable crashes; the CRASH event below logs the crash once.
+      restartOnFailure: async () => !stopping && !fatal,
     }),
   });
 
@@ -180,7 +174,7 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
   consumer.on(consumer.events.CRASH, (event) => {
     const { error, restart } = event.payload;
     assigned.clear();
-    logger.warn('consumer crashed', { component: COMPONENT, groupId, restart, code: classifyError(error).code, ...describeError(error) });
+    logger.warn(restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed', { component: COMPONENT, groupId, restart, code: classifyError(error).code, ...describeError(error) });
     readiness.setJoined(false);
     if (!restart && !stopping) {
       const cause = toAdapterError(error, 'consumer crashed');
