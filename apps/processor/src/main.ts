@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       processor: `processor@${VERSION} ${instance}`,
     },
     summaryIntervalMs: cfg.SUMMARY_INTERVAL_MS,
+    summaryFormat: cfg.LOG_FORMAT === 'pretty' ? 'table' : 'json',
     maxRecordsPerChunk: cfg.BATCH_MAX_RECORDS,
     maxBytesPerPartition: cfg.FETCH_MAX_BYTES_PER_PARTITION,
     partitionsConsumedConcurrently: cfg.PARTITIONS_CONSUMED_CONCURRENTLY,

@@ -6,6 +6,7 @@ import type { Logger, ProcessorMetrics } from '@login/observability';
 import { deadLetterForThrow, processBatch } from '../core/process-batch';
 import type { Outcome, ProcessDeps } from '../core/process-batch';
 import { RunSummary } from '../core/run-summary';
+import { isIdle, renderSummaryTable } from '../core/summary-table';
 import type { SummarySnapshot } from '../core/run-summary';
 
 export interface ProcessorServiceOptions {
@@ -18,6 +19,8 @@ export interface ProcessorServiceOptions {
   /** Everything the pure core needs except the clock reading (per chunk) and the DLQ's limit (read at start). */
   readonly core: Omit<ProcessDeps, 'nowMs' | 'dlqMaxMessageBytes'>;
   readonly summaryIntervalMs: number;
+  /** `table`: the summary as aligned lines for a person (LOG_FORMAT=pretty); `json`: one structured field. */
+  readonly summaryFormat?: 'json' | 'table';
   readonly maxRecordsPerChunk: number;
   readonly maxBytesPerPartition: number;
   readonly partitionsConsumedConcurrently: number;
@@ -55,6 +58,7 @@ export class ProcessorService {
   private dlqMaxMessageBytes = ASSUMED_MAX_MESSAGE_BYTES;
   private timer: NodeJS.Timeout | undefined;
   private adminConnected = false;
+  private idle = false;
   private stopped = false;
   private readonly stoppedOrFailed: Promise<void>;
   private settle: { resolve: () => void; reject: (err: unknown) => void } | undefined;
@@ -239,6 +243,15 @@ export class ProcessorService {
 
   private async logSummary(): Promise<void> {
     await this.refreshLag();
-    this.options.logger.info('summary', { summary: this.summary.snapshot(this.options.clock.now(), this.lag) });
+    const snapshot = this.summary.snapshot(this.options.clock.now(), this.lag);
+    // An idle pipeline says so once, not every interval.
+    if (isIdle(snapshot)) {
+      if (!this.idle) this.options.logger.info('idle: nothing consumed since the last summary, no lag');
+      this.idle = true;
+      return;
+    }
+    this.idle = false;
+    if (this.options.summaryFormat === 'table') this.options.logger.info(`summary\n${renderSummaryTable(snapshot)}`);
+    else this.options.logger.info('summary', { summary: snapshot });
   }
 }
