@@ -9,6 +9,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { brokerAnswers, clusterStatus, createTopics, down, loopbackPort, resolveBasePort, up } from '../kafka/kafka.mjs';
+import { DEV_MASKING_KEY, generatorDevEnv, processorDevEnv } from './dev-env.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // An app that has not exited this long after SIGTERM is killed (its own grace period is 20-25 s).
@@ -53,12 +54,10 @@ process.on('SIGTERM', () => onSignal('SIGTERM'));
 process.on('SIGHUP', () => onSignal('SIGHUP'));
 const stopped = new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }));
 
-// A development key, visibly so: production deployments must set MASKING_KEY (or MASKING_KEY_FILE) themselves.
-const DEV_MASKING_KEY = 'dev-only-masking-key-DO-NOT-USE-IN-PRODUCTION';
 
 const apps = [
-  { name: 'processor', env: { MASKING_KEY: process.env.MASKING_KEY ?? DEV_MASKING_KEY, MASKING_KEY_ID: process.env.MASKING_KEY_ID ?? 'dev', HTTP_PORT: process.env.PROCESSOR_HTTP_PORT ?? '8080', LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' } },
-  { name: 'generator', env: { HTTP_PORT: process.env.GENERATOR_HTTP_PORT ?? '8081', LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty', GENERATOR_RATE: process.env.GENERATOR_RATE ?? '50', GENERATOR_INVALID_RATIO: process.env.GENERATOR_INVALID_RATIO ?? '0.05', GENERATOR_PROGRESS: process.env.GENERATOR_PROGRESS ?? 'log' } },
+  { name: 'processor', env: processorDevEnv() },
+  { name: 'generator', env: generatorDevEnv() },
 ];
 
 class StartError extends Error {}
