@@ -35,7 +35,7 @@ test('bench --smoke drains the same data with every variant and writes a well-fo
 function checkResults(stdout) {
   const lines = stdout.trim().split('\n');
   const summary = JSON.parse(lines[lines.length - 1]);
-  for (const key of ['processor_rps', 'passthrough_rps', 'naive_rps', 'ceiling_rps', 'processor_invalid_rps']) {
+  for (const key of ['processor_rps', 'processor_exactly_once_rps', 'passthrough_rps', 'naive_rps', 'ceiling_rps', 'processor_invalid_rps']) {
     assert.ok(positive(summary[key]), `${key} = ${summary[key]}`);
   }
   for (const key of ['ratio_passthrough', 'ratio_naive', 'ratio_ceiling', 'ratio_invalid', 'replayer_inspect_rps', 'replayer_replay_rps']) {

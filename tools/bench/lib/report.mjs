@@ -61,6 +61,7 @@ export function renderText(doc) {
       ['ratio', 'value'],
       [
         ['processor ÷ passthrough', target(r.processor_over_passthrough, 0.85)],
+        ['processor exactly_once ÷ at_least_once', target(r.exactly_once_over_at_least_once, 0.7)],
         ['processor core ÷ passthrough (no app wiring)', r.processor_core_over_passthrough ?? '—'],
         ['processor ÷ naive', target(r.processor_over_naive, 10)],
         ['processor ÷ broker ceiling', r.processor_over_ceiling ?? '—'],
@@ -83,8 +84,8 @@ export function renderText(doc) {
     out.push('');
     out.push(
       table(
-        ['rate (events/s)', 'p99 processor ÷ passthrough'],
-        doc.latency.map((l) => [l.label, target(l.p99Ratio, 1.5, '≤')]),
+        ['rate (events/s)', 'p99 processor ÷ passthrough', 'p99 exactly_once ÷ at_least_once'],
+        doc.latency.map((l) => [l.label, target(l.p99Ratio, 1.5, '≤'), l.exactlyOnceP99Ratio ?? '—']),
       ),
     );
   }

@@ -16,9 +16,12 @@ export const APP_ENV = {
 
 const BENCH_MASKING_KEY = 'benchmark-masking-key-not-a-secret-0123456789';
 
+/** The built processor app in each processing guarantee: the variant name and the app's PROCESSING_GUARANTEE. */
+const APP_VARIANTS = { app: 'at_least_once', 'app-exactly-once': 'exactly_once' };
+
 export function startVariant(ctx, variant, { input, output, dlq, group, tuning, memoryTimelineMs = 0, timeoutMs, profileFile }) {
-  return variant === 'app'
-    ? startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, timeoutMs })
+  return Object.hasOwn(APP_VARIANTS, variant)
+    ? startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, timeoutMs, guarantee: APP_VARIANTS[variant] })
     : startWorker(ctx, variant, { input, output, dlq, group, tuning, memoryTimelineMs, timeoutMs, profileFile });
 }
 
@@ -90,7 +93,7 @@ function procStatusKb(pid, field) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The processor service itself (apps/processor/src/main.ts, bundled like `nx build processor`), as in production. */
-function startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, timeoutMs }) {
+function startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, timeoutMs, guarantee }) {
   const logs = [];
   let child;
   let exited;
@@ -116,6 +119,7 @@ function startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, ti
       LOG_LEVEL: 'info',
       SUMMARY_INTERVAL_MS: '10000',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      PROCESSING_GUARANTEE: guarantee,
     };
     for (const [option, name] of Object.entries(APP_ENV)) if (tuning?.[option] !== undefined) env[name] = String(tuning[option]);
     child = spawn(process.execPath, [ctx.bundles.processor], { env, stdio: ['ignore', 'pipe', 'pipe'] });
