@@ -1,4 +1,4 @@
-import { CLUSTER_BASE_PORTS, clusterPorts } from './cluster-ports';
+import { CLUSTER_BASE_PORTS, clusterPorts, portOffset } from './cluster-ports';
 
 describe('CLUSTER_BASE_PORTS', () => {
   it('gives every test file a cluster whose broker and controller ports no other file uses', () => {
@@ -19,5 +19,15 @@ describe('CLUSTER_BASE_PORTS', () => {
       expect(Math.min(...clusterPorts(base))).toBeGreaterThan(9094);
       expect(Math.max(...clusterPorts(base))).toBeLessThan(32768);
     }
+  });
+});
+
+describe('TEST_CLUSTER_PORT_OFFSET', () => {
+  it('is a multiple of 10 up to 2000 (every cluster then stays below the ephemeral range), 0 when unset', () => {
+    expect(portOffset(undefined)).toBe(0);
+    expect(portOffset('1000')).toBe(1000);
+    expect(() => portOffset('5')).toThrow('TEST_CLUSTER_PORT_OFFSET');
+    expect(() => portOffset('3000')).toThrow('TEST_CLUSTER_PORT_OFFSET');
+    for (const base of Object.values(CLUSTER_BASE_PORTS)) expect(Math.max(...clusterPorts(base + 2000))).toBeLessThan(32768);
   });
 });

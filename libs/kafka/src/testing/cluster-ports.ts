@@ -1,10 +1,23 @@
+const OFFSET = portOffset(process.env['TEST_CLUSTER_PORT_OFFSET']);
+
+/**
+ * TEST_CLUSTER_PORT_OFFSET (0..2000, a multiple of 10) moves every base port, so two checkouts can run the same fault
+ * tests at once (a soak beside a test run, say).
+ */
+export function portOffset(text: string | undefined): number {
+  if (text === undefined || text === '') return 0;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 2000 || n % 10 !== 0) throw new Error(`TEST_CLUSTER_PORT_OFFSET must be a multiple of 10 in 0..2000, got "${text}"`);
+  return n;
+}
+
 /**
  * First broker port of every private cluster a test file starts (tools/kafka with LOCAL_KAFKA_PORT): one entry per
  * file, so test files running at the same time never collide. A cluster takes its base port .. base + 2 and the
  * controller ports 10000 above; cluster-ports.spec.ts checks that no two ranges overlap. The tools' own node tests
  * (tools/kafka, tools/scripts) are listed too, as they run beside the Jest projects in `npm test`.
  */
-export const CLUSTER_BASE_PORTS = Object.freeze({
+const RAW_BASE_PORTS = {
   toolsKafkaSingleNode: 19292,
   toolsKafkaThreeBrokers: 19392,
   toolsNpmStart: 19492,
@@ -13,9 +26,13 @@ export const CLUSTER_BASE_PORTS = Object.freeze({
   processorBrokerRestart: 19692,
   processorBrokerFailover: 19792,
   processorCoordinatorLoss: 19892,
-});
+};
 
-export type ClusterPortName = keyof typeof CLUSTER_BASE_PORTS;
+export const CLUSTER_BASE_PORTS: Readonly<Record<keyof typeof RAW_BASE_PORTS, number>> = Object.freeze(
+  Object.fromEntries(Object.entries(RAW_BASE_PORTS).map(([name, port]) => [name, port + OFFSET])) as Record<keyof typeof RAW_BASE_PORTS, number>,
+);
+
+export type ClusterPortName = keyof typeof RAW_BASE_PORTS;
 
 /** Broker ports base .. base + 2 and controller ports base + 10000 .. base + 10002 (three nodes at most). */
 export function clusterPorts(basePort: number): number[] {
