@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Admin } from 'kafkajs';
 import { testKafka } from './broker';
 
 const created: string[] = [];
@@ -21,12 +22,35 @@ export async function createTestTopic(
   await admin.connect();
   try {
     const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, configEntries }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, configEntries }], waitForLeaders: false });
+    await waitForLeaders(admin, topic, partitions);
   } finally {
     await admin.disconnect();
   }
   created.push(topic);
   return topic;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Until every partition of a new topic has a leader. kafkajs's own `waitForLeaders` gives up when a broker answers
+ * "This server does not host this topic-partition", which a busy three-broker cluster does for a while after a
+ * topic is created: here that answer means "not yet".
+ */
+async function waitForLeaders(admin: Admin, topic: string, partitions: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const led = topics[0]?.partitions.filter((p) => p.leader >= 0).length ?? 0;
+      if (led === partitions) return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topic ${topic}: not every partition has a leader after ${timeoutMs} ms`);
+    await sleep(100);
+  }
 }
 
 /** Registers a topic created some other way (e.g. by the code under test) for `deleteTestTopics()`. */
