@@ -60,7 +60,9 @@ export type ConfigResult =
 
 // ---- value parsers: each returns the value or throws an Error whose message says what was expected ----
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: MINUTE_MS, h: 3_600_000, d: DAY_MS };
 
 /** `1500ms`, `30s`, `5m`, `1h30m`, `2d`; a bare number is seconds. */
 export function parseDuration(raw: string): number {
@@ -75,7 +77,7 @@ export function parseDuration(raw: string): number {
 
 function maxLate(raw: string): number {
   const ms = parseDuration(raw);
-  if (ms < UNITS['m']! || ms > 30 * UNITS['d']!) throw new Error(`expected a duration from 1m to 30d, got "${raw}"`);
+  if (ms < MINUTE_MS || ms > 30 * DAY_MS) throw new Error(`expected a duration from 1m to 30d, got "${raw}"`);
   return ms;
 }
 
