@@ -17,8 +17,10 @@ export interface CommandLineSection<S extends ConfigSpec<VariableSpecs> = Config
 }
 
 export interface CommandLineDefinition<T extends readonly ConfigSpec<VariableSpecs>[], A extends string> {
-  /** The program as the user types it, command included: `generator`, `dlq-replayer inspect`. */
+  /** The program: `generator`, `dlq-replayer`. */
   readonly program: string;
+  /** The command of a program that has several (`inspect` of `dlq-replayer inspect`). */
+  readonly command?: string;
   readonly version: string;
   /** What the program does: the paragraphs after the usage line. */
   readonly about: string;
@@ -35,6 +37,8 @@ export interface CommandLineDefinition<T extends readonly ConfigSpec<VariableSpe
 /** A command line described once: parsed by `readCommandLine`, documented by `helpText`. */
 export interface CommandLine<V extends VariableSpecs, A extends string = never> {
   readonly program: string;
+  /** The program and its command, as the user types them: `dlq-replayer inspect`. */
+  readonly usage: string;
   readonly version: string;
   readonly about: string;
   readonly epilogue: string;
@@ -67,6 +71,7 @@ export function defineCommandLine<const T extends readonly ConfigSpec<VariableSp
   }
   return {
     program: definition.program,
+    usage: definition.command === undefined ? definition.program : `${definition.program} ${definition.command}`,
     version: definition.version,
     about: definition.about,
     epilogue: definition.epilogue ?? '',

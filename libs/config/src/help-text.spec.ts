@@ -16,7 +16,8 @@ const connection = defineConfig({
 });
 
 const cli = defineCommandLine({
-  program: 'tool run',
+  program: 'tool',
+  command: 'run',
   version: '1.2.3',
   about: 'Runs the tool.',
   sections: [
@@ -73,7 +74,7 @@ describe('helpText', () => {
 });
 
 describe('versionText', () => {
-  it('is the program and its version', () => {
-    expect(versionText(cli)).toBe('tool run 1.2.3');
+  it('is the program (without its command) and its version', () => {
+    expect(versionText(cli)).toBe('tool 1.2.3');
   });
 });

@@ -36,7 +36,7 @@ export function helpText(cli: CommandLine<VariableSpecs, string>): string {
 
   const nameColumn = Math.min(MAX_NAME_COLUMN, Math.max(...sections.flatMap((s) => s.rows.map((row) => row.name.length))));
   return [
-    `Usage: ${cli.program} [options]`,
+    `Usage: ${cli.usage} [options]`,
     '',
     cli.about.trim(),
     ...sections.flatMap((section) => ['', `${section.title}:`, ...section.rows.flatMap((row) => renderRow(row, nameColumn))]),
