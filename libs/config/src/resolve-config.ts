@@ -62,17 +62,17 @@ export function resolveConfig<V extends VariableSpecs>(
   const data: Record<string, unknown> = {};
 
   for (const [name, variable] of Object.entries(variables)) {
-    const value = given.get(name) ?? textDefault(variable);
-    if (value === undefined) continue;
+    const text = given.get(name)?.text ?? textDefault(variable);
+    if (text === undefined) continue;
     if (variable.list) {
-      const items = splitItems(value.text);
+      const items = splitItems(text);
       if (items.length === 0) continue;
       shown[name] = items;
       data[name] = variable.parse ? parseEach(name, items, variable.parse, issues) : items;
     } else {
-      const text = typeof value.text === 'string' ? value.text : value.text.join(',');
-      shown[name] = text;
-      const parsed = variable.parse ? parseOne(name, text, variable.parse, issues) : text;
+      const scalar = typeof text === 'string' ? text : text.join(',');
+      shown[name] = scalar;
+      const parsed = variable.parse ? parseOne(name, scalar, variable.parse, issues) : scalar;
       if (parsed !== undefined) data[name] = variable.schema?.type === 'boolean' ? parseBoolean(String(parsed)) : parsed;
     }
   }
@@ -121,11 +121,9 @@ export function resolveConfig<V extends VariableSpecs>(
   return config;
 }
 
-/** A parsed variable's default is text, parsed like given text. */
-function textDefault(variable: VariableSpec): GivenValue | undefined {
-  return variable.parse !== undefined && variable.default !== undefined
-    ? { text: variable.default, source: 'default' }
-    : undefined;
+/** A parsed variable's default is text, parsed like given text (ajv applies the other defaults). */
+function textDefault(variable: VariableSpec): string | undefined {
+  return variable.parse === undefined ? undefined : variable.default;
 }
 
 function parseOne(name: string, text: string, parse: (text: string) => unknown, issues: ConfigIssue[]): unknown {
