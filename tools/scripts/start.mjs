@@ -112,7 +112,9 @@ async function build() {
 function startApp(app, brokers) {
   const child = spawn(process.execPath, [path.join(repoRoot, 'dist/apps', app.name, 'main.js')], {
     cwd: repoRoot,
-    env: { ...process.env, KAFKA_BROKERS: brokers, ...app.env },
+    // Their output reaches the terminal through our pipes: FORCE_COLOR keeps their pretty logs coloured there (an
+    // app colours only a terminal; NO_COLOR, when set, still wins).
+    env: { ...process.env, KAFKA_BROKERS: brokers, ...(process.stdout.isTTY && process.stderr.isTTY ? { FORCE_COLOR: '1' } : {}), ...app.env },
     // Their output comes through us (see forward): a closed terminal pipe never reaches them as EPIPE.
     stdio: ['ignore', 'pipe', 'pipe'],
     // Own process group: Ctrl-C reaches only this script, which stops the apps one by one (a second signal

@@ -102,6 +102,21 @@ describe('parseCommandLine', () => {
     }
   });
 
+  it('answers --version, for the program and for each command', () => {
+    for (const argv of [['--version'], ['inspect', '--version'], ['replay', '--version', '--max', '0']]) {
+      const parsed = parseCommandLine(argv, env);
+      expect(parsed).toEqual({ kind: 'version', text: expect.stringMatching(/^dlq-replayer \d+\.\d+\.\d+\n$/) });
+    }
+  });
+
+  it('takes an empty variable for unset, as every app does', () => {
+    expect(ok(['inspect'], { DLQ_TOPIC: '', LOG_LEVEL: '', HTTP_PORT: '' })).toMatchObject({ dlqTopic: 'user-login-dlq', logLevel: 'info' });
+  });
+
+  it('refuses a topic name Kafka would refuse', () => {
+    expect(error(['inspect', '--dlq-topic', 'no spaces'])).toContain('--dlq-topic / DLQ_TOPIC must match');
+  });
+
   it('reports a wrong KAFKA_* variable with its name', () => {
     expect(error(['inspect'], { KAFKA_SASL_MECHANISM: 'kerberos' })).toContain('KAFKA_SASL_MECHANISM');
   });

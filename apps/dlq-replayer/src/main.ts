@@ -14,7 +14,7 @@ const STOP_DEADLINE_MS = 8_000;
 
 async function main(): Promise<number> {
   const parsed = parseCommandLine(process.argv.slice(2), process.env);
-  if (parsed.kind === 'help') {
+  if (parsed.kind === 'help' || parsed.kind === 'version') {
     process.stdout.write(parsed.text);
     return EXIT.ok;
   }

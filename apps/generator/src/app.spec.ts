@@ -26,6 +26,13 @@ describe('generator CLI (in-process)', () => {
     expect(cli.stdout()).toContain('GENERATOR_INVALID_RATIO');
   });
 
+  it('prints its version and exits 0', async () => {
+    const cli = io(['--version', '--rate', 'not-checked']);
+    expect((await cli.run()).exitCode).toBe(0);
+    expect(cli.stdout()).toMatch(/^generator \d+\.\d+\.\d+\n$/);
+    expect(cli.stderr()).toBe('');
+  });
+
   it('exits 2 naming an unknown flag', async () => {
     const cli = io(['--frobnicate']);
     expect((await cli.run()).exitCode).toBe(2);

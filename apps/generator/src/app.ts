@@ -7,7 +7,7 @@ import type { KafkaSink } from './adapters/kafka-sink';
 import { createGeneratorMetrics } from './adapters/metrics';
 import type { GeneratorMetrics } from './adapters/metrics';
 import { createProgressReporter } from './adapters/progress';
-import { ConfigError, helpText, kindsText, loadGeneratorConfig } from './config';
+import { ConfigError, helpText, kindsText, loadGeneratorConfig, versionText } from './config';
 import type { GeneratorConfig } from './config';
 import { createEventBuilder } from './core/event-builder';
 import { createFakerSource } from './core/faker-source';
@@ -54,6 +54,10 @@ export async function runCli(io: CliIo): Promise<CliResult> {
     io.stdout.write(helpText() + '\n');
     return { exitCode: EXIT_OK };
   }
+  if (loaded.action === 'version') {
+    io.stdout.write(versionText() + '\n');
+    return { exitCode: EXIT_OK };
+  }
   if (loaded.action === 'list-kinds') {
     io.stdout.write(kindsText() + '\n');
     return { exitCode: EXIT_OK };
@@ -63,14 +67,13 @@ export async function runCli(io: CliIo): Promise<CliResult> {
 
 /** Runs the generator with a parsed configuration until its count or duration, or until `io.signal` aborts. */
 export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'argv' | 'env'>): Promise<CliResult> {
-  // In a dry run stdout carries the records, so logs go to stderr.
-  const logStream = config.dryRun ? io.stderr : io.stdout;
+  // Logs go to stderr: stdout carries data only (the dry run's records, the --json summary).
   const logger: Logger = createLogger({
     app: 'generator',
     level: config.logLevel,
     format: config.logFormat,
     component: 'generator',
-    destination: logStream,
+    destination: io.stderr,
   });
 
   // Our own stop signal: the caller's (SIGTERM) or a closed stdout in a dry run (`… | head`).

@@ -1,6 +1,13 @@
-import { ConfigError, helpText, kindsText, loadGeneratorConfig, parseDuration, SETTINGS } from './config';
+import { isEnvironmentName } from '@login/config';
+import type { VariableSpecs } from '@login/config';
+import { ConfigError, generatorCommandLine, helpText, kindsText, loadGeneratorConfig, parseDuration } from './config';
 import type { GeneratorConfig } from './config';
 import { MALFORMED_KIND_NAMES } from './core/malformed';
+
+/** Every setting that has a flag, with its environment variable. */
+const SETTINGS = Object.entries(generatorCommandLine.spec.variables as VariableSpecs)
+  .filter(([, setting]) => setting.flag !== undefined)
+  .map(([name, setting]) => ({ flag: setting.flag, env: isEnvironmentName(name) ? name : undefined }));
 
 function load(argv: string[], env: Record<string, string> = {}): GeneratorConfig {
   const result = loadGeneratorConfig({ argv, env, randomSeed: () => 42 });

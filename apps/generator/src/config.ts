@@ -1,20 +1,32 @@
-import { parseArgs } from 'node:util';
-import type { KafkaClientSettings, ReadFile } from '@login/config';
-import { ConfigError as EnvConfigError, kafkaConfigSpec, loadConfig, toKafkaClientConfig } from '@login/config';
+import type { KafkaClientSettings, ReadFile, Wording } from '@login/config';
+import {
+  ConfigError,
+  composeConfig,
+  defaultWording,
+  defineCommandLine,
+  defineConfig,
+  helpText as commandLineHelp,
+  kafkaConfigSpec,
+  loggingConfigSpec,
+  PACKAGE_VERSION,
+  readCommandLine,
+  toKafkaClientConfig,
+  topicNameSchema,
+  versionText as commandLineVersion,
+} from '@login/config';
+import type { LogFormat, LogLevel } from '@login/observability';
 import type { MalformedKind } from './core/malformed';
 import { MALFORMED_KIND_NAMES, malformedKind } from './core/malformed';
 
 /**
- * The generator's configuration: command-line flags and environment variables (for containers) over defaults;
- * a flag overrides its variable. One table describes every setting, and --help is printed from it. Every wrong
- * flag or variable is named in one ConfigError; main.ts prints it and exits with code 2.
+ * The generator's configuration: command-line flags and environment variables (for containers) over defaults; a
+ * flag overrides its variable. Every setting is declared once below; --help, validation and the error messages come
+ * from that declaration. Every wrong flag or variable is named in one ConfigError; app.ts prints it and exits 2.
  */
 
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
-export type LogFormat = 'json' | 'pretty';
-export type ProgressMode = 'auto' | 'bar' | 'log' | 'off';
+export { ConfigError };
 
-export type KafkaSettings = KafkaClientSettings;
+export type ProgressMode = 'auto' | 'bar' | 'log' | 'off';
 
 export interface GeneratorConfig {
   readonly topic: string;
@@ -37,102 +49,20 @@ export interface GeneratorConfig {
   readonly httpPort: number;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
-  readonly kafka: KafkaSettings;
+  readonly kafka: KafkaClientSettings;
 }
 
-export type ConfigResult = { action: 'help' } | { action: 'list-kinds' } | { action: 'run'; config: GeneratorConfig };
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join('\n'));
-  }
-}
-
-type Parser<T> = (raw: string) => T;
-
-interface Setting {
-  readonly key: string;
-  readonly flag?: string;
-  readonly short?: string;
-  readonly env?: string;
-  /** Boolean flags take no value; their variables take true/false/1/0. */
-  readonly boolean?: boolean;
-  readonly value?: string;
-  readonly default?: string;
-  readonly description: string;
-}
-
-/** Every setting, in --help order. */
-export const SETTINGS: readonly Setting[] = [
-  { key: 'topic', flag: 'topic', short: 't', env: 'INPUT_TOPIC', value: 'NAME', default: 'user-login', description: 'topic to produce to' },
-  { key: 'count', flag: 'count', short: 'n', env: 'GENERATOR_COUNT', value: 'N', description: 'stop after N records (0 or unset: no limit)' },
-  { key: 'duration', flag: 'duration', short: 'd', env: 'GENERATOR_DURATION', value: 'TIME', description: 'stop after this long: 30s, 5m, 1h30m (0 or unset: no limit)' },
-  { key: 'rate', flag: 'rate', short: 'r', env: 'GENERATOR_RATE', value: 'N', default: '100', description: 'events per second (token bucket); 0 = as fast as the broker takes them' },
-  { key: 'invalidRatio', flag: 'invalid-ratio', env: 'GENERATOR_INVALID_RATIO', value: 'X', default: '0', description: 'share of malformed records, 0..1 (0.1 = 10%)' },
-  { key: 'invalidKinds', flag: 'invalid-kinds', env: 'GENERATOR_INVALID_KINDS', value: 'A,B', default: 'all', description: 'malformed kinds to draw from (see --list-kinds)' },
-  { key: 'seed', flag: 'seed', env: 'GENERATOR_SEED', value: 'N', default: 'random', description: 'random seed 0..4294967295; same seed → same event contents (timestamps follow the clock)' },
-  { key: 'users', flag: 'users', env: 'GENERATOR_USERS', value: 'N', default: '1000', description: 'size of the user population (users log in repeatedly, 1-2 devices each)' },
-  { key: 'batchSize', flag: 'batch-size', env: 'GENERATOR_BATCH_SIZE', value: 'N', default: '1000', description: 'records per produce request' },
-  { key: 'maxInFlight', flag: 'max-in-flight', env: 'GENERATOR_MAX_IN_FLIGHT', value: 'N', default: '4', description: 'batches awaiting acknowledgement at most' },
-  { key: 'jitter', flag: 'jitter', env: 'GENERATOR_JITTER', value: 'TIME', default: '2s', description: 'event times lie up to this far in the past' },
-  { key: 'lateRatio', flag: 'late-ratio', env: 'GENERATOR_LATE_RATIO', value: 'X', default: '0.02', description: 'share of late events (1 minute to --max-late old)' },
-  { key: 'maxLate', flag: 'max-late', env: 'GENERATOR_MAX_LATE', value: 'TIME', default: '6h', description: 'the oldest a late event gets' },
-  { key: 'dryRun', flag: 'dry-run', env: 'GENERATOR_DRY_RUN', boolean: true, description: 'print records as JSON lines to stdout instead of producing' },
-  { key: 'json', flag: 'json', env: 'GENERATOR_JSON', boolean: true, description: 'print the final summary as JSON' },
-  { key: 'progress', flag: 'progress', env: 'GENERATOR_PROGRESS', value: 'MODE', default: 'auto', description: 'auto (bar on a terminal, else log lines), bar, log, off' },
-  { key: 'brokers', flag: 'brokers', short: 'b', env: 'KAFKA_BROKERS', value: 'LIST', default: '127.0.0.1:9092', description: 'Kafka bootstrap brokers, comma-separated' },
-  { key: 'httpPort', flag: 'http-port', env: 'HTTP_PORT', value: 'PORT', default: '0', description: 'serve /metrics, /healthz, /readyz on this port (0: no server)' },
-  { key: 'logLevel', flag: 'log-level', env: 'LOG_LEVEL', value: 'LEVEL', default: 'info', description: 'error, warn, info, debug' },
-  { key: 'logFormat', flag: 'log-format', env: 'LOG_FORMAT', value: 'FORMAT', default: 'json', description: 'json or pretty' },
-  { key: 'listKinds', flag: 'list-kinds', boolean: true, description: 'list the malformed kinds and their DLQ reasons, then exit' },
-  { key: 'help', flag: 'help', short: 'h', boolean: true, description: 'show this help, then exit' },
-];
-
-/** Kafka connection variables without a flag (secrets stay out of the process list). */
-export const KAFKA_ENV: ReadonlyArray<{ env: string; description: string }> = [
-  { env: 'KAFKA_CLIENT_ID', description: 'client id (default: generator)' },
-  { env: 'KAFKA_SSL', description: 'true to connect with TLS' },
-  { env: 'KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE', description: 'PEM files for TLS (with KAFKA_SSL=true)' },
-  { env: 'KAFKA_SASL_MECHANISM', description: 'plain, scram-sha-256 or scram-sha-512' },
-  { env: 'KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD', description: 'SASL credentials (the password also as KAFKA_SASL_PASSWORD_FILE)' },
-];
-
-export function helpText(program = 'generator'): string {
-  const rows = SETTINGS.map((s) => {
-    const flag = `${s.short ? `-${s.short}, ` : '    '}--${s.flag}${s.value ? ` ${s.value}` : ''}`;
-    const extra = [s.default !== undefined ? `default ${s.default}` : '', s.env ? `env ${s.env}` : ''].filter(Boolean).join('; ');
-    return { flag, text: `${s.description}${extra ? ` [${extra}]` : ''}` };
-  });
-  const width = Math.max(...rows.map((r) => r.flag.length)) + 2;
-  const envWidth = Math.max(...KAFKA_ENV.map((e) => e.env.length)) + 2;
-  return [
-    `Usage: ${program} [options]`,
-    '',
-    'Produces realistic login events (DESIGN §2) to Kafka, keyed by user_id, at a chosen rate and with a chosen',
-    'share of malformed records. Runs until --count or --duration is reached, or until SIGINT/SIGTERM; then it',
-    'flushes what it produced and prints a summary. Flags override their environment variables.',
-    '',
-    'Options:',
-    ...rows.map((r) => `  ${r.flag.padEnd(width)}${r.text}`),
-    '',
-    'Kafka connection (environment only):',
-    ...KAFKA_ENV.map((e) => `  ${e.env.padEnd(envWidth)}${e.description}`),
-    '',
-    `Malformed kinds: ${MALFORMED_KIND_NAMES.join(', ')}`,
-    '',
-    'Examples:',
-    `  ${program} --count 5000 --invalid-ratio 0.1 --seed 7`,
-    `  ${program} --rate 0 --duration 30s                 # as fast as the broker takes it`,
-    `  ${program} --dry-run --count 5 --invalid-ratio 1 --invalid-kinds not-json,bad-ip`,
-    '',
-    'Exit codes: 0 done (or stopped by a signal), 1 records failed to send or a fatal error, 2 bad flag or variable.',
-  ].join('\n');
-}
+export type ConfigResult =
+  | { action: 'help' }
+  | { action: 'version' }
+  | { action: 'list-kinds' }
+  | { action: 'run'; config: GeneratorConfig };
 
 // ---- value parsers: each returns the value or throws an Error whose message says what was expected ----
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: MINUTE_MS, h: 3_600_000, d: DAY_MS };
 
 /** `1500ms`, `30s`, `5m`, `1h30m`, `2d`; a bare number is seconds. */
 export function parseDuration(raw: string): number {
@@ -145,36 +75,13 @@ export function parseDuration(raw: string): number {
   return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * (UNITS[p[2] ?? ''] ?? 0), 0));
 }
 
-function parseNumber(raw: string, min: number, max = Number.POSITIVE_INFINITY): number {
-  const n = raw.trim() === '' ? Number.NaN : Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) {
-    throw new Error(`expected a number ${max === Number.POSITIVE_INFINITY ? `≥ ${min}` : `from ${min} to ${max}`}, got "${raw}"`);
-  }
-  return n;
+function maxLate(raw: string): number {
+  const ms = parseDuration(raw);
+  if (ms < MINUTE_MS || ms > 30 * DAY_MS) throw new Error(`expected a duration from 1m to 30d, got "${raw}"`);
+  return ms;
 }
 
-function parseInteger(raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new Error(`expected a whole number ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`}, got "${raw}"`);
-  }
-  return n;
-}
-
-function oneOf<T extends string>(values: readonly T[]): Parser<T> {
-  return (raw) => {
-    if ((values as readonly string[]).includes(raw)) return raw as T;
-    throw new Error(`expected one of ${values.join(', ')}, got "${raw}"`);
-  };
-}
-
-function parseBoolean(raw: string): boolean {
-  const v = raw.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(v)) return true;
-  if (['false', '0', 'no', 'off', ''].includes(v)) return false;
-  throw new Error(`expected true or false, got "${raw}"`);
-}
-
+/** `all` (every kind) or a comma-separated list of kind names; `[]` means all. */
 export function parseKinds(raw: string): MalformedKind[] {
   const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (names.length === 0 || (names.length === 1 && names[0] === 'all')) return [];
@@ -184,6 +91,80 @@ export function parseKinds(raw: string): MalformedKind[] {
   }
   return [...new Set(names)].map((n) => malformedKind(n) as MalformedKind);
 }
+
+const generatorSettings = defineConfig({
+  INPUT_TOPIC: { flag: 'topic', short: 't', placeholder: 'NAME', schema: topicNameSchema, default: 'user-login', description: 'Topic to produce to.' },
+  GENERATOR_COUNT: { flag: 'count', short: 'n', placeholder: 'N', schema: { type: 'integer', minimum: 0 }, description: 'Stop after N records (0 or unset: no limit).' },
+  GENERATOR_DURATION: { flag: 'duration', short: 'd', placeholder: 'TIME', parse: parseDuration, description: 'Stop after this long: 30s, 5m, 1h30m (0 or unset: no limit).' },
+  GENERATOR_RATE: { flag: 'rate', short: 'r', placeholder: 'N', schema: { type: 'number', minimum: 0, maximum: 10_000_000 }, default: 100, description: 'Events per second (token bucket); 0: as fast as the broker takes them.' },
+  GENERATOR_INVALID_RATIO: { flag: 'invalid-ratio', placeholder: 'X', schema: { type: 'number', minimum: 0, maximum: 1 }, default: 0, description: 'Share of malformed records, 0..1 (0.1 = 10%).' },
+  GENERATOR_INVALID_KINDS: { flag: 'invalid-kinds', placeholder: 'A,B', parse: parseKinds, default: 'all', description: 'Malformed kinds to draw from (see --list-kinds).' },
+  GENERATOR_SEED: {
+    flag: 'seed',
+    placeholder: 'N',
+    // `random` (or unset): a new seed each run, printed in the summary.
+    parse: (text) => (text === 'random' ? undefined : text),
+    schema: { type: 'integer', minimum: 0, maximum: 0xffff_ffff },
+    description: 'Random seed 0..4294967295 (unset or random: a new one); the same seed gives the same event contents (timestamps follow the clock).',
+  },
+  GENERATOR_USERS: { flag: 'users', placeholder: 'N', schema: { type: 'integer', minimum: 1, maximum: 100_000_000 }, default: 1000, description: 'Size of the user population (users log in repeatedly, 1-2 devices each).' },
+  GENERATOR_BATCH_SIZE: { flag: 'batch-size', placeholder: 'N', schema: { type: 'integer', minimum: 1, maximum: 100_000 }, default: 1000, description: 'Records per produce request.' },
+  GENERATOR_MAX_IN_FLIGHT: { flag: 'max-in-flight', placeholder: 'N', schema: { type: 'integer', minimum: 1, maximum: 64 }, default: 4, description: 'Batches awaiting acknowledgement at most.' },
+  GENERATOR_JITTER: { flag: 'jitter', placeholder: 'TIME', parse: parseDuration, default: '2s', description: 'Event times lie up to this far in the past.' },
+  GENERATOR_LATE_RATIO: { flag: 'late-ratio', placeholder: 'X', schema: { type: 'number', minimum: 0, maximum: 1 }, default: 0.02, description: 'Share of late events (1 minute to --max-late old).' },
+  GENERATOR_MAX_LATE: { flag: 'max-late', placeholder: 'TIME', parse: maxLate, default: '6h', description: 'The oldest a late event gets, 1m to 30d.' },
+  GENERATOR_DRY_RUN: { flag: 'dry-run', schema: { type: 'boolean' }, default: false, description: 'Print records as JSON lines to stdout instead of producing.' },
+  GENERATOR_JSON: { flag: 'json', schema: { type: 'boolean' }, default: false, description: 'Print the final summary as JSON (to stdout; to stderr in a dry run).' },
+  GENERATOR_PROGRESS: {
+    flag: 'progress',
+    placeholder: 'MODE',
+    schema: { type: 'string', enum: ['auto', 'bar', 'log', 'off'] },
+    default: 'auto',
+    description: 'Progress on stderr: auto (a bar on a terminal, else log lines), bar, log or off.',
+  },
+  // Unlike the processor's 8080: the generator is mostly a command-line tool, next to a processor on the same machine.
+  HTTP_PORT: { flag: 'http-port', placeholder: 'PORT', schema: { type: 'integer', minimum: 0, maximum: 65535 }, default: 0, description: 'Serve /metrics, /healthz, /readyz on this port (0: no server).' },
+});
+
+/** The generator's established wording: `--rate: expected a number from 0 to 10000000, got "fast"`. */
+const generatorWording: Wording = {
+  expected(schema) {
+    if (schema.type === 'boolean') return 'expected true or false';
+    if (schema.enum !== undefined) return `expected one of ${schema.enum.join(', ')}`;
+    if (schema.type === 'string' || schema.minimum === undefined) return defaultWording.expected(schema);
+    const noun = schema.type === 'integer' ? 'a whole number' : 'a number';
+    return schema.maximum === undefined
+      ? `expected ${noun} ≥ ${schema.minimum}`
+      : `expected ${noun} from ${schema.minimum} to ${schema.maximum}`;
+  },
+  got: (phrase, shown) => `${phrase}, got ${shown}`,
+  subject: (names) => names.source,
+  line: (subject, message) => `${subject}: ${message}`,
+  commandLine: describeParseArgsError,
+};
+
+export const generatorCommandLine = defineCommandLine({
+  program: 'generator',
+  version: PACKAGE_VERSION,
+  about: `Produces realistic login events (docs/contracts.md#input-event) to Kafka, keyed by user_id, at a chosen rate
+and with a chosen share of malformed records. Runs until --count or --duration is reached, or until SIGINT/SIGTERM;
+then it flushes what it produced and prints a summary. Logs go to stderr; stdout carries only data (--dry-run
+records, the --json summary). Flags override their environment variables.`,
+  sections: [{ title: 'Options', spec: composeConfig(generatorSettings, loggingConfigSpec, kafkaConfigSpec) }],
+  actions: { 'list-kinds': 'List the malformed kinds and their DLQ reasons, then exit.' },
+  epilogue: `Malformed kinds: ${MALFORMED_KIND_NAMES.join(', ')}
+
+Examples:
+  generator --count 5000 --invalid-ratio 0.1 --seed 7
+  generator --rate 0 --duration 30s                 # as fast as the broker takes it
+  generator --dry-run --count 5 --invalid-ratio 1 --invalid-kinds not-json,bad-ip
+
+Exit codes: 0 done (or stopped by a signal), 1 records failed to send or a fatal error, 2 bad flag or variable.`,
+  wording: generatorWording,
+});
+
+export const helpText = (): string => commandLineHelp(generatorCommandLine);
+export const versionText = (): string => commandLineVersion(generatorCommandLine);
 
 export interface ConfigSources {
   readonly argv: readonly string[];
@@ -196,121 +177,41 @@ export interface ConfigSources {
 
 /** Parses flags and environment into a config, or throws a ConfigError naming every wrong flag and variable. */
 export function loadGeneratorConfig(sources: ConfigSources): ConfigResult {
-  const { env } = sources;
-  const flagOptions: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
-  for (const s of SETTINGS) {
-    if (s.flag) flagOptions[s.flag] = { type: s.boolean ? 'boolean' : 'string', ...(s.short ? { short: s.short } : {}) };
-  }
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({ args: [...sources.argv], options: flagOptions, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new ConfigError([describeParseArgsError(error)]);
-  }
-  if (values['help'] === true) return { action: 'help' };
-  if (values['list-kinds'] === true) return { action: 'list-kinds' };
-
-  const problems: string[] = [];
-  /** The raw value of a setting and where it came from: the flag wins over the variable over the default. */
-  function raw(key: string): { text: string; source: string } | undefined {
-    const s = SETTINGS.find((x) => x.key === key);
-    if (!s) throw new Error(`no setting ${key}`);
-    const flagValue = s.flag ? values[s.flag] : undefined;
-    if (flagValue !== undefined) return { text: String(flagValue), source: `--${s.flag}` };
-    const envValue = s.env ? env[s.env] : undefined;
-    if (envValue !== undefined && envValue !== '') return { text: envValue, source: s.env ?? '' };
-    if (s.default !== undefined) return { text: s.default, source: `default of --${s.flag}` };
-    return undefined;
-  }
-  function get<T>(key: string, parse: Parser<T>, fallback: T): T {
-    const r = raw(key);
-    if (r === undefined) return fallback;
-    try {
-      return parse(r.text);
-    } catch (error) {
-      problems.push(`${r.source}: ${error instanceof Error ? error.message : String(error)}`);
-      return fallback;
-    }
-  }
-  const optionalPositive = (parse: Parser<number>): Parser<number | undefined> => (text) => {
-    const n = parse(text);
-    return n === 0 ? undefined : n;
+  const result = readCommandLine(generatorCommandLine, sources.argv, sources.env, sources.readFile ? { readFile: sources.readFile } : {});
+  if (result.action !== 'run') return { action: result.action };
+  const cfg = result.config;
+  const randomSeed = sources.randomSeed ?? (() => Math.floor(Math.random() * 0x1_0000_0000));
+  return {
+    action: 'run',
+    config: {
+      topic: cfg.INPUT_TOPIC,
+      // 0 means no limit, like unset.
+      ...(cfg.GENERATOR_COUNT ? { count: cfg.GENERATOR_COUNT } : {}),
+      ...(cfg.GENERATOR_DURATION ? { durationMs: cfg.GENERATOR_DURATION } : {}),
+      rate: cfg.GENERATOR_RATE,
+      invalidRatio: cfg.GENERATOR_INVALID_RATIO,
+      invalidKinds: cfg.GENERATOR_INVALID_KINDS,
+      seed: cfg.GENERATOR_SEED ?? randomSeed(),
+      seedGiven: cfg.GENERATOR_SEED !== undefined,
+      users: cfg.GENERATOR_USERS,
+      batchSize: cfg.GENERATOR_BATCH_SIZE,
+      maxInFlight: cfg.GENERATOR_MAX_IN_FLIGHT,
+      jitterMs: cfg.GENERATOR_JITTER,
+      lateRatio: cfg.GENERATOR_LATE_RATIO,
+      maxLateMs: cfg.GENERATOR_MAX_LATE,
+      dryRun: cfg.GENERATOR_DRY_RUN,
+      json: cfg.GENERATOR_JSON,
+      progress: cfg.GENERATOR_PROGRESS,
+      httpPort: cfg.HTTP_PORT,
+      logLevel: cfg.LOG_LEVEL,
+      logFormat: cfg.LOG_FORMAT,
+      kafka: toKafkaClientConfig(cfg, 'generator'),
+    },
   };
-
-  const seedRaw = raw('seed');
-  const seedGiven = seedRaw !== undefined && seedRaw.text !== 'random';
-  const seed = seedGiven
-    ? get('seed', (t) => parseInteger(t, 0, 0xffff_ffff), 0)
-    : (sources.randomSeed ?? (() => Math.floor(Math.random() * 0x1_0000_0000)))();
-
-  const config: GeneratorConfig = {
-    topic: get('topic', (t) => {
-      if (!/^[a-zA-Z0-9._-]{1,249}$/.test(t)) throw new Error(`expected a Kafka topic name (letters, digits, . _ -), got "${t}"`);
-      return t;
-    }, 'user-login'),
-    ...opt('count', get('count', optionalPositive((t) => parseInteger(t, 0)), undefined)),
-    ...opt('durationMs', get('duration', optionalPositive(parseDuration), undefined)),
-    rate: get('rate', (t) => parseNumber(t, 0, 10_000_000), 100),
-    invalidRatio: get('invalidRatio', (t) => parseNumber(t, 0, 1), 0),
-    invalidKinds: get('invalidKinds', parseKinds, []),
-    seed,
-    seedGiven,
-    users: get('users', (t) => parseInteger(t, 1, 100_000_000), 1000),
-    batchSize: get('batchSize', (t) => parseInteger(t, 1, 100_000), 1000),
-    maxInFlight: get('maxInFlight', (t) => parseInteger(t, 1, 64), 4),
-    jitterMs: get('jitter', parseDuration, 2000),
-    lateRatio: get('lateRatio', (t) => parseNumber(t, 0, 1), 0.02),
-    maxLateMs: get('maxLate', (t) => {
-      const ms = parseDuration(t);
-      if (ms < 60_000 || ms > 30 * 86_400_000) throw new Error(`expected a duration from 1m to 30d, got "${t}"`);
-      return ms;
-    }, 6 * 3_600_000),
-    dryRun: get('dryRun', parseBoolean, false),
-    json: get('json', parseBoolean, false),
-    progress: get('progress', oneOf<ProgressMode>(['auto', 'bar', 'log', 'off']), 'auto'),
-    httpPort: get('httpPort', (t) => parseInteger(t, 0, 65535), 0),
-    logLevel: get('logLevel', oneOf<LogLevel>(['error', 'warn', 'info', 'debug']), 'info'),
-    logFormat: get('logFormat', oneOf<LogFormat>(['json', 'pretty']), 'json'),
-    kafka: kafkaSettings(values['brokers'], env, sources.readFile, problems),
-  };
-  if (problems.length > 0) throw new ConfigError(problems);
-  return { action: 'run', config };
-}
-
-function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-/**
- * The Kafka connection, parsed by @login/config's shared spec (the same variables and checks as every app);
- * `--brokers` overrides KAFKA_BROKERS. Problems are added to `problems`, named by flag or variable.
- */
-function kafkaSettings(
-  brokersFlag: string | boolean | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-  readFile: ReadFile | undefined,
-  problems: string[],
-): KafkaSettings {
-  const fromFlag = typeof brokersFlag === 'string';
-  const kafkaEnv: NodeJS.ProcessEnv = { ...env, ...(fromFlag ? { KAFKA_BROKERS: brokersFlag } : {}) };
-  try {
-    return toKafkaClientConfig(loadConfig(kafkaConfigSpec, kafkaEnv, readFile ? { readFile } : {}), 'generator');
-  } catch (error) {
-    if (!(error instanceof EnvConfigError)) throw error;
-    for (const issue of error.issues) {
-      problems.push(`${issue.variable === 'KAFKA_BROKERS' && fromFlag ? '--brokers' : issue.variable}: ${issue.message}`);
-    }
-    return { brokers: [], clientId: 'generator' };
-  }
 }
 
 /** "Unknown option '--frobnicate'" → "unknown option --frobnicate (see --help)". */
-function describeParseArgsError(error: unknown): string {
-  // Duck-typed: node's errors may come from another realm (e.g. under Jest), where instanceof Error fails.
-  const { message = String(error), code = '' } = (typeof error === 'object' && error !== null ? error : {}) as {
-    message?: string;
-    code?: string;
-  };
+function describeParseArgsError({ code, message }: { code: string; message: string }): string {
   const name = /--[a-z0-9-]+/.exec(message)?.[0] ?? /'(-[^' ]+)'/.exec(message)?.[1] ?? '';
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':

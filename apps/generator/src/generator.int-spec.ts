@@ -46,7 +46,7 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20
   }
 }
 
-/** The JSON summary line among the JSON log lines on stdout. */
+/** The JSON summary line on stdout (logs go to stderr). */
 function summaryFrom(stdout: string): RunSummary {
   const line = stdout
     .split('\n')
@@ -140,6 +140,9 @@ describe('generator against a real broker', () => {
 
       p.kill('SIGTERM');
       expect(await p.exited).toBe(0);
+      // stdout is data only: the --json summary, no log line.
+      expect(p.stdout().trim().split('\n')).toHaveLength(1);
+      expect(p.stderr()).toContain('"message":"generating"');
       const summary = summaryFrom(p.stdout());
       expect(summary.stoppedBy).toBe('signal');
       expect(summary.failed).toBe(0);
@@ -152,7 +155,8 @@ describe('generator against a real broker', () => {
     it('exits 1 with a clear message when the topic does not exist', async () => {
       const p = spawnGenerator(['--topic', 'gen-no-such-topic-' + Date.now(), '--count', '10']);
       expect(await p.exited).toBe(1);
-      expect(p.stdout()).toMatch(/is not available/);
+      expect(p.stderr()).toMatch(/is not available/);
+      expect(p.stdout()).toBe('');
     });
   });
 });

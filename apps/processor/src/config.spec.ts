@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '@login/config';
+import { createMasker } from '@login/masking';
 import { processorConfigSpec } from './config';
 
 const key = { MASKING_KEY: 'a-masking-key-of-enough-length' };
@@ -44,6 +45,17 @@ describe('processor configuration', () => {
 
   it('refuses a DLQ topic equal to the output topic', () => {
     expect(() => loadConfig(processorConfigSpec, { ...key, DLQ_TOPIC: 'out', OUTPUT_TOPIC: 'out' })).toThrow(/DLQ_TOPIC: must differ from OUTPUT_TOPIC/);
+  });
+
+  it("takes the masking library's key id rule: what the config accepts, the masker accepts", () => {
+    for (const id of ['k1', 'prod.2026-05', 'a'.repeat(64)]) {
+      const cfg = loadConfig(processorConfigSpec, { ...key, MASKING_KEY_ID: id });
+      expect(() => createMasker({ key: { id: cfg.MASKING_KEY_ID, secret: cfg.MASKING_KEY }, ipStrategy: 'truncate' })).not.toThrow();
+    }
+    for (const id of ['a'.repeat(65), 'k/1', 'k 1']) {
+      expect(() => loadConfig(processorConfigSpec, { ...key, MASKING_KEY_ID: id })).toThrow(/MASKING_KEY_ID: must match/);
+      expect(() => createMasker({ key: { id, secret: key.MASKING_KEY }, ipStrategy: 'truncate' })).toThrow();
+    }
   });
 
   it('reads the key from MASKING_KEY_FILE', () => {

@@ -1,11 +1,12 @@
-import { composeConfig, defineConfig, kafkaConfigSpec, observabilityConfigSpec } from '@login/config';
+import { composeConfig, defineConfig, kafkaConfigSpec, observabilityConfigSpec, topicNameSchema } from '@login/config';
 import type { ConfigIssue, ConfigValues } from '@login/config';
 import { DEFAULT_RECORD_LIMITS } from '@login/event-schema';
+import { KEY_ID_PATTERN } from '@login/masking';
 
 /** The key id the development keys (`npm start`, the compose stack) go by, so their pseudonyms never pass for real ones. */
 export const DEVELOPMENT_KEY_ID = 'dev';
 
-const TOPIC = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,249}$' } as const;
+const TOPIC = topicNameSchema;
 
 const processorVariables = {
   INPUT_TOPIC: { schema: TOPIC, default: 'user-login', description: 'Topic of the raw login events.' },
@@ -19,7 +20,8 @@ const processorVariables = {
     description: 'Secret key of the device_id pseudonyms (HMAC-SHA-256), at least 16 characters.',
   },
   MASKING_KEY_ID: {
-    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,16}$' },
+    // The masking library's rule: the key id is part of every pseudonym it writes.
+    schema: { type: 'string', pattern: KEY_ID_PATTERN.source },
     default: 'k1',
     description: `Id of MASKING_KEY, written into every pseudonym so keys can be rotated. \`${DEVELOPMENT_KEY_ID}\` marks a development key: the processor warns at start.`,
   },

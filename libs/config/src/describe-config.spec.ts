@@ -28,6 +28,17 @@ describe('describeConfig', () => {
     );
   });
 
+  it('leaves out flag-only settings, which have no variable', () => {
+    const spec = defineConfig({
+      TOPIC: { schema: { type: 'string' }, flag: 'topic', default: 'in', description: 'Topic.' },
+      dryRun: { schema: { type: 'boolean' }, flag: 'dry-run', description: 'Dry run.' },
+      WAIT: { parse: (text: string) => text.length, default: '2s', description: 'Wait.' },
+    });
+    expect(describeConfig(spec)).toBe(
+      ['| variable | default | description |', '|---|---|---|', '| `TOPIC` | `in` | Topic. |', '| `WAIT` | `2s` | Wait. |', ''].join('\n'),
+    );
+  });
+
   it('documents every Kafka variable', () => {
     const table = describeConfig(kafkaConfigSpec);
     for (const name of Object.keys(kafkaConfigSpec.variables)) expect(table).toContain(`\`${name}\``);

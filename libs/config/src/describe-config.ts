@@ -1,12 +1,14 @@
+import { isEnvironmentName } from './define-config';
 import type { ConfigSpec } from './define-config';
 import type { VariableSpec, VariableSpecs } from './types';
 
 /**
- * A Markdown table (variable, default, description) of a spec, so the README is generated from the same object
- * that validates the environment and cannot drift from it.
+ * A Markdown table (variable, default, description) of a spec's environment variables, so the README is generated
+ * from the same object that validates the environment and cannot drift from it.
  */
 export function describeConfig(spec: ConfigSpec<VariableSpecs>): string {
-  const rows = Object.entries(spec.variables).map(([name, variable]) => {
+  const environment = Object.entries(spec.variables).filter(([name]) => isEnvironmentName(name));
+  const rows = environment.map(([name, variable]) => {
     const nameCell = variable.secret ? `\`${name}\` or \`${name}_FILE\`` : `\`${name}\``;
     return `| ${nameCell} | ${defaultCell(variable)} | ${cell(descriptionOf(name, variable))} |`;
   });

@@ -1,13 +1,17 @@
 export { ConfigError } from './config-error';
-export { composeConfig, defineConfig } from './define-config';
-export type { ConfigSpec, DefineConfigOptions } from './define-config';
+export { BUILT_IN_FLAGS, defineCommandLine, readCommandLine, versionText } from './command-line';
+export type { CommandLine, CommandLineDefinition, CommandLineResult, CommandLineSection } from './command-line';
+export { composeConfig, defineConfig, isEnvironmentName } from './define-config';
+export type { ComposedVariables, ConfigSpec, DefineConfigOptions } from './define-config';
 export { describeConfig } from './describe-config';
-export { kafkaConfigSpec, toKafkaClientConfig } from './kafka-config';
+export { helpText } from './help-text';
+export { kafkaConfigSpec, toKafkaClientConfig, topicNameSchema } from './kafka-config';
 export type { KafkaClientSettings, KafkaConfig } from './kafka-config';
 export { loadConfig, loadConfigOrExit } from './load-config';
+export { PACKAGE_VERSION } from './package-version';
 export type { LoadConfigOptions, LoadConfigOrExitOptions } from './load-config';
-export { observabilityConfigSpec } from './observability-config';
-export type { ObservabilityConfig } from './observability-config';
+export { LOG_FORMATS, LOG_LEVELS, loggingConfigSpec, observabilityConfigSpec } from './observability-config';
+export type { LoggingConfig, ObservabilityConfig } from './observability-config';
 export type { ReadFile } from './secrets';
 export type {
   BooleanSchema,
@@ -17,6 +21,7 @@ export type {
   FileVariable,
   ListVariable,
   NumberSchema,
+  ParsedVariable,
   ScalarVariable,
   StringSchema,
   ValueSchema,
@@ -24,3 +29,5 @@ export type {
   VariableSpecs,
   VariableValue,
 } from './types';
+export { defaultWording } from './wording';
+export type { CommandLineRefusal, SettingNames, Wording } from './wording';

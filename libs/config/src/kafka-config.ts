@@ -1,11 +1,17 @@
 import { defineConfig } from './define-config';
 import type { ConfigIssue, ConfigValues, VariableSpecs } from './types';
 
+/** A topic name Kafka accepts: letters, digits, `.`, `_` and `-`, at most 249 characters. */
+export const topicNameSchema = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,249}$' } as const;
+
 const kafkaVariables = {
   KAFKA_BROKERS: {
     list: true,
     schema: { type: 'string', pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}$' },
     default: ['127.0.0.1:9092'],
+    flag: 'brokers',
+    short: 'b',
+    placeholder: 'LIST',
     description: 'Bootstrap brokers as host:port.',
     example: 'kafka-0:9092,kafka-1:9092',
   },
@@ -40,7 +46,8 @@ const kafkaVariables = {
 export type KafkaConfig = ConfigValues<typeof kafkaVariables>;
 
 /**
- * The Kafka connection variables of DESIGN §6, shared by every app. The paths in the `KAFKA_SSL_*_FILE` variables
+ * The Kafka connection variables (docs/contracts.md#configuration), shared by every app; `--brokers` is the only
+ * flag (secrets stay out of the process list). The paths in the `KAFKA_SSL_*_FILE` variables
  * are read at load time, so a missing certificate fails the start with the variable's name.
  */
 export const kafkaConfigSpec = defineConfig(kafkaVariables, { checks: kafkaChecks });

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { ConfigIssue, ValueSchema, VariableSpec, VariableSpecs } from './types';
+import type { Wording } from './wording';
 
 /** What the operator typed, before coercion: shown in errors (never for secrets). */
 export type RawValues = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -7,13 +8,14 @@ export type RawValues = Readonly<Record<string, string | readonly string[] | und
 const MAX_SHOWN_CHARS = 100;
 
 /**
- * Turns ajv's errors into one human sentence per variable, e.g.
- * `HTTP_PORT: must be an integer between 0 and 65535 (got "abc")`. Secrets say `(got (hidden))`.
+ * Turns ajv's errors into one sentence per variable, e.g. `must be an integer between 0 and 65535 (got "abc")` in
+ * the default wording. Secrets show `(hidden)` instead of their value. Issues are named by key.
  */
 export function issuesFromAjvErrors(
   errors: readonly ErrorObject[],
   variables: VariableSpecs,
   raw: RawValues,
+  wording: Wording,
 ): ConfigIssue[] {
   const byVariable = new Map<string, { phrases: Set<string>; items: Map<number, Set<string>> }>();
   for (const error of errors) {
@@ -23,7 +25,7 @@ export function issuesFromAjvErrors(
     if (variable === undefined) continue;
     const entry = byVariable.get(variableName) ?? { phrases: new Set<string>(), items: new Map() };
     byVariable.set(variableName, entry);
-    const text = phrase(error, variableName, variable);
+    const text = phrase(error, variableName, variable, wording);
     if (item === undefined) {
       entry.phrases.add(text);
     } else {
@@ -40,13 +42,13 @@ export function issuesFromAjvErrors(
     const value = raw[name];
     const parts: string[] = [];
     if (entry.phrases.size > 0) {
-      const shown = value === undefined ? '' : ` ${shownValue(variable, value)}`;
-      parts.push(`${[...entry.phrases].join('; ')}${shown}`);
+      const phrases = [...entry.phrases].join('; ');
+      parts.push(value === undefined ? phrases : wording.got(phrases, shownValue(variable, value)));
     }
     for (const [index, phrases] of entry.items) {
       const itemValue = Array.isArray(value) ? value[index] : undefined;
-      const shown = itemValue === undefined ? '' : ` ${shownValue(variable, itemValue)}`;
-      parts.push(`item ${index + 1} ${[...phrases].join('; ')}${shown}`);
+      const text = [...phrases].join('; ');
+      parts.push(`item ${index + 1} ${itemValue === undefined ? text : wording.got(text, shownValue(variable, itemValue))}`);
     }
     issues.push({ variable: name, message: parts.join('; ') });
   }
@@ -54,34 +56,29 @@ export function issuesFromAjvErrors(
 }
 
 function shownValue(variable: VariableSpec, value: string | readonly string[]): string {
-  if (variable.secret) return '(got (hidden))';
+  if (variable.secret) return '(hidden)';
   const text = typeof value === 'string' ? value : value.join(',');
   const clipped = text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
-  return `(got ${JSON.stringify(clipped)})`;
+  return JSON.stringify(clipped);
 }
 
-const NUMERIC_KEYWORDS = new Set(['type', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']);
+// Keywords whose message is the whole expectation of the type ("an integer between 0 and 65535", "one of: a, b").
+const EXPECTATION_KEYWORDS = new Set(['type', 'enum', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']);
 
-function phrase(error: ErrorObject, name: string, variable: VariableSpec): string {
+function phrase(error: ErrorObject, name: string, variable: VariableSpec, wording: Wording): string {
   const schema: ValueSchema = variable.schema ?? { type: 'string' };
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'required') {
     return variable.secret ? `required (set ${name} or ${name}_FILE)` : 'required';
   }
-  if ((schema.type === 'integer' || schema.type === 'number') && NUMERIC_KEYWORDS.has(error.keyword)) {
-    return numberExpectation(schema);
-  }
+  if (EXPECTATION_KEYWORDS.has(error.keyword)) return wording.expected(schema);
   switch (error.keyword) {
-    case 'type':
-      return schema.type === 'boolean' ? 'must be true or false' : `must be ${article(String(params['type']))}`;
-    case 'enum':
-      return `must be one of: ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`;
     case 'pattern':
       return `must match ${String(params['pattern'])}${variable.example ? ` (e.g. ${variable.example})` : ''}`;
     case 'format':
       return `must be a valid ${String(params['format'])}`;
     case 'minLength':
-      return `must be at least ${String(params['limit'])} characters long`;
+      return params['limit'] === 1 ? 'must not be empty' : `must be at least ${String(params['limit'])} characters long`;
     case 'maxLength':
       return `must be at most ${String(params['limit'])} characters long`;
     case 'multipleOf':
@@ -89,21 +86,4 @@ function phrase(error: ErrorObject, name: string, variable: VariableSpec): strin
     default:
       return error.message ?? `fails ${error.keyword}`;
   }
-}
-
-/** The whole expectation at once ("an integer between 0 and 65535") rather than the one bound that failed. */
-function numberExpectation(schema: Extract<ValueSchema, { type: 'integer' | 'number' }>): string {
-  const noun = schema.type === 'integer' ? 'an integer' : 'a number';
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = schema;
-  if (minimum !== undefined && maximum !== undefined) return `must be ${noun} between ${minimum} and ${maximum}`;
-  const bounds: string[] = [];
-  if (minimum !== undefined) bounds.push(`at least ${minimum}`);
-  if (exclusiveMinimum !== undefined) bounds.push(`greater than ${exclusiveMinimum}`);
-  if (maximum !== undefined) bounds.push(`at most ${maximum}`);
-  if (exclusiveMaximum !== undefined) bounds.push(`less than ${exclusiveMaximum}`);
-  return bounds.length === 0 ? `must be ${noun}` : `must be ${noun} ${bounds.join(' and ')}`;
-}
-
-function article(type: string): string {
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }

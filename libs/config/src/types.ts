@@ -1,6 +1,8 @@
 /**
- * Public types of a configuration spec. A spec is plain data (name → variable description) so the same object
- * drives validation, error messages and the generated README table.
+ * Public types of a configuration spec. A spec is plain data (key → setting) so the same object drives validation,
+ * error messages, --help and the generated README table.
+ *
+ * A key in UPPER_SNAKE_CASE is an environment variable; a camelCase key is a command-line flag only (it needs `flag`).
  */
 
 /** JSON Schema fragment for a string value (any ajv keyword for strings may be added; ajv's strict mode checks them). */
@@ -32,7 +34,7 @@ export interface BooleanSchema {
 export type ValueSchema = StringSchema | NumberSchema | BooleanSchema;
 
 interface VariableBase {
-  /** One sentence for the README. */
+  /** One sentence for the README and --help. */
   description: string;
   /** Shown in the README and in pattern errors. Never put a real secret here. */
   example?: string;
@@ -40,27 +42,59 @@ interface VariableBase {
   required?: boolean;
   /** Secret: the value may also come from the file named by `<NAME>_FILE`; its value never appears in errors. */
   secret?: boolean;
+  /** Command-line flag (`rate` for `--rate`); it overrides the environment variable. Secrets have none. */
+  flag?: string;
+  /** One-letter alias of the flag (`n` for `-n`). */
+  short?: string;
+  /** The flag's value in --help (`--rate N`); booleans take no value. */
+  placeholder?: string;
 }
 
 /** A single value. `default` is applied by ajv (`useDefaults`) when the variable is unset or empty. */
 export type ScalarVariable =
-  | (VariableBase & { schema: StringSchema; default?: string; list?: false; file?: false })
-  | (VariableBase & { schema: NumberSchema; default?: number; list?: false; file?: false })
-  | (VariableBase & { schema: BooleanSchema; default?: boolean; list?: false; file?: false });
+  | (VariableBase & { schema: StringSchema; default?: string; list?: false; file?: false; parse?: undefined })
+  | (VariableBase & { schema: NumberSchema; default?: number; list?: false; file?: false; parse?: undefined })
+  | (VariableBase & { schema: BooleanSchema; default?: boolean; list?: false; file?: false; parse?: undefined });
 
-/** Comma-separated list: items trimmed, empty items dropped; `schema` describes each item. */
+/**
+ * Comma-separated list: items trimmed, empty items dropped; `schema` describes each item. A list's flag may be
+ * repeated (`--reason A --reason B,C`).
+ */
 export type ListVariable =
-  | (VariableBase & { list: true; schema: StringSchema; default?: readonly string[]; file?: false })
-  | (VariableBase & { list: true; schema: NumberSchema; default?: readonly number[]; file?: false });
+  | (VariableBase & { list: true; schema: StringSchema; default?: readonly string[]; file?: false; parse?: undefined })
+  | (VariableBase & { list: true; schema: NumberSchema; default?: readonly number[]; file?: false; parse?: undefined });
 
 /** A path to a file; the loaded config holds the file's contents as a Buffer (e.g. TLS certificates). */
-export type FileVariable = VariableBase & { file: true; list?: false; schema?: undefined; default?: undefined };
+export type FileVariable = VariableBase & {
+  file: true;
+  list?: false;
+  schema?: undefined;
+  default?: undefined;
+  parse?: undefined;
+};
 
-export type VariableSpec = ScalarVariable | ListVariable | FileVariable;
+/**
+ * A value JSON Schema cannot express (a duration, a timestamp, a set of names): `parse` turns the text into it, or
+ * throws an Error whose message says what was expected and names the text. `undefined` means unset. When `schema`
+ * is given too, it validates what `parse` returned. `default` is text, parsed like a given value.
+ * With `list: true`, each item is parsed.
+ */
+export type ParsedVariable = VariableBase & {
+  parse: (text: string) => unknown;
+  schema?: ValueSchema;
+  default?: string;
+  list?: boolean;
+  file?: false;
+};
+
+export type VariableSpec = ScalarVariable | ListVariable | FileVariable | ParsedVariable;
 
 export type VariableSpecs = Readonly<Record<string, VariableSpec>>;
 
-/** One wrong variable. `variable` is an environment variable name (possibly `<NAME>_FILE`). */
+/**
+ * One wrong setting. Checks name settings by key; the error names them as the app's wording says (by default the
+ * environment variable or flag the value came from, possibly `<NAME>_FILE`).
+ */
 export interface ConfigIssue {
   variable: string;
   message: string;
@@ -82,22 +116,27 @@ type SchemaValue<S> = S extends { enum: readonly (infer E)[] }
         ? boolean
         : never;
 
+type ItemValue<V> = V extends { schema: infer S extends ValueSchema }
+  ? SchemaValue<S>
+  : V extends { parse: (text: string) => infer T }
+    ? Exclude<T, undefined>
+    : never;
+
 /** The TypeScript type of one loaded variable. */
 export type VariableValue<V> = V extends { file: true }
   ? Buffer
-  : V extends { list: true; schema: infer S }
-    ? SchemaValue<S>[]
-    : V extends { schema: infer S }
-      ? SchemaValue<S>
-      : never;
+  : V extends { list: true }
+    ? ItemValue<V>[]
+    : ItemValue<V>;
 
 type IsAlwaysSet<V> = V extends { default: unknown } ? true : V extends { required: true } ? true : false;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /**
- * The loaded configuration: keys are the environment variable names themselves, so the README, the error messages
- * and the code all use one name. Variables with a default or `required: true` are always present.
+ * The loaded configuration: keys are the environment variable names themselves (or the camelCase keys of flags), so
+ * the README, the error messages and the code all use one name. Variables with a default or `required: true` are
+ * always present.
  */
 export type ConfigValues<V extends VariableSpecs> = Simplify<
   { readonly [K in keyof V as IsAlwaysSet<V[K]> extends true ? K : never]: VariableValue<V[K]> } & {

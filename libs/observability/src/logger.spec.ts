@@ -1,11 +1,11 @@
 import { PassThrough } from 'node:stream';
-import { createLogger } from './logger';
+import { coloursFor, createLogger } from './logger';
 import type { LoggerOptions } from './logger';
 
 const NOW = Date.parse('2024-05-01T12:34:56.789Z');
 
 function capture(options: Partial<LoggerOptions> = {}) {
-  const destination = new PassThrough();
+  const destination = options.destination ?? new PassThrough();
   const chunks: string[] = [];
   destination.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
   const logger = createLogger({ app: 'processor', level: 'debug', format: 'json', destination, now: () => NOW, ...options });
@@ -140,13 +140,36 @@ describe('createLogger (json)', () => {
 
 describe('createLogger (pretty)', () => {
   it('writes one coloured line per entry', async () => {
-    const { logger, lines } = capture({ format: 'pretty' });
+    const { logger, lines } = capture({ format: 'pretty', colours: true });
     logger.child({ component: 'consumer' }).info('batch done', { count: 3, topic: 'user-login', note: 'two words' });
     const [line] = await lines();
     // eslint-disable-next-line no-control-regex
     const plain = line?.replace(/\u001b\[\d+m/g, '');
     expect(plain).toBe('12:34:56.789 INFO  [processor/consumer] batch done count=3 topic=user-login note="two words"');
     expect(line).toContain('\u001b[32m');
+  });
+
+  it('writes no escape codes without colours', async () => {
+    const { logger, lines } = capture({ format: 'pretty', colours: false });
+    logger.child({ component: 'consumer' }).error('failed', { count: 3, error: new Error('nope') });
+    const text = (await lines()).join('\n');
+    expect(text).not.toContain('\u001b');
+    expect(text).toMatch(/^12:34:56\.789 ERROR \[processor\/consumer\] failed count=3 error="Error: nope"\n {4}Error: nope\n\s+at /);
+  });
+
+  it('asks the environment and the destination by default: NO_COLOR turns colours off', async () => {
+    const saved = process.env['NO_COLOR'];
+    process.env['NO_COLOR'] = '1';
+    try {
+      const { logger, lines } = capture({ format: 'pretty', destination: Object.assign(new PassThrough(), { isTTY: true }) });
+      logger.info('plain');
+      const text = (await lines()).join('\n');
+      expect(text).toContain('INFO  [processor/main] plain');
+      expect(text).not.toContain('\u001b');
+    } finally {
+      if (saved === undefined) delete process.env['NO_COLOR'];
+      else process.env['NO_COLOR'] = saved;
+    }
   });
 
   it('prints an error with its stack on the following lines', async () => {
@@ -156,5 +179,21 @@ describe('createLogger (pretty)', () => {
     const text = (await lines()).join('\n').replace(/\u001b\[\d+m/g, '');
     expect(text).toContain('error="Error: nope"');
     expect(text).toMatch(/\n.* {4}at /);
+  });
+});
+
+describe('coloursFor', () => {
+  const terminal = { isTTY: true };
+  const pipe = new PassThrough();
+  it.each([
+    ['colours on a terminal', terminal, {}, true],
+    ['none in a pipe or a file', pipe, {}, false],
+    ['none on a terminal with NO_COLOR', terminal, { NO_COLOR: '1' }, false],
+    ['colours on a terminal with an empty NO_COLOR (unset, per no-color.org)', terminal, { NO_COLOR: '' }, true],
+    ['colours in a pipe with FORCE_COLOR', pipe, { FORCE_COLOR: '1' }, true],
+    ['none on a terminal with FORCE_COLOR=0', terminal, { FORCE_COLOR: '0' }, false],
+    ['none with NO_COLOR, even with FORCE_COLOR', pipe, { NO_COLOR: '1', FORCE_COLOR: '1' }, false],
+  ])('%s', (_case, stream, env, expected) => {
+    expect(coloursFor(stream, env)).toBe(expected);
   });
 });

@@ -30,6 +30,8 @@ export interface LoggerOptions {
   redact?: (meta: Record<string, unknown>) => unknown;
   /** Epoch ms; injectable for tests. */
   now?: () => number;
+  /** Colour the pretty format; defaults to `coloursFor(destination, process.env)`. */
+  colours?: boolean;
 }
 
 const LEVELS: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
@@ -54,7 +56,9 @@ interface Entry {
 export function createLogger(options: LoggerOptions): Logger {
   const redact = options.redact ?? ((meta: Record<string, unknown>) => redactPii(meta));
   const now = options.now ?? Date.now;
-  const render = options.format === 'pretty' ? renderPretty : renderJson;
+  const destination = options.destination ?? process.stdout;
+  const palette = (options.colours ?? coloursFor(destination, process.env)) ? COLOURED : PLAIN;
+  const render = options.format === 'pretty' ? (entry: Entry) => renderPretty(entry, palette) : renderJson;
   const sink = winston.createLogger({
     levels: LEVELS,
     level: options.level,
@@ -63,7 +67,7 @@ export function createLogger(options: LoggerOptions): Logger {
       info[MESSAGE] = render(info['entry'] as Entry);
       return info;
     })(),
-    transports: [new winston.transports.Stream({ stream: options.destination ?? process.stdout, eol: '\n' })],
+    transports: [new winston.transports.Stream({ stream: destination, eol: '\n' })],
   });
   // A broken destination (EPIPE…) would otherwise surface as an unhandled 'error' event and crash the process.
   sink.on('error', () => undefined);
@@ -132,19 +136,40 @@ function renderJson(entry: Entry): string {
   return JSON.stringify({ ...core, ...fields });
 }
 
-const COLOURS: Record<LogLevel, string> = { error: '\u001b[31m', warn: '\u001b[33m', info: '\u001b[32m', debug: '\u001b[34m' };
-const DIM = '\u001b[2m';
-const RESET = '\u001b[0m';
+/**
+ * Whether the pretty format may colour what it writes to `stream`: never when NO_COLOR is set (no-color.org), when
+ * FORCE_COLOR is set unless it is `0` or `false` (a parent that pipes our output to a terminal, like `npm start`),
+ * otherwise only on a terminal: escape codes in a file or a pipe are noise.
+ */
+export function coloursFor(stream: unknown, env: NodeJS.ProcessEnv): boolean {
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  return (stream as { isTTY?: unknown } | null)?.isTTY === true;
+}
+
+interface Palette {
+  level: Record<LogLevel, string>;
+  dim: string;
+  reset: string;
+}
+
+const COLOURED: Palette = {
+  level: { error: '\u001b[31m', warn: '\u001b[33m', info: '\u001b[32m', debug: '\u001b[34m' },
+  dim: '\u001b[2m',
+  reset: '\u001b[0m',
+};
+const PLAIN: Palette = { level: { error: '', warn: '', info: '', debug: '' }, dim: '', reset: '' };
 
 /** `12:00:00.000 INFO  [processor/consumer] message key=value …`, stacks of logged errors on the following lines. */
-function renderPretty(entry: Entry): string {
-  const level = `${COLOURS[entry.level]}${entry.level.toUpperCase().padEnd(5)}${RESET}`;
-  const time = `${DIM}${entry.timestamp.slice(11, 23)}${RESET}`;
-  const pairs = Object.entries(entry.fields).map(([key, value]) => `${DIM}${key}=${RESET}${prettyValue(value)}`);
+function renderPretty(entry: Entry, colour: Palette): string {
+  const level = `${colour.level[entry.level]}${entry.level.toUpperCase().padEnd(5)}${colour.reset}`;
+  const time = `${colour.dim}${entry.timestamp.slice(11, 23)}${colour.reset}`;
+  const pairs = Object.entries(entry.fields).map(([key, value]) => `${colour.dim}${key}=${colour.reset}${prettyValue(value)}`);
   const stacks = Object.values(entry.fields)
     .map((value) => (isSerialisedError(value) ? value.stack : undefined))
     .filter((stack): stack is string => stack !== undefined)
-    .map((stack) => `\n${DIM}${stack.replace(/^/gm, '    ')}${RESET}`);
+    .map((stack) => `\n${colour.dim}${stack.replace(/^/gm, '    ')}${colour.reset}`);
   const line = [time, level, `[${entry.app}/${entry.component}]`, entry.message, ...pairs].join(' ');
   return line + stacks.join('');
 }
