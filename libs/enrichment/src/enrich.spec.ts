@@ -5,6 +5,7 @@ import {
   normaliseIpAddress,
   parseIpAddress,
   validateOutputEvent,
+  withAddress,
 } from '@login/event-schema';
 import type { LoginEvent } from '@login/event-schema';
 import { DESIGN_EXAMPLE_EVENT } from '@login/event-schema/testing';
@@ -100,7 +101,7 @@ describe('enrich (properties)', () => {
       },
       { requiredKeys: ['user_id', 'app_version', 'address', 'locale', 'device_id', 'event_time_ms'] },
     )
-    .map(({ address, ...rest }) => ({ ...rest, ip: address.ip, ip_version: address.version }));
+    .map(({ address, ...rest }) => withAddress({ ...rest, ip: address.ip, ip_version: address.version }, parseIpAddress(address.ip)!));
 
   const pseudonym = fc.stringMatching(/^k[0-9]:[A-Za-z0-9_-]{22}$/);
   // Stand-in for @login/masking's truncation (a domain lib may not import another here): /24 and /48.

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { DEFAULT_PARSE_LIMITS, PSEUDONYM_PATTERN, parseLoginEvent } from '@login/event-schema';
-import type { LoginEvent } from '@login/event-schema';
+import { DEFAULT_PARSE_LIMITS, PSEUDONYM_PATTERN, parseIpAddress, parseLoginEvent } from '@login/event-schema';
+import type { IpAddress, LoginEvent } from '@login/event-schema';
+import { IP_ADDRESS_TABLE } from '@login/event-schema/testing';
 import { createMasker } from './masker';
 import { REDACTED_IP } from './pii-rules';
 import type { IpMaskStrategy, Masker } from './types';
@@ -27,6 +28,18 @@ describe('createMasker', () => {
       } catch (error) {
         expect((error as Error).message).not.toContain('10.20');
       }
+    });
+
+    it('masks a parsed address (maskAddress) exactly as its text (maskIp)', () => {
+      for (const [ip, , version] of IP_ADDRESS_TABLE.valid) {
+        expect(masker.maskAddress(parseIpAddress(ip)!)).toBe(masker.maskIp(ip, version));
+      }
+    });
+
+    it('throws a TypeError for something that is not a parsed address (an event copied without it)', () => {
+      expect(() => masker.maskAddress(undefined as unknown as IpAddress)).toThrow(TypeError);
+      expect(() => masker.maskAddress({ version: 4, bytes: new Uint8Array(16) })).toThrow(TypeError);
+      expect(() => masker.maskAddress({ version: 6, bytes: new Uint8Array(4) })).toThrow(TypeError);
     });
   });
 

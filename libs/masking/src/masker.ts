@@ -1,6 +1,8 @@
+import { formatIpAddress } from '@login/event-schema';
+import type { IpAddress } from '@login/event-schema';
 import { boundedMemo } from './bounded-memo';
 import { createPseudonymiser } from './hmac-pseudonym';
-import { canonicalIp, truncateIp } from './ip-truncation';
+import { parseIpOfVersion, truncateAddress } from './ip-truncation';
 import { REDACTED_IP } from './pii-rules';
 import type { IpMaskStrategy, Masker, MaskingOptions } from './types';
 
@@ -23,24 +25,31 @@ export function createMasker(options: MaskingOptions): Masker {
     createPseudonymiser(options.key),
     options.pseudonymMemoEntries ?? DEFAULT_PSEUDONYM_MEMO_ENTRIES,
   );
-  const maskIp = ipMasker(options.ipStrategy, pseudonymise);
+  const maskAddress = addressMasker(options.ipStrategy, pseudonymise);
   return Object.freeze({
     maskDeviceId: (raw: string): string => pseudonymise(raw),
-    maskIp,
+    maskIp: (ip: string, version: 4 | 6): string => maskAddress(parseIpOfVersion(ip, version)),
+    maskAddress: (address: IpAddress): string => maskAddress(checkedAddress(address)),
   });
 }
 
-function ipMasker(strategy: IpMaskStrategy, pseudonymise: (value: string) => string): Masker['maskIp'] {
+function addressMasker(strategy: IpMaskStrategy, pseudonymise: (value: string) => string): (address: IpAddress) => string {
   switch (strategy) {
     case 'truncate':
-      return truncateIp;
+      return truncateAddress;
     case 'hmac':
-      // Canonical text first: `2001:DB8::1` and `2001:db8:0::1` are one address and must get one pseudonym.
-      return (ip, version) => pseudonymise(canonicalIp(ip, version).text);
+      // Canonical text: `2001:DB8::1` and `2001:db8:0::1` are one address and must get one pseudonym.
+      return (address) => pseudonymise(formatIpAddress(address));
     case 'redact':
-      return (ip, version) => {
-        canonicalIp(ip, version);
-        return REDACTED_IP;
-      };
+      return () => REDACTED_IP;
   }
+}
+
+/** A wiring mistake (an event copied without its address) must fail the masking, not mask `undefined`. */
+function checkedAddress(address: IpAddress): IpAddress {
+  const length = address?.bytes?.length;
+  if (!((address?.version === 4 && length === 4) || (address?.version === 6 && length === 16))) {
+    throw new TypeError('not a parsed IP address');
+  }
+  return address;
 }

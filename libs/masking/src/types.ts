@@ -1,3 +1,5 @@
+import type { IpAddress } from '@login/event-schema';
+
 export type IpMaskStrategy = 'truncate' | 'hmac' | 'redact';
 
 export interface MaskingKey {
@@ -27,4 +29,6 @@ export interface Masker {
    * redact: `redacted`. Throws a TypeError (not naming the value) when `ip` is not an address of `version`.
    */
   maskIp(ip: string, version: 4 | 6): string;
+  /** `maskIp` of an address already parsed (`LoginEvent.address`): no second parse on the hot path. */
+  maskAddress(address: IpAddress): string;
 }

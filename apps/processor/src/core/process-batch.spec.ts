@@ -137,6 +137,7 @@ describe('processBatch', () => {
         throw new Error(`cannot mask ${valid.device_id}`);
       },
       maskIp: masker.maskIp,
+      maskAddress: masker.maskAddress,
     };
     const { records } = processBatch([record(json(valid))], { ...deps, masker: broken });
     expect(header(records[0]!, DLQ_HEADERS.reason)).toBe('MASKING_FAILED');
