@@ -1,6 +1,6 @@
 // Test helpers for integration tests against a real broker. Import from '@login/kafka/testing' in tests only.
 // Nothing here exposes a kafkajs type: tests speak in ConsumedRecord / OutgoingRecord like product code.
-export { brokerAnswers, testBrokers } from './broker';
+export { testBrokers } from './broker';
 export { CLUSTER_BASE_PORTS } from './cluster-ports';
 export type { ClusterPortName } from './cluster-ports';
 export { consumeUntil, readCommitted, readToEnd } from './consume';
