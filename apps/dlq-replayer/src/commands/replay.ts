@@ -17,7 +17,7 @@ import { advancePartition, countDecision, formatReport, newReport, type ReplayRe
 import { awaitCommitted, captureRanges, remaining, type PartitionRange } from '../adapters/dlq-reader';
 import type { ReplayerMetrics } from '../adapters/metrics';
 import type { Progress } from '../adapters/progress';
-import { createRateLimiter } from '../adapters/rate-limiter';
+import { createRateLimiter } from '@login/cli';
 
 export interface ReplayDeps {
   readonly client: KafkaClient;
