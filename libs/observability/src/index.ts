@@ -14,5 +14,5 @@ export {
   createProcessorMetrics,
 } from './processor-metrics';
 export type { EventLabels, ProcessorMetrics } from './processor-metrics';
-export { createShutdown } from './shutdown';
-export type { Shutdown, ShutdownOptions } from './shutdown';
+export { createShutdown, onStopSignals } from './shutdown';
+export type { Shutdown, ShutdownOptions, StopSignalOptions } from './shutdown';
