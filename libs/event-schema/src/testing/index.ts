@@ -37,7 +37,7 @@ export const DESIGN_EXAMPLE_EVENT: Readonly<LoginEvent> = Object.freeze(
  * `valid` rows are [text, canonical text, version, truncation (/24, /48, or /40 for 6to4)], `invalid` rows are
  * [why, text]. Every test of IP handling reads this one table.
  */
-export const IP_ADDRESS_TABLE = table as {
+export const IP_ADDRESS_TABLE = table as unknown as {
   readonly valid: ReadonlyArray<readonly [text: string, canonical: string, version: 4 | 6, truncated: string]>;
   readonly invalid: ReadonlyArray<readonly [why: string, text: string]>;
 };
