@@ -54,7 +54,7 @@ export interface BatchResult {
  * replayer's lineage and the id is well-formed (`readReplayLineage`); any other record gets the id of its
  * coordinates, whatever its headers claim, so no producer can borrow another event's id.
  */
-export function eventIdOf(record: ConsumedRecord, lineage: ReplayLineage | undefined): string {
+function eventIdKeptByReplay(record: ConsumedRecord, lineage: ReplayLineage | undefined): string {
   return lineage?.eventId ?? eventIdFor(record);
 }
 
@@ -134,7 +134,7 @@ function processUnguarded(record: ConsumedRecord, deps: ProcessDeps, progress: P
     return;
   }
   progress.lineage = readReplayLineage(record.headers);
-  progress.eventId = eventIdOf(record, progress.lineage);
+  progress.eventId = eventIdKeptByReplay(record, progress.lineage);
 
   const parsed = parseLoginEvent(record.value, deps);
   if (!parsed.ok) {
