@@ -1,10 +1,11 @@
 import { formatIpAddress } from '@login/event-schema';
-import type { IpAddress } from '@login/event-schema';
+import type { IpAddress, LoginEvent } from '@login/event-schema';
 import { boundedMemo } from './bounded-memo';
 import { createPseudonymiser } from './hmac-pseudonym';
 import { parseIpOfVersion, truncateAddress } from './ip-truncation';
-import { REDACTED_IP } from './pii-rules';
-import type { IpMaskStrategy, Masker, MaskingOptions } from './types';
+import { PII_RULES, REDACTED, REDACTED_IP } from './pii-rules';
+import type { PiiField } from './pii-rules';
+import type { IpMaskStrategy, MaskedFields, Masker, MaskingOptions, MaskingRule } from './types';
 
 const IP_STRATEGIES: ReadonlySet<IpMaskStrategy> = new Set(['truncate', 'hmac', 'redact']);
 
@@ -26,11 +27,33 @@ export function createMasker(options: MaskingOptions): Masker {
     options.pseudonymMemoEntries ?? DEFAULT_PSEUDONYM_MEMO_ENTRIES,
   );
   const maskAddress = addressMasker(options.ipStrategy, pseudonymise);
+  const fieldMaskers = PII_RULES.map((rule) => ({ field: rule.field, mask: ruleMasker(rule, pseudonymise, maskAddress) }));
   return Object.freeze({
+    maskEvent: (event: LoginEvent): MaskedFields => {
+      const masked: Partial<Record<PiiField, string>> = {};
+      for (const { field, mask } of fieldMaskers) masked[field] = mask(event);
+      return masked as MaskedFields;
+    },
     maskDeviceId: (raw: string): string => pseudonymise(raw),
     maskIp: (ip: string, version: 4 | 6): string => maskAddress(parseIpOfVersion(ip, version)),
     maskAddress: (address: IpAddress): string => maskAddress(checkedAddress(address)),
   });
+}
+
+/** How one rule masks its field of an event. */
+function ruleMasker(
+  rule: MaskingRule,
+  pseudonymise: (value: string) => string,
+  maskAddress: (address: IpAddress) => string,
+): (event: LoginEvent) => string {
+  switch (rule.strategy) {
+    case 'pseudonymise':
+      return (event) => pseudonymise((event as unknown as Record<string, string>)[rule.field] as string);
+    case 'ip':
+      return (event) => maskAddress(checkedAddress(event.address));
+    case 'redact':
+      return () => REDACTED;
+  }
 }
 
 function addressMasker(strategy: IpMaskStrategy, pseudonymise: (value: string) => string): (address: IpAddress) => string {

@@ -1,4 +1,5 @@
-import type { IpAddress } from '@login/event-schema';
+import type { IpAddress, LoginEvent } from '@login/event-schema';
+import type { PiiField } from './pii-rules';
 
 export type IpMaskStrategy = 'truncate' | 'hmac' | 'redact';
 
@@ -17,10 +18,16 @@ export interface MaskingOptions {
 
 export interface MaskingRule {
   field: string;
+  /** `ip` masks the event's parsed address (`LoginEvent.address`) by the masker's `ipStrategy`. */
   strategy: 'pseudonymise' | 'ip' | 'redact';
 }
 
+/** Every field `PII_RULES` names, masked. */
+export type MaskedFields = Readonly<Record<PiiField, string>>;
+
 export interface Masker {
+  /** Masks every field `PII_RULES` names, each by its rule's strategy; throws like the functions below. */
+  maskEvent(event: LoginEvent): MaskedFields;
   /** `${key.id}:${base64url(HMAC-SHA-256(secret, raw))[0..22]}`. */
   maskDeviceId(raw: string): string;
   /**

@@ -132,13 +132,10 @@ describe('processBatch', () => {
   });
 
   it('dead-letters a masking failure as MASKING_FAILED without echoing the error', () => {
-    const broken: Masker = {
-      maskDeviceId: () => {
-        throw new Error(`cannot mask ${valid.device_id}`);
-      },
-      maskIp: masker.maskIp,
-      maskAddress: masker.maskAddress,
+    const cannotMask = () => {
+      throw new Error(`cannot mask ${valid.device_id}`);
     };
+    const broken: Masker = { maskEvent: cannotMask, maskDeviceId: cannotMask, maskIp: masker.maskIp, maskAddress: masker.maskAddress };
     const { records } = processBatch([record(json(valid))], { ...deps, masker: broken });
     expect(header(records[0]!, DLQ_HEADERS.reason)).toBe('MASKING_FAILED');
     expect(header(records[0]!, DLQ_HEADERS.stage)).toBe('MASK');

@@ -11,7 +11,7 @@ import type {
 } from '@login/event-schema';
 import { enrich, eventIdFor, processedAtText } from '@login/enrichment';
 import type { ConsumedRecord, OutgoingRecord } from '@login/kafka';
-import type { Masker } from '@login/masking';
+import type { MaskedFields, Masker } from '@login/masking';
 import { partsToOmit } from './dead-letter-fit';
 import { toDeadLetter } from './dead-letter';
 import type { DeadLetterContext } from './dead-letter';
@@ -60,9 +60,9 @@ function eventIdKeptByReplay(record: ConsumedRecord, lineage: ReplayLineage | un
 
 /** Masks and enriches a valid event; a throw of either step becomes the failure of that stage. */
 function maskAndEnrich(event: LoginEvent, eventId: string, progress: Progress, deps: ProcessDeps): ProcessedLoginEvent | ParseFailure {
-  let masked: { device_id: string; ip: string };
+  let masked: MaskedFields;
   try {
-    masked = { device_id: deps.masker.maskDeviceId(event.device_id), ip: deps.masker.maskAddress(event.address) };
+    masked = deps.masker.maskEvent(event);
   } catch (err) {
     return failure('MASK', 'MASKING_FAILED', err);
   }
