@@ -2,8 +2,7 @@
 import { createKafkaClient, KafkaAdapterError } from '@login/kafka';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { createLogger, onStopSignals, startHttpServer, type RunningHttpServer } from '@login/observability';
-import { createReplayerMetrics } from './adapters/metrics';
+import { createLogger, createReplayerMetrics, onStopSignals, startHttpServer, type RunningHttpServer } from '@login/observability';
 import { createProgress } from './adapters/progress';
 import { runInspect } from './commands/inspect';
 import { runReplay } from './commands/replay';

@@ -1,11 +1,9 @@
 import type { Writable } from 'node:stream';
-import { createLogger, startHttpServer } from '@login/observability';
-import type { Logger, RunningHttpServer } from '@login/observability';
+import { createGeneratorMetrics, createLogger, startHttpServer } from '@login/observability';
+import type { GeneratorMetrics, Logger, RunningHttpServer } from '@login/observability';
 import { createDryRunSink } from './adapters/dry-run-sink';
 import { createKafkaSink } from './adapters/kafka-sink';
 import type { KafkaSink } from './adapters/kafka-sink';
-import { createGeneratorMetrics } from './adapters/metrics';
-import type { GeneratorMetrics } from './adapters/metrics';
 import { createProgressReporter } from './adapters/progress';
 import { ConfigError, helpText, kindsText, loadGeneratorConfig } from './config';
 import type { GeneratorConfig } from './config';

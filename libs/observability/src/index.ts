@@ -14,5 +14,9 @@ export {
   createProcessorMetrics,
 } from './processor-metrics';
 export type { EventLabels, ProcessorMetrics } from './processor-metrics';
+export { GENERATOR_METRICS, createGeneratorMetrics } from './generator-metrics';
+export type { GeneratorMetrics, GeneratorMetricsOptions } from './generator-metrics';
+export { REPLAYER_METRICS, createReplayerMetrics } from './replayer-metrics';
+export type { ReplayerMetrics } from './replayer-metrics';
 export { createShutdown, onStopSignals } from './shutdown';
 export type { Shutdown, ShutdownOptions, StopSignalOptions } from './shutdown';

@@ -1,5 +1,5 @@
 import { lastHeaderText, parseLineageTime, parseReplayCount } from '@login/event-schema';
-import type { ConsumedRecord, RecordHeaders } from '@login/kafka';
+import type { ConsumedRecord } from '@login/kafka';
 import { DLQ_HEADERS } from './dlq-headers';
 
 /**
