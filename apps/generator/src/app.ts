@@ -223,7 +223,8 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
     return { exitCode: summary.failed > 0 && !stdoutClosed ? EXIT_FAILED : EXIT_OK, summary };
   } catch (error) {
     logger.error('generator failed', { error });
-    await cleanup().catch(() => undefined);
+    // The failure is logged above; a cleanup that fails after it must not replace it.
+    await cleanup().catch((cleanupError: unknown) => logger.debug('cleanup after the failure failed too', { error: cleanupError }));
     return { exitCode: EXIT_FAILED };
   }
 }

@@ -1,4 +1,4 @@
-export { fixedClock, systemClock } from './clock';
+export { systemClock } from './clock';
 export type { Clock } from './clock';
 export { eventIdFor } from './event-id';
 export type { SourceCoordinates } from './event-id';
