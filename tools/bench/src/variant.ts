@@ -16,6 +16,7 @@ import {
 import { createMasker } from '@login/masking';
 import { processorConfigSpec } from '../../../apps/processor/src/config';
 import { processBatch, type ProcessDeps } from '../../../apps/processor/src/core/process-batch';
+import { toConsumedRecord } from '../../../libs/kafka/src/records';
 import fs from 'node:fs';
 import { Session } from 'node:inspector';
 import { clientFor, logger, runCommand, send, type Json } from './common';
@@ -218,16 +219,8 @@ async function runNaiveVariant(o: VariantOptions, meter: Meter): Promise<() => P
     autoCommit: false,
     eachMessage: async ({ topic, partition, message }) => {
       // (kafkajs retries a throwing eachMessage; a non-retriable producer error surfaces as a crash, below.)
-      const record: ConsumedRecord = {
-        topic,
-        partition,
-        offset: message.offset,
-        timestamp: message.timestamp,
-        key: message.key ?? null,
-        value: message.value ?? null,
-        headers: {},
-      };
-      await producer.send(transform([record]).records);
+      // The runner's own mapping (libs/kafka's records.ts), so the naive variant reads records as the app does.
+      await producer.send(transform([toConsumedRecord(topic, partition, message)]).records);
       await consumer.commitOffsets([{ topic, partition, offset: String(BigInt(message.offset) + 1n) }]);
       meter.add(1);
     },

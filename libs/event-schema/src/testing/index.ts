@@ -3,7 +3,8 @@
 import { parseIpAddress } from '../ip-address';
 import type { IpAddress } from '../ip-address';
 import { withAddress } from '../login-event';
-import type { LoginEvent, RawLoginEvent } from '../types';
+import { OUTPUT_SCHEMA_VERSION } from '../output-schema';
+import type { LoginEvent, ProcessedLoginEvent, RawLoginEvent } from '../types';
 import table from './ip-address-table.json';
 
 export const DESIGN_EXAMPLE_INPUT: Readonly<RawLoginEvent> = Object.freeze({
@@ -31,6 +32,25 @@ export const DESIGN_EXAMPLE_EVENT: Readonly<LoginEvent> = Object.freeze(
     parseIpAddress('199.172.111.135') as IpAddress,
   ),
 );
+
+/**
+ * The example event's output record (DESIGN.md §3) when it is read at user-login/0/42, processed 250 ms after its event
+ * time, its ip truncated and its device id pseudonymised under key id `k1`.
+ */
+export const DESIGN_EXAMPLE_OUTPUT: Readonly<ProcessedLoginEvent> = Object.freeze({
+  event_id: 'b4435276-affa-8030-9d0f-354a37f87023',
+  user_id: '424cdd21-063a-43a7-b91b-7ca1a833afae',
+  app_version: '2.3.0',
+  device_type: 'android',
+  locale: 'RU',
+  device_id: 'k1:qpw5Fx26tUFWyiV4FZtA9E',
+  ip: '199.172.111.0',
+  ip_version: 4,
+  event_time: '2023-09-12T00:45:51.000Z',
+  processed_at: '2023-09-12T00:45:51.250Z',
+  latency_ms: 250,
+  schema_version: OUTPUT_SCHEMA_VERSION,
+});
 
 /**
  * Addresses with what the pipeline makes of them, checked against Python's `ipaddress` when the table was written:
