@@ -1,18 +1,19 @@
 import type { Registry } from 'prom-client';
-import { createMetrics } from './metrics';
+import { createMetrics, registerMetrics } from './metrics';
 
 /** The generator's metrics (DESIGN §7): dashboards and alerts depend on these names. */
 export const GENERATOR_METRICS = {
   produced: {
+    type: 'counter',
     name: 'login_generator_events_produced_total',
     help: 'Records acknowledged by the broker, by kind: "valid" or the malformed kind.',
     labelNames: ['kind'],
   },
-  sendErrors: { name: 'login_generator_send_errors_total', help: 'Batches whose send failed (after the client retries).' },
-  failed: { name: 'login_generator_events_failed_total', help: 'Records in batches whose send failed.' },
-  batches: { name: 'login_generator_batches_total', help: 'Batches sent (acknowledged or failed).' },
-  rate: { name: 'login_generator_rate_events_per_second', help: 'Records acknowledged per second over the last seconds.' },
-  targetRate: { name: 'login_generator_target_rate_events_per_second', help: 'The configured rate (0 = unthrottled).' },
+  sendErrors: { type: 'counter', name: 'login_generator_send_errors_total', help: 'Batches whose send failed (after the client retries).' },
+  failed: { type: 'counter', name: 'login_generator_events_failed_total', help: 'Records in batches whose send failed.' },
+  batches: { type: 'counter', name: 'login_generator_batches_total', help: 'Batches sent (acknowledged or failed).' },
+  rate: { type: 'gauge', name: 'login_generator_rate_events_per_second', help: 'Records acknowledged per second over the last seconds.' },
+  targetRate: { type: 'gauge', name: 'login_generator_target_rate_events_per_second', help: 'The configured rate (0 = unthrottled).' },
 } as const;
 
 /** The generator's metrics, on their own registry. */
@@ -33,12 +34,8 @@ export interface GeneratorMetricsOptions {
 
 export function createGeneratorMetrics(options: GeneratorMetricsOptions): GeneratorMetrics {
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
-  const produced = metrics.counter(GENERATOR_METRICS.produced);
-  const sendErrors = metrics.counter(GENERATOR_METRICS.sendErrors);
-  const failed = metrics.counter(GENERATOR_METRICS.failed);
-  const batches = metrics.counter(GENERATOR_METRICS.batches);
-  const rate = metrics.gauge(GENERATOR_METRICS.rate);
-  metrics.gauge(GENERATOR_METRICS.targetRate).set(options.targetRate);
+  const { produced, sendErrors, failed, batches, rate, targetRate } = registerMetrics(metrics, GENERATOR_METRICS);
+  targetRate.set(options.targetRate);
   for (const kind of options.kinds ?? ['valid']) produced.inc({ kind }, 0);
   return {
     registry: metrics.registry,

@@ -4,8 +4,8 @@ export { HttpPortInUseError, startHttpServer } from './http-server';
 export type { HttpServerOptions, Readiness, RunningHttpServer } from './http-server';
 export { createLogger } from './logger';
 export type { LogFormat, LogLevel, LogMeta, Logger, LoggerOptions } from './logger';
-export { createMetrics, metricsOn } from './metrics';
-export type { Metrics, MetricsOptions } from './metrics';
+export { createMetrics, metricsOn, registerMetrics } from './metrics';
+export type { MetricDefinition, Metrics, MetricsOptions, RegisteredMetrics } from './metrics';
 export {
   DEVICE_TYPE_LABELS,
   MAX_DISTINCT_APP_VERSIONS,

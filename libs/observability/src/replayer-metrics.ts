@@ -1,29 +1,34 @@
 import { REASON_CODES } from '@login/event-schema';
 import type { Registry } from 'prom-client';
-import { createMetrics } from './metrics';
+import { createMetrics, registerMetrics } from './metrics';
 
 /** The DLQ replayer's metrics (DESIGN §7): dashboards and alerts depend on these names. */
 export const REPLAYER_METRICS = {
   read: {
+    type: 'counter',
     name: 'login_replayer_records_read_total',
     help: 'DLQ records read and decided (counted once their batch is acknowledged and committed).',
   },
   replayed: {
+    type: 'counter',
     name: 'login_replayer_records_replayed_total',
     help: 'DLQ records re-published to the input topic, by DLQ reason.',
     labelNames: ['reason'],
   },
   parked: {
+    type: 'counter',
     name: 'login_replayer_records_parked_total',
     help: 'DLQ records moved to the parked topic by the loop guard, by DLQ reason.',
     labelNames: ['reason'],
   },
   skipped: {
+    type: 'counter',
     name: 'login_replayer_records_skipped_total',
     help: 'DLQ records left alone, by DLQ reason and by why (NOT_SELECTED, NON_RETRYABLE, MALFORMED_HEADERS, ...).',
     labelNames: ['reason', 'decision'],
   },
   remaining: {
+    type: 'gauge',
     name: 'login_replayer_remaining_records',
     help: 'Records between the last committed position and the end offsets captured at start.',
   },
@@ -46,11 +51,7 @@ function reasonLabel(reason: string): string {
 
 export function createReplayerMetrics(options: { defaultMetrics?: boolean } = {}): ReplayerMetrics {
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
-  const read = metrics.counter(REPLAYER_METRICS.read);
-  const replayed = metrics.counter(REPLAYER_METRICS.replayed);
-  const parked = metrics.counter(REPLAYER_METRICS.parked);
-  const skipped = metrics.counter(REPLAYER_METRICS.skipped);
-  const remaining = metrics.gauge(REPLAYER_METRICS.remaining);
+  const { read, replayed, parked, skipped, remaining } = registerMetrics(metrics, REPLAYER_METRICS);
   return {
     registry: metrics.registry,
     read: (n) => read.inc(n),
