@@ -15,5 +15,7 @@ export { produceRaw, produceTransactions } from './produce';
 export type { ProduceRawOptions } from './produce';
 export { produceStream } from './stream';
 export type { RecordStream } from './stream';
+export { testConsumers } from './test-consumers';
+export type { TestConsumerOptions, TestConsumers } from './test-consumers';
 export { createTestTopic, deleteTestTopics, trackTestTopic, uniqueName } from './topics';
 export { sumOffsets, waitFor } from './wait';
