@@ -701,12 +701,16 @@ function quietAdmin(Kafka, logLevel, brokers) {
 
 async function withAdmin(brokers, fn) {
   const { Kafka, logLevel } = await loadKafkaJs();
-  const admin = quietAdmin(Kafka, logLevel, brokers);
+  return withConnected(quietAdmin(Kafka, logLevel, brokers), fn);
+}
+
+/** Connects a kafkajs client (admin, producer, consumer), runs `fn` with it, and disconnects it whatever happened. */
+export async function withConnected(client, fn) {
   try {
-    await admin.connect();
-    return await fn(admin);
+    await client.connect();
+    return await fn(client);
   } finally {
-    await admin.disconnect().catch(() => {
+    await client.disconnect().catch(() => {
       // The answer (or the error that matters) is already in hand; a client that never connected has nothing to close.
     });
   }
