@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withConnected } from '../../tools/kafka/kafka.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Kafka, logLevel } = createRequire(path.join(repoRoot, 'package.json'))('kafkajs');
@@ -42,15 +43,7 @@ function validEvent(i) {
 }
 const INVALID = ['{not json', '[]', JSON.stringify({ user_id: 'not-a-uuid', app_version: 'x' }), JSON.stringify({ ...validEvent(0), ip: '10.0.0.1/24' })];
 
-async function withAdmin(fn) {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.disconnect();
-  }
-}
+const withAdmin = (fn) => withConnected(kafka.admin(), fn);
 
 async function countUntil(topic, wanted, deadline, inspect) {
   const consumer = kafka.consumer({ groupId: `${prefix}-probe-${topic}-${Date.now()}` });

@@ -70,6 +70,7 @@ function checkResults(stdout) {
     }
   }
   assert.ok(positive(doc.core.processBatchUsPerRecord));
+  assert.equal(doc.core.internalErrors, 0, 'the bench runs processBatch wired as the app is (record limits, DLQ size)');
 
   const svg = fs.readFileSync(path.join(out, 'bench-smoke.svg'), 'utf8');
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);

@@ -426,18 +426,16 @@ export async function probe(brokers, { timeoutMs = 10_000, replicationFactor = 1
   }
 }
 
-/** True when a Kafka broker answers a metadata request at `brokers` (comma-separated) within a few seconds. */
+/**
+ * True when a Kafka broker answers a metadata request at `brokers` (comma-separated) within a few seconds. The one
+ * broker probe of the repository: the Jest global setup asks it through `kafka.mjs probe`.
+ */
 export async function brokerAnswers(brokers) {
-  const { Kafka, logLevel } = await loadKafkaJs();
-  const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING, logCreator: quietLogCreator, connectionTimeout: 1500, retry: { retries: 0 } }).admin();
   try {
-    await admin.connect();
-    await admin.describeCluster();
+    await withAdmin(brokers, (admin) => admin.describeCluster());
     return true;
   } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
+    return false; // no answer (refused, timed out, not Kafka) is the answer
   }
 }
 
@@ -703,12 +701,18 @@ function quietAdmin(Kafka, logLevel, brokers) {
 
 async function withAdmin(brokers, fn) {
   const { Kafka, logLevel } = await loadKafkaJs();
-  const admin = quietAdmin(Kafka, logLevel, brokers);
+  return withConnected(quietAdmin(Kafka, logLevel, brokers), fn);
+}
+
+/** Connects a kafkajs client (admin, producer, consumer), runs `fn` with it, and disconnects it whatever happened. */
+export async function withConnected(client, fn) {
   try {
-    await admin.connect();
-    return await fn(admin);
+    await client.connect();
+    return await fn(client);
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    await client.disconnect().catch(() => {
+      // The answer (or the error that matters) is already in hand; a client that never connected has nothing to close.
+    });
   }
 }
 
@@ -882,6 +886,8 @@ Commands:
                           create ${TOPICS.join(', ')} (safe to rerun)
   logs [--node N]         print the tail of a node's broker log
   fetch                   only download the jars into the cache
+  probe ADDRESSES          exits 0 when a Kafka broker answers at ADDRESSES (host:port,...) within a few seconds, 1
+                          when none does
   lease --holder PID | release --holder PID
                           used by the Jest global setup to share one broker between test processes
 
@@ -926,7 +932,7 @@ function parseArgs(argv) {
     else if (a === '--replication-factor') opts.replicationFactor = positiveInt(next(), '--replication-factor');
     else if (a === '--node') opts.node = positiveInt(next(), '--node');
     else if (a === '--holder') opts.holder = positiveInt(next(), '--holder');
-    else if (command === 'node' && !a.startsWith('-')) opts.args.push(a);
+    else if ((command === 'node' || command === 'probe') && !a.startsWith('-')) opts.args.push(a);
     else throw new UsageError(`unknown option ${a}`);
   }
   return { command, opts };
@@ -974,6 +980,12 @@ async function main(argv) {
     }
     case 'node':
       return nodeCommand(opts, print);
+    case 'probe': {
+      if (opts.args.length !== 1) throw new UsageError('probe needs one argument: host:port[,host:port...]');
+      const answers = await brokerAnswers(opts.args[0]);
+      print({ answers }, answers ? `a broker answers at ${opts.args[0]}` : `no broker answers at ${opts.args[0]}`);
+      return answers ? 0 : 1;
+    }
     case 'topics': {
       const brokers = opts.bootstrap ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
       const res = await createTopics({ brokers, partitions: opts.partitions, replicationFactor: opts.replicationFactor });

@@ -169,7 +169,10 @@ describe('tools/kafka single node', { timeout: 300_000 }, () => {
   // The port comes from KAFKA_BROKERS (loopback): enough for the tool to run the broker there.
   const { runDir, kafka } = privateKafka(19292, { via: 'brokers' });
   after(async () => {
-    await kafka('down', '--purge').catch(() => undefined);
+    await kafka('down', '--purge').catch((err) => {
+      // Cleanup only: a test that failed may have left nothing to stop; the run dir goes next either way.
+      process.stderr.write(`cleanup: kafka down failed: ${err.message}\n`);
+    });
     fs.rmSync(runDir, { recursive: true, force: true });
   });
 
@@ -223,7 +226,22 @@ describe('tools/kafka single node', { timeout: 300_000 }, () => {
     }
   });
 
+  test('probe exits 0 where a broker answers, 1 where none does (another program, nothing listening)', async () => {
+    await kafka('up');
+    assert.deepEqual(JSON.parse((await kafka('probe', '127.0.0.1:19292', '--json')).stdout), { answers: true });
+    const server = net.createServer((socket) => socket.end());
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const notKafka = await failure(cleanEnv({}), 'probe', `127.0.0.1:${server.address().port}`);
+      assert.equal(notKafka.code, 1);
+    } finally {
+      server.close();
+    }
+    assert.equal((await failure(cleanEnv({}), 'probe', '127.0.0.1:1')).code, 1);
+  });
+
   test('bad arguments exit 2 with a message', async () => {
+    await assert.rejects(kafka('probe'), (err) => err.code === 2 && /probe needs one argument/.test(err.stderr));
     await assert.rejects(kafka('up', '--brokers', '2'), (err) => err.code === 2 && /--brokers must be 1 or 3/.test(err.stderr));
     await assert.rejects(kafka('frobnicate'), (err) => err.code === 2 && /unknown command/.test(err.stderr));
   });
@@ -232,7 +250,10 @@ describe('tools/kafka single node', { timeout: 300_000 }, () => {
 describe('tools/kafka three brokers', { timeout: 300_000 }, () => {
   const { runDir, kafka } = privateKafka(19392);
   after(async () => {
-    await kafka('down', '--purge').catch(() => undefined);
+    await kafka('down', '--purge').catch((err) => {
+      // Cleanup only: a test that failed may have left nothing to stop; the run dir goes next either way.
+      process.stderr.write(`cleanup: kafka down failed: ${err.message}\n`);
+    });
     fs.rmSync(runDir, { recursive: true, force: true });
   });
 

@@ -2,8 +2,7 @@
 import { createKafkaClient, KafkaAdapterError } from '@login/kafka';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { createLogger, startHttpServer, type RunningHttpServer } from '@login/observability';
-import { createReplayerMetrics } from './adapters/metrics';
+import { createLogger, createReplayerMetrics, onStopSignals, startHttpServer, type RunningHttpServer } from '@login/observability';
 import { createProgress } from './adapters/progress';
 import { runInspect } from './commands/inspect';
 import { runReplay } from './commands/replay';
@@ -44,24 +43,28 @@ async function main(): Promise<number> {
     logger.info('serving /metrics, /healthz, /readyz', { port: server.port });
   }
   const interrupt = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupt.signal.aborted) {
-      // A second Ctrl-C: leave now. Nothing is lost: an open transaction is aborted by the broker (or the next run).
+  onStopSignals({
+    stopping: () => interrupt.signal.aborted,
+    stop: (signal) => {
+      logger.info('stopping: committing what was handled, then printing the report', { signal });
+      interrupt.abort();
+    },
+    // A second Ctrl-C: leave now. Nothing is lost: an open transaction is aborted by the broker (or the next run).
+    stopNow: (signal) => {
       process.stderr.write(`dlq-replayer: ${signal} again, exiting without waiting\n`);
       process.exit(130);
-    }
-    logger.info('stopping: committing what was handled, then printing the report', { signal });
-    interrupt.abort();
+    },
     // Every command ends within seconds of the abort (a transaction of one chunk at most). Should one hang, exit
     // anyway: exactly-once does not depend on a clean exit, only read_committed readers wait for the transaction
     // timeout then.
-    setTimeout(() => {
-      process.stderr.write(`dlq-replayer: did not stop within ${STOP_DEADLINE_MS / 1000} s after ${signal}, exiting\n`);
-      process.exit(EXIT.failure);
-    }, STOP_DEADLINE_MS).unref();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+    deadline: {
+      ms: STOP_DEADLINE_MS,
+      onElapsed: (signal) => {
+        process.stderr.write(`dlq-replayer: did not stop within ${STOP_DEADLINE_MS / 1000} s after ${signal}, exiting\n`);
+        process.exit(EXIT.failure);
+      },
+    },
+  });
 
   try {
     if (config.command === 'inspect') {

@@ -18,7 +18,7 @@ import type { ReplayReport } from './core/report';
 import { DLQ_HEADERS as H, REPLAYER_HEADERS } from './core/dlq-headers';
 import { dlqHeaderValues, headerString, memoryLogger } from './testing/dlq-fixtures';
 import { collector, configFor, replayIn, testReplayDeps, type Topics } from './testing/harness';
-import { createReplayerMetrics, type ReplayerMetrics } from './adapters/metrics';
+import { createReplayerMetrics, type ReplayerMetrics } from '@login/observability';
 
 const logger = memoryLogger();
 let client: KafkaClient;

@@ -1,11 +1,9 @@
 import type { Writable } from 'node:stream';
-import { createLogger, startHttpServer } from '@login/observability';
-import type { Logger, RunningHttpServer } from '@login/observability';
+import { createGeneratorMetrics, createLogger, startHttpServer } from '@login/observability';
+import type { GeneratorMetrics, Logger, RunningHttpServer } from '@login/observability';
 import { createDryRunSink } from './adapters/dry-run-sink';
 import { createKafkaSink } from './adapters/kafka-sink';
 import type { KafkaSink } from './adapters/kafka-sink';
-import { createGeneratorMetrics } from './adapters/metrics';
-import type { GeneratorMetrics } from './adapters/metrics';
 import { createProgressReporter } from './adapters/progress';
 import { ConfigError, helpText, kindsText, loadGeneratorConfig, versionText } from './config';
 import type { GeneratorConfig } from './config';
@@ -228,7 +226,8 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
     return { exitCode: summary.failed > 0 && !stdoutClosed ? EXIT_FAILED : EXIT_OK, summary };
   } catch (error) {
     logger.error('generator failed', { error });
-    await cleanup().catch(() => undefined);
+    // The failure is logged above; a cleanup that fails after it must not replace it.
+    await cleanup().catch((cleanupError: unknown) => logger.debug('cleanup after the failure failed too', { error: cleanupError }));
     return { exitCode: EXIT_FAILED };
   }
 }

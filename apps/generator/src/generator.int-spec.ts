@@ -39,6 +39,7 @@ function spawnGenerator(args: string[], env: Record<string, string> = {}): Spawn
 async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    // A probe that throws (topic not there yet, broker busy) means "not yet": poll again until the deadline.
     const value = await probe().catch(() => undefined);
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);

@@ -1,24 +1,25 @@
 // The generator's entry point: wiring only. Signals become an AbortSignal; runCli does the rest.
+import { onStopSignals } from '@login/observability';
 import { runCli } from './app';
 
 const GRACE_MS = 20_000; // shorter than Kubernetes' default 30 s termination grace period
 
 const stop = new AbortController();
-let signals = 0;
-const onSignal = (signal: NodeJS.Signals) => {
-  signals += 1;
-  if (signals > 1) {
+onStopSignals({
+  stopping: () => stop.signal.aborted,
+  stop: () => stop.abort(),
+  stopNow: (signal) => {
     process.stderr.write(`\ngenerator: ${signal} again: exiting without waiting for in-flight batches\n`);
     process.exit(130);
-  }
-  stop.abort();
-  setTimeout(() => {
-    process.stderr.write(`generator: in-flight batches not flushed within ${GRACE_MS / 1000} s: exiting\n`);
-    process.exit(1);
-  }, GRACE_MS).unref();
-};
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+  },
+  deadline: {
+    ms: GRACE_MS,
+    onElapsed: () => {
+      process.stderr.write(`generator: in-flight batches not flushed within ${GRACE_MS / 1000} s: exiting\n`);
+      process.exit(1);
+    },
+  },
+});
 
 runCli({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr, signal: stop.signal }).then(
   ({ exitCode }) => {

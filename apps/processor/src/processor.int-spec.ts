@@ -1,4 +1,4 @@
-import { DLQ_HEADERS, validateOutputEvent } from '@login/event-schema';
+import { DLQ_HEADERS, lastHeaderText, validateOutputEvent } from '@login/event-schema';
 import type { OutgoingRecord } from '@login/kafka';
 import { committedOffsets, createTestTopic, deleteTestTopics, produceRaw, recordCount, uniqueName, waitFor } from '@login/kafka/testing';
 import { account, drained } from './testing/accounting';
@@ -23,10 +23,8 @@ function validRecords(n: number, from = 0): Array<Raw & { raw: ReturnType<typeof
   });
 }
 
-const header = (headers: Record<string, Buffer | Buffer[] | undefined>, name: string) => {
-  const v = headers[name];
-  return (Array.isArray(v) ? v[0] : v)?.toString('utf8');
-};
+/** Header text by the rule every reader uses (the last value of a repeated name). */
+const header = lastHeaderText;
 
 /** Every log line of every processor run in this file, checked for raw PII at the end. */
 const allLogs: string[] = [];

@@ -9,16 +9,6 @@ BUILDAH_STORAGE=(--root "$VERIFY_CACHE/containers/storage" --runroot "$VERIFY_CA
 
 log() { printf '[verify] %s\n' "$*" >&2; }
 die() { printf '[verify] FAIL: %s\n' "$*" >&2; exit 1; }
-skip_loudly() {
-  printf '\n[verify] !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' >&2
-  printf '[verify] !!! SKIPPED: %s\n' "$*" >&2
-  printf '[verify] !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\n' >&2
-}
-
-# The processor is "real" once its main.ts is more than the skeleton's placeholder.
-processor_is_placeholder() {
-  grep -q 'not implemented yet' "$REPO_ROOT/apps/processor/src/main.ts"
-}
 
 apt_install() {
   # apt_install PKG... : install Debian packages that are missing (we are root on this kind of machine).

@@ -4,8 +4,3 @@ export interface Clock {
 }
 
 export const systemClock: Clock = Object.freeze({ now: (): number => Date.now() });
-
-/** A clock that always says `nowMs` (tests, replays of a known moment). */
-export function fixedClock(nowMs: number): Clock {
-  return Object.freeze({ now: (): number => nowMs });
-}

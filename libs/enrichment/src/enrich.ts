@@ -6,6 +6,11 @@ export const DEFAULT_DEVICE_TYPE = 'unknown';
 export interface EnrichContext {
   eventId: string;
   processedAtMs: number;
+  /**
+   * `processedAtText(processedAtMs)`, when the caller already has it: a batch shares one processing time, so its
+   * caller formats it once instead of once per event.
+   */
+  processedAtText?: string;
 }
 
 export interface MaskedFields {
@@ -13,12 +18,9 @@ export interface MaskedFields {
   ip: string;
 }
 
-// A batch shares one processing time: its ISO text is formatted once, not per event.
-let lastProcessedAt = { ms: Number.NaN, iso: '' };
-
-function isoOfProcessedAt(ms: number): string {
-  if (ms !== lastProcessedAt.ms) lastProcessedAt = { ms, iso: new Date(ms).toISOString() };
-  return lastProcessedAt.iso;
+/** The `processed_at` text of a processing time; a RangeError when it is no time (NaN, beyond year 275760). */
+export function processedAtText(processedAtMs: number): string {
+  return new Date(Math.trunc(processedAtMs)).toISOString();
 }
 
 /**
@@ -40,7 +42,7 @@ export function enrich(event: LoginEvent, masked: MaskedFields, ctx: EnrichConte
     ip: masked.ip,
     ip_version: event.ip_version,
     event_time: new Date(event.event_time_ms).toISOString(),
-    processed_at: isoOfProcessedAt(processedAtMs),
+    processed_at: ctx.processedAtText ?? processedAtText(processedAtMs),
     latency_ms: Math.round(processedAtMs - event.event_time_ms),
     schema_version: OUTPUT_SCHEMA_VERSION,
   };

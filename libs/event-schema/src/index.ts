@@ -20,6 +20,7 @@ export {
 } from './lineage';
 export type { ReplayLineage } from './lineage';
 export { DEFAULT_PARSE_LIMITS, parseLoginEvent } from './parse-login-event';
+export { withAddress } from './login-event';
 export { validateInputEvent, validateOutputEvent } from './validators';
 export { buildFailure, failure } from './failure';
 export type { FailureDetails } from './failure';

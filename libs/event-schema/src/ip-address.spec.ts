@@ -1,76 +1,14 @@
 import fc from 'fast-check';
 import { formatIpAddress, isIpAddress, normaliseIpAddress, parseIpAddress } from './ip-address';
+import { IP_ADDRESS_TABLE } from './testing';
 
 describe('parseIpAddress / normaliseIpAddress', () => {
-  it.each([
-    ['199.172.111.135', '199.172.111.135', 4],
-    ['0.0.0.0', '0.0.0.0', 4],
-    ['255.255.255.255', '255.255.255.255', 4],
-    ['10.0.0.1', '10.0.0.1', 4],
-    ['::ffff:1.2.3.4', '1.2.3.4', 4],
-    ['::FFFF:1.2.3.4', '1.2.3.4', 4],
-    ['0:0:0:0:0:ffff:1.2.3.4', '1.2.3.4', 4],
-    ['::ffff:0102:0304', '1.2.3.4', 4],
-    ['2001:db8::1', '2001:db8::1', 6],
-    ['2001:DB8:0:0:0:0:0:1', '2001:db8::1', 6],
-    ['2001:0db8:0000:0000:0000:0000:0000:0001', '2001:db8::1', 6],
-    ['::', '::', 6],
-    ['::1', '::1', 6],
-    ['1::', '1::', 6],
-    ['1:2:3:4:5:6:7::', '1:2:3:4:5:6:7:0', 6],
-    ['::2:3:4:5:6:7:8', '0:2:3:4:5:6:7:8', 6],
-    ['1:0:0:2:0:0:0:3', '1:0:0:2::3', 6],
-    ['1:0:0:2:0:0:3:4', '1::2:0:0:3:4', 6],
-    ['2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1', 6],
-    ['fe80::1', 'fe80::1', 6],
-    ['::1.2.3.4', '::102:304', 6],
-    ['64:ff9b::192.0.2.33', '64:ff9b::c000:221', 6],
-    ['1:2:3:4:5:6:1.2.3.4', '1:2:3:4:5:6:102:304', 6],
-  ])('%s → %s (v%i)', (text, canonical, version) => {
+  it.each(IP_ADDRESS_TABLE.valid)('%s → %s (v%i)', (text, canonical, version) => {
     expect(normaliseIpAddress(text)).toEqual({ ip: canonical, version });
     expect(isIpAddress(text)).toBe(true);
   });
 
-  it.each([
-    ['empty', ''],
-    ['single char', '1'],
-    ['hostname', 'example.com'],
-    ['localhost', 'localhost'],
-    ['three octets', '1.2.3'],
-    ['five octets', '1.2.3.4.5'],
-    ['octet > 255', '256.1.1.1'],
-    ['leading zero octet', '01.2.3.4'],
-    ['leading zero last octet', '1.2.3.04'],
-    ['zero-padded zero', '1.2.3.00'],
-    ['empty octet', '1..3.4'],
-    ['trailing dot', '1.2.3.4.'],
-    ['port v4', '1.2.3.4:80'],
-    ['CIDR v4', '1.2.3.0/24'],
-    ['CIDR v6', '2001:db8::/32'],
-    ['zone id', 'fe80::1%eth0'],
-    ['bracketed', '[::1]'],
-    ['bracketed with port', '[::1]:8080'],
-    ['leading space', ' 1.2.3.4'],
-    ['trailing newline', '1.2.3.4\n'],
-    ['hex octet', '0x7f.0.0.1'],
-    ['integer form', '2130706433'],
-    ['sign', '+1.2.3.4'],
-    ['two gaps', '1::2::3'],
-    ['triple colon', ':::'],
-    ['leading single colon', ':1:2:3:4:5:6:7'],
-    ['trailing single colon', '1:2:3:4:5:6:7:'],
-    ['nine groups', '1:2:3:4:5:6:7:8:9'],
-    ['seven groups, no gap', '1:2:3:4:5:6:7'],
-    ['eight groups and gap', '1:2:3:4:5:6:7::8'],
-    ['five hex digits', '12345::'],
-    ['non-hex', 'g::1'],
-    ['v4 tail not last', '::1.2.3.4:1'],
-    ['v4 tail too many groups', '1:2:3:4:5:6:7:1.2.3.4'],
-    ['v4 tail with leading zero', '::ffff:1.2.3.01'],
-    ['v4 tail bad', '::ffff:1.2.3'],
-    ['fullwidth digits', '１.２.３.４'],
-    ['too long', `${'0000:'.repeat(7)}0000${' '.repeat(10)}`],
-  ])('rejects %s', (_name, text) => {
+  it.each(IP_ADDRESS_TABLE.invalid)('rejects %s', (_name, text) => {
     expect(parseIpAddress(text)).toBeUndefined();
     expect(isIpAddress(text)).toBe(false);
   });
@@ -146,7 +84,7 @@ describe('parseIpAddress / normaliseIpAddress', () => {
   });
 });
 
-describe('parseIpAddress remembers only the last answer, never a wrong one', () => {
+describe('parseIpAddress answers each text on its own (it remembers nothing)', () => {
   it('alternating texts, invalid texts and non-strings each get their own answer', () => {
     const sequence: Array<[unknown, string | undefined]> = [
       ['10.1.2.3', '10.1.2.3'],

@@ -3,7 +3,7 @@ import { DLQ_MESSAGE_MAX_BYTES } from './dlq-headers';
 import { INPUT_SCHEMA_ID } from './input-schema';
 import { DEFAULT_PARSE_LIMITS, parseLoginEvent } from './parse-login-event';
 import { REASON_CODES } from './reasons';
-import { DESIGN_EXAMPLE_INPUT } from './testing';
+import { DESIGN_EXAMPLE_EVENT, DESIGN_EXAMPLE_INPUT, IP_ADDRESS_TABLE } from './testing';
 import type { ParseFailure, ParseOptions, ParseResult, ReasonCode } from './types';
 
 const NOW_MS = Date.UTC(2023, 8, 12, 0, 50, 0);
@@ -32,16 +32,15 @@ function expectEvent(result: ParseResult) {
 
 describe('parseLoginEvent', () => {
   it('normalises the DESIGN.md example', () => {
-    expect(expectEvent(parseLoginEvent(encode(VALID), OPTIONS))).toEqual({
-      user_id: '424cdd21-063a-43a7-b91b-7ca1a833afae',
-      app_version: '2.3.0',
-      device_type: 'android',
-      ip: '199.172.111.135',
-      ip_version: 4,
-      locale: 'RU',
-      device_id: '593-47-5928',
-      event_time_ms: 1_694_479_551_000,
-    });
+    expect(expectEvent(parseLoginEvent(encode(VALID), OPTIONS))).toEqual(DESIGN_EXAMPLE_EVENT);
+  });
+
+  it('carries the parsed address, which no key listing, copy or JSON of the event shows', () => {
+    const event = expectEvent(parseLoginEvent(withFields({ ip: '::FFFF:c0a8:0101' }), OPTIONS));
+    expect(event.address).toEqual({ version: 4, bytes: Uint8Array.of(192, 168, 1, 1) });
+    expect(Object.keys(event)).not.toContain('address');
+    expect({ ...event }).not.toHaveProperty('address');
+    expect(JSON.stringify(event)).not.toContain('bytes');
   });
 
   it('accepts a Buffer as well as a Uint8Array', () => {
@@ -308,14 +307,7 @@ describe('parseLoginEvent', () => {
   });
 
   describe('ip normalisation', () => {
-    it.each([
-      ['199.172.111.135', '199.172.111.135', 4],
-      ['::ffff:1.2.3.4', '1.2.3.4', 4],
-      ['::FFFF:c0a8:0101', '192.168.1.1', 4],
-      ['2001:0DB8:0000:0000:0000:0000:0000:0001', '2001:db8::1', 6],
-      ['2001:db8:1:2::1', '2001:db8:1:2::1', 6],
-      ['::1', '::1', 6],
-    ])('%s → %s', (ip, expected, version) => {
+    it.each(IP_ADDRESS_TABLE.valid.map(([ip, expected, version]) => [ip, expected, version] as const))('%s → %s', (ip, expected, version) => {
       const event = expectEvent(parseLoginEvent(withFields({ ip }), OPTIONS));
       expect(event.ip).toBe(expected);
       expect(event.ip_version).toBe(version);

@@ -1,6 +1,7 @@
 import { buildFailure, errorClassOf } from './failure';
 import type { FailureDetails } from './failure';
-import { normaliseIpAddress } from './ip-address';
+import { formatIpAddress, parseIpAddress } from './ip-address';
+import { withAddress } from './login-event';
 import { reasonInfo } from './reasons';
 import { checkEventTime, eventTimeMs } from './timestamp';
 import type { LoginEvent, ParseOptions, ParseResult, RawLoginEvent, ReasonCode } from './types';
@@ -102,19 +103,19 @@ function parseUnguarded(value: Uint8Array | null | undefined, options: ParseOpti
   }
 
   // The schema's format already accepted the address, so this cannot be undefined.
-  const address = normaliseIpAddress(raw.ip);
+  const address = parseIpAddress(raw.ip);
   if (address === undefined) return fail('SCHEMA_VIOLATION');
 
   // Known fields only, picked by name: unknown keys (including `__proto__`, `constructor`) never reach the output.
-  const event: LoginEvent = {
+  const fields: Omit<LoginEvent, 'address'> = {
     user_id: raw.user_id,
     app_version: raw.app_version,
-    ip: address.ip,
+    ip: formatIpAddress(address),
     ip_version: address.version,
     locale: raw.locale,
     device_id: raw.device_id,
     event_time_ms: eventMs,
   };
-  if (Object.prototype.hasOwnProperty.call(raw, 'device_type')) event.device_type = raw.device_type;
-  return { ok: true, event };
+  if (Object.prototype.hasOwnProperty.call(raw, 'device_type')) fields.device_type = raw.device_type;
+  return { ok: true, event: withAddress(fields, address) };
 }

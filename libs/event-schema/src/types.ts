@@ -1,4 +1,5 @@
 // Public types of the login-event contracts (DESIGN.md §2–§4).
+import type { IpAddress } from './ip-address';
 
 export type Stage = 'DESERIALIZE' | 'VALIDATE' | 'MASK' | 'ENRICH';
 
@@ -34,6 +35,11 @@ export interface LoginEvent {
   device_type?: string;
   ip: string;
   ip_version: 4 | 6;
+  /**
+   * `ip` as parsed, so the masker needs no parse of its own. Not enumerable: the event's keys and JSON are the
+   * fields above, and the raw address's bytes never reach a spread, a log line or an output (`withAddress`).
+   */
+  readonly address: IpAddress;
   locale: string;
   device_id: string;
   event_time_ms: number;

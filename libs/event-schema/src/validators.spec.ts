@@ -1,24 +1,11 @@
 import type { ErrorObject } from 'ajv';
 import { INPUT_SCHEMA_ID, inputSchema } from './input-schema';
 import { OUTPUT_SCHEMA_ID, OUTPUT_SCHEMA_VERSION, outputSchema } from './output-schema';
-import { DESIGN_EXAMPLE_INPUT } from './testing';
+import { DESIGN_EXAMPLE_INPUT, DESIGN_EXAMPLE_OUTPUT } from './testing';
 import type { ProcessedLoginEvent } from './types';
 import { toValidationIssues, validateInputEvent, validateOutputEvent } from './validators';
 
-const OUTPUT: ProcessedLoginEvent = {
-  event_id: '5b3c6f0e-8a1d-8c2e-9f00-0123456789ab',
-  user_id: '424cdd21-063a-43a7-b91b-7ca1a833afae',
-  app_version: '2.3.0',
-  device_type: 'android',
-  locale: 'RU',
-  device_id: 'k1:AAAAAAAAAAAAAAAAAAAAAA',
-  ip: '199.172.111.0',
-  ip_version: 4,
-  event_time: '2023-09-12T00:45:51.000Z',
-  processed_at: '2023-09-12T00:45:51.250Z',
-  latency_ms: 250,
-  schema_version: OUTPUT_SCHEMA_VERSION,
-};
+const OUTPUT: ProcessedLoginEvent = DESIGN_EXAMPLE_OUTPUT;
 
 describe('schemas', () => {
   it('are draft 2020-12 with versioned ids', () => {

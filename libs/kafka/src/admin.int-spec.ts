@@ -91,32 +91,4 @@ describe('the admin client', () => {
       { partition: 2, low: 0n, high: 0n },
     ]);
   });
-
-  it('describes a group: Dead without members when unknown, Stable with its member while consuming, Empty after', async () => {
-    const topic = uniqueName('describe');
-    trackTestTopic(topic);
-    await admin.ensureTopics([{ topic, partitions: 1 }]);
-    const group = uniqueName('describe-group');
-    expect(await admin.describeGroup(group)).toEqual({ groupId: group, state: 'Dead', members: [] });
-
-    const consumerClient = createKafkaClient({ brokers: testBrokers(), clientId: uniqueName('describe-client') }, quiet);
-    const consumer = runBatchConsumer({ client: consumerClient, groupId: group, topics: [topic], logger: quiet, maxWaitTimeInMs: 200, transform: (records) => ({ records: [], outcomes: records.map(() => null) }) });
-    await consumer.start();
-    try {
-      const deadline = Date.now() + 20_000;
-      let described = await admin.describeGroup(group);
-      while (described.state !== 'Stable' && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 200));
-        described = await admin.describeGroup(group);
-      }
-      expect(described).toEqual({
-        groupId: group,
-        state: 'Stable',
-        members: [{ memberId: expect.stringContaining(consumerClient.clientId), clientId: consumerClient.clientId, host: expect.any(String) }],
-      });
-    } finally {
-      await consumer.stop();
-    }
-    expect(await admin.describeGroup(group)).toEqual({ groupId: group, state: 'Empty', members: [] });
-  });
 });

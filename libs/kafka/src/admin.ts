@@ -30,23 +30,6 @@ export interface PartitionOffsets {
   readonly high: bigint;
 }
 
-/** The broker's state names of a classic consumer group; a group that does not exist is 'Dead'. */
-export type GroupState = 'Empty' | 'Stable' | 'PreparingRebalance' | 'CompletingRebalance' | 'Dead' | 'Unknown';
-
-export interface GroupMember {
-  readonly memberId: string;
-  readonly clientId: string;
-  readonly host: string;
-}
-
-export interface GroupDescription {
-  readonly groupId: string;
-  readonly state: GroupState;
-  readonly members: readonly GroupMember[];
-}
-
-const GROUP_STATES: ReadonlySet<string> = new Set(['Empty', 'Stable', 'PreparingRebalance', 'CompletingRebalance', 'Dead']);
-
 export interface AdminClient {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
@@ -56,8 +39,6 @@ export interface AdminClient {
   topicEndOffsets(topic: string): Promise<Map<number, bigint>>;
   /** Low and high watermark of every partition, in partition order. */
   topicOffsets(topic: string): Promise<PartitionOffsets[]>;
-  /** State and members of a consumer group; a group that does not exist is 'Dead' without members. */
-  describeGroup(groupId: string): Promise<GroupDescription>;
   /** Committed offset per partition; null where the group has committed nothing. */
   committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint | null>>;
   /**
@@ -131,20 +112,6 @@ export function createAdminClient(kafka: Kafka): AdminClient {
         return offsets
           .map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }))
           .sort((a, b) => a.partition - b.partition);
-      }),
-
-    describeGroup: (groupId) =>
-      call(`description of group ${groupId}`, async () => {
-        const { groups } = await admin.describeGroups([groupId]);
-        const group = groups.find((g) => g.groupId === groupId);
-        if (!group) return { groupId, state: 'Dead' as const, members: [] };
-        return {
-          groupId,
-          state: GROUP_STATES.has(group.state) ? (group.state as GroupState) : 'Unknown',
-          members: group.members
-            .map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost }))
-            .sort((a, b) => a.memberId.localeCompare(b.memberId)),
-        };
       }),
 
     committedOffsets,

@@ -1,4 +1,4 @@
-import { createKafkaClient, runBatchConsumer, type BatchConsumer, type BatchConsumerOptions, type LoggerLike, type TransformResult } from './index';
+import { type LoggerLike, type TransformResult } from './index';
 import {
   committedOffsets,
   consumeUntil,
@@ -8,7 +8,7 @@ import {
   produceRaw,
   produceTransactions,
   recordCount,
-  testBrokers,
+  testConsumers,
   trackTestTopic,
   sumOffsets,
   uniqueName,
@@ -38,18 +38,7 @@ const identityTo =
   (records: readonly ConsumedRecord[]): TransformResult<string> =>
     mapped(records, records.map((r) => ({ topic, key: r.key, value: r.value, headers: r.headers as Record<string, Buffer | Buffer[]>, partition: r.partition })));
 
-const running: BatchConsumer[] = [];
-const client = () => createKafkaClient({ brokers: testBrokers(), clientId: uniqueName('kafka-int') }, recordingLogger().logger);
-
-function start(options: Omit<BatchConsumerOptions<string>, 'client' | 'logger'> & { logger?: LoggerLike }): BatchConsumer {
-  const consumer = runBatchConsumer({ client: client(), logger: recordingLogger().logger, maxWaitTimeInMs: 200, ...options });
-  running.push(consumer);
-  return consumer;
-}
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((c) => c.stop()));
-});
+const { start, client } = testConsumers<string>(recordingLogger().logger);
 afterAll(deleteTestTopics);
 
 describe('the batch consumer commits only what the broker acknowledged', () => {
@@ -65,10 +54,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     const group = uniqueName('identity');
     const chunks: number[] = [];
 
-    const consumer = start({
-      groupId: group,
-      topics: [input],
-      fromBeginning: true,
+    const consumer = start(input, group, {
       transform: identityTo(output),
       maxRecordsPerChunk: 400,
       hooks: { onChunk: (info) => chunks.push(info.records) },
@@ -102,10 +88,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     const retries: string[] = [];
     const violations: string[] = [];
 
-    const consumer = start({
-      groupId: group,
-      topics: [input],
-      fromBeginning: true,
+    const consumer = start(input, group, {
       transform: (records) => mapped(records, records.map((r) => ({ topic: late, key: r.key, value: r.value }))),
       producerOptions: { retries: 1 },
       retry: { initialMs: 100, maxMs: 500 },
@@ -161,10 +144,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     const retries: string[] = [];
     const errors: string[] = [];
 
-    const consumer = start({
-      groupId: group,
-      topics: [input],
-      fromBeginning: true,
+    const consumer = start(input, group, {
       logger,
       maxRecordsPerChunk: 20,
       retry: { initialMs: 50, maxMs: 200 },
@@ -203,10 +183,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     const input = await createTestTopic('throw-fatal-in', { partitions: 1 });
     await produceRaw(input, [{ key: 'k', value: 'v' }]);
     const group = uniqueName('throw-fatal');
-    const consumer = start({
-      groupId: group,
-      topics: [input],
-      fromBeginning: true,
+    const consumer = start(input, group, {
       transform: () => {
         throw new TypeError('a bug');
       },
@@ -232,10 +209,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     expect(end).toBe(11n);
     const group = uniqueName('txn');
     const seen: string[] = [];
-    const consumer = start({
-      groupId: group,
-      topics: [input],
-      fromBeginning: true,
+    const consumer = start(input, group, {
       transform: (records) => {
         seen.push(...records.map((r) => r.value!.toString()));
         return identityTo(output)(records);
@@ -261,10 +235,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     const group = uniqueName('stop');
     let chunks = 0;
 
-    const first = start({
-      groupId: group,
-      topics: [input],
-      fromBeginning: true,
+    const first = start(input, group, {
       maxRecordsPerChunk: 50,
       hooks: { onChunk: () => (chunks += 1) },
       transform: async (records) => {
@@ -285,10 +256,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     expect(await recordCount(output)).toBe(committedTotal);
 
     const seen: ConsumedRecord[] = [];
-    const second = start({
-      groupId: group,
-      topics: [input],
-      fromBeginning: true,
+    const second = start(input, group, {
       transform: (records) => {
         seen.push(...records);
         return identityTo(output)(records);
@@ -304,9 +272,8 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
   it('reports ready once joined and not ready after stop, through isReady and the hook', async () => {
     const input = await createTestTopic('ready-in', { partitions: 1 });
     const changes: Array<[boolean, string | undefined]> = [];
-    const consumer = start({
-      groupId: uniqueName('ready'),
-      topics: [input],
+    const consumer = start(input, uniqueName('ready'), {
+      fromBeginning: false,
       transform: (records) => mapped(records, []),
       hooks: {
         onReadyChange: (ready, reason) => {
@@ -332,10 +299,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     await produceRaw(input, [{ key: 'k', value: 'v' }]);
     const group = uniqueName('fatal');
     const fatal: string[] = [];
-    const consumer = start({
-      groupId: group,
-      topics: [input],
-      fromBeginning: true,
+    const consumer = start(input, group, {
       hooks: { onFatal: (e) => fatal.push(e.code) },
       // Larger than the broker's message.max.bytes (1 MiB by default): MESSAGE_TOO_LARGE, which no retry fixes.
       transform: (records) => mapped(records, records.map(() => ({ topic: output, key: 'k', value: Buffer.alloc(2 * 1024 * 1024, 1) }))),

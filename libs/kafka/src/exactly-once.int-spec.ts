@@ -1,6 +1,6 @@
 // The batch consumer with guarantee exactly_once, against a real broker: each chunk's outputs and its input offset
 // are one transaction of the partition's transactional producer.
-import { createKafkaClient, runBatchConsumer, type BatchConsumer, type BatchConsumerOptions, type LoggerLike, type TransformResult } from './index';
+import { type LoggerLike, type TransformResult } from './index';
 import { transactionalIdFor } from './consumer/partition-transactions';
 import {
   committedOffsets,
@@ -11,7 +11,7 @@ import {
   produceTransactions,
   readToEnd,
   sumOffsets,
-  testBrokers,
+  testConsumers,
   uniqueName,
   waitFor,
 } from './testing';
@@ -19,18 +19,9 @@ import { createTransactionalProducer } from './producer/transactional-producer';
 import type { ConsumedRecord } from './types';
 
 const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
-const client = () => createKafkaClient({ brokers: testBrokers(), clientId: uniqueName('eos-int') }, quiet);
 const values = (records: readonly ConsumedRecord[]) => records.map((r) => r.value!.toString());
 
-const running: BatchConsumer[] = [];
-function start(options: Omit<BatchConsumerOptions<string>, 'client' | 'logger' | 'guarantee'>): BatchConsumer {
-  const consumer = runBatchConsumer({ client: client(), logger: quiet, maxWaitTimeInMs: 200, guarantee: 'exactly_once', ...options });
-  running.push(consumer);
-  return consumer;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((c) => c.stop()));
-});
+const { start, client } = testConsumers<string>(quiet, { guarantee: 'exactly_once' });
 afterAll(deleteTestTopics);
 
 const copyTo =
@@ -60,10 +51,7 @@ describe('exactly_once', () => {
     await produceRaw(input, Array.from({ length: total }, (_, i) => ({ key: `k${i % 50}`, value: `v${i}` })));
     const group = uniqueName('eos');
     const transactions: string[] = [];
-    const consumer = start({
-      groupId: group,
-      topics: [input],
-      fromBeginning: true,
+    const consumer = start(input, group, {
       maxRecordsPerChunk: 250,
       transform: copyTo(output),
       hooks: { onTransaction: (result) => transactions.push(result) },
@@ -87,7 +75,7 @@ describe('exactly_once', () => {
     // The "old owner": a producer with the partition's transactional id, in the middle of a transaction.
     const zombie = createTransactionalProducer(client(), { transactionalId: transactionalIdFor(group, input, 0) });
     await zombie.connect();
-    const consumer = start({ groupId: group, topics: [input], fromBeginning: true, transform: copyTo(output) });
+    const consumer = start(input, group, { transform: copyTo(output) });
     await consumer.start();
     await waitFor('the new owner to commit everything', async () => (await committedOffsets(group, input)).get(0) === 100n, 60_000);
     // The zombie wakes up and tries to commit output for offsets the new owner processed.
@@ -105,16 +93,13 @@ describe('exactly_once', () => {
     const output = await createTestTopic('eos-resume-out', { partitions: 1 });
     await produceRaw(input, Array.from({ length: 60 }, (_, i) => ({ key: null, value: `v${i}` })));
     const group = uniqueName('eos-resume');
-    const first = start({ groupId: group, topics: [input], fromBeginning: true, maxRecordsPerChunk: 20, transform: copyTo(output) });
+    const first = start(input, group, { maxRecordsPerChunk: 20, transform: copyTo(output) });
     await first.start();
     await waitFor('all committed', async () => (await committedOffsets(group, input)).get(0) === 60n, 60_000);
     await first.stop();
     await produceRaw(input, Array.from({ length: 40 }, (_, i) => ({ key: null, value: `w${i}` })));
     const seen: string[] = [];
-    const second = start({
-      groupId: group,
-      topics: [input],
-      fromBeginning: true,
+    const second = start(input, group, {
       transform: (records) => {
         seen.push(...values(records));
         return copyTo(output)(records);

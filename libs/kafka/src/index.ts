@@ -14,7 +14,7 @@ export type {
   TlsConfig,
 } from './options';
 export type { PendingSend, RecordProducer } from './producer/record-producer';
-export type { AdminClient, GroupDescription, GroupMember, GroupState, PartitionLag, PartitionOffsets, TopicSpec } from './admin';
+export type { AdminClient, PartitionLag, PartitionOffsets, TopicSpec } from './admin';
 
 export { readPartitions } from './partition-reader';
 export type { OffsetRange, ReadPartitionsOptions, ReadResult } from './partition-reader';

@@ -1,7 +1,7 @@
 // A chunk whose outputs exceed the broker's max.message.bytes on one partition: kafkajs puts all records of one
 // topic-partition of one request into one record batch, which the broker refuses (MESSAGE_TOO_LARGE, not
 // retriable). The producer cuts a send into requests under ProducerOptions.maxBatchBytes per topic-partition.
-import { createKafkaClient, runBatchConsumer, type BatchConsumer, type BatchConsumerOptions, type LoggerLike, type TransformResult } from './index';
+import { type BatchConsumer, type LoggerLike, type TransformResult } from './index';
 import {
   committedOffsets,
   consumeUntil,
@@ -10,7 +10,7 @@ import {
   endOffsets,
   produceRaw,
   recordCount,
-  testBrokers,
+  testConsumers,
   sumOffsets,
   uniqueName,
   waitFor,
@@ -18,7 +18,6 @@ import {
 import type { ConsumedRecord, OutgoingRecord } from './types';
 
 const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
-const client = () => createKafkaClient({ brokers: testBrokers(), clientId: uniqueName('kafka-int') }, quiet);
 
 /** Waits until the group committed `total` records of `topic`; fails at once when the runner stopped on an error. */
 async function committedToTheEnd(consumer: BatchConsumer, group: string, topic: string, total: number): Promise<void> {
@@ -34,16 +33,7 @@ function value(n: number): string {
   return `${head}${'x'.repeat(398 - head.length)}"}`;
 }
 
-const running: BatchConsumer[] = [];
-function start(options: Omit<BatchConsumerOptions<null>, 'client' | 'logger'>): BatchConsumer {
-  const consumer = runBatchConsumer({ client: client(), logger: quiet, maxWaitTimeInMs: 200, ...options });
-  running.push(consumer);
-  return consumer;
-}
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((c) => c.stop()));
-});
+const { start, client } = testConsumers<null>(quiet);
 afterAll(deleteTestTopics);
 
 /** Keyed outputs without a partition (like the processor's): the partitioner picks it at send time. */
@@ -110,10 +100,7 @@ describe('a send larger than max.message.bytes per partition', () => {
     const group = uniqueName(name);
     const chunks: number[] = [];
     const retries: string[] = [];
-    const consumer = start({
-      groupId: group,
-      topics: [input],
-      fromBeginning: true,
+    const consumer = start(input, group, {
       transform: keyedTo(output),
       maxRecordsPerChunk: 5000,
       // Fetch more than a chunk's worth, so that full 5,000-record chunks happen.

@@ -23,17 +23,12 @@ export function ipv6PrefixBits(bytes: Uint8Array): number {
   return bits;
 }
 
-function parseChecked(ip: string, version: 4 | 6): IpAddress {
+/** Parses an address and checks its version; throws a TypeError that does not name the value. */
+export function parseIpOfVersion(ip: string, version: 4 | 6): IpAddress {
   const address = parseIpAddress(ip);
   if (address === undefined) throw new TypeError('not an IP address');
   if (address.version !== version) throw new TypeError(`IP address is not IPv${version}`);
   return address;
-}
-
-/** Parses an address, checks its version and returns its canonical text; throws without naming the value. */
-export function canonicalIp(ip: string, version: 4 | 6): { version: 4 | 6; bytes: Uint8Array; text: string } {
-  const address = parseChecked(ip, version);
-  return { version: address.version, bytes: address.bytes, text: formatIpAddress(address) };
 }
 
 /**
@@ -41,7 +36,11 @@ export function canonicalIp(ip: string, version: 4 | 6): { version: 4 | 6; bytes
  * address embeds an IPv4 address (`ipv6PrefixBits`).
  */
 export function truncateIp(ip: string, version: 4 | 6): string {
-  const address = parseChecked(ip, version);
+  return truncateAddress(parseIpOfVersion(ip, version));
+}
+
+/** `truncateIp` of an address already parsed. */
+export function truncateAddress(address: IpAddress): string {
   const b = address.bytes;
   // /24 of IPv4 needs no copy: the host byte is simply written as 0 (the hot path: most logins are IPv4).
   if (address.version === 4) return `${b[0]}.${b[1]}.${b[2]}.0`;

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { DEFAULT_PARSE_LIMITS, PSEUDONYM_PATTERN, parseLoginEvent } from '@login/event-schema';
-import type { LoginEvent } from '@login/event-schema';
+import { DEFAULT_PARSE_LIMITS, PSEUDONYM_PATTERN, parseIpAddress, parseLoginEvent } from '@login/event-schema';
+import type { IpAddress, LoginEvent } from '@login/event-schema';
+import { DESIGN_EXAMPLE_EVENT, IP_ADDRESS_TABLE } from '@login/event-schema/testing';
 import { createMasker } from './masker';
-import { REDACTED_IP } from './pii-rules';
+import { PII_RULES, REDACTED_IP } from './pii-rules';
 import type { IpMaskStrategy, Masker } from './types';
 
 const KEY = { id: 'k1', secret: 'masking-test-secret' };
@@ -27,6 +28,29 @@ describe('createMasker', () => {
       } catch (error) {
         expect((error as Error).message).not.toContain('10.20');
       }
+    });
+
+    it('maskEvent masks exactly the fields PII_RULES names, each by its strategy', () => {
+      const event = DESIGN_EXAMPLE_EVENT;
+      const masked = masker.maskEvent(event);
+      expect(Object.keys(masked).sort()).toEqual(PII_RULES.map((rule) => rule.field).sort());
+      expect(masked).toEqual({ device_id: masker.maskDeviceId(event.device_id), ip: masker.maskIp(event.ip, event.ip_version) });
+    });
+
+    it('maskEvent throws a TypeError for an event without its parsed address (copied by a spread)', () => {
+      expect(() => masker.maskEvent({ ...DESIGN_EXAMPLE_EVENT })).toThrow(TypeError);
+    });
+
+    it('masks a parsed address (maskAddress) exactly as its text (maskIp)', () => {
+      for (const [ip, , version] of IP_ADDRESS_TABLE.valid) {
+        expect(masker.maskAddress(parseIpAddress(ip)!)).toBe(masker.maskIp(ip, version));
+      }
+    });
+
+    it('throws a TypeError for something that is not a parsed address (an event copied without it)', () => {
+      expect(() => masker.maskAddress(undefined as unknown as IpAddress)).toThrow(TypeError);
+      expect(() => masker.maskAddress({ version: 4, bytes: new Uint8Array(16) })).toThrow(TypeError);
+      expect(() => masker.maskAddress({ version: 6, bytes: new Uint8Array(4) })).toThrow(TypeError);
     });
   });
 

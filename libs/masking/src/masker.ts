@@ -1,8 +1,11 @@
+import { formatIpAddress } from '@login/event-schema';
+import type { IpAddress, LoginEvent } from '@login/event-schema';
 import { boundedMemo } from './bounded-memo';
 import { createPseudonymiser } from './hmac-pseudonym';
-import { canonicalIp, truncateIp } from './ip-truncation';
-import { REDACTED_IP } from './pii-rules';
-import type { IpMaskStrategy, Masker, MaskingOptions } from './types';
+import { parseIpOfVersion, truncateAddress } from './ip-truncation';
+import { PII_RULES, REDACTED, REDACTED_IP } from './pii-rules';
+import type { PiiField } from './pii-rules';
+import type { IpMaskStrategy, MaskedFields, Masker, MaskingOptions, MaskingRule } from './types';
 
 const IP_STRATEGIES: ReadonlySet<IpMaskStrategy> = new Set(['truncate', 'hmac', 'redact']);
 
@@ -23,24 +26,53 @@ export function createMasker(options: MaskingOptions): Masker {
     createPseudonymiser(options.key),
     options.pseudonymMemoEntries ?? DEFAULT_PSEUDONYM_MEMO_ENTRIES,
   );
-  const maskIp = ipMasker(options.ipStrategy, pseudonymise);
+  const maskAddress = addressMasker(options.ipStrategy, pseudonymise);
+  const fieldMaskers = PII_RULES.map((rule) => ({ field: rule.field, mask: ruleMasker(rule, pseudonymise, maskAddress) }));
   return Object.freeze({
+    maskEvent: (event: LoginEvent): MaskedFields => {
+      const masked: Partial<Record<PiiField, string>> = {};
+      for (const { field, mask } of fieldMaskers) masked[field] = mask(event);
+      return masked as MaskedFields;
+    },
     maskDeviceId: (raw: string): string => pseudonymise(raw),
-    maskIp,
+    maskIp: (ip: string, version: 4 | 6): string => maskAddress(parseIpOfVersion(ip, version)),
+    maskAddress: (address: IpAddress): string => maskAddress(checkedAddress(address)),
   });
 }
 
-function ipMasker(strategy: IpMaskStrategy, pseudonymise: (value: string) => string): Masker['maskIp'] {
+/** How one rule masks its field of an event. */
+function ruleMasker(
+  rule: MaskingRule,
+  pseudonymise: (value: string) => string,
+  maskAddress: (address: IpAddress) => string,
+): (event: LoginEvent) => string {
+  switch (rule.strategy) {
+    case 'pseudonymise':
+      return (event) => pseudonymise((event as unknown as Record<string, string>)[rule.field] as string);
+    case 'ip':
+      return (event) => maskAddress(checkedAddress(event.address));
+    case 'redact':
+      return () => REDACTED;
+  }
+}
+
+function addressMasker(strategy: IpMaskStrategy, pseudonymise: (value: string) => string): (address: IpAddress) => string {
   switch (strategy) {
     case 'truncate':
-      return truncateIp;
+      return truncateAddress;
     case 'hmac':
-      // Canonical text first: `2001:DB8::1` and `2001:db8:0::1` are one address and must get one pseudonym.
-      return (ip, version) => pseudonymise(canonicalIp(ip, version).text);
+      // Canonical text: `2001:DB8::1` and `2001:db8:0::1` are one address and must get one pseudonym.
+      return (address) => pseudonymise(formatIpAddress(address));
     case 'redact':
-      return (ip, version) => {
-        canonicalIp(ip, version);
-        return REDACTED_IP;
-      };
+      return () => REDACTED_IP;
   }
+}
+
+/** A wiring mistake (an event copied without its address) must fail the masking, not mask `undefined`. */
+function checkedAddress(address: IpAddress): IpAddress {
+  const length = address?.bytes?.length;
+  if (!((address?.version === 4 && length === 4) || (address?.version === 6 && length === 16))) {
+    throw new TypeError('not a parsed IP address');
+  }
+  return address;
 }

@@ -1,10 +1,16 @@
 import type { MaskingRule } from './types';
 
-/** What is PII in a login event and how it is masked: the one place that decides it (DESIGN.md §3). */
-export const PII_RULES: readonly MaskingRule[] = Object.freeze([
+/**
+ * What is PII in a login event and how it is masked: the one place that decides it (DESIGN.md §3). The masker masks
+ * exactly these fields (`Masker.maskEvent`) and log redaction hides exactly these names (`redactPii`).
+ */
+export const PII_RULES = Object.freeze([
   Object.freeze({ field: 'device_id', strategy: 'pseudonymise' }),
   Object.freeze({ field: 'ip', strategy: 'ip' }),
-] as const);
+] as const) satisfies readonly MaskingRule[];
+
+/** The fields `PII_RULES` names. */
+export type PiiField = (typeof PII_RULES)[number]['field'];
 
 /** What `redactPii` puts in place of a PII value in log metadata. */
 export const REDACTED = '[REDACTED]';

@@ -1,3 +1,6 @@
+import type { IpAddress, LoginEvent } from '@login/event-schema';
+import type { PiiField } from './pii-rules';
+
 export type IpMaskStrategy = 'truncate' | 'hmac' | 'redact';
 
 export interface MaskingKey {
@@ -15,10 +18,16 @@ export interface MaskingOptions {
 
 export interface MaskingRule {
   field: string;
+  /** `ip` masks the event's parsed address (`LoginEvent.address`) by the masker's `ipStrategy`. */
   strategy: 'pseudonymise' | 'ip' | 'redact';
 }
 
+/** Every field `PII_RULES` names, masked. */
+export type MaskedFields = Readonly<Record<PiiField, string>>;
+
 export interface Masker {
+  /** Masks every field `PII_RULES` names, each by its rule's strategy; throws like the functions below. */
+  maskEvent(event: LoginEvent): MaskedFields;
   /** `${key.id}:${base64url(HMAC-SHA-256(secret, raw))[0..22]}`. */
   maskDeviceId(raw: string): string;
   /**
@@ -27,4 +36,6 @@ export interface Masker {
    * redact: `redacted`. Throws a TypeError (not naming the value) when `ip` is not an address of `version`.
    */
   maskIp(ip: string, version: 4 | 6): string;
+  /** `maskIp` of an address already parsed (`LoginEvent.address`): no second parse on the hot path. */
+  maskAddress(address: IpAddress): string;
 }

@@ -4,8 +4,8 @@ export { HttpPortInUseError, startHttpServer } from './http-server';
 export type { HttpServerOptions, Readiness, RunningHttpServer } from './http-server';
 export { createLogger } from './logger';
 export type { LogFormat, LogLevel, LogMeta, Logger, LoggerOptions } from './logger';
-export { BUILD_INFO_METRIC, createMetrics, metricsOn } from './metrics';
-export type { Metrics, MetricsOptions } from './metrics';
+export { BUILD_INFO_METRIC, createMetrics, metricsOn, registerMetrics } from './metrics';
+export type { MetricDefinition, Metrics, MetricsOptions, RegisteredMetrics } from './metrics';
 export {
   DEVICE_TYPE_LABELS,
   MAX_DISTINCT_APP_VERSIONS,
@@ -14,5 +14,9 @@ export {
   createProcessorMetrics,
 } from './processor-metrics';
 export type { EventLabels, ProcessorMetrics } from './processor-metrics';
-export { createShutdown } from './shutdown';
-export type { Shutdown, ShutdownOptions } from './shutdown';
+export { GENERATOR_METRICS, createGeneratorMetrics } from './generator-metrics';
+export type { GeneratorMetrics, GeneratorMetricsOptions } from './generator-metrics';
+export { REPLAYER_METRICS, createReplayerMetrics } from './replayer-metrics';
+export type { ReplayerMetrics } from './replayer-metrics';
+export { createShutdown, onStopSignals } from './shutdown';
+export type { Shutdown, ShutdownOptions, StopSignalOptions } from './shutdown';

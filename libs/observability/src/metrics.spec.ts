@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { createMetrics } from './metrics';
+import { createMetrics, registerMetrics } from './metrics';
 
 describe('createMetrics', () => {
   it('registers the default Node process metrics, unprefixed, on its own registry', async () => {
@@ -39,5 +39,21 @@ describe('build info', () => {
     const { registry } = createMetrics({ defaultMetrics: false, build: { app: 'processor', version: '1.2.3' } });
     const [metric] = await registry.getMetricsAsJSON();
     expect(metric).toMatchObject({ name: 'login_pipeline_build_info', type: 'gauge', values: [{ labels: { app: 'processor', version: '1.2.3' }, value: 1 }] });
+  });
+});
+
+describe('registerMetrics', () => {
+  it('registers every metric of a table, by its type, name, help and labels', async () => {
+    const metrics = createMetrics({ registry: new Registry(), defaultMetrics: false });
+    const table = {
+      sent: { type: 'counter', name: 'login_test_sent_total', help: 'Sent.', labelNames: ['kind'] },
+      level: { type: 'gauge', name: 'login_test_level', help: 'Level.' },
+    } as const;
+    const { sent, level } = registerMetrics(metrics, table);
+    sent.inc({ kind: 'a' }, 3);
+    level.set(7);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('# HELP login_test_sent_total Sent.\n# TYPE login_test_sent_total counter\nlogin_test_sent_total{kind="a"} 3');
+    expect(text).toContain('# TYPE login_test_level gauge\nlogin_test_level 7');
   });
 });

@@ -35,6 +35,31 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   return metrics;
 }
 
+/** One metric of an app's table: what it is, its name (the contract), its help text and labels. */
+export interface MetricDefinition {
+  readonly type: 'counter' | 'gauge';
+  readonly name: string;
+  readonly help: string;
+  readonly labelNames?: readonly string[];
+}
+
+type LabelsOf<D> = D extends { readonly labelNames: readonly (infer L extends string)[] } ? L : never;
+
+/** The metrics of a table, by its keys: a counter or a gauge with the labels its definition names. */
+export type RegisteredMetrics<T extends Record<string, MetricDefinition>> = {
+  readonly [K in keyof T]: T[K]['type'] extends 'gauge' ? Gauge<LabelsOf<T[K]>> : Counter<LabelsOf<T[K]>>;
+};
+
+/** Registers every metric of a table (e.g. GENERATOR_METRICS) with `metrics`. */
+export function registerMetrics<T extends Record<string, MetricDefinition>>(metrics: Metrics, table: T): RegisteredMetrics<T> {
+  const registered: Record<string, Counter<string> | Gauge<string>> = {};
+  for (const [key, { type, name, help, labelNames }] of Object.entries(table)) {
+    const config = { name, help, labelNames: [...(labelNames ?? [])] };
+    registered[key] = type === 'gauge' ? metrics.gauge(config) : metrics.counter(config);
+  }
+  return registered as RegisteredMetrics<T>;
+}
+
 /** The metric factory bound to an existing registry. */
 export function metricsOn(registry: Registry): Metrics {
   return {

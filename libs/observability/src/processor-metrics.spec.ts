@@ -2,6 +2,7 @@ import { REASON_CODES } from '@login/event-schema';
 import { Registry } from 'prom-client';
 import { createMetrics } from './metrics';
 import { createProcessorMetrics } from './processor-metrics';
+import type { EventLabels } from './processor-metrics';
 
 async function valuesOf(registry: Registry, name: string) {
   const metric = registry.getSingleMetric(name);
@@ -11,6 +12,14 @@ async function valuesOf(registry: Registry, name: string) {
 
 // prom-client sets metricName on histogram series but does not declare it in MetricValue.
 const seriesName = (value: object): string => (value as { metricName?: string }).metricName ?? '';
+
+/** Two android events, one without a device type and one of a type outside the bounded list. */
+const MIXED_DEVICE_TYPES: readonly EventLabels[] = [
+  { device_type: 'android', app_version: '2.3.0', locale: 'RU' },
+  { device_type: 'android', app_version: '2.3.0', locale: 'RU' },
+  { app_version: '2.3.0', locale: 'RU' },
+  { device_type: 'toaster', app_version: '2.3.0', locale: 'RU' },
+];
 
 describe('createProcessorMetrics', () => {
   let registry: Registry;
@@ -58,12 +67,7 @@ describe('createProcessorMetrics', () => {
 
   it('counts events with bounded labels', async () => {
     const metrics = createProcessorMetrics(registry);
-    metrics.countEvents([
-      { device_type: 'android', app_version: '2.3.0', locale: 'RU' },
-      { device_type: 'android', app_version: '2.3.0', locale: 'RU' },
-      { app_version: '2.3.0', locale: 'RU' },
-      { device_type: 'toaster', app_version: '2.3.0', locale: 'RU' },
-    ]);
+    metrics.countEvents(MIXED_DEVICE_TYPES);
     const values = await valuesOf(registry, 'login_processor_events_total');
     expect(values.map((v) => [v.labels['device_type'], v.value])).toEqual([
       ['android', 2],
@@ -73,13 +77,7 @@ describe('createProcessorMetrics', () => {
   });
 
   it('countEvents of a whole batch gives the same series and values as one event at a time', async () => {
-    const batch = [
-      { device_type: 'android', app_version: '2.3.0', locale: 'RU' },
-      { device_type: 'android', app_version: '2.3.0', locale: 'RU' },
-      { app_version: '2.3.0', locale: 'RU' },
-      { device_type: 'toaster', app_version: '2.3.0', locale: 'RU' },
-      { device_type: 'iOS', app_version: '1.0', locale: 'en-US' },
-    ];
+    const batch = [...MIXED_DEVICE_TYPES, { device_type: 'iOS', app_version: '1.0', locale: 'en-US' }];
     const one = createProcessorMetrics(registry);
     for (const event of batch) one.countEvents([event]);
     const expected = await valuesOf(registry, 'login_processor_events_total');

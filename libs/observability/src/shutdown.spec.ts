@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { createShutdown } from './shutdown';
-import type { ShutdownOptions } from './shutdown';
+import { createShutdown, onStopSignals } from './shutdown';
+import type { ShutdownOptions, StopSignalOptions } from './shutdown';
 
 function setup(overrides: Partial<ShutdownOptions> = {}) {
   const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
@@ -116,5 +116,48 @@ describe('createShutdown', () => {
     await shutdown.trigger('ignored');
     expect(logger.info).toHaveBeenCalledWith('shutting down', { reason: 'SIGINT', graceMs: 1_000 });
     expect(exit).toHaveBeenCalledWith(0);
+  });
+});
+
+describe('onStopSignals', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  function setupSignals(deadlineMs?: number) {
+    const signals = new EventEmitter();
+    let stopping = false;
+    const calls: string[] = [];
+    const uninstall = onStopSignals({
+      stopping: () => stopping,
+      stop: (signal) => {
+        stopping = true;
+        calls.push(`stop ${signal}`);
+      },
+      stopNow: (signal) => calls.push(`stopNow ${signal}`),
+      ...(deadlineMs === undefined ? {} : { deadline: { ms: deadlineMs, onElapsed: (signal) => calls.push(`deadline ${signal}`) } }),
+      signals: signals as unknown as StopSignalOptions['signals'],
+    });
+    return { signals, calls, uninstall };
+  }
+
+  it('stops on the first SIGTERM or SIGINT and stops now on the next', () => {
+    const { signals, calls, uninstall } = setupSignals();
+    signals.emit('SIGINT', 'SIGINT');
+    signals.emit('SIGTERM', 'SIGTERM');
+    expect(calls).toEqual(['stop SIGINT', 'stopNow SIGTERM']);
+    uninstall();
+    expect(signals.listenerCount('SIGTERM')).toBe(0);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('calls the deadline once it has passed after the first signal', () => {
+    jest.useFakeTimers();
+    const { signals, calls } = setupSignals(8_000);
+    signals.emit('SIGTERM', 'SIGTERM');
+    jest.advanceTimersByTime(7_999);
+    expect(calls).toEqual(['stop SIGTERM']);
+    jest.advanceTimersByTime(1);
+    expect(calls).toEqual(['stop SIGTERM', 'deadline SIGTERM']);
   });
 });

@@ -25,6 +25,41 @@ export interface Shutdown {
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
+export interface StopSignalOptions {
+  /** True once the process is stopping: a signal then means "stop now". */
+  stopping(): boolean;
+  /** The first SIGTERM/SIGINT: finish the work in hand, then exit. */
+  stop(signal: NodeJS.Signals): void;
+  /** A signal while stopping: the operator insists. */
+  stopNow(signal: NodeJS.Signals): void;
+  /** Called if the process still runs this long after `stop` (an unref'd timer: it keeps nothing alive). */
+  deadline?: { readonly ms: number; onElapsed(signal: NodeJS.Signals): void };
+  /** Where signals come from; injectable for tests. */
+  signals?: Pick<NodeJS.Process, 'on' | 'off'>;
+}
+
+/**
+ * How every app of the pipeline answers SIGTERM and SIGINT (Ctrl-C): the first stops it gracefully, within a
+ * deadline when one is given, and another one while stopping is obeyed at once. Returns a function removing the
+ * handlers.
+ */
+export function onStopSignals(options: StopSignalOptions): () => void {
+  const signals = options.signals ?? process;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (options.stopping()) {
+      options.stopNow(signal);
+      return;
+    }
+    options.stop(signal);
+    const { deadline } = options;
+    if (deadline) setTimeout(() => deadline.onElapsed(signal), deadline.ms).unref();
+  };
+  for (const signal of SIGNALS) signals.on(signal, onSignal);
+  return () => {
+    for (const signal of SIGNALS) signals.off(signal, onSignal);
+  };
+}
+
 export function createShutdown(options: ShutdownOptions): Shutdown {
   const { logger, graceMs } = options;
   const exit = options.exit ?? ((code: number) => process.exit(code));
@@ -80,19 +115,15 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
       return running;
     },
     installSignalHandlers() {
-      const signals = options.signals ?? process;
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (running) {
+      return onStopSignals({
+        stopping: () => running !== undefined,
+        stop: (signal) => void shutdown.trigger(signal),
+        stopNow: (signal) => {
           logger.warn('second signal; exiting now', { signal });
           exitOnce(1);
-          return;
-        }
-        void shutdown.trigger(signal);
-      };
-      for (const signal of SIGNALS) signals.on(signal, onSignal);
-      return () => {
-        for (const signal of SIGNALS) signals.off(signal, onSignal);
-      };
+        },
+        ...(options.signals ? { signals: options.signals } : {}),
+      });
     },
     get isShuttingDown() {
       return running !== undefined;

@@ -160,6 +160,15 @@ export function versions() {
 }
 
 /** Topics and groups of one run, created with unique names and deleted at the end. */
+/** Cleanup that may fail without failing the run (a leftover bench topic is not worth one): said, not thrown. */
+async function bestEffort(what, promise) {
+  try {
+    await promise;
+  } catch (err) {
+    process.stderr.write(`[bench] ${what} failed, left as it is: ${err.message}\n`);
+  }
+}
+
 export function createAdmin(brokers) {
   const kafka = new Kafka({ clientId: 'bench-admin', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
@@ -181,7 +190,7 @@ export function createAdmin(brokers) {
     },
     async deleteTopics(names) {
       if (names.length === 0) return;
-      await admin.deleteTopics({ topics: names, timeout: 30_000 }).catch(() => undefined);
+      await bestEffort('deleting topics', admin.deleteTopics({ topics: names, timeout: 30_000 }));
       names.forEach((t) => topics.delete(t));
     },
     group(name) {
@@ -204,11 +213,11 @@ export function createAdmin(brokers) {
     },
     /** Deletes every topic and group this run created (best effort: a leftover topic is not worth a failure). */
     async cleanup() {
-      await admin.deleteTopics({ topics: [...topics], timeout: 30_000 }).catch(() => undefined);
-      await admin.deleteGroups([...groups]).catch(() => undefined);
+      await bestEffort('deleting topics', admin.deleteTopics({ topics: [...topics], timeout: 30_000 }));
+      await bestEffort('deleting groups', admin.deleteGroups([...groups]));
       topics.clear();
       groups.clear();
-      await admin.disconnect().catch(() => undefined);
+      await bestEffort('disconnecting the admin client', admin.disconnect());
     },
   };
 }

@@ -59,6 +59,7 @@ function startWorker(ctx, variant, { input, output, dlq, group, tuning, memoryTi
         if (worker.child.exitCode !== null || worker.child.signalCode !== null) resolve();
         else worker.child.once('exit', resolve);
       });
+      // Only the exit is awaited here: a failed result was already reported by measure.
       await worker.result.catch(() => undefined);
       await exited;
     },

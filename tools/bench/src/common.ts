@@ -1,7 +1,30 @@
 // What the benchmark's child processes share: the quiet logger, IPC to the parent, the command dispatcher.
+import { DEFAULT_RECORD_LIMITS } from '@login/event-schema';
 import { createKafkaClient, type KafkaClient, type LoggerLike } from '@login/kafka';
+import { createMasker } from '@login/masking';
+import type { ProcessDeps } from '../../../apps/processor/src/core/process-batch';
 
 export type Json = Record<string, unknown>;
+
+const MASKING_KEY = { id: 'bench', secret: 'benchmark-masking-key-not-a-secret-0123456789' };
+
+/**
+ * The processor core's dependencies as the app runs them (its defaults: record limits, the DLQ's
+ * max.message.bytes, truncated IPs), for every bench worker that runs processBatch.
+ */
+export function benchProcessDeps(topics: { output: string; dlq: string; group: string }): Omit<ProcessDeps, 'nowMs'> {
+  return {
+    masker: createMasker({ key: MASKING_KEY, ipStrategy: 'truncate' }),
+    maxValueBytes: 65_536,
+    maxClockSkewMs: 300_000,
+    recordLimits: DEFAULT_RECORD_LIMITS,
+    dlqMaxMessageBytes: 2_097_152,
+    outputTopic: topics.output,
+    dlqTopic: topics.dlq,
+    group: topics.group,
+    processor: 'processor@bench bench-1',
+  };
+}
 
 /** Warnings and errors go to stderr (the parent shows them when a run fails); routine lines are dropped. */
 export const logger: LoggerLike = {

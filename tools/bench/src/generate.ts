@@ -2,7 +2,7 @@
 // (a fixed rate for a while, for latency). Bundled by bench.mjs into .build/generate.cjs.
 import fs from 'node:fs';
 import { DLQ_HEADERS } from '@login/event-schema';
-import type { OutgoingRecord } from '@login/kafka';
+import type { OutgoingRecord, RecordProducer } from '@login/kafka';
 import { clientFor, runCommand, type Json } from './common';
 import { builderFor } from './data';
 
@@ -24,12 +24,31 @@ interface PrefillOptions {
 
 const MAX_SEND_BYTES = 512 * 1024;
 
+/** Sends without waiting for each acknowledgement: at most `limit` sends in flight (none when `limit` is Infinity). */
+function pipelinedSender(producer: RecordProducer, limit: number) {
+  const inFlight = new Set<Promise<void>>();
+  let maxInFlight = 0;
+  return {
+    async send(records: OutgoingRecord[]): Promise<void> {
+      const p: Promise<void> = producer.send(records).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      maxInFlight = Math.max(maxInFlight, inFlight.size);
+      if (inFlight.size >= limit) await Promise.race(inFlight);
+    },
+    /** Waits for every send; returns the most sends that were in flight at once. */
+    async finish(): Promise<number> {
+      await Promise.all(inFlight);
+      return maxInFlight;
+    },
+  };
+}
+
 async function prefill(o: PrefillOptions): Promise<Json> {
   const builder = builderFor(o.seed, o.invalidRatio, o.excludeKinds);
   const producer = clientFor(o.brokers, 'bench-prefill').producer();
   await producer.connect();
   const batchSize = o.batchSize ?? 2000;
-  const inFlight = new Set<Promise<void>>();
+  const sender = pipelinedSender(producer, 4);
   const payloads: string[] = [];
   let bytes = 0;
   let invalid = 0;
@@ -50,11 +69,9 @@ async function prefill(o: PrefillOptions): Promise<Json> {
       records.push({ topic: o.topic, key: r.key, value: r.value });
       sent += 1;
     }
-    const p: Promise<void> = producer.send(records).finally(() => inFlight.delete(p));
-    inFlight.add(p);
-    if (inFlight.size >= 4) await Promise.race(inFlight);
+    await sender.send(records);
   }
-  await Promise.all(inFlight);
+  await sender.finish();
   await producer.disconnect();
   if (o.payloadFile) fs.writeFileSync(o.payloadFile, `${payloads.join('\n')}\n`);
   return { sent: o.count, invalid, bytes, avgValueBytes: Math.round(bytes / o.count), elapsedMs: Date.now() - started };
@@ -84,21 +101,19 @@ async function load(o: LoadOptions): Promise<Json> {
   }
   const producer = clientFor(o.brokers, 'bench-load').producer();
   await producer.connect();
-  const inFlight = new Set<Promise<void>>();
+  // A fixed rate does not wait for the broker: every due slice goes at once.
+  const sender = pipelinedSender(producer, Number.POSITIVE_INFINITY);
   let sent = 0;
-  let maxInFlight = 0;
   const started = Date.now();
   while (sent < total) {
     const due = Math.min(total, Math.floor((o.rate * (Date.now() - started)) / 1000)) - sent;
     if (due > 0) {
-      const p: Promise<void> = producer.send(prebuilt.slice(sent, sent + due)).finally(() => inFlight.delete(p));
+      await sender.send(prebuilt.slice(sent, sent + due));
       sent += due;
-      inFlight.add(p);
-      maxInFlight = Math.max(maxInFlight, inFlight.size);
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  await Promise.all(inFlight);
+  const maxInFlight = await sender.finish();
   const elapsedMs = Date.now() - started;
   await producer.disconnect();
   return { sent, elapsedMs, achievedRate: Math.round((sent * 1000) / elapsedMs), maxInFlight };
@@ -128,7 +143,7 @@ async function prefillDlq(o: PrefillDlqOptions): Promise<Json> {
   const builder = builderFor(o.seed, 0);
   const producer = clientFor(o.brokers, 'bench-prefill-dlq').producer();
   await producer.connect();
-  const inFlight = new Set<Promise<void>>();
+  const sender = pipelinedSender(producer, 4);
   const oversizedEvery = o.oversizedShare > 0 ? Math.round(1 / o.oversizedShare) : 0;
   const started = Date.now();
   let bytes = 0;
@@ -171,11 +186,9 @@ async function prefillDlq(o: PrefillDlqOptions): Promise<Json> {
       });
       sent += 1;
     }
-    const p: Promise<void> = producer.send(records).finally(() => inFlight.delete(p));
-    inFlight.add(p);
-    if (inFlight.size >= 4) await Promise.race(inFlight);
+    await sender.send(records);
   }
-  await Promise.all(inFlight);
+  await sender.finish();
   await producer.disconnect();
   return { sent: o.count, oversized, bytes, avgValueBytes: Math.round(bytes / o.count), elapsedMs: Date.now() - started };
 }

@@ -13,12 +13,12 @@ import {
   type RecordProducer,
   type TransformResult,
 } from '@login/kafka';
-import { createMasker } from '@login/masking';
 import { processorConfigSpec } from '../../../apps/processor/src/config';
-import { processBatch, type ProcessDeps } from '../../../apps/processor/src/core/process-batch';
+import { processBatch } from '../../../apps/processor/src/core/process-batch';
+import { toConsumedRecord } from '../../../libs/kafka/src/records';
 import fs from 'node:fs';
 import { Session } from 'node:inspector';
-import { clientFor, logger, runCommand, send, type Json } from './common';
+import { benchProcessDeps, clientFor, logger, runCommand, send, type Json } from './common';
 
 // ---------------------------------------------------------------------------------------------------------------
 // variant: drain `input` into fresh output topics until `expected` records have an outcome (committed).
@@ -49,23 +49,9 @@ interface VariantOptions {
   profileFile?: string;
 }
 
-const MASKING_KEY = { id: 'bench', secret: 'benchmark-masking-key-not-a-secret-0123456789' };
-
-function processorDeps(o: VariantOptions): Omit<ProcessDeps, 'nowMs'> {
-  return {
-    masker: createMasker({ key: MASKING_KEY, ipStrategy: 'truncate' }),
-    maxValueBytes: 65_536,
-    maxClockSkewMs: 300_000,
-    outputTopic: o.output,
-    dlqTopic: o.dlq,
-    group: o.group,
-    processor: 'processor@bench bench-1',
-  };
-}
-
 /** The processor's transform: one clock reading per chunk, as ProcessDeps asks. */
 function processorTransform(o: VariantOptions): (records: readonly ConsumedRecord[]) => TransformResult<unknown> {
-  const deps = processorDeps(o);
+  const deps = benchProcessDeps(o);
   return (records) => processBatch(records, { ...deps, nowMs: Date.now() });
 }
 
@@ -218,16 +204,8 @@ async function runNaiveVariant(o: VariantOptions, meter: Meter): Promise<() => P
     autoCommit: false,
     eachMessage: async ({ topic, partition, message }) => {
       // (kafkajs retries a throwing eachMessage; a non-retriable producer error surfaces as a crash, below.)
-      const record: ConsumedRecord = {
-        topic,
-        partition,
-        offset: message.offset,
-        timestamp: message.timestamp,
-        key: message.key ?? null,
-        value: message.value ?? null,
-        headers: {},
-      };
-      await producer.send(transform([record]).records);
+      // The runner's own mapping (libs/kafka's records.ts), so the naive variant reads records as the app does.
+      await producer.send(transform([toConsumedRecord(topic, partition, message)]).records);
       await consumer.commitOffsets([{ topic, partition, offset: String(BigInt(message.offset) + 1n) }]);
       meter.add(1);
     },

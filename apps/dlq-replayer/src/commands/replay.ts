@@ -15,9 +15,9 @@ import { headerLabel } from '../core/terminal-text';
 import { planRecord, type DestinationLimits, type PlannedRecord, type PlanOptions } from '../core/replay-plan';
 import { advancePartition, countDecision, formatReport, newReport, type ReplayReport } from '../core/report';
 import { awaitCommitted, captureRanges, remaining, type PartitionRange } from '../adapters/dlq-reader';
-import type { ReplayerMetrics } from '../adapters/metrics';
+import type { ReplayerMetrics } from '@login/observability';
 import type { Progress } from '../adapters/progress';
-import { createRateLimiter } from '../adapters/rate-limiter';
+import { createRateLimiter } from '@login/cli';
 
 export interface ReplayDeps {
   readonly client: KafkaClient;

@@ -1,5 +1,5 @@
 import { lastHeaderText, parseLineageTime, parseReplayCount } from '@login/event-schema';
-import type { ConsumedRecord, RecordHeaders } from '@login/kafka';
+import type { ConsumedRecord } from '@login/kafka';
 import { DLQ_HEADERS } from './dlq-headers';
 
 /**
@@ -32,20 +32,12 @@ const REQUIRED = [
   DLQ_HEADERS.replayCount,
 ] as const;
 
-/**
- * The value of a header as a UTF-8 string. A header may repeat; the last value wins, by the rule the processor
- * shares (`lastHeaderText` of @login/event-schema, like Kafka's `lastHeader`).
- */
-export function headerText(headers: RecordHeaders, name: string): string | undefined {
-  return lastHeaderText(headers, name);
-}
-
 /** Decodes the DLQ context of a record. Never throws: whatever is wrong ends up in `problems`. */
 export function decodeDlqRecord(record: Pick<ConsumedRecord, 'partition' | 'offset' | 'key' | 'headers'>): DlqRecordView {
   const h = record.headers;
   const problems: string[] = [];
   const text = (name: string): string | undefined => {
-    const t = headerText(h, name);
+    const t = lastHeaderText(h, name);
     return t === undefined || t === '' ? undefined : t;
   };
   for (const name of REQUIRED) if (text(name) === undefined) problems.push(`${name} missing`);

@@ -1,16 +1,9 @@
-import { dlqRecord } from '../testing/dlq-fixtures';
+import { DEFAULT_PLAN_OPTIONS, dlqRecord } from '../testing/dlq-fixtures';
 import { decodeDlqRecord } from './dlq-record';
 import { DLQ_HEADERS as H } from './dlq-headers';
 import { replayDecision, type ReplayOptions } from './replay-decision';
 
-const defaults: ReplayOptions = {
-  selection: {},
-  includeNonRetryable: false,
-  maxReplays: 3,
-  inputTopic: 'user-login',
-  dlqTopic: 'user-login-dlq',
-  outputTopic: 'processed-user-login',
-};
+const defaults: ReplayOptions = DEFAULT_PLAN_OPTIONS;
 
 type Case = [
   name: string,

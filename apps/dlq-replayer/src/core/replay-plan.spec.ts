@@ -1,16 +1,8 @@
-import { dlqRecord } from '../testing/dlq-fixtures';
+import { DEFAULT_PLAN_OPTIONS, dlqRecord } from '../testing/dlq-fixtures';
 import { DLQ_HEADERS as H, REPLAYER_HEADERS } from './dlq-headers';
 import { batchBytes, planRecord, type PlanOptions } from './replay-plan';
 
-const options: PlanOptions = {
-  selection: {},
-  includeNonRetryable: false,
-  maxReplays: 3,
-  inputTopic: 'user-login',
-  dlqTopic: 'user-login-dlq',
-  outputTopic: 'processed-user-login',
-  parkedTopic: 'user-login-dlq-parked',
-};
+const options: PlanOptions = DEFAULT_PLAN_OPTIONS;
 const run = { runId: 'run-1', nowMs: 1_800_000_000_000 };
 const roomy = { targetMaxBytes: 1_048_588, parkedMaxBytes: 2_097_152 };
 const header = (h: unknown) => (Buffer.isBuffer(h) ? h.toString() : undefined);

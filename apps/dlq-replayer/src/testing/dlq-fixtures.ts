@@ -1,5 +1,17 @@
 import type { ConsumedRecord, RecordHeaders } from '@login/kafka';
 import { DLQ_HEADERS } from '../core/dlq-headers';
+import type { PlanOptions } from '../core/replay-plan';
+
+/** The options of a plain `replay` (every topic by its default name, at most 3 replays), for tests. */
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = Object.freeze({
+  selection: {},
+  includeNonRetryable: false,
+  maxReplays: 3,
+  inputTopic: 'user-login',
+  dlqTopic: 'user-login-dlq',
+  outputTopic: 'processed-user-login',
+  parkedTopic: 'user-login-dlq-parked',
+});
 
 /** DESIGN §4 headers of a DLQ record, as strings, for tests. Override or remove (undefined) any of them. */
 export function dlqHeaderValues(overrides: Record<string, string | undefined> = {}): Record<string, string> {

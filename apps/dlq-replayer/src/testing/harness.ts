@@ -6,7 +6,7 @@ import { runReplay, type ReplayDeps } from '../commands/replay';
 import { parseCommandLine, type InspectConfig, type ReplayConfig } from '../config';
 import type { InspectResult } from '../core/inspect';
 import type { ReplayReport } from '../core/report';
-import type { ReplayerMetrics } from '../adapters/metrics';
+import type { ReplayerMetrics } from '@login/observability';
 
 export interface Topics {
   readonly input: string;

@@ -1,3 +1,4 @@
+import { createProgressLine } from '@login/cli';
 import type { ProgressState } from '../core/progress-format';
 import { renderProgressBar, renderProgressLine } from '../core/progress-format';
 
@@ -19,12 +20,12 @@ export interface ProgressOptions {
 
 /** A progress bar redrawn ~4×/s on a terminal, or a progress log line every 10 s when not on one. */
 export function createProgressReporter(options: ProgressOptions): ProgressReporter {
-  const { mode, stream, snapshot } = options;
+  const { mode, snapshot } = options;
+  const line = createProgressLine(options.stream);
   let timer: NodeJS.Timeout | undefined;
   let drawn = false;
   const draw = () => {
-    const columns = stream.columns && stream.columns > 20 ? stream.columns : 100;
-    stream.write(`\r\x1b[2K${renderProgressBar(snapshot(), columns)}`);
+    line.draw(renderProgressBar(snapshot(), line.columns()));
     drawn = true;
   };
   return {
@@ -46,7 +47,7 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
       timer = undefined;
       if (mode === 'bar' && drawn) {
         draw(); // the final figures stay on screen
-        stream.write('\n');
+        line.finish();
       }
     },
   };

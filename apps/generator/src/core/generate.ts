@@ -1,9 +1,9 @@
+import { createTokenBucket } from '@login/cli';
+import type { Clock, TokenBucket } from '@login/cli';
 import type { EventBuilder, GeneratedRecord } from './event-builder';
 import type { BatchTally, RunStats } from './stats';
 import { tally } from './stats';
 import type { StopCause } from './summary';
-import type { Clock, TokenBucket } from './token-bucket';
-import { createTokenBucket } from './token-bucket';
 
 /** Where batches go: Kafka, or stdout in a dry run. Resolves when the batch is acknowledged (or written). */
 export interface RecordSink {

@@ -1,3 +1,5 @@
+import { renderBar } from '@login/cli';
+
 /** What the progress display shows, sampled ~4 times a second. */
 export interface ProgressState {
   readonly elapsedMs: number;
@@ -52,7 +54,7 @@ export function renderProgressBar(p: ProgressState, columns: number): string {
     const percent = `${String(Math.floor(fraction * 100)).padStart(3)}%`;
     // A bar of constant width (so it does not jump as the figures grow), dropped on narrow terminals.
     const barWidth = Math.min(30, columns - 100);
-    const bar = barWidth >= 10 ? `[${'█'.repeat(Math.round(fraction * barWidth)).padEnd(barWidth, '░')}] ` : '';
+    const bar = barWidth >= 10 ? `${renderBar(fraction, barWidth)} ` : '';
     line = `${bar}${percent}  ${line}${eta}`;
   }
   return line.length > columns ? line.slice(0, Math.max(0, columns - 1)) : line;

@@ -5,9 +5,9 @@ import type { AdminClient, BatchConsumer, ChunkInfo, ConsumedRecord, KafkaClient
 import type { Logger, ProcessorMetrics } from '@login/observability';
 import { deadLetterForThrow, processBatch } from '../core/process-batch';
 import type { Outcome, ProcessDeps } from '../core/process-batch';
-import { RunSummary } from '../core/run-summary';
+import { PeriodicSummary } from '../core/periodic-summary';
+import type { SummarySnapshot } from '../core/periodic-summary';
 import { isIdle, renderSummaryTable } from '../core/summary-table';
-import type { SummarySnapshot } from '../core/run-summary';
 
 export interface ProcessorServiceOptions {
   readonly client: KafkaClient;
@@ -51,7 +51,7 @@ const BATCH_SHARE_OF_DLQ_LIMIT = 0.75;
  * summary and consumer lag. Metrics count a chunk once, when it is committed (a retried chunk is transformed again).
  */
 export class ProcessorService {
-  private readonly summary: RunSummary;
+  private readonly summary: PeriodicSummary;
   private readonly lag = new Map<string, number>();
   private readonly admin: AdminClient;
   private consumer: BatchConsumer | undefined;
@@ -64,7 +64,7 @@ export class ProcessorService {
   private settle: { resolve: () => void; reject: (err: unknown) => void } | undefined;
 
   constructor(private readonly options: ProcessorServiceOptions) {
-    this.summary = new RunSummary(options.clock.now());
+    this.summary = new PeriodicSummary(options.clock.now());
     this.admin = options.client.admin();
     this.stoppedOrFailed = new Promise<void>((resolve, reject) => {
       this.settle = { resolve, reject };

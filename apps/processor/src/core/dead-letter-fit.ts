@@ -4,10 +4,13 @@
 // a dead letter that would not fit even then becomes a reference dead letter, without its value.
 import { gzipSync } from 'node:zlib';
 import type { DlqOmittedPart } from '@login/event-schema';
+import { estimateRecordBytes } from '@login/kafka';
 import type { OutgoingRecord } from '@login/kafka';
 
 /** Record batch header (61 bytes) and the record's own varint framing, rounded up generously. */
 const FRAMING_BYTES = 512;
+/** The part of FRAMING_BYTES that `estimateRecordBytes` does not count already (it counts 36 of the record's own). */
+const BATCH_FRAMING_BYTES = FRAMING_BYTES - 36;
 /** gzip's worst case on incompressible data: 5 bytes per 16 KiB stored block; 1% is far above it. */
 const GZIP_WORST_CASE = 1.01;
 
@@ -25,18 +28,9 @@ function parts(record: OutgoingRecord): Buffer[] {
   return out;
 }
 
-function byteLength(value: Buffer | string | null | undefined): number {
-  if (value === null || value === undefined) return 0;
-  return typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;
-}
-
-/** Bytes of the record in a record batch of its own, uncompressed (an upper bound: 10 bytes of varints per header). */
+/** Bytes of the record in a record batch of its own, uncompressed: the producer's upper bound and the batch's framing. */
 export function uncompressedBytes(record: OutgoingRecord): number {
-  let bytes = FRAMING_BYTES + byteLength(record.key) + byteLength(record.value);
-  for (const [name, value] of Object.entries(record.headers ?? {})) {
-    for (const v of Array.isArray(value) ? value : [value]) bytes += 10 + Buffer.byteLength(name, 'utf8') + byteLength(v);
-  }
-  return bytes;
+  return BATCH_FRAMING_BYTES + estimateRecordBytes(record);
 }
 
 /**

@@ -9,9 +9,9 @@ import type {
   ReplayLineage,
   Stage,
 } from '@login/event-schema';
-import { enrich, eventIdFor } from '@login/enrichment';
+import { enrich, eventIdFor, processedAtText } from '@login/enrichment';
 import type { ConsumedRecord, OutgoingRecord } from '@login/kafka';
-import type { Masker } from '@login/masking';
+import type { MaskedFields, Masker } from '@login/masking';
 import { partsToOmit } from './dead-letter-fit';
 import { toDeadLetter } from './dead-letter';
 import type { DeadLetterContext } from './dead-letter';
@@ -54,20 +54,21 @@ export interface BatchResult {
  * replayer's lineage and the id is well-formed (`readReplayLineage`); any other record gets the id of its
  * coordinates, whatever its headers claim, so no producer can borrow another event's id.
  */
-export function eventIdOf(record: ConsumedRecord, lineage: ReplayLineage | undefined): string {
+function eventIdKeptByReplay(record: ConsumedRecord, lineage: ReplayLineage | undefined): string {
   return lineage?.eventId ?? eventIdFor(record);
 }
 
 /** Masks and enriches a valid event; a throw of either step becomes the failure of that stage. */
-function maskAndEnrich(event: LoginEvent, eventId: string, deps: ProcessDeps): ProcessedLoginEvent | ParseFailure {
-  let masked: { device_id: string; ip: string };
+function maskAndEnrich(event: LoginEvent, eventId: string, progress: Progress, deps: ProcessDeps): ProcessedLoginEvent | ParseFailure {
+  let masked: MaskedFields;
   try {
-    masked = { device_id: deps.masker.maskDeviceId(event.device_id), ip: deps.masker.maskIp(event.ip, event.ip_version) };
+    masked = deps.masker.maskEvent(event);
   } catch (err) {
     return failure('MASK', 'MASKING_FAILED', err);
   }
   try {
-    return enrich(event, masked, { eventId, processedAtMs: deps.nowMs });
+    progress.processedAtText ??= processedAtText(deps.nowMs);
+    return enrich(event, masked, { eventId, processedAtMs: deps.nowMs, processedAtText: progress.processedAtText });
   } catch (err) {
     return failure('ENRICH', 'ENRICH_FAILED', err);
   }
@@ -84,6 +85,8 @@ interface Progress {
   lineage: ReplayLineage | undefined;
   /** Parts of the input its dead letter must leave out; created only for a record over the limits. */
   omit: Set<DlqOmittedPart> | undefined;
+  /** `processed_at` of the whole batch (one clock reading), formatted by its first processed record; never reset. */
+  processedAtText: string | undefined;
 }
 
 const NOTHING_OMITTED: ReadonlySet<DlqOmittedPart> = new Set();
@@ -131,7 +134,7 @@ function processUnguarded(record: ConsumedRecord, deps: ProcessDeps, progress: P
     return;
   }
   progress.lineage = readReplayLineage(record.headers);
-  progress.eventId = eventIdOf(record, progress.lineage);
+  progress.eventId = eventIdKeptByReplay(record, progress.lineage);
 
   const parsed = parseLoginEvent(record.value, deps);
   if (!parsed.ok) {
@@ -139,7 +142,7 @@ function processUnguarded(record: ConsumedRecord, deps: ProcessDeps, progress: P
     return;
   }
   progress.stage = 'MASK';
-  const result = maskAndEnrich(parsed.event, progress.eventId, deps);
+  const result = maskAndEnrich(parsed.event, progress.eventId, progress, deps);
   if (isFailure(result)) {
     deadLetterInto(record, result, progress, deps, out, outcomes, i);
     return;
@@ -187,7 +190,7 @@ function deadLetterAfterThrow(record: ConsumedRecord, err: unknown, progress: Pr
 export function deadLetterForThrow(record: ConsumedRecord, err: unknown, deps: ProcessDeps): BatchResult {
   const out: OutgoingRecord[] = new Array(1);
   const outcomes: Outcome[] = new Array(1);
-  const progress: Progress = { stage: 'DESERIALIZE', eventId: undefined, lineage: undefined, omit: undefined };
+  const progress: Progress = { stage: 'DESERIALIZE', eventId: undefined, lineage: undefined, omit: undefined, processedAtText: undefined };
   deadLetterAfterThrow(record, err, progress, deps, out, outcomes, 0);
   return { records: out, outcomes };
 }
@@ -196,7 +199,7 @@ export function deadLetterForThrow(record: ConsumedRecord, err: unknown, deps: P
 export function processBatch(records: readonly ConsumedRecord[], deps: ProcessDeps): BatchResult {
   const out: OutgoingRecord[] = new Array(records.length);
   const outcomes: Outcome[] = new Array(records.length);
-  const progress: Progress = { stage: 'DESERIALIZE', eventId: undefined, lineage: undefined, omit: undefined };
+  const progress: Progress = { stage: 'DESERIALIZE', eventId: undefined, lineage: undefined, omit: undefined, processedAtText: undefined };
   for (let i = 0; i < records.length; i++) processInto(records[i] as ConsumedRecord, deps, progress, out, outcomes, i);
   return { records: out, outcomes };
 }

@@ -1,9 +1,9 @@
-import { RunSummary } from './run-summary';
+import { PeriodicSummary } from './periodic-summary';
 import { isIdle, renderSummaryTable } from './summary-table';
 
 describe('the periodic summary as a table', () => {
   it('shows totals with rates, the lag per partition, top values and dead letters by reason, aligned', () => {
-    const summary = new RunSummary(0);
+    const summary = new PeriodicSummary(0);
     summary.record([
       { kind: 'processed', event: { device_type: 'android', app_version: '2.3.0', locale: 'RU' } as never },
       { kind: 'processed', event: { device_type: 'android', app_version: '2.4.0', locale: 'RU' } as never },
@@ -21,7 +21,7 @@ describe('the periodic summary as a table', () => {
   });
 
   it('calls a summary idle when nothing was consumed since the last one and nothing waits', () => {
-    const summary = new RunSummary(0);
+    const summary = new PeriodicSummary(0);
     expect(isIdle(summary.snapshot(1000, new Map([['0', 0]])))).toBe(true);
     expect(isIdle(summary.snapshot(2000, new Map([['0', 3]])))).toBe(false);
     summary.record([{ kind: 'dead-lettered', reason: 'INVALID_JSON', stage: 'DESERIALIZE' }]);

@@ -1,5 +1,5 @@
 // The periodic summary as a person reads it (LOG_FORMAT=pretty): a few aligned lines instead of a JSON object.
-import type { SummarySnapshot } from './run-summary';
+import type { SummarySnapshot } from './periodic-summary';
 
 const number = new Intl.NumberFormat('en-US');
 const rate = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });

@@ -1,4 +1,4 @@
-import { DLQ_HEADERS } from '@login/event-schema';
+import { DLQ_HEADERS, lastHeaderText } from '@login/event-schema';
 import { eventIdFor } from '@login/enrichment';
 import type { ConsumedRecord } from '@login/kafka';
 import { endOffsets, readToEnd } from '@login/kafka/testing';
@@ -12,10 +12,6 @@ export interface Accounting {
   readonly unknown: number;
 }
 
-function header(record: ConsumedRecord, name: string): string | undefined {
-  const v = record.headers[name];
-  return (Array.isArray(v) ? v[0] : v)?.toString('utf8');
-}
 
 /** The event_id each input record should have, from its coordinates. */
 export async function expectedEventIds(topic: string): Promise<Set<string>> {
@@ -40,7 +36,7 @@ export async function account(input: string, output: string, dlq: string): Promi
     seen.set(id, (seen.get(id) ?? 0) + 1);
   }
   for (const r of dlqRecords) {
-    const id = header(r, DLQ_HEADERS.eventId) ?? 'none';
+    const id = lastHeaderText(r.headers, DLQ_HEADERS.eventId) ?? 'none';
     seen.set(id, (seen.get(id) ?? 0) + 1);
   }
   let duplicates = 0;

@@ -84,6 +84,9 @@ export function smallHostileCases(first: number, borrowedId: string): HostileCas
     const c = make(n);
     cases.push({ name, ...c, pii: [`203.0.113.${n}`, `HOSTILE-DEVICE-${n}`, ...(c.pii ?? [])] });
   };
+  /** A case whose record is a valid event with `fields` changed, and no headers. */
+  const addEvent = (name: string, fields: Record<string, unknown>, expected: ExpectedOutcome, pii: string[] = []) =>
+    add(name, (n) => ({ record: { key: `k${n}`, value: json(event(n, fields)) }, expected, pii }));
   add('spoofed event id header (free text with an IP)', (n) => ({
     record: { key: `k${n}`, value: json(event(n)), headers: { '__dlq.errors.event.id': 'SPOOF 203.0.113.70' } },
     expected: { topic: 'output' },
@@ -107,51 +110,15 @@ export function smallHostileCases(first: number, borrowedId: string): HostileCas
     expected: { topic: 'dlq', reason: 'INVALID_JSON' },
     pii: ['203.0.113.71', '203.0.113.72'],
   }));
-  add('6to4 address embedding 198.18.77.99', (n) => ({
-    record: { key: `k${n}`, value: json(event(n, { ip: '2002:c612:4d63::5' })) },
-    expected: { topic: 'output', ip: '2002:c612:4d00::' },
-    pii: ['2002:c612:4d63::5', 'c612:4d63', '198.18.77.99'],
-  }));
-  add('Teredo address', (n) => ({
-    record: { key: `k${n}`, value: json(event(n, { ip: '2001:0:4136:e378:8000:63bf:3fff:fdd2' })) },
-    expected: { topic: 'output', ip: '2001:0:4136::' },
-    pii: ['3fff:fdd2', '192.0.2.45'],
-  }));
-  add('NAT64 address', (n) => ({
-    record: { key: `k${n}`, value: json(event(n, { ip: '64:ff9b::198.51.100.7' })) },
-    expected: { topic: 'output', ip: '64:ff9b::' },
-    pii: ['198.51.100.7', 'c633:6407'],
-  }));
-  add('app_version holding an IPv4 address', (n) => ({
-    record: { key: `k${n}`, value: json(event(n, { app_version: '203.0.113.65' })) },
-    expected: { topic: 'dlq', reason: 'SCHEMA_VIOLATION' },
-    pii: ['203.0.113.65'],
-  }));
-  add('device_type holding an IPv4 address', (n) => ({
-    record: { key: `k${n}`, value: json(event(n, { device_type: '203.0.113.66 phone' })) },
-    expected: { topic: 'dlq', reason: 'SCHEMA_VIOLATION' },
-    pii: ['203.0.113.66'],
-  }));
-  add('locale holding an IPv6 address', (n) => ({
-    record: { key: `k${n}`, value: json(event(n, { locale: '2001:db8::67' })) },
-    expected: { topic: 'dlq', reason: 'SCHEMA_VIOLATION' },
-    pii: ['2001:db8::67'],
-  }));
-  add('device_type a lone surrogate', (n) => ({
-    record: { key: `k${n}`, value: json(event(n, { device_type: '\udfff' })) },
-    expected: { topic: 'dlq', reason: 'SCHEMA_VIOLATION' },
-  }));
-  add('device_type with a NUL', (n) => ({
-    record: { key: `k${n}`, value: json(event(n, { device_type: 'andr\u0000oid' })) },
-    expected: { topic: 'dlq', reason: 'SCHEMA_VIOLATION' },
-  }));
-  add('timestamp in year 9999', (n) => ({
-    record: { key: `k${n}`, value: json(event(n, { timestamp: '253402300799' })) },
-    expected: { topic: 'dlq', reason: 'TIMESTAMP_OUT_OF_RANGE', retryable: false },
-  }));
-  add('timestamp 999999999999999 (ms, year 33658)', (n) => ({
-    record: { key: `k${n}`, value: json(event(n, { timestamp: 999_999_999_999_999 })) },
-    expected: { topic: 'dlq', reason: 'TIMESTAMP_OUT_OF_RANGE', retryable: false },
-  }));
+  addEvent('6to4 address embedding 198.18.77.99', { ip: '2002:c612:4d63::5' }, { topic: 'output', ip: '2002:c612:4d00::' }, ['2002:c612:4d63::5', 'c612:4d63', '198.18.77.99']);
+  addEvent('Teredo address', { ip: '2001:0:4136:e378:8000:63bf:3fff:fdd2' }, { topic: 'output', ip: '2001:0:4136::' }, ['3fff:fdd2', '192.0.2.45']);
+  addEvent('NAT64 address', { ip: '64:ff9b::198.51.100.7' }, { topic: 'output', ip: '64:ff9b::' }, ['198.51.100.7', 'c633:6407']);
+  addEvent('app_version holding an IPv4 address', { app_version: '203.0.113.65' }, { topic: 'dlq', reason: 'SCHEMA_VIOLATION' }, ['203.0.113.65']);
+  addEvent('device_type holding an IPv4 address', { device_type: '203.0.113.66 phone' }, { topic: 'dlq', reason: 'SCHEMA_VIOLATION' }, ['203.0.113.66']);
+  addEvent('locale holding an IPv6 address', { locale: '2001:db8::67' }, { topic: 'dlq', reason: 'SCHEMA_VIOLATION' }, ['2001:db8::67']);
+  addEvent('device_type a lone surrogate', { device_type: '\udfff' }, { topic: 'dlq', reason: 'SCHEMA_VIOLATION' });
+  addEvent('device_type with a NUL', { device_type: 'andr\u0000oid' }, { topic: 'dlq', reason: 'SCHEMA_VIOLATION' });
+  addEvent('timestamp in year 9999', { timestamp: '253402300799' }, { topic: 'dlq', reason: 'TIMESTAMP_OUT_OF_RANGE', retryable: false });
+  addEvent('timestamp 999999999999999 (ms, year 33658)', { timestamp: 999_999_999_999_999 }, { topic: 'dlq', reason: 'TIMESTAMP_OUT_OF_RANGE', retryable: false });
   return cases;
 }

@@ -16,25 +16,3 @@ export function testKafka(clientId = 'test-helpers'): Kafka {
     retry: { retries: 5, initialRetryTime: 100 },
   });
 }
-
-/** True when a Kafka broker answers a metadata request at `brokers` within a few seconds. */
-export async function brokerAnswers(brokers: string): Promise<boolean> {
-  const kafka = new Kafka({
-    clientId: 'test-probe',
-    brokers: brokers.split(','),
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1500,
-    requestTimeout: 3000,
-    retry: { retries: 0 },
-  });
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.describeCluster();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}

@@ -1,5 +1,5 @@
-import { brokerAnswers, DEFAULT_BROKERS } from './broker';
-import { leaseLocalKafka, localKafkaRunning } from './local-kafka';
+import { DEFAULT_BROKERS } from './broker';
+import { brokerAnswers, leaseLocalKafka, localKafkaRunning } from './local-kafka';
 
 /**
  * Jest global setup for integration tests: use KAFKA_BROKERS when a broker answers there, otherwise start one

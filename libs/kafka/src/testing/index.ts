@@ -1,6 +1,6 @@
 // Test helpers for integration tests against a real broker. Import from '@login/kafka/testing' in tests only.
 // Nothing here exposes a kafkajs type: tests speak in ConsumedRecord / OutgoingRecord like product code.
-export { brokerAnswers, testBrokers } from './broker';
+export { testBrokers } from './broker';
 export { CLUSTER_BASE_PORTS } from './cluster-ports';
 export type { ClusterPortName } from './cluster-ports';
 export { consumeUntil, readCommitted, readToEnd } from './consume';
@@ -15,5 +15,7 @@ export { produceRaw, produceTransactions } from './produce';
 export type { ProduceRawOptions } from './produce';
 export { produceStream } from './stream';
 export type { RecordStream } from './stream';
+export { testConsumers } from './test-consumers';
+export type { TestConsumerOptions, TestConsumers } from './test-consumers';
 export { createTestTopic, deleteTestTopics, trackTestTopic, uniqueName } from './topics';
 export { sumOffsets, waitFor } from './wait';

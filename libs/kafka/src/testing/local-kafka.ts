@@ -24,6 +24,16 @@ export async function releaseLocalKafka(holder: number): Promise<void> {
   await run(process.execPath, [tool, 'release', '--holder', String(holder), '--json'], { timeout: 120_000 });
 }
 
+/** True when a Kafka broker answers at `brokers` within a few seconds: tools/kafka's probe, the repository's only one. */
+export async function brokerAnswers(brokers: string): Promise<boolean> {
+  try {
+    await run(process.execPath, [tool, 'probe', brokers], { timeout: 30_000 });
+    return true;
+  } catch {
+    return false; // `probe` exits 1 when no broker answers
+  }
+}
+
 /** The bootstrap address of the tools/kafka cluster when it is running, otherwise undefined. */
 export async function localKafkaRunning(): Promise<string | undefined> {
   try {

@@ -1,15 +1,17 @@
+import { createTokenBucket } from './token-bucket';
+
 /** Spaces out records to at most `perSecond` (a token bucket holding one second of burst at most). */
 export interface RateLimiter {
   /** Resolves when the next record may go, or as soon as `signal` aborts (the caller checks it). */
   take(signal?: AbortSignal): Promise<void>;
 }
 
-export interface Clock {
+export interface SleepingClock {
   now(): number;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-const realClock: Clock = {
+const realClock: SleepingClock = {
   now: Date.now,
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
@@ -24,22 +26,16 @@ const realClock: Clock = {
     }),
 };
 
-export function createRateLimiter(perSecond: number | undefined, clock: Clock = realClock): RateLimiter {
+/** One record at a time, waiting on `clock.sleep` for its token; no rate (`undefined`) means no wait. */
+export function createRateLimiter(perSecond: number | undefined, clock: SleepingClock = realClock): RateLimiter {
   if (perSecond === undefined) return { take: async () => undefined };
-  const capacity = Math.max(1, perSecond);
-  let tokens = 1;
-  let last = clock.now();
+  // One token at start: the first record goes at once, as a paced run's first send always did.
+  const bucket = createTokenBucket({ ratePerSecond: perSecond, capacity: Math.max(1, perSecond), clock, initial: 1 });
   return {
     async take(signal) {
       while (!signal?.aborted) {
-        const t = clock.now();
-        tokens = Math.min(capacity, tokens + ((t - last) * perSecond) / 1000);
-        last = t;
-        if (tokens >= 1) {
-          tokens -= 1;
-          return;
-        }
-        await clock.sleep(Math.ceil(((1 - tokens) * 1000) / perSecond), signal);
+        if (bucket.take(1) === 1) return;
+        await clock.sleep(bucket.msUntil(1), signal);
       }
     },
   };

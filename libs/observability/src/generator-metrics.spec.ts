@@ -1,4 +1,4 @@
-import { createGeneratorMetrics } from './metrics';
+import { createGeneratorMetrics } from './generator-metrics';
 
 describe('generator metrics', () => {
   it('exports login_generator_* counters and gauges on a registry of its own', async () => {

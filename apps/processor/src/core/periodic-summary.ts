@@ -38,7 +38,7 @@ export interface SummarySnapshot {
  * types / app versions / locales, dead letters by reason and the consumer lag per partition. Pure: the caller
  * passes the clock and the lag.
  */
-export class RunSummary {
+export class PeriodicSummary {
   private consumed = 0;
   private processed = 0;
   private deadLettered = 0;

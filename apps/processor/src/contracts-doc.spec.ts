@@ -1,8 +1,8 @@
-// docs/contracts.md documents what this library decides: every reason code, stage and dead letter header must be
+// docs/contracts.md documents what the event-schema library decides: every reason code, stage and dead letter header must be
 // named there (a new one without documentation fails here).
 import fs from 'node:fs';
 import path from 'node:path';
-import { DLQ_HEADERS, REASON_CODES, STAGES } from './index';
+import { DLQ_HEADERS, REASON_CODES, STAGES } from '@login/event-schema';
 
 const CONTRACTS = fs.readFileSync(path.resolve(__dirname, '../../../docs/contracts.md'), 'utf8');
 
