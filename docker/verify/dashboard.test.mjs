@@ -18,7 +18,7 @@ const dashboardFile = path.join(repoRoot, 'docker/grafana/dashboards/login-pipel
 const rulesFile = path.join(repoRoot, 'docker/prometheus/alerts.rules.yml');
 const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
 
-// DESIGN.md §7: the processor's metric names are a contract.
+// docs/contracts.md "Metrics": the processor's metric names are a contract.
 const CONTRACT_METRICS = [
   'login_processor_records_consumed_total',
   'login_processor_records_processed_total',
@@ -119,7 +119,7 @@ describe('Grafana dashboard docker/grafana/dashboards/login-pipeline.json', () =
     assert.equal(promtoolCheckRules(['sum(rate(login_processor_records_consumed_total[1m])']).ok, false);
   });
 
-  it('uses only the contract metrics of DESIGN.md §7 (plus default process metrics and up)', () => {
+  it('uses only the contract metrics of docs/contracts.md "Metrics" (plus default process metrics and up)', () => {
     const used = new Set([...targets.map(({ target }) => target.expr), ...ruleExprs.map((r) => r.expr)].flatMap((e) => metricNamesOf(grafanaToPromql(e))));
     const allowed = new Set([...CONTRACT_METRICS, ...PROCESS_METRICS, ...SYNTHETIC]);
     const unknown = [...used].filter((n) => !allowed.has(family(n)) && !allowed.has(n));

@@ -6,6 +6,7 @@ import { createLogger, createReplayerMetrics, onStopSignals, startHttpServer, ty
 import { createProgress } from './adapters/progress';
 import { runInspect } from './commands/inspect';
 import { runReplay } from './commands/replay';
+import { PACKAGE_VERSION } from '@login/config';
 import { EXIT, parseCommandLine } from './config';
 
 /** How long a command may take to end after the first SIGINT/SIGTERM before the process exits anyway. */
@@ -29,7 +30,7 @@ async function main(): Promise<number> {
     logger,
   );
   const runId = randomUUID();
-  const metrics = config.httpPort !== undefined ? createReplayerMetrics() : undefined;
+  const metrics = config.httpPort !== undefined ? createReplayerMetrics({ version: PACKAGE_VERSION }) : undefined;
   let ready: () => boolean = () => false;
   let server: RunningHttpServer | undefined;
   if (metrics && config.httpPort !== undefined) {

@@ -42,7 +42,7 @@ const out = collector;
 const config = configFor;
 const replay = (t: Topics, argv: string[] = [], metrics?: ReplayerMetrics) => replayIn(client, logger, t, argv, metrics);
 
-/** A DLQ record as the processor writes it (DESIGN §4), with one original header of the source record. */
+/** A DLQ record as the processor writes it (docs/contracts.md "Dead letter record"), with one original header of the source record. */
 function dead(t: Topics, n: number, overrides: Record<string, string | undefined> = {}, key = `user-${n}`) {
   return {
     key,

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { PACKAGE_VERSION } from '@login/config';
 import { createGeneratorMetrics, createLogger, startHttpServer } from '@login/observability';
 import type { GeneratorMetrics, Logger, RunningHttpServer } from '@login/observability';
 import { createDryRunSink } from './adapters/dry-run-sink';
@@ -89,7 +90,7 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
   if (config.dryRun) io.stdout.on('error', onStdoutError);
 
   const metrics: GeneratorMetrics | undefined =
-    config.httpPort > 0 ? createGeneratorMetrics({ targetRate: config.rate, kinds: producibleKinds(config) }) : undefined;
+    config.httpPort > 0 ? createGeneratorMetrics({ targetRate: config.rate, kinds: producibleKinds(config), version: PACKAGE_VERSION }) : undefined;
   let kafkaSink: KafkaSink | undefined;
   let server: RunningHttpServer | undefined;
   const stats = createRunStats();

@@ -5,7 +5,7 @@ import { processorConfigSpec } from './config';
 const key = { MASKING_KEY: 'a-masking-key-of-enough-length' };
 
 describe('processor configuration', () => {
-  it('has the DESIGN §6 defaults', () => {
+  it('has the docs/contracts.md "Configuration" defaults', () => {
     const cfg = loadConfig(processorConfigSpec, key);
     expect(cfg).toMatchObject({
       KAFKA_BROKERS: ['127.0.0.1:9092'],

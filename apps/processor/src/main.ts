@@ -1,7 +1,7 @@
 // The processor service: wiring only. The work is done by the pure core (core/) inside the commit-after-ack
-// batch runner (adapters/processor-service.ts); see DESIGN.md §5.
+// batch runner (adapters/processor-service.ts); see docs/architecture.md.
 import os from 'node:os';
-import { loadConfigOrExit, toKafkaClientConfig } from '@login/config';
+import { PACKAGE_VERSION, loadConfigOrExit, toKafkaClientConfig } from '@login/config';
 import { systemClock } from '@login/enrichment';
 import { createKafkaClient } from '@login/kafka';
 import { createMasker } from '@login/masking';
@@ -10,7 +10,7 @@ import type { RunningHttpServer } from '@login/observability';
 import { ProcessorService } from './adapters/processor-service';
 import { DEVELOPMENT_KEY_ID, processorConfigSpec } from './config';
 
-const VERSION = process.env['npm_package_version'] ?? '0.1.0';
+const VERSION = PACKAGE_VERSION;
 
 async function main(): Promise<void> {
   const cfg = loadConfigOrExit(processorConfigSpec);

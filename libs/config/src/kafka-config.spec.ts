@@ -172,7 +172,7 @@ describe('kafkaConfigSpec', () => {
 });
 
 describe('observabilityConfigSpec', () => {
-  it('has the DESIGN defaults', () => {
+  it('has the documented defaults', () => {
     expect(loadConfig(observabilityConfigSpec, {})).toEqual({ LOG_LEVEL: 'info', LOG_FORMAT: 'json', HTTP_PORT: 8080 });
   });
 

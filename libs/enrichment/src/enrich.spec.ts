@@ -7,18 +7,18 @@ import {
   withAddress,
 } from '@login/event-schema';
 import type { LoginEvent } from '@login/event-schema';
-import { DESIGN_EXAMPLE_EVENT, DESIGN_EXAMPLE_OUTPUT } from '@login/event-schema/testing';
+import { CONTRACT_EXAMPLE_EVENT, CONTRACT_EXAMPLE_OUTPUT } from '@login/event-schema/testing';
 import { DEFAULT_DEVICE_TYPE, enrich } from './enrich';
 import { eventIdFor } from './event-id';
 
-const EVENT: LoginEvent = DESIGN_EXAMPLE_EVENT;
+const EVENT: LoginEvent = CONTRACT_EXAMPLE_EVENT;
 const MASKED = { device_id: 'k1:qpw5Fx26tUFWyiV4FZtA9E', ip: '199.172.111.0' };
 const EVENT_ID = eventIdFor({ topic: 'user-login', partition: 0, offset: '42' });
 
 describe('enrich', () => {
-  it('builds the DESIGN.md §3 record', () => {
+  it('builds the docs/contracts.md "Output event" record', () => {
     const output = enrich(EVENT, MASKED, { eventId: EVENT_ID, processedAtMs: 1_694_479_551_250 });
-    expect(output).toEqual({ ...DESIGN_EXAMPLE_OUTPUT, event_id: EVENT_ID });
+    expect(output).toEqual({ ...CONTRACT_EXAMPLE_OUTPUT, event_id: EVENT_ID });
     expect(validateOutputEvent(output)).toEqual({ ok: true });
   });
 

@@ -24,7 +24,7 @@ export function processedAtText(processedAtMs: number): string {
 }
 
 /**
- * Builds the output value (DESIGN.md §3) from a normalised event and its masked PII. Only masked values are read
+ * Builds the output value (docs/contracts.md "Output event") from a normalised event and its masked PII. Only masked values are read
  * for `device_id` and `ip`. Throws (RangeError/TypeError) on impossible input; the caller dead-letters it as
  * ENRICH_FAILED.
  */

@@ -3,7 +3,7 @@ import { DEFAULT_RECORD_LIMITS } from './record-limits';
 import { REASON_CODES, STAGES, isReasonCode, isStage } from './reasons';
 import { DEFAULT_PARSE_LIMITS } from './parse-login-event';
 
-// These values are read by dashboards, alerts and other teams' consumers (DESIGN.md §4): pinned literally.
+// These values are read by dashboards, alerts and other teams' consumers (docs/contracts.md "Dead letter record"): pinned literally.
 describe('contract constants', () => {
   it('reason codes', () => {
     expect(REASON_CODES).toEqual([

@@ -1,4 +1,4 @@
-// Header names of a dead letter record (DESIGN.md §4), following Kafka's own DLQ naming (`__dlq.errors.*`).
+// Header names of a dead letter record (docs/contracts.md "Dead letter record"), following Kafka's own DLQ naming (`__dlq.errors.*`).
 
 export const DLQ_ERROR_HEADER_PREFIX = '__dlq.errors.';
 

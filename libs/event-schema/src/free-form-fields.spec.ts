@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { isAppVersion, isDeviceType, isLocale } from './field-schemas';
 import { isIpAddress } from './ip-address';
-import { DESIGN_EXAMPLE_INPUT } from './testing';
+import { CONTRACT_EXAMPLE_INPUT } from './testing';
 import { validateInputEvent } from './validators';
 
 // device_type, app_version and locale reach the output, metric labels and the summary log: whatever passes the
 // schema there must hold no IP address, control character or lone surrogate.
 const FIELDS = ['device_type', 'app_version', 'locale'] as const;
 
-const accepted = (field: (typeof FIELDS)[number], value: string) => validateInputEvent({ ...DESIGN_EXAMPLE_INPUT, [field]: value }).ok;
+const accepted = (field: (typeof FIELDS)[number], value: string) => validateInputEvent({ ...CONTRACT_EXAMPLE_INPUT, [field]: value }).ok;
 
 /** Every substring of `text` split at characters an address cannot contain, checked as an address. */
 function holdsIpAddress(text: string): boolean {

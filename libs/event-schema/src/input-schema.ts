@@ -16,7 +16,7 @@ export const TIMESTAMP_MAX_DIGITS = 15;
 export const TIMESTAMP_MAX_VALUE = 999_999_999_999_999;
 
 /**
- * The input event (DESIGN.md §2). Unknown properties are allowed here and dropped by the parser: rejecting them
+ * The input event (docs/contracts.md "Input event"). Unknown properties are allowed here and dropped by the parser: rejecting them
  * would make every upstream addition an outage, forwarding them could leak PII nobody reviewed.
  * `format: login-ip-address` needs the format the validators register; use `validateInputEvent`.
  */

@@ -1,4 +1,4 @@
-// The replay lineage (DESIGN §4): the headers the replayer sets on a re-published record and the processor carries
+// The replay lineage (docs/contracts.md "Dead letter record"): the headers the replayer sets on a re-published record and the processor carries
 // into its next dead letter. Both apps read and validate them here, with the same rules, because every one of them
 // arrives on a topic anyone with write access can produce to.
 import { DLQ_HEADERS } from './dlq-headers';

@@ -7,7 +7,7 @@ export const OUTPUT_SCHEMA_ID = 'urn:login-pipeline:schema:processed-user-login:
 /** `<keyId>:<22 base64url chars>`: pinning the pseudonym shape here means a raw device_id cannot pass. */
 export const PSEUDONYM_PATTERN = '^[A-Za-z0-9._-]{1,64}:[A-Za-z0-9_-]{22}$';
 
-/** The output event (DESIGN.md §3). `ip` is free-form because its shape depends on the masking strategy. */
+/** The output event (docs/contracts.md "Output event"). `ip` is free-form because its shape depends on the masking strategy. */
 export const outputSchema = deepFreeze({
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: OUTPUT_SCHEMA_ID,

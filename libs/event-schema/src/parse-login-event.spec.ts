@@ -3,13 +3,13 @@ import { DLQ_MESSAGE_MAX_BYTES } from './dlq-headers';
 import { INPUT_SCHEMA_ID } from './input-schema';
 import { DEFAULT_PARSE_LIMITS, parseLoginEvent } from './parse-login-event';
 import { REASON_CODES } from './reasons';
-import { DESIGN_EXAMPLE_EVENT, DESIGN_EXAMPLE_INPUT, IP_ADDRESS_TABLE } from './testing';
+import { CONTRACT_EXAMPLE_EVENT, CONTRACT_EXAMPLE_INPUT, IP_ADDRESS_TABLE } from './testing';
 import type { ParseFailure, ParseOptions, ParseResult, ReasonCode } from './types';
 
 const NOW_MS = Date.UTC(2023, 8, 12, 0, 50, 0);
 const OPTIONS: ParseOptions = { ...DEFAULT_PARSE_LIMITS, nowMs: NOW_MS };
 
-const VALID = DESIGN_EXAMPLE_INPUT;
+const VALID = CONTRACT_EXAMPLE_INPUT;
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const encode = (value: unknown): Uint8Array => bytes(JSON.stringify(value));
@@ -31,8 +31,8 @@ function expectEvent(result: ParseResult) {
 }
 
 describe('parseLoginEvent', () => {
-  it('normalises the DESIGN.md example', () => {
-    expect(expectEvent(parseLoginEvent(encode(VALID), OPTIONS))).toEqual(DESIGN_EXAMPLE_EVENT);
+  it('normalises the contract's example', () => {
+    expect(expectEvent(parseLoginEvent(encode(VALID), OPTIONS))).toEqual(CONTRACT_EXAMPLE_EVENT);
   });
 
   it('carries the parsed address, which no key listing, copy or JSON of the event shows', () => {

@@ -32,7 +32,7 @@ function fieldRepeatingDeviceId(raw: RawLoginEvent): (typeof FREE_FORM_FIELDS)[n
 
 /**
  * Turns a record value into a normalised `LoginEvent` or a typed failure. Never throws: a throw would redeliver the
- * batch and block the partition (DESIGN.md §5). No failure message quotes the input.
+ * batch and block the partition (docs/architecture.md "Processing semantics"). No failure message quotes the input.
  */
 export function parseLoginEvent(value: Uint8Array | null | undefined, options: ParseOptions): ParseResult {
   try {

@@ -1,4 +1,4 @@
-// Public types of the login-event contracts (DESIGN.md §2–§4).
+// Public types of the login-event contracts (docs/contracts.md).
 import type { IpAddress } from './ip-address';
 
 export type Stage = 'DESERIALIZE' | 'VALIDATE' | 'MASK' | 'ENRICH';
@@ -45,7 +45,7 @@ export interface LoginEvent {
   event_time_ms: number;
 }
 
-/** The output record's value (DESIGN.md §3). */
+/** The output record's value (docs/contracts.md "Output event"). */
 export interface ProcessedLoginEvent {
   event_id: string;
   user_id: string;

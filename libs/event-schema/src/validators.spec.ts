@@ -1,11 +1,11 @@
 import type { ErrorObject } from 'ajv';
 import { INPUT_SCHEMA_ID, inputSchema } from './input-schema';
 import { OUTPUT_SCHEMA_ID, OUTPUT_SCHEMA_VERSION, outputSchema } from './output-schema';
-import { DESIGN_EXAMPLE_INPUT, DESIGN_EXAMPLE_OUTPUT } from './testing';
+import { CONTRACT_EXAMPLE_INPUT, CONTRACT_EXAMPLE_OUTPUT } from './testing';
 import type { ProcessedLoginEvent } from './types';
 import { toValidationIssues, validateInputEvent, validateOutputEvent } from './validators';
 
-const OUTPUT: ProcessedLoginEvent = DESIGN_EXAMPLE_OUTPUT;
+const OUTPUT: ProcessedLoginEvent = CONTRACT_EXAMPLE_OUTPUT;
 
 describe('schemas', () => {
   it('are draft 2020-12 with versioned ids', () => {
@@ -24,15 +24,15 @@ describe('schemas', () => {
     expect(Object.isFrozen(outputSchema.required)).toBe(true);
   });
 
-  it('output schema requires exactly the fields of DESIGN.md §3', () => {
+  it('output schema requires exactly the fields of docs/contracts.md "Output event"', () => {
     expect([...outputSchema.required].sort()).toEqual(Object.keys(OUTPUT).sort());
     expect(Object.keys(outputSchema.properties).sort()).toEqual(Object.keys(OUTPUT).sort());
   });
 });
 
 describe('validateInputEvent', () => {
-  it('accepts the DESIGN.md example and ignores unknown fields', () => {
-    const event = { ...DESIGN_EXAMPLE_INPUT, unknown: { anything: true } };
+  it('accepts the contract's example and ignores unknown fields', () => {
+    const event = { ...CONTRACT_EXAMPLE_INPUT, unknown: { anything: true } };
     expect(validateInputEvent(event)).toEqual({ ok: true });
   });
 

@@ -1,6 +1,6 @@
 // Routes kafkajs's own log lines into the application's logger, with the kafkajs namespace as `component`.
 // Only scalar fields of kafkajs's log entries are kept: buffers, payloads and nested objects could carry record
-// bytes (DESIGN §7: never a record value in logs).
+// bytes (docs/contracts.md "Metrics": never a record value in logs).
 import { logLevel, type logCreator, type LogEntry } from 'kafkajs';
 import type { KafkaLogLevel, LoggerLike } from './options';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DEFAULT_PARSE_LIMITS, PSEUDONYM_PATTERN, parseIpAddress, parseLoginEvent } from '@login/event-schema';
 import type { IpAddress, LoginEvent } from '@login/event-schema';
-import { DESIGN_EXAMPLE_EVENT, IP_ADDRESS_TABLE } from '@login/event-schema/testing';
+import { CONTRACT_EXAMPLE_EVENT, IP_ADDRESS_TABLE } from '@login/event-schema/testing';
 import { createMasker } from './masker';
 import { PII_RULES, REDACTED_IP } from './pii-rules';
 import type { IpMaskStrategy, Masker } from './types';
@@ -31,14 +31,14 @@ describe('createMasker', () => {
     });
 
     it('maskEvent masks exactly the fields PII_RULES names, each by its strategy', () => {
-      const event = DESIGN_EXAMPLE_EVENT;
+      const event = CONTRACT_EXAMPLE_EVENT;
       const masked = masker.maskEvent(event);
       expect(Object.keys(masked).sort()).toEqual(PII_RULES.map((rule) => rule.field).sort());
       expect(masked).toEqual({ device_id: masker.maskDeviceId(event.device_id), ip: masker.maskIp(event.ip, event.ip_version) });
     });
 
     it('maskEvent throws a TypeError for an event without its parsed address (copied by a spread)', () => {
-      expect(() => masker.maskEvent({ ...DESIGN_EXAMPLE_EVENT })).toThrow(TypeError);
+      expect(() => masker.maskEvent({ ...CONTRACT_EXAMPLE_EVENT })).toThrow(TypeError);
     });
 
     it('masks a parsed address (maskAddress) exactly as its text (maskIp)', () => {

@@ -1,7 +1,7 @@
 import type { MaskingRule } from './types';
 
 /**
- * What is PII in a login event and how it is masked: the one place that decides it (DESIGN.md §3). The masker masks
+ * What is PII in a login event and how it is masked: the one place that decides it (docs/contracts.md "Output event"). The masker masks
  * exactly these fields (`Masker.maskEvent`) and log redaction hides exactly these names (`redactPii`).
  */
 export const PII_RULES = Object.freeze([

@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import { createMetrics, registerMetrics } from './metrics';
 
-/** The generator's metrics (DESIGN §7): dashboards and alerts depend on these names. */
+/** The generator's metrics (docs/contracts.md "Metrics"): dashboards and alerts depend on these names. */
 export const GENERATOR_METRICS = {
   produced: {
     type: 'counter',
@@ -30,10 +30,15 @@ export interface GeneratorMetricsOptions {
   /** Kinds this run can produce: their series start at 0, so dashboards see them before the first record. */
   readonly kinds?: readonly string[];
   readonly defaultMetrics?: boolean;
+  /** The running version, exported as login_pipeline_build_info{app="generator",version}. */
+  readonly version?: string;
 }
 
 export function createGeneratorMetrics(options: GeneratorMetricsOptions): GeneratorMetrics {
-  const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
+  const metrics = createMetrics({
+    defaultMetrics: options.defaultMetrics ?? true,
+    ...(options.version === undefined ? {} : { build: { app: 'generator', version: options.version } }),
+  });
   const { produced, sendErrors, failed, batches, rate, targetRate } = registerMetrics(metrics, GENERATOR_METRICS);
   targetRate.set(options.targetRate);
   for (const kind of options.kinds ?? ['valid']) produced.inc({ kind }, 0);

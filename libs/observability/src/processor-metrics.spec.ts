@@ -27,7 +27,7 @@ describe('createProcessorMetrics', () => {
     registry = new Registry();
   });
 
-  it('registers exactly the DESIGN §7 names, and the exactly-once ones', async () => {
+  it('registers exactly the docs/contracts.md "Metrics" names, and the exactly-once ones', async () => {
     createProcessorMetrics(registry);
     const names = (await registry.getMetricsAsJSON()).map((metric) => `${metric.name}:${metric.type}`).sort();
     expect(names).toEqual([

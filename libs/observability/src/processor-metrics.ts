@@ -4,7 +4,7 @@ import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { OTHER_LABEL, boundedLabel } from './bounded-label';
 import { metricsOn } from './metrics';
 
-/** The processor's metric names (DESIGN §7): dashboards and alerts depend on them. */
+/** The processor's metric names (docs/contracts.md "Metrics"): dashboards and alerts depend on them. */
 export const PROCESSOR_METRICS = {
   recordsConsumed: 'login_processor_records_consumed_total',
   recordsProcessed: 'login_processor_records_processed_total',
@@ -61,7 +61,7 @@ export interface ProcessorMetrics {
 /**
  * The processor's metrics on `registry`.
  *
- * DESIGN §7 asks for `login_processor_events_total{device_type}` and `…{app_version}`, `…{locale}`. One metric
+ * docs/contracts.md "Metrics" asks for `login_processor_events_total{device_type}` and `…{app_version}`, `…{locale}`. One metric
  * name cannot be registered three times with different label sets, and three names would break the contract, so
  * this is ONE counter with the three labels; each dimension is read with `sum by (device_type) (…)` etc. Every
  * label is bounded (device_type to a fixed list, app_version and locale to the first 8 distinct values), so the

@@ -2,7 +2,7 @@ import { REASON_CODES } from '@login/event-schema';
 import type { Registry } from 'prom-client';
 import { createMetrics, registerMetrics } from './metrics';
 
-/** The DLQ replayer's metrics (DESIGN §7): dashboards and alerts depend on these names. */
+/** The DLQ replayer's metrics (docs/contracts.md "Metrics"): dashboards and alerts depend on these names. */
 export const REPLAYER_METRICS = {
   read: {
     type: 'counter',
@@ -49,8 +49,17 @@ function reasonLabel(reason: string): string {
   return KNOWN_REASONS.has(reason) ? reason : 'other';
 }
 
-export function createReplayerMetrics(options: { defaultMetrics?: boolean } = {}): ReplayerMetrics {
-  const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
+export interface ReplayerMetricsOptions {
+  readonly defaultMetrics?: boolean;
+  /** The running version, exported as login_pipeline_build_info{app="dlq-replayer",version}. */
+  readonly version?: string;
+}
+
+export function createReplayerMetrics(options: ReplayerMetricsOptions = {}): ReplayerMetrics {
+  const metrics = createMetrics({
+    defaultMetrics: options.defaultMetrics ?? true,
+    ...(options.version === undefined ? {} : { build: { app: 'dlq-replayer', version: options.version } }),
+  });
   const { read, replayed, parked, skipped, remaining } = registerMetrics(metrics, REPLAYER_METRICS);
   return {
     registry: metrics.registry,

@@ -120,7 +120,7 @@ async function load(o: LoadOptions): Promise<Json> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// prefill-dlq: N dead letters as the processor writes them (DESIGN §4 headers, the input value byte for byte), a
+// prefill-dlq: N dead letters as the processor writes them (docs/contracts.md "Dead letter record" headers, the input value byte for byte), a
 // share of them `oversized` values of 64–96 KiB (the generator's kind, dead-lettered as VALUE_TOO_LARGE). Every
 // one is retryable and names `inputTopic` as its source, so a replay moves all of them.
 

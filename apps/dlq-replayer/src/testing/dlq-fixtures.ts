@@ -13,7 +13,7 @@ export const DEFAULT_PLAN_OPTIONS: PlanOptions = Object.freeze({
   parkedTopic: 'user-login-dlq-parked',
 });
 
-/** DESIGN §4 headers of a DLQ record, as strings, for tests. Override or remove (undefined) any of them. */
+/** docs/contracts.md "Dead letter record" headers of a DLQ record, as strings, for tests. Override or remove (undefined) any of them. */
 export function dlqHeaderValues(overrides: Record<string, string | undefined> = {}): Record<string, string> {
   const base: Record<string, string | undefined> = {
     [DLQ_HEADERS.topic]: 'user-login',

@@ -2,13 +2,13 @@ import { REASON_CODES } from '@login/event-schema';
 import type { RawLoginEvent, ReasonCode } from '@login/event-schema';
 
 /**
- * The input event as the upstream login service emits it (DESIGN §2), field order as the reference generator's.
+ * The input event as the upstream login service emits it (docs/contracts.md "Input event"), field order as the reference generator's.
  * `timestamp` is Unix epoch seconds as a numeric string.
  */
 export type InputEvent = Omit<RawLoginEvent, 'timestamp'> & { timestamp: string };
 
 /**
- * The reason codes of DESIGN §4 a record's value can trigger: not the processor's own failures (MASKING_FAILED,
+ * The reason codes of docs/contracts.md "Dead letter record" a record's value can trigger: not the processor's own failures (MASKING_FAILED,
  * ENRICH_FAILED, INTERNAL_ERROR), nor the key and header limits (the generator writes small keys and no headers).
  */
 export type InputReasonCode = Exclude<ReasonCode, 'MASKING_FAILED' | 'ENRICH_FAILED' | 'INTERNAL_ERROR' | 'KEY_TOO_LARGE' | 'HEADERS_TOO_LARGE'>;

@@ -4,11 +4,11 @@ import type { RandomSource } from './random';
 
 /**
  * Malformed records, by kind. Each kind is one way real producers get it wrong, and maps to the DLQ reason code
- * (DESIGN §4) the processor must give it. Together the kinds cover every reason code input can trigger.
+ * (docs/contracts.md "Dead letter record") the processor must give it. Together the kinds cover every reason code input can trigger.
  * A kind starts from a valid event (so the record is keyed like real traffic) and breaks one thing.
  */
 
-/** The processor's default value limit (DESIGN §6 MAX_VALUE_BYTES). */
+/** The processor's default value limit (docs/contracts.md "Configuration" MAX_VALUE_BYTES). */
 export const MAX_VALUE_BYTES = 65_536;
 const DAY_MS = 86_400_000;
 /** 2000-01-01T00:00:00Z in epoch seconds: earlier event times are out of range. */

@@ -23,7 +23,7 @@ function byteLength(value: Buffer | null): number {
 
 /**
  * The DLQ record for a record the processor could not process: key, value and original headers unchanged (so the
- * replayer can re-publish it byte for byte), the failure context in `__dlq.errors.*` headers (DESIGN §4).
+ * replayer can re-publish it byte for byte), the failure context in `__dlq.errors.*` headers (docs/contracts.md "Dead letter record").
  * Context left on the input by an earlier failure is replaced; only a validated replay lineage survives.
  *
  * `omit` leaves parts of the input out (an oversized key, oversized headers, a value that cannot fit the DLQ): the

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { DEFAULT_RECORD_LIMITS, DLQ_HEADERS, REASON_CODES, validateOutputEvent } from '@login/event-schema';
 import type { ReasonCode } from '@login/event-schema';
-import { DESIGN_EXAMPLE_INPUT } from '@login/event-schema/testing';
+import { CONTRACT_EXAMPLE_INPUT } from '@login/event-schema/testing';
 import { eventIdFor } from '@login/enrichment';
 import type { ConsumedRecord, OutgoingRecord } from '@login/kafka';
 import { createMasker } from '@login/masking';
@@ -27,7 +27,7 @@ const deps: ProcessDeps = {
   processor: 'processor@test/unit',
 };
 
-const valid = { ...DESIGN_EXAMPLE_INPUT, timestamp: String(Math.floor(NOW / 1000) - 60) };
+const valid = { ...CONTRACT_EXAMPLE_INPUT, timestamp: String(Math.floor(NOW / 1000) - 60) };
 
 let offset = 0;
 function record(value: Buffer | string | null, headers: ConsumedRecord['headers'] = {}): ConsumedRecord {

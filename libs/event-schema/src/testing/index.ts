@@ -1,4 +1,4 @@
-// Fixtures for tests only (import from '@login/event-schema/testing' in *.spec.ts): the example event of DESIGN.md §2,
+// Fixtures for tests only (import from '@login/event-schema/testing' in *.spec.ts): the example event of docs/contracts.md "Input event",
 // as the upstream service sends it and as parseLoginEvent normalises it.
 import { parseIpAddress } from '../ip-address';
 import type { IpAddress } from '../ip-address';
@@ -7,7 +7,7 @@ import { OUTPUT_SCHEMA_VERSION } from '../output-schema';
 import type { LoginEvent, ProcessedLoginEvent, RawLoginEvent } from '../types';
 import table from './ip-address-table.json';
 
-export const DESIGN_EXAMPLE_INPUT: Readonly<RawLoginEvent> = Object.freeze({
+export const CONTRACT_EXAMPLE_INPUT: Readonly<RawLoginEvent> = Object.freeze({
   user_id: '424cdd21-063a-43a7-b91b-7ca1a833afae',
   app_version: '2.3.0',
   device_type: 'android',
@@ -17,7 +17,7 @@ export const DESIGN_EXAMPLE_INPUT: Readonly<RawLoginEvent> = Object.freeze({
   timestamp: '1694479551',
 });
 
-export const DESIGN_EXAMPLE_EVENT: Readonly<LoginEvent> = Object.freeze(
+export const CONTRACT_EXAMPLE_EVENT: Readonly<LoginEvent> = Object.freeze(
   withAddress(
     {
       user_id: '424cdd21-063a-43a7-b91b-7ca1a833afae',
@@ -34,10 +34,10 @@ export const DESIGN_EXAMPLE_EVENT: Readonly<LoginEvent> = Object.freeze(
 );
 
 /**
- * The example event's output record (DESIGN.md §3) when it is read at user-login/0/42, processed 250 ms after its event
+ * The example event's output record (docs/contracts.md "Output event") when it is read at user-login/0/42, processed 250 ms after its event
  * time, its ip truncated and its device id pseudonymised under key id `k1`.
  */
-export const DESIGN_EXAMPLE_OUTPUT: Readonly<ProcessedLoginEvent> = Object.freeze({
+export const CONTRACT_EXAMPLE_OUTPUT: Readonly<ProcessedLoginEvent> = Object.freeze({
   event_id: 'b4435276-affa-8030-9d0f-354a37f87023',
   user_id: '424cdd21-063a-43a7-b91b-7ca1a833afae',
   app_version: '2.3.0',
