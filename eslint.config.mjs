@@ -1,7 +1,14 @@
-// One flat config for the workspace. The module-boundary rule keeps the direction of DESIGN.md §8:
+// One flat config for the workspace, scripts under tools/ and docker/ included. The module-boundary rule keeps the
+// direction of docs/architecture.md "Layers":
 // apps → adapters (kafka, observability, config) → contracts and pure domain (event-schema, masking, enrichment).
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import js from '@eslint/js';
+
+// The globals of Node.js that the scripts use (no browser globals: they run on Node only).
+const NODE_GLOBALS = ['process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'setInterval',
+  'clearInterval', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'structuredClone', 'AbortController', 'AbortSignal',
+  'TextEncoder', 'TextDecoder', 'performance', 'fetch', 'global', 'globalThis'];
 
 // I/O that pure libraries must never import: they are functions over values.
 const ioModules = [
@@ -24,7 +31,7 @@ const ioModules = [
 ];
 
 export default [
-  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/coverage', 'tools/**', 'docker/**', '**/jest.config.js', '**/jest.int.config.js'] },
+  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/coverage', 'tools/kafka/.run*/**', 'tools/bench/results/**', '**/jest.config.js', '**/jest.int.config.js'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
@@ -63,6 +70,27 @@ export default [
         { paths: ioModules.map((name) => ({ name, message: 'pure libraries do no I/O: inject it from an adapter' })) },
       ],
     },
+  },
+  {
+    // The repository's scripts (tools/, docker/verify): plain ESM on Node, held to the same core rules as the code.
+    files: ['**/*.mjs'],
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+      globals: Object.fromEntries(NODE_GLOBALS.map((name) => [name, 'readonly'])),
+    },
+    rules: {
+      ...js.configs.recommended.rules,
+      'no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      'no-empty': ['error', { allowEmptyCatch: false }],
+      // Untyped scripts say "absent" (null or undefined) with `== null`; every other comparison is strict.
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+    },
+  },
+  {
+    // Benchmark and test code may assert what it just built.
+    files: ['tools/bench/src/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/testing/**/*.ts'],

@@ -31,7 +31,7 @@ function expectEvent(result: ParseResult) {
 }
 
 describe('parseLoginEvent', () => {
-  it('normalises the contract's example', () => {
+  it('normalises the contract example', () => {
     expect(expectEvent(parseLoginEvent(encode(VALID), OPTIONS))).toEqual(CONTRACT_EXAMPLE_EVENT);
   });
 

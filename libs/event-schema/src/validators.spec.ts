@@ -31,7 +31,7 @@ describe('schemas', () => {
 });
 
 describe('validateInputEvent', () => {
-  it('accepts the contract's example and ignores unknown fields', () => {
+  it('accepts the contract example and ignores unknown fields', () => {
     const event = { ...CONTRACT_EXAMPLE_INPUT, unknown: { anything: true } };
     expect(validateInputEvent(event)).toEqual({ ok: true });
   });
