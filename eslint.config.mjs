@@ -2,13 +2,32 @@
 // direction of docs/architecture.md "Layers":
 // apps → adapters (kafka, observability, config) → contracts and pure domain (event-schema, masking, enrichment).
 import nx from '@nx/eslint-plugin';
-import tseslint from 'typescript-eslint';
 import js from '@eslint/js';
 
 // The globals of Node.js that the scripts use (no browser globals: they run on Node only).
-const NODE_GLOBALS = ['process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'setInterval',
-  'clearInterval', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'structuredClone', 'AbortController', 'AbortSignal',
-  'TextEncoder', 'TextDecoder', 'performance', 'fetch', 'global', 'globalThis'];
+const NODE_GLOBALS = [
+  'process',
+  'console',
+  'Buffer',
+  'URL',
+  'URLSearchParams',
+  'setTimeout',
+  'clearTimeout',
+  'setInterval',
+  'clearInterval',
+  'setImmediate',
+  'clearImmediate',
+  'queueMicrotask',
+  'structuredClone',
+  'AbortController',
+  'AbortSignal',
+  'TextEncoder',
+  'TextDecoder',
+  'performance',
+  'fetch',
+  'global',
+  'globalThis',
+];
 
 // I/O that pure libraries must never import: they are functions over values.
 const ioModules = [
@@ -31,7 +50,18 @@ const ioModules = [
 ];
 
 export default [
-  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/coverage', 'tools/kafka/.run*/**', 'tools/bench/results/**', '**/jest.config.js', '**/jest.int.config.js'] },
+  {
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/tmp',
+      '**/coverage',
+      'tools/kafka/.run*/**',
+      'tools/bench/results/**',
+      '**/jest.config.js',
+      '**/jest.int.config.js',
+    ],
+  },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
@@ -44,10 +74,26 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:adapter', 'type:contract', 'type:domain'], bannedExternalImports: ['kafkajs'] },
-            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:contract', 'type:domain'], bannedExternalImports: ['@faker-js/faker'] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contract', 'type:domain'], bannedExternalImports: ioModules },
-            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:contract'], bannedExternalImports: ioModules },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:adapter', 'type:contract', 'type:domain'],
+              bannedExternalImports: ['kafkajs'],
+            },
+            {
+              sourceTag: 'type:adapter',
+              onlyDependOnLibsWithTags: ['type:contract', 'type:domain'],
+              bannedExternalImports: ['@faker-js/faker'],
+            },
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:contract', 'type:domain'],
+              bannedExternalImports: ioModules,
+            },
+            {
+              sourceTag: 'type:contract',
+              onlyDependOnLibsWithTags: ['type:contract'],
+              bannedExternalImports: ioModules,
+            },
             // Only libs/kafka talks to kafkajs; only the generator makes fake data.
             { sourceTag: 'scope:observability', bannedExternalImports: ['kafkajs'] },
             { sourceTag: 'scope:config', bannedExternalImports: ['kafkajs'] },
@@ -81,7 +127,10 @@ export default [
     },
     rules: {
       ...js.configs.recommended.rules,
-      'no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      'no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
       'no-empty': ['error', { allowEmptyCatch: false }],
       // Untyped scripts say "absent" (null or undefined) with `== null`; every other comparison is strict.
       eqeqeq: ['error', 'always', { null: 'ignore' }],

@@ -19,14 +19,18 @@ const composeFile = path.join(composeDir, 'compose.yaml');
 // and $$ for a literal $. Variables are taken as unset, so the defaults are what gets checked.
 function interpolate(value) {
   if (typeof value === 'string') {
-    return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, name, op, def, bare) => {
-      if (m === '$$') return '$';
-      if (bare) return '';
-      return op ? def : '';
-    });
+    return value.replace(
+      /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+      (m, name, op, def, bare) => {
+        if (m === '$$') return '$';
+        if (bare) return '';
+        return op ? def : '';
+      },
+    );
   }
   if (Array.isArray(value)) return value.map(interpolate);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v)]));
   return value;
 }
 
@@ -37,7 +41,10 @@ const services = compose.services ?? {};
 describe('docker/compose.yaml', () => {
   it('validates against the Compose Specification schema', (t) => {
     const schemaPath = process.env.COMPOSE_SCHEMA;
-    assert.ok(schemaPath && fs.existsSync(schemaPath), 'COMPOSE_SCHEMA must name compose-spec.json (docker/verify/run.sh fetches it)');
+    assert.ok(
+      schemaPath && fs.existsSync(schemaPath),
+      'COMPOSE_SCHEMA must name compose-spec.json (docker/verify/run.sh fetches it)',
+    );
     const schema = JSON.parse(fs.readFileSync(schemaPath, 'utf8'));
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     const validate = ajv.compile(schema);
@@ -58,10 +65,23 @@ describe('docker/compose.yaml', () => {
   });
 
   it('runs the services the pipeline needs, the replayer only on demand', () => {
-    assert.deepEqual(Object.keys(services).sort(), ['dlq-replayer', 'generator', 'grafana', 'kafka', 'kafka-init', 'processor', 'prometheus']);
+    assert.deepEqual(Object.keys(services).sort(), [
+      'dlq-replayer',
+      'generator',
+      'grafana',
+      'kafka',
+      'kafka-init',
+      'processor',
+      'prometheus',
+    ]);
     assert.deepEqual(services['dlq-replayer'].profiles, ['replay']);
-    assert.deepEqual(services['dlq-replayer'].command, ['node', 'main.js', 'replay'], 'the replayer runs its replay command');
-    for (const name of ['kafka', 'kafka-init', 'generator', 'processor', 'prometheus', 'grafana']) assert.equal(services[name].profiles, undefined, name);
+    assert.deepEqual(
+      services['dlq-replayer'].command,
+      ['node', 'main.js', 'replay'],
+      'the replayer runs its replay command',
+    );
+    for (const name of ['kafka', 'kafka-init', 'generator', 'processor', 'prometheus', 'grafana'])
+      assert.equal(services[name].profiles, undefined, name);
   });
 
   it('uses apache/kafka at the version of tools/kafka/pom.xml, in KRaft mode', () => {
@@ -73,10 +93,11 @@ describe('docker/compose.yaml', () => {
     assert.ok(services.kafka.healthcheck.test.join(' ').includes('kafka-broker-api-versions.sh'));
   });
 
-  it('kafka-init creates the four topics with 3 partitions using the image\'s kafka-topics.sh', () => {
+  it("kafka-init creates the four topics with 3 partitions using the image's kafka-topics.sh", () => {
     const script = services['kafka-init'].command.join('\n');
     assert.match(script, /\/opt\/kafka\/bin\/kafka-topics\.sh/);
-    for (const topic of ['user-login', 'processed-user-login', 'user-login-dlq', 'user-login-dlq-parked']) assert.ok(script.includes(topic), topic);
+    for (const topic of ['user-login', 'processed-user-login', 'user-login-dlq', 'user-login-dlq-parked'])
+      assert.ok(script.includes(topic), topic);
     assert.match(script, /--partitions 3/);
     assert.match(script, /--if-not-exists/);
     assert.match(script, /"\$topic"/, 'the shell variable survives interpolation ($$ in the file)');
@@ -85,7 +106,9 @@ describe('docker/compose.yaml', () => {
 
   it('kafka-init gives the DLQ topics the max.message.bytes of libs/kafka/src/topic-configs.json', () => {
     const script = services['kafka-init'].command.join('\n');
-    const { deadLetter } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'libs/kafka/src/topic-configs.json'), 'utf8'));
+    const { deadLetter } = JSON.parse(
+      fs.readFileSync(path.join(repoRoot, 'libs/kafka/src/topic-configs.json'), 'utf8'),
+    );
     const dlqLoop = script.split('\n').find((line) => line.includes('user-login-dlq '));
     assert.ok(dlqLoop, 'a loop over the DLQ topics');
     assert.match(script, new RegExp(`--config max\\.message\\.bytes=${deadLetter['max.message.bytes']}`));
@@ -93,10 +116,13 @@ describe('docker/compose.yaml', () => {
 
   it('dependencies name real services; one-shot services are awaited to completion', () => {
     for (const [name, service] of Object.entries(services)) {
-      const deps = Array.isArray(service.depends_on) ? Object.fromEntries(service.depends_on.map((d) => [d, {}])) : service.depends_on ?? {};
+      const deps = Array.isArray(service.depends_on)
+        ? Object.fromEntries(service.depends_on.map((d) => [d, {}]))
+        : (service.depends_on ?? {});
       for (const [dep, spec] of Object.entries(deps)) {
         assert.ok(services[dep], `${name} depends on unknown service ${dep}`);
-        if (spec.condition === 'service_completed_successfully') assert.equal(services[dep].restart, 'no', `${dep} must not restart`);
+        if (spec.condition === 'service_completed_successfully')
+          assert.equal(services[dep].restart, 'no', `${dep} must not restart`);
       }
     }
     for (const app of ['generator', 'processor', 'dlq-replayer']) {
@@ -140,14 +166,25 @@ describe('docker/compose.yaml', () => {
         const source = typeof v === 'string' ? v.split(':')[0] : v.type === 'bind' ? v.source : null;
         if (source && /^[./~]/.test(source)) check(path.resolve(composeDir, source), `${name} bind mount`);
       }
-      for (const f of [].concat(s.env_file ?? [])) check(path.resolve(composeDir, typeof f === 'string' ? f : f.path), `${name} env_file`);
+      for (const f of [].concat(s.env_file ?? []))
+        check(path.resolve(composeDir, typeof f === 'string' ? f : f.path), `${name} env_file`);
     }
-    for (const [kind, entries] of [['secret', compose.secrets ?? {}], ['config', compose.configs ?? {}]]) {
-      for (const [name, e] of Object.entries(entries)) if (e.file) check(path.resolve(composeDir, e.file), `${kind} ${name}`);
+    for (const [kind, entries] of [
+      ['secret', compose.secrets ?? {}],
+      ['config', compose.configs ?? {}],
+    ]) {
+      for (const [name, e] of Object.entries(entries))
+        if (e.file) check(path.resolve(composeDir, e.file), `${kind} ${name}`);
     }
     // files the mounted directories must contain for Prometheus and Grafana to start as configured
-    for (const f of ['prometheus/prometheus.yml', 'prometheus/alerts.rules.yml', 'grafana/provisioning/datasources/prometheus.yaml',
-      'grafana/provisioning/dashboards/login-pipeline.yaml', 'grafana/dashboards/login-pipeline.json']) check(path.join(composeDir, f), 'mounted file');
+    for (const f of [
+      'prometheus/prometheus.yml',
+      'prometheus/alerts.rules.yml',
+      'grafana/provisioning/datasources/prometheus.yaml',
+      'grafana/provisioning/dashboards/login-pipeline.yaml',
+      'grafana/dashboards/login-pipeline.json',
+    ])
+      check(path.join(composeDir, f), 'mounted file');
     const home = services.grafana.environment.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
     check(path.join(composeDir, 'grafana/dashboards', path.basename(home)), 'grafana home dashboard');
     assert.deepEqual(missing, []);

@@ -35,12 +35,34 @@ const SYNTHETIC = new Set(['up']);
 const dashboard = JSON.parse(fs.readFileSync(dashboardFile, 'utf8'));
 const panels = dashboard.panels.flatMap((p) => (p.type === 'row' ? [p, ...(p.panels ?? [])] : [p]));
 const targets = panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p, target: t })));
-const ruleExprs = YAML.parse(fs.readFileSync(rulesFile, 'utf8')).groups.flatMap((g) => g.rules.map((r) => ({ name: r.alert ?? r.record, expr: r.expr })));
+const ruleExprs = YAML.parse(fs.readFileSync(rulesFile, 'utf8')).groups.flatMap((g) =>
+  g.rules.map((r) => ({ name: r.alert ?? r.record, expr: r.expr })),
+);
 
 // Grafana's variables have no meaning to PromQL: give them values of the right shape.
-const grafanaToPromql = (expr) => expr.replace(/\$__(rate_interval|interval|range)\b|\$\{__(rate_interval|interval|range)\}/g, '1m').replace(/\$\{?\w+\}?/g, '.*');
+const grafanaToPromql = (expr) =>
+  expr
+    .replace(/\$__(rate_interval|interval|range)\b|\$\{__(rate_interval|interval|range)\}/g, '1m')
+    .replace(/\$\{?\w+\}?/g, '.*');
 
-const KEYWORDS = new Set(['and', 'or', 'unless', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'bool', 'atan2', 'inf', 'nan', 'Inf', 'NaN']);
+const KEYWORDS = new Set([
+  'and',
+  'or',
+  'unless',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'offset',
+  'bool',
+  'atan2',
+  'inf',
+  'nan',
+  'Inf',
+  'NaN',
+]);
 export function metricNamesOf(expr) {
   let s = expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""');
   s = s.replace(/\{[^}]*\}/g, ' ').replace(/\[[^\]]*\]/g, ' ');
@@ -97,15 +119,28 @@ describe('Grafana dashboard docker/grafana/dashboards/login-pipeline.json', () =
   });
 
   it('has the panels the pipeline needs', () => {
-    const exprsOf = (re) => panels.filter((p) => p.type !== 'row' && re.test(p.title)).flatMap((p) => p.targets.map((t) => t.expr)).join('\n');
+    const exprsOf = (re) =>
+      panels
+        .filter((p) => p.type !== 'row' && re.test(p.title))
+        .flatMap((p) => p.targets.map((t) => t.expr))
+        .join('\n');
     const throughput = exprsOf(/^Throughput/);
-    for (const m of ['login_processor_records_consumed_total', 'login_processor_records_processed_total', 'login_processor_records_dead_lettered_total']) assert.ok(throughput.includes(m), `throughput shows ${m}`);
+    for (const m of [
+      'login_processor_records_consumed_total',
+      'login_processor_records_processed_total',
+      'login_processor_records_dead_lettered_total',
+    ])
+      assert.ok(throughput.includes(m), `throughput shows ${m}`);
     assert.match(exprsOf(/DLQ by reason/), /sum by \(reason\)/);
     assert.match(exprsOf(/lag by partition/i), /by \(topic, partition\)[\s\S]*login_processor_consumer_lag/);
     const latency = exprsOf(/latency percentiles/i);
     for (const q of ['0.5', '0.9', '0.99']) assert.ok(latency.includes(`histogram_quantile(${q}`), `latency p${q}`);
     assert.match(latency, /login_processor_event_latency_seconds_bucket/);
-    for (const label of ['device_type', 'app_version', 'locale']) assert.match(exprsOf(new RegExp(label.replace('_', ' '), 'i')), new RegExp(`sum by \\(${label}\\) \\(rate\\(login_processor_events_total`));
+    for (const label of ['device_type', 'app_version', 'locale'])
+      assert.match(
+        exprsOf(new RegExp(label.replace('_', ' '), 'i')),
+        new RegExp(`sum by \\(${label}\\) \\(rate\\(login_processor_events_total`),
+      );
   });
 
   it('every PromQL expression parses (promtool check rules on a generated rules file)', (t) => {
@@ -120,7 +155,11 @@ describe('Grafana dashboard docker/grafana/dashboards/login-pipeline.json', () =
   });
 
   it('uses only the contract metrics of docs/contracts.md "Metrics" (plus default process metrics and up)', () => {
-    const used = new Set([...targets.map(({ target }) => target.expr), ...ruleExprs.map((r) => r.expr)].flatMap((e) => metricNamesOf(grafanaToPromql(e))));
+    const used = new Set(
+      [...targets.map(({ target }) => target.expr), ...ruleExprs.map((r) => r.expr)].flatMap((e) =>
+        metricNamesOf(grafanaToPromql(e)),
+      ),
+    );
     const allowed = new Set([...CONTRACT_METRICS, ...PROCESS_METRICS, ...SYNTHETIC]);
     const unknown = [...used].filter((n) => !allowed.has(family(n)) && !allowed.has(n));
     assert.deepEqual(unknown, []);
@@ -129,17 +168,29 @@ describe('Grafana dashboard docker/grafana/dashboards/login-pipeline.json', () =
 
   it('every metric used is exported by a running processor (scraped /metrics)', (t) => {
     const file = process.env.PROCESSOR_METRICS_FILE;
-    assert.ok(file && fs.existsSync(file), 'PROCESSOR_METRICS_FILE is missing: the processor-host step scrapes a running processor first');
+    assert.ok(
+      file && fs.existsSync(file),
+      'PROCESSOR_METRICS_FILE is missing: the processor-host step scrapes a running processor first',
+    );
     const exported = exportedNames(fs.readFileSync(file, 'utf8'));
-    const used = new Set([...targets.map(({ target }) => target.expr), ...ruleExprs.map((r) => r.expr)].flatMap((e) => metricNamesOf(grafanaToPromql(e))));
+    const used = new Set(
+      [...targets.map(({ target }) => target.expr), ...ruleExprs.map((r) => r.expr)].flatMap((e) =>
+        metricNamesOf(grafanaToPromql(e)),
+      ),
+    );
     const missing = [...used].filter((n) => !SYNTHETIC.has(n) && !exported.has(n));
     assert.deepEqual(missing, [], `used by the dashboard or alerts but not exported by the processor (${file})`);
     t.diagnostic(`${used.size} metric names checked against ${exported.size} exported names`);
   });
 
   it('the metric-name extraction finds what it should', () => {
-    assert.deepEqual(metricNamesOf('histogram_quantile(0.99, sum by (le) (rate(a_bucket{x="y"}[5m]))) > 5'), ['a_bucket']);
+    assert.deepEqual(metricNamesOf('histogram_quantile(0.99, sum by (le) (rate(a_bucket{x="y"}[5m]))) > 5'), [
+      'a_bucket',
+    ]);
     assert.deepEqual(metricNamesOf('(sum(up{job="p"}) or vector(0)) == 0'), ['up']);
-    assert.deepEqual(metricNamesOf('sum by (topic) (max by (topic, partition) (lag)) > 1e3 and on (topic) b offset 5m').sort(), ['b', 'lag']);
+    assert.deepEqual(
+      metricNamesOf('sum by (topic) (max by (topic, partition) (lag)) > 1e3 and on (topic) b offset 5m').sort(),
+      ['b', 'lag'],
+    );
   });
 });

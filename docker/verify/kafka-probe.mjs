@@ -41,7 +41,12 @@ function validEvent(i) {
     timestamp: String(Math.floor(Date.now() / 1000)),
   };
 }
-const INVALID = ['{not json', '[]', JSON.stringify({ user_id: 'not-a-uuid', app_version: 'x' }), JSON.stringify({ ...validEvent(0), ip: '10.0.0.1/24' })];
+const INVALID = [
+  '{not json',
+  '[]',
+  JSON.stringify({ user_id: 'not-a-uuid', app_version: 'x' }),
+  JSON.stringify({ ...validEvent(0), ip: '10.0.0.1/24' }),
+];
 
 const withAdmin = (fn) => withConnected(kafka.admin(), fn);
 
@@ -50,7 +55,12 @@ async function countUntil(topic, wanted, deadline, inspect) {
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let count = 0;
-  await consumer.run({ eachMessage: async ({ message }) => { count += 1; inspect?.(message); } });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      count += 1;
+      inspect?.(message);
+    },
+  });
   while (count < wanted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
   await new Promise((r) => setTimeout(r, 1000)); // anything beyond the expected count shows up too
   await consumer.disconnect();
@@ -58,7 +68,12 @@ async function countUntil(topic, wanted, deadline, inspect) {
 }
 
 if (command === 'setup') {
-  await withAdmin((admin) => admin.createTopics({ waitForLeaders: true, topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })) }));
+  await withAdmin((admin) =>
+    admin.createTopics({
+      waitForLeaders: true,
+      topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
+    }),
+  );
   say(`created ${Object.values(topics).join(', ')}`);
 } else if (command === 'produce') {
   const valid = Number(a);
@@ -84,10 +99,14 @@ if (command === 'setup') {
     if (text.includes(RAW_DEVICE_ID) || text.includes(RAW_IP)) leaks.push(text);
   });
   const dlq = await countUntil(topics.dlq, invalid, deadline);
-  say(`${topics.output}: ${out} records (want ${valid}); ${topics.dlq}: ${dlq} records (want ${invalid}); raw PII in output: ${leaks.length}`);
+  say(
+    `${topics.output}: ${out} records (want ${valid}); ${topics.dlq}: ${dlq} records (want ${invalid}); raw PII in output: ${leaks.length}`,
+  );
   if (out < valid || dlq < invalid || leaks.length > 0) process.exit(1);
 } else if (command === 'teardown') {
-  await withAdmin((admin) => admin.deleteTopics({ topics: Object.values(topics) })).catch((e) => say(`teardown: ${e.message}`));
+  await withAdmin((admin) => admin.deleteTopics({ topics: Object.values(topics) })).catch((e) =>
+    say(`teardown: ${e.message}`),
+  );
   say(`deleted ${Object.values(topics).join(', ')}`);
 } else {
   process.stderr.write(`unknown command ${command}\n`);

@@ -20,14 +20,22 @@ const PARTITIONS = 3;
 const APP_SHUTDOWN_GRACE_S = 25;
 
 function helmTemplate(release, args) {
-  const res = spawnSync(HELM, ['template', release, chart, '--namespace', 'login-pipeline', ...args], { encoding: 'utf8' });
-  return { ok: res.status === 0, stdout: res.stdout, stderr: (res.stderr ?? '') + (res.error ? String(res.error) : '') };
+  const res = spawnSync(HELM, ['template', release, chart, '--namespace', 'login-pipeline', ...args], {
+    encoding: 'utf8',
+  });
+  return {
+    ok: res.status === 0,
+    stdout: res.stdout,
+    stderr: (res.stderr ?? '') + (res.error ? String(res.error) : ''),
+  };
 }
 
 function render(release, args) {
   const res = helmTemplate(release, args);
   assert.ok(res.ok, `helm template ${release} ${args.join(' ')} failed:\n${res.stderr}`);
-  return YAML.parseAllDocuments(res.stdout).map((d) => d.toJS()).filter((d) => d && typeof d === 'object');
+  return YAML.parseAllDocuments(res.stdout)
+    .map((d) => d.toJS())
+    .filter((d) => d && typeof d === 'object');
 }
 
 // apiVersion/kind -> model class (validate() checks types, required fields and enums against the OpenAPI schema).
@@ -59,17 +67,25 @@ const one = (docs, kind) => {
 const podSpecOf = (workload) =>
   workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template.spec : workload.spec.template.spec;
 const podLabelsOf = (workload) =>
-  workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template.metadata.labels : workload.spec.template.metadata.labels;
+  workload.kind === 'CronJob'
+    ? workload.spec.jobTemplate.spec.template.metadata.labels
+    : workload.spec.template.metadata.labels;
 const matches = (selector, labels) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 function assertRestrictedPod(workload) {
   const pod = podSpecOf(workload);
   const where = `${workload.kind}/${workload.metadata.name}`;
   assert.equal(pod.securityContext.runAsNonRoot, true, `${where}: pod runAsNonRoot`);
-  assert.ok(Number.isInteger(pod.securityContext.runAsUser) && pod.securityContext.runAsUser > 0, `${where}: numeric non-root runAsUser`);
+  assert.ok(
+    Number.isInteger(pod.securityContext.runAsUser) && pod.securityContext.runAsUser > 0,
+    `${where}: numeric non-root runAsUser`,
+  );
   assert.equal(pod.securityContext.seccompProfile?.type, 'RuntimeDefault', `${where}: pod seccomp RuntimeDefault`);
   assert.equal(pod.automountServiceAccountToken, false, `${where}: no service account token`);
-  assert.ok(pod.terminationGracePeriodSeconds > APP_SHUTDOWN_GRACE_S, `${where}: terminationGracePeriodSeconds > ${APP_SHUTDOWN_GRACE_S}`);
+  assert.ok(
+    pod.terminationGracePeriodSeconds > APP_SHUTDOWN_GRACE_S,
+    `${where}: terminationGracePeriodSeconds > ${APP_SHUTDOWN_GRACE_S}`,
+  );
   assert.equal(pod.containers.length, 1);
   for (const c of pod.containers) {
     const sc = c.securityContext;
@@ -89,7 +105,8 @@ function assertRestrictedPod(workload) {
     const env = Object.fromEntries(c.env.map((e) => [e.name, e.value]));
     assert.equal(env.HTTP_PORT, String(http.containerPort), `${where}: HTTP_PORT matches the container port`);
     // resources
-    for (const k of ['requests', 'limits']) for (const r of ['cpu', 'memory']) assert.ok(c.resources?.[k]?.[r], `${where}: resources.${k}.${r}`);
+    for (const k of ['requests', 'limits'])
+      for (const r of ['cpu', 'memory']) assert.ok(c.resources?.[k]?.[r], `${where}: resources.${k}.${r}`);
     // image pinned, never :latest
     assert.match(c.image, /^[^:@]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/, `${where}: image has a tag or digest`);
     assert.doesNotMatch(c.image, /:latest$/, `${where}: no :latest`);
@@ -106,7 +123,10 @@ function assertRestrictedPod(workload) {
       }
     }
     // a writable /tmp, since the root filesystem is read-only
-    assert.ok(c.volumeMounts.some((m) => m.mountPath === '/tmp'), `${where}: /tmp mounted`);
+    assert.ok(
+      c.volumeMounts.some((m) => m.mountPath === '/tmp'),
+      `${where}: /tmp mounted`,
+    );
   }
   return pod;
 }
@@ -141,7 +161,16 @@ describe('processor (values/processor.yaml): Deployment scaled by KEDA on consum
   });
   it('renders the expected kinds', () => {
     const kinds = docs.map((d) => d.kind).sort();
-    assert.deepEqual(kinds, ['Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'PrometheusRule', 'ScaledObject', 'Service', 'ServiceAccount', 'ServiceMonitor']);
+    assert.deepEqual(kinds, [
+      'Deployment',
+      'NetworkPolicy',
+      'PodDisruptionBudget',
+      'PrometheusRule',
+      'ScaledObject',
+      'Service',
+      'ServiceAccount',
+      'ServiceMonitor',
+    ]);
   });
   it('runs restricted, with probes, resources and a long enough grace period', () => {
     const pod = assertRestrictedPod(assertDeploymentWiring(docs));
@@ -173,14 +202,21 @@ describe('processor (values/processor.yaml): Deployment scaled by KEDA on consum
     assert.equal(trigger.metadata.topic, 'user-login');
     assert.equal(trigger.metadata.bootstrapServers, 'kafka:9092');
     assert.equal(trigger.metadata.lagThreshold, '1000');
-    for (const [k, v] of Object.entries(trigger.metadata)) assert.equal(typeof v, 'string', `trigger metadata ${k} is a string`);
+    for (const [k, v] of Object.entries(trigger.metadata))
+      assert.equal(typeof v, 'string', `trigger metadata ${k} is a string`);
     assert.equal(byKind(docs, 'HorizontalPodAutoscaler').length, 0, 'no HPA beside KEDA (KEDA owns one)');
   });
   it('PrometheusRule carries docker/prometheus/alerts.rules.yml verbatim', () => {
     const rule = one(docs, 'PrometheusRule');
     assert.deepEqual(rule.spec, rulesFile);
     const alerts = rule.spec.groups.flatMap((g) => g.rules.map((r) => r.alert));
-    assert.deepEqual(alerts, ['LoginProcessorDown', 'LoginProcessorConsumerLagHigh', 'LoginProcessorDeadLetterRateHigh', 'LoginProcessorNoOutput', 'LoginProcessorEventLatencyHigh']);
+    assert.deepEqual(alerts, [
+      'LoginProcessorDown',
+      'LoginProcessorConsumerLagHigh',
+      'LoginProcessorDeadLetterRateHigh',
+      'LoginProcessorNoOutput',
+      'LoginProcessorEventLatencyHigh',
+    ]);
   });
   it('ServiceMonitor scrapes /metrics of the Service and names the job login-processor', () => {
     const sm = one(docs, 'ServiceMonitor');
@@ -194,13 +230,21 @@ describe('processor (values/processor.yaml): Deployment scaled by KEDA on consum
     const np = one(docs, 'NetworkPolicy');
     assert.ok(matches(np.spec.podSelector.matchLabels, podLabelsOf(one(docs, 'Deployment'))));
     assert.deepEqual(np.spec.policyTypes, ['Ingress', 'Egress']);
-    assert.deepEqual(np.spec.ingress.flatMap((r) => r.ports.map((p) => p.port)), ['http']);
+    assert.deepEqual(
+      np.spec.ingress.flatMap((r) => r.ports.map((p) => p.port)),
+      ['http'],
+    );
     assert.deepEqual(np.spec.egress.flatMap((r) => r.ports.map((p) => p.port)).sort(), [53, 53, 9092, 9093]);
   });
 });
 
 describe('processor with autoscaling.mode=hpa: the plain HPA alternative', async () => {
-  const docs = render('login-processor', ['-f', path.join(valuesDir, 'processor.yaml'), '--set', 'autoscaling.mode=hpa']);
+  const docs = render('login-processor', [
+    '-f',
+    path.join(valuesDir, 'processor.yaml'),
+    '--set',
+    'autoscaling.mode=hpa',
+  ]);
   it('validates and renders an HPA instead of a ScaledObject', async () => {
     await validateAll(docs);
     assert.equal(byKind(docs, 'ScaledObject').length, 0);
@@ -212,10 +256,14 @@ describe('processor with autoscaling.mode=hpa: the plain HPA alternative', async
 
 describe('processor with SASL/SCRAM, TLS and a chart-made Secret', async () => {
   const docs = render('login-processor', [
-    '-f', path.join(valuesDir, 'processor.yaml'),
-    '--set', 'secrets.existingSecret=,secrets.maskingKey=test-only-key,secrets.saslPassword=test-only-password',
-    '--set', 'kafka.sasl.mechanism=scram-sha-512,kafka.sasl.username=login-processor',
-    '--set', 'kafka.ssl.enabled=true,kafka.ssl.secretName=kafka-ca',
+    '-f',
+    path.join(valuesDir, 'processor.yaml'),
+    '--set',
+    'secrets.existingSecret=,secrets.maskingKey=test-only-key,secrets.saslPassword=test-only-password',
+    '--set',
+    'kafka.sasl.mechanism=scram-sha-512,kafka.sasl.username=login-processor',
+    '--set',
+    'kafka.ssl.enabled=true,kafka.ssl.secretName=kafka-ca',
   ]);
   it('validates, mounts the password and the CA as files, and authenticates the KEDA trigger', async () => {
     await validateAll(docs);
@@ -233,7 +281,11 @@ describe('processor with SASL/SCRAM, TLS and a chart-made Secret', async () => {
     assert.equal(so.spec.triggers[0].metadata.tls, 'enable');
     const auth = one(docs, 'TriggerAuthentication');
     assert.equal(so.spec.triggers[0].authenticationRef.name, auth.metadata.name);
-    assert.ok(auth.spec.secretTargetRef.some((r) => r.parameter === 'password' && r.name === secret.metadata.name && r.key === 'sasl-password'));
+    assert.ok(
+      auth.spec.secretTargetRef.some(
+        (r) => r.parameter === 'password' && r.name === secret.metadata.name && r.key === 'sasl-password',
+      ),
+    );
   });
 });
 
@@ -243,24 +295,33 @@ describe('generator (values/generator.yaml): Deployment', async () => {
     await validateAll(docs);
     const pod = assertRestrictedPod(assertDeploymentWiring(docs));
     assert.equal(one(docs, 'Deployment').spec.replicas, 1);
-    for (const kind of ['ScaledObject', 'HorizontalPodAutoscaler', 'Secret', 'PrometheusRule', 'Job']) assert.equal(byKind(docs, kind).length, 0, kind);
+    for (const kind of ['ScaledObject', 'HorizontalPodAutoscaler', 'Secret', 'PrometheusRule', 'Job'])
+      assert.equal(byKind(docs, kind).length, 0, kind);
     const env = Object.fromEntries(pod.containers[0].env.map((e) => [e.name, e.value]));
     assert.equal(env.GENERATOR_RATE, '50');
     assert.ok(!('MASKING_KEY_FILE' in env));
-    assert.ok(byKind(docs, 'ServiceMonitor')[0].spec.endpoints[0].relabelings.some((r) => r.replacement === 'login-generator'));
+    assert.ok(
+      byKind(docs, 'ServiceMonitor')[0].spec.endpoints[0].relabelings.some((r) => r.replacement === 'login-generator'),
+    );
   });
 });
 
 describe('dlq-replayer (values/dlq-replayer.yaml): Job, or CronJob with a schedule', async () => {
   const job = render('login-dlq-replayer', ['-f', path.join(valuesDir, 'dlq-replayer.yaml')]);
-  const cron = render('login-dlq-replayer', ['-f', path.join(valuesDir, 'dlq-replayer.yaml'), '--set', 'dlqReplayer.schedule=*/30 * * * *']);
+  const cron = render('login-dlq-replayer', [
+    '-f',
+    path.join(valuesDir, 'dlq-replayer.yaml'),
+    '--set',
+    'dlqReplayer.schedule=*/30 * * * *',
+  ]);
   it('renders a Job that never restarts in place', async () => {
     await validateAll(job);
     const j = one(job, 'Job');
     assert.equal(podSpecOf(j).restartPolicy, 'Never');
     assertRestrictedPod(j);
     assert.ok(j.spec.activeDeadlineSeconds > 0 && j.spec.backoffLimit >= 0);
-    for (const kind of ['Deployment', 'Service', 'PodDisruptionBudget', 'CronJob', 'ScaledObject']) assert.equal(byKind(job, kind).length, 0, kind);
+    for (const kind of ['Deployment', 'Service', 'PodDisruptionBudget', 'CronJob', 'ScaledObject'])
+      assert.equal(byKind(job, kind).length, 0, kind);
     const env = Object.fromEntries(podSpecOf(j).containers[0].env.map((e) => [e.name, e.value]));
     assert.equal(env.DLQ_TOPIC, 'user-login-dlq');
     assert.equal(env.INPUT_TOPIC, 'user-login');
@@ -292,7 +353,11 @@ describe('bad values fail before anything is rendered', () => {
     ['an unknown key deep down', ['--set', 'autoscaling.keda.lagTreshold=100'], SCHEMA],
     ['maxReplicas above the 3 partitions', ['--set', 'autoscaling.maxReplicas=4'], SCHEMA],
     ['lagThreshold as a number (--set)', ['--set', 'autoscaling.keda.lagThreshold=100'], SCHEMA],
-    ['lagThreshold as a number (values file)', ['-f', valuesFile('lag-number.yaml', 'autoscaling:\n  keda:\n    lagThreshold: 100\n')], SCHEMA],
+    [
+      'lagThreshold as a number (values file)',
+      ['-f', valuesFile('lag-number.yaml', 'autoscaling:\n  keda:\n    lagThreshold: 100\n')],
+      SCHEMA,
+    ],
     ['an unknown app', ['--set', 'app=worker'], SCHEMA],
     ['a processor without a masking key', ['--set', 'secrets.existingSecret='], SCHEMA],
     ['a secret as a plain env value', ['--set-string', 'env.MASKING_KEY=abc'], SCHEMA],
@@ -312,7 +377,12 @@ describe('bad values fail before anything is rendered', () => {
     });
   }
   it('rejects autoscaling for an app other than the processor', () => {
-    const res = helmTemplate('bad', ['-f', path.join(valuesDir, 'generator.yaml'), '--set', 'autoscaling.enabled=true']);
+    const res = helmTemplate('bad', [
+      '-f',
+      path.join(valuesDir, 'generator.yaml'),
+      '--set',
+      'autoscaling.enabled=true',
+    ]);
     assert.equal(res.ok, false);
     assert.match(res.stderr, SCHEMA);
   });
@@ -322,7 +392,12 @@ describe('bad values fail before anything is rendered', () => {
     assert.match(res.stderr, /needs its command/);
   });
   it('rejects alert rules outside the processor release', () => {
-    const res = helmTemplate('bad', ['-f', path.join(valuesDir, 'generator.yaml'), '--set', 'prometheusRule.enabled=true']);
+    const res = helmTemplate('bad', [
+      '-f',
+      path.join(valuesDir, 'generator.yaml'),
+      '--set',
+      'prometheusRule.enabled=true',
+    ]);
     assert.equal(res.ok, false);
     assert.match(res.stderr, /alert rules are about the processor/);
   });

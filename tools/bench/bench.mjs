@@ -25,9 +25,39 @@ import {
 } from './lib/runtime.mjs';
 
 const MODES = {
-  full: { count: 200_000, rounds: 3, naiveCount: 10_000, rates: '1000,5000,half', latencySeconds: 15, memoryCount: 1_000_000, warmup: true, coreCount: 20_000, replayerCount: 100_000 },
-  quick: { count: 20_000, rounds: 3, naiveCount: 1_500, rates: '1000,half', latencySeconds: 5, memoryCount: 0, warmup: true, coreCount: 10_000, replayerCount: 20_000 },
-  smoke: { count: 3_000, rounds: 1, naiveCount: 200, rates: '500', latencySeconds: 2, memoryCount: 0, warmup: false, coreCount: 2_000, replayerCount: 2_000 },
+  full: {
+    count: 200_000,
+    rounds: 3,
+    naiveCount: 10_000,
+    rates: '1000,5000,half',
+    latencySeconds: 15,
+    memoryCount: 1_000_000,
+    warmup: true,
+    coreCount: 20_000,
+    replayerCount: 100_000,
+  },
+  quick: {
+    count: 20_000,
+    rounds: 3,
+    naiveCount: 1_500,
+    rates: '1000,half',
+    latencySeconds: 5,
+    memoryCount: 0,
+    warmup: true,
+    coreCount: 10_000,
+    replayerCount: 20_000,
+  },
+  smoke: {
+    count: 3_000,
+    rounds: 1,
+    naiveCount: 200,
+    rates: '500',
+    latencySeconds: 2,
+    memoryCount: 0,
+    warmup: false,
+    coreCount: 2_000,
+    replayerCount: 2_000,
+  },
 };
 
 /** Runner tunings compared by --sweep (issue item 7): each against the default, interleaved. */
@@ -117,15 +147,31 @@ function parseOptions(argv) {
     return n;
   };
   const tuning = {};
-  const known = ['maxRecordsPerChunk', 'maxBytesPerPartition', 'maxBytes', 'partitionsConsumedConcurrently', 'maxWaitTimeInMs'];
+  const known = [
+    'maxRecordsPerChunk',
+    'maxBytesPerPartition',
+    'maxBytes',
+    'partitionsConsumedConcurrently',
+    'maxWaitTimeInMs',
+  ];
   for (const kv of values.tune ?? []) {
     const [k, v] = kv.split('=');
-    if (!known.includes(k) || !Number.isInteger(Number(v))) usage(`--tune ${kv}: expected one of ${known.join(', ')} = integer`);
+    if (!known.includes(k) || !Number.isInteger(Number(v)))
+      usage(`--tune ${kv}: expected one of ${known.join(', ')} = integer`);
     tuning[k] = Number(v);
   }
-  const rates = (values.rates ?? d.rates).split(',').map((r) => r.trim()).filter(Boolean);
-  for (const r of rates) if (r !== 'half' && !(Number(r) > 0)) usage(`--rates: ${r} is not a positive number or "half"`);
-  const skip = new Set((values.skip ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  const rates = (values.rates ?? d.rates)
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const r of rates)
+    if (r !== 'half' && !(Number(r) > 0)) usage(`--rates: ${r} is not a positive number or "half"`);
+  const skip = new Set(
+    (values.skip ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   const config = {
     mode,
     count: int('count', d.count),
@@ -171,7 +217,9 @@ async function main() {
   const config = parseOptions(process.argv.slice(2));
   const runId = `bench-${Date.now().toString(36)}-${crypto.randomBytes(2).toString('hex')}`;
   const started = Date.now();
-  log(`${runId}: ${config.mode} mode, ${config.count} records, ${config.rounds} rounds, brokers ${config.brokers.join(',')}`);
+  log(
+    `${runId}: ${config.mode} mode, ${config.count} records, ${config.rounds} rounds, brokers ${config.brokers.join(',')}`,
+  );
 
   const bundles = await buildWorkers();
   const broker = localBroker(config.brokers);
@@ -182,14 +230,15 @@ async function main() {
   // ratios compare transforms, not settings; --tune overrides them for all of them alike.
   const appDefaults = await runWorker(bundles.variant, 'app-defaults', {}).result;
   const tuning = { ...appDefaults, ...config.tuning };
-  for (const k of Object.keys(config.tuning)) if (!APP_ENV[k]) log(`--tune ${k}: the processor app has no setting for it; only the in-process variants use it`);
+  for (const k of Object.keys(config.tuning))
+    if (!APP_ENV[k]) log(`--tune ${k}: the processor app has no setting for it; only the in-process variants use it`);
   const ctx = { bundles, brokers: config.brokers, brokerPid: broker.pid, admin };
 
   let interrupted = false;
   const onSignal = () => {
     if (interrupted) process.exit(130);
     interrupted = true;
-    log('interrupted: deleting this run\'s topics');
+    log("interrupted: deleting this run's topics");
     admin.cleanup().finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
@@ -208,20 +257,38 @@ async function main() {
     await admin.createTopics(withInvalid ? [mainTopic, invalidTopic, invalidSmallTopic] : [mainTopic]);
     log(`prefilling ${mainTopic} with ${config.count} events (${config.invalidRatio * 100}% invalid)`);
     const prefillMain = await runWorker(bundles.generate, 'prefill', {
-      brokers: config.brokers, topic: mainTopic, count: config.count, invalidRatio: config.invalidRatio, seed: config.seed, payloadFile,
+      brokers: config.brokers,
+      topic: mainTopic,
+      count: config.count,
+      invalidRatio: config.invalidRatio,
+      seed: config.seed,
+      payloadFile,
     }).result;
     let prefillInvalid;
     let prefillInvalidSmall;
     if (withInvalid) {
-      log(`prefilling ${invalidTopic} with ${config.count} events (${config.invalidShare * 100}% invalid, the generator's mix)`);
+      log(
+        `prefilling ${invalidTopic} with ${config.count} events (${config.invalidShare * 100}% invalid, the generator's mix)`,
+      );
       prefillInvalid = await runWorker(bundles.generate, 'prefill', {
-        brokers: config.brokers, topic: invalidTopic, count: config.count, invalidRatio: config.invalidShare, seed: config.seed,
+        brokers: config.brokers,
+        topic: invalidTopic,
+        count: config.count,
+        invalidRatio: config.invalidShare,
+        seed: config.seed,
       }).result;
       // The generator's mix includes 'oversized' values (64–96 KiB each, dead-lettered byte for byte): they multiply
       // the bytes to move. This set leaves them out, to separate the cost of invalid records from that of bytes.
-      log(`prefilling ${invalidSmallTopic} with ${config.count} events (${config.invalidShare * 100}% invalid, no oversized values)`);
+      log(
+        `prefilling ${invalidSmallTopic} with ${config.count} events (${config.invalidShare * 100}% invalid, no oversized values)`,
+      );
       prefillInvalidSmall = await runWorker(bundles.generate, 'prefill', {
-        brokers: config.brokers, topic: invalidSmallTopic, count: config.count, invalidRatio: config.invalidShare, seed: config.seed, excludeKinds: ['oversized'],
+        brokers: config.brokers,
+        topic: invalidSmallTopic,
+        count: config.count,
+        invalidRatio: config.invalidShare,
+        seed: config.seed,
+        excludeKinds: ['oversized'],
       }).result;
     }
 
@@ -234,7 +301,14 @@ async function main() {
       await admin.createTopics([output, dlq]);
       const timeoutMs = 120_000 + expected * (variant === 'naive' ? 20 : 2);
       const v = startVariant(ctx, variant, {
-        input, output, dlq, group, tuning: extra.tuning ?? tuning, memoryTimelineMs: extra.memoryTimelineMs ?? 0, timeoutMs, profileFile: extra.profileFile,
+        input,
+        output,
+        dlq,
+        group,
+        tuning: extra.tuning ?? tuning,
+        memoryTimelineMs: extra.memoryTimelineMs ?? 0,
+        timeoutMs,
+        profileFile: extra.profileFile,
       });
       try {
         await v.ready;
@@ -249,7 +323,16 @@ async function main() {
       const group = admin.group(name('consumer-perf-g'));
       const before = processCpuMs(broker.pid);
       const { stdout, cpuMs } = await runKafkaTool('org.apache.kafka.tools.ConsumerPerformance', [
-        '--bootstrap-server', config.brokers.join(','), '--topic', mainTopic, '--num-records', String(config.count), '--group', group, '--timeout', '60000',
+        '--bootstrap-server',
+        config.brokers.join(','),
+        '--topic',
+        mainTopic,
+        '--num-records',
+        String(config.count),
+        '--group',
+        group,
+        '--timeout',
+        '60000',
       ]);
       const brokerCpuMs = before === undefined ? null : processCpuMs(broker.pid) - before;
       const lines = stdout.trim().split('\n');
@@ -259,9 +342,14 @@ async function main() {
       const row = Object.fromEntries(keys.map((k, i) => [k, vals[i]]));
       const records = Number(row['data.consumed.in.nMsg']);
       return {
-        records, rps: Math.round(Number(row['fetch.nMsg.sec'])), rpsWithRebalance: Math.round(Number(row['nMsg.sec'])),
-        cpuUsPerRecord: cpuMs == null ? null : round((cpuMs * 1000) / records, 1), cpuIncludesJvmStart: true,
-        brokerCpuMs, brokerUsPerRecord: brokerCpuMs == null ? null : round((brokerCpuMs * 1000) / records, 1), peakRssBytes: null,
+        records,
+        rps: Math.round(Number(row['fetch.nMsg.sec'])),
+        rpsWithRebalance: Math.round(Number(row['nMsg.sec'])),
+        cpuUsPerRecord: cpuMs == null ? null : round((cpuMs * 1000) / records, 1),
+        cpuIncludesJvmStart: true,
+        brokerCpuMs,
+        brokerUsPerRecord: brokerCpuMs == null ? null : round((brokerCpuMs * 1000) / records, 1),
+        peakRssBytes: null,
       };
     }
 
@@ -270,24 +358,48 @@ async function main() {
       await admin.createTopics([topic]);
       const before = processCpuMs(broker.pid);
       const { stdout, cpuMs } = await runKafkaTool('org.apache.kafka.tools.ProducerPerformance', [
-        '--bootstrap-server', config.brokers.join(','), '--topic', topic, '--num-records', String(config.count), '--throughput', '-1',
-        '--payload-file', payloadFile, '--command-property', 'acks=all',
+        '--bootstrap-server',
+        config.brokers.join(','),
+        '--topic',
+        topic,
+        '--num-records',
+        String(config.count),
+        '--throughput',
+        '-1',
+        '--payload-file',
+        payloadFile,
+        '--command-property',
+        'acks=all',
       ]);
       const brokerCpuMs = before === undefined ? null : processCpuMs(broker.pid) - before;
       await admin.deleteTopics([topic]);
-      const m = /(\d+) records sent, ([\d.]+) records\/sec/.exec(stdout.split('\n').filter((l) => l.includes('records sent')).pop() ?? '');
+      const m = /(\d+) records sent, ([\d.]+) records\/sec/.exec(
+        stdout
+          .split('\n')
+          .filter((l) => l.includes('records sent'))
+          .pop() ?? '',
+      );
       if (!m) throw new Error(`ProducerPerformance printed no summary:\n${stdout.slice(-1000)}`);
       const records = Number(m[1]);
       return {
-        records, rps: Math.round(Number(m[2])), cpuUsPerRecord: cpuMs == null ? null : round((cpuMs * 1000) / records, 1),
-        cpuIncludesJvmStart: true, brokerCpuMs, brokerUsPerRecord: brokerCpuMs == null ? null : round((brokerCpuMs * 1000) / records, 1), peakRssBytes: null,
+        records,
+        rps: Math.round(Number(m[2])),
+        cpuUsPerRecord: cpuMs == null ? null : round((cpuMs * 1000) / records, 1),
+        cpuIncludesJvmStart: true,
+        brokerCpuMs,
+        brokerUsPerRecord: brokerCpuMs == null ? null : round((brokerCpuMs * 1000) / records, 1),
+        peakRssBytes: null,
       };
     }
 
     // --- Throughput, interleaved. Each entry: [key, label, run()].
     const plan = [
       ['processor', 'processor (app)', () => drain('app', mainTopic, config.count)],
-      ['processorExactlyOnce', 'processor (app) exactly_once', () => drain('app-exactly-once', mainTopic, config.count)],
+      [
+        'processorExactlyOnce',
+        'processor (app) exactly_once',
+        () => drain('app-exactly-once', mainTopic, config.count),
+      ],
       ['processorCore', 'processor core (runner + processBatch)', () => drain('processor', mainTopic, config.count)],
       ['passthrough', 'passthrough', () => drain('passthrough', mainTopic, config.count)],
     ];
@@ -297,7 +409,11 @@ async function main() {
     if (withInvalid) {
       const pc = Math.round(config.invalidShare * 100);
       plan.push(['processorInvalid', `processor (app) ${pc}% invalid`, () => drain('app', invalidTopic, config.count)]);
-      plan.push(['processorInvalidSmall', `processor (app) ${pc}% invalid, none oversized`, () => drain('app', invalidSmallTopic, config.count)]);
+      plan.push([
+        'processorInvalidSmall',
+        `processor (app) ${pc}% invalid, none oversized`,
+        () => drain('app', invalidSmallTopic, config.count),
+      ]);
     }
     if (!config.skip.has('ceiling')) {
       plan.push(['ceilingConsumer', 'ConsumerPerformance', ceilingConsumer]);
@@ -318,7 +434,9 @@ async function main() {
       for (const [key, label, run] of order) {
         try {
           const r = await run();
-          log(`round ${round_ + 1}/${config.rounds} ${label}: ${r.rps} records/s (${r.records} records, CPU ${r.cpuUsPerRecord ?? '—'} µs/rec)`);
+          log(
+            `round ${round_ + 1}/${config.rounds} ${label}: ${r.rps} records/s (${r.records} records, CPU ${r.cpuUsPerRecord ?? '—'} µs/rec)`,
+          );
           runs[key].push(r);
         } catch (err) {
           // A variant that fails is a finding, not a reason to lose the other figures: recorded, reported, skipped.
@@ -334,10 +452,16 @@ async function main() {
       if (all.length === 0) return undefined;
       const failures = all.filter((r) => r.error).map((r) => r.error);
       return {
-        key, label, records: rs[0]?.records ?? null, rps: median(rs.map((r) => r.rps)), runs: all.map((r) => r.rps),
+        key,
+        label,
+        records: rs[0]?.records ?? null,
+        rps: median(rs.map((r) => r.rps)),
+        runs: all.map((r) => r.rps),
         ...(failures.length ? { failures } : {}),
-        cpuUsPerRecord: median(rs.map((r) => r.cpuUsPerRecord)), peakRssBytes: median(rs.map((r) => r.peakRssBytes)),
-        brokerUsPerRecord: median(rs.map((r) => r.brokerUsPerRecord)), details: all,
+        cpuUsPerRecord: median(rs.map((r) => r.cpuUsPerRecord)),
+        peakRssBytes: median(rs.map((r) => r.peakRssBytes)),
+        brokerUsPerRecord: median(rs.map((r) => r.brokerUsPerRecord)),
+        details: all,
       };
     };
     const variants = plan.map(([key, label]) => summarise(key, label)).filter(Boolean);
@@ -347,7 +471,16 @@ async function main() {
       return c.rps == null || p == null ? null : Math.min(c.rps, p);
     });
     if (ceilingRuns.length > 0) {
-      const c = { key: 'ceiling', label: 'broker ceiling', records: config.count, rps: median(ceilingRuns), runs: ceilingRuns, cpuUsPerRecord: null, peakRssBytes: null, brokerUsPerRecord: null };
+      const c = {
+        key: 'ceiling',
+        label: 'broker ceiling',
+        records: config.count,
+        rps: median(ceilingRuns),
+        runs: ceilingRuns,
+        cpuUsPerRecord: null,
+        peakRssBytes: null,
+        brokerUsPerRecord: null,
+      };
       variants.push(c);
       byKey.ceiling = c;
     }
@@ -366,26 +499,39 @@ async function main() {
     // --- Latency at fixed rates, processor and passthrough alternating.
     const latency = [];
     if (!config.skip.has('latency')) {
-      const rates = config.rates.map((r) => (r === 'half' ? { label: `${Math.round(rps('processor') / 2)} (50% of max)`, rate: Math.round(rps('processor') / 2) } : { label: String(Number(r)), rate: Number(r) }));
+      const rates = config.rates.map((r) =>
+        r === 'half'
+          ? { label: `${Math.round(rps('processor') / 2)} (50% of max)`, rate: Math.round(rps('processor') / 2) }
+          : { label: String(Number(r)), rate: Number(r) },
+      );
       for (const [i, { label, rate }] of rates.entries()) {
         if (!(rate > 0)) continue;
         const order = i % 2 === 0 ? ['processor', 'passthrough'] : ['passthrough', 'processor'];
         const results = {};
         for (const variant of order) {
           results[variant] = await latencyRun(variant, rate);
-          log(`latency ${variant} at ${rate}/s: p50 ${results[variant].p50} ms, p95 ${results[variant].p95} ms, p99 ${results[variant].p99} ms`);
+          log(
+            `latency ${variant} at ${rate}/s: p50 ${results[variant].p50} ms, p95 ${results[variant].p95} ms, p99 ${results[variant].p99} ms`,
+          );
         }
         // exactly_once at 1,000 events/s: how much a transaction per chunk adds to the latency. Measured like the
         // others, by the outputs' append time (a read_committed reader sees them when the transaction commits, a
         // few milliseconds after the append).
         if (rate === 1000 && !config.skip.has('exactly-once')) {
           results['app-exactly-once'] = await latencyRun('app-exactly-once', rate);
-          log(`latency processor exactly_once at ${rate}/s: p50 ${results['app-exactly-once'].p50} ms, p99 ${results['app-exactly-once'].p99} ms`);
+          log(
+            `latency processor exactly_once at ${rate}/s: p50 ${results['app-exactly-once'].p50} ms, p99 ${results['app-exactly-once'].p99} ms`,
+          );
         }
         const vs = ['processor', 'passthrough', 'app-exactly-once'].filter((v) => results[v]).map((v) => results[v]);
         latency.push({
-          label, rate, variants: vs, p99Ratio: ratio(results.processor.p99, results.passthrough.p99),
-          ...(results['app-exactly-once'] ? { exactlyOnceP99Ratio: ratio(results['app-exactly-once'].p99, results.processor.p99) } : {}),
+          label,
+          rate,
+          variants: vs,
+          p99Ratio: ratio(results.processor.p99, results.passthrough.p99),
+          ...(results['app-exactly-once']
+            ? { exactlyOnceP99Ratio: ratio(results['app-exactly-once'].p99, results.processor.p99) }
+            : {}),
         });
       }
     }
@@ -401,14 +547,24 @@ async function main() {
       // the input record, which the load producer sets when it sends.
       await admin.createTopics([output, dlq], { logAppendTime: true });
       const v = startVariant(ctx, variant === 'processor' ? 'app' : variant, {
-        input, output, dlq, group, tuning, timeoutMs: 180_000 + config.latencySeconds * 1000,
+        input,
+        output,
+        dlq,
+        group,
+        tuning,
+        timeoutMs: 180_000 + config.latencySeconds * 1000,
       });
       const durationMs = config.latencySeconds * 1000;
       let loadResult;
       let drained;
       try {
         await v.ready;
-        loadResult = await runWorker(bundles.generate, 'load', { brokers: config.brokers, topic: input, rate, durationMs, seed: config.seed + 1 }, { timeoutMs: durationMs + 120_000 }).result;
+        loadResult = await runWorker(
+          bundles.generate,
+          'load',
+          { brokers: config.brokers, topic: input, rate, durationMs, seed: config.seed + 1 },
+          { timeoutMs: durationMs + 120_000 },
+        ).result;
         drained = await v.measure(loadResult.sent);
       } finally {
         await v.stop();
@@ -434,8 +590,17 @@ async function main() {
       }
       lat.sort((a, b) => a - b);
       return {
-        variant: variant === 'app-exactly-once' ? 'processor exactly_once' : variant, rate, sent: loadResult.sent, achievedRate: loadResult.achievedRate, matched: lat.length, unmatched, warmupExcludedMs: warmupMs,
-        p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), max: lat[lat.length - 1] ?? null,
+        variant: variant === 'app-exactly-once' ? 'processor exactly_once' : variant,
+        rate,
+        sent: loadResult.sent,
+        achievedRate: loadResult.achievedRate,
+        matched: lat.length,
+        unmatched,
+        warmupExcludedMs: warmupMs,
+        p50: percentile(lat, 50),
+        p95: percentile(lat, 95),
+        p99: percentile(lat, 99),
+        max: lat[lat.length - 1] ?? null,
         mean: lat.length ? round(lat.reduce((a, b) => a + b, 0) / lat.length, 1) : null,
         cpuUsPerRecord: drained.cpuUsPerRecord,
       };
@@ -445,7 +610,12 @@ async function main() {
     let core;
     if (!config.skip.has('core')) {
       log('timing the pure core (no Kafka)');
-      core = await runWorker(bundles.core, 'core', { count: config.coreCount, invalidRatio: 0, seed: config.seed, rounds: 5 }).result;
+      core = await runWorker(bundles.core, 'core', {
+        count: config.coreCount,
+        invalidRatio: 0,
+        seed: config.seed,
+        rounds: 5,
+      }).result;
     }
 
     // --- Where the CPU goes in a real drain: a V8 CPU profile of the processor core and of passthrough.
@@ -459,7 +629,9 @@ async function main() {
           log(`profiling ${variant === 'processor' ? 'processor core' : variant}`);
           const r = await drain(variant, mainTopic, config.count, { profileFile: file });
           profiles[variant === 'processor' ? 'processorCore' : variant] = {
-            rps: r.rps, cpuUsPerRecord: r.cpuUsPerRecord, ...summariseProfile(file, bundles.variant),
+            rps: r.rps,
+            cpuUsPerRecord: r.cpuUsPerRecord,
+            ...summariseProfile(file, bundles.variant),
           };
         }
       } finally {
@@ -489,8 +661,13 @@ async function main() {
         const rs = sweepRuns[i];
         const m = median(rs.map((r) => r.rps));
         sweep.push({
-          label: s.label, tuning: s.tuning, rps: m, vsDefault: ratio(m, base), runs: rs.map((r) => r.rps),
-          cpuUsPerRecord: median(ok(rs).map((r) => r.cpuUsPerRecord)), peakRssBytes: median(ok(rs).map((r) => r.peakRssBytes)),
+          label: s.label,
+          tuning: s.tuning,
+          rps: m,
+          vsDefault: ratio(m, base),
+          runs: rs.map((r) => r.rps),
+          cpuUsPerRecord: median(ok(rs).map((r) => r.cpuUsPerRecord)),
+          peakRssBytes: median(ok(rs).map((r) => r.peakRssBytes)),
           failures: rs.filter((r) => r.error).length,
           ...(rs.some((r) => r.error) ? { firstError: errorSummary(rs.find((r) => r.error).error) } : {}),
         });
@@ -503,7 +680,18 @@ async function main() {
       const topic = `${runId}-mem-in`;
       await admin.createTopics([topic]);
       log(`memory run: prefilling ${config.memoryCount} events`);
-      await runWorker(bundles.generate, 'prefill', { brokers: config.brokers, topic, count: config.memoryCount, invalidRatio: config.invalidShare, seed: config.seed }, { timeoutMs: 900_000 }).result;
+      await runWorker(
+        bundles.generate,
+        'prefill',
+        {
+          brokers: config.brokers,
+          topic,
+          count: config.memoryCount,
+          invalidRatio: config.invalidShare,
+          seed: config.seed,
+        },
+        { timeoutMs: 900_000 },
+      ).result;
       log('memory run: draining');
       let r;
       try {
@@ -520,9 +708,15 @@ async function main() {
       const second = peakOf(tl.filter(([t]) => t >= half));
       memory = {
         ...(r.error ? { error: r.error } : {}),
-        records: r.records, rps: r.rps, peakRssBytes: r.peakRssBytes == null ? null : Math.max(r.peakRssBytes, r.maxRssBytes ?? 0), peakFirstHalfBytes: first, peakSecondHalfBytes: second,
+        records: r.records,
+        rps: r.rps,
+        peakRssBytes: r.peakRssBytes == null ? null : Math.max(r.peakRssBytes, r.maxRssBytes ?? 0),
+        peakFirstHalfBytes: first,
+        peakSecondHalfBytes: second,
         bounded: first != null && second != null ? second <= first * 1.25 : null,
-        timeline: tl.filter((_, i) => i % Math.max(1, Math.ceil(tl.length / 60)) === 0).map(([t, rss]) => [t, Math.round(rss / 1048576)]),
+        timeline: tl
+          .filter((_, i) => i % Math.max(1, Math.ceil(tl.length / 60)) === 0)
+          .map(([t, rss]) => [t, Math.round(rss / 1048576)]),
         timelineUnit: '[ms since first record, RSS MiB]',
       };
     }
@@ -540,42 +734,88 @@ async function main() {
 
     async function replayerRuns() {
       const dlq = `${runId}-replayer-dlq`;
-      const target = { input: `${runId}-replayer-in`, output: `${runId}-replayer-out`, parked: `${runId}-replayer-parked` };
+      const target = {
+        input: `${runId}-replayer-in`,
+        output: `${runId}-replayer-out`,
+        parked: `${runId}-replayer-parked`,
+      };
       await admin.createTopics([dlq, target.input, target.output, target.parked]);
       log(`replayer: prefilling ${dlq} with ${config.replayerCount} dead letters (5% oversized)`);
-      const data = await runWorker(bundles.generate, 'prefill-dlq', {
-        brokers: config.brokers, topic: dlq, inputTopic: target.input, count: config.replayerCount, oversizedShare: 0.05, seed: config.seed,
-      }, { timeoutMs: 1_800_000 }).result;
-      const env = { DLQ_TOPIC: dlq, INPUT_TOPIC: target.input, OUTPUT_TOPIC: target.output, PARKED_TOPIC: target.parked, REPLAYER_GROUP: admin.group(`${runId}-replayer-g`) };
+      const data = await runWorker(
+        bundles.generate,
+        'prefill-dlq',
+        {
+          brokers: config.brokers,
+          topic: dlq,
+          inputTopic: target.input,
+          count: config.replayerCount,
+          oversizedShare: 0.05,
+          seed: config.seed,
+        },
+        { timeoutMs: 1_800_000 },
+      ).result;
+      const env = {
+        DLQ_TOPIC: dlq,
+        INPUT_TOPIC: target.input,
+        OUTPUT_TOPIC: target.output,
+        PARKED_TOPIC: target.parked,
+        REPLAYER_GROUP: admin.group(`${runId}-replayer-g`),
+      };
       const measure = (r, records) => ({
-        records, elapsedMs: r.elapsedMs, rps: Math.round((records * 1000) / Math.max(1, r.elapsedMs)),
-        cpuUsPerRecord: round((r.cpuMs * 1000) / Math.max(1, records), 1), peakRssBytes: r.peakRssBytes,
+        records,
+        elapsedMs: r.elapsedMs,
+        rps: Math.round((records * 1000) / Math.max(1, r.elapsedMs)),
+        cpuUsPerRecord: round((r.cpuMs * 1000) / Math.max(1, records), 1),
+        peakRssBytes: r.peakRssBytes,
         brokerUsPerRecord: r.brokerCpuMs == null ? null : round((r.brokerCpuMs * 1000) / Math.max(1, records), 1),
       });
       log('replayer: inspect');
       const inspected = await runReplayer(ctx, ['inspect', '--json', '--sample', '0'], env);
       const summary = JSON.parse(inspected.stdout).summary;
-      if (summary.total !== config.replayerCount) throw new Error(`inspect counted ${summary.total} of ${config.replayerCount} dead letters`);
+      if (summary.total !== config.replayerCount)
+        throw new Error(`inspect counted ${summary.total} of ${config.replayerCount} dead letters`);
       const inspect = measure(inspected, summary.total);
-      log(`replayer inspect: ${inspect.rps} records/s (${fmtS(inspect.elapsedMs)}, peak RSS ${Math.round((inspect.peakRssBytes ?? 0) / 1048576)} MiB)`);
+      log(
+        `replayer inspect: ${inspect.rps} records/s (${fmtS(inspect.elapsedMs)}, peak RSS ${Math.round((inspect.peakRssBytes ?? 0) / 1048576)} MiB)`,
+      );
       log('replayer: replay');
       const replayed = await runReplayer(ctx, ['replay', '--json', '--no-progress'], env);
       const report = JSON.parse(replayed.stdout);
-      if (report.replayed.total !== config.replayerCount) throw new Error(`replay moved ${report.replayed.total} of ${config.replayerCount} dead letters (${report.outcome})`);
+      if (report.replayed.total !== config.replayerCount)
+        throw new Error(
+          `replay moved ${report.replayed.total} of ${config.replayerCount} dead letters (${report.outcome})`,
+        );
       const replay = measure(replayed, report.replayed.total);
-      log(`replayer replay: ${replay.rps} records/s (${fmtS(replay.elapsedMs)}, peak RSS ${Math.round((replay.peakRssBytes ?? 0) / 1048576)} MiB)`);
+      log(
+        `replayer replay: ${replay.rps} records/s (${fmtS(replay.elapsedMs)}, peak RSS ${Math.round((replay.peakRssBytes ?? 0) / 1048576)} MiB)`,
+      );
       await admin.deleteTopics([dlq, target.input, target.output, target.parked]);
       return { data, inspect, replay, inspectTargetMet: inspect.elapsedMs < 60_000 };
     }
 
     const doc = {
-      run: { id: runId, mode: config.mode, startedAt: new Date(started).toISOString(), durationS: null, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), commit: gitCommit() },
+      run: {
+        id: runId,
+        mode: config.mode,
+        startedAt: new Date(started).toISOString(),
+        durationS: null,
+        command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+        commit: gitCommit(),
+      },
       machine: machine(),
       versions: { ...versions(), broker: broker.version ?? null },
-      config: { ...config, tuning, tuningOverrides: config.tuning, skip: [...config.skip], out: path.relative(process.cwd(), config.out) || '.' },
+      config: {
+        ...config,
+        tuning,
+        tuningOverrides: config.tuning,
+        skip: [...config.skip],
+        out: path.relative(process.cwd(), config.out) || '.',
+      },
       data: { main: prefillMain, invalid: prefillInvalid ?? null, invalidNoOversized: prefillInvalidSmall ?? null },
       warmup: warmup.map((w) => ({ variant: w.variant, rps: w.rps })),
-      throughput: { variants: variants.map(({ details, ...v }) => ({ ...v, details: details?.map(({ rssTimeline, ...d }) => d) })) },
+      throughput: {
+        variants: variants.map(({ details, ...v }) => ({ ...v, details: details?.map(({ rssTimeline, ...d }) => d) })),
+      },
       ratios,
       latency,
       core: core ?? null,
@@ -602,8 +842,11 @@ async function main() {
     const text = renderText(doc);
     // The same tables as stdout, as Markdown the README's Performance section can quote.
     fs.writeFileSync(`${base}.md`, `${text}\n`);
-    process.stdout.write(`${text}\n\nresults: ${path.relative(process.cwd(), base)}.json, .md, .svg (${doc.run.durationS} s)\n`);
-    const lat = (rate, v, k) => latency.find((l) => l.rate === rate)?.variants.find((x) => x.variant === v)?.[k] ?? null;
+    process.stdout.write(
+      `${text}\n\nresults: ${path.relative(process.cwd(), base)}.json, .md, .svg (${doc.run.durationS} s)\n`,
+    );
+    const lat = (rate, v, k) =>
+      latency.find((l) => l.rate === rate)?.variants.find((x) => x.variant === v)?.[k] ?? null;
     const firstRate = latency[0]?.rate;
     process.stdout.write(
       `${JSON.stringify({
@@ -644,7 +887,8 @@ main().catch((err) => {
 /** The commit measured, `+dirty` when the working tree had changes (the bench bundles the working tree). */
 function gitCommit() {
   try {
-    const git = (...args) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args) =>
+      execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'apps', 'libs', 'tools/bench/src') !== '';
     return `${git('rev-parse', '--short', 'HEAD')}${dirty ? '+dirty' : ''}`;
   } catch {

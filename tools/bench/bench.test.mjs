@@ -17,28 +17,46 @@ after(() => fs.rmSync(out, { recursive: true, force: true }));
 
 const positive = (x) => typeof x === 'number' && Number.isFinite(x) && x > 0;
 
-test('bench --smoke drains the same data with every variant and writes a well-formed table, JSON, SVG and summary line', { timeout: 240_000 }, async () => {
-  const { stdout, stderr } = await run(process.execPath, [path.join(here, 'bench.mjs'), '--smoke', '--out', out], {
-    cwd: path.resolve(here, '../..'),
-    timeout: 230_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  try {
-    checkResults(stdout);
-  } catch (err) {
-    // A failed check shows what the harness said, so a failure on CI can be read without rerunning.
-    err.message += `\n--- bench stdout ---\n${stdout}\n--- bench stderr (tail) ---\n${stderr.split('\n').slice(-30).join('\n')}`;
-    throw err;
-  }
-});
+test(
+  'bench --smoke drains the same data with every variant and writes a well-formed table, JSON, SVG and summary line',
+  { timeout: 240_000 },
+  async () => {
+    const { stdout, stderr } = await run(process.execPath, [path.join(here, 'bench.mjs'), '--smoke', '--out', out], {
+      cwd: path.resolve(here, '../..'),
+      timeout: 230_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    try {
+      checkResults(stdout);
+    } catch (err) {
+      // A failed check shows what the harness said, so a failure on CI can be read without rerunning.
+      err.message += `\n--- bench stdout ---\n${stdout}\n--- bench stderr (tail) ---\n${stderr.split('\n').slice(-30).join('\n')}`;
+      throw err;
+    }
+  },
+);
 
 function checkResults(stdout) {
   const lines = stdout.trim().split('\n');
   const summary = JSON.parse(lines[lines.length - 1]);
-  for (const key of ['processor_rps', 'processor_exactly_once_rps', 'passthrough_rps', 'naive_rps', 'ceiling_rps', 'processor_invalid_rps']) {
+  for (const key of [
+    'processor_rps',
+    'processor_exactly_once_rps',
+    'passthrough_rps',
+    'naive_rps',
+    'ceiling_rps',
+    'processor_invalid_rps',
+  ]) {
     assert.ok(positive(summary[key]), `${key} = ${summary[key]}`);
   }
-  for (const key of ['ratio_passthrough', 'ratio_naive', 'ratio_ceiling', 'ratio_invalid', 'replayer_inspect_rps', 'replayer_replay_rps']) {
+  for (const key of [
+    'ratio_passthrough',
+    'ratio_naive',
+    'ratio_ceiling',
+    'ratio_invalid',
+    'replayer_inspect_rps',
+    'replayer_replay_rps',
+  ]) {
     assert.ok(positive(summary[key]), `${key} = ${summary[key]}`);
   }
   assert.match(stdout, /\| processor +\|/);
@@ -49,7 +67,17 @@ function checkResults(stdout) {
   assert.ok(positive(doc.machine.cores) && positive(doc.machine.memoryBytes) && doc.machine.cpuModel);
   assert.ok(doc.versions.node && doc.versions.kafkajs);
   const keys = doc.throughput.variants.map((v) => v.key);
-  assert.deepEqual(keys, ['processor', 'processorCore', 'passthrough', 'naive', 'processorInvalid', 'processorInvalidSmall', 'ceilingConsumer', 'ceilingProducer', 'ceiling']);
+  assert.deepEqual(keys, [
+    'processor',
+    'processorCore',
+    'passthrough',
+    'naive',
+    'processorInvalid',
+    'processorInvalidSmall',
+    'ceilingConsumer',
+    'ceilingProducer',
+    'ceiling',
+  ]);
   for (const v of doc.throughput.variants) {
     assert.ok(positive(v.rps), `${v.key} rps`);
     assert.equal(v.runs.length, doc.config.rounds, `${v.key} runs`);
@@ -66,7 +94,10 @@ function checkResults(stdout) {
   for (const l of doc.latency) {
     for (const v of l.variants) {
       assert.equal(v.unmatched, 0, `${v.variant} at ${l.rate}/s: every output matched an input`);
-      assert.ok(v.matched > 0 && v.p50 <= v.p95 && v.p95 <= v.p99 && v.p99 <= v.max, `${v.variant} percentiles ordered`);
+      assert.ok(
+        v.matched > 0 && v.p50 <= v.p95 && v.p95 <= v.p99 && v.p99 <= v.max,
+        `${v.variant} percentiles ordered`,
+      );
     }
   }
   assert.ok(positive(doc.core.processBatchUsPerRecord));

@@ -11,7 +11,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DLQ_TOPIC_CONFIG = JSON.parse(fs.readFileSync(path.join(here, '../../libs/kafka/src/topic-configs.json'), 'utf8')).deadLetter;
+const DLQ_TOPIC_CONFIG = JSON.parse(
+  fs.readFileSync(path.join(here, '../../libs/kafka/src/topic-configs.json'), 'utf8'),
+).deadLetter;
 const repoRoot = path.resolve(here, '../..');
 const DEFAULT_PORT = 9092;
 
@@ -27,7 +29,9 @@ export function resolveBasePort(env) {
   if (explicit) {
     const port = Number(explicit);
     if (!Number.isInteger(port) || port < 1 || port > 65535 - CONTROLLER_PORT_OFFSET - 2) {
-      throw new UsageError(`LOCAL_KAFKA_PORT must be a port number below ${65535 - CONTROLLER_PORT_OFFSET - 2}, got "${explicit}"`);
+      throw new UsageError(
+        `LOCAL_KAFKA_PORT must be a port number below ${65535 - CONTROLLER_PORT_OFFSET - 2}, got "${explicit}"`,
+      );
     }
     return port;
   }
@@ -62,7 +66,8 @@ function checkSettings() {
   if (settingError) throw settingError;
 }
 // One run dir per port: a cluster on another port never replaces (or reuses) the one on 9092.
-const runDir = process.env.LOCAL_KAFKA_RUN_DIR ?? path.join(here, BASE_PORT === DEFAULT_PORT ? '.run' : `.run-${BASE_PORT}`);
+const runDir =
+  process.env.LOCAL_KAFKA_RUN_DIR ?? path.join(here, BASE_PORT === DEFAULT_PORT ? '.run' : `.run-${BASE_PORT}`);
 const stateFile = path.join(runDir, 'cluster.json');
 const lockDir = path.join(runDir, 'lock');
 const leaseDir = path.join(runDir, 'leases');
@@ -84,7 +89,9 @@ function kafkaVersion() {
 }
 
 export function cacheDir() {
-  const base = process.env.LOCAL_KAFKA_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'login-pipeline');
+  const base =
+    process.env.LOCAL_KAFKA_CACHE ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'login-pipeline');
   return path.join(base, `kafka-${kafkaVersion()}`);
 }
 
@@ -109,12 +116,22 @@ export function ensureJars() {
   const marker = path.join(dir, 'complete');
   if (fs.existsSync(marker)) return libs;
   const mvn = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
-  if (mvn.error) throw new Error('Maven (mvn) is not on PATH: it fetches Apache Kafka from Maven Central the first time');
+  if (mvn.error)
+    throw new Error('Maven (mvn) is not on PATH: it fetches Apache Kafka from Maven Central the first time');
   log(`fetching Apache Kafka ${kafkaVersion()} from Maven Central into ${libs} (first run only)`);
   fs.rmSync(libs, { recursive: true, force: true });
   const res = spawnSync(
     'mvn',
-    ['-q', '-B', '-Dstyle.color=never', '-f', path.join(here, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime'],
+    [
+      '-q',
+      '-B',
+      '-Dstyle.color=never',
+      '-f',
+      path.join(here, 'pom.xml'),
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${libs}`,
+      '-DincludeScope=runtime',
+    ],
     // Maven's output goes to stderr: stdout carries only our answer (e.g. --json).
     { stdio: ['ignore', 2, 'inherit'] },
   );
@@ -243,7 +260,8 @@ function formatStorage(libs, nodes, clusterId) {
       ]),
       { encoding: 'utf8' },
     );
-    if (res.status !== 0) throw new Error(`StorageTool format failed for node ${node.id}:\n${res.stdout}\n${res.stderr}`);
+    if (res.status !== 0)
+      throw new Error(`StorageTool format failed for node ${node.id}:\n${res.stdout}\n${res.stderr}`);
   }
 }
 
@@ -483,7 +501,9 @@ async function checkPortsFree(nodes) {
           `a Kafka broker not started by this tool (run dir ${runDir}) already answers at ${address}: use it as it is, stop it, or choose another port with LOCAL_KAFKA_PORT`,
         );
       }
-      throw new ConflictError(`port ${n.port} (broker port of node ${n.id}) is taken by another program: free it or choose another port with LOCAL_KAFKA_PORT`);
+      throw new ConflictError(
+        `port ${n.port} (broker port of node ${n.id}) is taken by another program: free it or choose another port with LOCAL_KAFKA_PORT`,
+      );
     }
     if (await portOpen(n.controllerPort)) {
       throw new ConflictError(
@@ -516,7 +536,9 @@ async function waitUntil(started, ready, { signal, what }) {
     throwIfAborted(signal);
     const dead = started.filter((n) => !pidAlive(readPid(n)));
     if (dead.length) {
-      throw new Error(`Kafka node(s) ${dead.map((n) => n.id).join(', ')} exited during start\n${dead.map((n) => logTail(n)).join('\n')}`);
+      throw new Error(
+        `Kafka node(s) ${dead.map((n) => n.id).join(', ')} exited during start\n${dead.map((n) => logTail(n)).join('\n')}`,
+      );
     }
     if ((await Promise.all(started.map((n) => portOpen(n.port)))).every(Boolean)) {
       try {
@@ -547,7 +569,11 @@ export async function up({ brokers = 1, lease, signal } = {}) {
     let state = readState();
     const version = kafkaVersion();
     const alive = runningNodes(state);
-    const sameLayout = state !== undefined && state.nodes.length === brokers && state.nodes[0]?.port === BASE_PORT && state.version === version;
+    const sameLayout =
+      state !== undefined &&
+      state.nodes.length === brokers &&
+      state.nodes[0]?.port === BASE_PORT &&
+      state.version === version;
     const reuse = sameLayout && state.nodes.every((n) => fs.existsSync(path.join(n.dir, 'data', 'meta.properties')));
     if (reuse && alive.length === state.nodes.length) {
       const address = bootstrap(state);
@@ -571,7 +597,12 @@ export async function up({ brokers = 1, lease, signal } = {}) {
       fs.rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
       fs.mkdirSync(lockDir, { recursive: true });
       fs.writeFileSync(path.join(lockDir, 'owner'), String(process.pid));
-      state = { version, clusterId: kafkaUuid(), nodes: nodesWanted.map(({ directoryId, ...n }) => n), createdAt: new Date().toISOString() };
+      state = {
+        version,
+        clusterId: kafkaUuid(),
+        nodes: nodesWanted.map(({ directoryId, ...n }) => n),
+        createdAt: new Date().toISOString(),
+      };
       for (const n of nodesWanted) {
         fs.mkdirSync(path.join(n.dir, 'logs'), { recursive: true });
         fs.writeFileSync(path.join(n.dir, 'server.properties'), serverProperties(n, nodesWanted));
@@ -583,16 +614,22 @@ export async function up({ brokers = 1, lease, signal } = {}) {
     }
     throwIfAborted(signal);
     const toStart = state.nodes.filter((n) => !keep.includes(n.id));
-    log(`starting Apache Kafka ${version} (${toStart.length === brokers ? '' : `${toStart.length} of `}${brokers} node${brokers > 1 ? 's' : ''})`);
+    log(
+      `starting Apache Kafka ${version} (${toStart.length === brokers ? '' : `${toStart.length} of `}${brokers} node${brokers > 1 ? 's' : ''})`,
+    );
     for (const n of toStart) spawnNode(libs, n);
     state.startedAt = new Date().toISOString();
     writeState(state);
     const address = bootstrap(state);
     try {
-      await waitUntil(toStart, async () => probe(address, { timeoutMs: 15_000, replicationFactor: Math.min(3, brokers) }), {
-        signal,
-        what: 'Kafka did not accept clients',
-      });
+      await waitUntil(
+        toStart,
+        async () => probe(address, { timeoutMs: 15_000, replicationFactor: Math.min(3, brokers) }),
+        {
+          signal,
+          what: 'Kafka did not accept clients',
+        },
+      );
     } catch (err) {
       await stopNodes(toStart);
       throw err;
@@ -741,7 +778,9 @@ async function nodeServes(state, node) {
         if (!live.has(p.leader) && p.isr.includes(node.id)) return false;
       }
     }
-    const led = described.filter((t) => t.partitions.every((p) => live.has(p.leader)) && t.partitions.some((p) => p.leader === node.id));
+    const led = described.filter(
+      (t) => t.partitions.every((p) => live.has(p.leader)) && t.partitions.some((p) => p.leader === node.id),
+    );
     for (const t of led) await admin.fetchTopicOffsets(t.name);
     return true;
   });
@@ -760,7 +799,10 @@ export async function startNode(id, { signal } = {}) {
     const t0 = Date.now();
     const pid = spawnNode(libs, node);
     try {
-      await waitUntil([node], () => nodeServes(state, node), { signal, what: `node ${id} was not back in the cluster` });
+      await waitUntil([node], () => nodeServes(state, node), {
+        signal,
+        what: `node ${id} was not back in the cluster`,
+      });
     } catch (err) {
       await stopNodes([node]);
       throw err;
@@ -788,7 +830,11 @@ export async function clusterStatus() {
 export function formatStatus(status) {
   if (status.nodes.length === 0) return `not running (no cluster in ${status.runDir})`;
   const upCount = status.nodes.filter((n) => n.up).length;
-  const head = status.running ? `running: ${status.bootstrap}` : upCount === 0 ? 'not running' : `degraded: ${upCount} of ${status.nodes.length} nodes up`;
+  const head = status.running
+    ? `running: ${status.bootstrap}`
+    : upCount === 0
+      ? 'not running'
+      : `degraded: ${upCount} of ${status.nodes.length} nodes up`;
   const lines = status.nodes.map((n) => {
     const state = n.up ? 'up' : n.pid ? 'starting' : 'down';
     return `node ${n.id}  ${state.padEnd(8)}  ${(n.pid ? `pid ${n.pid}` : '-').padEnd(10)}  127.0.0.1:${n.port}`;
@@ -843,7 +889,12 @@ function setLeaseStarted(value) {
 
 export async function createTopics({ brokers, partitions = 3, replicationFactor, topics = TOPICS }) {
   const { Kafka, logLevel } = await loadKafkaJs();
-  const kafka = new Kafka({ clientId: 'kafka-topics', brokers: brokers.split(','), logLevel: logLevel.NOTHING, logCreator: quietLogCreator });
+  const kafka = new Kafka({
+    clientId: 'kafka-topics',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+    logCreator: quietLogCreator,
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -852,14 +903,24 @@ export async function createTopics({ brokers, partitions = 3, replicationFactor,
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length) {
-      const configEntries = (topic) => Object.entries(TOPIC_CONFIGS[topic] ?? {}).map(([name, value]) => ({ name, value }));
+      const configEntries = (topic) =>
+        Object.entries(TOPIC_CONFIGS[topic] ?? {}).map(([name, value]) => ({ name, value }));
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: rf, configEntries: configEntries(topic) })),
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: partitions,
+          replicationFactor: rf,
+          configEntries: configEntries(topic),
+        })),
       });
     }
     const described = await admin.fetchTopicMetadata({ topics });
-    return described.topics.map((t) => ({ topic: t.name, partitions: t.partitions.length, created: missing.includes(t.name) }));
+    return described.topics.map((t) => ({
+      topic: t.name,
+      partitions: t.partitions.length,
+      created: missing.includes(t.name),
+    }));
   } finally {
     await admin.disconnect();
   }
@@ -988,8 +1049,15 @@ async function main(argv) {
     }
     case 'topics': {
       const brokers = opts.bootstrap ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-      const res = await createTopics({ brokers, partitions: opts.partitions, replicationFactor: opts.replicationFactor });
-      print(res, res.map((t) => `${t.topic}: ${t.partitions} partitions${t.created ? ' (created)' : ' (exists)'}`).join('\n'));
+      const res = await createTopics({
+        brokers,
+        partitions: opts.partitions,
+        replicationFactor: opts.replicationFactor,
+      });
+      print(
+        res,
+        res.map((t) => `${t.topic}: ${t.partitions} partitions${t.created ? ' (created)' : ' (exists)'}`).join('\n'),
+      );
       return 0;
     }
     case 'logs': {
@@ -1014,12 +1082,27 @@ async function nodeCommand(opts, print) {
     return res.running ? 0 : 1;
   }
   if (!NODE_ACTIONS[action]) throw new UsageError('node needs an action: stop ID, kill ID, start ID or status');
-  if (!/^\d+$/.test(id ?? '') || extra.length) throw new UsageError(`node ${action} needs one node id, e.g. \`node ${action} 2\``);
+  if (!/^\d+$/.test(id ?? '') || extra.length)
+    throw new UsageError(`node ${action} needs one node id, e.g. \`node ${action} 2\``);
   const res = await NODE_ACTIONS[action](Number(id));
   const done = action === 'start' ? res.started : res.stopped;
-  const how = action === 'start' ? 'back in the cluster' : res.forced ? 'gone (it ignored SIGTERM: killed)' : `gone (${res.signal})`;
-  log(done ? `node ${res.id} (pid ${res.pid}) is ${how} after ${res.ms} ms` : `node ${res.id} was already ${action === 'start' ? 'running' : 'stopped'}`);
-  print(res, done ? `node ${res.id}: ${action === 'start' ? 'started' : 'stopped'} in ${res.ms} ms` : `node ${res.id}: nothing to do`);
+  const how =
+    action === 'start'
+      ? 'back in the cluster'
+      : res.forced
+        ? 'gone (it ignored SIGTERM: killed)'
+        : `gone (${res.signal})`;
+  log(
+    done
+      ? `node ${res.id} (pid ${res.pid}) is ${how} after ${res.ms} ms`
+      : `node ${res.id} was already ${action === 'start' ? 'running' : 'stopped'}`,
+  );
+  print(
+    res,
+    done
+      ? `node ${res.id}: ${action === 'start' ? 'started' : 'stopped'} in ${res.ms} ms`
+      : `node ${res.id}: nothing to do`,
+  );
   return 0;
 }
 

@@ -69,7 +69,11 @@ describe('resolveBasePort', () => {
     assert.equal(resolveBasePort({}), 9092);
     assert.equal(resolveBasePort({ KAFKA_BROKERS: '127.0.0.1:19092' }), 19092);
     assert.equal(resolveBasePort({ KAFKA_BROKERS: 'localhost:19093,localhost:19094' }), 19093);
-    assert.equal(resolveBasePort({ KAFKA_BROKERS: 'kafka-0:9093' }), 9092, 'not this machine: the tool runs its broker on 9092');
+    assert.equal(
+      resolveBasePort({ KAFKA_BROKERS: 'kafka-0:9093' }),
+      9092,
+      'not this machine: the tool runs its broker on 9092',
+    );
     assert.equal(resolveBasePort({ KAFKA_BROKERS: '127.0.0.1:19092', LOCAL_KAFKA_PORT: '19500' }), 19500);
     assert.throws(() => resolveBasePort({ LOCAL_KAFKA_PORT: 'abc' }), /LOCAL_KAFKA_PORT must be a port number/);
   });
@@ -85,7 +89,14 @@ test('formatStatus lists each node with pid and state', () => {
       { id: 2, port: 2, pid: undefined, up: false },
     ],
   });
-  assert.equal(text, ['degraded: 1 of 2 nodes up', 'node 1  up        pid 42      127.0.0.1:1', 'node 2  down      -           127.0.0.1:2'].join('\n'));
+  assert.equal(
+    text,
+    [
+      'degraded: 1 of 2 nodes up',
+      'node 1  up        pid 42      127.0.0.1:1',
+      'node 2  down      -           127.0.0.1:2',
+    ].join('\n'),
+  );
 });
 
 function ourJavaPids(runDir) {
@@ -151,7 +162,11 @@ async function roundTrip(brokers, { replicationFactor }) {
   await admin.disconnect();
   const producer = client.producer();
   await producer.connect();
-  await producer.send({ topic, acks: -1, messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })) });
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+  });
   await producer.disconnect();
   const consumer = client.consumer({ groupId: `g-${topic}` });
   await consumer.connect();
@@ -159,7 +174,16 @@ async function roundTrip(brokers, { replicationFactor }) {
   let seen = 0;
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`only ${seen} of 30 records consumed`)), 30_000);
-    consumer.run({ eachMessage: async () => { if (++seen === 30) { clearTimeout(timer); resolve(); } } }).catch(reject);
+    consumer
+      .run({
+        eachMessage: async () => {
+          if (++seen === 30) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      })
+      .catch(reject);
   });
   await consumer.disconnect();
   return meta.topics[0].partitions.map((p) => p.replicas.length);
@@ -185,15 +209,27 @@ describe('tools/kafka single node', { timeout: 300_000 }, () => {
     assert.equal(ourJavaPids(runDir).length, 1);
 
     const topics = JSON.parse((await kafka('topics', '--brokers', first.bootstrap, '--json')).stdout);
-    assert.deepEqual(topics.map((t) => t.topic).sort(), ['processed-user-login', 'user-login', 'user-login-dlq', 'user-login-dlq-parked']);
+    assert.deepEqual(topics.map((t) => t.topic).sort(), [
+      'processed-user-login',
+      'user-login',
+      'user-login-dlq',
+      'user-login-dlq-parked',
+    ]);
     assert.ok(topics.every((t) => t.partitions === 3 && t.created));
     const again = JSON.parse((await kafka('topics', '--brokers', first.bootstrap, '--json')).stdout);
-    assert.ok(again.every((t) => !t.created), 'rerunning topic setup is harmless');
-    assert.deepEqual(await maxMessageBytes(first.bootstrap, ['user-login', 'user-login-dlq', 'user-login-dlq-parked']), {
-      'user-login': '1048588',
-      'user-login-dlq': '2097152',
-      'user-login-dlq-parked': '2097152',
-    }, 'dead letters (input + headers) fit the DLQ topics');
+    assert.ok(
+      again.every((t) => !t.created),
+      'rerunning topic setup is harmless',
+    );
+    assert.deepEqual(
+      await maxMessageBytes(first.bootstrap, ['user-login', 'user-login-dlq', 'user-login-dlq-parked']),
+      {
+        'user-login': '1048588',
+        'user-login-dlq': '2097152',
+        'user-login-dlq-parked': '2097152',
+      },
+      'dead letters (input + headers) fit the DLQ topics',
+    );
 
     await kafka('down');
     assert.deepEqual(ourJavaPids(runDir), [], 'down leaves no Java process of ours');
@@ -202,7 +238,10 @@ describe('tools/kafka single node', { timeout: 300_000 }, () => {
     const third = JSON.parse((await kafka('up', '--json')).stdout);
     assert.equal(third.started, true);
     const kept = JSON.parse((await kafka('topics', '--brokers', third.bootstrap, '--json')).stdout);
-    assert.ok(kept.every((t) => !t.created), 'data (topics) survives down/up');
+    assert.ok(
+      kept.every((t) => !t.created),
+      'data (topics) survives down/up',
+    );
     assert.deepEqual(await roundTrip(third.bootstrap, { replicationFactor: 1 }), [1, 1, 1]);
   });
 
@@ -212,14 +251,26 @@ describe('tools/kafka single node', { timeout: 300_000 }, () => {
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       await kafka('up');
-      const foreign = await failure(cleanEnv({ KAFKA_BROKERS: '127.0.0.1:19292', LOCAL_KAFKA_RUN_DIR: otherDir }), 'up');
+      const foreign = await failure(
+        cleanEnv({ KAFKA_BROKERS: '127.0.0.1:19292', LOCAL_KAFKA_RUN_DIR: otherDir }),
+        'up',
+      );
       assert.equal(foreign.code, 1);
-      assert.match(foreign.stderr, /^kafka: a Kafka broker not started by this tool .* already answers at 127\.0\.0\.1:19292: use it as it is/);
+      assert.match(
+        foreign.stderr,
+        /^kafka: a Kafka broker not started by this tool .* already answers at 127\.0\.0\.1:19292: use it as it is/,
+      );
       assert.equal(foreign.stderr.trim().split('\n').length, 1, foreign.stderr);
 
-      const taken = await failure(cleanEnv({ KAFKA_BROKERS: `localhost:${server.address().port}`, LOCAL_KAFKA_RUN_DIR: otherDir }), 'up');
+      const taken = await failure(
+        cleanEnv({ KAFKA_BROKERS: `localhost:${server.address().port}`, LOCAL_KAFKA_RUN_DIR: otherDir }),
+        'up',
+      );
       assert.equal(taken.code, 1);
-      assert.equal(taken.stderr, `kafka: port ${server.address().port} (broker port of node 1) is taken by another program: free it or choose another port with LOCAL_KAFKA_PORT\n`);
+      assert.equal(
+        taken.stderr,
+        `kafka: port ${server.address().port} (broker port of node 1) is taken by another program: free it or choose another port with LOCAL_KAFKA_PORT\n`,
+      );
     } finally {
       server.close();
       fs.rmSync(otherDir, { recursive: true, force: true });
@@ -242,7 +293,10 @@ describe('tools/kafka single node', { timeout: 300_000 }, () => {
 
   test('bad arguments exit 2 with a message', async () => {
     await assert.rejects(kafka('probe'), (err) => err.code === 2 && /probe needs one argument/.test(err.stderr));
-    await assert.rejects(kafka('up', '--brokers', '2'), (err) => err.code === 2 && /--brokers must be 1 or 3/.test(err.stderr));
+    await assert.rejects(
+      kafka('up', '--brokers', '2'),
+      (err) => err.code === 2 && /--brokers must be 1 or 3/.test(err.stderr),
+    );
     await assert.rejects(kafka('frobnicate'), (err) => err.code === 2 && /unknown command/.test(err.stderr));
   });
 });
@@ -277,7 +331,14 @@ describe('tools/kafka three brokers', { timeout: 300_000 }, () => {
     };
     const before = await status();
     assert.equal(before.code, 0);
-    assert.deepEqual(before.nodes.map((n) => [n.id, n.up]), [[1, true], [2, true], [3, true]]);
+    assert.deepEqual(
+      before.nodes.map((n) => [n.id, n.up]),
+      [
+        [1, true],
+        [2, true],
+        [3, true],
+      ],
+    );
 
     for (const action of ['stop', 'kill']) {
       const stopped = JSON.parse((await kafka('node', action, '2', '--json')).stdout);
@@ -286,7 +347,14 @@ describe('tools/kafka three brokers', { timeout: 300_000 }, () => {
       assert.ok(processGone(stopped.pid), 'the process is gone when the command returns');
       const degraded = await status();
       assert.equal(degraded.code, 1, 'status exits non-zero with a node down');
-      assert.deepEqual(degraded.nodes.map((n) => [n.id, n.up]), [[1, true], [2, false], [3, true]]);
+      assert.deepEqual(
+        degraded.nodes.map((n) => [n.id, n.up]),
+        [
+          [1, true],
+          [2, false],
+          [3, true],
+        ],
+      );
       // A killed node stays registered until its session times out (broker.session.timeout.ms, 9 s); a stopped one
       // leaves at once. Until then clients are sent to it.
       const live = '127.0.0.1:19392,127.0.0.1:19394';
@@ -298,13 +366,21 @@ describe('tools/kafka three brokers', { timeout: 300_000 }, () => {
       const started = JSON.parse((await kafka('node', 'start', '2', '--json')).stdout);
       assert.equal(started.started, true);
       // Back in the cluster: listed as a live broker and in the ISR of every partition it replicates.
-      const admin = new Kafka({ clientId: 'tool-test', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING }).admin();
+      const admin = new Kafka({
+        clientId: 'tool-test',
+        brokers: bootstrap.split(','),
+        logLevel: logLevel.NOTHING,
+      }).admin();
       await admin.connect();
       try {
         assert.deepEqual((await admin.describeCluster()).brokers.map((b) => b.nodeId).sort(), [1, 2, 3]);
         const topics = await admin.listTopics();
         const { topics: described } = await admin.fetchTopicMetadata({ topics });
-        const outOfIsr = described.flatMap((t) => t.partitions.filter((p) => p.replicas.includes(2) && !p.isr.includes(2)).map((p) => `${t.name}/${p.partitionId}`));
+        const outOfIsr = described.flatMap((t) =>
+          t.partitions
+            .filter((p) => p.replicas.includes(2) && !p.isr.includes(2))
+            .map((p) => `${t.name}/${p.partitionId}`),
+        );
         assert.deepEqual(outOfIsr, []);
       } finally {
         await admin.disconnect();

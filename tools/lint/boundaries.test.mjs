@@ -16,13 +16,41 @@ async function boundaryErrors(file, code) {
 }
 
 const violations = [
-  ['a pure lib importing kafkajs', 'libs/masking/src/bad.ts', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n"],
-  ['a pure lib importing node:fs', 'libs/enrichment/src/bad.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n"],
-  ['a pure lib importing an adapter', 'libs/enrichment/src/bad.ts', "import { createLogger } from '@login/observability';\nexport const l = createLogger;\n"],
-  ['the contract lib importing a domain lib', 'libs/event-schema/src/bad.ts', "import { createMasker } from '@login/masking';\nexport const m = createMasker;\n"],
-  ['an adapter importing another adapter', 'libs/observability/src/bad.ts', "import { loadConfig } from '@login/config';\nexport const c = loadConfig;\n"],
-  ['an app importing kafkajs directly', 'apps/processor/src/bad.ts', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n"],
-  ['a non-generator app importing faker', 'apps/dlq-replayer/src/bad.ts', "import { faker } from '@faker-js/faker';\nexport const f = faker;\n"],
+  [
+    'a pure lib importing kafkajs',
+    'libs/masking/src/bad.ts',
+    "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n",
+  ],
+  [
+    'a pure lib importing node:fs',
+    'libs/enrichment/src/bad.ts',
+    "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n",
+  ],
+  [
+    'a pure lib importing an adapter',
+    'libs/enrichment/src/bad.ts',
+    "import { createLogger } from '@login/observability';\nexport const l = createLogger;\n",
+  ],
+  [
+    'the contract lib importing a domain lib',
+    'libs/event-schema/src/bad.ts',
+    "import { createMasker } from '@login/masking';\nexport const m = createMasker;\n",
+  ],
+  [
+    'an adapter importing another adapter',
+    'libs/observability/src/bad.ts',
+    "import { loadConfig } from '@login/config';\nexport const c = loadConfig;\n",
+  ],
+  [
+    'an app importing kafkajs directly',
+    'apps/processor/src/bad.ts',
+    "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n",
+  ],
+  [
+    'a non-generator app importing faker',
+    'apps/dlq-replayer/src/bad.ts',
+    "import { faker } from '@faker-js/faker';\nexport const f = faker;\n",
+  ],
   ['a lib importing an app', 'libs/kafka/src/bad.ts', "import '../../../apps/processor/src/main';\n"],
 ];
 
@@ -34,6 +62,15 @@ for (const [name, file, code] of violations) {
 }
 
 test('lint accepts kafkajs inside libs/kafka and libs from apps', async () => {
-  assert.deepEqual(await boundaryErrors('libs/kafka/src/ok.ts', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n"), []);
-  assert.deepEqual(await boundaryErrors('apps/processor/src/ok.ts', "import { parseLoginEvent } from '@login/event-schema';\nexport const p = parseLoginEvent;\n"), []);
+  assert.deepEqual(
+    await boundaryErrors('libs/kafka/src/ok.ts', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n"),
+    [],
+  );
+  assert.deepEqual(
+    await boundaryErrors(
+      'apps/processor/src/ok.ts',
+      "import { parseLoginEvent } from '@login/event-schema';\nexport const p = parseLoginEvent;\n",
+    ),
+    [],
+  );
 });

@@ -20,7 +20,9 @@ if (external && (await brokerAnswers(external))) {
   const res = await up({ brokers: 1, lease: process.pid });
   leased = true;
   env = { ...process.env, KAFKA_BROKERS: res.bootstrap };
-  process.stderr.write(`[run-with-kafka] Kafka ${res.version} at ${res.bootstrap} (${res.started ? 'started for this run' : 'already running'})\n`);
+  process.stderr.write(
+    `[run-with-kafka] Kafka ${res.version} at ${res.bootstrap} (${res.started ? 'started for this run' : 'already running'})\n`,
+  );
   // Started for this run: the last lease holder (this script, or a test process still running) stops it.
   if (res.started) setLeaseStartedFor();
 }

@@ -24,14 +24,20 @@ if (!Object.hasOwn(APPS, name ?? '')) {
 }
 const main = path.join(repoRoot, 'dist/apps', name, 'main.js');
 const env = { ...process.env, ...APPS[name]() };
-if (name === 'processor' && !process.env.MASKING_KEY) say(`MASKING_KEY is not set: using the DEVELOPMENT key "${DEV_MASKING_KEY}" (never use it in production)`);
+if (name === 'processor' && !process.env.MASKING_KEY)
+  say(`MASKING_KEY is not set: using the DEVELOPMENT key "${DEV_MASKING_KEY}" (never use it in production)`);
 
 let app;
 let stopping = false;
 
 function startApp() {
   if (stopping || !fs.existsSync(main)) return;
-  const child = spawn(process.execPath, ['--enable-source-maps', main], { cwd: repoRoot, env, stdio: 'inherit', detached: true });
+  const child = spawn(process.execPath, ['--enable-source-maps', main], {
+    cwd: repoRoot,
+    env,
+    stdio: 'inherit',
+    detached: true,
+  });
   child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   child.exited.then(({ code, signal }) => {
     if (app === child && !stopping) say(`${name} exited (${signal ?? `code ${code}`}); waiting for the next change`);
@@ -54,7 +60,10 @@ async function stopApp() {
 /** `nx build <app>`: resolves true when it succeeded. */
 function buildOnce() {
   return new Promise((resolve) => {
-    const build = spawn('npx', ['nx', 'build', name, '--outputStyle=static'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    const build = spawn('npx', ['nx', 'build', name, '--outputStyle=static'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     build.once('exit', (code) => resolve(code === 0));
   });
 }
@@ -81,7 +90,10 @@ for (const dir of [path.join(repoRoot, 'apps', name, 'src'), path.join(repoRoot,
     if (stopping || !file || !/\.(ts|json)$/.test(file) || /\.(spec|int-spec)\.ts$/.test(file)) return;
     clearTimeout(pending);
     // An editor saves in several writes: act when they have settled.
-    pending = setTimeout(() => rebuildAndRestart(`changed ${path.relative(repoRoot, path.join(dir, file))}`), REBUILD_SETTLE_MS);
+    pending = setTimeout(
+      () => rebuildAndRestart(`changed ${path.relative(repoRoot, path.join(dir, file))}`),
+      REBUILD_SETTLE_MS,
+    );
   });
 }
 rebuildAndRestart('starting');

@@ -8,7 +8,15 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { brokerAnswers, clusterStatus, createTopics, down, loopbackPort, resolveBasePort, up } from '../kafka/kafka.mjs';
+import {
+  brokerAnswers,
+  clusterStatus,
+  createTopics,
+  down,
+  loopbackPort,
+  resolveBasePort,
+  up,
+} from '../kafka/kafka.mjs';
 import { DEV_MASKING_KEY, generatorDevEnv, processorDevEnv } from './dev-env.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -43,7 +51,9 @@ let signals = 0;
 function onSignal(reason) {
   signals += 1;
   if (signals === 1) {
-    say(`${reason}: stopping (the apps finish and commit their in-flight work; then the broker, if npm start started it)`);
+    say(
+      `${reason}: stopping (the apps finish and commit their in-flight work; then the broker, if npm start started it)`,
+    );
     stopping.abort();
   } else {
     say(`${reason} again: still stopping, please wait`);
@@ -53,7 +63,6 @@ process.on('SIGINT', () => onSignal('Ctrl-C'));
 process.on('SIGTERM', () => onSignal('SIGTERM'));
 process.on('SIGHUP', () => onSignal('SIGHUP'));
 const stopped = new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }));
-
 
 const apps = [
   { name: 'processor', env: processorDevEnv() },
@@ -70,13 +79,19 @@ async function chooseBroker() {
     if (explicit) say(`using the Kafka broker at ${wanted}`);
     else {
       const local = await clusterStatus();
-      if (local.running && local.bootstrap === wanted) say(`using the local Kafka (tools/kafka) already running at ${wanted}`);
-      else say(`a Kafka broker not started by npm start or tools/kafka answers at ${wanted}: using it as it is (set KAFKA_BROKERS to use another)`);
+      if (local.running && local.bootstrap === wanted)
+        say(`using the local Kafka (tools/kafka) already running at ${wanted}`);
+      else
+        say(
+          `a Kafka broker not started by npm start or tools/kafka answers at ${wanted}: using it as it is (set KAFKA_BROKERS to use another)`,
+        );
     }
     return { brokers: wanted, started: false };
   }
   if (explicit && loopbackPort(explicit) === undefined) {
-    throw new StartError(`no Kafka broker answers at KAFKA_BROKERS=${explicit}, and npm start starts one only on this machine (127.0.0.1:PORT or localhost:PORT)`);
+    throw new StartError(
+      `no Kafka broker answers at KAFKA_BROKERS=${explicit}, and npm start starts one only on this machine (127.0.0.1:PORT or localhost:PORT)`,
+    );
   }
   say(`no broker answers at ${wanted}: starting a local Apache Kafka (tools/kafka; Ctrl-C stops it)`);
   const res = await up({ brokers: 1, signal: stopping.signal });
@@ -87,11 +102,15 @@ async function chooseBroker() {
 /** `nx build` of the apps; killed (its whole process group) when we are stopped meanwhile. */
 async function build() {
   say(`building ${apps.map((a) => a.name).join(', ')}`);
-  const child = spawn('npx', ['nx', 'run-many', '-t', 'build', '-p', ...apps.map((a) => a.name), '--outputStyle=static'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    'npx',
+    ['nx', 'run-many', '-t', 'build', '-p', ...apps.map((a) => a.name), '--outputStyle=static'],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   forward(child.stdout, process.stdout);
   forward(child.stderr, process.stderr);
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
@@ -114,7 +133,12 @@ function startApp(app, brokers) {
     cwd: repoRoot,
     // Their output reaches the terminal through our pipes: FORCE_COLOR keeps their pretty logs coloured there (an
     // app colours only a terminal; NO_COLOR, when set, still wins).
-    env: { ...process.env, KAFKA_BROKERS: brokers, ...(process.stdout.isTTY && process.stderr.isTTY ? { FORCE_COLOR: '1' } : {}), ...app.env },
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: brokers,
+      ...(process.stdout.isTTY && process.stderr.isTTY ? { FORCE_COLOR: '1' } : {}),
+      ...app.env,
+    },
     // Their output comes through us (see forward): a closed terminal pipe never reaches them as EPIPE.
     stdio: ['ignore', 'pipe', 'pipe'],
     // Own process group: Ctrl-C reaches only this script, which stops the apps one by one (a second signal
@@ -158,13 +182,17 @@ async function main() {
   try {
     kafka = await chooseBroker();
     if (stopping.signal.aborted) return;
-    for (const t of await createTopics({ brokers: kafka.brokers })) say(`topic ${t.topic}: ${t.partitions} partitions${t.created ? ' (created)' : ''}`);
+    for (const t of await createTopics({ brokers: kafka.brokers }))
+      say(`topic ${t.topic}: ${t.partitions} partitions${t.created ? ' (created)' : ''}`);
     if (stopping.signal.aborted) return;
     await build();
     if (stopping.signal.aborted) return;
-    if (!process.env.MASKING_KEY) say(`MASKING_KEY is not set: using the DEVELOPMENT key "${DEV_MASKING_KEY}" (never use it in production)`);
+    if (!process.env.MASKING_KEY)
+      say(`MASKING_KEY is not set: using the DEVELOPMENT key "${DEV_MASKING_KEY}" (never use it in production)`);
     for (const app of apps) children.push(startApp(app, kafka.brokers));
-    say(`running ${apps.map((a) => `${a.name} (http://127.0.0.1:${a.env.HTTP_PORT}/metrics)`).join(', ')}; Ctrl-C stops them`);
+    say(
+      `running ${apps.map((a) => `${a.name} (http://127.0.0.1:${a.env.HTTP_PORT}/metrics)`).join(', ')}; Ctrl-C stops them`,
+    );
     const first = await Promise.race([...children.map((c) => c.exited), stopped.then(() => undefined)]);
     if (first) {
       say(`${describeExit(first)} on its own: stopping the rest`);

@@ -28,7 +28,9 @@ async function freePort() {
 function javaPids(runDir) {
   return fs.readdirSync('/proc').filter((pid) => {
     try {
-      return /^\d+$/.test(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`-Dlocal.kafka.run.dir=${runDir}`);
+      return (
+        /^\d+$/.test(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`-Dlocal.kafka.run.dir=${runDir}`)
+      );
     } catch {
       return false; // the process ended while we looked
     }
@@ -38,7 +40,13 @@ function javaPids(runDir) {
 function childPids(parent) {
   return fs.readdirSync('/proc').filter((pid) => {
     try {
-      return /^\d+$/.test(pid) && fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1] === String(parent);
+      return (
+        /^\d+$/.test(pid) &&
+        fs
+          .readFileSync(`/proc/${pid}/stat`, 'utf8')
+          .replace(/^.*\) /, '')
+          .split(' ')[1] === String(parent)
+      );
     } catch {
       return false; // the process ended while we looked
     }
@@ -111,7 +119,11 @@ describe('npm start stops gracefully', { timeout: 900_000 }, () => {
     const run = await startScript();
     runs.push(run);
     // The broker process exists, and start-up takes ~20 s or more: the signal lands while it is starting.
-    await until('the broker process', () => javaPids(run.runDir).length > 0 && /starting Apache Kafka/.test(run.stderr), 120_000);
+    await until(
+      'the broker process',
+      () => javaPids(run.runDir).length > 0 && /starting Apache Kafka/.test(run.stderr),
+      120_000,
+    );
     run.child.kill('SIGINT');
     const { code } = await run.exited;
     assert.doesNotMatch(run.stderr, /is up at/, `the broker had finished starting:\n${run.stderr}`);
@@ -128,9 +140,15 @@ describe('npm start stops gracefully', { timeout: 900_000 }, () => {
     run.child.stdout.destroy();
     run.child.stderr.destroy();
     // Liveness bound with a wide margin: broker start, topic creation and an nx build (seconds when cached).
-    await until('the processor ready and the generator serving', async () => (await httpOk(run.ports.processor, '/readyz')) && (await httpOk(run.ports.generator, '/healthz')), 600_000);
+    await until(
+      'the processor ready and the generator serving',
+      async () => (await httpOk(run.ports.processor, '/readyz')) && (await httpOk(run.ports.generator, '/healthz')),
+      600_000,
+    );
     await sleep(3000); // the generator produces, the processor logs: output flows into the closed pipe
-    const apps = childPids(run.child.pid).filter((pid) => /dist\/apps\/(processor|generator)\/main\.js/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')));
+    const apps = childPids(run.child.pid).filter((pid) =>
+      /dist\/apps\/(processor|generator)\/main\.js/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')),
+    );
     assert.equal(apps.length, 2, 'both apps run as children of start.mjs');
     assert.equal(run.child.exitCode, null, 'start.mjs survived the closed pipe');
     run.child.kill('SIGINT');
@@ -149,7 +167,12 @@ describe('npm start stops gracefully', { timeout: 900_000 }, () => {
       runs.push(run);
       const { code } = await run.exited;
       assert.equal(code, 1);
-      assert.match(run.stderr, new RegExp(`\\[start\\] port ${server.address().port} \\(broker port of node 1\\) is taken by another program: free it or choose another port with LOCAL_KAFKA_PORT\\n`));
+      assert.match(
+        run.stderr,
+        new RegExp(
+          `\\[start\\] port ${server.address().port} \\(broker port of node 1\\) is taken by another program: free it or choose another port with LOCAL_KAFKA_PORT\\n`,
+        ),
+      );
       assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace');
     } finally {
       server.close();
@@ -161,7 +184,10 @@ describe('npm start stops gracefully', { timeout: 900_000 }, () => {
     runs.push(run);
     const { code } = await run.exited;
     assert.equal(code, 1);
-    assert.match(run.stderr, /\[start\] no Kafka broker answers at KAFKA_BROKERS=kafka\.invalid:9092, and npm start starts one only on this machine/);
+    assert.match(
+      run.stderr,
+      /\[start\] no Kafka broker answers at KAFKA_BROKERS=kafka\.invalid:9092, and npm start starts one only on this machine/,
+    );
     assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace');
   });
 });

@@ -14,7 +14,12 @@ export function parseReportLines(text) {
     if (line.trim() === '') continue;
     try {
       const r = JSON.parse(line);
-      if (typeof r?.test !== 'string' || !Number.isFinite(r.lost) || !Number.isFinite(r.duplicates) || !Number.isFinite(r.inputs)) {
+      if (
+        typeof r?.test !== 'string' ||
+        !Number.isFinite(r.lost) ||
+        !Number.isFinite(r.duplicates) ||
+        !Number.isFinite(r.inputs)
+      ) {
         throw new Error('needs test, inputs, lost and duplicates');
       }
       results.push(r);
@@ -67,13 +72,26 @@ const show = (v) => (v === undefined || v === null ? '-' : String(v));
 
 function table(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 
 /** One run's table: test, verdict, inputs, lost, duplicates, recovery time, processor exits, notes. */
 export function formatRun(run, runs, rows) {
-  const body = rows.map((r) => [r.test, r.ok ? 'ok' : 'FAILED', show(r.inputs), show(r.lost), show(r.duplicates), formatMs(r.recoveryMs), show(r.processorExits), r.note ?? '']);
+  const body = rows.map((r) => [
+    r.test,
+    r.ok ? 'ok' : 'FAILED',
+    show(r.inputs),
+    show(r.lost),
+    show(r.duplicates),
+    formatMs(r.recoveryMs),
+    show(r.processorExits),
+    r.note ?? '',
+  ]);
   return `run ${run}/${runs}\n${table(['test', 'result', 'inputs', 'lost', 'duplicates', 'recovery', 'exits', 'notes'], body)}`;
 }
 
@@ -88,7 +106,15 @@ export function summarize(allRuns) {
   const byTest = new Map();
   for (const rows of allRuns) {
     for (const r of rows) {
-      const s = byTest.get(r.test) ?? { test: r.test, runs: 0, failed: 0, lost: 0, duplicates: [], recoveryMs: [], processorExits: 0 };
+      const s = byTest.get(r.test) ?? {
+        test: r.test,
+        runs: 0,
+        failed: 0,
+        lost: 0,
+        duplicates: [],
+        recoveryMs: [],
+        processorExits: 0,
+      };
       s.runs += 1;
       if (!r.ok) s.failed += 1;
       s.lost += r.lost ?? 0;

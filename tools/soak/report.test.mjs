@@ -21,11 +21,20 @@ test('parseReportLines keeps results and names the lines that are not results', 
 
 test('runRows: a loss, a failed Jest run, a silent file and a bad line each fail their row', () => {
   const rows = runRows([
-    { name: 'a', exitCode: 0, results: [{ test: 'a-ok', inputs: 10, lost: 0, duplicates: 1, recoveryMs: 900, processorExits: 1, leader: 2 }] },
+    {
+      name: 'a',
+      exitCode: 0,
+      results: [{ test: 'a-ok', inputs: 10, lost: 0, duplicates: 1, recoveryMs: 900, processorExits: 1, leader: 2 }],
+    },
     { name: 'b', exitCode: 0, results: [{ test: 'b-lost', inputs: 10, lost: 3, duplicates: 0 }] },
     { name: 'c', exitCode: 1, results: [{ test: 'c-jest', inputs: 10, lost: 0, duplicates: 0 }] },
     { name: 'd', exitCode: 0, results: [] },
-    { name: 'e', exitCode: 0, results: [{ test: 'e-bad-line', inputs: 1, lost: 0, duplicates: 0 }], errors: ['line 2: bad'] },
+    {
+      name: 'e',
+      exitCode: 0,
+      results: [{ test: 'e-bad-line', inputs: 1, lost: 0, duplicates: 0 }],
+      errors: ['line 2: bad'],
+    },
   ]);
   assert.deepEqual(
     rows.map((r) => [r.test, r.ok, r.note]),
@@ -41,7 +50,11 @@ test('runRows: a loss, a failed Jest run, a silent file and a bad line each fail
 
 test('formatRun prints one aligned row per result, "-" where a field was not reported', () => {
   const rows = runRows([
-    { name: 'a', exitCode: 0, results: [{ test: 'leader-kill', inputs: 20000, lost: 0, duplicates: 12, recoveryMs: 4210, processorExits: 1 }] },
+    {
+      name: 'a',
+      exitCode: 0,
+      results: [{ test: 'leader-kill', inputs: 20000, lost: 0, duplicates: 12, recoveryMs: 4210, processorExits: 1 }],
+    },
     { name: 'b', exitCode: 0, results: [{ test: 'coordinator-stop', inputs: 500, lost: 2, duplicates: 0 }] },
   ]);
   assert.equal(
@@ -56,7 +69,14 @@ test('formatRun prints one aligned row per result, "-" where a field was not rep
 });
 
 test('summarize and formatSummary: per test over the runs, and the verdict', () => {
-  const run = (dups, recovery, lost) => runRows([{ name: 'a', exitCode: 0, results: [{ test: 'leader-kill', inputs: 10, lost, duplicates: dups, recoveryMs: recovery, processorExits: 1 }] }]);
+  const run = (dups, recovery, lost) =>
+    runRows([
+      {
+        name: 'a',
+        exitCode: 0,
+        results: [{ test: 'leader-kill', inputs: 10, lost, duplicates: dups, recoveryMs: recovery, processorExits: 1 }],
+      },
+    ]);
   const passing = summarize([run(1, 1000, 0), run(5, 3000, 0), run(3, 2000, 0)]);
   assert.deepEqual({ failed: passing.failed, lost: passing.lost }, { failed: 0, lost: 0 });
   assert.equal(

@@ -30,7 +30,14 @@ needed, stopped afterwards if the soak started it). The apps are built once firs
 kept under tmp/soak-<time>/.`;
 
 function options(argv) {
-  const { values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '1' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      runs: { type: 'string', default: '1' },
+      only: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got "${values.runs}"`);
   return { runs, only: values.only, help: values.help };
@@ -59,7 +66,13 @@ function faultTests() {
       dir = path.dirname(dir);
     }
     const projectJson = JSON.parse(fs.readFileSync(path.join(dir, 'project.json'), 'utf8'));
-    return { file, name: path.basename(file, SUFFIX), projectDir: dir, project: projectJson.name, buildable: Boolean(projectJson.targets?.build) };
+    return {
+      file,
+      name: path.basename(file, SUFFIX),
+      projectDir: dir,
+      project: projectJson.name,
+      buildable: Boolean(projectJson.targets?.build),
+    };
   });
 }
 
@@ -92,7 +105,11 @@ async function main(argv) {
   const all = faultTests();
   const tests = opts.only ? all.filter((t) => t.name.includes(opts.only)) : all;
   if (tests.length === 0) {
-    say(all.length === 0 ? `no fault tests (*${SUFFIX}) found` : `no fault test matches "${opts.only}"; there are: ${all.map((t) => t.name).join(', ')}`);
+    say(
+      all.length === 0
+        ? `no fault tests (*${SUFFIX}) found`
+        : `no fault test matches "${opts.only}"; there are: ${all.map((t) => t.name).join(', ')}`,
+    );
     return 2;
   }
   say(`${tests.length} fault test file(s): ${tests.map((t) => t.name).join(', ')}; ${opts.runs} run(s)`);
@@ -100,7 +117,10 @@ async function main(argv) {
   const buildable = [...new Set(tests.filter((t) => t.buildable).map((t) => t.project))];
   if (buildable.length) {
     say(`building ${buildable.join(', ')}`);
-    const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', ...buildable, '--outputStyle=static'], { cwd: repoRoot, stdio: ['ignore', 2, 2] });
+    const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', ...buildable, '--outputStyle=static'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 2, 2],
+    });
     if (build.status !== 0) {
       say('build failed');
       return 1;
@@ -128,7 +148,9 @@ async function main(argv) {
         const reportFile = path.join(outDir, `run-${run}-${test.name}.jsonl`);
         const started = Date.now();
         const { exitCode, signal } = await runJest(test, reportFile, path.join(outDir, `run-${run}-${test.name}.log`));
-        const { results, errors } = parseReportLines(fs.existsSync(reportFile) ? fs.readFileSync(reportFile, 'utf8') : '');
+        const { results, errors } = parseReportLines(
+          fs.existsSync(reportFile) ? fs.readFileSync(reportFile, 'utf8') : '',
+        );
         files.push({ name: test.name, exitCode, signal, results, errors, ms: Date.now() - started });
       }
       const rows = runRows(files);

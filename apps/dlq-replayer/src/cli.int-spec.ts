@@ -26,7 +26,11 @@ const root = path.resolve(__dirname, '../../..');
 const cli = path.join(root, 'dist/apps/dlq-replayer/main.js');
 
 beforeAll(() => {
-  execFileSync('npx', ['nx', 'build', 'dlq-replayer'], { cwd: root, env: { ...process.env, NX_DAEMON: 'false' }, stdio: 'ignore' });
+  execFileSync('npx', ['nx', 'build', 'dlq-replayer'], {
+    cwd: root,
+    env: { ...process.env, NX_DAEMON: 'false' },
+    stdio: 'ignore',
+  });
 }, 180_000);
 afterAll(deleteTestTopics);
 
@@ -45,12 +49,17 @@ interface Run {
 }
 
 function start(args: string[], env: Record<string, string>, logLevel = 'warn'): Run {
-  const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, ...env, LOG_LEVEL: logLevel } });
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env, LOG_LEVEL: logLevel },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exit = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const exit = new Promise<Exit>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return { child, exit, stderr: () => stderr };
 }
 
@@ -69,7 +78,12 @@ function deadLetters(input: string, n: number, reason: (i: number) => string) {
   return Array.from({ length: n }, (_, i) => ({
     key: `user-${i}`,
     value: `{"n":${i}}`,
-    headers: dlqHeaderValues({ [H.topic]: input, [H.eventId]: `event-${i}`, [H.reason]: reason(i), [H.retryable]: 'true' }),
+    headers: dlqHeaderValues({
+      [H.topic]: input,
+      [H.eventId]: `event-${i}`,
+      [H.reason]: reason(i),
+      [H.retryable]: 'true',
+    }),
   }));
 }
 
@@ -123,7 +137,10 @@ describe('the dlq-replayer command line', () => {
 
   it('a second replay on the same group fences the first, which exits 3 saying so; every record is replayed exactly once', async () => {
     const { t, env } = await setup(1);
-    await produceRaw(t.dlq, deadLetters(t.input, 100, () => 'TIMESTAMP_OUT_OF_RANGE'));
+    await produceRaw(
+      t.dlq,
+      deadLetters(t.input, 100, () => 'TIMESTAMP_OUT_OF_RANGE'),
+    );
 
     const first = start(['replay', '--rate', '20', '--no-progress'], env);
     await waitFor('the first run to commit', async () => (await committedSum(t)) > 0, 60_000);
@@ -147,58 +164,92 @@ describe('the dlq-replayer command line', () => {
       // Big enough that reading takes seconds: the signal arrives while inspect and the dry run are reading.
       big = await setup(2);
       for (let i = 0; i < RECORDS; i += 5000) {
-        await produceRaw(big.t.dlq, deadLetters(big.t.input, 5000, () => 'TIMESTAMP_OUT_OF_RANGE').map((r, j) => ({ ...r, key: `user-${i + j}` })));
+        await produceRaw(
+          big.t.dlq,
+          deadLetters(big.t.input, 5000, () => 'TIMESTAMP_OUT_OF_RANGE').map((r, j) => ({
+            ...r,
+            key: `user-${i + j}`,
+          })),
+        );
       }
     }, 180_000);
 
     /** Starts a command, sends `signal` once it reads, and returns how it ended and how long that took. */
-    async function interrupt(args: string[], env: Record<string, string>, signal: NodeJS.Signals, ready: () => Promise<boolean>) {
+    async function interrupt(
+      args: string[],
+      env: Record<string, string>,
+      signal: NodeJS.Signals,
+      ready: () => Promise<boolean>,
+    ) {
       const run = start(args, env, 'info');
-      await waitFor(() => `the command to read: ${run.stderr().slice(-2000)}`, async () => run.stderr().includes('reading the DLQ') && (await ready()), 60_000);
+      await waitFor(
+        () => `the command to read: ${run.stderr().slice(-2000)}`,
+        async () => run.stderr().includes('reading the DLQ') && (await ready()),
+        60_000,
+      );
       const sent = Date.now();
       run.child.kill(signal);
       const exit = await run.exit;
       return { exit, ms: Date.now() - sent };
     }
 
-    it.each(['SIGTERM', 'SIGINT'] as const)('%s ends inspect: the partial summary says INTERRUPTED, exit 1', async (signal) => {
-      const { exit, ms } = await interrupt(['inspect', '--json'], big.env, signal, async () => true);
-      expect(ms).toBeLessThan(10_000);
-      expect(exit.code).toBe(1);
-      const result = JSON.parse(exit.stdout) as InspectResult;
-      expect(result.outcome).toBe('interrupted');
-      expect(result.summary.total).toBeLessThan(RECORDS);
-      expect(await groupsWithOffsets(big.t.dlq)).toEqual(new Map());
-    });
+    it.each(['SIGTERM', 'SIGINT'] as const)(
+      '%s ends inspect: the partial summary says INTERRUPTED, exit 1',
+      async (signal) => {
+        const { exit, ms } = await interrupt(['inspect', '--json'], big.env, signal, async () => true);
+        expect(ms).toBeLessThan(10_000);
+        expect(exit.code).toBe(1);
+        const result = JSON.parse(exit.stdout) as InspectResult;
+        expect(result.outcome).toBe('interrupted');
+        expect(result.summary.total).toBeLessThan(RECORDS);
+        expect(await groupsWithOffsets(big.t.dlq)).toEqual(new Map());
+      },
+    );
 
-    it.each(['SIGTERM', 'SIGINT'] as const)('%s ends replay --dry-run: interrupted, nothing written or committed, exit 1', async (signal) => {
-      const { exit, ms } = await interrupt(['replay', '--dry-run', '--json'], big.env, signal, async () => true);
-      expect(ms).toBeLessThan(10_000);
-      expect(exit.code).toBe(1);
-      const report = JSON.parse(exit.stdout) as ReplayReport;
-      expect(report.outcome).toBe('interrupted');
-      expect(report.read).toBeLessThan(RECORDS);
-      expect(await readCommitted(big.t.input)).toEqual([]);
-      expect(await groupsWithOffsets(big.t.dlq)).toEqual(new Map());
-    });
+    it.each(['SIGTERM', 'SIGINT'] as const)(
+      '%s ends replay --dry-run: interrupted, nothing written or committed, exit 1',
+      async (signal) => {
+        const { exit, ms } = await interrupt(['replay', '--dry-run', '--json'], big.env, signal, async () => true);
+        expect(ms).toBeLessThan(10_000);
+        expect(exit.code).toBe(1);
+        const report = JSON.parse(exit.stdout) as ReplayReport;
+        expect(report.outcome).toBe('interrupted');
+        expect(report.read).toBeLessThan(RECORDS);
+        expect(await readCommitted(big.t.input)).toEqual([]);
+        expect(await groupsWithOffsets(big.t.dlq)).toEqual(new Map());
+      },
+    );
 
-    it.each(['SIGTERM', 'SIGINT'] as const)('%s ends replay: what the report counts is exactly what was committed, exit 1', async (signal) => {
-      const { t, env } = await setup(1);
-      await produceRaw(t.dlq, deadLetters(t.input, 200, () => 'TIMESTAMP_OUT_OF_RANGE'));
-      const { exit, ms } = await interrupt(['replay', '--rate', '20', '--json', '--no-progress'], env, signal, async () => (await committedSum(t)) > 0);
+    it.each(['SIGTERM', 'SIGINT'] as const)(
+      '%s ends replay: what the report counts is exactly what was committed, exit 1',
+      async (signal) => {
+        const { t, env } = await setup(1);
+        await produceRaw(
+          t.dlq,
+          deadLetters(t.input, 200, () => 'TIMESTAMP_OUT_OF_RANGE'),
+        );
+        const { exit, ms } = await interrupt(
+          ['replay', '--rate', '20', '--json', '--no-progress'],
+          env,
+          signal,
+          async () => (await committedSum(t)) > 0,
+        );
 
-      expect(ms).toBeLessThan(10_000);
-      expect(exit.code).toBe(1);
-      const report = JSON.parse(exit.stdout) as ReplayReport;
-      expect(report.outcome).toBe('interrupted');
-      expect(report.read).toBeGreaterThan(0);
-      expect(report.read).toBeLessThan(200);
-      expect(report.partitions).toEqual([{ partition: 0, start: '0', end: '200', next: String(report.read) }]);
-      expect(await committedOffsets(t.group, t.dlq)).toEqual(new Map([[0, BigInt(report.read)]]));
-      const input = await readCommitted(t.input);
-      expect(input).toHaveLength(report.replayed.total);
-      expect(input.map((r) => headerString(r.headers, H.eventId))).toEqual(Array.from({ length: report.read }, (_, i) => `event-${i}`));
-    });
+        expect(ms).toBeLessThan(10_000);
+        expect(exit.code).toBe(1);
+        const report = JSON.parse(exit.stdout) as ReplayReport;
+        expect(report.outcome).toBe('interrupted');
+        expect(report.read).toBeGreaterThan(0);
+        expect(report.read).toBeLessThan(200);
+        expect(report.partitions).toEqual([{ partition: 0, start: '0', end: '200', next: String(report.read) }]);
+        expect(await committedOffsets(t.group, t.dlq)).toEqual(new Map([[0, BigInt(report.read)]]));
+        const input = await readCommitted(t.input);
+        expect(input).toHaveLength(report.replayed.total);
+        expect(input.map((r) => headerString(r.headers, H.eventId))).toEqual(
+          Array.from({ length: report.read }, (_, i) => `event-${i}`),
+        );
+      },
+    );
   });
 
   it('a key, header or value with terminal escapes never reaches the terminal raw, in any output', async () => {
@@ -208,7 +259,10 @@ describe('the dlq-replayer command line', () => {
       {
         key: `user\u001b[31m-red${forged}`,
         value: `{"ip":"\u009b6n\u202e"}`,
-        headers: { ...dlqHeaderValues({ [H.topic]: t.input, [H.reason]: `R\u001b]0;owned\u0007` }), 'x-trace\u001b[1m': 'a\r\nb' },
+        headers: {
+          ...dlqHeaderValues({ [H.topic]: t.input, [H.reason]: `R\u001b]0;owned\u0007` }),
+          'x-trace\u001b[1m': 'a\r\nb',
+        },
       },
     ]);
     const outputs = [

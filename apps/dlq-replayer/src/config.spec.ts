@@ -34,9 +34,25 @@ describe('parseCommandLine', () => {
   });
 
   it('reads the environment, and flags override it', () => {
-    const e = { DLQ_TOPIC: 'dlq-a', INPUT_TOPIC: 'in-a', REPLAYER_GROUP: 'g-a', HTTP_PORT: '9100', KAFKA_BROKERS: 'k1:9092,k2:9092', LOG_LEVEL: 'debug' };
-    expect(ok(['inspect'], e)).toMatchObject({ dlqTopic: 'dlq-a', inputTopic: 'in-a', group: 'g-a', httpPort: 9100, logLevel: 'debug', kafka: { brokers: ['k1:9092', 'k2:9092'] } });
-    expect(ok(['inspect', '--dlq-topic', 'dlq-b', '--group', 'g-b', '--http-port', '0', '--brokers', 'k3:9093'], e)).toMatchObject({
+    const e = {
+      DLQ_TOPIC: 'dlq-a',
+      INPUT_TOPIC: 'in-a',
+      REPLAYER_GROUP: 'g-a',
+      HTTP_PORT: '9100',
+      KAFKA_BROKERS: 'k1:9092,k2:9092',
+      LOG_LEVEL: 'debug',
+    };
+    expect(ok(['inspect'], e)).toMatchObject({
+      dlqTopic: 'dlq-a',
+      inputTopic: 'in-a',
+      group: 'g-a',
+      httpPort: 9100,
+      logLevel: 'debug',
+      kafka: { brokers: ['k1:9092', 'k2:9092'] },
+    });
+    expect(
+      ok(['inspect', '--dlq-topic', 'dlq-b', '--group', 'g-b', '--http-port', '0', '--brokers', 'k3:9093'], e),
+    ).toMatchObject({
       dlqTopic: 'dlq-b',
       group: 'g-b',
       httpPort: 0,
@@ -46,9 +62,32 @@ describe('parseCommandLine', () => {
 
   it('parses the selection: repeated and comma lists, times, offsets, keys', () => {
     const c = ok([
-      'replay', '--reason', 'INVALID_JSON,SCHEMA_VIOLATION', '--reason', 'EMPTY_VALUE', '--stage', 'VALIDATE',
-      '--since', '2026-01-01T00:00:00Z', '--until', '1767229200000', '--partition', '0,2', '--from-offset', '10',
-      '--to-offset', '20', '--key', 'user-1', '--include-non-retryable', '--max', '5', '--rate', '2.5', '--max-replays', '0',
+      'replay',
+      '--reason',
+      'INVALID_JSON,SCHEMA_VIOLATION',
+      '--reason',
+      'EMPTY_VALUE',
+      '--stage',
+      'VALIDATE',
+      '--since',
+      '2026-01-01T00:00:00Z',
+      '--until',
+      '1767229200000',
+      '--partition',
+      '0,2',
+      '--from-offset',
+      '10',
+      '--to-offset',
+      '20',
+      '--key',
+      'user-1',
+      '--include-non-retryable',
+      '--max',
+      '5',
+      '--rate',
+      '2.5',
+      '--max-replays',
+      '0',
     ]) as ReplayConfig;
     expect(c.selection).toEqual({
       reasons: ['INVALID_JSON', 'SCHEMA_VIOLATION', 'EMPTY_VALUE'],
@@ -95,7 +134,11 @@ describe('parseCommandLine', () => {
   });
 
   it('answers --help per command', () => {
-    for (const [argv, title] of [[['--help'], 'Usage: dlq-replayer <command>'], [['inspect', '--help'], 'Usage: dlq-replayer inspect'], [['replay', '-h'], 'Usage: dlq-replayer replay']] as const) {
+    for (const [argv, title] of [
+      [['--help'], 'Usage: dlq-replayer <command>'],
+      [['inspect', '--help'], 'Usage: dlq-replayer inspect'],
+      [['replay', '-h'], 'Usage: dlq-replayer replay'],
+    ] as const) {
       const parsed = parseCommandLine([...argv], env);
       expect(parsed.kind).toBe('help');
       if (parsed.kind === 'help') expect(parsed.text).toContain(title);
@@ -110,7 +153,10 @@ describe('parseCommandLine', () => {
   });
 
   it('takes an empty variable for unset, as every app does', () => {
-    expect(ok(['inspect'], { DLQ_TOPIC: '', LOG_LEVEL: '', HTTP_PORT: '' })).toMatchObject({ dlqTopic: 'user-login-dlq', logLevel: 'info' });
+    expect(ok(['inspect'], { DLQ_TOPIC: '', LOG_LEVEL: '', HTTP_PORT: '' })).toMatchObject({
+      dlqTopic: 'user-login-dlq',
+      logLevel: 'info',
+    });
   });
 
   it('refuses a topic name Kafka would refuse', () => {

@@ -13,7 +13,15 @@ import {
   topicNameSchema,
   versionText,
 } from '@login/config';
-import type { CommandLine, ConfigIssue, ConfigValues, KafkaClientSettings, ReadFile, VariableSpecs, Wording } from '@login/config';
+import type {
+  CommandLine,
+  ConfigIssue,
+  ConfigValues,
+  KafkaClientSettings,
+  ReadFile,
+  VariableSpecs,
+  Wording,
+} from '@login/config';
 import type { LogFormat, LogLevel } from '@login/observability';
 import { REASON_CODES, STAGES } from './core/dlq-headers';
 import type { Selection } from './core/selection';
@@ -77,7 +85,8 @@ function oneOf(values: readonly string[], noun: string): (text: string) => strin
 
 function instant(text: string): number {
   const ms = parseInstant(text);
-  if (ms === undefined) throw new Error(`must be an ISO-8601 time with a zone (2024-05-01T12:00:00Z) or epoch ms, got "${text}"`);
+  if (ms === undefined)
+    throw new Error(`must be an ISO-8601 time with a zone (2024-05-01T12:00:00Z) or epoch ms, got "${text}"`);
   return ms;
 }
 
@@ -87,21 +96,61 @@ function offset(text: string): bigint {
 }
 
 const connectionVariables = {
-  DLQ_TOPIC: { flag: 'dlq-topic', placeholder: 'NAME', schema: topicNameSchema, default: 'user-login-dlq', description: 'The dead letter topic.' },
-  INPUT_TOPIC: { flag: 'input-topic', placeholder: 'NAME', schema: topicNameSchema, default: 'user-login', description: "Replay target, the processor's input." },
-  OUTPUT_TOPIC: { flag: 'output-topic', placeholder: 'NAME', schema: topicNameSchema, default: 'processed-user-login', description: "The processor's output, never a target." },
-  PARKED_TOPIC: { flag: 'parked-topic', placeholder: 'NAME', schema: topicNameSchema, default: 'user-login-dlq-parked', description: 'Where the loop guard parks records.' },
-  REPLAYER_GROUP: { flag: 'group', placeholder: 'ID', schema: { type: 'string', minLength: 1 }, default: 'login-dlq-replayer', description: "The replayer's consumer group." },
-  HTTP_PORT: { flag: 'http-port', placeholder: 'PORT', schema: { type: 'integer', minimum: 0, maximum: 65535 }, description: 'Serve /metrics, /healthz, /readyz on this port (unset: no server).' },
+  DLQ_TOPIC: {
+    flag: 'dlq-topic',
+    placeholder: 'NAME',
+    schema: topicNameSchema,
+    default: 'user-login-dlq',
+    description: 'The dead letter topic.',
+  },
+  INPUT_TOPIC: {
+    flag: 'input-topic',
+    placeholder: 'NAME',
+    schema: topicNameSchema,
+    default: 'user-login',
+    description: "Replay target, the processor's input.",
+  },
+  OUTPUT_TOPIC: {
+    flag: 'output-topic',
+    placeholder: 'NAME',
+    schema: topicNameSchema,
+    default: 'processed-user-login',
+    description: "The processor's output, never a target.",
+  },
+  PARKED_TOPIC: {
+    flag: 'parked-topic',
+    placeholder: 'NAME',
+    schema: topicNameSchema,
+    default: 'user-login-dlq-parked',
+    description: 'Where the loop guard parks records.',
+  },
+  REPLAYER_GROUP: {
+    flag: 'group',
+    placeholder: 'ID',
+    schema: { type: 'string', minLength: 1 },
+    default: 'login-dlq-replayer',
+    description: "The replayer's consumer group.",
+  },
+  HTTP_PORT: {
+    flag: 'http-port',
+    placeholder: 'PORT',
+    schema: { type: 'integer', minimum: 0, maximum: 65535 },
+    description: 'Serve /metrics, /healthz, /readyz on this port (unset: no server).',
+  },
 } as const satisfies VariableSpecs;
 
 // The replayer must never write where it reads or where the processor writes: that is how loops start.
 function topicChecks(cfg: ConfigValues<typeof connectionVariables>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  if (cfg.INPUT_TOPIC === cfg.DLQ_TOPIC) issues.push({ variable: 'INPUT_TOPIC', message: `must not be the DLQ topic "${cfg.DLQ_TOPIC}"` });
-  if (cfg.INPUT_TOPIC === cfg.OUTPUT_TOPIC) issues.push({ variable: 'INPUT_TOPIC', message: `must not be the output topic "${cfg.OUTPUT_TOPIC}"` });
+  if (cfg.INPUT_TOPIC === cfg.DLQ_TOPIC)
+    issues.push({ variable: 'INPUT_TOPIC', message: `must not be the DLQ topic "${cfg.DLQ_TOPIC}"` });
+  if (cfg.INPUT_TOPIC === cfg.OUTPUT_TOPIC)
+    issues.push({ variable: 'INPUT_TOPIC', message: `must not be the output topic "${cfg.OUTPUT_TOPIC}"` });
   if ([cfg.DLQ_TOPIC, cfg.INPUT_TOPIC, cfg.OUTPUT_TOPIC].includes(cfg.PARKED_TOPIC)) {
-    issues.push({ variable: 'PARKED_TOPIC', message: `"${cfg.PARKED_TOPIC}" must differ from the DLQ, input and output topics` });
+    issues.push({
+      variable: 'PARKED_TOPIC',
+      message: `"${cfg.PARKED_TOPIC}" must differ from the DLQ, input and output topics`,
+    });
   }
   return issues;
 }
@@ -109,14 +158,48 @@ function topicChecks(cfg: ConfigValues<typeof connectionVariables>): ConfigIssue
 const connectionSettings = defineConfig(connectionVariables, { checks: topicChecks });
 
 const selectionVariables = {
-  reasons: { flag: 'reason', placeholder: 'CODE', list: true, parse: oneOf(REASON_CODES, 'reason code'), description: `__dlq.errors.reason: ${REASON_CODES.join(', ')}.` },
-  stages: { flag: 'stage', placeholder: 'STAGE', list: true, parse: oneOf(STAGES, 'stage'), description: `__dlq.errors.stage: ${STAGES.join(', ')}.` },
-  since: { flag: 'since', placeholder: 'TIME', parse: instant, description: 'Failed at or after (ISO-8601 with a zone, or epoch ms; __dlq.errors.failed.at).' },
+  reasons: {
+    flag: 'reason',
+    placeholder: 'CODE',
+    list: true,
+    parse: oneOf(REASON_CODES, 'reason code'),
+    description: `__dlq.errors.reason: ${REASON_CODES.join(', ')}.`,
+  },
+  stages: {
+    flag: 'stage',
+    placeholder: 'STAGE',
+    list: true,
+    parse: oneOf(STAGES, 'stage'),
+    description: `__dlq.errors.stage: ${STAGES.join(', ')}.`,
+  },
+  since: {
+    flag: 'since',
+    placeholder: 'TIME',
+    parse: instant,
+    description: 'Failed at or after (ISO-8601 with a zone, or epoch ms; __dlq.errors.failed.at).',
+  },
   until: { flag: 'until', placeholder: 'TIME', parse: instant, description: 'Failed before (exclusive).' },
-  partitions: { flag: 'partition', placeholder: 'N', list: true, schema: { type: 'integer', minimum: 0 }, description: 'DLQ partition(s).' },
-  fromOffset: { flag: 'from-offset', placeholder: 'N', parse: offset, description: 'First DLQ offset (inclusive), in every selected partition.' },
+  partitions: {
+    flag: 'partition',
+    placeholder: 'N',
+    list: true,
+    schema: { type: 'integer', minimum: 0 },
+    description: 'DLQ partition(s).',
+  },
+  fromOffset: {
+    flag: 'from-offset',
+    placeholder: 'N',
+    parse: offset,
+    description: 'First DLQ offset (inclusive), in every selected partition.',
+  },
   toOffset: { flag: 'to-offset', placeholder: 'N', parse: offset, description: 'Last DLQ offset (inclusive).' },
-  keys: { flag: 'key', placeholder: 'TEXT', list: true, schema: { type: 'string' }, description: 'Record key (UTF-8).' },
+  keys: {
+    flag: 'key',
+    placeholder: 'TEXT',
+    list: true,
+    schema: { type: 'string' },
+    description: 'Record key (UTF-8).',
+  },
 } as const satisfies VariableSpecs;
 
 function selectionChecks(cfg: ConfigValues<typeof selectionVariables>): ConfigIssue[] {
@@ -133,9 +216,25 @@ function selectionChecks(cfg: ConfigValues<typeof selectionVariables>): ConfigIs
 const selectionSettings = defineConfig(selectionVariables, { checks: selectionChecks });
 
 const inspectSettings = defineConfig({
-  sample: { flag: 'sample', placeholder: 'N', schema: { type: 'integer', minimum: 0 }, default: 3, description: 'Print the first N records (0 for none).' },
-  showValues: { flag: 'show-values', schema: { type: 'boolean' }, default: false, description: 'Include record values in the samples (values hold raw PII: handle with care).' },
-  json: { flag: 'json', schema: { type: 'boolean' }, default: false, description: 'Print the result as JSON (totals per reason and partition, the table, the samples).' },
+  sample: {
+    flag: 'sample',
+    placeholder: 'N',
+    schema: { type: 'integer', minimum: 0 },
+    default: 3,
+    description: 'Print the first N records (0 for none).',
+  },
+  showValues: {
+    flag: 'show-values',
+    schema: { type: 'boolean' },
+    default: false,
+    description: 'Include record values in the samples (values hold raw PII: handle with care).',
+  },
+  json: {
+    flag: 'json',
+    schema: { type: 'boolean' },
+    default: false,
+    description: 'Print the result as JSON (totals per reason and partition, the table, the samples).',
+  },
 });
 
 const replayVariables = {
@@ -143,22 +242,59 @@ const replayVariables = {
     flag: 'include-non-retryable',
     schema: { type: 'boolean' },
     default: false,
-    description: 'Also replay retryable=false records of the reasons named with --reason (you assert a fix for them was deployed).',
+    description:
+      'Also replay retryable=false records of the reasons named with --reason (you assert a fix for them was deployed).',
   },
-  maxReplays: { flag: 'max-replays', placeholder: 'N', schema: { type: 'integer', minimum: 0 }, default: 3, description: 'Park records already replayed N times.' },
-  max: { flag: 'max', placeholder: 'N', schema: { type: 'integer', minimum: 1 }, description: 'Stop after N records were replayed or parked.' },
-  rate: { flag: 'rate', placeholder: 'N', schema: { type: 'number', exclusiveMinimum: 0 }, description: 'At most N records per second.' },
-  dryRun: { flag: 'dry-run', schema: { type: 'boolean' }, default: false, description: 'Write and commit nothing; print what would be replayed, parked and skipped.' },
+  maxReplays: {
+    flag: 'max-replays',
+    placeholder: 'N',
+    schema: { type: 'integer', minimum: 0 },
+    default: 3,
+    description: 'Park records already replayed N times.',
+  },
+  max: {
+    flag: 'max',
+    placeholder: 'N',
+    schema: { type: 'integer', minimum: 1 },
+    description: 'Stop after N records were replayed or parked.',
+  },
+  rate: {
+    flag: 'rate',
+    placeholder: 'N',
+    schema: { type: 'number', exclusiveMinimum: 0 },
+    description: 'At most N records per second.',
+  },
+  dryRun: {
+    flag: 'dry-run',
+    schema: { type: 'boolean' },
+    default: false,
+    description: 'Write and commit nothing; print what would be replayed, parked and skipped.',
+  },
   json: { flag: 'json', schema: { type: 'boolean' }, default: false, description: 'Print the final report as JSON.' },
-  reportFile: { flag: 'report-file', placeholder: 'PATH', schema: { type: 'string', minLength: 1 }, description: 'Also write the final report as JSON to this file.' },
-  noProgress: { flag: 'no-progress', schema: { type: 'boolean' }, default: false, description: 'No progress bar (it is only drawn when stderr is a terminal anyway).' },
+  reportFile: {
+    flag: 'report-file',
+    placeholder: 'PATH',
+    schema: { type: 'string', minLength: 1 },
+    description: 'Also write the final report as JSON to this file.',
+  },
+  noProgress: {
+    flag: 'no-progress',
+    schema: { type: 'boolean' },
+    default: false,
+    description: 'No progress bar (it is only drawn when stderr is a terminal anyway).',
+  },
 } as const satisfies VariableSpecs;
 
 const replaySettings = defineConfig(replayVariables, {
   // The selection is another piece of the same command line: the check sees the whole configuration.
   checks: (cfg: ConfigValues<typeof replayVariables> & { readonly reasons?: readonly string[] }) =>
     cfg.includeNonRetryable && cfg.reasons === undefined
-      ? [{ variable: 'includeNonRetryable', message: 'needs --reason: name the reasons you assert a fix was deployed for' }]
+      ? [
+          {
+            variable: 'includeNonRetryable',
+            message: 'needs --reason: name the reasons you assert a fix was deployed for',
+          },
+        ]
       : [],
 });
 
@@ -168,9 +304,11 @@ const replayerWording: Wording = {
     if (schema.type === 'boolean') return defaultWording.expected(schema);
     if (schema.enum !== undefined) return `must be ${alternatives(schema.enum.map(String))}`;
     if (schema.type === 'string') return defaultWording.expected(schema);
-    if (schema.type === 'number' && schema.exclusiveMinimum === 0 && schema.maximum === undefined) return 'must be a positive number';
+    if (schema.type === 'number' && schema.exclusiveMinimum === 0 && schema.maximum === undefined)
+      return 'must be a positive number';
     const noun = schema.type === 'integer' ? 'an integer' : 'a number';
-    if (schema.minimum !== undefined && schema.maximum !== undefined) return `must be ${noun} from ${schema.minimum} to ${schema.maximum}`;
+    if (schema.minimum !== undefined && schema.maximum !== undefined)
+      return `must be ${noun} from ${schema.minimum} to ${schema.maximum}`;
     return schema.minimum !== undefined ? `must be ${noun} ≥ ${schema.minimum}` : defaultWording.expected(schema);
   },
   got: (phrase, shown) => `${phrase}, got ${shown}`,
@@ -242,7 +380,9 @@ export const MAIN_HELP = `Usage: dlq-replayer <command> [options]
 Inspect and replay the login pipeline's dead letter topic (docs/contracts.md#dead-letter-record).
 
 Commands:
-${Object.entries(COMMANDS).map(([name, summary]) => `  ${name.padEnd(9)}  ${summary}`).join('\n')}
+${Object.entries(COMMANDS)
+  .map(([name, summary]) => `  ${name.padEnd(9)}  ${summary}`)
+  .join('\n')}
 
 Run "dlq-replayer <command> --help" for the options of a command, "dlq-replayer --version" for the version.
 Exit codes: 0 done, 1 failed (e.g. broker unreachable) or interrupted, 2 bad arguments or environment,
@@ -281,7 +421,11 @@ function common(cfg: ConnectionValues & SelectionValues & { readonly json: boole
  * Parses `argv` (without node and script) and the environment. No process exit; the only I/O is reading the
  * KAFKA_SSL_*_FILE / *_FILE secrets through `readFile` (default: the disk).
  */
-export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, readFile?: ReadFile): CliParse {
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  readFile?: ReadFile,
+): CliParse {
   const [command, ...rest] = argv;
   if (command === undefined) return { kind: 'error', message: `a command is required\n\n${MAIN_HELP}` };
   if (command === '--help' || command === '-h' || command === 'help') return { kind: 'help', text: MAIN_HELP };
@@ -308,7 +452,10 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
       progress: !cfg.noProgress,
     }));
   }
-  return { kind: 'error', message: `unknown command "${command}" (${Object.keys(COMMANDS).join(', ')})\n\n${MAIN_HELP}` };
+  return {
+    kind: 'error',
+    message: `unknown command "${command}" (${Object.keys(COMMANDS).join(', ')})\n\n${MAIN_HELP}`,
+  };
 }
 
 function parseCommand<V extends VariableSpecs>(
@@ -324,7 +471,10 @@ function parseCommand<V extends VariableSpecs>(
     result = readCommandLine(cli, argv, env, options);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    return { kind: 'error', message: `${command}: ${error.problems.join('; ')}\nRun "${cli.usage} --help" for the flags.` };
+    return {
+      kind: 'error',
+      message: `${command}: ${error.problems.join('; ')}\nRun "${cli.usage} --help" for the flags.`,
+    };
   }
   if (result.action === 'help') return { kind: 'help', text: `${helpText(cli)}\n` };
   if (result.action === 'version') return { kind: 'version', text: `${versionText(cli)}\n` };

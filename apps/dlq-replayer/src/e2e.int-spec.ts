@@ -1,7 +1,16 @@
 // End to end with the real processor: bad events are dead-lettered, inspected, replayed, dead-lettered again with
 // their lineage, and parked by the loop guard; a repaired record reaches the output with its first event_id.
 import { createKafkaClient, type ConsumedRecord, type KafkaClient } from '@login/kafka';
-import { consumeUntil, createTestTopic, deleteTestTopics, produceRaw, readCommitted, recordCount, testBrokers, uniqueName } from '@login/kafka/testing';
+import {
+  consumeUntil,
+  createTestTopic,
+  deleteTestTopics,
+  produceRaw,
+  readCommitted,
+  recordCount,
+  testBrokers,
+  uniqueName,
+} from '@login/kafka/testing';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { DLQ_HEADERS as H } from './core/dlq-headers';
@@ -15,7 +24,11 @@ let client: KafkaClient;
 const running: RunningProcessor[] = [];
 
 beforeAll(() => {
-  execFileSync('npx', ['nx', 'build', 'processor'], { cwd: root, env: { ...process.env, NX_DAEMON: 'false' }, stdio: 'ignore' });
+  execFileSync('npx', ['nx', 'build', 'processor'], {
+    cwd: root,
+    env: { ...process.env, NX_DAEMON: 'false' },
+    stdio: 'ignore',
+  });
   client = createKafkaClient({ brokers: testBrokers(), clientId: 'dlq-replayer-e2e', logLevel: 'nothing' }, logger);
 }, 180_000);
 afterEach(async () => {
@@ -35,7 +48,13 @@ async function pipeline(): Promise<Topics & { processorGroup: string }> {
 }
 
 async function processor(t: Topics & { processorGroup: string }, maxClockSkewMs?: number): Promise<RunningProcessor> {
-  const p = await startProcessor({ input: t.input, output: t.output, dlq: t.dlq, group: t.processorGroup, ...(maxClockSkewMs !== undefined ? { maxClockSkewMs } : {}) });
+  const p = await startProcessor({
+    input: t.input,
+    output: t.output,
+    dlq: t.dlq,
+    group: t.processorGroup,
+    ...(maxClockSkewMs !== undefined ? { maxClockSkewMs } : {}),
+  });
   running.push(p);
   return p;
 }
@@ -55,7 +74,8 @@ function event(i: number, timestampS = Math.floor(Date.now() / 1000)): string {
 async function waitCount(topic: string, n: number, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await recordCount(topic)) < n) {
-    if (Date.now() > deadline) throw new Error(`${topic}: ${await recordCount(topic)} of ${n} records after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`${topic}: ${await recordCount(topic)} of ${n} records after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -95,7 +115,9 @@ describe('replayer and processor together', () => {
     expect(again.map((r) => headerString(r.headers, H.replayCount))).toEqual(['1', '1', '1', '1']);
     const selectedFirst = first.filter((r) => headerString(r.headers, H.reason) !== 'NOT_AN_OBJECT');
     expect(eventIds(again)).toEqual(eventIds(selectedFirst));
-    expect(again.map((r) => headerString(r.headers, H.firstFailedAt)).sort()).toEqual(selectedFirst.map((r) => headerString(r.headers, H.failedAt)).sort());
+    expect(again.map((r) => headerString(r.headers, H.firstFailedAt)).sort()).toEqual(
+      selectedFirst.map((r) => headerString(r.headers, H.failedAt)).sort(),
+    );
 
     const round2 = await replayIn(client, logger, t, selection);
     expect(round2.replayed.total).toBe(4);
@@ -105,7 +127,11 @@ describe('replayer and processor together', () => {
 
     const round3 = await replayIn(client, logger, t, selection);
     expect(round3.replayed.total).toBe(0);
-    expect(round3.parked).toEqual({ total: 4, byReason: { INVALID_JSON: 2, SCHEMA_VIOLATION: 2 }, byDecision: { MAX_REPLAYS_REACHED: 4 } });
+    expect(round3.parked).toEqual({
+      total: 4,
+      byReason: { INVALID_JSON: 2, SCHEMA_VIOLATION: 2 },
+      byDecision: { MAX_REPLAYS_REACHED: 4 },
+    });
     const parked = await consumeUntil(t.parked, 4);
     expect(eventIds(parked)).toEqual(eventIds(selectedFirst));
     // The DLQ stops growing: nothing was re-injected in the last round.
@@ -120,10 +146,17 @@ describe('replayer and processor together', () => {
     const t = await pipeline();
     const strict = await processor(t, 1_000);
     const future = Math.floor(Date.now() / 1000) + 600;
-    await produceRaw(t.input, [0, 1, 2].map((i) => ({ key: `f-${i}`, value: event(i, future) })));
+    await produceRaw(
+      t.input,
+      [0, 1, 2].map((i) => ({ key: `f-${i}`, value: event(i, future) })),
+    );
     await waitCount(t.dlq, 3);
     const dead = await consumeUntil(t.dlq, 3);
-    expect(dead.map((r) => headerString(r.headers, H.reason))).toEqual(['TIMESTAMP_OUT_OF_RANGE', 'TIMESTAMP_OUT_OF_RANGE', 'TIMESTAMP_OUT_OF_RANGE']);
+    expect(dead.map((r) => headerString(r.headers, H.reason))).toEqual([
+      'TIMESTAMP_OUT_OF_RANGE',
+      'TIMESTAMP_OUT_OF_RANGE',
+      'TIMESTAMP_OUT_OF_RANGE',
+    ]);
 
     await strict.stop();
     running.splice(running.indexOf(strict), 1);

@@ -2,7 +2,13 @@
 import { createKafkaClient, KafkaAdapterError } from '@login/kafka';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { createLogger, createReplayerMetrics, onStopSignals, startHttpServer, type RunningHttpServer } from '@login/observability';
+import {
+  createLogger,
+  createReplayerMetrics,
+  onStopSignals,
+  startHttpServer,
+  type RunningHttpServer,
+} from '@login/observability';
 import { createProgress } from './adapters/progress';
 import { runInspect } from './commands/inspect';
 import { runReplay } from './commands/replay';
@@ -24,7 +30,13 @@ async function main(): Promise<number> {
   }
   const config = parsed.config;
   // Logs go to stderr: stdout carries the summary or report (`--json | jq`).
-  const logger = createLogger({ app: 'dlq-replayer', level: config.logLevel, format: config.logFormat, component: config.command, destination: process.stderr });
+  const logger = createLogger({
+    app: 'dlq-replayer',
+    level: config.logLevel,
+    format: config.logFormat,
+    component: config.command,
+    destination: process.stderr,
+  });
   const client = createKafkaClient(
     { ...config.kafka, logLevel: config.logLevel === 'debug' ? 'info' : 'error', connectionTimeoutMs: 3000 },
     logger,
@@ -61,7 +73,9 @@ async function main(): Promise<number> {
     deadline: {
       ms: STOP_DEADLINE_MS,
       onElapsed: (signal) => {
-        process.stderr.write(`dlq-replayer: did not stop within ${STOP_DEADLINE_MS / 1000} s after ${signal}, exiting\n`);
+        process.stderr.write(
+          `dlq-replayer: did not stop within ${STOP_DEADLINE_MS / 1000} s after ${signal}, exiting\n`,
+        );
         process.exit(EXIT.failure);
       },
     },
@@ -124,7 +138,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`dlq-replayer: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `dlq-replayer: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(EXIT.failure);
   },
 );

@@ -40,7 +40,8 @@ async function topics(partitions = 1, inputConfig: Record<string, string> = {}):
 
 const out = collector;
 const config = configFor;
-const replay = (t: Topics, argv: string[] = [], metrics?: ReplayerMetrics) => replayIn(client, logger, t, argv, metrics);
+const replay = (t: Topics, argv: string[] = [], metrics?: ReplayerMetrics) =>
+  replayIn(client, logger, t, argv, metrics);
 
 /** A DLQ record as the processor writes it (docs/contracts.md "Dead letter record"), with one original header of the source record. */
 function dead(t: Topics, n: number, overrides: Record<string, string | undefined> = {}, key = `user-${n}`) {
@@ -62,7 +63,12 @@ function dead(t: Topics, n: number, overrides: Record<string, string | undefined
 }
 
 const nonRetryable = { [H.reason]: 'SCHEMA_VIOLATION', [H.stage]: 'VALIDATE', [H.retryable]: 'false' };
-const invalidJson = { [H.reason]: 'INVALID_JSON', [H.stage]: 'DESERIALIZE', [H.retryable]: 'false', [H.processor]: 'processor@0.9.0 host-b' };
+const invalidJson = {
+  [H.reason]: 'INVALID_JSON',
+  [H.stage]: 'DESERIALIZE',
+  [H.retryable]: 'false',
+  [H.processor]: 'processor@0.9.0 host-b',
+};
 
 describe('dlq-replayer against a real broker', () => {
   it('inspect counts a hand-made DLQ exactly, by reason, stage, retryable, processor and hour, and commits nothing', async () => {
@@ -94,15 +100,20 @@ describe('dlq-replayer against a real broker', () => {
     expect(JSON.parse(stdout.chunks.join(''))).toMatchObject({ topic: t.dlq, summary: { total: 6 } });
     // Not the replayer's group, not the throwaway group earlier versions used, not any group on the broker.
     expect([...(await committedOffsets(t.group, t.dlq)).values()].every((o) => o < 0n)).toBe(true);
-    expect([...(await committedOffsets(`${t.group}.inspect.inspect-1`, t.dlq)).values()].every((o) => o < 0n)).toBe(true);
+    expect([...(await committedOffsets(`${t.group}.inspect.inspect-1`, t.dlq)).values()].every((o) => o < 0n)).toBe(
+      true,
+    );
     expect(await groupsWithOffsets(t.dlq)).toEqual(new Map());
 
-    const withValues = await runInspect(config<InspectConfig>(t, ['inspect', '--sample', '1', '--show-values', '--reason', 'INVALID_JSON']), {
-      client,
-      logger,
-      stdout: out(),
-      runId: 'inspect-2',
-    });
+    const withValues = await runInspect(
+      config<InspectConfig>(t, ['inspect', '--sample', '1', '--show-values', '--reason', 'INVALID_JSON']),
+      {
+        client,
+        logger,
+        stdout: out(),
+        runId: 'inspect-2',
+      },
+    );
     expect(withValues.summary.total).toBe(1);
     expect(withValues.summary.samples[0]!.value).toBe('{"user_id":"user-5","n":5,"bytes":"é"}');
     expect(await groupsWithOffsets(t.dlq)).toEqual(new Map());
@@ -135,7 +146,9 @@ describe('dlq-replayer against a real broker', () => {
       expect(headerString(r.headers, H.firstFailedAt)).toBe(String(Date.UTC(2026, 0, 1, 9, 0, 0)));
       expect(headerString(r.headers, H.replayId)).toBe(report.runId);
       expect(Number(headerString(r.headers, H.replayAt))).toBeGreaterThan(Date.now() - 60_000);
-      const dlqContext = Object.keys(r.headers).filter((h) => h.startsWith('__dlq.errors.')).sort();
+      const dlqContext = Object.keys(r.headers)
+        .filter((h) => h.startsWith('__dlq.errors.'))
+        .sort();
       expect(dlqContext).toEqual([H.eventId, H.firstFailedAt, H.replayCount].sort());
     }
     expect(await committedOffsets(t.group, t.dlq)).toEqual(new Map([[0, 4n]]));
@@ -148,11 +161,19 @@ describe('dlq-replayer against a real broker', () => {
 
   it('the loop guard parks records replayed --max-replays times, headers intact plus the parked-at header', async () => {
     const t = await topics();
-    await produceRaw(t.dlq, [dead(t, 0, { [H.replayCount]: '3' }), dead(t, 1, { [H.replayCount]: '2' }), dead(t, 2, { [H.replayCount]: '1' })]);
+    await produceRaw(t.dlq, [
+      dead(t, 0, { [H.replayCount]: '3' }),
+      dead(t, 1, { [H.replayCount]: '2' }),
+      dead(t, 2, { [H.replayCount]: '1' }),
+    ]);
 
     const report = await replay(t, ['--max-replays', '2']);
 
-    expect(report.parked).toEqual({ total: 2, byReason: { TIMESTAMP_OUT_OF_RANGE: 2 }, byDecision: { MAX_REPLAYS_REACHED: 2 } });
+    expect(report.parked).toEqual({
+      total: 2,
+      byReason: { TIMESTAMP_OUT_OF_RANGE: 2 },
+      byDecision: { MAX_REPLAYS_REACHED: 2 },
+    });
     expect(report.replayed.total).toBe(1);
     const parked: ConsumedRecord[] = await readCommitted(t.parked);
     expect(parked.map((r) => r.key!.toString()).sort()).toEqual(['user-0', 'user-1']);
@@ -169,13 +190,22 @@ describe('dlq-replayer against a real broker', () => {
 
   it('--dry-run writes and commits nothing and counts what would happen, by reason', async () => {
     const t = await topics();
-    await produceRaw(t.dlq, [dead(t, 0), dead(t, 1, { [H.replayCount]: '5' }), dead(t, 2, nonRetryable), dead(t, 3, { [H.replayCount]: 'x' })]);
+    await produceRaw(t.dlq, [
+      dead(t, 0),
+      dead(t, 1, { [H.replayCount]: '5' }),
+      dead(t, 2, nonRetryable),
+      dead(t, 3, { [H.replayCount]: 'x' }),
+    ]);
 
     const report = await replay(t, ['--dry-run']);
 
     expect(report.dryRun).toBe(true);
     expect(report.replayed).toEqual({ total: 1, byReason: { TIMESTAMP_OUT_OF_RANGE: 1 } });
-    expect(report.parked).toEqual({ total: 1, byReason: { TIMESTAMP_OUT_OF_RANGE: 1 }, byDecision: { MAX_REPLAYS_REACHED: 1 } });
+    expect(report.parked).toEqual({
+      total: 1,
+      byReason: { TIMESTAMP_OUT_OF_RANGE: 1 },
+      byDecision: { MAX_REPLAYS_REACHED: 1 },
+    });
     expect(report.skipped.byDecision).toEqual({ MALFORMED_HEADERS: 1, NON_RETRYABLE: 1 });
     expect(await recordCount(t.input)).toBe(0);
     expect([...(await committedOffsets(t.group, t.dlq)).values()].every((o) => o < 0n)).toBe(true);
@@ -187,8 +217,15 @@ describe('dlq-replayer against a real broker', () => {
     // Partition 0 holds three record batches of ~800 KB, so the run needs several fetches (1 MiB per partition
     // each); partition 1 is empty when the run starts. After the first chunk, new dead letters go to both.
     const big = (n: number) => ({ ...dead(t, n), value: Buffer.alloc(200_000, n), partition: 0 });
-    for (const batch of [0, 4, 8]) await produceRaw(t.dlq, [0, 1, 2, 3].map((i) => big(batch + i)));
-    const late = [0, 1, 2].flatMap((n) => [{ ...dead(t, 200 + n), partition: 0 }, { ...dead(t, 300 + n), partition: 1 }]);
+    for (const batch of [0, 4, 8])
+      await produceRaw(
+        t.dlq,
+        [0, 1, 2, 3].map((i) => big(batch + i)),
+      );
+    const late = [0, 1, 2].flatMap((n) => [
+      { ...dead(t, 200 + n), partition: 0 },
+      { ...dead(t, 300 + n), partition: 1 },
+    ]);
     let appended = 0;
     const stdout = out();
 
@@ -204,24 +241,42 @@ describe('dlq-replayer against a real broker', () => {
 
     expect(appended).toBe(6);
     expect(report.outcome).toBe('complete');
-    expect(report.partitions).toEqual([{ partition: 0, start: '0', end: '12', next: '12' }, { partition: 1, start: '0', end: '0', next: '0' }]);
+    expect(report.partitions).toEqual([
+      { partition: 0, start: '0', end: '12', next: '12' },
+      { partition: 1, start: '0', end: '0', next: '0' },
+    ]);
     expect(report.read).toBe(12);
     expect(report.replayed.total).toBe(12);
     expect(report.beyondCapturedEnd).toBe(0);
-    expect(await committedOffsets(t.group, t.dlq)).toEqual(new Map([[0, 12n], [1, -1n]]));
+    expect(await committedOffsets(t.group, t.dlq)).toEqual(
+      new Map([
+        [0, 12n],
+        [1, -1n],
+      ]),
+    );
     const republished = await readCommitted(t.input);
-    expect(republished.map((r) => r.key!.toString()).sort()).toEqual(Array.from({ length: 12 }, (_, n) => `user-${n}`).sort());
+    expect(republished.map((r) => r.key!.toString()).sort()).toEqual(
+      Array.from({ length: 12 }, (_, n) => `user-${n}`).sort(),
+    );
 
     // The next run handles exactly the new ones.
     const next = await replay(t);
-    expect(next.partitions).toEqual([{ partition: 0, start: '12', end: '15', next: '15' }, { partition: 1, start: '0', end: '3', next: '3' }]);
+    expect(next.partitions).toEqual([
+      { partition: 0, start: '12', end: '15', next: '15' },
+      { partition: 1, start: '0', end: '3', next: '3' },
+    ]);
     expect(next.replayed.total).toBe(6);
     expect(await readCommitted(t.input)).toHaveLength(18);
   });
 
   it('replays non-retryable records only when their reason is named with --include-non-retryable, and honours --max', async () => {
     const t = await topics();
-    await produceRaw(t.dlq, [dead(t, 0, nonRetryable), dead(t, 1, invalidJson), dead(t, 2, nonRetryable), dead(t, 3, nonRetryable)]);
+    await produceRaw(t.dlq, [
+      dead(t, 0, nonRetryable),
+      dead(t, 1, invalidJson),
+      dead(t, 2, nonRetryable),
+      dead(t, 3, nonRetryable),
+    ]);
 
     const first = await replay(t, ['--reason', 'SCHEMA_VIOLATION', '--include-non-retryable', '--max', '2']);
     expect(first.outcome).toBe('max');
@@ -236,7 +291,11 @@ describe('dlq-replayer against a real broker', () => {
 
   it('never re-publishes to a topic other than the configured input, nor to the DLQ or output topic', async () => {
     const t = await topics();
-    await produceRaw(t.dlq, [dead(t, 0, { [H.topic]: 'some-other-topic' }), dead(t, 1, { [H.topic]: t.output }), dead(t, 2, { [H.topic]: t.dlq })]);
+    await produceRaw(t.dlq, [
+      dead(t, 0, { [H.topic]: 'some-other-topic' }),
+      dead(t, 1, { [H.topic]: t.output }),
+      dead(t, 2, { [H.topic]: t.dlq }),
+    ]);
 
     const report = await replay(t);
 
@@ -258,7 +317,9 @@ describe('dlq-replayer against a real broker', () => {
     expect(text).toContain('login_replayer_records_read_total 3');
     expect(text).toContain('login_replayer_records_replayed_total{reason="TIMESTAMP_OUT_OF_RANGE"} 1');
     expect(text).toContain('login_replayer_records_parked_total{reason="TIMESTAMP_OUT_OF_RANGE"} 1');
-    expect(text).toContain('login_replayer_records_skipped_total{reason="SCHEMA_VIOLATION",decision="NON_RETRYABLE"} 1');
+    expect(text).toContain(
+      'login_replayer_records_skipped_total{reason="SCHEMA_VIOLATION",decision="NON_RETRYABLE"} 1',
+    );
     expect(text).toContain('login_replayer_remaining_records 0');
   });
 
@@ -272,7 +333,11 @@ describe('dlq-replayer against a real broker', () => {
 
     expect(report.outcome).toBe('complete');
     expect(report.replayed.total).toBe(2);
-    expect(report.parked).toEqual({ total: 1, byReason: { TIMESTAMP_OUT_OF_RANGE: 1 }, byDecision: { TOO_LARGE_FOR_TARGET: 1 } });
+    expect(report.parked).toEqual({
+      total: 1,
+      byReason: { TIMESTAMP_OUT_OF_RANGE: 1 },
+      byDecision: { TOO_LARGE_FOR_TARGET: 1 },
+    });
     expect((await readCommitted(t.input)).map((r) => r.key!.toString())).toEqual(['user-0', 'user-2']);
     const [parked] = await readCommitted(t.parked);
     expect(parked!.value).toEqual(sources[1]!.value);
@@ -300,13 +365,21 @@ describe('dlq-replayer on a DLQ of more than 5 MiB per partition, oversized valu
     for (let n = 0; n < 1944; n++) {
       const partition = n % 2;
       const oversized = Math.floor(n / 2) % 13 === 0;
-      const kind = oversized ? { reason: 'VALUE_TOO_LARGE', stage: 'DESERIALIZE', retryable: 'false' } : REASONS[n % REASONS.length]!;
+      const kind = oversized
+        ? { reason: 'VALUE_TOO_LARGE', stage: 'DESERIALIZE', retryable: 'false' }
+        : REASONS[n % REASONS.length]!;
       const base = dead(t, n, { [H.reason]: kind.reason, [H.stage]: kind.stage, [H.retryable]: kind.retryable });
-      records.push({ ...base, partition, value: oversized ? Buffer.alloc(65_536 + ((n * 977) % 32_768), n % 251) : base.value });
+      records.push({
+        ...base,
+        partition,
+        value: oversized ? Buffer.alloc(65_536 + ((n * 977) % 32_768), n % 251) : base.value,
+      });
     }
     for (let i = 0; i < records.length; i += 300) await produceRaw(t.dlq, records.slice(i, i + 300));
     for (const p of [0, 1]) {
-      expect(records.filter((r) => r.partition === p).reduce((sum, r) => sum + r.value.length, 0)).toBeGreaterThan(5 * 1024 * 1024);
+      expect(records.filter((r) => r.partition === p).reduce((sum, r) => sum + r.value.length, 0)).toBeGreaterThan(
+        5 * 1024 * 1024,
+      );
     }
   }, 120_000);
 
@@ -315,23 +388,40 @@ describe('dlq-replayer on a DLQ of more than 5 MiB per partition, oversized valu
 
   it('inspect --json totals per reason and per partition equal an independent count, and commit nothing', async () => {
     const stdout = out();
-    await runInspect(config<InspectConfig>(t, ['inspect', '--json']), { client, logger, stdout, runId: 'inspect-large' });
+    await runInspect(config<InspectConfig>(t, ['inspect', '--json']), {
+      client,
+      logger,
+      stdout,
+      runId: 'inspect-large',
+    });
     const result = JSON.parse(stdout.chunks.join('')) as InspectResult;
 
     expect(result.outcome).toBe('complete');
     expect(result.summary.total).toBe(records.length);
     expect(result.summary.byReason).toEqual(countBy(records, (r) => r.headers[H.reason]!));
-    expect(result.partitions.map((p) => [p.partition, p.records])).toEqual([0, 1].map((p) => [p, records.filter((r) => r.partition === p).length]));
-    expect(result.partitions.map((p) => p.end)).toEqual([0, 1].map((p) => String(records.filter((r) => r.partition === p).length)));
-    const valueBytes = (p: number) => records.filter((r) => r.partition === p).reduce((sum, r) => sum + r.value.length, 0);
+    expect(result.partitions.map((p) => [p.partition, p.records])).toEqual(
+      [0, 1].map((p) => [p, records.filter((r) => r.partition === p).length]),
+    );
+    expect(result.partitions.map((p) => p.end)).toEqual(
+      [0, 1].map((p) => String(records.filter((r) => r.partition === p).length)),
+    );
+    const valueBytes = (p: number) =>
+      records.filter((r) => r.partition === p).reduce((sum, r) => sum + r.value.length, 0);
     for (const p of result.summary.partitions) expect(p.bytes).toBeGreaterThan(valueBytes(p.partition));
     expect(await groupsWithOffsets(t.dlq)).toEqual(new Map());
   });
 
   it('replay --dry-run reads it all, counts what a replay would do, and writes and commits nothing', async () => {
-    const report = await replay(t, ['--dry-run', '--reason', 'TIMESTAMP_OUT_OF_RANGE,VALUE_TOO_LARGE', '--include-non-retryable']);
+    const report = await replay(t, [
+      '--dry-run',
+      '--reason',
+      'TIMESTAMP_OUT_OF_RANGE,VALUE_TOO_LARGE',
+      '--include-non-retryable',
+    ]);
 
-    const selected = records.filter((r) => ['TIMESTAMP_OUT_OF_RANGE', 'VALUE_TOO_LARGE'].includes(r.headers[H.reason]!));
+    const selected = records.filter((r) =>
+      ['TIMESTAMP_OUT_OF_RANGE', 'VALUE_TOO_LARGE'].includes(r.headers[H.reason]!),
+    );
     expect(report.outcome).toBe('complete');
     expect(report.read).toBe(records.length);
     expect(report.replayed.byReason).toEqual(countBy(selected, (r) => r.headers[H.reason]!));
@@ -345,7 +435,9 @@ describe('dlq-replayer on a DLQ of more than 5 MiB per partition, oversized valu
     const selection = ['--reason', 'TIMESTAMP_OUT_OF_RANGE,VALUE_TOO_LARGE', '--include-non-retryable'];
     const report = await replay(t, selection);
 
-    const selected = records.filter((r) => ['TIMESTAMP_OUT_OF_RANGE', 'VALUE_TOO_LARGE'].includes(r.headers[H.reason]!));
+    const selected = records.filter((r) =>
+      ['TIMESTAMP_OUT_OF_RANGE', 'VALUE_TOO_LARGE'].includes(r.headers[H.reason]!),
+    );
     expect(report.outcome).toBe('complete');
     expect(report.replayed.total).toBe(selected.length);
     const input = await readCommitted(t.input);
@@ -359,7 +451,9 @@ describe('dlq-replayer on a DLQ of more than 5 MiB per partition, oversized valu
       expect(headerString(r!.headers, H.replayId)).toBe(report.runId);
       expect(headerString(r!.headers, 'x-source-trace')).toBe(source.headers['x-source-trace']);
     }
-    expect(await committedOffsets(t.group, t.dlq)).toEqual(new Map([0, 1].map((p) => [p, BigInt(records.filter((r) => r.partition === p).length)])));
+    expect(await committedOffsets(t.group, t.dlq)).toEqual(
+      new Map([0, 1].map((p) => [p, BigInt(records.filter((r) => r.partition === p).length)])),
+    );
 
     const again = await replay(t, selection);
     expect(again.read).toBe(0);
@@ -367,4 +461,3 @@ describe('dlq-replayer on a DLQ of more than 5 MiB per partition, oversized valu
     expect(await readCommitted(t.input)).toHaveLength(selected.length);
   });
 });
-

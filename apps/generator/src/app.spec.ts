@@ -47,10 +47,27 @@ describe('generator CLI (in-process)', () => {
   });
 
   it('dry run: prints one JSON line per record on stdout, logs and summary on stderr', async () => {
-    const cli = io(['--dry-run', '--count', '300', '--rate', '0', '--seed', '7', '--invalid-ratio', '0.3', '--json', '--progress', 'off']);
+    const cli = io([
+      '--dry-run',
+      '--count',
+      '300',
+      '--rate',
+      '0',
+      '--seed',
+      '7',
+      '--invalid-ratio',
+      '0.3',
+      '--json',
+      '--progress',
+      'off',
+    ]);
     const result = await cli.run();
     expect(result.exitCode).toBe(0);
-    const lines = cli.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = cli
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(300);
     const now = Date.now();
     for (const line of lines) {

@@ -90,7 +90,9 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
   if (config.dryRun) io.stdout.on('error', onStdoutError);
 
   const metrics: GeneratorMetrics | undefined =
-    config.httpPort > 0 ? createGeneratorMetrics({ targetRate: config.rate, kinds: producibleKinds(config), version: PACKAGE_VERSION }) : undefined;
+    config.httpPort > 0
+      ? createGeneratorMetrics({ targetRate: config.rate, kinds: producibleKinds(config), version: PACKAGE_VERSION })
+      : undefined;
   let kafkaSink: KafkaSink | undefined;
   let server: RunningHttpServer | undefined;
   const stats = createRunStats();
@@ -112,7 +114,9 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
         registry: metrics.registry,
         liveness: () => true,
         readiness: () =>
-          config.dryRun || kafkaSink?.isConnected() ? { ready: true } : { ready: false, reasons: ['producer not connected'] },
+          config.dryRun || kafkaSink?.isConnected()
+            ? { ready: true }
+            : { ready: false, reasons: ['producer not connected'] },
         logger,
       });
       logger.info('status server listening', { port: server.port, paths: ['/metrics', '/healthz', '/readyz'] });
@@ -121,7 +125,11 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
     if (config.dryRun) {
       sink = createDryRunSink(io.stdout);
     } else {
-      kafkaSink = createKafkaSink({ ...config.kafka, brokers: [...config.kafka.brokers] }, config.topic, logger.child({ component: 'kafka' }));
+      kafkaSink = createKafkaSink(
+        { ...config.kafka, brokers: [...config.kafka.brokers] },
+        config.topic,
+        logger.child({ component: 'kafka' }),
+      );
       await kafkaSink.connect();
       sink = kafkaSink;
     }
@@ -156,7 +164,8 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
       mode,
       stream: io.stderr as NodeJS.WriteStream,
       snapshot,
-      log: (line, state) => logger.info(line, { produced: state.produced, rate: Math.round(state.rate), sendErrors: state.sendErrors }),
+      log: (line, state) =>
+        logger.info(line, { produced: state.produced, rate: Math.round(state.rate), sendErrors: state.sendErrors }),
     });
     const sampler = setInterval(() => {
       meter.sample(Date.now(), stats.totals.produced);
@@ -228,7 +237,9 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
   } catch (error) {
     logger.error('generator failed', { error });
     // The failure is logged above; a cleanup that fails after it must not replace it.
-    await cleanup().catch((cleanupError: unknown) => logger.debug('cleanup after the failure failed too', { error: cleanupError }));
+    await cleanup().catch((cleanupError: unknown) =>
+      logger.debug('cleanup after the failure failed too', { error: cleanupError }),
+    );
     return { exitCode: EXIT_FAILED };
   }
 }

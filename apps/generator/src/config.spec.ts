@@ -87,7 +87,10 @@ describe('generator config', () => {
 
   it('lets a flag override its variable', () => {
     const env = { GENERATOR_RATE: '5', INPUT_TOPIC: 'x', KAFKA_BROKERS: 'a:1', GENERATOR_SEED: '1' };
-    const c = load(['--rate', '0', '--topic', 'y', '--brokers', 'b:2', '--seed=9', '-n', '10', '--duration', '30s'], env);
+    const c = load(
+      ['--rate', '0', '--topic', 'y', '--brokers', 'b:2', '--seed=9', '-n', '10', '--duration', '30s'],
+      env,
+    );
     expect(c).toMatchObject({ rate: 0, topic: 'y', seed: 9, count: 10, durationMs: 30_000 });
     expect(c.kafka.brokers).toEqual(['b:2']);
   });
@@ -100,11 +103,14 @@ describe('generator config', () => {
 
   it('names every wrong flag and variable at once', () => {
     expect(
-      problems(['--rate', 'fast', '--invalid-ratio', '1.5', '--invalid-kinds', 'nope,bad-ip', '--duration', '5 minutes'], {
-        GENERATOR_USERS: '0',
-        LOG_FORMAT: 'xml',
-        KAFKA_SASL_MECHANISM: 'md5',
-      }),
+      problems(
+        ['--rate', 'fast', '--invalid-ratio', '1.5', '--invalid-kinds', 'nope,bad-ip', '--duration', '5 minutes'],
+        {
+          GENERATOR_USERS: '0',
+          LOG_FORMAT: 'xml',
+          KAFKA_SASL_MECHANISM: 'md5',
+        },
+      ),
     ).toEqual([
       '--duration: expected a duration like 30s, 5m, 1h30m or 500ms, got "5 minutes"',
       '--rate: expected a number from 0 to 10000000, got "fast"',

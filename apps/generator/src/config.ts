@@ -53,10 +53,7 @@ export interface GeneratorConfig {
 }
 
 export type ConfigResult =
-  | { action: 'help' }
-  | { action: 'version' }
-  | { action: 'list-kinds' }
-  | { action: 'run'; config: GeneratorConfig };
+  { action: 'help' } | { action: 'version' } | { action: 'list-kinds' } | { action: 'run'; config: GeneratorConfig };
 
 // ---- value parsers: each returns the value or throws an Error whose message says what was expected ----
 
@@ -83,38 +80,128 @@ function maxLate(raw: string): number {
 
 /** `all` (every kind) or a comma-separated list of kind names; `[]` means all. */
 export function parseKinds(raw: string): MalformedKind[] {
-  const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.length === 0 || (names.length === 1 && names[0] === 'all')) return [];
   const unknown = names.filter((n) => malformedKind(n) === undefined);
   if (unknown.length > 0) {
-    throw new Error(`unknown kind${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${MALFORMED_KIND_NAMES.join(', ')}`);
+    throw new Error(
+      `unknown kind${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${MALFORMED_KIND_NAMES.join(', ')}`,
+    );
   }
   return [...new Set(names)].map((n) => malformedKind(n) as MalformedKind);
 }
 
 const generatorSettings = defineConfig({
-  INPUT_TOPIC: { flag: 'topic', short: 't', placeholder: 'NAME', schema: topicNameSchema, default: 'user-login', description: 'Topic to produce to.' },
-  GENERATOR_COUNT: { flag: 'count', short: 'n', placeholder: 'N', schema: { type: 'integer', minimum: 0 }, description: 'Stop after N records (0 or unset: no limit).' },
-  GENERATOR_DURATION: { flag: 'duration', short: 'd', placeholder: 'TIME', parse: parseDuration, description: 'Stop after this long: 30s, 5m, 1h30m (0 or unset: no limit).' },
-  GENERATOR_RATE: { flag: 'rate', short: 'r', placeholder: 'N', schema: { type: 'number', minimum: 0, maximum: 10_000_000 }, default: 100, description: 'Events per second (token bucket); 0: as fast as the broker takes them.' },
-  GENERATOR_INVALID_RATIO: { flag: 'invalid-ratio', placeholder: 'X', schema: { type: 'number', minimum: 0, maximum: 1 }, default: 0, description: 'Share of malformed records, 0..1 (0.1 = 10%).' },
-  GENERATOR_INVALID_KINDS: { flag: 'invalid-kinds', placeholder: 'A,B', parse: parseKinds, default: 'all', description: 'Malformed kinds to draw from (see --list-kinds).' },
+  INPUT_TOPIC: {
+    flag: 'topic',
+    short: 't',
+    placeholder: 'NAME',
+    schema: topicNameSchema,
+    default: 'user-login',
+    description: 'Topic to produce to.',
+  },
+  GENERATOR_COUNT: {
+    flag: 'count',
+    short: 'n',
+    placeholder: 'N',
+    schema: { type: 'integer', minimum: 0 },
+    description: 'Stop after N records (0 or unset: no limit).',
+  },
+  GENERATOR_DURATION: {
+    flag: 'duration',
+    short: 'd',
+    placeholder: 'TIME',
+    parse: parseDuration,
+    description: 'Stop after this long: 30s, 5m, 1h30m (0 or unset: no limit).',
+  },
+  GENERATOR_RATE: {
+    flag: 'rate',
+    short: 'r',
+    placeholder: 'N',
+    schema: { type: 'number', minimum: 0, maximum: 10_000_000 },
+    default: 100,
+    description: 'Events per second (token bucket); 0: as fast as the broker takes them.',
+  },
+  GENERATOR_INVALID_RATIO: {
+    flag: 'invalid-ratio',
+    placeholder: 'X',
+    schema: { type: 'number', minimum: 0, maximum: 1 },
+    default: 0,
+    description: 'Share of malformed records, 0..1 (0.1 = 10%).',
+  },
+  GENERATOR_INVALID_KINDS: {
+    flag: 'invalid-kinds',
+    placeholder: 'A,B',
+    parse: parseKinds,
+    default: 'all',
+    description: 'Malformed kinds to draw from (see --list-kinds).',
+  },
   GENERATOR_SEED: {
     flag: 'seed',
     placeholder: 'N',
     // `random` (or unset): a new seed each run, printed in the summary.
     parse: (text) => (text === 'random' ? undefined : text),
     schema: { type: 'integer', minimum: 0, maximum: 0xffff_ffff },
-    description: 'Random seed 0..4294967295 (unset or random: a new one); the same seed gives the same event contents (timestamps follow the clock).',
+    description:
+      'Random seed 0..4294967295 (unset or random: a new one); the same seed gives the same event contents (timestamps follow the clock).',
   },
-  GENERATOR_USERS: { flag: 'users', placeholder: 'N', schema: { type: 'integer', minimum: 1, maximum: 100_000_000 }, default: 1000, description: 'Size of the user population (users log in repeatedly, 1-2 devices each).' },
-  GENERATOR_BATCH_SIZE: { flag: 'batch-size', placeholder: 'N', schema: { type: 'integer', minimum: 1, maximum: 100_000 }, default: 1000, description: 'Records per produce request.' },
-  GENERATOR_MAX_IN_FLIGHT: { flag: 'max-in-flight', placeholder: 'N', schema: { type: 'integer', minimum: 1, maximum: 64 }, default: 4, description: 'Batches awaiting acknowledgement at most.' },
-  GENERATOR_JITTER: { flag: 'jitter', placeholder: 'TIME', parse: parseDuration, default: '2s', description: 'Event times lie up to this far in the past.' },
-  GENERATOR_LATE_RATIO: { flag: 'late-ratio', placeholder: 'X', schema: { type: 'number', minimum: 0, maximum: 1 }, default: 0.02, description: 'Share of late events (1 minute to --max-late old).' },
-  GENERATOR_MAX_LATE: { flag: 'max-late', placeholder: 'TIME', parse: maxLate, default: '6h', description: 'The oldest a late event gets, 1m to 30d.' },
-  GENERATOR_DRY_RUN: { flag: 'dry-run', schema: { type: 'boolean' }, default: false, description: 'Print records as JSON lines to stdout instead of producing.' },
-  GENERATOR_JSON: { flag: 'json', schema: { type: 'boolean' }, default: false, description: 'Print the final summary as JSON (to stdout; to stderr in a dry run).' },
+  GENERATOR_USERS: {
+    flag: 'users',
+    placeholder: 'N',
+    schema: { type: 'integer', minimum: 1, maximum: 100_000_000 },
+    default: 1000,
+    description: 'Size of the user population (users log in repeatedly, 1-2 devices each).',
+  },
+  GENERATOR_BATCH_SIZE: {
+    flag: 'batch-size',
+    placeholder: 'N',
+    schema: { type: 'integer', minimum: 1, maximum: 100_000 },
+    default: 1000,
+    description: 'Records per produce request.',
+  },
+  GENERATOR_MAX_IN_FLIGHT: {
+    flag: 'max-in-flight',
+    placeholder: 'N',
+    schema: { type: 'integer', minimum: 1, maximum: 64 },
+    default: 4,
+    description: 'Batches awaiting acknowledgement at most.',
+  },
+  GENERATOR_JITTER: {
+    flag: 'jitter',
+    placeholder: 'TIME',
+    parse: parseDuration,
+    default: '2s',
+    description: 'Event times lie up to this far in the past.',
+  },
+  GENERATOR_LATE_RATIO: {
+    flag: 'late-ratio',
+    placeholder: 'X',
+    schema: { type: 'number', minimum: 0, maximum: 1 },
+    default: 0.02,
+    description: 'Share of late events (1 minute to --max-late old).',
+  },
+  GENERATOR_MAX_LATE: {
+    flag: 'max-late',
+    placeholder: 'TIME',
+    parse: maxLate,
+    default: '6h',
+    description: 'The oldest a late event gets, 1m to 30d.',
+  },
+  GENERATOR_DRY_RUN: {
+    flag: 'dry-run',
+    schema: { type: 'boolean' },
+    default: false,
+    description: 'Print records as JSON lines to stdout instead of producing.',
+  },
+  GENERATOR_JSON: {
+    flag: 'json',
+    schema: { type: 'boolean' },
+    default: false,
+    description: 'Print the final summary as JSON (to stdout; to stderr in a dry run).',
+  },
   GENERATOR_PROGRESS: {
     flag: 'progress',
     placeholder: 'MODE',
@@ -123,7 +210,13 @@ const generatorSettings = defineConfig({
     description: 'Progress on stderr: auto (a bar on a terminal, else log lines), bar, log or off.',
   },
   // Unlike the processor's 8080: the generator is mostly a command-line tool, next to a processor on the same machine.
-  HTTP_PORT: { flag: 'http-port', placeholder: 'PORT', schema: { type: 'integer', minimum: 0, maximum: 65535 }, default: 0, description: 'Serve /metrics, /healthz, /readyz on this port (0: no server).' },
+  HTTP_PORT: {
+    flag: 'http-port',
+    placeholder: 'PORT',
+    schema: { type: 'integer', minimum: 0, maximum: 65535 },
+    default: 0,
+    description: 'Serve /metrics, /healthz, /readyz on this port (0: no server).',
+  },
 });
 
 /** The generator's established wording: `--rate: expected a number from 0 to 10000000, got "fast"`. */
@@ -177,7 +270,12 @@ export interface ConfigSources {
 
 /** Parses flags and environment into a config, or throws a ConfigError naming every wrong flag and variable. */
 export function loadGeneratorConfig(sources: ConfigSources): ConfigResult {
-  const result = readCommandLine(generatorCommandLine, sources.argv, sources.env, sources.readFile ? { readFile: sources.readFile } : {});
+  const result = readCommandLine(
+    generatorCommandLine,
+    sources.argv,
+    sources.env,
+    sources.readFile ? { readFile: sources.readFile } : {},
+  );
   if (result.action !== 'run') return { action: result.action };
   const cfg = result.config;
   const randomSeed = sources.randomSeed ?? (() => Math.floor(Math.random() * 0x1_0000_0000));
@@ -217,7 +315,9 @@ function describeParseArgsError({ code, message }: { code: string; message: stri
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown option ${name} (see --help)`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /argument missing/.test(message) ? `${name}: a value is required (see --help)` : `${name}: ${message} (see --help)`;
+      return /argument missing/.test(message)
+        ? `${name}: a value is required (see --help)`
+        : `${name}: ${message} (see --help)`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}: this program takes only options (see --help)`;
     default:
@@ -230,5 +330,8 @@ export function kindsText(): string {
   const kinds = MALFORMED_KIND_NAMES.map((n) => malformedKind(n) as MalformedKind);
   const w = Math.max(...kinds.map((k) => k.name.length));
   const rw = Math.max(...kinds.map((k) => k.reason.length));
-  return ['kind'.padEnd(w) + '  ' + 'DLQ reason'.padEnd(rw) + '  what', ...kinds.map((k) => `${k.name.padEnd(w)}  ${k.reason.padEnd(rw)}  ${k.description}`)].join('\n');
+  return [
+    'kind'.padEnd(w) + '  ' + 'DLQ reason'.padEnd(rw) + '  what',
+    ...kinds.map((k) => `${k.name.padEnd(w)}  ${k.reason.padEnd(rw)}  ${k.description}`),
+  ].join('\n');
 }

@@ -4,7 +4,14 @@ import { PassThrough } from 'node:stream';
 import path from 'node:path';
 import type { ReasonCode } from '@login/event-schema';
 import { DEFAULT_PARSE_LIMITS, parseLoginEvent } from '@login/event-schema';
-import { consumeUntil, createTestTopic, deleteTestTopics, freePort, recordCount, testBrokers } from '@login/kafka/testing';
+import {
+  consumeUntil,
+  createTestTopic,
+  deleteTestTopics,
+  freePort,
+  recordCount,
+  testBrokers,
+} from '@login/kafka/testing';
 import { runCli } from './app';
 import type { RunSummary } from './core/summary';
 
@@ -34,7 +41,6 @@ function spawnGenerator(args: string[], env: Record<string, string> = {}): Spawn
     exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
   };
 }
-
 
 async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -66,7 +72,20 @@ describe('generator against a real broker', () => {
     const stdout = new PassThrough();
     stdout.resume();
     const result = await runCli({
-      argv: ['--topic', topic, '--count', '5000', '--invalid-ratio', '0.1', '--seed', '7', '--rate', '0', '--progress', 'off'],
+      argv: [
+        '--topic',
+        topic,
+        '--count',
+        '5000',
+        '--invalid-ratio',
+        '0.1',
+        '--seed',
+        '7',
+        '--rate',
+        '0',
+        '--progress',
+        'off',
+      ],
       env: { KAFKA_BROKERS: testBrokers().join(','), LOG_LEVEL: 'warn' },
       stdout,
       stderr: new PassThrough().resume(),
@@ -103,7 +122,8 @@ describe('generator against a real broker', () => {
 
   describe('the built program', () => {
     beforeAll(() => {
-      if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npx nx build generator\` (the integration target does)`);
+      if (!existsSync(MAIN))
+        throw new Error(`${MAIN} is missing: run \`npx nx build generator\` (the integration target does)`);
     });
 
     it('--help exits 0 and lists the flags', async () => {
@@ -127,7 +147,9 @@ describe('generator against a real broker', () => {
     it('serves metrics while running, and on SIGTERM flushes, summarises and exits 0', async () => {
       const topic = await createTestTopic('gen-sigterm', { partitions: 3 });
       const port = await freePort();
-      const p = spawnGenerator(['--topic', topic, '--rate', '2000', '--invalid-ratio', '0.05', '--json'], { HTTP_PORT: String(port) });
+      const p = spawnGenerator(['--topic', topic, '--rate', '2000', '--invalid-ratio', '0.05', '--json'], {
+        HTTP_PORT: String(port),
+      });
       const metrics = await eventually(async () => {
         const res = await fetch(`http://127.0.0.1:${port}/metrics`);
         const text = await res.text();

@@ -21,7 +21,13 @@ onStopSignals({
   },
 });
 
-runCli({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr, signal: stop.signal }).then(
+runCli({
+  argv: process.argv.slice(2),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  signal: stop.signal,
+}).then(
   ({ exitCode }) => {
     process.exitCode = exitCode;
   },

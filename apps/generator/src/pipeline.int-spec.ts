@@ -2,7 +2,14 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { DLQ_HEADERS } from '@login/event-schema';
-import { consumeUntil, createTestTopic, deleteTestTopics, recordCount, testBrokers, uniqueName } from '@login/kafka/testing';
+import {
+  consumeUntil,
+  createTestTopic,
+  deleteTestTopics,
+  recordCount,
+  testBrokers,
+  uniqueName,
+} from '@login/kafka/testing';
 import { runCli } from './app';
 
 // The generator's malformed records, run through the real processor (built by this target's dependencies).
@@ -15,7 +22,20 @@ it('the processor dead-letters about 10% of `--count 5000 --invalid-ratio 0.1 --
   const output = await createTestTopic('gen-out', { partitions: 3 });
   const dlq = await createTestTopic('gen-dlq', { partitions: 3 });
   const result = await runCli({
-    argv: ['--topic', input, '--count', '5000', '--invalid-ratio', '0.1', '--seed', '7', '--rate', '0', '--progress', 'off'],
+    argv: [
+      '--topic',
+      input,
+      '--count',
+      '5000',
+      '--invalid-ratio',
+      '0.1',
+      '--seed',
+      '7',
+      '--rate',
+      '0',
+      '--progress',
+      'off',
+    ],
     env: { KAFKA_BROKERS: testBrokers().join(','), LOG_LEVEL: 'warn' },
     stdout: new PassThrough().resume(),
     stderr: new PassThrough().resume(),

@@ -12,8 +12,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe.each(['at_least_once', 'exactly_once'] as const)('%s', (guarantee) => {
   it('the leader of most partitions SIGKILLed at ~25% and restarted 10 s later: every input has its outcome', async () => {
     const cluster = brokers.cluster();
-    const { t, processor } = await brokers.streamThroughProcessor(`failover-${guarantee}`, { PROCESSING_GUARANTEE: guarantee });
-    await waitFor('a quarter committed', async () => sumOffsets((await committedDuringFaults(t.group, t.input)).values()) >= STREAM_TOTAL / 4, 120_000);
+    const { t, processor } = await brokers.streamThroughProcessor(`failover-${guarantee}`, {
+      PROCESSING_GUARANTEE: guarantee,
+    });
+    await waitFor(
+      'a quarter committed',
+      async () => sumOffsets((await committedDuringFaults(t.group, t.input)).values()) >= STREAM_TOTAL / 4,
+      120_000,
+    );
 
     const leaders = await cluster.leaders(t.input);
     const victim = await cluster.leaderOfMost(t.input);
@@ -25,10 +31,14 @@ describe.each(['at_least_once', 'exactly_once'] as const)('%s', (guarantee) => {
     // Recovered: every partition the dead broker led is committed past where it stood at the kill.
     let recoveryMs: number | undefined;
     const recovered = (async () => {
-      await waitFor('the moved partitions to make progress', async () => {
-        const now = await committedDuringFaults(t.group, t.input);
-        return moved.every((p) => (now.get(p) ?? -1n) > (before.get(p) ?? -1n));
-      }, 240_000);
+      await waitFor(
+        'the moved partitions to make progress',
+        async () => {
+          const now = await committedDuringFaults(t.group, t.input);
+          return moved.every((p) => (now.get(p) ?? -1n) > (before.get(p) ?? -1n));
+        },
+        240_000,
+      );
       recoveryMs = Date.now() - killedAt;
     })();
     await sleep(Math.max(0, 10_000 - (Date.now() - killedAt)));

@@ -25,7 +25,12 @@ describe('processor configuration', () => {
 
   it('names every wrong variable in one error and never prints the key', () => {
     const attempt = () =>
-      loadConfig(processorConfigSpec, { MASKING_KEY: 'short', DLQ_TOPIC: 'user-login', HTTP_PORT: 'abc', MASKING_IP_STRATEGY: 'zap' });
+      loadConfig(processorConfigSpec, {
+        MASKING_KEY: 'short',
+        DLQ_TOPIC: 'user-login',
+        HTTP_PORT: 'abc',
+        MASKING_IP_STRATEGY: 'zap',
+      });
     expect(attempt).toThrow(ConfigError);
     const message = (() => {
       try {
@@ -35,7 +40,8 @@ describe('processor configuration', () => {
         return (err as Error).message;
       }
     })();
-    for (const name of ['MASKING_KEY', 'DLQ_TOPIC', 'HTTP_PORT', 'MASKING_IP_STRATEGY']) expect(message).toContain(name);
+    for (const name of ['MASKING_KEY', 'DLQ_TOPIC', 'HTTP_PORT', 'MASKING_IP_STRATEGY'])
+      expect(message).toContain(name);
     expect(message).not.toContain('"short"');
   });
 
@@ -44,22 +50,32 @@ describe('processor configuration', () => {
   });
 
   it('refuses a DLQ topic equal to the output topic', () => {
-    expect(() => loadConfig(processorConfigSpec, { ...key, DLQ_TOPIC: 'out', OUTPUT_TOPIC: 'out' })).toThrow(/DLQ_TOPIC: must differ from OUTPUT_TOPIC/);
+    expect(() => loadConfig(processorConfigSpec, { ...key, DLQ_TOPIC: 'out', OUTPUT_TOPIC: 'out' })).toThrow(
+      /DLQ_TOPIC: must differ from OUTPUT_TOPIC/,
+    );
   });
 
   it("takes the masking library's key id rule: what the config accepts, the masker accepts", () => {
     for (const id of ['k1', 'prod.2026-05', 'a'.repeat(64)]) {
       const cfg = loadConfig(processorConfigSpec, { ...key, MASKING_KEY_ID: id });
-      expect(() => createMasker({ key: { id: cfg.MASKING_KEY_ID, secret: cfg.MASKING_KEY }, ipStrategy: 'truncate' })).not.toThrow();
+      expect(() =>
+        createMasker({ key: { id: cfg.MASKING_KEY_ID, secret: cfg.MASKING_KEY }, ipStrategy: 'truncate' }),
+      ).not.toThrow();
     }
     for (const id of ['a'.repeat(65), 'k/1', 'k 1']) {
-      expect(() => loadConfig(processorConfigSpec, { ...key, MASKING_KEY_ID: id })).toThrow(/MASKING_KEY_ID: must match/);
+      expect(() => loadConfig(processorConfigSpec, { ...key, MASKING_KEY_ID: id })).toThrow(
+        /MASKING_KEY_ID: must match/,
+      );
       expect(() => createMasker({ key: { id, secret: key.MASKING_KEY }, ipStrategy: 'truncate' })).toThrow();
     }
   });
 
   it('reads the key from MASKING_KEY_FILE', () => {
-    const cfg = loadConfig(processorConfigSpec, { MASKING_KEY_FILE: '/run/secrets/key' }, { readFile: () => 'key-from-a-mounted-secret\n' });
+    const cfg = loadConfig(
+      processorConfigSpec,
+      { MASKING_KEY_FILE: '/run/secrets/key' },
+      { readFile: () => 'key-from-a-mounted-secret\n' },
+    );
     expect(cfg.MASKING_KEY).toBe('key-from-a-mounted-secret');
   });
 });

@@ -10,9 +10,21 @@ const TOPIC = topicNameSchema;
 
 const processorVariables = {
   INPUT_TOPIC: { schema: TOPIC, default: 'user-login', description: 'Topic of the raw login events.' },
-  OUTPUT_TOPIC: { schema: TOPIC, default: 'processed-user-login', description: 'Topic of the validated, masked, enriched events.' },
-  DLQ_TOPIC: { schema: TOPIC, default: 'user-login-dlq', description: 'Dead letter topic: records that cannot be processed, unchanged, with the reason in headers.' },
-  CONSUMER_GROUP: { schema: { type: 'string', minLength: 1, maxLength: 255 }, default: 'login-processor', description: 'Consumer group of the processor.' },
+  OUTPUT_TOPIC: {
+    schema: TOPIC,
+    default: 'processed-user-login',
+    description: 'Topic of the validated, masked, enriched events.',
+  },
+  DLQ_TOPIC: {
+    schema: TOPIC,
+    default: 'user-login-dlq',
+    description: 'Dead letter topic: records that cannot be processed, unchanged, with the reason in headers.',
+  },
+  CONSUMER_GROUP: {
+    schema: { type: 'string', minLength: 1, maxLength: 255 },
+    default: 'login-processor',
+    description: 'Consumer group of the processor.',
+  },
   MASKING_KEY: {
     schema: { type: 'string', minLength: 16 },
     required: true,
@@ -28,11 +40,24 @@ const processorVariables = {
   MASKING_IP_STRATEGY: {
     schema: { type: 'string', enum: ['truncate', 'hmac', 'redact'] },
     default: 'truncate',
-    description: 'How `ip` is masked: truncate (IPv4 /24, IPv6 /48, an IPv4 embedded in IPv6 to its /24), hmac (keyed pseudonym) or redact.',
+    description:
+      'How `ip` is masked: truncate (IPv4 /24, IPv6 /48, an IPv4 embedded in IPv6 to its /24), hmac (keyed pseudonym) or redact.',
   },
-  SUMMARY_INTERVAL_MS: { schema: { type: 'integer', minimum: 1000 }, default: 10_000, description: 'Interval of the periodic summary log line.' },
-  MAX_CLOCK_SKEW_MS: { schema: { type: 'integer', minimum: 0 }, default: 300_000, description: 'How far in the future an event time may lie.' },
-  MAX_VALUE_BYTES: { schema: { type: 'integer', minimum: 1, maximum: 10_485_760 }, default: 65_536, description: 'Larger values are dead-lettered as VALUE_TOO_LARGE.' },
+  SUMMARY_INTERVAL_MS: {
+    schema: { type: 'integer', minimum: 1000 },
+    default: 10_000,
+    description: 'Interval of the periodic summary log line.',
+  },
+  MAX_CLOCK_SKEW_MS: {
+    schema: { type: 'integer', minimum: 0 },
+    default: 300_000,
+    description: 'How far in the future an event time may lie.',
+  },
+  MAX_VALUE_BYTES: {
+    schema: { type: 'integer', minimum: 1, maximum: 10_485_760 },
+    default: 65_536,
+    description: 'Larger values are dead-lettered as VALUE_TOO_LARGE.',
+  },
   MAX_KEY_BYTES: {
     schema: { type: 'integer', minimum: 1, maximum: 1_048_576 },
     default: DEFAULT_RECORD_LIMITS.maxKeyBytes,
@@ -41,27 +66,47 @@ const processorVariables = {
   MAX_HEADER_COUNT: {
     schema: { type: 'integer', minimum: 0, maximum: 100_000 },
     default: DEFAULT_RECORD_LIMITS.maxHeaderCount,
-    description: 'Records with more header values (a repeated header counts once per value) are dead-lettered as HEADERS_TOO_LARGE, without their headers.',
+    description:
+      'Records with more header values (a repeated header counts once per value) are dead-lettered as HEADERS_TOO_LARGE, without their headers.',
   },
   MAX_HEADER_BYTES: {
     schema: { type: 'integer', minimum: 0, maximum: 1_048_576 },
     default: DEFAULT_RECORD_LIMITS.maxHeaderBytes,
-    description: 'Records whose header names and values exceed this many bytes are dead-lettered as HEADERS_TOO_LARGE, without their headers.',
+    description:
+      'Records whose header names and values exceed this many bytes are dead-lettered as HEADERS_TOO_LARGE, without their headers.',
   },
-  SHUTDOWN_GRACE_MS: { schema: { type: 'integer', minimum: 1000, maximum: 120_000 }, default: 25_000, description: 'On SIGTERM, finish and commit the in-flight batch within this time (below Kubernetes\' 30 s).' },
-  BATCH_MAX_RECORDS: { schema: { type: 'integer', minimum: 1, maximum: 100_000 }, default: 2000, description: 'Records transformed, produced and committed together (a fetched batch is split into chunks of this size).' },
-  FETCH_MAX_BYTES_PER_PARTITION: { schema: { type: 'integer', minimum: 1024 }, default: 1_048_576, description: 'Upper bound of one fetch per partition: bounds memory with the number of partitions.' },
-  PARTITIONS_CONSUMED_CONCURRENTLY: { schema: { type: 'integer', minimum: 1, maximum: 64 }, default: 3, description: 'Partitions processed in parallel by one instance.' },
+  SHUTDOWN_GRACE_MS: {
+    schema: { type: 'integer', minimum: 1000, maximum: 120_000 },
+    default: 25_000,
+    description: "On SIGTERM, finish and commit the in-flight batch within this time (below Kubernetes' 30 s).",
+  },
+  BATCH_MAX_RECORDS: {
+    schema: { type: 'integer', minimum: 1, maximum: 100_000 },
+    default: 2000,
+    description:
+      'Records transformed, produced and committed together (a fetched batch is split into chunks of this size).',
+  },
+  FETCH_MAX_BYTES_PER_PARTITION: {
+    schema: { type: 'integer', minimum: 1024 },
+    default: 1_048_576,
+    description: 'Upper bound of one fetch per partition: bounds memory with the number of partitions.',
+  },
+  PARTITIONS_CONSUMED_CONCURRENTLY: {
+    schema: { type: 'integer', minimum: 1, maximum: 64 },
+    default: 3,
+    description: 'Partitions processed in parallel by one instance.',
+  },
   PROCESSING_GUARANTEE: {
     schema: { type: 'string', enum: ['at_least_once', 'exactly_once'] },
     default: 'at_least_once',
     description:
-      'at_least_once: outputs are acknowledged, then the offset is committed (a crash can duplicate outputs, never lose one). exactly_once: each chunk\'s outputs, dead letters and input offset are one Kafka transaction (one transactional id per input partition); consumers reading with isolation.level=read_committed see every outcome once.',
+      "at_least_once: outputs are acknowledged, then the offset is committed (a crash can duplicate outputs, never lose one). exactly_once: each chunk's outputs, dead letters and input offset are one Kafka transaction (one transactional id per input partition); consumers reading with isolation.level=read_committed see every outcome once.",
   },
   KAFKA_SESSION_TIMEOUT_MS: {
     schema: { type: 'integer', minimum: 6000, maximum: 300_000 },
     default: 30_000,
-    description: 'How long the group waits for a silent member (a killed pod) before its partitions move to the others. Lower: faster takeover; too low: a long GC pause or a busy node triggers a rebalance.',
+    description:
+      'How long the group waits for a silent member (a killed pod) before its partitions move to the others. Lower: faster takeover; too low: a long GC pause or a busy node triggers a rebalance.',
   },
   KAFKA_HEARTBEAT_INTERVAL_MS: {
     schema: { type: 'integer', minimum: 100, maximum: 100_000 },
@@ -77,11 +122,23 @@ const processorVariables = {
 
 function processorChecks(cfg: ConfigValues<typeof processorVariables>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  if (cfg.DLQ_TOPIC === cfg.INPUT_TOPIC) issues.push({ variable: 'DLQ_TOPIC', message: `must differ from INPUT_TOPIC (both "${cfg.INPUT_TOPIC}"): dead letters would be consumed again` });
-  if (cfg.DLQ_TOPIC === cfg.OUTPUT_TOPIC) issues.push({ variable: 'DLQ_TOPIC', message: `must differ from OUTPUT_TOPIC (both "${cfg.OUTPUT_TOPIC}"): raw PII would reach the output topic` });
-  if (cfg.OUTPUT_TOPIC === cfg.INPUT_TOPIC) issues.push({ variable: 'OUTPUT_TOPIC', message: `must differ from INPUT_TOPIC (both "${cfg.INPUT_TOPIC}")` });
+  if (cfg.DLQ_TOPIC === cfg.INPUT_TOPIC)
+    issues.push({
+      variable: 'DLQ_TOPIC',
+      message: `must differ from INPUT_TOPIC (both "${cfg.INPUT_TOPIC}"): dead letters would be consumed again`,
+    });
+  if (cfg.DLQ_TOPIC === cfg.OUTPUT_TOPIC)
+    issues.push({
+      variable: 'DLQ_TOPIC',
+      message: `must differ from OUTPUT_TOPIC (both "${cfg.OUTPUT_TOPIC}"): raw PII would reach the output topic`,
+    });
+  if (cfg.OUTPUT_TOPIC === cfg.INPUT_TOPIC)
+    issues.push({ variable: 'OUTPUT_TOPIC', message: `must differ from INPUT_TOPIC (both "${cfg.INPUT_TOPIC}")` });
   if (cfg.KAFKA_HEARTBEAT_INTERVAL_MS * 3 > cfg.KAFKA_SESSION_TIMEOUT_MS) {
-    issues.push({ variable: 'KAFKA_HEARTBEAT_INTERVAL_MS', message: `must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${cfg.KAFKA_SESSION_TIMEOUT_MS}), or one lost heartbeat can cost the membership` });
+    issues.push({
+      variable: 'KAFKA_HEARTBEAT_INTERVAL_MS',
+      message: `must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${cfg.KAFKA_SESSION_TIMEOUT_MS}), or one lost heartbeat can cost the membership`,
+    });
   }
   return issues;
 }

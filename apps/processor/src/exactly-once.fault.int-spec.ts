@@ -1,7 +1,17 @@
 // Fault tests of PROCESSING_GUARANTEE=exactly_once against a real broker: a processor SIGKILLed mid-stream, and a
 // zombie (a processor paused past its session timeout while another takes its partitions, then resumed). A
 // read_committed reader must find every input's outcome exactly once: 0 duplicates, 0 missing.
-import { committedOffsets, createTestTopic, deleteTestTopics, produceRaw, produceStream, reportFaultRun, sumOffsets, uniqueName, waitFor } from '@login/kafka/testing';
+import {
+  committedOffsets,
+  createTestTopic,
+  deleteTestTopics,
+  produceRaw,
+  produceStream,
+  reportFaultRun,
+  sumOffsets,
+  uniqueName,
+  waitFor,
+} from '@login/kafka/testing';
 import { account, drained } from './testing/accounting';
 import { validEvent } from './testing/events';
 import { killLeftovers, ProcessorProcess } from './testing/processor-process';
@@ -35,7 +45,10 @@ const record = (i: number) => {
 it('SIGKILL mid-stream, then a restart: every input has exactly one outcome for a read_committed reader', async () => {
   const t = await topics('eos-kill', 3);
   const total = 50_000;
-  await produceRaw(t.input, Array.from({ length: total }, (_, i) => record(i)));
+  await produceRaw(
+    t.input,
+    Array.from({ length: total }, (_, i) => record(i)),
+  );
   const start = async () => {
     const p = await ProcessorProcess.start({ ...t, env: { ...EXACTLY_ONCE, ...GROUP_TIMING } });
     running.push(p);
@@ -43,14 +56,28 @@ it('SIGKILL mid-stream, then a restart: every input has exactly one outcome for 
   };
   const first = await start();
   await first.waitReady();
-  await waitFor('a fifth committed', async () => sumOffsets((await committedOffsets(t.group, t.input)).values()) >= total / 5, 60_000);
+  await waitFor(
+    'a fifth committed',
+    async () => sumOffsets((await committedOffsets(t.group, t.input)).values()) >= total / 5,
+    60_000,
+  );
   first.kill('SIGKILL');
   await first.exited;
   const killedAt = Date.now();
   const second = await start();
-  await waitFor(() => `not drained:\n${second.logs.slice(-15).join('\n')}`, () => drained(t.group, t.input, committedOffsets), 120_000);
+  await waitFor(
+    () => `not drained:\n${second.logs.slice(-15).join('\n')}`,
+    () => drained(t.group, t.input, committedOffsets),
+    120_000,
+  );
   const result = await account(t.input, t.output, t.dlq);
-  reportFaultRun({ test: 'sigkill exactly_once', inputs: result.inputs, lost: result.missing.length, duplicates: result.duplicates, recoveryMs: Date.now() - killedAt });
+  reportFaultRun({
+    test: 'sigkill exactly_once',
+    inputs: result.inputs,
+    lost: result.missing.length,
+    duplicates: result.duplicates,
+    recoveryMs: Date.now() - killedAt,
+  });
   expect(result.missing).toEqual([]);
   expect(result.unknown).toBe(0);
   expect(result.duplicates).toBe(0);
@@ -66,7 +93,11 @@ it('a zombie (paused past its session timeout, then resumed) is fenced: nothing 
   const zombie = await ProcessorProcess.start({ ...t, env: { ...EXACTLY_ONCE, ...GROUP_TIMING } });
   running.push(zombie);
   await zombie.waitReady();
-  await waitFor('the stream flowing through the first processor', async () => sumOffsets((await committedOffsets(t.group, t.input)).values()) >= 2000, 60_000);
+  await waitFor(
+    'the stream flowing through the first processor',
+    async () => sumOffsets((await committedOffsets(t.group, t.input)).values()) >= 2000,
+    60_000,
+  );
   const taker = await ProcessorProcess.start({ ...t, env: { ...EXACTLY_ONCE, ...GROUP_TIMING } });
   running.push(taker);
   await taker.waitReady();
@@ -77,17 +108,35 @@ it('a zombie (paused past its session timeout, then resumed) is fenced: nothing 
   const frozenAt = Date.now();
   await waitFor(
     () => `the other processor never took over:\n${taker.logs.slice(-10).join('\n')}`,
-    () => taker.entries().some((e) => e['message'] === 'joined consumer group' && Date.parse(String(e['timestamp'])) > frozenAt && String(e['assignment']).split(',').length === 4),
+    () =>
+      taker
+        .entries()
+        .some(
+          (e) =>
+            e['message'] === 'joined consumer group' &&
+            Date.parse(String(e['timestamp'])) > frozenAt &&
+            String(e['assignment']).split(',').length === 4,
+        ),
     60_000,
   );
   await new Promise((r) => setTimeout(r, 3000));
   zombie.kill('SIGCONT');
 
   await stream.done;
-  await waitFor(() => `not drained:\n${taker.logs.slice(-15).join('\n')}`, () => drained(t.group, t.input, committedOffsets), 120_000);
+  await waitFor(
+    () => `not drained:\n${taker.logs.slice(-15).join('\n')}`,
+    () => drained(t.group, t.input, committedOffsets),
+    120_000,
+  );
   const result = await account(t.input, t.output, t.dlq);
   const fenced = zombie.entries().filter((e) => String(e['message']).startsWith('fenced')).length;
-  reportFaultRun({ test: 'zombie exactly_once', inputs: result.inputs, lost: result.missing.length, duplicates: result.duplicates, fencedTransactions: fenced });
+  reportFaultRun({
+    test: 'zombie exactly_once',
+    inputs: result.inputs,
+    lost: result.missing.length,
+    duplicates: result.duplicates,
+    fencedTransactions: fenced,
+  });
   expect(result.missing).toEqual([]);
   expect(result.unknown).toBe(0);
   expect(result.duplicates).toBe(0);

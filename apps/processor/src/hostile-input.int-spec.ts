@@ -9,7 +9,14 @@ import { createHash } from 'node:crypto';
 import { DLQ_HEADERS, validateOutputEvent } from '@login/event-schema';
 import { DLQ_TOPIC_CONFIG } from '@login/kafka';
 import type { ConsumedRecord } from '@login/kafka';
-import { committedOffsets, createTestTopic, deleteTestTopics, produceRaw, uniqueName, waitFor } from '@login/kafka/testing';
+import {
+  committedOffsets,
+  createTestTopic,
+  deleteTestTopics,
+  produceRaw,
+  uniqueName,
+  waitFor,
+} from '@login/kafka/testing';
 import { eventIdFor } from '@login/enrichment';
 import { account } from './testing/accounting';
 import { validEvent } from './testing/events';
@@ -41,11 +48,20 @@ function valid(i: number): RawRecord & { pii: string[] } {
   return { key: raw.user_id, value: JSON.stringify(raw), partition: 0, pii: [raw.device_id, raw.ip] };
 }
 
-const text = (v: Buffer | Buffer[] | undefined) => (Array.isArray(v) ? v.map((b) => b.toString('utf8')).join('\n') : v?.toString('utf8'));
-const sha = (b: Buffer | string | null | undefined) => (b === null || b === undefined ? 'null' : createHash('sha256').update(b).digest('hex'));
+const text = (v: Buffer | Buffer[] | undefined) =>
+  Array.isArray(v) ? v.map((b) => b.toString('utf8')).join('\n') : v?.toString('utf8');
+const sha = (b: Buffer | string | null | undefined) =>
+  b === null || b === undefined ? 'null' : createHash('sha256').update(b).digest('hex');
 
 /** Resolves with the ms it took until the group committed past `offset` (partition 0). */
-async function committedPast(group: string, topic: string, offset: number, since: number, processor: ProcessorProcess, timeoutMs: number): Promise<number> {
+async function committedPast(
+  group: string,
+  topic: string,
+  offset: number,
+  since: number,
+  processor: ProcessorProcess,
+  timeoutMs: number,
+): Promise<number> {
   await waitFor(
     () => `offset ${offset} not committed after ${timeoutMs} ms:\n${processor.logs.slice(-20).join('\n')}`,
     async () => ((await committedOffsets(group, topic)).get(0) ?? -1n) > BigInt(offset),
@@ -56,7 +72,12 @@ async function committedPast(group: string, topic: string, offset: number, since
 
 function searchable(records: readonly ConsumedRecord[], withValues: boolean): string {
   return records
-    .map((r) => [withValues ? text(r.value ?? undefined) : '', ...Object.entries(r.headers).map(([k, v]) => `${k}=${text(v)}`)].join('\n'))
+    .map((r) =>
+      [
+        withValues ? text(r.value ?? undefined) : '',
+        ...Object.entries(r.headers).map(([k, v]) => `${k}=${text(v)}`),
+      ].join('\n'),
+    )
     .join('\n');
 }
 
@@ -99,11 +120,16 @@ async function sendEachAndCheck(makeCases: (borrowedId: string) => HostileCase[]
   for (const hostile of makeCases(borrowedId)) {
     expectations.set(offset, hostile);
     allPii.push(...hostile.pii);
-    timings.push({ name: hostile.name, ms: await send([{ ...hostile.record, partition: 0 }, sentinel()], hostile.gzip) });
+    timings.push({
+      name: hostile.name,
+      ms: await send([{ ...hostile.record, partition: 0 }, sentinel()], hostile.gzip),
+    });
   }
   const report = await health.stop();
   // The figures of the issue's "done when": printed for the report, asserted only as liveness below.
-  console.log(`hostile records, time until the record and the valid one after it were committed:\n${timings.map((x) => `  ${String(x.ms).padStart(7)} ms  ${x.name}`).join('\n')}\n/healthz: ${report.probes} probes, slowest ${report.slowestMs} ms, ${report.failures.length} failed`);
+  console.log(
+    `hostile records, time until the record and the valid one after it were committed:\n${timings.map((x) => `  ${String(x.ms).padStart(7)} ms  ${x.name}`).join('\n')}\n/healthz: ${report.probes} probes, slowest ${report.slowestMs} ms, ${report.failures.length} failed`,
+  );
 
   // The processor never exited and /healthz answered within 2 s throughout.
   expect(processor.child.exitCode).toBeNull();
@@ -113,14 +139,20 @@ async function sendEachAndCheck(makeCases: (borrowedId: string) => HostileCase[]
 
   // Exactly one outcome for every input record, valid or hostile.
   const books = await account(t.input, t.output, t.dlq);
-  expect({ missing: books.missing, duplicates: books.duplicates, unknown: books.unknown }).toEqual({ missing: [], duplicates: 0, unknown: 0 });
+  expect({ missing: books.missing, duplicates: books.duplicates, unknown: books.unknown }).toEqual({
+    missing: [],
+    duplicates: 0,
+    unknown: 0,
+  });
   expect(books.outputs + books.deadLetters).toBe(offset);
 
   const dlqAt = new Map(books.dlqRecords.map((r) => [Number(text(r.headers[DLQ_HEADERS.offset])), r]));
   const outputAt = new Map(
     books.outputRecords.map((r) => {
       const id = (JSON.parse(String(r.value)) as { event_id: string }).event_id;
-      const at = [...Array(offset).keys()].find((o) => eventIdFor({ topic: t.input, partition: 0, offset: String(o) }) === id);
+      const at = [...Array(offset).keys()].find(
+        (o) => eventIdFor({ topic: t.input, partition: 0, offset: String(o) }) === id,
+      );
       return [at ?? -1, r];
     }),
   );
@@ -131,11 +163,15 @@ async function sendEachAndCheck(makeCases: (borrowedId: string) => HostileCase[]
       expect({ name: hostile.name, output: out !== undefined }).toEqual({ name: hostile.name, output: true });
       const event = JSON.parse(String(out!.value)) as Record<string, unknown>;
       expect(validateOutputEvent(event)).toEqual({ ok: true });
-      if (expected.ip !== undefined) expect({ name: hostile.name, ip: event['ip'] }).toEqual({ name: hostile.name, ip: expected.ip });
+      if (expected.ip !== undefined)
+        expect({ name: hostile.name, ip: event['ip'] }).toEqual({ name: hostile.name, ip: expected.ip });
       continue;
     }
     const dead = dlqAt.get(at);
-    expect({ name: hostile.name, deadLettered: dead !== undefined }).toEqual({ name: hostile.name, deadLettered: true });
+    expect({ name: hostile.name, deadLettered: dead !== undefined }).toEqual({
+      name: hostile.name,
+      deadLettered: true,
+    });
     const h = (name: string) => text(dead!.headers[name]);
     expect({ name: hostile.name, reason: h(DLQ_HEADERS.reason), omitted: h(DLQ_HEADERS.omitted) }).toEqual({
       name: hostile.name,
@@ -175,7 +211,12 @@ async function sendEachAndCheck(makeCases: (borrowedId: string) => HostileCase[]
 
 describe('hostile input records', () => {
   it('each one: the processor keeps running, healthy and flowing; one outcome each; no raw PII anywhere', async () => {
-    await sendEachAndCheck((borrowedId) => [compressionBomb(1), bigKey(3), incompressible(4), ...smallHostileCases(10, borrowedId)]);
+    await sendEachAndCheck((borrowedId) => [
+      compressionBomb(1),
+      bigKey(3),
+      incompressible(4),
+      ...smallHostileCases(10, borrowedId),
+    ]);
   }, 900_000);
 
   // Needs linear header decoding in kafkajs (see the file comment): unpatched, the record stalls its partition.
@@ -189,7 +230,8 @@ describe('hostile input records', () => {
       const t = await pipeline();
       const half = (from: number) => Array.from({ length: 5_000 }, (_, i) => valid(from + i));
       await produceRaw(t.input, half(0));
-      for (const h of hostile) await produceRaw(t.input, [{ ...h.record, partition: 0 }], { compression: h.gzip ? 'gzip' : 'none' });
+      for (const h of hostile)
+        await produceRaw(t.input, [{ ...h.record, partition: 0 }], { compression: h.gzip ? 'gzip' : 'none' });
       await produceRaw(t.input, half(5_000));
       const total = 10_000 + hostile.length;
       const processor = await ProcessorProcess.start({ ...t, env: { LOG_LEVEL: 'info' } });
@@ -202,8 +244,15 @@ describe('hostile input records', () => {
       expect(processor.child.exitCode).toBeNull();
       expect(report.failures).toEqual([]);
       const books = await account(t.input, t.output, t.dlq);
-      expect({ missing: books.missing, duplicates: books.duplicates, unknown: books.unknown }).toEqual({ missing: [], duplicates: 0, unknown: 0 });
-      expect({ outputs: books.outputs, deadLetters: books.deadLetters }).toEqual({ outputs: 10_000, deadLetters: hostile.length });
+      expect({ missing: books.missing, duplicates: books.duplicates, unknown: books.unknown }).toEqual({
+        missing: [],
+        duplicates: 0,
+        unknown: 0,
+      });
+      expect({ outputs: books.outputs, deadLetters: books.deadLetters }).toEqual({
+        outputs: 10_000,
+        deadLetters: hostile.length,
+      });
       return { ms, report };
     };
     const baseline = await drain([]);

@@ -4,7 +4,15 @@
 // DLQ is written gzip-compressed, and one that cannot fit even then becomes a reference dead letter without its
 // value: never a MESSAGE_TOO_LARGE that stops the processor at the same offset on every restart.
 import { randomBytes } from 'node:crypto';
-import { committedOffsets, consumeUntil, createTestTopic, deleteTestTopics, produceRaw, uniqueName, waitFor } from '@login/kafka/testing';
+import {
+  committedOffsets,
+  consumeUntil,
+  createTestTopic,
+  deleteTestTopics,
+  produceRaw,
+  uniqueName,
+  waitFor,
+} from '@login/kafka/testing';
 import { DLQ_TOPIC_CONFIG } from '@login/kafka';
 import { drained } from './testing/accounting';
 import { killLeftovers, ProcessorProcess } from './testing/processor-process';
@@ -35,7 +43,11 @@ async function pipeline(dlqConfig: Record<string, string>, value = Buffer.alloc(
 describe('a value at the input topic size limit', () => {
   it('reaches a DLQ topic created with DLQ_TOPIC_CONFIG byte for byte, and its offset is committed', async () => {
     const { t, value, processor } = await pipeline(DLQ_TOPIC_CONFIG);
-    await waitFor(() => `not drained:\n${processor.logs.slice(-20).join('\n')}`, () => drained(t.group, t.input, committedOffsets), 60_000);
+    await waitFor(
+      () => `not drained:\n${processor.logs.slice(-20).join('\n')}`,
+      () => drained(t.group, t.input, committedOffsets),
+      60_000,
+    );
     const [dead] = await consumeUntil(t.dlq, 1, { timeoutMs: 30_000 });
     expect(dead?.value?.equals(value)).toBe(true);
     expect(dead?.headers['__dlq.errors.reason']?.toString()).toBe('VALUE_TOO_LARGE');
@@ -43,7 +55,11 @@ describe('a value at the input topic size limit', () => {
 
   it('fits a DLQ topic with the broker default limit byte for byte: the DLQ is written gzip-compressed', async () => {
     const { t, value, processor } = await pipeline({});
-    await waitFor(() => `not drained:\n${processor.logs.slice(-20).join('\n')}`, () => drained(t.group, t.input, committedOffsets), 60_000);
+    await waitFor(
+      () => `not drained:\n${processor.logs.slice(-20).join('\n')}`,
+      () => drained(t.group, t.input, committedOffsets),
+      60_000,
+    );
     const [dead] = await consumeUntil(t.dlq, 1, { timeoutMs: 30_000 });
     expect(dead?.value?.equals(value)).toBe(true);
     expect(dead?.headers['__dlq.errors.omitted']).toBeUndefined();
@@ -52,14 +68,25 @@ describe('a value at the input topic size limit', () => {
 
   it('becomes a reference dead letter when it cannot fit even compressed, and the partition moves on', async () => {
     const { t, processor } = await pipeline({}, randomBytes(VALUE_BYTES));
-    await waitFor(() => `not drained:\n${processor.logs.slice(-20).join('\n')}`, () => drained(t.group, t.input, committedOffsets), 60_000);
+    await waitFor(
+      () => `not drained:\n${processor.logs.slice(-20).join('\n')}`,
+      () => drained(t.group, t.input, committedOffsets),
+      60_000,
+    );
     const [dead] = await consumeUntil(t.dlq, 1, { timeoutMs: 30_000 });
     expect(dead?.value).toBeNull();
     expect(dead?.headers['__dlq.errors.omitted']?.toString()).toBe('value');
     expect(dead?.headers['__dlq.errors.original.value.bytes']?.toString()).toBe(String(VALUE_BYTES));
     expect(dead?.headers['__dlq.errors.reason']?.toString()).toBe('VALUE_TOO_LARGE');
     expect(dead?.headers['__dlq.errors.offset']?.toString()).toBe('0');
-    expect(processor.entries().some((e) => e['message'] === 'dead letter topic limit' && e['maxMessageBytes'] === BROKER_DEFAULT_MAX_MESSAGE_BYTES)).toBe(true);
+    expect(
+      processor
+        .entries()
+        .some(
+          (e) =>
+            e['message'] === 'dead letter topic limit' && e['maxMessageBytes'] === BROKER_DEFAULT_MAX_MESSAGE_BYTES,
+        ),
+    ).toBe(true);
     expect(processor.child.exitCode).toBeNull();
   });
 });

@@ -5,7 +5,14 @@ import { PACKAGE_VERSION, loadConfigOrExit, toKafkaClientConfig } from '@login/c
 import { systemClock } from '@login/enrichment';
 import { createKafkaClient } from '@login/kafka';
 import { createMasker } from '@login/masking';
-import { HttpPortInUseError, createLogger, createMetrics, createProcessorMetrics, createShutdown, startHttpServer } from '@login/observability';
+import {
+  HttpPortInUseError,
+  createLogger,
+  createMetrics,
+  createProcessorMetrics,
+  createShutdown,
+  startHttpServer,
+} from '@login/observability';
 import type { RunningHttpServer } from '@login/observability';
 import { ProcessorService } from './adapters/processor-service';
 import { DEVELOPMENT_KEY_ID, processorConfigSpec } from './config';
@@ -31,10 +38,17 @@ async function main(): Promise<void> {
     group: cfg.CONSUMER_GROUP,
     guarantee: cfg.PROCESSING_GUARANTEE,
     core: {
-      masker: createMasker({ key: { id: cfg.MASKING_KEY_ID, secret: cfg.MASKING_KEY }, ipStrategy: cfg.MASKING_IP_STRATEGY }),
+      masker: createMasker({
+        key: { id: cfg.MASKING_KEY_ID, secret: cfg.MASKING_KEY },
+        ipStrategy: cfg.MASKING_IP_STRATEGY,
+      }),
       maxValueBytes: cfg.MAX_VALUE_BYTES,
       maxClockSkewMs: cfg.MAX_CLOCK_SKEW_MS,
-      recordLimits: { maxKeyBytes: cfg.MAX_KEY_BYTES, maxHeaderCount: cfg.MAX_HEADER_COUNT, maxHeaderBytes: cfg.MAX_HEADER_BYTES },
+      recordLimits: {
+        maxKeyBytes: cfg.MAX_KEY_BYTES,
+        maxHeaderCount: cfg.MAX_HEADER_COUNT,
+        maxHeaderBytes: cfg.MAX_HEADER_BYTES,
+      },
       outputTopic: cfg.OUTPUT_TOPIC,
       dlqTopic: cfg.DLQ_TOPIC,
       group: cfg.CONSUMER_GROUP,
@@ -90,9 +104,12 @@ async function main(): Promise<void> {
     guarantee: cfg.PROCESSING_GUARANTEE,
   });
   if (cfg.MASKING_KEY_ID === DEVELOPMENT_KEY_ID) {
-    logger.warn('masking with a DEVELOPMENT key (key id "dev"): its pseudonyms are not production pseudonyms; never use it outside a development machine', {
-      maskingKeyId: cfg.MASKING_KEY_ID,
-    });
+    logger.warn(
+      'masking with a DEVELOPMENT key (key id "dev"): its pseudonyms are not production pseudonyms; never use it outside a development machine',
+      {
+        maskingKeyId: cfg.MASKING_KEY_ID,
+      },
+    );
   }
   service.done.catch((err: unknown) => {
     logger.error('the consumer stopped on a non-retriable error', { error: err });

@@ -1,6 +1,14 @@
 import { DLQ_HEADERS, lastHeaderText, validateOutputEvent } from '@login/event-schema';
 import type { OutgoingRecord } from '@login/kafka';
-import { committedOffsets, createTestTopic, deleteTestTopics, produceRaw, recordCount, uniqueName, waitFor } from '@login/kafka/testing';
+import {
+  committedOffsets,
+  createTestTopic,
+  deleteTestTopics,
+  produceRaw,
+  recordCount,
+  uniqueName,
+  waitFor,
+} from '@login/kafka/testing';
 import { account, drained } from './testing/accounting';
 import { validEvent } from './testing/events';
 import { killLeftovers, ProcessorProcess } from './testing/processor-process';
@@ -53,7 +61,11 @@ describe('processor against a real broker', () => {
       { key: 'k-json', value: '{"user_id": oops', headers: { 'x-origin': 'mobile' } },
       { key: 'k-array', value: '[1,2,3]' },
       { key: Buffer.from([0xff, 0x00]), value: Buffer.from([0xc3, 0x28, 0xa0, 0xa1]) },
-      { key: 'k-schema', value: JSON.stringify({ ...validEvent(1), ip: 'not-an-ip' }), headers: { 'x-trace': Buffer.from([1, 2, 3]) } },
+      {
+        key: 'k-schema',
+        value: JSON.stringify({ ...validEvent(1), ip: 'not-an-ip' }),
+        headers: { 'x-trace': Buffer.from([1, 2, 3]) },
+      },
       { key: 'k-old', value: JSON.stringify({ ...validEvent(2), timestamp: '12' }) },
       { key: 'k-big', value: JSON.stringify({ ...validEvent(3), pad: 'y'.repeat(70_000) }) },
     ];
@@ -63,7 +75,11 @@ describe('processor against a real broker', () => {
 
     const processor = await start(t);
     await processor.waitReady();
-    await waitFor(() => `not drained:\n${processor.logs.slice(-20).join('\n')}`, () => drained(t.group, t.input, committedOffsets), 60_000);
+    await waitFor(
+      () => `not drained:\n${processor.logs.slice(-20).join('\n')}`,
+      () => drained(t.group, t.input, committedOffsets),
+      60_000,
+    );
 
     const result = await account(t.input, t.output, t.dlq);
     expect(result.missing).toEqual([]);
@@ -92,7 +108,24 @@ describe('processor against a real broker', () => {
       for (const [name, value] of Object.entries(original.headers ?? {})) {
         expect(dl.headers[name]).toEqual(Buffer.from(value as string | Buffer));
       }
-      for (const name of [DLQ_HEADERS.topic, DLQ_HEADERS.partition, DLQ_HEADERS.offset, DLQ_HEADERS.group, DLQ_HEADERS.originalTimestamp, DLQ_HEADERS.failedAt, DLQ_HEADERS.stage, DLQ_HEADERS.reason, DLQ_HEADERS.retryable, DLQ_HEADERS.exceptionClass, DLQ_HEADERS.message, DLQ_HEADERS.schemaId, DLQ_HEADERS.processor, DLQ_HEADERS.eventId, DLQ_HEADERS.replayCount, DLQ_HEADERS.firstFailedAt]) {
+      for (const name of [
+        DLQ_HEADERS.topic,
+        DLQ_HEADERS.partition,
+        DLQ_HEADERS.offset,
+        DLQ_HEADERS.group,
+        DLQ_HEADERS.originalTimestamp,
+        DLQ_HEADERS.failedAt,
+        DLQ_HEADERS.stage,
+        DLQ_HEADERS.reason,
+        DLQ_HEADERS.retryable,
+        DLQ_HEADERS.exceptionClass,
+        DLQ_HEADERS.message,
+        DLQ_HEADERS.schemaId,
+        DLQ_HEADERS.processor,
+        DLQ_HEADERS.eventId,
+        DLQ_HEADERS.replayCount,
+        DLQ_HEADERS.firstFailedAt,
+      ]) {
         expect(header(dl.headers, name)).toBeDefined();
       }
       expect(header(dl.headers, DLQ_HEADERS.topic)).toBe(t.input);
@@ -100,7 +133,16 @@ describe('processor against a real broker', () => {
       reasons.push(header(dl.headers, DLQ_HEADERS.reason)!);
     }
     expect(reasons.sort()).toEqual(
-      ['EMPTY_VALUE', 'EMPTY_VALUE', 'INVALID_ENCODING', 'INVALID_JSON', 'NOT_AN_OBJECT', 'SCHEMA_VIOLATION', 'TIMESTAMP_OUT_OF_RANGE', 'VALUE_TOO_LARGE'].sort(),
+      [
+        'EMPTY_VALUE',
+        'EMPTY_VALUE',
+        'INVALID_ENCODING',
+        'INVALID_JSON',
+        'NOT_AN_OBJECT',
+        'SCHEMA_VIOLATION',
+        'TIMESTAMP_OUT_OF_RANGE',
+        'VALUE_TOO_LARGE',
+      ].sort(),
     );
 
     processor.kill('SIGTERM');
@@ -115,7 +157,11 @@ describe('processor against a real broker', () => {
 
     const first = await start(t);
     await first.waitReady();
-    await waitFor(() => 'no progress before the kill', async () => (await recordCount(t.output)) > total / 5, 120_000);
+    await waitFor(
+      () => 'no progress before the kill',
+      async () => (await recordCount(t.output)) > total / 5,
+      120_000,
+    );
     first.kill('SIGKILL');
     await first.exited;
     const beforeRestart = (await recordCount(t.output)) + (await recordCount(t.dlq));
@@ -123,12 +169,16 @@ describe('processor against a real broker', () => {
 
     const second = await start(t);
     await second.waitReady();
-    await waitFor(() => 'not drained after restart', () => drained(t.group, t.input, committedOffsets), 180_000);
+    await waitFor(
+      () => 'not drained after restart',
+      () => drained(t.group, t.input, committedOffsets),
+      180_000,
+    );
     const result = await account(t.input, t.output, t.dlq);
     expect(result.missing).toEqual([]);
     expect(result.unknown).toBe(0);
     expect(result.outputs + result.deadLetters).toBe(total + result.duplicates);
-    expect(result.deadLetters - (total / 50)).toBeGreaterThanOrEqual(0);
+    expect(result.deadLetters - total / 50).toBeGreaterThanOrEqual(0);
     process.stdout.write(`SIGKILL test: ${total} inputs, ${result.duplicates} duplicates after restart\n`);
     second.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
@@ -141,7 +191,11 @@ describe('processor against a real broker', () => {
 
     const first = await start(t);
     await first.waitReady();
-    await waitFor(() => 'no progress before SIGTERM', async () => (await recordCount(t.output)) > total / 10, 120_000);
+    await waitFor(
+      () => 'no progress before SIGTERM',
+      async () => (await recordCount(t.output)) > total / 10,
+      120_000,
+    );
     const t0 = Date.now();
     first.kill('SIGTERM');
     const exit = await first.exited;
@@ -149,12 +203,19 @@ describe('processor against a real broker', () => {
     expect(exit).toEqual({ code: 0, signal: null });
     expect(Date.now() - t0).toBeLessThan(25_000);
 
-    const committed = [...(await committedOffsets(t.group, t.input)).values()].reduce((a, b) => a + (b > 0n ? b : 0n), 0n);
+    const committed = [...(await committedOffsets(t.group, t.input)).values()].reduce(
+      (a, b) => a + (b > 0n ? b : 0n),
+      0n,
+    );
     expect(Number(committed)).toBe(await recordCount(t.output));
 
     const second = await start(t);
     await second.waitReady();
-    await waitFor(() => `not drained after restart:\n${second.logs.slice(-30).join('\n')}`, () => drained(t.group, t.input, committedOffsets), 100_000);
+    await waitFor(
+      () => `not drained after restart:\n${second.logs.slice(-30).join('\n')}`,
+      () => drained(t.group, t.input, committedOffsets),
+      100_000,
+    );
     const result = await account(t.input, t.output, t.dlq);
     expect(result.missing).toEqual([]);
     expect(result.duplicates).toBe(0);

@@ -3,7 +3,16 @@
 // SIGTERMed (it finishes and commits its chunk, then leaves) while a fourth joins. Every input record must still
 // get its outcome: nothing lost, duplicates counted; with PROCESSING_GUARANTEE=exactly_once a read_committed
 // reader finds every outcome exactly once. `npm run soak` repeats this file.
-import { committedOffsets, createTestTopic, deleteTestTopics, produceStream, reportFaultRun, sumOffsets, uniqueName, waitFor } from '@login/kafka/testing';
+import {
+  committedOffsets,
+  createTestTopic,
+  deleteTestTopics,
+  produceStream,
+  reportFaultRun,
+  sumOffsets,
+  uniqueName,
+  waitFor,
+} from '@login/kafka/testing';
 import { account, drained } from './testing/accounting';
 import { validEvent } from './testing/events';
 import { killLeftovers, ProcessorProcess } from './testing/processor-process';
@@ -20,65 +29,72 @@ afterEach(async () => {
 });
 afterAll(deleteTestTopics);
 
-it.each(['at_least_once', 'exactly_once'] as const)('%s: three processors, one SIGKILLed and one SIGTERMed mid-stream while a fourth joins', async (guarantee) => {
-  const t = {
-    input: await createTestTopic('rebalance-in', { partitions: 6 }),
-    output: await createTestTopic('rebalance-out', { partitions: 6 }),
-    dlq: await createTestTopic('rebalance-dlq', { partitions: 6 }),
-    group: uniqueName('rebalance'),
-  };
-  const start = async () => {
-    const p = await ProcessorProcess.start({ ...t, env: { ...GROUP_TIMING, LOG_LEVEL: 'info', PROCESSING_GUARANTEE: guarantee } });
-    running.push(p);
-    return p;
-  };
-  const [killed, stopped, stays] = [await start(), await start(), await start()];
-  await Promise.all([killed, stopped, stays].map((p) => p.waitReady()));
+it.each(['at_least_once', 'exactly_once'] as const)(
+  '%s: three processors, one SIGKILLed and one SIGTERMed mid-stream while a fourth joins',
+  async (guarantee) => {
+    const t = {
+      input: await createTestTopic('rebalance-in', { partitions: 6 }),
+      output: await createTestTopic('rebalance-out', { partitions: 6 }),
+      dlq: await createTestTopic('rebalance-dlq', { partitions: 6 }),
+      group: uniqueName('rebalance'),
+    };
+    const start = async () => {
+      const p = await ProcessorProcess.start({
+        ...t,
+        env: { ...GROUP_TIMING, LOG_LEVEL: 'info', PROCESSING_GUARANTEE: guarantee },
+      });
+      running.push(p);
+      return p;
+    };
+    const [killed, stopped, stays] = [await start(), await start(), await start()];
+    await Promise.all([killed, stopped, stays].map((p) => p.waitReady()));
 
-  // 1 in 50 records is malformed: dead letters flow through the same rebalances.
-  const stream = produceStream(
-    t.input,
-    (i) => {
-      const e = validEvent(i);
-      return { key: e.user_id, value: i % 50 === 0 ? '{"broken' : JSON.stringify(e) };
-    },
-    { total: TOTAL, perSecond: RATE },
-  );
-  const committed = async () => sumOffsets((await committedOffsets(t.group, t.input)).values());
-  await waitFor('a quarter of the stream committed', async () => (await committed()) >= TOTAL / 4, 60_000);
+    // 1 in 50 records is malformed: dead letters flow through the same rebalances.
+    const stream = produceStream(
+      t.input,
+      (i) => {
+        const e = validEvent(i);
+        return { key: e.user_id, value: i % 50 === 0 ? '{"broken' : JSON.stringify(e) };
+      },
+      { total: TOTAL, perSecond: RATE },
+    );
+    const committed = async () => sumOffsets((await committedOffsets(t.group, t.input)).values());
+    await waitFor('a quarter of the stream committed', async () => (await committed()) >= TOTAL / 4, 60_000);
 
-  killed.kill('SIGKILL');
-  const killedAt = Date.now();
-  await waitFor('half of the stream produced', () => stream.produced() >= TOTAL / 2, 60_000);
-  stopped.kill('SIGTERM');
-  const joined = await start();
-  const stoppedExit = await stopped.exited;
+    killed.kill('SIGKILL');
+    const killedAt = Date.now();
+    await waitFor('half of the stream produced', () => stream.produced() >= TOTAL / 2, 60_000);
+    stopped.kill('SIGTERM');
+    const joined = await start();
+    const stoppedExit = await stopped.exited;
 
-  const produced = await stream.done;
-  await waitFor(
-    () => `not drained:\n${stays.logs.slice(-15).join('\n')}`,
-    () => drained(t.group, t.input, committedOffsets),
-    120_000,
-  );
-  const drainedAfterMs = Date.now() - killedAt;
-  const result = await account(t.input, t.output, t.dlq);
-  reportFaultRun({
-    test: `rebalance ${guarantee}`,
-    inputs: result.inputs,
-    lost: result.missing.length,
-    duplicates: result.duplicates,
-    recoveryMs: drainedAfterMs,
-    processorExits: [stays, joined].filter((p) => p.child.exitCode !== null).length,
-  });
+    const produced = await stream.done;
+    await waitFor(
+      () => `not drained:\n${stays.logs.slice(-15).join('\n')}`,
+      () => drained(t.group, t.input, committedOffsets),
+      120_000,
+    );
+    const drainedAfterMs = Date.now() - killedAt;
+    const result = await account(t.input, t.output, t.dlq);
+    reportFaultRun({
+      test: `rebalance ${guarantee}`,
+      inputs: result.inputs,
+      lost: result.missing.length,
+      duplicates: result.duplicates,
+      recoveryMs: drainedAfterMs,
+      processorExits: [stays, joined].filter((p) => p.child.exitCode !== null).length,
+    });
 
-  expect(produced).toBe(TOTAL);
-  expect(stoppedExit).toEqual({ code: 0, signal: null });
-  // The survivors never stopped.
-  expect(stays.child.exitCode).toBeNull();
-  expect(joined.child.exitCode).toBeNull();
-  expect(result.missing).toEqual([]);
-  expect(result.unknown).toBe(0);
-  expect(result.outputs + result.deadLetters).toBe(result.inputs + result.duplicates);
-  expect(result.deadLetters).toBeGreaterThanOrEqual(TOTAL / 50);
-  if (guarantee === 'exactly_once') expect(result.duplicates).toBe(0);
-}, 300_000);
+    expect(produced).toBe(TOTAL);
+    expect(stoppedExit).toEqual({ code: 0, signal: null });
+    // The survivors never stopped.
+    expect(stays.child.exitCode).toBeNull();
+    expect(joined.child.exitCode).toBeNull();
+    expect(result.missing).toEqual([]);
+    expect(result.unknown).toBe(0);
+    expect(result.outputs + result.deadLetters).toBe(result.inputs + result.duplicates);
+    expect(result.deadLetters).toBeGreaterThanOrEqual(TOTAL / 50);
+    if (guarantee === 'exactly_once') expect(result.duplicates).toBe(0);
+  },
+  300_000,
+);

@@ -10,11 +10,18 @@ afterEach(() => killLeftovers(running));
 afterAll(deleteTestTopics);
 
 async function topics() {
-  return { input: await createTestTopic('start-in'), output: await createTestTopic('start-out'), dlq: await createTestTopic('start-dlq'), group: uniqueName('start') };
+  return {
+    input: await createTestTopic('start-in'),
+    output: await createTestTopic('start-out'),
+    dlq: await createTestTopic('start-dlq'),
+    group: uniqueName('start'),
+  };
 }
 
 function listen(server: Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '0.0.0.0', () => resolve((server.address() as { port: number }).port)));
+  return new Promise((resolve) =>
+    server.listen(0, '0.0.0.0', () => resolve((server.address() as { port: number }).port)),
+  );
 }
 
 describe('processor start-up', () => {
@@ -26,7 +33,9 @@ describe('processor start-up', () => {
       running.push(processor);
       expect(await processor.exited).toEqual({ code: 2, signal: null });
       const errors = processor.entries().filter((e) => e['level'] === 'error');
-      expect(errors.map((e) => e['message'])).toEqual([`HTTP_PORT ${port} is already in use by another process: stop it or choose another port`]);
+      expect(errors.map((e) => e['message'])).toEqual([
+        `HTTP_PORT ${port} is already in use by another process: stop it or choose another port`,
+      ]);
       expect(processor.logs.join('\n')).not.toMatch(/\n\s+at |EADDRINUSE.*\n.*at /);
     } finally {
       blocker.close();
@@ -34,20 +43,28 @@ describe('processor start-up', () => {
   });
 
   it('refuses SASL PLAIN without TLS (exit 2) unless KAFKA_SASL_ALLOW_PLAINTEXT=true', async () => {
-    const sasl = { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'alice', KAFKA_SASL_PASSWORD: 'not-a-real-password' };
+    const sasl = {
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: 'alice',
+      KAFKA_SASL_PASSWORD: 'not-a-real-password',
+    };
     const processor = await ProcessorProcess.start({ ...(await topics()), env: sasl });
     running.push(processor);
     expect(await processor.exited).toEqual({ code: 2, signal: null });
     const output = processor.logs.join('\n');
-    expect(output).toContain('KAFKA_SASL_MECHANISM: plain without KAFKA_SSL=true would send the password in clear text');
+    expect(output).toContain(
+      'KAFKA_SASL_MECHANISM: plain without KAFKA_SSL=true would send the password in clear text',
+    );
     expect(output).not.toContain('not-a-real-password');
   });
 
-  it('assumes the broker default limit, with a warning, when the DLQ topic\'s max.message.bytes cannot be read', async () => {
+  it("assumes the broker default limit, with a warning, when the DLQ topic's max.message.bytes cannot be read", async () => {
     const processor = await ProcessorProcess.start({ ...(await topics()), dlq: uniqueName('no-such-dlq') });
     running.push(processor);
     await processor.waitReady();
-    const warning = processor.entries().find((e) => e['level'] === 'warn' && String(e['message']).includes('max.message.bytes'));
+    const warning = processor
+      .entries()
+      .find((e) => e['level'] === 'warn' && String(e['message']).includes('max.message.bytes'));
     expect(warning).toMatchObject({ assumedMaxMessageBytes: 1_048_588 });
   });
 

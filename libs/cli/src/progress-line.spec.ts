@@ -2,7 +2,10 @@ import { createProgressLine, renderBar } from './progress-line';
 
 function terminal(columns?: number) {
   const written: string[] = [];
-  return { written, stream: { isTTY: true, ...(columns === undefined ? {} : { columns }), write: (text: string) => written.push(text) } };
+  return {
+    written,
+    stream: { isTTY: true, ...(columns === undefined ? {} : { columns }), write: (text: string) => written.push(text) },
+  };
 }
 
 describe('createProgressLine', () => {

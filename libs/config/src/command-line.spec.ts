@@ -6,8 +6,21 @@ import { defaultWording } from './wording';
 
 const settings = defineConfig(
   {
-    TOPIC: { flag: 'topic', short: 't', placeholder: 'NAME', schema: { type: 'string', minLength: 1 }, default: 'in', description: 'Topic.' },
-    RATE: { flag: 'rate', placeholder: 'N', schema: { type: 'number', minimum: 0, maximum: 10 }, default: 1, description: 'Rate.' },
+    TOPIC: {
+      flag: 'topic',
+      short: 't',
+      placeholder: 'NAME',
+      schema: { type: 'string', minLength: 1 },
+      default: 'in',
+      description: 'Topic.',
+    },
+    RATE: {
+      flag: 'rate',
+      placeholder: 'N',
+      schema: { type: 'number', minimum: 0, maximum: 10 },
+      default: 1,
+      description: 'Rate.',
+    },
     VERBOSE: { flag: 'verbose', schema: { type: 'boolean' }, default: false, description: 'Verbose.' },
     WAIT: {
       flag: 'wait',
@@ -27,11 +40,18 @@ const settings = defineConfig(
       description: 'Seed.',
     },
     PASSWORD: { schema: { type: 'string' }, secret: true, description: 'Password.' },
-    reasons: { flag: 'reason', placeholder: 'CODE', list: true, schema: { type: 'string', enum: ['A', 'B', 'C'] }, description: 'Reasons.' },
+    reasons: {
+      flag: 'reason',
+      placeholder: 'CODE',
+      list: true,
+      schema: { type: 'string', enum: ['A', 'B', 'C'] },
+      description: 'Reasons.',
+    },
     dryRun: { flag: 'dry-run', schema: { type: 'boolean' }, default: false, description: 'Dry run.' },
   },
   {
-    checks: (cfg) => (cfg.dryRun && cfg.VERBOSE ? [{ variable: 'dryRun', message: 'cannot be combined with --verbose' }] : []),
+    checks: (cfg) =>
+      cfg.dryRun && cfg.VERBOSE ? [{ variable: 'dryRun', message: 'cannot be combined with --verbose' }] : [],
   },
 );
 
@@ -62,7 +82,11 @@ function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
 describe('readCommandLine', () => {
   it('reads defaults, the environment, and flags over the environment', () => {
     expect(run([])).toEqual({ TOPIC: 'in', RATE: 1, VERBOSE: false, WAIT: 2000, dryRun: false });
-    expect(run([], { TOPIC: 'env-topic', RATE: '2', VERBOSE: 'yes' })).toMatchObject({ TOPIC: 'env-topic', RATE: 2, VERBOSE: true });
+    expect(run([], { TOPIC: 'env-topic', RATE: '2', VERBOSE: 'yes' })).toMatchObject({
+      TOPIC: 'env-topic',
+      RATE: 2,
+      VERBOSE: true,
+    });
     expect(run(['-t', 'flag-topic', '--rate=3', '--verbose'], { TOPIC: 'env-topic', RATE: '2' })).toMatchObject({
       TOPIC: 'flag-topic',
       RATE: 3,
@@ -72,7 +96,10 @@ describe('readCommandLine', () => {
 
   it('reads flag-only settings (camelCase keys) from flags, never from the environment', () => {
     expect(run([], { dryRun: 'true', reasons: 'A' })).toMatchObject({ dryRun: false });
-    expect(run(['--dry-run', '--reason', 'A,B', '--reason', ' C '])).toMatchObject({ dryRun: true, reasons: ['A', 'B', 'C'] });
+    expect(run(['--dry-run', '--reason', 'A,B', '--reason', ' C '])).toMatchObject({
+      dryRun: true,
+      reasons: ['A', 'B', 'C'],
+    });
   });
 
   it('parses text with `parse`: defaults too, undefined means unset, a schema checks the result', () => {
@@ -90,7 +117,9 @@ describe('readCommandLine', () => {
       '--rate: must be a number between 0 and 10 (got "11")',
       '--reason: item 2 must be one of: A, B, C (got "Z")',
     ]);
-    expect(problemsOf(() => run([], { RATE: 'fast' }))).toEqual(['RATE: must be a number between 0 and 10 (got "fast")']);
+    expect(problemsOf(() => run([], { RATE: 'fast' }))).toEqual([
+      'RATE: must be a number between 0 and 10 (got "fast")',
+    ]);
   });
 
   it('runs the checks, naming the setting as its flag', () => {
@@ -110,8 +139,12 @@ describe('readCommandLine', () => {
   });
 
   it('refuses what parseArgs refuses, as one problem', () => {
-    expect(problemsOf(() => run(['--frobnicate', '--rate', 'x']))).toEqual([expect.stringMatching(/^Unknown option '--frobnicate'/)]);
-    expect(problemsOf(() => run(['--rate']))).toEqual([expect.stringMatching(/^Option '--rate <value>' argument missing/)]);
+    expect(problemsOf(() => run(['--frobnicate', '--rate', 'x']))).toEqual([
+      expect.stringMatching(/^Unknown option '--frobnicate'/),
+    ]);
+    expect(problemsOf(() => run(['--rate']))).toEqual([
+      expect.stringMatching(/^Option '--rate <value>' argument missing/),
+    ]);
     expect(problemsOf(() => run(['stray']))).toEqual([expect.stringMatching(/^Unexpected argument 'stray'/)]);
     expect(problemsOf(() => run(['--verbose=yes']))).toHaveLength(1);
   });
@@ -125,7 +158,13 @@ describe('readCommandLine', () => {
       line: (subject, message) => `${subject} ${message}`,
       commandLine: (refusal) => `bad command line [${refusal.code}]`,
     };
-    const worded = defineCommandLine({ program: 'tool', version: '1', about: '', sections: [{ title: 'Options', spec: settings }], wording });
+    const worded = defineCommandLine({
+      program: 'tool',
+      version: '1',
+      about: '',
+      sections: [{ title: 'Options', spec: settings }],
+      wording,
+    });
     const error = (() => {
       try {
         readCommandLine(worded, ['--rate', '11', '--dry-run', '--verbose'], {});
@@ -134,24 +173,43 @@ describe('readCommandLine', () => {
       }
       throw new Error('expected a ConfigError');
     })();
-    expect(error.problems).toEqual(['--rate / RATE must be a small number, got "11"', '--dry-run cannot be combined with --verbose']);
+    expect(error.problems).toEqual([
+      '--rate / RATE must be a small number, got "11"',
+      '--dry-run cannot be combined with --verbose',
+    ]);
     expect(error.issues).toEqual([
       { variable: '--rate / RATE', message: 'must be a small number, got "11"' },
       { variable: '--dry-run', message: 'cannot be combined with --verbose' },
     ]);
-    expect(problemsOf(() => readCommandLine(worded, ['--nope'], {}))).toEqual(['bad command line [ERR_PARSE_ARGS_UNKNOWN_OPTION]']);
+    expect(problemsOf(() => readCommandLine(worded, ['--nope'], {}))).toEqual([
+      'bad command line [ERR_PARSE_ARGS_UNKNOWN_OPTION]',
+    ]);
   });
 });
 
 describe('defineCommandLine', () => {
   it.each([
-    ['a flag taken by --help', { X: { flag: 'help', schema: { type: 'boolean' }, description: 'x' } }, /--help of X is taken/],
+    [
+      'a flag taken by --help',
+      { X: { flag: 'help', schema: { type: 'boolean' }, description: 'x' } },
+      /--help of X is taken/,
+    ],
     ['-h', { X: { flag: 'x', short: 'h', schema: { type: 'boolean' }, description: 'x' } }, /-h of X is --help's/],
-    ['a flag taken by an action', { X: { flag: 'list-things', schema: { type: 'boolean' }, description: 'x' } }, /taken/],
+    [
+      'a flag taken by an action',
+      { X: { flag: 'list-things', schema: { type: 'boolean' }, description: 'x' } },
+      /taken/,
+    ],
   ])('refuses %s', (_case, variables, message) => {
     const spec = defineConfig(variables as never);
     expect(() =>
-      defineCommandLine({ program: 'p', version: '1', about: '', sections: [{ title: 'Options', spec }], actions: { 'list-things': 'x' } }),
+      defineCommandLine({
+        program: 'p',
+        version: '1',
+        about: '',
+        sections: [{ title: 'Options', spec }],
+        actions: { 'list-things': 'x' },
+      }),
     ).toThrow(message);
   });
 
@@ -159,7 +217,15 @@ describe('defineCommandLine', () => {
     const a = defineConfig({ A: { flag: 'same', schema: { type: 'string' }, description: 'a' } });
     const b = defineConfig({ B: { flag: 'same', schema: { type: 'string' }, description: 'b' } });
     expect(() =>
-      defineCommandLine({ program: 'p', version: '1', about: '', sections: [{ title: 'A', spec: a }, { title: 'B', spec: b }] }),
+      defineCommandLine({
+        program: 'p',
+        version: '1',
+        about: '',
+        sections: [
+          { title: 'A', spec: a },
+          { title: 'B', spec: b },
+        ],
+      }),
     ).toThrow(/--same is defined by more than one setting/);
   });
 });

@@ -65,9 +65,12 @@ export function defineCommandLine<const T extends readonly ConfigSpec<VariableSp
   const reserved = new Set([...Object.keys(BUILT_IN_FLAGS), ...Object.keys(actions)]);
   for (const [name, variable] of Object.entries(spec.variables as VariableSpecs)) {
     if (variable.flag !== undefined && reserved.has(variable.flag)) {
-      throw new TypeError(`defineCommandLine: --${variable.flag} of ${name} is taken by --help, --version or an action`);
+      throw new TypeError(
+        `defineCommandLine: --${variable.flag} of ${name} is taken by --help, --version or an action`,
+      );
     }
-    if (variable.short === BUILT_IN_FLAGS.help.short) throw new TypeError(`defineCommandLine: -h of ${name} is --help's`);
+    if (variable.short === BUILT_IN_FLAGS.help.short)
+      throw new TypeError(`defineCommandLine: -h of ${name} is --help's`);
   }
   return {
     program: definition.program,
@@ -102,7 +105,12 @@ export function readCommandLine<V extends VariableSpecs, A extends string>(
   const variables: VariableSpecs = cli.spec.variables;
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: parseArgsOptions(cli), strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: parseArgsOptions(cli),
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (error) {
     const refusal = asRefusal(error);
     if (refusal === undefined) throw error;
@@ -162,7 +170,10 @@ function flagValue(variable: VariableSpec, value: string | boolean | (string | b
 
 // Duck-typed: node's errors may come from another realm (e.g. under Jest), where instanceof Error fails.
 function asRefusal(error: unknown): CommandLineRefusal | undefined {
-  const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
+  const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
   if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS') || typeof message !== 'string') return undefined;
   return { code, message };
 }

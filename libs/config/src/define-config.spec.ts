@@ -45,14 +45,38 @@ describe('defineConfig', () => {
       /KEY_FILE is reserved/,
     ],
     ['a schema ajv strict mode rejects', { X: { schema: { type: 'string', minimum: 3 }, description: 'x' } }, /strict/],
-    ['a camelCase key without a flag', { dryRun: { schema: { type: 'boolean' }, description: 'x' } }, /nor a camelCase key with a flag/],
-    ['a secret with a flag', { KEY: { schema: { type: 'string' }, secret: true, flag: 'key', description: 'x' } }, /secret KEY cannot have a flag/],
-    ['a flag that is not kebab-case', { X: { schema: { type: 'string' }, flag: 'dryRun', description: 'x' } }, /--dryRun is not a kebab-case flag/],
-    ['a short flag of two letters', { X: { schema: { type: 'string' }, flag: 'x', short: 'xy', description: 'x' } }, /-xy is not a one-letter flag/],
-    ['a short flag without a flag', { X: { schema: { type: 'string' }, short: 'x', description: 'x' } }, /short flag but no flag/],
+    [
+      'a camelCase key without a flag',
+      { dryRun: { schema: { type: 'boolean' }, description: 'x' } },
+      /nor a camelCase key with a flag/,
+    ],
+    [
+      'a secret with a flag',
+      { KEY: { schema: { type: 'string' }, secret: true, flag: 'key', description: 'x' } },
+      /secret KEY cannot have a flag/,
+    ],
+    [
+      'a flag that is not kebab-case',
+      { X: { schema: { type: 'string' }, flag: 'dryRun', description: 'x' } },
+      /--dryRun is not a kebab-case flag/,
+    ],
+    [
+      'a short flag of two letters',
+      { X: { schema: { type: 'string' }, flag: 'x', short: 'xy', description: 'x' } },
+      /-xy is not a one-letter flag/,
+    ],
+    [
+      'a short flag without a flag',
+      { X: { schema: { type: 'string' }, short: 'x', description: 'x' } },
+      /short flag but no flag/,
+    ],
     [
       'two settings with one flag',
-      { X: { schema: { type: 'string' }, flag: 'x', description: 'x' }, Y: { schema: { type: 'string' }, flag: 'y', short: 'x', description: 'y' }, Z: { schema: { type: 'string' }, flag: 'x', description: 'z' } },
+      {
+        X: { schema: { type: 'string' }, flag: 'x', description: 'x' },
+        Y: { schema: { type: 'string' }, flag: 'y', short: 'x', description: 'y' },
+        Z: { schema: { type: 'string' }, flag: 'x', description: 'z' },
+      },
       /--x is defined by more than one setting/,
     ],
     [
@@ -68,7 +92,11 @@ describe('defineConfig', () => {
       },
       /default of X is invalid: not a number: abc/,
     ],
-    ['a text default that parses to unset', { X: { parse: () => undefined, default: 'abc', description: 'x' } }, /default of X parses to unset/],
+    [
+      'a text default that parses to unset',
+      { X: { parse: () => undefined, default: 'abc', description: 'x' } },
+      /default of X parses to unset/,
+    ],
   ])('throws at definition time for %s', (_case, variables, message) => {
     expect(() => defineConfig(variables as never)).toThrow(message);
   });

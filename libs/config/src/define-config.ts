@@ -148,5 +148,6 @@ function checkParsedDefault(name: string, variable: ParsedVariable): void {
   } catch (error) {
     throw new TypeError(`defineConfig: the default of ${name} is invalid: ${messageOf(error)}`);
   }
-  if (values.length === 0 || values.includes(undefined)) throw new TypeError(`defineConfig: the default of ${name} parses to unset`);
+  if (values.length === 0 || values.includes(undefined))
+    throw new TypeError(`defineConfig: the default of ${name} parses to unset`);
 }

@@ -35,7 +35,13 @@ describe('describeConfig', () => {
       WAIT: { parse: (text: string) => text.length, default: '2s', description: 'Wait.' },
     });
     expect(describeConfig(spec)).toBe(
-      ['| variable | default | description |', '|---|---|---|', '| `TOPIC` | `in` | Topic. |', '| `WAIT` | `2s` | Wait. |', ''].join('\n'),
+      [
+        '| variable | default | description |',
+        '|---|---|---|',
+        '| `TOPIC` | `in` | Topic. |',
+        '| `WAIT` | `2s` | Wait. |',
+        '',
+      ].join('\n'),
     );
   });
 

@@ -3,13 +3,39 @@ import { defineConfig } from './define-config';
 import { helpText } from './help-text';
 
 const options = defineConfig({
-  TOPIC: { flag: 'topic', short: 't', placeholder: 'NAME', schema: { type: 'string' }, default: 'in', description: 'Topic to read.' },
-  MODE: { flag: 'mode', placeholder: 'MODE', schema: { type: 'string', enum: ['fast', 'safe'] }, default: 'safe', description: 'How to run.' },
+  TOPIC: {
+    flag: 'topic',
+    short: 't',
+    placeholder: 'NAME',
+    schema: { type: 'string' },
+    default: 'in',
+    description: 'Topic to read.',
+  },
+  MODE: {
+    flag: 'mode',
+    placeholder: 'MODE',
+    schema: { type: 'string', enum: ['fast', 'safe'] },
+    default: 'safe',
+    description: 'How to run.',
+  },
   VERBOSE: { flag: 'verbose', schema: { type: 'boolean' }, default: false, description: 'Say more.' },
-  sample: { flag: 'sample', placeholder: 'N', schema: { type: 'integer', minimum: 0 }, default: 3, description: 'Records to print.' },
+  sample: {
+    flag: 'sample',
+    placeholder: 'N',
+    schema: { type: 'integer', minimum: 0 },
+    default: 3,
+    description: 'Records to print.',
+  },
 });
 const connection = defineConfig({
-  BROKERS: { flag: 'brokers', placeholder: 'LIST', list: true, schema: { type: 'string' }, default: ['a:1', 'b:2'], description: 'Brokers.' },
+  BROKERS: {
+    flag: 'brokers',
+    placeholder: 'LIST',
+    list: true,
+    schema: { type: 'string' },
+    default: ['a:1', 'b:2'],
+    description: 'Brokers.',
+  },
   CLIENT_ID: { schema: { type: 'string' }, description: 'Client id.' },
   PASSWORD: { schema: { type: 'string' }, secret: true, description: 'Password.' },
   CA_FILE: { file: true, description: 'CA certificate.' },
@@ -60,9 +86,17 @@ describe('helpText', () => {
 
   it('wraps long descriptions under their column and keeps the facts on one line where they fit', () => {
     const long = defineConfig({
-      LONG: { flag: 'long', placeholder: 'X', schema: { type: 'string' }, default: 'x', description: 'word '.repeat(40).trim() },
+      LONG: {
+        flag: 'long',
+        placeholder: 'X',
+        schema: { type: 'string' },
+        default: 'x',
+        description: 'word '.repeat(40).trim(),
+      },
     });
-    const lines = helpText(defineCommandLine({ program: 'p', version: '1', about: '', sections: [{ title: 'Options', spec: long }] })).split('\n');
+    const lines = helpText(
+      defineCommandLine({ program: 'p', version: '1', about: '', sections: [{ title: 'Options', spec: long }] }),
+    ).split('\n');
     const row = lines.slice(lines.indexOf('Options:') + 1, lines.indexOf('Options:') + 4);
     expect(row).toEqual([
       `      --long X   ${'word '.repeat(20).trim()}`,

@@ -34,12 +34,19 @@ export function helpText(cli: CommandLine<VariableSpecs, string>): string {
     .map(([name, variable]) => ({ name, ...describe(variable, variable.secret ? [`or ${name}_FILE`] : []) }));
   if (environmentOnly.length > 0) sections.push({ title: 'Environment only', rows: environmentOnly });
 
-  const nameColumn = Math.min(MAX_NAME_COLUMN, Math.max(...sections.flatMap((s) => s.rows.map((row) => row.name.length))));
+  const nameColumn = Math.min(
+    MAX_NAME_COLUMN,
+    Math.max(...sections.flatMap((s) => s.rows.map((row) => row.name.length))),
+  );
   return [
     `Usage: ${cli.usage} [options]`,
     '',
     cli.about.trim(),
-    ...sections.flatMap((section) => ['', `${section.title}:`, ...section.rows.flatMap((row) => renderRow(row, nameColumn))]),
+    ...sections.flatMap((section) => [
+      '',
+      `${section.title}:`,
+      ...section.rows.flatMap((row) => renderRow(row, nameColumn)),
+    ]),
     ...(cli.epilogue.trim() === '' ? [] : ['', cli.epilogue.trim()]),
   ].join('\n');
 }
@@ -72,7 +79,9 @@ function describe(variable: VariableSpec, trailing: readonly string[]): { text: 
   const fallback = defaultText(variable);
   if (fallback !== undefined) facts.push(`default ${fallback}`);
   facts.push(...trailing);
-  return facts.length === 0 ? { text: variable.description } : { text: variable.description, facts: `[${facts.join('; ')}]` };
+  return facts.length === 0
+    ? { text: variable.description }
+    : { text: variable.description, facts: `[${facts.join('; ')}]` };
 }
 
 // A switch that is off by default says nothing by saying "default false".

@@ -96,7 +96,8 @@ describe('kafkaConfigSpec', () => {
       [
         {
           variable: 'KAFKA_SASL_MECHANISM',
-          message: 'plain without KAFKA_SSL=true would send the password in clear text: set KAFKA_SSL=true (or KAFKA_SASL_ALLOW_PLAINTEXT=true for a local test broker)',
+          message:
+            'plain without KAFKA_SSL=true would send the password in clear text: set KAFKA_SSL=true (or KAFKA_SASL_ALLOW_PLAINTEXT=true for a local test broker)',
         },
       ],
     ],
@@ -111,7 +112,12 @@ describe('kafkaConfigSpec', () => {
     [
       'an unknown mechanism',
       { KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'alice', KAFKA_SASL_PASSWORD: 'pw' },
-      [{ variable: 'KAFKA_SASL_MECHANISM', message: 'must be one of: plain, scram-sha-256, scram-sha-512 (got "gssapi")' }],
+      [
+        {
+          variable: 'KAFKA_SASL_MECHANISM',
+          message: 'must be one of: plain, scram-sha-256, scram-sha-512 (got "gssapi")',
+        },
+      ],
     ],
     [
       'a certificate without a key',
@@ -151,22 +157,37 @@ describe('kafkaConfigSpec', () => {
     ['over TLS', { KAFKA_SSL: 'true' }],
     ['without TLS when explicitly allowed', { KAFKA_SASL_ALLOW_PLAINTEXT: 'true' }],
   ])('accepts SASL PLAIN %s', (_case, env) => {
-    const cfg = load({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'alice', KAFKA_SASL_PASSWORD: 'pw', ...env });
+    const cfg = load({
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: 'alice',
+      KAFKA_SASL_PASSWORD: 'pw',
+      ...env,
+    });
     expect(toKafkaClientConfig(cfg, 'x').sasl).toEqual({ mechanism: 'plain', username: 'alice', password: 'pw' });
   });
 
   it('accepts SCRAM without TLS (it never sends the password itself)', () => {
-    expect(() => load({ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'alice', KAFKA_SASL_PASSWORD: 'pw' })).not.toThrow();
+    expect(() =>
+      load({ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'alice', KAFKA_SASL_PASSWORD: 'pw' }),
+    ).not.toThrow();
   });
 
   it('never shows the SASL password', () => {
-    const issues = issuesOf({ KAFKA_SASL_PASSWORD: 'hunter2', KAFKA_SASL_PASSWORD_FILE: '/run/secrets/kafka-password' });
+    const issues = issuesOf({
+      KAFKA_SASL_PASSWORD: 'hunter2',
+      KAFKA_SASL_PASSWORD_FILE: '/run/secrets/kafka-password',
+    });
     expect(JSON.stringify(issues)).not.toContain('hunter2');
     expect(JSON.stringify(issues)).not.toContain('pa ss');
   });
 
   it('refuses a SASL config built without loadConfig', () => {
-    const cfg = { KAFKA_BROKERS: ['b:1'], KAFKA_SSL: false, KAFKA_SASL_ALLOW_PLAINTEXT: false, KAFKA_SASL_MECHANISM: 'plain' as const };
+    const cfg = {
+      KAFKA_BROKERS: ['b:1'],
+      KAFKA_SSL: false,
+      KAFKA_SASL_ALLOW_PLAINTEXT: false,
+      KAFKA_SASL_MECHANISM: 'plain' as const,
+    };
     expect(() => toKafkaClientConfig(cfg, 'x')).toThrow(TypeError);
   });
 });
@@ -196,7 +217,9 @@ describe('an app spec composed from the pieces', () => {
   );
 
   it('reports wrong variables of every piece in one error', () => {
-    expect(() => loadConfig(processorSpec, { HTTP_PORT: 'abc', KAFKA_SASL_MECHANISM: 'scram-sha-256' }, { readFile })).toThrow(
+    expect(() =>
+      loadConfig(processorSpec, { HTTP_PORT: 'abc', KAFKA_SASL_MECHANISM: 'scram-sha-256' }, { readFile }),
+    ).toThrow(
       'Invalid configuration:\n' +
         '  - KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set\n' +
         '  - KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set\n' +

@@ -39,7 +39,8 @@ const kafkaVariables = {
   KAFKA_SASL_ALLOW_PLAINTEXT: {
     schema: { type: 'boolean' },
     default: false,
-    description: 'Allow KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=true, which sends the password in clear text (a local test broker only).',
+    description:
+      'Allow KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=true, which sends the password in clear text (a local test broker only).',
   },
 } as const satisfies VariableSpecs;
 
@@ -56,13 +57,15 @@ function kafkaChecks(cfg: KafkaConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   if (cfg.KAFKA_SASL_MECHANISM !== undefined) {
     for (const name of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
-      if (cfg[name] === undefined) issues.push({ variable: name, message: 'required when KAFKA_SASL_MECHANISM is set' });
+      if (cfg[name] === undefined)
+        issues.push({ variable: name, message: 'required when KAFKA_SASL_MECHANISM is set' });
     }
     // PLAIN sends the password itself; SCRAM only proves knowledge of it, so only PLAIN needs TLS.
     if (cfg.KAFKA_SASL_MECHANISM === 'plain' && !cfg.KAFKA_SSL && !cfg.KAFKA_SASL_ALLOW_PLAINTEXT) {
       issues.push({
         variable: 'KAFKA_SASL_MECHANISM',
-        message: 'plain without KAFKA_SSL=true would send the password in clear text: set KAFKA_SSL=true (or KAFKA_SASL_ALLOW_PLAINTEXT=true for a local test broker)',
+        message:
+          'plain without KAFKA_SSL=true would send the password in clear text: set KAFKA_SSL=true (or KAFKA_SASL_ALLOW_PLAINTEXT=true for a local test broker)',
       });
     }
   } else {
@@ -102,16 +105,15 @@ export function toKafkaClientConfig(cfg: KafkaConfig, defaultClientId: string): 
   };
   if (cfg.KAFKA_SSL) {
     const { KAFKA_SSL_CA_FILE: ca, KAFKA_SSL_CERT_FILE: cert, KAFKA_SSL_KEY_FILE: key } = cfg;
-    settings.ssl =
-      ca || cert || key
-        ? { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) }
-        : true;
+    settings.ssl = ca || cert || key ? { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) } : true;
   }
   if (cfg.KAFKA_SASL_MECHANISM !== undefined) {
     const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = cfg;
     // loadConfig's checks guarantee both; a hand-built config without them is a programmer error.
     if (username === undefined || password === undefined) {
-      throw new TypeError('toKafkaClientConfig: KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD');
+      throw new TypeError(
+        'toKafkaClientConfig: KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD',
+      );
     }
     settings.sasl = { mechanism: cfg.KAFKA_SASL_MECHANISM, username, password };
   }

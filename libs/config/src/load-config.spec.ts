@@ -22,7 +22,8 @@ const spec = defineConfig(
 const files: Record<string, string> = { '/run/secrets/key': 'from-a-file-123\n', '/etc/ca.pem': 'PEM' };
 const readFile: ReadFile = (path) => {
   const contents = files[path];
-  if (contents === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${path}'`), { code: 'ENOENT' });
+  if (contents === undefined)
+    throw Object.assign(new Error(`ENOENT: no such file, open '${path}'`), { code: 'ENOENT' });
   return Buffer.from(contents);
 };
 
@@ -196,7 +197,9 @@ describe('loadConfig', () => {
   });
 
   it('reads process.env and the disk by default', () => {
-    const simple = defineConfig({ LOGIN_CONFIG_TEST_UNSET_VARIABLE: { schema: { type: 'integer' }, default: 3, description: 'x' } });
+    const simple = defineConfig({
+      LOGIN_CONFIG_TEST_UNSET_VARIABLE: { schema: { type: 'integer' }, default: 3, description: 'x' },
+    });
     expect(loadConfig(simple)).toEqual({ LOGIN_CONFIG_TEST_UNSET_VARIABLE: 3 });
   });
 });

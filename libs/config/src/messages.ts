@@ -48,7 +48,9 @@ export function issuesFromAjvErrors(
     for (const [index, phrases] of entry.items) {
       const itemValue = Array.isArray(value) ? value[index] : undefined;
       const text = [...phrases].join('; ');
-      parts.push(`item ${index + 1} ${itemValue === undefined ? text : wording.got(text, shownValue(variable, itemValue))}`);
+      parts.push(
+        `item ${index + 1} ${itemValue === undefined ? text : wording.got(text, shownValue(variable, itemValue))}`,
+      );
     }
     issues.push({ variable: name, message: parts.join('; ') });
   }
@@ -78,7 +80,9 @@ function phrase(error: ErrorObject, name: string, variable: VariableSpec, wordin
     case 'format':
       return `must be a valid ${String(params['format'])}`;
     case 'minLength':
-      return params['limit'] === 1 ? 'must not be empty' : `must be at least ${String(params['limit'])} characters long`;
+      return params['limit'] === 1
+        ? 'must not be empty'
+        : `must be at least ${String(params['limit'])} characters long`;
     case 'maxLength':
       return `must be at most ${String(params['limit'])} characters long`;
     case 'multipleOf':

@@ -20,7 +20,8 @@ export const loggingConfigSpec = defineConfig({
     default: 'json',
     flag: 'log-format',
     placeholder: 'FORMAT',
-    description: 'JSON lines for machines, or one line per entry for humans (coloured on a terminal unless NO_COLOR is set).',
+    description:
+      'JSON lines for machines, or one line per entry for humans (coloured on a terminal unless NO_COLOR is set).',
   },
 });
 

@@ -73,7 +73,8 @@ export function resolveConfig<V extends VariableSpecs>(
       const scalar = typeof text === 'string' ? text : text.join(',');
       shown[name] = scalar;
       const parsed = variable.parse ? parseOne(name, scalar, variable.parse, issues) : scalar;
-      if (parsed !== undefined) data[name] = variable.schema?.type === 'boolean' ? parseBoolean(String(parsed)) : parsed;
+      if (parsed !== undefined)
+        data[name] = variable.schema?.type === 'boolean' ? parseBoolean(String(parsed)) : parsed;
     }
   }
 
@@ -112,9 +113,7 @@ export function resolveConfig<V extends VariableSpecs>(
       throw error;
     }
     const reported = issues.flatMap((issue) => [issue.variable, issue.variable.replace(/_FILE$/, '')]);
-    issues.push(
-      ...found.filter((issue) => !hasIssue(issues, issue.variable) && !mentionsAny(issue.message, reported)),
-    );
+    issues.push(...found.filter((issue) => !hasIssue(issues, issue.variable) && !mentionsAny(issue.message, reported)));
   }
 
   if (issues.length > 0) throw configError(inSpecOrder(issues, variables), variables, given, wording);
@@ -135,7 +134,12 @@ function parseOne(name: string, text: string, parse: (text: string) => unknown, 
   }
 }
 
-function parseEach(name: string, items: readonly string[], parse: (text: string) => unknown, issues: ConfigIssue[]): unknown[] {
+function parseEach(
+  name: string,
+  items: readonly string[],
+  parse: (text: string) => unknown,
+  issues: ConfigIssue[],
+): unknown[] {
   const values: unknown[] = [];
   const problems: string[] = [];
   for (const item of items) {
@@ -163,7 +167,10 @@ function configError(
     if (variable === undefined) return issue;
     return { variable: wording.subject(namesOf(issue.variable, variable, given)), message: issue.message };
   });
-  return new ConfigError(named, named.map((issue) => wording.line(issue.variable, issue.message)));
+  return new ConfigError(
+    named,
+    named.map((issue) => wording.line(issue.variable, issue.message)),
+  );
 }
 
 function namesOf(key: string, variable: VariableSpec, given: ReadonlyMap<string, GivenValue>): SettingNames {

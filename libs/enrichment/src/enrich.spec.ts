@@ -87,7 +87,9 @@ describe('enrich (properties)', () => {
       },
       { requiredKeys: ['user_id', 'app_version', 'address', 'locale', 'device_id', 'event_time_ms'] },
     )
-    .map(({ address, ...rest }) => withAddress({ ...rest, ip: address.ip, ip_version: address.version }, parseIpAddress(address.ip)!));
+    .map(({ address, ...rest }) =>
+      withAddress({ ...rest, ip: address.ip, ip_version: address.version }, parseIpAddress(address.ip)!),
+    );
 
   const pseudonym = fc.stringMatching(/^k[0-9]:[A-Za-z0-9_-]{22}$/);
   // Stand-in for @login/masking's truncation (a domain lib may not import another here): /24 and /48.

@@ -29,9 +29,19 @@ export const LOCALE_MAX_LENGTH = 11;
 
 export const userIdSchema = { type: 'string', pattern: UUID_PATTERN };
 export const appVersionSchema = { type: 'string', pattern: APP_VERSION_PATTERN };
-export const deviceTypeSchema = { type: 'string', minLength: 1, maxLength: DEVICE_TYPE_MAX_LENGTH, pattern: DEVICE_TYPE_PATTERN };
+export const deviceTypeSchema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: DEVICE_TYPE_MAX_LENGTH,
+  pattern: DEVICE_TYPE_PATTERN,
+};
 export const localeSchema = { type: 'string', maxLength: LOCALE_MAX_LENGTH, pattern: LOCALE_PATTERN };
-export const deviceIdSchema = { type: 'string', minLength: 1, maxLength: DEVICE_ID_MAX_LENGTH, pattern: NO_CONTROL_CHARACTERS_PATTERN };
+export const deviceIdSchema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: DEVICE_ID_MAX_LENGTH,
+  pattern: NO_CONTROL_CHARACTERS_PATTERN,
+};
 
 const appVersionRegExp = new RegExp(APP_VERSION_PATTERN);
 const localeRegExp = new RegExp(LOCALE_PATTERN);

@@ -70,9 +70,12 @@ describe('parseIpAddress / normaliseIpAddress', () => {
 
   it('never accepts strings with characters outside hex digits, dots and colons', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 45 }).filter((s) => /[^0-9a-fA-F.:]/.test(s)), (text) => {
-        expect(parseIpAddress(text)).toBeUndefined();
-      }),
+      fc.property(
+        fc.string({ maxLength: 45 }).filter((s) => /[^0-9a-fA-F.:]/.test(s)),
+        (text) => {
+          expect(parseIpAddress(text)).toBeUndefined();
+        },
+      ),
     );
   });
 

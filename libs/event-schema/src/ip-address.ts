@@ -156,7 +156,7 @@ export function formatIpAddress(address: IpAddress): string {
   for (let g = 0; g < 8; g++) groups.push(((b[g * 2] ?? 0) << 8) | (b[g * 2 + 1] ?? 0));
   let bestStart = -1;
   let bestLength = 0;
-  for (let g = 0; g < 8; ) {
+  for (let g = 0; g < 8;) {
     if (groups[g] !== 0) {
       g++;
       continue;
@@ -172,7 +172,10 @@ export function formatIpAddress(address: IpAddress): string {
   }
   if (bestStart < 0) return groups.map(hex).join(':');
   const head = groups.slice(0, bestStart).map(hex).join(':');
-  const tail = groups.slice(bestStart + bestLength).map(hex).join(':');
+  const tail = groups
+    .slice(bestStart + bestLength)
+    .map(hex)
+    .join(':');
   return `${head}::${tail}`;
 }
 

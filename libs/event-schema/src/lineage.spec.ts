@@ -11,10 +11,16 @@ const headers = (values: Record<string, string | string[] | undefined>): HeaderV
       .map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => Buffer.from(x)) : Buffer.from(v)]),
   );
 const replayed = (overrides: Record<string, string | string[] | undefined> = {}) =>
-  headers({ [H.replayId]: 'run-7', [H.replayCount]: '2', [H.eventId]: EVENT_ID, [H.firstFailedAt]: '1700000000000', ...overrides });
+  headers({
+    [H.replayId]: 'run-7',
+    [H.replayCount]: '2',
+    [H.eventId]: EVENT_ID,
+    [H.firstFailedAt]: '1700000000000',
+    ...overrides,
+  });
 
 describe('the rule for a repeated header (shared by processor and replayer)', () => {
-  it('the last value wins, like Kafka\'s Headers.lastHeader', () => {
+  it("the last value wins, like Kafka's Headers.lastHeader", () => {
     const h = headers({ a: ['first', 'second', 'last'], b: 'only' });
     expect(lastHeaderText(h, 'a')).toBe('last');
     expect(lastHeaderText(h, 'b')).toBe('only');
@@ -64,7 +70,12 @@ describe('lineage numbers', () => {
 
 describe('readReplayLineage', () => {
   it('reads the lineage of a record the replayer re-published', () => {
-    expect(readReplayLineage(replayed())).toEqual({ replayId: 'run-7', replayCount: 2, eventId: EVENT_ID, firstFailedAtMs: 1_700_000_000_000 });
+    expect(readReplayLineage(replayed())).toEqual({
+      replayId: 'run-7',
+      replayCount: 2,
+      eventId: EVENT_ID,
+      firstFailedAtMs: 1_700_000_000_000,
+    });
   });
 
   it.each([
@@ -88,7 +99,11 @@ describe('readReplayLineage', () => {
   });
 
   it('drops a malformed first-failed-at but keeps the rest', () => {
-    expect(readReplayLineage(replayed({ [H.firstFailedAt]: '1e21' }))).toEqual({ replayId: 'run-7', replayCount: 2, eventId: EVENT_ID });
+    expect(readReplayLineage(replayed({ [H.firstFailedAt]: '1e21' }))).toEqual({
+      replayId: 'run-7',
+      replayCount: 2,
+      eventId: EVENT_ID,
+    });
   });
 
   it('reads repeated lineage headers by the shared rule (last wins)', () => {

@@ -122,7 +122,13 @@ describe('parseLoginEvent', () => {
     it('covers every reason code parseLoginEvent can produce', () => {
       const produced = new Set(cases.map(({ reason }) => reason));
       // The others are decided outside the value: by the processor (record limits, masking, enrichment, its guard).
-      const notParse = new Set<ReasonCode>(['MASKING_FAILED', 'ENRICH_FAILED', 'KEY_TOO_LARGE', 'HEADERS_TOO_LARGE', 'INTERNAL_ERROR']);
+      const notParse = new Set<ReasonCode>([
+        'MASKING_FAILED',
+        'ENRICH_FAILED',
+        'KEY_TOO_LARGE',
+        'HEADERS_TOO_LARGE',
+        'INTERNAL_ERROR',
+      ]);
       const parseReasons = REASON_CODES.filter((r) => !notParse.has(r));
       expect([...produced].sort()).toEqual([...parseReasons].sort());
     });
@@ -190,7 +196,12 @@ describe('parseLoginEvent', () => {
       ['device_type an IP in text', withFields({ device_type: 'phone 203.0.113.66' }), '/device_type', 'pattern'],
       ['device_type an IPv6 address', withFields({ device_type: 'fe80::1' }), '/device_type', 'pattern'],
       ['device_type a device id', withFields({ device_type: '593-47-5928' }), '/device_type', 'pattern'],
-      ['device_type repeating this event\'s device_id', withFields({ device_type: 'Pixel7', device_id: 'pixel7' }), '/device_type', 'notDeviceId'],
+      [
+        "device_type repeating this event's device_id",
+        withFields({ device_type: 'Pixel7', device_id: 'pixel7' }),
+        '/device_type',
+        'notDeviceId',
+      ],
       ['device_type with a NUL', withFields({ device_type: 'andr\u0000oid' }), '/device_type', 'pattern'],
       ['device_type a lone surrogate', withFields({ device_type: '\udfff' }), '/device_type', 'pattern'],
       ['device_type not ASCII', withFields({ device_type: 'Смартфон' }), '/device_type', 'pattern'],
@@ -307,11 +318,14 @@ describe('parseLoginEvent', () => {
   });
 
   describe('ip normalisation', () => {
-    it.each(IP_ADDRESS_TABLE.valid.map(([ip, expected, version]) => [ip, expected, version] as const))('%s → %s', (ip, expected, version) => {
-      const event = expectEvent(parseLoginEvent(withFields({ ip }), OPTIONS));
-      expect(event.ip).toBe(expected);
-      expect(event.ip_version).toBe(version);
-    });
+    it.each(IP_ADDRESS_TABLE.valid.map(([ip, expected, version]) => [ip, expected, version] as const))(
+      '%s → %s',
+      (ip, expected, version) => {
+        const event = expectEvent(parseLoginEvent(withFields({ ip }), OPTIONS));
+        expect(event.ip).toBe(expected);
+        expect(event.ip_version).toBe(version);
+      },
+    );
   });
 
   describe('unknown properties', () => {
@@ -404,12 +418,16 @@ describe('parseLoginEvent', () => {
       const validEvent = fc.record(
         {
           user_id: fc.uuid(),
-          app_version: fc.array(fc.nat({ max: 999_999 }), { minLength: 2, maxLength: 3 }).map((parts) => parts.join('.')),
+          app_version: fc
+            .array(fc.nat({ max: 999_999 }), { minLength: 2, maxLength: 3 })
+            .map((parts) => parts.join('.')),
           device_type: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/),
           ip: fc.oneof(fc.ipV4(), fc.ipV6()),
           locale: fc.constantFrom('RU', 'en', 'en-US', 'pt_BR', 'zh-Hant-TW', 'es-419', 'fil-PH'),
           // Any text without control characters or lone surrogates: full Unicode, emoji (surrogate pairs) included.
-          device_id: fc.string({ minLength: 1, maxLength: 256, unit: 'grapheme' }).filter((id) => !/[\p{Cc}\p{Cs}]/u.test(id) && id.length <= 256),
+          device_id: fc
+            .string({ minLength: 1, maxLength: 256, unit: 'grapheme' })
+            .filter((id) => !/[\p{Cc}\p{Cs}]/u.test(id) && id.length <= 256),
           timestamp: fc.integer({ min: 946_684_800, max: Math.floor(NOW_MS / 1000) }),
           extra: fc.jsonValue(),
         },
@@ -417,7 +435,11 @@ describe('parseLoginEvent', () => {
       );
       fc.assert(
         fc.property(validEvent, (raw) => {
-          fc.pre(![raw.device_type, raw.app_version, raw.locale].some((f) => f?.toLowerCase() === raw.device_id.toLowerCase()));
+          fc.pre(
+            ![raw.device_type, raw.app_version, raw.locale].some(
+              (f) => f?.toLowerCase() === raw.device_id.toLowerCase(),
+            ),
+          );
           const event = expectEvent(parseLoginEvent(encode(raw), OPTIONS));
           expect(Object.keys(event)).not.toContain('extra');
           expect(event.event_time_ms).toBe(raw.timestamp * 1000);

@@ -42,7 +42,11 @@ const REASON_INFO: Readonly<Record<ReasonCode, ReasonInfo>> = Object.freeze({
   ENRICH_FAILED: { stage: 'ENRICH', exceptionClass: 'Error', message: 'enrichment failed' },
   // A throw the stages above did not anticipate (a bug): the record is dead-lettered at the stage it was in, so
   // one record cannot block its partition. Its stage is the one it failed in, not this entry's.
-  INTERNAL_ERROR: { stage: 'DESERIALIZE', exceptionClass: 'Error', message: 'unexpected error while processing the record' },
+  INTERNAL_ERROR: {
+    stage: 'DESERIALIZE',
+    exceptionClass: 'Error',
+    message: 'unexpected error while processing the record',
+  },
 });
 
 const STAGE_SET: Readonly<Record<Stage, true>> = { DESERIALIZE: true, VALIDATE: true, MASK: true, ENRICH: true };

@@ -2,7 +2,12 @@ import { createKafkaClient, runBatchConsumer, type LoggerLike } from './index';
 import { deleteTestTopics, produceRaw, testBrokers, trackTestTopic, uniqueName } from './testing';
 import { testKafka } from './testing/broker';
 
-const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+const quiet: LoggerLike = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
 
 afterAll(deleteTestTopics);
 
@@ -18,8 +23,18 @@ describe('the admin client', () => {
     trackTestTopic(a);
     trackTestTopic(b);
     expect(await admin.ensureTopics([{ topic: a, partitions: 3 }])).toEqual([a]);
-    expect(await admin.ensureTopics([{ topic: a, partitions: 3 }, { topic: b, partitions: 1, config: { 'retention.ms': '3600000' } }])).toEqual([b]);
-    expect(await admin.ensureTopics([{ topic: a, partitions: 3 }, { topic: b, partitions: 1 }])).toEqual([]);
+    expect(
+      await admin.ensureTopics([
+        { topic: a, partitions: 3 },
+        { topic: b, partitions: 1, config: { 'retention.ms': '3600000' } },
+      ]),
+    ).toEqual([b]);
+    expect(
+      await admin.ensureTopics([
+        { topic: a, partitions: 3 },
+        { topic: b, partitions: 1 },
+      ]),
+    ).toEqual([]);
     expect([...(await admin.topicEndOffsets(a)).keys()].sort()).toEqual([0, 1, 2]);
   });
 
@@ -28,7 +43,10 @@ describe('the admin client', () => {
     const inherited = uniqueName('limit-inherited');
     trackTestTopic(own);
     trackTestTopic(inherited);
-    await admin.ensureTopics([{ topic: own, partitions: 1, config: { 'max.message.bytes': '200000' } }, { topic: inherited, partitions: 1 }]);
+    await admin.ensureTopics([
+      { topic: own, partitions: 1, config: { 'max.message.bytes': '200000' } },
+      { topic: inherited, partitions: 1 },
+    ]);
     expect(await admin.maxMessageBytes(own)).toBe(200_000);
     // Kafka's default message.max.bytes (tools/kafka does not change it).
     expect(await admin.maxMessageBytes(inherited)).toBe(1_048_588);
@@ -42,11 +60,24 @@ describe('the admin client', () => {
     const topic = uniqueName('lag');
     trackTestTopic(topic);
     await admin.ensureTopics([{ topic, partitions: 2 }]);
-    await produceRaw(topic, Array.from({ length: 30 }, (_, i) => ({ key: null, value: `v${i}`, partition: i % 2 })));
+    await produceRaw(
+      topic,
+      Array.from({ length: 30 }, (_, i) => ({ key: null, value: `v${i}`, partition: i % 2 })),
+    );
     const group = uniqueName('lag-group');
 
-    expect(await admin.topicEndOffsets(topic)).toEqual(new Map([[0, 15n], [1, 15n]]));
-    expect(await admin.committedOffsets(group, topic)).toEqual(new Map([[0, null], [1, null]]));
+    expect(await admin.topicEndOffsets(topic)).toEqual(
+      new Map([
+        [0, 15n],
+        [1, 15n],
+      ]),
+    );
+    expect(await admin.committedOffsets(group, topic)).toEqual(
+      new Map([
+        [0, null],
+        [1, null],
+      ]),
+    );
     expect(await admin.consumerLag(group, topic)).toEqual([
       { partition: 0, committed: null, end: 15n, lag: 15n },
       { partition: 1, committed: null, end: 15n, lag: 15n },
@@ -55,8 +86,14 @@ describe('the admin client', () => {
     // Consume everything through the batch consumer (a transform with no outputs still commits), then stop.
     let handled = 0;
     const consumer = runBatchConsumer({
-      client, groupId: group, topics: [topic], fromBeginning: true, logger: quiet, maxRecordsPerChunk: 5,
-      partitionsConsumedConcurrently: 1, maxWaitTimeInMs: 200,
+      client,
+      groupId: group,
+      topics: [topic],
+      fromBeginning: true,
+      logger: quiet,
+      maxRecordsPerChunk: 5,
+      partitionsConsumedConcurrently: 1,
+      maxWaitTimeInMs: 200,
       transform: (records) => {
         handled += records.length;
         return { records: [], outcomes: records.map(() => null) };
@@ -67,7 +104,12 @@ describe('the admin client', () => {
     while (handled < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await consumer.stop();
 
-    expect(await admin.committedOffsets(group, topic)).toEqual(new Map([[0, 15n], [1, 15n]]));
+    expect(await admin.committedOffsets(group, topic)).toEqual(
+      new Map([
+        [0, 15n],
+        [1, 15n],
+      ]),
+    );
     expect((await admin.consumerLag(group, topic)).map((l) => l.lag)).toEqual([0n, 0n]);
   });
 
@@ -75,7 +117,10 @@ describe('the admin client', () => {
     const topic = uniqueName('watermarks');
     trackTestTopic(topic);
     await admin.ensureTopics([{ topic, partitions: 3 }]);
-    await produceRaw(topic, Array.from({ length: 20 }, (_, i) => ({ key: null, value: `v${i}`, partition: i < 12 ? 0 : 1 })));
+    await produceRaw(
+      topic,
+      Array.from({ length: 20 }, (_, i) => ({ key: null, value: `v${i}`, partition: i < 12 ? 0 : 1 })),
+    );
     const raw = testKafka('test-admin').admin();
     await raw.connect();
     try {

@@ -76,8 +76,10 @@ export function createAdminClient(kafka: Kafka): AdminClient {
     ensureTopics: (topics) =>
       call('ensureTopics', async () => {
         topics.forEach((t, i) => {
-          if (typeof t.topic !== 'string' || t.topic.length === 0) throw invalid(`topics/${i}/topic`, 'must be a non-empty string');
-          if (!Number.isInteger(t.partitions) || t.partitions < 1) throw invalid(`topics/${i}/partitions`, 'must be ≥ 1');
+          if (typeof t.topic !== 'string' || t.topic.length === 0)
+            throw invalid(`topics/${i}/topic`, 'must be a non-empty string');
+          if (!Number.isInteger(t.partitions) || t.partitions < 1)
+            throw invalid(`topics/${i}/partitions`, 'must be ≥ 1');
         });
         const existing = new Set(await admin.listTopics());
         const missing = topics.filter((t) => !existing.has(t.topic));
@@ -124,13 +126,17 @@ export function createAdminClient(kafka: Kafka): AdminClient {
         });
         const value = resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue;
         const bytes = Number(value);
-        if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new Error(`the broker reported no usable max.message.bytes (${String(value)})`);
+        if (!Number.isSafeInteger(bytes) || bytes <= 0)
+          throw new Error(`the broker reported no usable max.message.bytes (${String(value)})`);
         return bytes;
       }),
 
     consumerLag: (groupId, topic) =>
       call(`lag of ${groupId} on ${topic}`, async () => {
-        const [offsets, committed] = await Promise.all([admin.fetchTopicOffsets(topic), committedOffsets(groupId, topic)]);
+        const [offsets, committed] = await Promise.all([
+          admin.fetchTopicOffsets(topic),
+          committedOffsets(groupId, topic),
+        ]);
         return offsets
           .map((o) => {
             const end = BigInt(o.high);

@@ -36,7 +36,16 @@ const mapped = (records: readonly ConsumedRecord[], outputs: OutgoingRecord[]): 
 const identityTo =
   (topic: string) =>
   (records: readonly ConsumedRecord[]): TransformResult<string> =>
-    mapped(records, records.map((r) => ({ topic, key: r.key, value: r.value, headers: r.headers as Record<string, Buffer | Buffer[]>, partition: r.partition })));
+    mapped(
+      records,
+      records.map((r) => ({
+        topic,
+        key: r.key,
+        value: r.value,
+        headers: r.headers as Record<string, Buffer | Buffer[]>,
+        partition: r.partition,
+      })),
+    );
 
 const { start, client } = testConsumers<string>(recordingLogger().logger);
 afterAll(deleteTestTopics);
@@ -48,7 +57,8 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     const records = Array.from({ length: 5000 }, (_, i): Omit<OutgoingRecord, 'topic'> => ({
       key: i % 10 === 0 ? null : `user-${i % 97}`,
       value: i % 7 === 0 ? Buffer.from([0x00, 0xff, i & 0xff, 0x80]) : `{"n":${i}}`,
-      headers: i % 3 === 0 ? { 'x-trace': `t-${i}`, 'x-multi': ['a', Buffer.from([i & 0xff])] } : { 'x-trace': `t-${i}` },
+      headers:
+        i % 3 === 0 ? { 'x-trace': `t-${i}`, 'x-multi': ['a', Buffer.from([i & 0xff])] } : { 'x-trace': `t-${i}` },
     }));
     await produceRaw(input, records);
     const group = uniqueName('identity');
@@ -62,12 +72,22 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     await consumer.start();
     const consumed = await consumeUntil(input, 5000);
     const produced = await consumeUntil(output, 5000, { settleMs: 500 });
-    await waitFor('commits to reach the end offsets', async () => sumOffsets((await committedOffsets(group, input)).values()) === 5000);
+    await waitFor(
+      'commits to reach the end offsets',
+      async () => sumOffsets((await committedOffsets(group, input)).values()) === 5000,
+    );
 
     expect(produced).toHaveLength(5000);
     const fingerprint = (r: ConsumedRecord) =>
-      JSON.stringify([r.partition, r.key?.toString('base64') ?? null, r.value?.toString('base64') ?? null,
-        Object.entries(r.headers).map(([k, v]) => [k, ([] as Buffer[]).concat(v ?? []).map((b) => b.toString('base64'))])]);
+      JSON.stringify([
+        r.partition,
+        r.key?.toString('base64') ?? null,
+        r.value?.toString('base64') ?? null,
+        Object.entries(r.headers).map(([k, v]) => [
+          k,
+          ([] as Buffer[]).concat(v ?? []).map((b) => b.toString('base64')),
+        ]),
+      ]);
     // Per partition, the output holds the same records in the same order.
     for (const partition of [0, 1, 2]) {
       const inPartition = consumed.filter((r) => r.partition === partition).map(fingerprint);
@@ -82,14 +102,21 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
   it('retries a send to a missing topic without committing, reports not ready, and commits once the topic exists', async () => {
     const input = await createTestTopic('late-in', { partitions: 2 });
     const late = uniqueName('late-out');
-    await produceRaw(input, Array.from({ length: 200 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })));
+    await produceRaw(
+      input,
+      Array.from({ length: 200 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+    );
     const group = uniqueName('late');
     const readiness: Array<[boolean, string | undefined]> = [];
     const retries: string[] = [];
     const violations: string[] = [];
 
     const consumer = start(input, group, {
-      transform: (records) => mapped(records, records.map((r) => ({ topic: late, key: r.key, value: r.value }))),
+      transform: (records) =>
+        mapped(
+          records,
+          records.map((r) => ({ topic: late, key: r.key, value: r.value })),
+        ),
       producerOptions: { retries: 1 },
       retry: { initialMs: 100, maxMs: 500 },
       hooks: {
@@ -121,7 +148,10 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     await admin.disconnect();
     trackTestTopic(late);
 
-    await waitFor('commits to reach the end offsets', async () => sumOffsets((await committedOffsets(group, input)).values()) === 200);
+    await waitFor(
+      'commits to reach the end offsets',
+      async () => sumOffsets((await committedOffsets(group, input)).values()) === 200,
+    );
     watching = false;
     await watcher;
     expect(violations).toEqual([]);
@@ -137,7 +167,10 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     const input = await createTestTopic('throw-in', { partitions: 1 });
     const output = await createTestTopic('throw-out', { partitions: 1 });
     const dlq = await createTestTopic('throw-dlq', { partitions: 1 });
-    await produceRaw(input, Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })));
+    await produceRaw(
+      input,
+      Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+    );
     const group = uniqueName('throw');
     const { logger, lines } = recordingLogger();
     const calls = new Map<string, number>();
@@ -148,7 +181,10 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
       logger,
       maxRecordsPerChunk: 20,
       retry: { initialMs: 50, maxMs: 200 },
-      hooks: { onRetry: (info) => retries.push(`${info.stage}:${info.code}`), onChunk: (info) => errors.push(`${info.firstOffset}:${info.transformErrors}`) },
+      hooks: {
+        onRetry: (info) => retries.push(`${info.stage}:${info.code}`),
+        onChunk: (info) => errors.push(`${info.firstOffset}:${info.transformErrors}`),
+      },
       transform: (records) => {
         for (const r of records) calls.set(r.offset, (calls.get(r.offset) ?? 0) + 1);
         // A bug that hits two records: a TypeError, the kind no retry can fix.
@@ -157,15 +193,33 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
         return identityTo(output)(records);
       },
       onTransformError: (record, error) =>
-        mapped([record], [{ topic: dlq, key: record.key, value: record.value, headers: { reason: error instanceof Error ? error.name : 'unknown' } }]),
+        mapped(
+          [record],
+          [
+            {
+              topic: dlq,
+              key: record.key,
+              value: record.value,
+              headers: { reason: error instanceof Error ? error.name : 'unknown' },
+            },
+          ],
+        ),
     });
     await consumer.start();
-    await waitFor('commits to reach the end offsets', async () => sumOffsets((await committedOffsets(group, input)).values()) === 50);
+    await waitFor(
+      'commits to reach the end offsets',
+      async () => sumOffsets((await committedOffsets(group, input)).values()) === 50,
+    );
 
     const produced = await consumeUntil(output, 48, { settleMs: 300 });
-    expect(produced.map((r) => r.value!.toString())).toEqual(Array.from({ length: 50 }, (_, i) => `v${i}`).filter((v) => v !== 'v7' && v !== 'v33'));
+    expect(produced.map((r) => r.value!.toString())).toEqual(
+      Array.from({ length: 50 }, (_, i) => `v${i}`).filter((v) => v !== 'v7' && v !== 'v33'),
+    );
     const dead = await consumeUntil(dlq, 2, { settleMs: 300 });
-    expect(dead.map((r) => [r.value!.toString(), r.headers['reason']!.toString()])).toEqual([['v7', 'TypeError'], ['v33', 'TypeError']]);
+    expect(dead.map((r) => [r.value!.toString(), r.headers['reason']!.toString()])).toEqual([
+      ['v7', 'TypeError'],
+      ['v33', 'TypeError'],
+    ]);
     // Never retried: a chunk with a bad record is transformed once whole, then once per record.
     expect(retries).toEqual([]);
     expect(Math.max(...calls.values())).toBeLessThanOrEqual(2);
@@ -217,13 +271,23 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     });
     await consumer.start();
     // The committed offset reaches the end of the log, markers included: the lag is 0, not 1.
-    await waitFor('the committed offset to reach the end of the log', async () => (await committedOffsets(group, input)).get(0) === end);
+    await waitFor(
+      'the committed offset to reach the end of the log',
+      async () => (await committedOffsets(group, input)).get(0) === end,
+    );
     expect(seen).toEqual(['c1', 'c2', 'c3']);
-    expect((await consumeUntil(output, 3, { settleMs: 300 })).map((r) => r.value!.toString())).toEqual(['c1', 'c2', 'c3']);
+    expect((await consumeUntil(output, 3, { settleMs: 300 })).map((r) => r.value!.toString())).toEqual([
+      'c1',
+      'c2',
+      'c3',
+    ]);
 
     // A later fetch that holds nothing the transform sees (an aborted transaction and its marker) is committed too.
     await produceTransactions(input, [{ records: [rec('a5'), rec('a6')], commit: false }]);
-    await waitFor('the commit past an aborted-only fetch', async () => (await committedOffsets(group, input)).get(0) === 14n);
+    await waitFor(
+      'the commit past an aborted-only fetch',
+      async () => (await committedOffsets(group, input)).get(0) === 14n,
+    );
     expect(seen).toEqual(['c1', 'c2', 'c3']);
   });
 
@@ -231,7 +295,10 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     const input = await createTestTopic('stop-in', { partitions: 3 });
     const output = await createTestTopic('stop-out', { partitions: 3 });
     const total = 3000;
-    await produceRaw(input, Array.from({ length: total }, (_, i) => ({ key: `k${i}`, value: `v${i}` })));
+    await produceRaw(
+      input,
+      Array.from({ length: total }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+    );
     const group = uniqueName('stop');
     let chunks = 0;
 
@@ -263,7 +330,10 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
       },
     });
     await second.start();
-    await waitFor('the rest to be committed', async () => sumOffsets((await committedOffsets(group, input)).values()) === total);
+    await waitFor(
+      'the rest to be committed',
+      async () => sumOffsets((await committedOffsets(group, input)).values()) === total,
+    );
     for (const r of seen) expect(BigInt(r.offset)).toBeGreaterThanOrEqual(committed.get(r.partition) ?? 0n);
     expect(seen).toHaveLength(total - committedTotal);
     expect(await recordCount(output)).toBe(total);
@@ -289,7 +359,10 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     await consumer.stop(); // idempotent
     expect(consumer.isReady().ready).toBe(false);
     expect(consumer.isReady().reasons).toContain('stopping');
-    expect(changes).toEqual([[true, undefined], [false, 'stopping']]);
+    expect(changes).toEqual([
+      [true, undefined],
+      [false, 'stopping'],
+    ]);
     await expect(consumer.done).resolves.toBeUndefined();
   });
 
@@ -302,10 +375,18 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     const consumer = start(input, group, {
       hooks: { onFatal: (e) => fatal.push(e.code) },
       // Larger than the broker's message.max.bytes (1 MiB by default): MESSAGE_TOO_LARGE, which no retry fixes.
-      transform: (records) => mapped(records, records.map(() => ({ topic: output, key: 'k', value: Buffer.alloc(2 * 1024 * 1024, 1) }))),
+      transform: (records) =>
+        mapped(
+          records,
+          records.map(() => ({ topic: output, key: 'k', value: Buffer.alloc(2 * 1024 * 1024, 1) })),
+        ),
     });
     await consumer.start();
-    await expect(consumer.done).rejects.toMatchObject({ name: 'KafkaAdapterError', code: 'MESSAGE_TOO_LARGE', canRetry: false });
+    await expect(consumer.done).rejects.toMatchObject({
+      name: 'KafkaAdapterError',
+      code: 'MESSAGE_TOO_LARGE',
+      canRetry: false,
+    });
     expect(fatal).toEqual(['MESSAGE_TOO_LARGE']);
     expect(consumer.isReady().ready).toBe(false);
     expect(sumOffsets((await committedOffsets(group, input)).values())).toBe(0);

@@ -32,8 +32,16 @@ describe('toKafkaConfig', () => {
     const ca = Buffer.from('ca');
     const cert = Buffer.from('cert');
     const key = Buffer.from('key');
-    expect(toKafkaConfig({ ...base, ssl: { ca, cert, key } }, logger).ssl).toEqual({ ca: [ca], cert, key, rejectUnauthorized: true });
-    expect(toKafkaConfig({ ...base, ssl: { ca, rejectUnauthorized: false } }, logger).ssl).toEqual({ ca: [ca], rejectUnauthorized: false });
+    expect(toKafkaConfig({ ...base, ssl: { ca, cert, key } }, logger).ssl).toEqual({
+      ca: [ca],
+      cert,
+      key,
+      rejectUnauthorized: true,
+    });
+    expect(toKafkaConfig({ ...base, ssl: { ca, rejectUnauthorized: false } }, logger).ssl).toEqual({
+      ca: [ca],
+      rejectUnauthorized: false,
+    });
   });
 
   it.each(['plain', 'scram-sha-256', 'scram-sha-512'] as const)('maps SASL %s', (mechanism) => {
@@ -49,8 +57,16 @@ describe('toKafkaConfig', () => {
     ['a broker without port', { ...base, brokers: ['kafka'] }, '/options/brokers/0'],
     ['an empty client id', { ...base, clientId: '' }, '/options/clientId'],
     ['a cert without key', { ...base, ssl: { cert: Buffer.from('c') } }, '/options/ssl'],
-    ['an unknown SASL mechanism', { ...base, sasl: { mechanism: 'gssapi' as never, username: 'u', password: 'p' } }, '/options/sasl/mechanism'],
-    ['an empty SASL user', { ...base, sasl: { mechanism: 'plain', username: '', password: 'p' } }, '/options/sasl/username'],
+    [
+      'an unknown SASL mechanism',
+      { ...base, sasl: { mechanism: 'gssapi' as never, username: 'u', password: 'p' } },
+      '/options/sasl/mechanism',
+    ],
+    [
+      'an empty SASL user',
+      { ...base, sasl: { mechanism: 'plain', username: '', password: 'p' } },
+      '/options/sasl/username',
+    ],
   ])('rejects %s, naming the path', (_name, config, path) => {
     expect(() => createKafkaClient(config, logger)).toThrow(KafkaAdapterError);
     expect(() => createKafkaClient(config, logger)).toThrow(path);
@@ -68,7 +84,11 @@ describe('kafkajs logs', () => {
     entry(logLevel.INFO, 'joined');
     entry(logLevel.DEBUG, 'fetch');
     expect(lines.map((l) => l.level)).toEqual(['warn', 'warn', 'info', 'debug']);
-    expect(lines[0]).toEqual({ level: 'warn', message: 'crash', meta: { component: 'kafkajs.Consumer', groupId: 'g', error: 'Error: boom' } });
+    expect(lines[0]).toEqual({
+      level: 'warn',
+      message: 'crash',
+      meta: { component: 'kafkajs.Consumer', groupId: 'g', error: 'Error: boom' },
+    });
   });
 
   it('never carry record bytes, payloads or nested objects', () => {
@@ -93,7 +113,11 @@ describe('kafkajs logs', () => {
       namespace: 'Producer',
       level: logLevel.WARN,
       label: 'WARN',
-      log: { timestamp: 'now', logger: 'kafkajs', message: 'Limiting retries for the idempotent producer may invalidate EoS guarantees' },
+      log: {
+        timestamp: 'now',
+        logger: 'kafkajs',
+        message: 'Limiting retries for the idempotent producer may invalidate EoS guarantees',
+      },
     });
     expect(lines.map((l) => l.level)).toEqual(['debug']);
   });
@@ -101,17 +125,48 @@ describe('kafkajs logs', () => {
   it('log the CONCURRENT_TRANSACTIONS answers kafkajs retries (a transaction right after a commit) at debug', () => {
     const { logger, lines } = recordingLogger();
     const log = kafkajsLogCreator(logger)(logLevel.INFO);
-    const busy = 'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
-    log({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', message: 'Response AddPartitionsToTxn(key: 24, version: 1)', error: busy } });
-    log({ namespace: 'Producer', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', message: `Failed to send messages: ${busy}` } });
-    log({ namespace: 'Producer', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', message: 'Failed to send messages: Not authorized' } });
+    const busy =
+      'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
+    log({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        timestamp: 'now',
+        logger: 'kafkajs',
+        message: 'Response AddPartitionsToTxn(key: 24, version: 1)',
+        error: busy,
+      },
+    });
+    log({
+      namespace: 'Producer',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: { timestamp: 'now', logger: 'kafkajs', message: `Failed to send messages: ${busy}` },
+    });
+    log({
+      namespace: 'Producer',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: { timestamp: 'now', logger: 'kafkajs', message: 'Failed to send messages: Not authorized' },
+    });
     expect(lines.map((l) => l.level)).toEqual(['debug', 'debug', 'warn']);
   });
 
   it('log protocol error responses at debug: kafkajs retries them or throws them to libs/kafka, which reports them', () => {
     const { logger, lines } = recordingLogger();
     const log = kafkajsLogCreator(logger)(logLevel.INFO);
-    log({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', message: 'Response FindCoordinator(key: 10, version: 2)', error: 'The coordinator is loading' } });
+    log({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        timestamp: 'now',
+        logger: 'kafkajs',
+        message: 'Response FindCoordinator(key: 10, version: 2)',
+        error: 'The coordinator is loading',
+      },
+    });
     expect(lines.map((l) => l.level)).toEqual(['debug']);
   });
 
@@ -119,7 +174,13 @@ describe('kafkajs logs', () => {
     const { logger, lines } = recordingLogger();
     let now = 0;
     const log = kafkajsLogCreator(logger, () => now)(logLevel.INFO);
-    const refused = () => log({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', message: 'Connection error: connect ECONNREFUSED 127.0.0.1:9092' } });
+    const refused = () =>
+      log({
+        namespace: 'Connection',
+        level: logLevel.ERROR,
+        label: 'ERROR',
+        log: { timestamp: 'now', logger: 'kafkajs', message: 'Connection error: connect ECONNREFUSED 127.0.0.1:9092' },
+      });
     for (let i = 0; i < 270; i++) {
       refused();
       now += 300; // 270 errors in 81 s

@@ -81,7 +81,11 @@ const FATAL_PROTOCOL_TYPES = new Set([
  * (NOT_COORDINATOR) is not one of them: the member stays valid, and the commit is retried against the new
  * coordinator once it is found.
  */
-export const REBALANCE_CODES: ReadonlySet<string> = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+export const REBALANCE_CODES: ReadonlySet<string> = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+]);
 
 // Node socket errors that mean "the network is not there right now".
 const RETRIABLE_SYSTEM_CODES = new Set([
@@ -116,7 +120,14 @@ const KAFKAJS_NAMES: Record<string, ErrorClassification> = {
   KafkaJSUnsupportedMagicByteInMessageSet: { retriable: false, code: 'UNSUPPORTED_MAGIC_BYTE' },
 };
 
-const PROGRAMMER_ERRORS = new Set(['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'EvalError', 'URIError']);
+const PROGRAMMER_ERRORS = new Set([
+  'TypeError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'EvalError',
+  'URIError',
+]);
 
 interface ErrorShape {
   name?: unknown;

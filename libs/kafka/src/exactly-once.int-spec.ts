@@ -18,7 +18,12 @@ import {
 import { createTransactionalProducer } from './producer/transactional-producer';
 import type { ConsumedRecord } from './types';
 
-const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+const quiet: LoggerLike = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
 const values = (records: readonly ConsumedRecord[]) => records.map((r) => r.value!.toString());
 
 const { start, client } = testConsumers<string>(quiet, { guarantee: 'exactly_once' });
@@ -37,18 +42,32 @@ describe('exactly_once', () => {
     const topic = await createTestTopic('eos-visibility', { partitions: 1 });
     await produceTransactions(topic, [
       { records: [{ key: null, value: 'committed-1' }], commit: true },
-      { records: [{ key: null, value: 'aborted-1' }, { key: null, value: 'aborted-2' }], commit: false },
+      {
+        records: [
+          { key: null, value: 'aborted-1' },
+          { key: null, value: 'aborted-2' },
+        ],
+        commit: false,
+      },
       { records: [{ key: null, value: 'committed-2' }], commit: true },
     ]);
     expect(values(await readToEnd(topic, { isolation: 'read_committed' }))).toEqual(['committed-1', 'committed-2']);
-    expect(values(await readToEnd(topic, { isolation: 'read_uncommitted' }))).toEqual(['committed-1', 'aborted-1', 'aborted-2', 'committed-2']);
+    expect(values(await readToEnd(topic, { isolation: 'read_uncommitted' }))).toEqual([
+      'committed-1',
+      'aborted-1',
+      'aborted-2',
+      'committed-2',
+    ]);
   });
 
   it('copies every record once, in transactions that also commit the input offsets', async () => {
     const input = await createTestTopic('eos-in', { partitions: 3 });
     const output = await createTestTopic('eos-out', { partitions: 3 });
     const total = 3000;
-    await produceRaw(input, Array.from({ length: total }, (_, i) => ({ key: `k${i % 50}`, value: `v${i}` })));
+    await produceRaw(
+      input,
+      Array.from({ length: total }, (_, i) => ({ key: `k${i % 50}`, value: `v${i}` })),
+    );
     const group = uniqueName('eos');
     const transactions: string[] = [];
     const consumer = start(input, group, {
@@ -57,7 +76,11 @@ describe('exactly_once', () => {
       hooks: { onTransaction: (result) => transactions.push(result) },
     });
     await consumer.start();
-    await waitFor('commits to reach the end offsets', async () => sumOffsets((await committedOffsets(group, input)).values()) === total, 60_000);
+    await waitFor(
+      'commits to reach the end offsets',
+      async () => sumOffsets((await committedOffsets(group, input)).values()) === total,
+      60_000,
+    );
     expect(await committedOffsets(group, input)).toEqual(await endOffsets(input));
     const out = values(await readToEnd(output));
     expect(out).toHaveLength(total);
@@ -67,20 +90,30 @@ describe('exactly_once', () => {
     expect(consumer.isReady()).toEqual({ ready: true, reasons: [] });
   });
 
-  it('a zombie holding a partition\'s transactional id is fenced by the new owner: its open transaction never becomes visible', async () => {
+  it("a zombie holding a partition's transactional id is fenced by the new owner: its open transaction never becomes visible", async () => {
     const input = await createTestTopic('eos-zombie-in', { partitions: 1 });
     const output = await createTestTopic('eos-zombie-out', { partitions: 1 });
-    await produceRaw(input, Array.from({ length: 100 }, (_, i) => ({ key: null, value: `v${i}` })));
+    await produceRaw(
+      input,
+      Array.from({ length: 100 }, (_, i) => ({ key: null, value: `v${i}` })),
+    );
     const group = uniqueName('eos-zombie');
     // The "old owner": a producer with the partition's transactional id, in the middle of a transaction.
     const zombie = createTransactionalProducer(client(), { transactionalId: transactionalIdFor(group, input, 0) });
     await zombie.connect();
     const consumer = start(input, group, { transform: copyTo(output) });
     await consumer.start();
-    await waitFor('the new owner to commit everything', async () => (await committedOffsets(group, input)).get(0) === 100n, 60_000);
+    await waitFor(
+      'the new owner to commit everything',
+      async () => (await committedOffsets(group, input)).get(0) === 100n,
+      60_000,
+    );
     // The zombie wakes up and tries to commit output for offsets the new owner processed.
     await expect(
-      zombie.commitTransaction([{ topic: output, key: null, value: 'zombie' }], { groupId: group, offsets: [{ topic: input, partition: 0, offset: 100n }] }),
+      zombie.commitTransaction([{ topic: output, key: null, value: 'zombie' }], {
+        groupId: group,
+        offsets: [{ topic: input, partition: 0, offset: 100n }],
+      }),
     ).rejects.toMatchObject({ code: 'PRODUCER_FENCED' });
     await zombie.disconnect();
     const out = values(await readToEnd(output));
@@ -91,13 +124,19 @@ describe('exactly_once', () => {
   it("a member that starts after another resumes right after the other's last committed transaction", async () => {
     const input = await createTestTopic('eos-resume-in', { partitions: 1 });
     const output = await createTestTopic('eos-resume-out', { partitions: 1 });
-    await produceRaw(input, Array.from({ length: 60 }, (_, i) => ({ key: null, value: `v${i}` })));
+    await produceRaw(
+      input,
+      Array.from({ length: 60 }, (_, i) => ({ key: null, value: `v${i}` })),
+    );
     const group = uniqueName('eos-resume');
     const first = start(input, group, { maxRecordsPerChunk: 20, transform: copyTo(output) });
     await first.start();
     await waitFor('all committed', async () => (await committedOffsets(group, input)).get(0) === 60n, 60_000);
     await first.stop();
-    await produceRaw(input, Array.from({ length: 40 }, (_, i) => ({ key: null, value: `w${i}` })));
+    await produceRaw(
+      input,
+      Array.from({ length: 40 }, (_, i) => ({ key: null, value: `w${i}` })),
+    );
     const seen: string[] = [];
     const second = start(input, group, {
       transform: (records) => {

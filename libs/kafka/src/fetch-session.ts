@@ -62,16 +62,23 @@ export interface FetchSession {
   disconnect(): Promise<void>;
 }
 
-type ClusterFactory = (options: { allowAutoTopicCreation: boolean; isolationLevel: number; metadataMaxAge?: number }) => Cluster;
+type ClusterFactory = (options: {
+  allowAutoTopicCreation: boolean;
+  isolationLevel: number;
+  metadataMaxAge?: number;
+}) => Cluster;
 
 function clusterFactory(kafka: Kafka): ClusterFactory {
   const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === FACTORY);
   const factory: unknown = symbol === undefined ? undefined : (kafka as unknown as Record<symbol, unknown>)[symbol];
   if (typeof factory !== 'function') {
-    throw new KafkaAdapterError(`this kafkajs version has no ${FACTORY} factory: group-less reads need libs/kafka's fetch-session.ts updated`, {
-      code: 'UNSUPPORTED_CLIENT',
-      canRetry: false,
-    });
+    throw new KafkaAdapterError(
+      `this kafkajs version has no ${FACTORY} factory: group-less reads need libs/kafka's fetch-session.ts updated`,
+      {
+        code: 'UNSUPPORTED_CLIENT',
+        canRetry: false,
+      },
+    );
   }
   return factory as ClusterFactory;
 }
@@ -113,7 +120,9 @@ export function createFetchSession(kafka: Kafka): FetchSession {
       return response.responses.filter((r) => r.topicName === request.topic).flatMap((r) => r.partitions);
     },
     async earliestOffsets(topic, partitions) {
-      const [offsets] = await cluster.fetchTopicsOffset([{ topic, partitions: partitions.map((partition) => ({ partition })), fromBeginning: true }]);
+      const [offsets] = await cluster.fetchTopicsOffset([
+        { topic, partitions: partitions.map((partition) => ({ partition })), fromBeginning: true },
+      ]);
       return new Map((offsets?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
     },
     disconnect: () => cluster.disconnect(),

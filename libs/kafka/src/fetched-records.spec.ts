@@ -2,14 +2,23 @@ import type { FetchedMessage } from './fetch-session';
 import { visibleRecords } from './fetched-records';
 
 /** A fetched record of a batch starting at `first` with `count` offsets, by producer `pid`. */
-function record(offset: number, batch: { first: number; count: number; pid?: string; txn?: boolean }, control?: 'commit' | 'abort'): FetchedMessage {
+function record(
+  offset: number,
+  batch: { first: number; count: number; pid?: string; txn?: boolean },
+  control?: 'commit' | 'abort',
+): FetchedMessage {
   return {
     offset: String(offset),
     timestamp: '0',
     key: control === undefined ? Buffer.from(`k${offset}`) : Buffer.from([0, 0, 0, control === 'abort' ? 0 : 1]),
     value: null,
     ...(control === undefined ? {} : { isControlRecord: true }),
-    batchContext: { firstOffset: String(batch.first), lastOffsetDelta: batch.count - 1, producerId: batch.pid ?? '-1', inTransaction: batch.txn ?? false },
+    batchContext: {
+      firstOffset: String(batch.first),
+      lastOffsetDelta: batch.count - 1,
+      producerId: batch.pid ?? '-1',
+      inTransaction: batch.txn ?? false,
+    },
   };
 }
 
@@ -26,7 +35,10 @@ describe('visibleRecords (what a read_committed reader hands over from one fetch
   it('skips transaction markers and moves past them, so a partition ending in a marker is read to its end', () => {
     const data = { first: 0, count: 2, pid: '7', txn: true };
     const marker = { first: 2, count: 1, pid: '7', txn: true };
-    const fetched = { abortedTransactions: [], messages: [record(0, data), record(1, data), record(2, marker, 'commit')] };
+    const fetched = {
+      abortedTransactions: [],
+      messages: [record(0, data), record(1, data), record(2, marker, 'commit')],
+    };
     const { messages, next } = visibleRecords(fetched, 0n);
     expect(offsets(messages)).toEqual([0, 1]);
     expect(next).toBe(3n);
@@ -60,7 +72,9 @@ describe('visibleRecords (what a read_committed reader hands over from one fetch
     const aborted = { first: 0, count: 4, pid: '9', txn: true };
     const fetched = {
       abortedTransactions: [{ producerId: '9', firstOffset: '0' }],
-      messages: [0, 1, 2, 3].map((o) => record(o, aborted)).concat(record(4, { first: 4, count: 1, pid: '9', txn: true }, 'abort')),
+      messages: [0, 1, 2, 3]
+        .map((o) => record(o, aborted))
+        .concat(record(4, { first: 4, count: 1, pid: '9', txn: true }, 'abort')),
     };
     expect(visibleRecords(fetched, 2n)).toEqual({ messages: [], next: 5n });
   });

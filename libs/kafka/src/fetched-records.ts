@@ -23,8 +23,13 @@ function isAbortMarker(message: FetchedMessage): boolean {
  * records before the fetch position come back too; it returns the records of aborted transactions as well, listing
  * those transactions (producer id and first offset) for the client to drop; and it returns transaction markers.
  */
-export function visibleRecords(fetched: Pick<FetchedPartition, 'abortedTransactions' | 'messages'>, position: bigint): VisibleRecords {
-  const pendingAborts = [...fetched.abortedTransactions].sort((a, b) => (BigInt(a.firstOffset) < BigInt(b.firstOffset) ? -1 : 1));
+export function visibleRecords(
+  fetched: Pick<FetchedPartition, 'abortedTransactions' | 'messages'>,
+  position: bigint,
+): VisibleRecords {
+  const pendingAborts = [...fetched.abortedTransactions].sort((a, b) =>
+    BigInt(a.firstOffset) < BigInt(b.firstOffset) ? -1 : 1,
+  );
   const aborting = new Set<string>();
   const messages: FetchedMessage[] = [];
   let next = position;
@@ -34,7 +39,11 @@ export function visibleRecords(fetched: Pick<FetchedPartition, 'abortedTransacti
     const batchEnd = BigInt(firstOffset) + BigInt(lastOffsetDelta) + 1n;
     if (batchEnd > next) next = batchEnd;
     // Entering an aborted transaction's range: that producer's transactional records are dropped until its marker.
-    for (let first = pendingAborts[0]; first !== undefined && offset >= BigInt(first.firstOffset); first = pendingAborts[0]) {
+    for (
+      let first = pendingAborts[0];
+      first !== undefined && offset >= BigInt(first.firstOffset);
+      first = pendingAborts[0]
+    ) {
       aborting.add(first.producerId);
       pendingAborts.shift();
     }

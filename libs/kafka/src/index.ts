@@ -19,7 +19,11 @@ export type { AdminClient, PartitionLag, PartitionOffsets, TopicSpec } from './a
 export { readPartitions } from './partition-reader';
 export type { OffsetRange, ReadPartitionsOptions, ReadResult } from './partition-reader';
 export { createTransactionalProducer } from './producer/transactional-producer';
-export type { TransactionalProducer, TransactionalProducerOptions, TransactionOffsets } from './producer/transactional-producer';
+export type {
+  TransactionalProducer,
+  TransactionalProducerOptions,
+  TransactionOffsets,
+} from './producer/transactional-producer';
 
 export { runBatchConsumer } from './consumer/batch-consumer';
 export type {

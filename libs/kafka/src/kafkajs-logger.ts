@@ -4,8 +4,25 @@
 import { logLevel, type logCreator, type LogEntry } from 'kafkajs';
 import type { KafkaLogLevel, LoggerLike } from './options';
 
-const DROPPED_FIELDS = new Set(['message', 'timestamp', 'logger', 'namespace', 'level', 'label', 'value', 'values',
-  'key', 'messages', 'payload', 'buffer', 'data', 'headers', 'topicMessages', 'request', 'response']);
+const DROPPED_FIELDS = new Set([
+  'message',
+  'timestamp',
+  'logger',
+  'namespace',
+  'level',
+  'label',
+  'value',
+  'values',
+  'key',
+  'messages',
+  'payload',
+  'buffer',
+  'data',
+  'headers',
+  'topicMessages',
+  'request',
+  'response',
+]);
 
 export const KAFKAJS_LOG_LEVELS: Record<KafkaLogLevel, logLevel> = {
   nothing: logLevel.NOTHING,
@@ -75,7 +92,10 @@ export function kafkajsLogCreator(logger: LoggerLike, now: () => number = Date.n
   return () =>
     ({ namespace, level, log }: LogEntry) => {
       const { message, ...rest } = log;
-      const meta: Record<string, unknown> = { component: namespace ? `kafkajs.${namespace}` : 'kafkajs', ...sanitizeLogFields(rest) };
+      const meta: Record<string, unknown> = {
+        component: namespace ? `kafkajs.${namespace}` : 'kafkajs',
+        ...sanitizeLogFields(rest),
+      };
       const text = typeof message === 'string' ? message : String(message);
       const routine = DELIBERATE.has(text) || isRoutine(text, (log as { error?: unknown }).error) || isDetail(text);
       const effective = routine ? logLevel.DEBUG : level;

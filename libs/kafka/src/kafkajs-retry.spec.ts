@@ -18,6 +18,8 @@ describe('kafkajs retry settings', () => {
     expect(Object.keys(pinnedRetry()).sort()).toEqual(fields);
     expect(Object.keys(pinnedRetry({ retries: 1 })).sort()).toEqual(fields);
     const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
-    expect(Object.keys(toKafkaConfig({ brokers: ['127.0.0.1:9092'], clientId: 'c' }, quiet).retry ?? {}).sort()).toEqual(fields);
+    expect(
+      Object.keys(toKafkaConfig({ brokers: ['127.0.0.1:9092'], clientId: 'c' }, quiet).retry ?? {}).sort(),
+    ).toEqual(fields);
   });
 });

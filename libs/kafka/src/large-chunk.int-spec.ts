@@ -17,14 +17,26 @@ import {
 } from './testing';
 import type { ConsumedRecord, OutgoingRecord } from './types';
 
-const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+const quiet: LoggerLike = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
 
 /** Waits until the group committed `total` records of `topic`; fails at once when the runner stopped on an error. */
 async function committedToTheEnd(consumer: BatchConsumer, group: string, topic: string, total: number): Promise<void> {
   const stopped = consumer.done.then(() => {
     throw new Error('the batch consumer stopped before committing everything');
   });
-  await Promise.race([stopped, waitFor('commits to reach the end offsets', async () => sumOffsets((await committedOffsets(group, topic)).values()) === total, 60_000)]);
+  await Promise.race([
+    stopped,
+    waitFor(
+      'commits to reach the end offsets',
+      async () => sumOffsets((await committedOffsets(group, topic)).values()) === total,
+      60_000,
+    ),
+  ]);
 }
 
 /** A ~400-byte JSON value carrying its number. */
@@ -69,14 +81,22 @@ function expectExactlyOnceInOrder(produced: readonly ConsumedRecord[], total: nu
 describe('a send larger than max.message.bytes per partition', () => {
   it('is refused by the broker as one request, and accepted when cut by maxBatchBytes', async () => {
     const topic = await createTestTopic('split-producer', { partitions: 1, config: { 'max.message.bytes': '200000' } });
-    const records = Array.from({ length: 600 }, (_, i): OutgoingRecord => ({ topic, key: `user-${i}`, value: value(i) }));
+    const records = Array.from({ length: 600 }, (_, i): OutgoingRecord => ({
+      topic,
+      key: `user-${i}`,
+      value: value(i),
+    }));
     const kafka = client();
 
     // The root cause: one request puts all ~250 KB of the partition in one record batch, over the topic's limit.
     const unsplit = kafka.producer({ maxBatchBytes: 64 * 1024 * 1024 });
     await unsplit.connect();
     try {
-      await expect(unsplit.send(records)).rejects.toMatchObject({ name: 'KafkaAdapterError', code: 'MESSAGE_TOO_LARGE', canRetry: false });
+      await expect(unsplit.send(records)).rejects.toMatchObject({
+        name: 'KafkaAdapterError',
+        code: 'MESSAGE_TOO_LARGE',
+        canRetry: false,
+      });
     } finally {
       await unsplit.disconnect();
     }
@@ -94,9 +114,17 @@ describe('a send larger than max.message.bytes per partition', () => {
   });
 
   /** Drains `total` records of ~400 B from a 2-partition input into `output` in chunks of up to 5,000 records. */
-  async function drainInLargeChunks(name: string, output: string, total: number, producerOptions?: { maxBatchBytes: number }) {
+  async function drainInLargeChunks(
+    name: string,
+    output: string,
+    total: number,
+    producerOptions?: { maxBatchBytes: number },
+  ) {
     const input = await createTestTopic(`${name}-in`, { partitions: 2 });
-    await produceRaw(input, Array.from({ length: total }, (_, i) => ({ key: `k${i}`, value: value(i), partition: i % 2 })));
+    await produceRaw(
+      input,
+      Array.from({ length: total }, (_, i) => ({ key: `k${i}`, value: value(i), partition: i % 2 })),
+    );
     const group = uniqueName(name);
     const chunks: number[] = [];
     const retries: string[] = [];
@@ -107,7 +135,10 @@ describe('a send larger than max.message.bytes per partition', () => {
       maxBytesPerPartition: 8 * 1024 * 1024,
       maxBytes: 16 * 1024 * 1024,
       ...(producerOptions ? { producerOptions } : {}),
-      hooks: { onChunk: (info) => chunks.push(info.records), onRetry: (info) => retries.push(`${info.stage}:${info.code}`) },
+      hooks: {
+        onChunk: (info) => chunks.push(info.records),
+        onRetry: (info) => retries.push(`${info.stage}:${info.code}`),
+      },
     });
     await consumer.start();
     await committedToTheEnd(consumer, group, input, total);
@@ -126,7 +157,10 @@ describe('a send larger than max.message.bytes per partition', () => {
   });
 
   it('with maxBatchBytes under a topic max.message.bytes of 200000: every record exactly once, offsets committed to the end', async () => {
-    const output = await createTestTopic('split-small-out', { partitions: 2, config: { 'max.message.bytes': '200000' } });
+    const output = await createTestTopic('split-small-out', {
+      partitions: 2,
+      config: { 'max.message.bytes': '200000' },
+    });
     await drainInLargeChunks('split-small', output, 10_000, { maxBatchBytes: 150_000 });
     expect(await recordCount(output)).toBe(10_000);
   });

@@ -83,12 +83,19 @@ export function checkPositiveInt(value: unknown, path: string, { min = 1, max = 
 }
 
 export function validateClientConfig(config: KafkaClientConfig): void {
-  if (!Array.isArray(config.brokers) || config.brokers.length === 0) throw invalid('brokers', 'must list at least one broker');
+  if (!Array.isArray(config.brokers) || config.brokers.length === 0)
+    throw invalid('brokers', 'must list at least one broker');
   config.brokers.forEach((b, i) => {
-    if (typeof b !== 'string' || !/^[^\s:]+:\d{1,5}$/.test(b.trim())) throw invalid(`brokers/${i}`, 'must be host:port');
+    if (typeof b !== 'string' || !/^[^\s:]+:\d{1,5}$/.test(b.trim()))
+      throw invalid(`brokers/${i}`, 'must be host:port');
   });
-  if (typeof config.clientId !== 'string' || config.clientId.length === 0) throw invalid('clientId', 'must be a non-empty string');
-  if (config.ssl !== undefined && typeof config.ssl !== 'boolean' && (typeof config.ssl !== 'object' || config.ssl === null)) {
+  if (typeof config.clientId !== 'string' || config.clientId.length === 0)
+    throw invalid('clientId', 'must be a non-empty string');
+  if (
+    config.ssl !== undefined &&
+    typeof config.ssl !== 'boolean' &&
+    (typeof config.ssl !== 'object' || config.ssl === null)
+  ) {
     throw invalid('ssl', 'must be a boolean or { ca, cert, key }');
   }
   if (config.ssl && typeof config.ssl === 'object') {
@@ -104,7 +111,8 @@ export function validateClientConfig(config: KafkaClientConfig): void {
     if (!['plain', 'scram-sha-256', 'scram-sha-512'].includes(mechanism)) {
       throw invalid('sasl/mechanism', 'must be plain, scram-sha-256 or scram-sha-512');
     }
-    if (typeof username !== 'string' || username.length === 0) throw invalid('sasl/username', 'must be a non-empty string');
+    if (typeof username !== 'string' || username.length === 0)
+      throw invalid('sasl/username', 'must be a non-empty string');
     if (typeof password !== 'string') throw invalid('sasl/password', 'must be a string');
   }
   if (config.logLevel !== undefined && !['nothing', 'error', 'warn', 'info', 'debug'].includes(config.logLevel)) {
@@ -116,8 +124,12 @@ export function validateClientConfig(config: KafkaClientConfig): void {
 
 export function validateProducerOptions(options: ProducerOptions): void {
   const codecs = ['none', 'gzip'];
-  if (options.compression !== undefined && !codecs.includes(options.compression)) throw invalid('compression', 'must be none or gzip');
-  if (options.compressionByTopic !== undefined && (typeof options.compressionByTopic !== 'object' || options.compressionByTopic === null)) {
+  if (options.compression !== undefined && !codecs.includes(options.compression))
+    throw invalid('compression', 'must be none or gzip');
+  if (
+    options.compressionByTopic !== undefined &&
+    (typeof options.compressionByTopic !== 'object' || options.compressionByTopic === null)
+  ) {
     throw invalid('compressionByTopic', 'must be a map of topic to none or gzip');
   }
   for (const [topic, codec] of Object.entries(options.compressionByTopic ?? {})) {
@@ -136,6 +148,7 @@ export function resolveRetryPolicy(policy: Partial<RetryPolicy> | undefined, pat
   if (!finite(merged.initialMs) || merged.initialMs < 0) throw invalid(`${path}/initialMs`, 'must be ≥ 0');
   if (!finite(merged.maxMs) || merged.maxMs < merged.initialMs) throw invalid(`${path}/maxMs`, 'must be ≥ initialMs');
   if (!finite(merged.factor) || merged.factor < 1) throw invalid(`${path}/factor`, 'must be ≥ 1');
-  if (!finite(merged.jitter) || merged.jitter < 0 || merged.jitter > 1) throw invalid(`${path}/jitter`, 'must be in [0, 1]');
+  if (!finite(merged.jitter) || merged.jitter < 0 || merged.jitter > 1)
+    throw invalid(`${path}/jitter`, 'must be in [0, 1]');
   return merged;
 }

@@ -4,8 +4,14 @@ import { createKafkaClient, readPartitions, type ConsumedRecord, type LoggerLike
 import { testKafka } from './testing/broker';
 import { createTestTopic, deleteTestTopics, groupsWithOffsets, produceRaw, testBrokers, uniqueName } from './testing';
 
-const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
-const client = (clientId = uniqueName('reader-int')) => createKafkaClient({ brokers: testBrokers(), clientId, logLevel: 'nothing' }, quiet);
+const quiet: LoggerLike = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
+const client = (clientId = uniqueName('reader-int')) =>
+  createKafkaClient({ brokers: testBrokers(), clientId, logLevel: 'nothing' }, quiet);
 
 afterAll(deleteTestTopics);
 
@@ -71,19 +77,28 @@ describe('readPartitions reads offset ranges without committing anything', () =>
 
   it('reads exactly [start, end) of each listed partition and never hands over records appended meanwhile', async () => {
     const topic = await createTestTopic('reader-ranges', { partitions: 2 });
-    await produceRaw(topic, Array.from({ length: 60 }, (_, i) => ({ key: null, value: `v${i >> 1}`, partition: i % 2 })));
+    await produceRaw(
+      topic,
+      Array.from({ length: 60 }, (_, i) => ({ key: null, value: `v${i >> 1}`, partition: i % 2 })),
+    );
     const got: ConsumedRecord[] = [];
     let appended = false;
 
     const result = await readPartitions({
       client: client(),
       topic,
-      ranges: [{ partition: 1, start: 5n, end: 30n }, { partition: 0, start: 10n, end: 17n }],
+      ranges: [
+        { partition: 1, start: 5n, end: 30n },
+        { partition: 0, start: 10n, end: 17n },
+      ],
       maxRecordsPerBatch: 4,
       onBatch: async (records) => {
         if (!appended) {
           appended = true;
-          await produceRaw(topic, Array.from({ length: 20 }, (_, i) => ({ key: null, value: `late${i}`, partition: i % 2 })));
+          await produceRaw(
+            topic,
+            Array.from({ length: 20 }, (_, i) => ({ key: null, value: `late${i}`, partition: i % 2 })),
+          );
         }
         got.push(...records);
       },
@@ -91,8 +106,12 @@ describe('readPartitions reads offset ranges without committing anything', () =>
 
     expect(result.complete).toBe(true);
     expect(result.records).toBe(32);
-    expect(got.filter((r) => r.partition === 0).map((r) => r.offset)).toEqual(Array.from({ length: 7 }, (_, i) => String(10 + i)));
-    expect(got.filter((r) => r.partition === 1).map((r) => r.offset)).toEqual(Array.from({ length: 25 }, (_, i) => String(5 + i)));
+    expect(got.filter((r) => r.partition === 0).map((r) => r.offset)).toEqual(
+      Array.from({ length: 7 }, (_, i) => String(10 + i)),
+    );
+    expect(got.filter((r) => r.partition === 1).map((r) => r.offset)).toEqual(
+      Array.from({ length: 25 }, (_, i) => String(5 + i)),
+    );
     expect(got.some((r) => r.value!.toString().startsWith('late'))).toBe(false);
     expect(await groupsWithOffsets(topic)).toEqual(new Map());
   });
@@ -107,14 +126,20 @@ describe('readPartitions reads offset ranges without committing anything', () =>
       complete: true,
       records: 0,
       deletedBeforeRead: 0,
-      ranges: [{ partition: 0, start: 0n, end: 0n }, { partition: 1, start: 0n, end: 0n }],
+      ranges: [
+        { partition: 0, start: 0n, end: 0n },
+        { partition: 1, start: 0n, end: 0n },
+      ],
     });
     expect(onBatch).not.toHaveBeenCalled();
   });
 
   it('an abort ends the read after the in-flight batch (complete: false); a throwing onBatch rejects the read', async () => {
     const topic = await createTestTopic('reader-abort', { partitions: 1 });
-    await produceRaw(topic, Array.from({ length: 50 }, (_, i) => ({ key: null, value: `v${i}` })));
+    await produceRaw(
+      topic,
+      Array.from({ length: 50 }, (_, i) => ({ key: null, value: `v${i}` })),
+    );
     const controller = new AbortController();
     let batches = 0;
 
@@ -141,7 +166,11 @@ describe('readPartitions reads offset ranges without committing anything', () =>
           throw new Error('handler bug');
         },
       }),
-    ).rejects.toMatchObject({ code: 'HANDLER_FAILED', canRetry: false, message: expect.stringContaining('handler bug') });
+    ).rejects.toMatchObject({
+      code: 'HANDLER_FAILED',
+      canRetry: false,
+      message: expect.stringContaining('handler bug'),
+    });
     expect(await groupsWithOffsets(topic)).toEqual(new Map());
   });
 });
@@ -156,20 +185,29 @@ describe('readPartitions on partitions far larger than one fetch', () => {
       return { key: `k${i}`, value: big ? Buffer.alloc(92_160, i % 251) : Buffer.from(`small-${i}`), partition: i % 2 };
     });
     for (let i = 0; i < records.length; i += 200) await produceRaw(topic, records.slice(i, i + 200));
-    const bytesPerPartition = [0, 1].map((p) => records.filter((r) => r.partition === p).reduce((n, r) => n + r.value.length, 0));
+    const bytesPerPartition = [0, 1].map((p) =>
+      records.filter((r) => r.partition === p).reduce((n, r) => n + r.value.length, 0),
+    );
     expect(Math.min(...bytesPerPartition)).toBeGreaterThan(5 * 1024 * 1024);
     const got: ConsumedRecord[] = [];
 
     // A liveness bound with a huge margin: the read takes about a second; the defect it guards re-fetched the first
     // MiB forever.
-    const result = await readPartitions({ client: client(), topic, ranges: 'all', onBatch: (batch) => void got.push(...batch) });
+    const result = await readPartitions({
+      client: client(),
+      topic,
+      ranges: 'all',
+      onBatch: (batch) => void got.push(...batch),
+    });
 
     expect(result).toMatchObject({ complete: true, records: records.length });
     for (const p of [0, 1]) {
       const expected = records.filter((r) => r.partition === p);
       const read = got.filter((r) => r.partition === p);
       expect(read.map((r) => r.offset)).toEqual(expected.map((_, i) => String(i)));
-      expect(read.every((r, i) => r.key!.toString() === expected[i]!.key && r.value!.equals(expected[i]!.value))).toBe(true);
+      expect(read.every((r, i) => r.key!.toString() === expected[i]!.key && r.value!.equals(expected[i]!.value))).toBe(
+        true,
+      );
     }
     expect(await groupsWithOffsets(topic)).toEqual(new Map());
   }, 60_000);
@@ -181,7 +219,10 @@ describe('readPartitions memory', () => {
     // 64 MB of values, 16 times the 4 MiB a round of fetches may hold.
     const value = Buffer.alloc(80_000, 7);
     for (let i = 0; i < 800; i += 100) {
-      await produceRaw(topic, Array.from({ length: 100 }, (_, j) => ({ key: null, value, partition: (i + j) % 2 })));
+      await produceRaw(
+        topic,
+        Array.from({ length: 100 }, (_, j) => ({ key: null, value, partition: (i + j) % 2 })),
+      );
     }
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc') as () => void;

@@ -1,6 +1,11 @@
 import { createKafkaClient, readPartitions, type LoggerLike, type ReadPartitionsOptions } from './index';
 
-const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+const quiet: LoggerLike = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
 // Never connected: validation fails before any I/O.
 const client = createKafkaClient({ brokers: ['127.0.0.1:1'], clientId: 'reader-unit', logLevel: 'nothing' }, quiet);
 const base: ReadPartitionsOptions = { client, topic: 't', ranges: [], onBatch: () => undefined };
@@ -11,19 +16,32 @@ describe('readPartitions options', () => {
     [{ onBatch: undefined }, '/options/onBatch must be a function'],
     [{ ranges: 'some' }, "/options/ranges must be 'all' or a list of ranges"],
     [{ ranges: [{ partition: -1, start: 0n, end: 1n }] }, '/options/ranges/0/partition must be an integer ≥ 0'],
-    [{ ranges: [{ partition: 0, start: 0n, end: 1n }, { partition: 0, start: 1n, end: 2n }] }, '/options/ranges/1/partition partition 0 is listed twice'],
+    [
+      {
+        ranges: [
+          { partition: 0, start: 0n, end: 1n },
+          { partition: 0, start: 1n, end: 2n },
+        ],
+      },
+      '/options/ranges/1/partition partition 0 is listed twice',
+    ],
     [{ ranges: [{ partition: 0, start: 0, end: 1n }] }, '/options/ranges/0/start must be a bigint ≥ 0'],
     [{ ranges: [{ partition: 0, start: 0n, end: -1n }] }, '/options/ranges/0/end must be a bigint ≥ 0'],
     [{ maxRecordsPerBatch: 0 }, '/options/maxRecordsPerBatch'],
     [{ maxBytes: 0 }, '/options/maxBytes'],
     [{ retries: -1 }, '/options/retries'],
   ])('rejects an option: %#', async (override, message) => {
-    await expect(readPartitions({ ...base, ...(override as object) } as ReadPartitionsOptions)).rejects.toThrow(message);
+    await expect(readPartitions({ ...base, ...(override as object) } as ReadPartitionsOptions)).rejects.toThrow(
+      message,
+    );
   });
 
   it('resolves at once, without a broker, when every range is empty', async () => {
     const onBatch = jest.fn();
-    const ranges = [{ partition: 1, start: 7n, end: 7n }, { partition: 0, start: 3n, end: 2n }];
+    const ranges = [
+      { partition: 1, start: 7n, end: 7n },
+      { partition: 0, start: 3n, end: 2n },
+    ];
     await expect(readPartitions({ ...base, ranges, onBatch })).resolves.toEqual({
       complete: true,
       records: 0,
@@ -34,7 +52,11 @@ describe('readPartitions options', () => {
   });
 
   it('resolves without reading when the signal is already aborted', async () => {
-    const result = await readPartitions({ ...base, ranges: [{ partition: 0, start: 0n, end: 5n }], signal: AbortSignal.abort() });
+    const result = await readPartitions({
+      ...base,
+      ranges: [{ partition: 0, start: 0n, end: 5n }],
+      signal: AbortSignal.abort(),
+    });
     expect(result).toMatchObject({ complete: false, records: 0 });
   });
 });

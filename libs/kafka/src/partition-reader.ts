@@ -76,20 +76,23 @@ const STALE_LEADERSHIP = new Set([
 ]);
 
 function validate(options: ReadPartitionsOptions): void {
-  if (typeof options.topic !== 'string' || options.topic.length === 0) throw invalid('topic', 'must be a non-empty string');
+  if (typeof options.topic !== 'string' || options.topic.length === 0)
+    throw invalid('topic', 'must be a non-empty string');
   if (typeof options.onBatch !== 'function') throw invalid('onBatch', 'must be a function');
   if (options.ranges !== 'all') {
     if (!Array.isArray(options.ranges)) throw invalid('ranges', "must be 'all' or a list of ranges");
     const seen = new Set<number>();
     options.ranges.forEach((r, i) => {
-      if (!Number.isInteger(r.partition) || r.partition < 0) throw invalid(`ranges/${i}/partition`, 'must be an integer ≥ 0');
+      if (!Number.isInteger(r.partition) || r.partition < 0)
+        throw invalid(`ranges/${i}/partition`, 'must be an integer ≥ 0');
       if (seen.has(r.partition)) throw invalid(`ranges/${i}/partition`, `partition ${r.partition} is listed twice`);
       seen.add(r.partition);
       if (typeof r.start !== 'bigint' || r.start < 0n) throw invalid(`ranges/${i}/start`, 'must be a bigint ≥ 0');
       if (typeof r.end !== 'bigint' || r.end < 0n) throw invalid(`ranges/${i}/end`, 'must be a bigint ≥ 0');
     });
   }
-  for (const key of ['maxRecordsPerBatch', 'maxWaitTimeInMs', 'maxBytesPerPartition', 'maxBytes'] as const) checkPositiveInt(options[key], key);
+  for (const key of ['maxRecordsPerBatch', 'maxWaitTimeInMs', 'maxBytesPerPartition', 'maxBytes'] as const)
+    checkPositiveInt(options[key], key);
   checkPositiveInt(options.retries, 'retries', { min: 0 });
 }
 
@@ -104,7 +107,11 @@ async function withAdmin<T>(client: KafkaClient, fn: (admin: AdminClient) => Pro
 }
 
 /** The ranges of a read: 'all' as low .. high watermark per partition, now. */
-async function resolveRanges(client: KafkaClient, topic: string, ranges: readonly OffsetRange[] | 'all'): Promise<OffsetRange[]> {
+async function resolveRanges(
+  client: KafkaClient,
+  topic: string,
+  ranges: readonly OffsetRange[] | 'all',
+): Promise<OffsetRange[]> {
   if (ranges !== 'all') return [...ranges].sort((a, b) => a.partition - b.partition);
   const offsets = await withAdmin(client, (admin) => admin.topicOffsets(topic));
   return offsets.map((o) => ({ partition: o.partition, start: o.low, end: o.high }));
@@ -149,11 +156,16 @@ export async function readPartitions(options: ReadPartitionsOptions): Promise<Re
         // (past the high watermark after a truncation) is not something a retry can fix.
         if (code === 'OFFSET_OUT_OF_RANGE' && (await state.skipDeleted(session, topic, logger))) continue;
         failures += 1;
-        if (!(retriable || STALE_LEADERSHIP.has(code)) || failures > retries) throw toAdapterError(err, `fetching ${topic}`);
+        if (!(retriable || STALE_LEADERSHIP.has(code)) || failures > retries)
+          throw toAdapterError(err, `fetching ${topic}`);
         const delay = backoffDelay(failures, RETRY);
         logger.warn('fetch failed, retrying', { component: COMPONENT, topic, code, attempt: failures, delayMs: delay });
         await sleeper.sleep(delay);
-        await session.refreshMetadata().catch((e: unknown) => logger.debug('metadata refresh failed', { component: COMPONENT, topic, code: classifyError(e).code }));
+        await session
+          .refreshMetadata()
+          .catch((e: unknown) =>
+            logger.debug('metadata refresh failed', { component: COMPONENT, topic, code: classifyError(e).code }),
+          );
         continue;
       }
       for (const partition of fetched.sort((a, b) => a.partition - b.partition)) {
@@ -163,7 +175,11 @@ export async function readPartitions(options: ReadPartitionsOptions): Promise<Re
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    await session.disconnect().catch((err: unknown) => logger.warn('reader disconnect failed', { component: COMPONENT, topic, ...describeError(err) }));
+    await session
+      .disconnect()
+      .catch((err: unknown) =>
+        logger.warn('reader disconnect failed', { component: COMPONENT, topic, ...describeError(err) }),
+      );
   }
   return state.result(ranges);
 }
@@ -174,11 +190,17 @@ export async function readPartitions(options: ReadPartitionsOptions): Promise<Re
  * Promise.race against one long-lived abort promise: each race would stay attached to that promise, and with it
  * every fetched response, until the read ends.
  */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, logger: LoggerLike): Promise<T | typeof ABORTED> {
+function untilAborted<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  logger: LoggerLike,
+): Promise<T | typeof ABORTED> {
   if (!signal) return work;
   return new Promise((resolve, reject) => {
     const onAbort = () => {
-      work.catch((err: unknown) => logger.debug('fetch dropped after an abort failed', { component: COMPONENT, code: classifyError(err).code }));
+      work.catch((err: unknown) =>
+        logger.debug('fetch dropped after an abort failed', { component: COMPONENT, code: classifyError(err).code }),
+      );
       resolve(ABORTED);
     };
     if (signal.aborted) return onAbort();
@@ -197,7 +219,12 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, logg
 }
 
 /** One Fetch per leader of the unfinished partitions, in parallel; their partitions, flattened. */
-async function fetchRound(session: FetchSession, topic: string, state: ReadState, options: ReadPartitionsOptions): Promise<FetchedPartition[]> {
+async function fetchRound(
+  session: FetchSession,
+  topic: string,
+  state: ReadState,
+  options: ReadPartitionsOptions,
+): Promise<FetchedPartition[]> {
   const byLeader = session.leaders(topic, state.open());
   const requests = [...byLeader].map(([nodeId, partitions]) =>
     session.fetch(nodeId, {
@@ -208,12 +235,19 @@ async function fetchRound(session: FetchSession, topic: string, state: ReadState
       maxBytes: options.maxBytes ?? 4_194_304,
     }),
   );
-  if (requests.length === 0) throw new KafkaAdapterError(`no leader known for ${topic}`, { code: 'LEADER_NOT_AVAILABLE', canRetry: true });
+  if (requests.length === 0)
+    throw new KafkaAdapterError(`no leader known for ${topic}`, { code: 'LEADER_NOT_AVAILABLE', canRetry: true });
   return (await Promise.all(requests)).flat();
 }
 
 /** Hands the visible records of one fetched partition to onBatch, chunk by chunk, moving its position along. */
-async function handOver(fetched: FetchedPartition, state: ReadState, topic: string, maxRecords: number, options: ReadPartitionsOptions): Promise<void> {
+async function handOver(
+  fetched: FetchedPartition,
+  state: ReadState,
+  topic: string,
+  maxRecords: number,
+  options: ReadPartitionsOptions,
+): Promise<void> {
   const p = fetched.partition;
   if (!state.isOpen(p)) return;
   const end = state.end(p);
@@ -222,9 +256,15 @@ async function handOver(fetched: FetchedPartition, state: ReadState, topic: stri
   for (const part of chunk(inRange, maxRecords)) {
     const last = part[part.length - 1];
     if (options.signal?.aborted || last === undefined) return;
-    const records = part.map(
-      (m): ConsumedRecord => ({ topic, partition: p, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: toRecordHeaders(m.headers) }),
-    );
+    const records = part.map((m): ConsumedRecord => ({
+      topic,
+      partition: p,
+      offset: m.offset,
+      timestamp: m.timestamp,
+      key: m.key,
+      value: m.value,
+      headers: toRecordHeaders(m.headers),
+    }));
     try {
       await options.onBatch(records);
     } catch (err) {
@@ -283,7 +323,13 @@ class ReadState {
     for (const [p, low] of earliest) {
       const at = this.position(p);
       if (at >= low) continue;
-      logger.warn('records deleted by retention before they were read', { component: COMPONENT, topic, partition: p, from: String(at), to: String(low) });
+      logger.warn('records deleted by retention before they were read', {
+        component: COMPONENT,
+        topic,
+        partition: p,
+        from: String(at),
+        to: String(low),
+      });
       this.deleted += (low < this.end(p) ? low : this.end(p)) - at;
       this.advance(p, low);
       moved = true;

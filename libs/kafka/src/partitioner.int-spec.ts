@@ -13,7 +13,12 @@ const COUNTS = [1, 2, 3, 6, 7, 12, 100, 1000];
 
 function kafkaJars(): string {
   // `fetch` prints the jar directory (downloading the jars first if this machine has none yet).
-  return execFileSync(process.execPath, [path.join(repoRoot, 'tools/kafka/kafka.mjs'), 'fetch'], { encoding: 'utf8' }).trim().split('\n').pop() ?? '';
+  return (
+    execFileSync(process.execPath, [path.join(repoRoot, 'tools/kafka/kafka.mjs'), 'fetch'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop() ?? ''
+  );
 }
 
 function keyTable(): Buffer[] {
@@ -23,7 +28,8 @@ function keyTable(): Buffer[] {
   // Bytes with the high bit set (sign extension is where hand-written ports go wrong).
   for (let n = 1; n <= 16; n++) keys.push(Buffer.alloc(n, 0xff), Buffer.alloc(n, 0x80));
   // Realistic keys: UUIDs (user_id), non-ASCII UTF-8.
-  for (let i = 0; i < 200; i++) keys.push(Buffer.from(`${randomBytes(4).toString('hex')}-0000-4000-8000-${randomBytes(6).toString('hex')}`));
+  for (let i = 0; i < 200; i++)
+    keys.push(Buffer.from(`${randomBytes(4).toString('hex')}-0000-4000-8000-${randomBytes(6).toString('hex')}`));
   keys.push(Buffer.from('ünïcödé ключ 鍵 🔑', 'utf8'));
   // Random binary of random lengths.
   for (let i = 0; i < 300; i++) keys.push(randomBytes(Math.floor(Math.random() * 300)));
@@ -38,14 +44,26 @@ it("gives every key the hash and partitions of Kafka's own Utils.murmur2, for ev
   try {
     const file = path.join(dir, 'keys.txt');
     fs.writeFileSync(file, keys.map((k) => k.toString('hex')).join('\n'));
-    const java = execFileSync('java', ['-cp', path.join(kafkaJars(), '*'), path.join(__dirname, 'testing/java/Murmur2Table.java'), file, COUNTS.join(',')], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const java = execFileSync(
+      'java',
+      [
+        '-cp',
+        path.join(kafkaJars(), '*'),
+        path.join(__dirname, 'testing/java/Murmur2Table.java'),
+        file,
+        COUNTS.join(','),
+      ],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     const rows = java.trim().split('\n');
     expect(rows).toHaveLength(keys.length);
     const ours = keys.map((k) => [murmur2(k), ...COUNTS.map((n) => partitionForKey(k, n))].join('\t'));
-    const mismatches = ours.map((row, i) => (row === rows[i] ? undefined : `key of ${keys[i]?.length} bytes: ours ${row}, Java ${rows[i]}`)).filter(Boolean);
+    const mismatches = ours
+      .map((row, i) => (row === rows[i] ? undefined : `key of ${keys[i]?.length} bytes: ours ${row}, Java ${rows[i]}`))
+      .filter(Boolean);
     expect(mismatches).toEqual([]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -26,7 +26,10 @@ describe('toKafkaMessage', () => {
 describe('consumed records', () => {
   it('keep hostile header names as plain headers, and read a null header value as empty bytes (never throw)', () => {
     const decoded = JSON.parse('{"__proto__": "p", "constructor": "c"}') as Record<string, string>;
-    const headers = toRecordHeaders({ ...Object.fromEntries(Object.entries(decoded)), nothing: null as unknown as Buffer });
+    const headers = toRecordHeaders({
+      ...Object.fromEntries(Object.entries(decoded)),
+      nothing: null as unknown as Buffer,
+    });
     expect(Object.keys(headers).sort()).toEqual(['__proto__', 'constructor', 'nothing']);
     expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
     expect(headers['nothing']).toEqual(Buffer.alloc(0));

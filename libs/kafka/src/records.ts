@@ -45,7 +45,13 @@ export function toRecordHeaders(headers: IHeaders | undefined): RecordHeaders {
   const out: RecordHeaders = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined) continue;
-    setHeader(out, name, Array.isArray(value) ? value.map((v) => headerBytes(v as Buffer | string | null)) : headerBytes(value as Buffer | string | null));
+    setHeader(
+      out,
+      name,
+      Array.isArray(value)
+        ? value.map((v) => headerBytes(v as Buffer | string | null))
+        : headerBytes(value as Buffer | string | null),
+    );
   }
   return out;
 }

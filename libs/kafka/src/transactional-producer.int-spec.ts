@@ -1,9 +1,33 @@
-import { createKafkaClient, createTransactionalProducer, readPartitions, type ConsumedRecord, type LoggerLike } from './index';
+import {
+  createKafkaClient,
+  createTransactionalProducer,
+  readPartitions,
+  type ConsumedRecord,
+  type LoggerLike,
+} from './index';
 import { testKafka } from './testing/broker';
-import { committedOffsets, createTestTopic, deleteTestTopics, partitionsWithOpenTransactions, readCommitted, recordCount, testBrokers, uniqueName, waitFor } from './testing';
+import {
+  committedOffsets,
+  createTestTopic,
+  deleteTestTopics,
+  partitionsWithOpenTransactions,
+  readCommitted,
+  recordCount,
+  testBrokers,
+  uniqueName,
+  waitFor,
+} from './testing';
 
-const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
-const client = createKafkaClient({ brokers: testBrokers(), clientId: uniqueName('txn-int'), logLevel: 'nothing' }, quiet);
+const quiet: LoggerLike = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
+const client = createKafkaClient(
+  { brokers: testBrokers(), clientId: uniqueName('txn-int'), logLevel: 'nothing' },
+  quiet,
+);
 
 afterAll(deleteTestTopics);
 
@@ -12,10 +36,14 @@ const record = (topic: string, value: string, partition = 0) => ({ topic, key: n
 
 /** Offsets become visible in the group once the coordinator has written the commit marker: shortly after commit. */
 async function waitForOffsets(group: string, topic: string, expected: Map<number, bigint>): Promise<void> {
-  await waitFor(`${group} to show ${JSON.stringify([...expected].map(([p, o]) => [p, String(o)]))}`, async () => {
-    const got = await committedOffsets(group, topic);
-    return [...expected].every(([p, o]) => got.get(p) === o);
-  }, 20_000);
+  await waitFor(
+    `${group} to show ${JSON.stringify([...expected].map(([p, o]) => [p, String(o)]))}`,
+    async () => {
+      const got = await committedOffsets(group, topic);
+      return [...expected].every(([p, o]) => got.get(p) === o);
+    },
+    20_000,
+  );
 }
 
 describe('the transactional producer', () => {
@@ -28,7 +56,10 @@ describe('the transactional producer', () => {
     try {
       await producer.commitTransaction([record(out, 'a', 0), record(out, 'b', 1), record(out, 'c', 0)], {
         groupId: group,
-        offsets: [{ topic: source, partition: 0, offset: 10n }, { topic: source, partition: 1, offset: 3n }],
+        offsets: [
+          { topic: source, partition: 0, offset: 10n },
+          { topic: source, partition: 1, offset: 3n },
+        ],
       });
       // Offsets alone (a chunk whose records were all skipped) are a transaction too.
       await producer.commitTransaction([], { groupId: group, offsets: [{ topic: source, partition: 1, offset: 4n }] });
@@ -36,7 +67,14 @@ describe('the transactional producer', () => {
       await producer.disconnect();
     }
     expect(values(await readCommitted(out)).sort()).toEqual(['a', 'b', 'c']);
-    await waitForOffsets(group, source, new Map([[0, 10n], [1, 4n]]));
+    await waitForOffsets(
+      group,
+      source,
+      new Map([
+        [0, 10n],
+        [1, 4n],
+      ]),
+    );
   });
 
   it('a second producer with the same id fences the first: its transaction fails with PRODUCER_FENCED and nothing of it is visible', async () => {
@@ -47,14 +85,23 @@ describe('the transactional producer', () => {
     const first = createTransactionalProducer(client, { transactionalId });
     const second = createTransactionalProducer(client, { transactionalId });
     await first.connect();
-    await first.commitTransaction([record(out, 'first-1')], { groupId: group, offsets: [{ topic: source, partition: 0, offset: 1n }] });
+    await first.commitTransaction([record(out, 'first-1')], {
+      groupId: group,
+      offsets: [{ topic: source, partition: 0, offset: 1n }],
+    });
 
     await second.connect();
     await expect(
-      first.commitTransaction([record(out, 'first-2')], { groupId: group, offsets: [{ topic: source, partition: 0, offset: 2n }] }),
+      first.commitTransaction([record(out, 'first-2')], {
+        groupId: group,
+        offsets: [{ topic: source, partition: 0, offset: 2n }],
+      }),
     ).rejects.toMatchObject({ code: 'PRODUCER_FENCED', canRetry: false });
     expect(first.isConnected()).toBe(false);
-    await second.commitTransaction([record(out, 'second-1')], { groupId: group, offsets: [{ topic: source, partition: 0, offset: 5n }] });
+    await second.commitTransaction([record(out, 'second-1')], {
+      groupId: group,
+      offsets: [{ topic: source, partition: 0, offset: 5n }],
+    });
     await Promise.all([first.disconnect(), second.disconnect()]);
 
     expect(values(await readCommitted(out))).toEqual(['first-1', 'second-1']);
@@ -88,18 +135,26 @@ describe('the transactional producer', () => {
     const small = await createTestTopic('txn-fail-small', { config: { 'max.message.bytes': '10000' } });
     const source = await createTestTopic('txn-fail-source');
     const group = uniqueName('txn-fail-group');
-    const producer = createTransactionalProducer(client, { transactionalId: uniqueName('txn-fail'), maxBatchBytes: 4096 });
+    const producer = createTransactionalProducer(client, {
+      transactionalId: uniqueName('txn-fail'),
+      maxBatchBytes: 4096,
+    });
     await producer.connect();
 
     // The first slice (to `out`) is written and acknowledged; the second is refused by the broker.
     const failing = [record(out, 'written-then-aborted'), { topic: small, key: null, value: Buffer.alloc(20_000) }];
-    await expect(producer.commitTransaction(failing, { groupId: group, offsets: [{ topic: source, partition: 0, offset: 7n }] })).rejects.toMatchObject({
+    await expect(
+      producer.commitTransaction(failing, { groupId: group, offsets: [{ topic: source, partition: 0, offset: 7n }] }),
+    ).rejects.toMatchObject({
       code: 'MESSAGE_TOO_LARGE',
     });
     await expect(producer.commitTransaction([record(out, 'x')])).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
 
     await producer.connect();
-    await producer.commitTransaction([record(out, 'committed')], { groupId: group, offsets: [{ topic: source, partition: 0, offset: 1n }] });
+    await producer.commitTransaction([record(out, 'committed')], {
+      groupId: group,
+      offsets: [{ topic: source, partition: 0, offset: 1n }],
+    });
     await producer.disconnect();
 
     // Written and aborted (record + abort marker), then committed (record + commit marker).
@@ -115,7 +170,11 @@ describe('readPartitions on a topic written with transactions', () => {
     const producer = createTransactionalProducer(client, { transactionalId: uniqueName('reader-txn') });
     await producer.connect();
     await producer.commitTransaction([record(topic, 'c1'), record(topic, 'c2')]);
-    const raw = testKafka('test-aborter').producer({ transactionalId: uniqueName('reader-txn-abort'), idempotent: true, maxInFlightRequests: 1 });
+    const raw = testKafka('test-aborter').producer({
+      transactionalId: uniqueName('reader-txn-abort'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await raw.connect();
     const aborted = await raw.transaction();
     await aborted.send({ topic, messages: [{ value: 'aborted-1' }, { value: 'aborted-2' }] });

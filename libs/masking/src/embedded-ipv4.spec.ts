@@ -10,7 +10,14 @@ const bytesOf = (ip: string) => parseIpAddress(ip)!.bytes;
 describe('embeddedIpv4', () => {
   it.each<[string, string, Array<[Ipv4EmbeddingFormat, string]>]>([
     ['6to4', '2002:c612:4d63::5', [['6to4', '198.18.77.99']]],
-    ['Teredo (RFC 4380 example)', '2001:0:4136:e378:8000:63bf:3fff:fdd2', [['teredo-server', '65.54.227.120'], ['teredo-client', '192.0.2.45']]],
+    [
+      'Teredo (RFC 4380 example)',
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+      [
+        ['teredo-server', '65.54.227.120'],
+        ['teredo-client', '192.0.2.45'],
+      ],
+    ],
     ['NAT64 well-known prefix', '64:ff9b::198.51.100.7', [['nat64', '198.51.100.7']]],
     ['IPv4-compatible', '::198.51.100.7', [['ipv4-compatible', '198.51.100.7']]],
     ['IPv4-translated', '::ffff:0:198.51.100.7', [['ipv4-translated', '198.51.100.7']]],
@@ -49,7 +56,9 @@ describe('truncateIp of IPv6 that embeds IPv4', () => {
   const anyIpv6 = fc.oneof(
     fc.ipV6(),
     fc.tuple(ipv4, groups(5)).map(([v4, rest]) => `2002:${v4Groups(v4)}:${rest}`),
-    fc.tuple(ipv4, groups(2), ipv4).map(([server, mid, client]) => `2001:0:${v4Groups(server)}:${mid}:${v4Groups(client, true)}`),
+    fc
+      .tuple(ipv4, groups(2), ipv4)
+      .map(([server, mid, client]) => `2001:0:${v4Groups(server)}:${mid}:${v4Groups(client, true)}`),
     ipv4.map((v4) => `64:ff9b::${v4}`),
     ipv4.map((v4) => `::${v4}`),
     ipv4.map((v4) => `::ffff:0:${v4}`),
@@ -76,7 +85,8 @@ describe('truncateIp of IPv6 that embeds IPv4', () => {
           if (!hidden.endsWith('.0')) expect(masked).not.toContain(v4Groups(hidden));
         }
         const sixToFour = embeddedIpv4(original.bytes).find((e) => e.format === '6to4');
-        if (sixToFour) expect(ipv4At(after.bytes, sixToFour)).toBe(ipv4At(original.bytes, sixToFour).replace(/\.\d+$/, '.0'));
+        if (sixToFour)
+          expect(ipv4At(after.bytes, sixToFour)).toBe(ipv4At(original.bytes, sixToFour).replace(/\.\d+$/, '.0'));
       }),
       { numRuns: 2000 },
     );

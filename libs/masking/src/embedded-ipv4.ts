@@ -1,7 +1,8 @@
 // IPv6 formats that carry an IPv4 address inside them. Masking an IPv6 address to its /48 is not enough for them:
 // 6to4 puts the whole IPv4 address in bits 16–47, so its /48 IS the IPv4 address.
 
-export type Ipv4EmbeddingFormat = 'ipv4-compatible' | 'ipv4-translated' | 'nat64' | '6to4' | 'teredo-server' | 'teredo-client' | 'isatap';
+export type Ipv4EmbeddingFormat =
+  'ipv4-compatible' | 'ipv4-translated' | 'nat64' | '6to4' | 'teredo-server' | 'teredo-client' | 'isatap';
 
 export interface Ipv4Embedding {
   readonly format: Ipv4EmbeddingFormat;
@@ -35,7 +36,10 @@ export function embeddedIpv4(bytes: Uint8Array): Ipv4Embedding[] {
   }
   if (b(0) === 0x20 && b(1) === 0x02) found.push({ format: '6to4', offset: 2, inverted: false });
   if (b(0) === 0x20 && b(1) === 0x01 && b(2) === 0 && b(3) === 0) {
-    found.push({ format: 'teredo-server', offset: 4, inverted: false }, { format: 'teredo-client', offset: 12, inverted: true });
+    found.push(
+      { format: 'teredo-server', offset: 4, inverted: false },
+      { format: 'teredo-client', offset: 12, inverted: true },
+    );
   }
   if ((b(8) === 0x00 || b(8) === 0x02) && b(9) === 0 && b(10) === 0x5e && b(11) === 0xfe) {
     found.push({ format: 'isatap', offset: 12, inverted: false });

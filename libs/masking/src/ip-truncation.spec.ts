@@ -4,9 +4,12 @@ import { IP_ADDRESS_TABLE } from '@login/event-schema/testing';
 import { truncateIp } from './ip-truncation';
 
 describe('truncateIp', () => {
-  it.each(IP_ADDRESS_TABLE.valid.map(([ip, , version, truncated]) => [ip, version, truncated] as const))('%s (v%i) → %s', (ip, version, expected) => {
-    expect(truncateIp(ip, version)).toBe(expected);
-  });
+  it.each(IP_ADDRESS_TABLE.valid.map(([ip, , version, truncated]) => [ip, version, truncated] as const))(
+    '%s (v%i) → %s',
+    (ip, version, expected) => {
+      expect(truncateIp(ip, version)).toBe(expected);
+    },
+  );
 
   it.each([
     ['not an address', 'example.com', 4],

@@ -34,7 +34,10 @@ describe('createMasker', () => {
       const event = CONTRACT_EXAMPLE_EVENT;
       const masked = masker.maskEvent(event);
       expect(Object.keys(masked).sort()).toEqual(PII_RULES.map((rule) => rule.field).sort());
-      expect(masked).toEqual({ device_id: masker.maskDeviceId(event.device_id), ip: masker.maskIp(event.ip, event.ip_version) });
+      expect(masked).toEqual({
+        device_id: masker.maskDeviceId(event.device_id),
+        ip: masker.maskIp(event.ip, event.ip_version),
+      });
     });
 
     it('maskEvent throws a TypeError for an event without its parsed address (copied by a spread)', () => {
@@ -149,9 +152,12 @@ describe('createMasker pseudonym memo', () => {
     const memoised = createMasker({ key: KEY, ipStrategy: 'hmac', pseudonymMemoEntries: 8 });
     const plain = createMasker({ key: KEY, ipStrategy: 'hmac', pseudonymMemoEntries: 0 });
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('593-47-5928', '111-22-3333', 'a', 'b', 'c', 'd', 'e'), { maxLength: 64 }), (ids) => {
-        for (const id of ids) expect(memoised.maskDeviceId(id)).toBe(plain.maskDeviceId(id));
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('593-47-5928', '111-22-3333', 'a', 'b', 'c', 'd', 'e'), { maxLength: 64 }),
+        (ids) => {
+          for (const id of ids) expect(memoised.maskDeviceId(id)).toBe(plain.maskDeviceId(id));
+        },
+      ),
     );
     expect(memoised.maskIp('10.1.2.3', 4)).toBe(plain.maskIp('10.1.2.3', 4));
   });

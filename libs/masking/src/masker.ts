@@ -27,7 +27,10 @@ export function createMasker(options: MaskingOptions): Masker {
     options.pseudonymMemoEntries ?? DEFAULT_PSEUDONYM_MEMO_ENTRIES,
   );
   const maskAddress = addressMasker(options.ipStrategy, pseudonymise);
-  const fieldMaskers = PII_RULES.map((rule) => ({ field: rule.field, mask: ruleMasker(rule, pseudonymise, maskAddress) }));
+  const fieldMaskers = PII_RULES.map((rule) => ({
+    field: rule.field,
+    mask: ruleMasker(rule, pseudonymise, maskAddress),
+  }));
   return Object.freeze({
     maskEvent: (event: LoginEvent): MaskedFields => {
       const masked: Partial<Record<PiiField, string>> = {};
@@ -56,7 +59,10 @@ function ruleMasker(
   }
 }
 
-function addressMasker(strategy: IpMaskStrategy, pseudonymise: (value: string) => string): (address: IpAddress) => string {
+function addressMasker(
+  strategy: IpMaskStrategy,
+  pseudonymise: (value: string) => string,
+): (address: IpAddress) => string {
   switch (strategy) {
     case 'truncate':
       return truncateAddress;

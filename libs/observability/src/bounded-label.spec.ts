@@ -16,7 +16,14 @@ describe('boundedLabel', () => {
 
   it('keeps the first N distinct values and maps later new ones to other', () => {
     const label = boundedLabel({ max: 2 });
-    expect(['1.0', '2.0', '1.0', '3.0', '2.0', '4.0'].map(label)).toEqual(['1.0', '2.0', '1.0', 'other', '2.0', 'other']);
+    expect(['1.0', '2.0', '1.0', '3.0', '2.0', '4.0'].map(label)).toEqual([
+      '1.0',
+      '2.0',
+      '1.0',
+      'other',
+      '2.0',
+      'other',
+    ]);
   });
 
   it('does not spend a slot on "other", empty or overlong values', () => {

@@ -9,11 +9,27 @@ export const GENERATOR_METRICS = {
     help: 'Records acknowledged by the broker, by kind: "valid" or the malformed kind.',
     labelNames: ['kind'],
   },
-  sendErrors: { type: 'counter', name: 'login_generator_send_errors_total', help: 'Batches whose send failed (after the client retries).' },
-  failed: { type: 'counter', name: 'login_generator_events_failed_total', help: 'Records in batches whose send failed.' },
+  sendErrors: {
+    type: 'counter',
+    name: 'login_generator_send_errors_total',
+    help: 'Batches whose send failed (after the client retries).',
+  },
+  failed: {
+    type: 'counter',
+    name: 'login_generator_events_failed_total',
+    help: 'Records in batches whose send failed.',
+  },
   batches: { type: 'counter', name: 'login_generator_batches_total', help: 'Batches sent (acknowledged or failed).' },
-  rate: { type: 'gauge', name: 'login_generator_rate_events_per_second', help: 'Records acknowledged per second over the last seconds.' },
-  targetRate: { type: 'gauge', name: 'login_generator_target_rate_events_per_second', help: 'The configured rate (0 = unthrottled).' },
+  rate: {
+    type: 'gauge',
+    name: 'login_generator_rate_events_per_second',
+    help: 'Records acknowledged per second over the last seconds.',
+  },
+  targetRate: {
+    type: 'gauge',
+    name: 'login_generator_target_rate_events_per_second',
+    help: 'The configured rate (0 = unthrottled).',
+  },
 } as const;
 
 /** The generator's metrics, on their own registry. */

@@ -117,14 +117,28 @@ describe('startHttpServer', () => {
       },
     });
     expect((await call(server.port, '/readyz')).status).toBe(503);
-    expect(logger.error).toHaveBeenCalledWith('metrics/health request failed', expect.objectContaining({ path: '/readyz' }));
+    expect(logger.error).toHaveBeenCalledWith(
+      'metrics/health request failed',
+      expect.objectContaining({ path: '/readyz' }),
+    );
   });
 
   it('rejects with a one-line HttpPortInUseError naming the port when the port is taken', async () => {
     await start();
-    const taken = startHttpServer({ port: server.port, host: '127.0.0.1', registry, liveness: () => true, readiness, logger });
+    const taken = startHttpServer({
+      port: server.port,
+      host: '127.0.0.1',
+      registry,
+      liveness: () => true,
+      readiness,
+      logger,
+    });
     await expect(taken).rejects.toBeInstanceOf(HttpPortInUseError);
-    await expect(taken).rejects.toMatchObject({ code: 'EADDRINUSE', port: server.port, message: expect.stringContaining(`HTTP_PORT ${server.port} is already in use`) });
+    await expect(taken).rejects.toMatchObject({
+      code: 'EADDRINUSE',
+      port: server.port,
+      message: expect.stringContaining(`HTTP_PORT ${server.port} is already in use`),
+    });
   });
 
   /** Opens a raw connection, writes `head`, then one byte a second; resolves with when the server closed it. */
@@ -170,7 +184,12 @@ describe('startHttpServer', () => {
   it('closes idempotently, even with a keep-alive connection open', async () => {
     await start();
     await new Promise<void>((resolve) => {
-      const req = request({ host: '127.0.0.1', port: server.port, path: '/healthz', headers: { connection: 'keep-alive' } });
+      const req = request({
+        host: '127.0.0.1',
+        port: server.port,
+        path: '/healthz',
+        headers: { connection: 'keep-alive' },
+      });
       req.on('response', (res) => {
         res.resume();
         res.on('end', () => resolve());

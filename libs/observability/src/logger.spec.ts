@@ -8,10 +8,20 @@ function capture(options: Partial<LoggerOptions> = {}) {
   const destination = options.destination ?? new PassThrough();
   const chunks: string[] = [];
   destination.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-  const logger = createLogger({ app: 'processor', level: 'debug', format: 'json', destination, now: () => NOW, ...options });
+  const logger = createLogger({
+    app: 'processor',
+    level: 'debug',
+    format: 'json',
+    destination,
+    now: () => NOW,
+    ...options,
+  });
   const lines = async (): Promise<string[]> => {
     await new Promise((resolve) => setImmediate(resolve));
-    return chunks.join('').split('\n').filter((line) => line !== '');
+    return chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '');
   };
   const entries = async (): Promise<Record<string, unknown>[]> =>
     (await lines()).map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -84,11 +94,19 @@ describe('createLogger (json)', () => {
 
   it('logs errors as name, message and stack only', async () => {
     const { logger, entries } = capture();
-    const error = Object.assign(new SyntaxError('Unexpected token'), { input: '{"device_id":"593-47-5928"', code: 'E1' });
+    const error = Object.assign(new SyntaxError('Unexpected token'), {
+      input: '{"device_id":"593-47-5928"',
+      code: 'E1',
+    });
     logger.error('parse failed', { error });
     logger.error('direct', error);
     const [first, second] = await entries();
-    expect(first?.['error']).toEqual({ name: 'SyntaxError', message: 'Unexpected token', stack: error.stack, code: 'E1' });
+    expect(first?.['error']).toEqual({
+      name: 'SyntaxError',
+      message: 'Unexpected token',
+      stack: error.stack,
+      code: 'E1',
+    });
     expect(second?.['error']).toEqual(first?.['error']);
     expect(JSON.stringify([first, second])).not.toContain('593-47-5928');
   });
@@ -154,14 +172,19 @@ describe('createLogger (pretty)', () => {
     logger.child({ component: 'consumer' }).error('failed', { count: 3, error: new Error('nope') });
     const text = (await lines()).join('\n');
     expect(text).not.toContain('\u001b');
-    expect(text).toMatch(/^12:34:56\.789 ERROR \[processor\/consumer\] failed count=3 error="Error: nope"\n {4}Error: nope\n\s+at /);
+    expect(text).toMatch(
+      /^12:34:56\.789 ERROR \[processor\/consumer\] failed count=3 error="Error: nope"\n {4}Error: nope\n\s+at /,
+    );
   });
 
   it('asks the environment and the destination by default: NO_COLOR turns colours off', async () => {
     const saved = process.env['NO_COLOR'];
     process.env['NO_COLOR'] = '1';
     try {
-      const { logger, lines } = capture({ format: 'pretty', destination: Object.assign(new PassThrough(), { isTTY: true }) });
+      const { logger, lines } = capture({
+        format: 'pretty',
+        destination: Object.assign(new PassThrough(), { isTTY: true }),
+      });
       logger.info('plain');
       const text = (await lines()).join('\n');
       expect(text).toContain('INFO  [processor/main] plain');

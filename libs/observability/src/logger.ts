@@ -165,7 +165,9 @@ const PLAIN: Palette = { level: { error: '', warn: '', info: '', debug: '' }, di
 function renderPretty(entry: Entry, colour: Palette): string {
   const level = `${colour.level[entry.level]}${entry.level.toUpperCase().padEnd(5)}${colour.reset}`;
   const time = `${colour.dim}${entry.timestamp.slice(11, 23)}${colour.reset}`;
-  const pairs = Object.entries(entry.fields).map(([key, value]) => `${colour.dim}${key}=${colour.reset}${prettyValue(value)}`);
+  const pairs = Object.entries(entry.fields).map(
+    ([key, value]) => `${colour.dim}${key}=${colour.reset}${prettyValue(value)}`,
+  );
   const stacks = Object.values(entry.fields)
     .map((value) => (isSerialisedError(value) ? value.stack : undefined))
     .filter((stack): stack is string => stack !== undefined)

@@ -16,7 +16,9 @@ describe('createMetrics', () => {
 
   it('defines counters, gauges and histograms on that registry', async () => {
     const metrics = createMetrics({ registry: new Registry(), defaultMetrics: false });
-    metrics.counter({ name: 'login_generator_events_total', help: 'h', labelNames: ['kind'] as const }).inc({ kind: 'a' }, 2);
+    metrics
+      .counter({ name: 'login_generator_events_total', help: 'h', labelNames: ['kind'] as const })
+      .inc({ kind: 'a' }, 2);
     metrics.gauge({ name: 'g', help: 'h' }).set(5);
     metrics.histogram({ name: 'h_seconds', help: 'h', buckets: [1] }).observe(0.5);
     const text = await metrics.registry.metrics();
@@ -26,7 +28,9 @@ describe('createMetrics', () => {
   });
 
   it('gives each call its own registry, so two apps or tests never collide', () => {
-    expect(createMetrics({ defaultMetrics: false }).registry).not.toBe(createMetrics({ defaultMetrics: false }).registry);
+    expect(createMetrics({ defaultMetrics: false }).registry).not.toBe(
+      createMetrics({ defaultMetrics: false }).registry,
+    );
     expect(() => {
       createMetrics();
       createMetrics();
@@ -38,7 +42,11 @@ describe('build info', () => {
   it('exports login_pipeline_build_info{app,version} 1 when the build is named', async () => {
     const { registry } = createMetrics({ defaultMetrics: false, build: { app: 'processor', version: '1.2.3' } });
     const [metric] = await registry.getMetricsAsJSON();
-    expect(metric).toMatchObject({ name: 'login_pipeline_build_info', type: 'gauge', values: [{ labels: { app: 'processor', version: '1.2.3' }, value: 1 }] });
+    expect(metric).toMatchObject({
+      name: 'login_pipeline_build_info',
+      type: 'gauge',
+      values: [{ labels: { app: 'processor', version: '1.2.3' }, value: 1 }],
+    });
   });
 });
 
@@ -53,7 +61,9 @@ describe('registerMetrics', () => {
     sent.inc({ kind: 'a' }, 3);
     level.set(7);
     const text = await metrics.registry.metrics();
-    expect(text).toContain('# HELP login_test_sent_total Sent.\n# TYPE login_test_sent_total counter\nlogin_test_sent_total{kind="a"} 3');
+    expect(text).toContain(
+      '# HELP login_test_sent_total Sent.\n# TYPE login_test_sent_total counter\nlogin_test_sent_total{kind="a"} 3',
+    );
     expect(text).toContain('# TYPE login_test_level gauge\nlogin_test_level 7');
   });
 });

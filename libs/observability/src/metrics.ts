@@ -29,7 +29,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const metrics = metricsOn(registry);
   if (options.build) {
     metrics
-      .gauge({ name: BUILD_INFO_METRIC, help: 'Always 1; the labels name the app and its version.', labelNames: ['app', 'version'] as const })
+      .gauge({
+        name: BUILD_INFO_METRIC,
+        help: 'Always 1; the labels name the app and its version.',
+        labelNames: ['app', 'version'] as const,
+      })
       .set({ app: options.build.app, version: options.build.version }, 1);
   }
   return metrics;
@@ -51,7 +55,10 @@ export type RegisteredMetrics<T extends Record<string, MetricDefinition>> = {
 };
 
 /** Registers every metric of a table (e.g. GENERATOR_METRICS) with `metrics`. */
-export function registerMetrics<T extends Record<string, MetricDefinition>>(metrics: Metrics, table: T): RegisteredMetrics<T> {
+export function registerMetrics<T extends Record<string, MetricDefinition>>(
+  metrics: Metrics,
+  table: T,
+): RegisteredMetrics<T> {
   const registered: Record<string, Counter<string> | Gauge<string>> = {};
   for (const [key, { type, name, help, labelNames }] of Object.entries(table)) {
     const config = { name, help, labelNames: [...(labelNames ?? [])] };

@@ -47,7 +47,10 @@ describe('createProcessorMetrics', () => {
   it('starts both transaction results at zero', async () => {
     createProcessorMetrics(registry);
     const values = await valuesOf(registry, 'login_processor_transactions_total');
-    expect(values.map((v) => [v.labels['result'], v.value]).sort()).toEqual([['aborted', 0], ['committed', 0]]);
+    expect(values.map((v) => [v.labels['result'], v.value]).sort()).toEqual([
+      ['aborted', 0],
+      ['committed', 0],
+    ]);
   });
 
   it('starts every reason code at zero', async () => {
@@ -88,9 +91,16 @@ describe('createProcessorMetrics', () => {
 
   it('keeps app_version and locale to the first 8 distinct values: a few hundred series at most', async () => {
     const metrics = createProcessorMetrics(registry);
-    const locale = (i: number) => `x${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`;
+    const locale = (i: number) =>
+      `x${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`;
     const types = ['android', 'iOS', 'unknown', 'tablet'];
-    metrics.countEvents(Array.from({ length: 400 }, (_, i) => ({ device_type: types[i % 4], app_version: `1.${i % 100}.0`, locale: locale(i % 97) })));
+    metrics.countEvents(
+      Array.from({ length: 400 }, (_, i) => ({
+        device_type: types[i % 4],
+        app_version: `1.${i % 100}.0`,
+        locale: locale(i % 97),
+      })),
+    );
     const values = await valuesOf(registry, 'login_processor_events_total');
     expect(new Set(values.map((v) => v.labels['app_version'])).size).toBe(9);
     expect(new Set(values.map((v) => v.labels['locale'])).size).toBe(9);

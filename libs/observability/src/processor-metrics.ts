@@ -25,7 +25,10 @@ export const MAX_DISTINCT_LOCALES = 8;
 
 // Event time to processing: from milliseconds (live traffic) through a backlog being drained (minutes) to events that
 // arrive late (hours, days: a phone that was offline). Without the long buckets a late event counts only in +Inf.
-const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 10_800, 21_600, 43_200, 86_400, 259_200, 604_800];
+const LATENCY_BUCKETS = [
+  0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 10_800, 21_600,
+  43_200, 86_400, 259_200, 604_800,
+];
 // One eachBatch call: transform, produce with acks=-1, commit.
 const BATCH_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 // One transaction (exactly_once): its sends, the offsets, the commit.

@@ -135,7 +135,9 @@ describe('onStopSignals', () => {
         calls.push(`stop ${signal}`);
       },
       stopNow: (signal) => calls.push(`stopNow ${signal}`),
-      ...(deadlineMs === undefined ? {} : { deadline: { ms: deadlineMs, onElapsed: (signal) => calls.push(`deadline ${signal}`) } }),
+      ...(deadlineMs === undefined
+        ? {}
+        : { deadline: { ms: deadlineMs, onElapsed: (signal) => calls.push(`deadline ${signal}`) } }),
       signals: signals as unknown as StopSignalOptions['signals'],
     });
     return { signals, calls, uninstall };

@@ -31,7 +31,12 @@ function area(frame, bundleFile, modules) {
   if (url.includes('/node_modules/kafkajs/')) {
     const rel = url.slice(url.indexOf('/node_modules/kafkajs/') + '/node_modules/kafkajs/'.length);
     if (rel.includes('crc32C')) return 'kafkajs: CRC-32C (pure JS)';
-    if (rel.startsWith('src/protocol/recordBatch') || rel.startsWith('src/protocol/encoder') || rel.startsWith('src/protocol/decoder')) return 'kafkajs: record encode/decode';
+    if (
+      rel.startsWith('src/protocol/recordBatch') ||
+      rel.startsWith('src/protocol/encoder') ||
+      rel.startsWith('src/protocol/decoder')
+    )
+      return 'kafkajs: record encode/decode';
     if (rel.startsWith('src/protocol')) return 'kafkajs: protocol (other)';
     if (rel.startsWith('src/network')) return 'kafkajs: network';
     if (rel.startsWith('src/consumer')) return 'kafkajs: consumer';
@@ -45,7 +50,8 @@ function area(frame, bundleFile, modules) {
   if (url.startsWith('node:internal/crypto')) return 'node: crypto';
   if (url.startsWith('node:internal/buffer') || url === 'node:buffer') return 'node: buffer';
   if (url.startsWith('node:internal/encoding') || url.startsWith('node:internal/util')) return 'node: encoding/util';
-  if (url.startsWith('node:internal/stream') || url.startsWith('node:net') || url.startsWith('node:internal/net')) return 'node: net/streams';
+  if (url.startsWith('node:internal/stream') || url.startsWith('node:net') || url.startsWith('node:internal/net'))
+    return 'node: net/streams';
   if (url.startsWith('node:')) return 'node: other';
   if (url === '') return `native: ${functionName || '(anonymous)'}`;
   return url;
@@ -74,7 +80,11 @@ export function summariseProfile(profileFile, bundleFile, top = 12) {
   const sorted = (m) => [...m].sort((x, y) => y[1] - x[1]);
   return {
     busySamples: busy,
-    areas: sorted(byArea).map(([name, n]) => ({ area: name, percent: share(n) })).filter((x) => x.percent >= 0.5),
-    hottest: sorted(byFunction).slice(0, top).map(([name, n]) => ({ function: name, percent: share(n) })),
+    areas: sorted(byArea)
+      .map(([name, n]) => ({ area: name, percent: share(n) }))
+      .filter((x) => x.percent >= 0.5),
+    hottest: sorted(byFunction)
+      .slice(0, top)
+      .map(([name, n]) => ({ function: name, percent: share(n) })),
   };
 }

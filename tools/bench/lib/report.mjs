@@ -32,8 +32,12 @@ function table(headers, rows) {
 export function renderText(doc) {
   const out = [];
   const t = doc.throughput;
-  out.push(`Benchmark ${doc.run.id} (${doc.run.mode}) of commit ${doc.run.commit ?? '?'}: ${fmt(doc.config.count)} records/variant, ${doc.config.rounds} interleaved rounds, median shown`);
-  out.push(`machine: ${doc.machine.cores} cores ${doc.machine.cpuModel}, ${mib(doc.machine.memoryBytes)}; Kafka ${doc.versions.broker ?? '?'}, Node ${doc.versions.node}, kafkajs ${doc.versions.kafkajs}`);
+  out.push(
+    `Benchmark ${doc.run.id} (${doc.run.mode}) of commit ${doc.run.commit ?? '?'}: ${fmt(doc.config.count)} records/variant, ${doc.config.rounds} interleaved rounds, median shown`,
+  );
+  out.push(
+    `machine: ${doc.machine.cores} cores ${doc.machine.cpuModel}, ${mib(doc.machine.memoryBytes)}; Kafka ${doc.versions.broker ?? '?'}, Node ${doc.versions.node}, kafkajs ${doc.versions.kafkajs}`,
+  );
   out.push('');
   out.push(
     table(
@@ -51,11 +55,16 @@ export function renderText(doc) {
   );
   for (const v of t.variants.filter((x) => x.failures?.length)) {
     out.push('');
-    out.push(`${v.label}: ${v.failures.length} run(s) FAILED; first error: ${v.failures[0].split('\n').slice(0, 3).join(' / ')}`);
+    out.push(
+      `${v.label}: ${v.failures.length} run(s) FAILED; first error: ${v.failures[0].split('\n').slice(0, 3).join(' / ')}`,
+    );
   }
   out.push('');
   const r = doc.ratios;
-  const target = (value, goal, cmp = '≥') => (value == null ? '—' : `${value} (target ${cmp} ${goal}: ${(cmp === '≥' ? value >= goal : value <= goal) ? 'met' : 'NOT met'})`);
+  const target = (value, goal, cmp = '≥') =>
+    value == null
+      ? '—'
+      : `${value} (target ${cmp} ${goal}: ${(cmp === '≥' ? value >= goal : value <= goal) ? 'met' : 'NOT met'})`;
   out.push(
     table(
       ['ratio', 'value'],
@@ -66,8 +75,14 @@ export function renderText(doc) {
         ['processor ÷ naive', target(r.processor_over_naive, 10)],
         ['processor ÷ broker ceiling', r.processor_over_ceiling ?? '—'],
         ['passthrough ÷ broker ceiling', r.passthrough_over_ceiling ?? '—'],
-        [`processor ${pct(doc.config.invalidShare)} invalid ÷ 0% invalid (generator's mix, ${fmt(doc.data.invalid?.avgValueBytes)} B/record vs ${fmt(doc.data.main?.avgValueBytes)} B)`, target(r.invalid_over_valid, 0.8)],
-        [`processor ${pct(doc.config.invalidShare)} invalid, none oversized ÷ 0% invalid (${fmt(doc.data.invalidNoOversized?.avgValueBytes)} B/record)`, target(r.invalid_no_oversized_over_valid, 0.8)],
+        [
+          `processor ${pct(doc.config.invalidShare)} invalid ÷ 0% invalid (generator's mix, ${fmt(doc.data.invalid?.avgValueBytes)} B/record vs ${fmt(doc.data.main?.avgValueBytes)} B)`,
+          target(r.invalid_over_valid, 0.8),
+        ],
+        [
+          `processor ${pct(doc.config.invalidShare)} invalid, none oversized ÷ 0% invalid (${fmt(doc.data.invalidNoOversized?.avgValueBytes)} B/record)`,
+          target(r.invalid_no_oversized_over_valid, 0.8),
+        ],
       ],
     ),
   );
@@ -77,7 +92,16 @@ export function renderText(doc) {
       table(
         ['rate (events/s)', 'variant', 'achieved/s', 'matched', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
         doc.latency.flatMap((l) =>
-          l.variants.map((v) => [l.label, v.variant, fmt(v.achievedRate), fmt(v.matched), fmt(v.p50), fmt(v.p95), fmt(v.p99), fmt(v.max)]),
+          l.variants.map((v) => [
+            l.label,
+            v.variant,
+            fmt(v.achievedRate),
+            fmt(v.matched),
+            fmt(v.p50),
+            fmt(v.p95),
+            fmt(v.p99),
+            fmt(v.max),
+          ]),
         ),
       ),
     );
@@ -105,15 +129,29 @@ export function renderText(doc) {
   } else if (doc.replayer) {
     const r = doc.replayer;
     out.push('');
-    out.push(`DLQ replayer over ${fmt(r.data.sent)} dead letters (${fmt(r.data.oversized)} oversized of 64–96 KiB, ${mib(r.data.bytes)} of values), the command line end to end:`);
+    out.push(
+      `DLQ replayer over ${fmt(r.data.sent)} dead letters (${fmt(r.data.oversized)} oversized of 64–96 KiB, ${mib(r.data.bytes)} of values), the command line end to end:`,
+    );
     out.push('');
     out.push(
       table(
         ['command', 'records', 'seconds', 'records/s', 'client CPU µs/rec', 'peak RSS', 'broker CPU µs/rec'],
         [
-          ['inspect (reads all, commits nothing)', r.inspect, `${(r.inspect.elapsedMs / 1000).toFixed(1)}${r.inspectTargetMet ? ' (target < 60 s: met)' : ' (target < 60 s: NOT met)'}`],
+          [
+            'inspect (reads all, commits nothing)',
+            r.inspect,
+            `${(r.inspect.elapsedMs / 1000).toFixed(1)}${r.inspectTargetMet ? ' (target < 60 s: met)' : ' (target < 60 s: NOT met)'}`,
+          ],
           ['replay (re-publishes all, transactions)', r.replay, (r.replay.elapsedMs / 1000).toFixed(1)],
-        ].map(([label, m, seconds]) => [label, fmt(m.records), seconds, fmt(m.rps), fmt(m.cpuUsPerRecord, 1), mib(m.peakRssBytes), fmt(m.brokerUsPerRecord, 1)]),
+        ].map(([label, m, seconds]) => [
+          label,
+          fmt(m.records),
+          seconds,
+          fmt(m.rps),
+          fmt(m.cpuUsPerRecord, 1),
+          mib(m.peakRssBytes),
+          fmt(m.brokerUsPerRecord, 1),
+        ]),
       ),
     );
   }
@@ -134,7 +172,10 @@ export function renderText(doc) {
           [`  memoised by device_id (hit rate ${c.hmacMemoHitRate})`, c.hmacMemoisedUsPerValid],
           ['maskAddress (truncate, address parsed by parseLoginEvent)', c.maskIpUsPerValid],
           ['enrich (one toISOString; processed_at once per batch)', c.enrichUsPerValid],
-          [`JSON.stringify output (${c.avgOutputValueBytes} B vs ${c.avgInputValueBytes} B input)`, c.stringifyOutputUsPerValid],
+          [
+            `JSON.stringify output (${c.avgOutputValueBytes} B vs ${c.avgInputValueBytes} B input)`,
+            c.stringifyOutputUsPerValid,
+          ],
           ['UTF-8 encode output', c.utf8EncodeOutputUsPerValid],
           ['primitive: one parseIpAddress (two per record: ajv format, normalisation)', c.ipParseUs],
           ['primitive: one formatIpAddress (one per record; two with hmac)', c.ipFormatUs],
@@ -154,12 +195,24 @@ export function renderText(doc) {
       return pc == null ? '—' : `${pc}% ≈ ${fmt((pc / 100) * p.cpuUsPerRecord, 1)} µs`;
     };
     out.push('');
-    out.push(`CPU profile of one drain each (self time, share of busy samples ≈ µs/record of ${names.map((n) => `${n} ${fmt(doc.profiles[n].cpuUsPerRecord, 1)} µs`).join(', ')}):`);
+    out.push(
+      `CPU profile of one drain each (self time, share of busy samples ≈ µs/record of ${names.map((n) => `${n} ${fmt(doc.profiles[n].cpuUsPerRecord, 1)} µs`).join(', ')}):`,
+    );
     out.push('');
-    out.push(table(['area', ...names], areas.map((a) => [a, ...names.map((n) => cell(n, a))])));
+    out.push(
+      table(
+        ['area', ...names],
+        areas.map((a) => [a, ...names.map((n) => cell(n, a))]),
+      ),
+    );
     for (const n of names) {
       out.push('');
-      out.push(`hottest functions, ${n}: ${doc.profiles[n].hottest.slice(0, 8).map((h) => `${h.function} ${h.percent}%`).join('; ')}`);
+      out.push(
+        `hottest functions, ${n}: ${doc.profiles[n].hottest
+          .slice(0, 8)
+          .map((h) => `${h.function} ${h.percent}%`)
+          .join('; ')}`,
+      );
     }
   }
   if (doc.sweep?.length) {
@@ -167,17 +220,30 @@ export function renderText(doc) {
     out.push(
       table(
         ['processor tuning', 'records/s (median)', 'vs default', 'client CPU µs/rec', 'peak RSS', 'runs'],
-        doc.sweep.map((s) => [s.label, fmt(s.rps), s.vsDefault ?? '—', fmt(s.cpuUsPerRecord, 1), mib(s.peakRssBytes), s.runs.map((x) => (x == null ? 'FAILED' : fmt(x))).join(', ')]),
+        doc.sweep.map((s) => [
+          s.label,
+          fmt(s.rps),
+          s.vsDefault ?? '—',
+          fmt(s.cpuUsPerRecord, 1),
+          mib(s.peakRssBytes),
+          s.runs.map((x) => (x == null ? 'FAILED' : fmt(x))).join(', '),
+        ]),
       ),
     );
   }
   for (const s of (doc.sweep ?? []).filter((x) => x.firstError)) {
     out.push('');
-    out.push(`sweep "${s.label}" FAILED ${s.failures}×: ${s.firstError.split('\n').slice(0, 3).join(' / ').slice(0, 600)}`);
+    out.push(
+      `sweep "${s.label}" FAILED ${s.failures}×: ${s.firstError.split('\n').slice(0, 3).join(' / ').slice(0, 600)}`,
+    );
   }
   out.push('');
-  out.push(`naive runs on the first ${fmt(doc.config.naiveCount)} records only (it is slow); its figure is records/s over those.`);
-  out.push(`broker ceiling = min(ConsumerPerformance fetch.nMsg.sec, ProducerPerformance records/sec, acks=all) on the same data and broker.`);
+  out.push(
+    `naive runs on the first ${fmt(doc.config.naiveCount)} records only (it is slow); its figure is records/s over those.`,
+  );
+  out.push(
+    `broker ceiling = min(ConsumerPerformance fetch.nMsg.sec, ProducerPerformance records/sec, acks=all) on the same data and broker.`,
+  );
   return out.join('\n');
 }
 
@@ -190,10 +256,28 @@ export function renderSvg(doc) {
   const W = 1000;
   const H = 470;
   const parts = [];
-  const text = (x, y, s, attrs = '') => parts.push(`<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${esc(s)}</text>`);
-  const rect = (x, y, w, h, fill) => parts.push(`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(0, w).toFixed(1)}" height="${Math.max(0, h).toFixed(1)}" fill="${fill}"/>`);
-  const lineEl = (x1, y1, x2, y2, stroke = '#ccc') => parts.push(`<line x1="${x1.toFixed(1)}" y1="${y1.toFixed(1)}" x2="${x2.toFixed(1)}" y2="${y2.toFixed(1)}" stroke="${stroke}"/>`);
-  const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+  const text = (x, y, s, attrs = '') =>
+    parts.push(`<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${esc(s)}</text>`);
+  const rect = (x, y, w, h, fill) =>
+    parts.push(
+      `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(0, w).toFixed(1)}" height="${Math.max(0, h).toFixed(1)}" fill="${fill}"/>`,
+    );
+  const lineEl = (x1, y1, x2, y2, stroke = '#ccc') =>
+    parts.push(
+      `<line x1="${x1.toFixed(1)}" y1="${y1.toFixed(1)}" x2="${x2.toFixed(1)}" y2="${y2.toFixed(1)}" stroke="${stroke}"/>`,
+    );
+  const colors = [
+    '#1f77b4',
+    '#ff7f0e',
+    '#2ca02c',
+    '#d62728',
+    '#9467bd',
+    '#8c564b',
+    '#e377c2',
+    '#7f7f7f',
+    '#bcbd22',
+    '#17becf',
+  ];
 
   // Panel 1: throughput, one horizontal bar per variant (labels on the left), each run as a dot.
   const p1 = { x: 270, y: 50, w: 280, h: 330 };
@@ -203,7 +287,12 @@ export function renderSvg(doc) {
   for (let i = 0; i <= 4; i++) {
     const x = p1.x + (i / 4) * p1.w;
     lineEl(x, p1.y, x, p1.y + p1.h, i === 0 ? '#333' : '#e5e5e5');
-    text(x, p1.y + p1.h + 14, Math.round((max1 * i) / 4).toLocaleString('en-US'), 'text-anchor="middle" font-size="10"');
+    text(
+      x,
+      p1.y + p1.h + 14,
+      Math.round((max1 * i) / 4).toLocaleString('en-US'),
+      'text-anchor="middle" font-size="10"',
+    );
   }
   const rh = p1.h / Math.max(1, vs.length);
   vs.forEach((v, i) => {
@@ -212,7 +301,9 @@ export function renderSvg(doc) {
     rect(p1.x, y, w, rh * 0.7, colors[i % colors.length]);
     for (const r of v.runs) {
       if (r == null) continue;
-      parts.push(`<circle cx="${(p1.x + (r / max1) * p1.w).toFixed(1)}" cy="${(y + rh * 0.35).toFixed(1)}" r="2.5" fill="#000" fill-opacity="0.55"/>`);
+      parts.push(
+        `<circle cx="${(p1.x + (r / max1) * p1.w).toFixed(1)}" cy="${(y + rh * 0.35).toFixed(1)}" r="2.5" fill="#000" fill-opacity="0.55"/>`,
+      );
     }
     text(p1.x - 6, y + rh * 0.35 + 4, v.label, 'text-anchor="end" font-size="11"');
     text(p1.x + w + 4, y + rh * 0.35 + 4, Math.round(v.rps).toLocaleString('en-US'), 'font-size="10"');
@@ -233,13 +324,23 @@ export function renderSvg(doc) {
       rect(p2.x + i * gw + gw * 0.1 + j * gw * 0.27, p2.y + p2.h - h, gw * 0.25, h, pcColors[j]);
     });
     const cx = p2.x + i * gw + gw * 0.5;
-    text(cx, p2.y + p2.h + 14, g.label, `text-anchor="end" font-size="10" transform="rotate(-35 ${cx.toFixed(1)} ${(p2.y + p2.h + 14).toFixed(1)})"`);
+    text(
+      cx,
+      p2.y + p2.h + 14,
+      g.label,
+      `text-anchor="end" font-size="10" transform="rotate(-35 ${cx.toFixed(1)} ${(p2.y + p2.h + 14).toFixed(1)})"`,
+    );
   });
   ['p50', 'p95', 'p99'].forEach((k, j) => {
     rect(p2.x + p2.w - 120 + j * 40, p2.y - 14, 10, 10, pcColors[j]);
     text(p2.x + p2.w - 106 + j * 40, p2.y - 5, k, 'font-size="10"');
   });
-  text(10, H - 10, `${doc.run.id} · ${doc.machine.cores} cores · Kafka ${doc.versions.broker ?? '?'} · Node ${doc.versions.node} · kafkajs ${doc.versions.kafkajs} · ${doc.config.count} records`, 'font-size="10" fill="#555"');
+  text(
+    10,
+    H - 10,
+    `${doc.run.id} · ${doc.machine.cores} cores · Kafka ${doc.versions.broker ?? '?'} · Node ${doc.versions.node} · kafkajs ${doc.versions.kafkajs} · ${doc.config.count} records`,
+    'font-size="10" fill="#555"',
+  );
 
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">\n<rect width="100%" height="100%" fill="#fff"/>\n${parts.join('\n')}\n</svg>\n`;
 

@@ -60,7 +60,12 @@ export async function buildWorkers() {
  * Forks a worker (`generate` or `variant` bundle) with a command and options. Resolves with its 'done' result;
  * `onMessage` sees the others ('ready', 'first', 'measured', …). Rejects with the tail of its stderr.
  */
-export function runWorker(bundle, command, options, { onMessage = () => undefined, timeoutMs = 300_000, execArgv = [] } = {}) {
+export function runWorker(
+  bundle,
+  command,
+  options,
+  { onMessage = () => undefined, timeoutMs = 300_000, execArgv = [] } = {},
+) {
   const child = fork(bundle, [command, JSON.stringify(options)], {
     cwd: repoRoot,
     execArgv,
@@ -262,7 +267,8 @@ function kafkaVersionFromPom() {
  * comes from the waiting shell's cutime/cstime, since the JVM's own /proc entry is gone when it exits.
  */
 export function runKafkaTool(mainClass, args, timeoutMs = 180_000) {
-  const script = 'java -Xmx512m -cp "$BENCH_CP" "$@"; rc=$?; read -r -a s < /proc/$$/stat; echo "__CPU_TICKS__ ${s[15]} ${s[16]}"; exit $rc';
+  const script =
+    'java -Xmx512m -cp "$BENCH_CP" "$@"; rc=$?; read -r -a s < /proc/$$/stat; echo "__CPU_TICKS__ ${s[15]} ${s[16]}"; exit $rc';
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', script, 'bench-java', mainClass, ...args], {
       env: { ...process.env, BENCH_CP: javaLibs() },

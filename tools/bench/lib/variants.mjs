@@ -19,9 +19,22 @@ const BENCH_MASKING_KEY = 'benchmark-masking-key-not-a-secret-0123456789';
 /** The built processor app in each processing guarantee: the variant name and the app's PROCESSING_GUARANTEE. */
 const APP_VARIANTS = { app: 'at_least_once', 'app-exactly-once': 'exactly_once' };
 
-export function startVariant(ctx, variant, { input, output, dlq, group, tuning, memoryTimelineMs = 0, timeoutMs, profileFile }) {
+export function startVariant(
+  ctx,
+  variant,
+  { input, output, dlq, group, tuning, memoryTimelineMs = 0, timeoutMs, profileFile },
+) {
   return Object.hasOwn(APP_VARIANTS, variant)
-    ? startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, timeoutMs, guarantee: APP_VARIANTS[variant] })
+    ? startApp(ctx, {
+        input,
+        output,
+        dlq,
+        group,
+        tuning,
+        memoryTimelineMs,
+        timeoutMs,
+        guarantee: APP_VARIANTS[variant],
+      })
     : startWorker(ctx, variant, { input, output, dlq, group, tuning, memoryTimelineMs, timeoutMs, profileFile });
 }
 
@@ -32,18 +45,23 @@ function startWorker(ctx, variant, { input, output, dlq, group, tuning, memoryTi
   const measured = new Promise((r) => (onMeasured = r));
   let brokerAtStart;
   let brokerAtEnd;
-  const worker = runWorker(ctx.bundles.variant, 'variant', { variant, brokers: ctx.brokers, input, output, dlq, group, tuning, memoryTimelineMs, profileFile }, {
-    timeoutMs,
-    onMessage: (m) => {
-      if (m.type === 'ready') {
-        brokerAtStart = processCpuMs(ctx.brokerPid);
-        onReady();
-      } else if (m.type === 'measured') {
-        brokerAtEnd = processCpuMs(ctx.brokerPid);
-        onMeasured(m.result);
-      }
+  const worker = runWorker(
+    ctx.bundles.variant,
+    'variant',
+    { variant, brokers: ctx.brokers, input, output, dlq, group, tuning, memoryTimelineMs, profileFile },
+    {
+      timeoutMs,
+      onMessage: (m) => {
+        if (m.type === 'ready') {
+          brokerAtStart = processCpuMs(ctx.brokerPid);
+          onReady();
+        } else if (m.type === 'measured') {
+          brokerAtEnd = processCpuMs(ctx.brokerPid);
+          onMeasured(m.result);
+        }
+      },
     },
-  });
+  );
   // A worker that fails before it is ready or measured must not leave these waits hanging.
   const failed = worker.result.then(() => new Promise(() => undefined));
   return {
@@ -68,7 +86,11 @@ function startWorker(ctx, variant, { input, output, dlq, group, tuning, memoryTi
 
 function withBroker(result, start, end) {
   const brokerCpuMs = start !== undefined && end !== undefined ? end - start : null;
-  return { ...result, brokerCpuMs, brokerUsPerRecord: brokerCpuMs == null ? null : Number(((brokerCpuMs * 1000) / result.records).toFixed(1)) };
+  return {
+    ...result,
+    brokerCpuMs,
+    brokerUsPerRecord: brokerCpuMs == null ? null : Number(((brokerCpuMs * 1000) / result.records).toFixed(1)),
+  };
 }
 
 export async function freePort() {
@@ -122,7 +144,8 @@ function startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, ti
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       PROCESSING_GUARANTEE: guarantee,
     };
-    for (const [option, name] of Object.entries(APP_ENV)) if (tuning?.[option] !== undefined) env[name] = String(tuning[option]);
+    for (const [option, name] of Object.entries(APP_ENV))
+      if (tuning?.[option] !== undefined) env[name] = String(tuning[option]);
     child = spawn(process.execPath, [ctx.bundles.processor], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (d) => {
       logs.push(...d.toString('utf8').split('\n').filter(Boolean));
@@ -148,12 +171,15 @@ function startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, ti
     t0 = Date.now();
     cpu0 = processCpuMs(child.pid);
     broker0 = processCpuMs(ctx.brokerPid);
-    sampler = setInterval(() => {
-      const rssKb = procStatusKb(child.pid, 'VmRSS');
-      if (rssKb === undefined) return;
-      peakRss = Math.max(peakRss, rssKb * 1024);
-      if (memoryTimelineMs > 0) timeline.push([Date.now() - t0, rssKb * 1024]);
-    }, memoryTimelineMs > 0 ? memoryTimelineMs : 200);
+    sampler = setInterval(
+      () => {
+        const rssKb = procStatusKb(child.pid, 'VmRSS');
+        if (rssKb === undefined) return;
+        peakRss = Math.max(peakRss, rssKb * 1024);
+        if (memoryTimelineMs > 0) timeline.push([Date.now() - t0, rssKb * 1024]);
+      },
+      memoryTimelineMs > 0 ? memoryTimelineMs : 200,
+    );
   })();
 
   return {
@@ -204,7 +230,13 @@ function startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, ti
 export async function runReplayer(ctx, args, env, { timeoutMs = 900_000 } = {}) {
   const started = Date.now();
   const child = spawn(process.execPath, [ctx.bundles.replayer, ...args], {
-    env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: ctx.brokers.join(','), LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      KAFKA_BROKERS: ctx.brokers.join(','),
+      LOG_LEVEL: 'warn',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -225,5 +257,11 @@ export async function runReplayer(ctx, args, env, { timeoutMs = 900_000 } = {}) 
   clearTimeout(timer);
   const brokerEnd = processCpuMs(ctx.brokerPid);
   if (code !== 0) throw new Error(`dlq-replayer ${args.join(' ')} exited ${code}\n${stderr}`);
-  return { elapsedMs: Date.now() - started, cpuMs, peakRssBytes: peakRss || null, brokerCpuMs: broker0 === undefined || brokerEnd === undefined ? null : brokerEnd - broker0, stdout };
+  return {
+    elapsedMs: Date.now() - started,
+    cpuMs,
+    peakRssBytes: peakRss || null,
+    brokerCpuMs: broker0 === undefined || brokerEnd === undefined ? null : brokerEnd - broker0,
+    stdout,
+  };
 }

@@ -63,6 +63,8 @@ export function runCommand(handlers: Record<string, (options: never) => Json | P
     process.exit(0);
   })().catch((err: unknown) => {
     process.stderr.write(`worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    void sendAndFlush({ type: 'error', message: err instanceof Error ? err.message : String(err) }).finally(() => process.exit(1));
+    void sendAndFlush({ type: 'error', message: err instanceof Error ? err.message : String(err) }).finally(() =>
+      process.exit(1),
+    );
   });
 }

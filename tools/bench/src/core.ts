@@ -50,7 +50,8 @@ function core(o: CoreOptions): Json {
   let sink = 0;
   const chunk = 1000;
   const batchUs = time(() => {
-    for (let i = 0; i < records.length; i += chunk) sink += processBatch(records.slice(i, i + chunk), { ...deps, nowMs: now }).records.length;
+    for (let i = 0; i < records.length; i += chunk)
+      sink += processBatch(records.slice(i, i + chunk), { ...deps, nowMs: now }).records.length;
   });
   const parseUs = time(() => {
     for (const r of records) sink += parseLoginEvent(r.value, parseOptions).ok ? 1 : 0;
@@ -75,9 +76,10 @@ function core(o: CoreOptions): Json {
   const stringifyUs = time(() => {
     for (const e of outputs) sink += JSON.stringify(e).length;
   });
-  const toBufferUs = time(() => {
-    for (const e of outputs) sink += Buffer.from(JSON.stringify(e), 'utf8').length;
-  }) - stringifyUs;
+  const toBufferUs =
+    time(() => {
+      for (const e of outputs) sink += Buffer.from(JSON.stringify(e), 'utf8').length;
+    }) - stringifyUs;
   const eventIdUs = time(() => {
     for (const r of records) sink += eventIdFor(r).length;
   });
@@ -85,7 +87,8 @@ function core(o: CoreOptions): Json {
   const enrichUs = time(() => {
     // As processBatch calls it: the batch's processed_at text formatted once.
     const text = processedAtText(now);
-    for (let i = 0; i < valid.length; i++) sink += enrich(valid[i]!, masked[i]!, { eventId: 'x', processedAtMs: now, processedAtText: text }).latency_ms;
+    for (let i = 0; i < valid.length; i++)
+      sink += enrich(valid[i]!, masked[i]!, { eventId: 'x', processedAtMs: now, processedAtText: text }).latency_ms;
   });
   // What a memo of device_id → pseudonym would save (login traffic repeats devices): the same HMAC, cached.
   const memo = new Map<string, string>();
@@ -143,8 +146,12 @@ function core(o: CoreOptions): Json {
     enrichUsPerValid: per(enrichUs, valid.length),
     hmacMemoisedUsPerValid: per(memoUs, valid.length),
     hmacMemoHitRate: Number((hits / Math.max(1, valid.length)).toFixed(3)),
-    avgInputValueBytes: Math.round(records.reduce((n, r) => n + (r.value?.length ?? 0), 0) / Math.max(1, records.length)),
-    avgOutputValueBytes: Math.round(outputs.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0) / Math.max(1, outputs.length)),
+    avgInputValueBytes: Math.round(
+      records.reduce((n, r) => n + (r.value?.length ?? 0), 0) / Math.max(1, records.length),
+    ),
+    avgOutputValueBytes: Math.round(
+      outputs.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0) / Math.max(1, outputs.length),
+    ),
     sink: sink > 0,
   };
 }

@@ -53,7 +53,7 @@ async function prefill(o: PrefillOptions): Promise<Json> {
   let bytes = 0;
   let invalid = 0;
   const started = Date.now();
-  for (let sent = 0; sent < o.count; ) {
+  for (let sent = 0; sent < o.count;) {
     // A send is also cut by bytes: kafkajs puts a partition's records of one send in one record batch, which the
     // broker refuses above max.message.bytes (1 MiB), and the invalid mix has values of up to 96 KiB.
     const now = Date.now();
@@ -148,7 +148,7 @@ async function prefillDlq(o: PrefillDlqOptions): Promise<Json> {
   const started = Date.now();
   let bytes = 0;
   let oversized = 0;
-  for (let sent = 0; sent < o.count; ) {
+  for (let sent = 0; sent < o.count;) {
     const now = Date.now();
     const records: OutgoingRecord[] = [];
     let batchBytes = 0;
@@ -157,7 +157,9 @@ async function prefillDlq(o: PrefillDlqOptions): Promise<Json> {
       const big = oversizedEvery > 0 && sent % oversizedEvery === oversizedEvery - 1;
       // Deterministic filler: what matters is the size, the bytes stay opaque to the replayer.
       const value = big ? Buffer.alloc(65_536 + ((sent * 7919) % 32_768), 0x61 + (sent % 26)) : event.value;
-      const kind = big ? { reason: 'VALUE_TOO_LARGE', stage: 'DESERIALIZE', exceptionClass: 'ValueTooLarge' } : REASONS[sent % REASONS.length]!;
+      const kind = big
+        ? { reason: 'VALUE_TOO_LARGE', stage: 'DESERIALIZE', exceptionClass: 'ValueTooLarge' }
+        : REASONS[sent % REASONS.length]!;
       if (big) oversized += 1;
       const size = value?.length ?? 0;
       bytes += size;
@@ -190,7 +192,13 @@ async function prefillDlq(o: PrefillDlqOptions): Promise<Json> {
   }
   await sender.finish();
   await producer.disconnect();
-  return { sent: o.count, oversized, bytes, avgValueBytes: Math.round(bytes / o.count), elapsedMs: Date.now() - started };
+  return {
+    sent: o.count,
+    oversized,
+    bytes,
+    avgValueBytes: Math.round(bytes / o.count),
+    elapsedMs: Date.now() - started,
+  };
 }
 
 runCommand({ prefill, load, 'prefill-dlq': prefillDlq });

@@ -88,11 +88,14 @@ function createMeter(expected: number | undefined, memoryTimelineMs: number, pro
   let cpu0: NodeJS.CpuUsage | undefined;
   let peakRss = process.memoryUsage().rss;
   const timeline: Array<[number, number]> = [];
-  const sampler = setInterval(() => {
-    const rss = process.memoryUsage().rss;
-    peakRss = Math.max(peakRss, rss);
-    if (memoryTimelineMs > 0 && t0 > 0) timeline.push([Date.now() - t0, rss]);
-  }, memoryTimelineMs > 0 ? memoryTimelineMs : 200);
+  const sampler = setInterval(
+    () => {
+      const rss = process.memoryUsage().rss;
+      peakRss = Math.max(peakRss, rss);
+      if (memoryTimelineMs > 0 && t0 > 0) timeline.push([Date.now() - t0, rss]);
+    },
+    memoryTimelineMs > 0 ? memoryTimelineMs : 200,
+  );
   let resolve!: (v: Json) => void;
   let reject!: (e: unknown) => void;
   const finished = new Promise<Json>((res, rej) => {

@@ -10,7 +10,12 @@ export interface Progress {
 
 const NOOP: Progress = { update: () => undefined, finish: () => undefined };
 
-export function createProgress(stream: ProgressStream, total: number, enabled: boolean, now: () => number = Date.now): Progress {
+export function createProgress(
+  stream: ProgressStream,
+  total: number,
+  enabled: boolean,
+  now: () => number = Date.now,
+): Progress {
   if (!enabled || !stream.isTTY || total <= 0) return NOOP;
   const started = now();
   const line = createProgressLine(stream, { minIntervalMs: 100, now });

@@ -27,9 +27,17 @@ export async function runInspect(config: InspectConfig, deps: InspectDeps): Prom
   } finally {
     await admin.disconnect();
   }
-  const aggregator = new InspectAggregator({ sample: config.sample, showValues: config.showValues, selection: config.selection });
+  const aggregator = new InspectAggregator({
+    sample: config.sample,
+    showValues: config.showValues,
+    selection: config.selection,
+  });
   const total = remaining(ranges);
-  deps.logger.info('reading the DLQ up to the end offsets captured at start', { component: 'inspect', topic: config.dlqTopic, records: total });
+  deps.logger.info('reading the DLQ up to the end offsets captured at start', {
+    component: 'inspect',
+    topic: config.dlqTopic,
+    records: total,
+  });
   const progress = deps.progress?.(total);
   let done = 0;
   const result = await readPartitions({

@@ -37,7 +37,11 @@ export interface ReplayDeps {
   /** Called when the run is ready (producer fenced in, ranges captured, reading). */
   readonly onReady?: (ready: () => boolean) => void;
   /** Awaited after each chunk was committed (a dry run: handled), before the next one is read. */
-  readonly afterChunk?: (chunk: { readonly partition: number; readonly records: number; readonly next: bigint }) => Promise<void>;
+  readonly afterChunk?: (chunk: {
+    readonly partition: number;
+    readonly records: number;
+    readonly next: bigint;
+  }) => Promise<void>;
 }
 
 export interface ReplayOutcome {
@@ -82,7 +86,11 @@ async function checkTopics(admin: AdminClient, config: ReplayConfig): Promise<nu
  * The destinations' record batch limits. A dry run creates nothing: for a parked topic that does not exist yet it
  * assumes the configuration a real run would create it with.
  */
-async function destinationLimits(admin: AdminClient, config: ReplayConfig, partitions: number): Promise<DestinationLimits> {
+async function destinationLimits(
+  admin: AdminClient,
+  config: ReplayConfig,
+  partitions: number,
+): Promise<DestinationLimits> {
   // The parked topic holds DLQ records unchanged plus three headers: it takes what the DLQ takes.
   const parkedConfig: Readonly<Record<string, string>> = DLQ_TOPIC_CONFIG;
   if (!config.dryRun) await admin.ensureTopics([{ topic: config.parkedTopic, partitions, config: parkedConfig }]);
@@ -92,7 +100,9 @@ async function destinationLimits(admin: AdminClient, config: ReplayConfig, parti
   );
   return {
     targetMaxBytes: await admin.maxMessageBytes(config.inputTopic),
-    parkedMaxBytes: parkedExists ? await admin.maxMessageBytes(config.parkedTopic) : Number(parkedConfig['max.message.bytes']),
+    parkedMaxBytes: parkedExists
+      ? await admin.maxMessageBytes(config.parkedTopic)
+      : Number(parkedConfig['max.message.bytes']),
   };
 }
 
@@ -171,7 +181,10 @@ export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise
     advancePartition(report, partition, next);
     deps.metrics?.read(planned.length);
     deps.metrics?.remaining(Math.max(0, total - report.read));
-    progress.update(report.read, `replayed ${report.replayed.total}  parked ${report.parked.total}  skipped ${report.skipped.total}`);
+    progress.update(
+      report.read,
+      `replayed ${report.replayed.total}  parked ${report.parked.total}  skipped ${report.skipped.total}`,
+    );
   };
 
   const onBatch = async (records: readonly ConsumedRecord[]) => {
@@ -196,7 +209,10 @@ export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise
     if (next === undefined) return;
     if (producer) {
       const outgoing = planned.flatMap((p): OutgoingRecord[] => (p.outgoing ? [p.outgoing] : []));
-      await producer.commitTransaction(outgoing, { groupId: config.group, offsets: [{ topic: config.dlqTopic, partition: first.partition, offset: next }] });
+      await producer.commitTransaction(outgoing, {
+        groupId: config.group,
+        offsets: [{ topic: config.dlqTopic, partition: first.partition, offset: next }],
+      });
       committedChunks += 1;
     }
     fold(first.partition, planned, next);
@@ -238,9 +254,14 @@ export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise
   const fenced = failure !== undefined && adapterCode(failure) === 'PRODUCER_FENCED';
   try {
     if (producer && committedChunks > 0 && !fenced) {
-      const positions = new Map(report.partitions.filter((p) => p.next !== p.start).map((p) => [p.partition, BigInt(p.next)]));
+      const positions = new Map(
+        report.partitions.filter((p) => p.next !== p.start).map((p) => [p.partition, BigInt(p.next)]),
+      );
       if (!(await awaitCommitted(admin, config.group, config.dlqTopic, positions))) {
-        logger.warn('the committed offsets did not show in the group within 10 s', { component: 'replay', group: config.group });
+        logger.warn('the committed offsets did not show in the group within 10 s', {
+          component: 'replay',
+          group: config.group,
+        });
       }
     }
   } finally {

@@ -33,7 +33,9 @@ const REQUIRED = [
 ] as const;
 
 /** Decodes the DLQ context of a record. Never throws: whatever is wrong ends up in `problems`. */
-export function decodeDlqRecord(record: Pick<ConsumedRecord, 'partition' | 'offset' | 'key' | 'headers'>): DlqRecordView {
+export function decodeDlqRecord(
+  record: Pick<ConsumedRecord, 'partition' | 'offset' | 'key' | 'headers'>,
+): DlqRecordView {
   const h = record.headers;
   const problems: string[] = [];
   const text = (name: string): string | undefined => {

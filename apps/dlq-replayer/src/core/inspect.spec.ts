@@ -1,16 +1,39 @@
 import { dlqRecord, rawTerminalControls } from '../testing/dlq-fixtures';
 import { DLQ_HEADERS as H } from './dlq-headers';
-import { formatBytes, formatInspect, hourBucket, InspectAggregator, OTHER, processorVersion, type InspectResult } from './inspect';
+import {
+  formatBytes,
+  formatInspect,
+  hourBucket,
+  InspectAggregator,
+  OTHER,
+  processorVersion,
+  type InspectResult,
+} from './inspect';
 
 describe('InspectAggregator', () => {
   const records = [
     dlqRecord({ [H.failedAt]: String(Date.UTC(2026, 0, 1, 10, 5)) }, { offset: '0' }),
     dlqRecord({ [H.failedAt]: String(Date.UTC(2026, 0, 1, 10, 59)), [H.replayCount]: '2' }, { offset: '1' }),
     dlqRecord(
-      { [H.reason]: 'INVALID_JSON', [H.stage]: 'DESERIALIZE', [H.retryable]: 'false', [H.processor]: 'processor@2.0.0 pod-x', [H.failedAt]: String(Date.UTC(2026, 0, 1, 8, 0)) },
+      {
+        [H.reason]: 'INVALID_JSON',
+        [H.stage]: 'DESERIALIZE',
+        [H.retryable]: 'false',
+        [H.processor]: 'processor@2.0.0 pod-x',
+        [H.failedAt]: String(Date.UTC(2026, 0, 1, 8, 0)),
+      },
       { offset: '2', partition: 1 },
     ),
-    dlqRecord({ [H.reason]: undefined, [H.retryable]: 'maybe', [H.processor]: undefined, [H.failedAt]: undefined, [H.stage]: undefined }, { offset: '3' }),
+    dlqRecord(
+      {
+        [H.reason]: undefined,
+        [H.retryable]: 'maybe',
+        [H.processor]: undefined,
+        [H.failedAt]: undefined,
+        [H.stage]: undefined,
+      },
+      { offset: '3' },
+    ),
   ];
 
   it('counts by reason, stage, retryable, processor version, replay count and hour; finds oldest and newest', () => {
@@ -54,17 +77,57 @@ describe('InspectAggregator', () => {
     const s = agg.summary();
     const bytesOf = (i: number) => {
       const r = records[i]!;
-      return r.key!.length + r.value!.length + Object.entries(r.headers).reduce((n, [k, v]) => n + Buffer.byteLength(k) + (v as Buffer).length, 0);
+      return (
+        r.key!.length +
+        r.value!.length +
+        Object.entries(r.headers).reduce((n, [k, v]) => n + Buffer.byteLength(k) + (v as Buffer).length, 0)
+      );
     };
     expect(s.bytes).toBe([0, 1, 2, 3].reduce((n, i) => n + bytesOf(i), 0));
     expect(s.groups).toEqual([
-      { reason: 'TIMESTAMP_OUT_OF_RANGE', stage: 'VALIDATE', retryable: 'true', records: 2, bytes: bytesOf(0) + bytesOf(1), firstFailedAt: '2026-01-01T10:05:00.000Z', lastFailedAt: '2026-01-01T10:59:00.000Z' },
-      { reason: 'INVALID_JSON', stage: 'DESERIALIZE', retryable: 'false', records: 1, bytes: bytesOf(2), firstFailedAt: '2026-01-01T08:00:00.000Z', lastFailedAt: '2026-01-01T08:00:00.000Z' },
-      { reason: 'UNKNOWN', stage: 'UNKNOWN', retryable: 'UNKNOWN', records: 1, bytes: bytesOf(3), firstFailedAt: null, lastFailedAt: null },
+      {
+        reason: 'TIMESTAMP_OUT_OF_RANGE',
+        stage: 'VALIDATE',
+        retryable: 'true',
+        records: 2,
+        bytes: bytesOf(0) + bytesOf(1),
+        firstFailedAt: '2026-01-01T10:05:00.000Z',
+        lastFailedAt: '2026-01-01T10:59:00.000Z',
+      },
+      {
+        reason: 'INVALID_JSON',
+        stage: 'DESERIALIZE',
+        retryable: 'false',
+        records: 1,
+        bytes: bytesOf(2),
+        firstFailedAt: '2026-01-01T08:00:00.000Z',
+        lastFailedAt: '2026-01-01T08:00:00.000Z',
+      },
+      {
+        reason: 'UNKNOWN',
+        stage: 'UNKNOWN',
+        retryable: 'UNKNOWN',
+        records: 1,
+        bytes: bytesOf(3),
+        firstFailedAt: null,
+        lastFailedAt: null,
+      },
     ]);
     expect(s.partitions).toEqual([
-      { partition: 0, records: 3, bytes: bytesOf(0) + bytesOf(1) + bytesOf(3), firstFailedAt: '2026-01-01T10:05:00.000Z', lastFailedAt: '2026-01-01T10:59:00.000Z' },
-      { partition: 1, records: 1, bytes: bytesOf(2), firstFailedAt: '2026-01-01T08:00:00.000Z', lastFailedAt: '2026-01-01T08:00:00.000Z' },
+      {
+        partition: 0,
+        records: 3,
+        bytes: bytesOf(0) + bytesOf(1) + bytesOf(3),
+        firstFailedAt: '2026-01-01T10:05:00.000Z',
+        lastFailedAt: '2026-01-01T10:59:00.000Z',
+      },
+      {
+        partition: 1,
+        records: 1,
+        bytes: bytesOf(2),
+        firstFailedAt: '2026-01-01T08:00:00.000Z',
+        lastFailedAt: '2026-01-01T08:00:00.000Z',
+      },
     ]);
   });
 
@@ -74,29 +137,52 @@ describe('InspectAggregator', () => {
     const result: InspectResult = {
       topic: 'user-login-dlq',
       outcome: 'complete',
-      partitions: [{ partition: 0, start: '0', end: '4', records: 3, bytes: 0 }, { partition: 1, start: '0', end: '3', records: 1, bytes: 0 }, { partition: 2, start: '5', end: '5', records: 0, bytes: 0 }],
+      partitions: [
+        { partition: 0, start: '0', end: '4', records: 3, bytes: 0 },
+        { partition: 1, start: '0', end: '3', records: 1, bytes: 0 },
+        { partition: 2, start: '5', end: '5', records: 0, bytes: 0 },
+      ],
       summary: agg.summary(),
     };
     const text = formatInspect(result);
-    expect(text).toMatch(/^DLQ user-login-dlq: 4 record\(s\), [\d.]+ KiB \(keys \+ values \+ headers\), read to the end offsets captured at start\n/);
+    expect(text).toMatch(
+      /^DLQ user-login-dlq: 4 record\(s\), [\d.]+ KiB \(keys \+ values \+ headers\), read to the end offsets captured at start\n/,
+    );
     expect(text).toMatch(/\nreason +stage +retryable +records +bytes +first failure +last failure\n/);
-    expect(text).toMatch(/\nTIMESTAMP_OUT_OF_RANGE +VALIDATE +true +2 +[\d.]+ KiB +2026-01-01T10:05:00.000Z +2026-01-01T10:59:00.000Z\n/);
+    expect(text).toMatch(
+      /\nTIMESTAMP_OUT_OF_RANGE +VALIDATE +true +2 +[\d.]+ KiB +2026-01-01T10:05:00.000Z +2026-01-01T10:59:00.000Z\n/,
+    );
     expect(text).toMatch(/\ntotal +4 +[\d.]+ KiB +2026-01-01T08:00:00.000Z +2026-01-01T10:59:00.000Z\n/);
     expect(text).toMatch(/\n +0 +0 \.\. 4 +3 +[\d.]+ KiB/);
     expect(text).toMatch(/\n +2 +5 \.\. 5 +0 +0 B +- +-\n/);
-    expect(text).toContain('samples (first 1; values hidden: --show-values prints them, they hold raw PII; --json has every header):');
-    expect(text).toMatch(/\n {2}0\/0 {2}key "user-1" {2}failed 2026-01-01T10:05:00.000Z {2}TIMESTAMP_OUT_OF_RANGE at VALIDATE \(retryable true, replays 0\)\n {6}from user-login 0\/42 by processor@1.0.0 host-a: ValidationError: event time is in the future\n$/);
-    expect(formatInspect({ ...result, outcome: 'interrupted' })).toContain('INTERRUPTED: only part of the DLQ was read');
+    expect(text).toContain(
+      'samples (first 1; values hidden: --show-values prints them, they hold raw PII; --json has every header):',
+    );
+    expect(text).toMatch(
+      /\n {2}0\/0 {2}key "user-1" {2}failed 2026-01-01T10:05:00.000Z {2}TIMESTAMP_OUT_OF_RANGE at VALIDATE \(retryable true, replays 0\)\n {6}from user-login 0\/42 by processor@1.0.0 host-a: ValidationError: event time is in the future\n$/,
+    );
+    expect(formatInspect({ ...result, outcome: 'interrupted' })).toContain(
+      'INTERRUPTED: only part of the DLQ was read',
+    );
   });
 
   it('never prints a key, value or header raw: control characters are escapes, in text and JSON alike', () => {
     const hostile = dlqRecord(
       { [H.reason]: 'R\u001b[2K', [H.processor]: 'p@1\u001b]0;owned\u0007 host' },
-      { key: 'user\u001b[31m\nDLQ fake: 0 record(s)', value: Buffer.from('{"ip":"\u009b6n"}'), extra: { 'x-\u202eevil': 'v\r' } },
+      {
+        key: 'user\u001b[31m\nDLQ fake: 0 record(s)',
+        value: Buffer.from('{"ip":"\u009b6n"}'),
+        extra: { 'x-\u202eevil': 'v\r' },
+      },
     );
     const agg = new InspectAggregator({ sample: 1, showValues: true });
     agg.add(hostile);
-    const result: InspectResult = { topic: 't', outcome: 'complete', partitions: [{ partition: 0, start: '0', end: '1', records: 1, bytes: 0 }], summary: agg.summary() };
+    const result: InspectResult = {
+      topic: 't',
+      outcome: 'complete',
+      partitions: [{ partition: 0, start: '0', end: '1', records: 1, bytes: 0 }],
+      summary: agg.summary(),
+    };
     const text = formatInspect(result);
     const json = JSON.stringify(result);
     for (const out of [text, json]) expect(rawTerminalControls(out)).toEqual([]);
@@ -110,7 +196,8 @@ describe('InspectAggregator', () => {
 
   it('keeps memory bounded when headers hold endless distinct values: extra ones are counted as (other)', () => {
     const agg = new InspectAggregator({ sample: 0, showValues: false });
-    for (let i = 0; i < 700; i++) agg.add(dlqRecord({ [H.reason]: `R${i}`, [H.processor]: `p@${i}` }, { offset: String(i) }));
+    for (let i = 0; i < 700; i++)
+      agg.add(dlqRecord({ [H.reason]: `R${i}`, [H.processor]: `p@${i}` }, { offset: String(i) }));
     const s = agg.summary();
     expect(s.total).toBe(700);
     expect(Object.keys(s.byReason)).toHaveLength(201);

@@ -73,7 +73,13 @@ export interface InspectResult {
   /** complete: read to the end offsets captured at start; interrupted: a signal stopped the read first. */
   readonly outcome: 'complete' | 'interrupted';
   /** Per partition: the offsets read ([start, end) captured at start) and the selected records found there. */
-  readonly partitions: readonly { readonly partition: number; readonly start: string; readonly end: string; readonly records: number; readonly bytes: number }[];
+  readonly partitions: readonly {
+    readonly partition: number;
+    readonly start: string;
+    readonly end: string;
+    readonly records: number;
+    readonly bytes: number;
+  }[];
   readonly summary: InspectSummary;
 }
 
@@ -100,7 +106,9 @@ function displayHeaders(headers: RecordHeaders): Record<string, string | string[
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    out[label(name)] = Array.isArray(value) ? value.map((v) => displayBytes(v, MAX_VALUE)) : displayBytes(value, MAX_VALUE);
+    out[label(name)] = Array.isArray(value)
+      ? value.map((v) => displayBytes(v, MAX_VALUE))
+      : displayBytes(value, MAX_VALUE);
   }
   return out;
 }
@@ -108,7 +116,8 @@ function displayHeaders(headers: RecordHeaders): Record<string, string | string[
 function recordBytes(record: ConsumedRecord): number {
   let bytes = (record.key?.length ?? 0) + (record.value?.length ?? 0);
   for (const [name, value] of Object.entries(record.headers)) {
-    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) bytes += Buffer.byteLength(name) + v.length;
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+      bytes += Buffer.byteLength(name) + v.length;
   }
   return bytes;
 }
@@ -147,7 +156,11 @@ class Tally {
 
 function pointer(view: DlqRecordView): RecordPointer | null {
   if (view.failedAtMs === undefined) return null;
-  return { partition: view.partition, offset: view.offset.toString(), failedAt: new Date(view.failedAtMs).toISOString() };
+  return {
+    partition: view.partition,
+    offset: view.offset.toString(),
+    failedAt: new Date(view.failedAtMs).toISOString(),
+  };
 }
 
 /** Accumulates an inspect summary one record at a time; memory is bounded whatever the DLQ holds. */
@@ -201,7 +214,9 @@ export class InspectAggregator {
         timestamp: record.timestamp,
         key: record.key === null ? null : displayBytes(record.key, MAX_VALUE),
         headers: displayHeaders(record.headers),
-        ...(this.options.showValues ? { value: record.value === null ? null : displayBytes(record.value, MAX_VALUE) } : {}),
+        ...(this.options.showValues
+          ? { value: record.value === null ? null : displayBytes(record.value, MAX_VALUE) }
+          : {}),
       });
     }
   }
@@ -223,8 +238,21 @@ export class InspectAggregator {
       total: this.total,
       bytes: this.bytes,
       groups: [...this.groups.values()]
-        .map(({ reason, stage, retryable, tally }) => ({ reason, stage, retryable, records: tally.records, bytes: tally.bytes, ...tally.span() }))
-        .sort((a, b) => b.records - a.records || a.reason.localeCompare(b.reason) || a.stage.localeCompare(b.stage) || a.retryable.localeCompare(b.retryable)),
+        .map(({ reason, stage, retryable, tally }) => ({
+          reason,
+          stage,
+          retryable,
+          records: tally.records,
+          bytes: tally.bytes,
+          ...tally.span(),
+        }))
+        .sort(
+          (a, b) =>
+            b.records - a.records ||
+            a.reason.localeCompare(b.reason) ||
+            a.stage.localeCompare(b.stage) ||
+            a.retryable.localeCompare(b.retryable),
+        ),
       partitions: [...this.partitions]
         .sort(([a], [b]) => a - b)
         .map(([partition, tally]) => ({ partition, records: tally.records, bytes: tally.bytes, ...tally.span() })),
@@ -262,7 +290,9 @@ function table(rows: readonly (readonly string[])[], right: ReadonlySet<number>)
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) =>
     row
-      .map((cell, i) => (right.has(i) ? cell.padStart(widths[i] ?? 0) : i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .map((cell, i) =>
+        right.has(i) ? cell.padStart(widths[i] ?? 0) : i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0),
+      )
       .join('  ')
       .trimEnd(),
   );
@@ -279,7 +309,9 @@ export function formatInspect(result: InspectResult): string {
   const s = result.summary;
   const lines = [
     `DLQ ${result.topic}: ${count(s.total)} record(s), ${formatBytes(s.bytes)} (keys + values + headers)` +
-      (result.outcome === 'interrupted' ? ' — INTERRUPTED: only part of the DLQ was read' : ', read to the end offsets captured at start'),
+      (result.outcome === 'interrupted'
+        ? ' — INTERRUPTED: only part of the DLQ was read'
+        : ', read to the end offsets captured at start'),
   ];
   if (s.oldest && s.newest) {
     lines.push(
@@ -293,7 +325,15 @@ export function formatInspect(result: InspectResult): string {
       ...table(
         [
           ['reason', 'stage', 'retryable', 'records', 'bytes', 'first failure', 'last failure'],
-          ...s.groups.map((g) => [g.reason, g.stage, g.retryable, count(g.records), formatBytes(g.bytes), g.firstFailedAt ?? '-', g.lastFailedAt ?? '-']),
+          ...s.groups.map((g) => [
+            g.reason,
+            g.stage,
+            g.retryable,
+            count(g.records),
+            formatBytes(g.bytes),
+            g.firstFailedAt ?? '-',
+            g.lastFailedAt ?? '-',
+          ]),
           ['total', '', '', count(s.total), formatBytes(s.bytes), s.oldest?.failedAt ?? '-', s.newest?.failedAt ?? '-'],
         ],
         new Set([3, 4]),
@@ -308,7 +348,14 @@ export function formatInspect(result: InspectResult): string {
         ['partition', 'offsets read', 'records', 'bytes', 'first failure', 'last failure'],
         ...result.partitions.map((p) => {
           const c = found.get(p.partition);
-          return [String(p.partition), `${p.start} .. ${p.end}`, count(c?.records ?? 0), formatBytes(c?.bytes ?? 0), c?.firstFailedAt ?? '-', c?.lastFailedAt ?? '-'];
+          return [
+            String(p.partition),
+            `${p.start} .. ${p.end}`,
+            count(c?.records ?? 0),
+            formatBytes(c?.bytes ?? 0),
+            c?.firstFailedAt ?? '-',
+            c?.lastFailedAt ?? '-',
+          ];
         }),
       ],
       new Set([0, 2, 3]),
@@ -321,7 +368,10 @@ export function formatInspect(result: InspectResult): string {
   if (s.malformed > 0) lines.push(`malformed headers (a replay skips them): ${count(s.malformed)}`);
   if (s.samples.length > 0) {
     const hidden = s.samples.some((x) => x.value === undefined);
-    lines.push('', `samples (first ${s.samples.length}${hidden ? '; values hidden: --show-values prints them, they hold raw PII' : ''}; --json has every header):`);
+    lines.push(
+      '',
+      `samples (first ${s.samples.length}${hidden ? '; values hidden: --show-values prints them, they hold raw PII' : ''}; --json has every header):`,
+    );
     for (const x of s.samples) lines.push(...formatSample(x));
   }
   return `${lines.join('\n')}\n`;
@@ -345,7 +395,10 @@ function formatSample(x: SampleRecord): string[] {
   const validation = h(DLQ_HEADERS.validation);
   if (validation !== undefined) lines.push(`      validation: ${validation}`);
   const own = Object.entries(x.headers).filter(([name]) => !SAMPLE_CONTEXT.has(name));
-  if (own.length > 0) lines.push(`      other headers: ${own.map(([name, v]) => `${name}=${Array.isArray(v) ? v.join('|') : v}`).join(', ')}`);
+  if (own.length > 0)
+    lines.push(
+      `      other headers: ${own.map(([name, v]) => `${name}=${Array.isArray(v) ? v.join('|') : v}`).join(', ')}`,
+    );
   if (x.value !== undefined) lines.push(`      value: ${x.value === null ? '(null)' : `"${x.value}"`}`);
   return lines;
 }

@@ -8,7 +8,10 @@ const text = (v: Buffer | Buffer[] | undefined) => (Array.isArray(v) ? v.map((b)
 
 describe('replayHeaders (the lineage of a re-published record)', () => {
   it('keeps the source headers, drops the failure context, and carries and extends the lineage', () => {
-    const record = dlqRecord({ [H.replayCount]: '1', [H.firstFailedAt]: '1690000000000' }, { extra: { 'x-trace': 'abc', traceparent: '00-1' } });
+    const record = dlqRecord(
+      { [H.replayCount]: '1', [H.firstFailedAt]: '1690000000000' },
+      { extra: { 'x-trace': 'abc', traceparent: '00-1' } },
+    );
     const headers = replayHeaders(record.headers, decodeDlqRecord(record), run);
 
     expect(Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, text(v)]))).toEqual({
@@ -41,7 +44,12 @@ describe('replayHeaders (the lineage of a re-published record)', () => {
     const record = dlqRecord({}, { extra: {} });
     const headers = {
       ...record.headers,
-      ...asRecordHeaders({ [H.replayCount]: ['1', '1'], [H.replayId]: 'run-old', [H.replayAt]: '1', 'x-multi': ['a', 'b'] }),
+      ...asRecordHeaders({
+        [H.replayCount]: ['1', '1'],
+        [H.replayId]: 'run-old',
+        [H.replayAt]: '1',
+        'x-multi': ['a', 'b'],
+      }),
     };
     const out = replayHeaders(headers, decodeDlqRecord({ ...record, headers }), run);
     expect(text(out[H.replayCount])).toBe('2');
@@ -67,7 +75,10 @@ describe('parkedHeaders', () => {
   });
 
   it('replaces, never stacks, the parked headers of an earlier round', () => {
-    const record = dlqRecord({}, { extra: { [REPLAYER_HEADERS.parkedReason]: 'OLD', [REPLAYER_HEADERS.parkedAt]: '1' } });
+    const record = dlqRecord(
+      {},
+      { extra: { [REPLAYER_HEADERS.parkedReason]: 'OLD', [REPLAYER_HEADERS.parkedAt]: '1' } },
+    );
     const out = parkedHeaders(record.headers, run, 'TOO_LARGE_FOR_TARGET');
     expect(text(out[REPLAYER_HEADERS.parkedReason])).toBe('TOO_LARGE_FOR_TARGET');
     expect(text(out[REPLAYER_HEADERS.parkedAt])).toBe('1800000000000');

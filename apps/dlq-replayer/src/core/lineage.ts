@@ -48,7 +48,11 @@ export function replayHeaders(headers: RecordHeaders, record: DlqRecordView, run
   return out;
 }
 
-const PARKED_HEADERS: ReadonlySet<string> = new Set([REPLAYER_HEADERS.parkedAt, REPLAYER_HEADERS.parkedRunId, REPLAYER_HEADERS.parkedReason]);
+const PARKED_HEADERS: ReadonlySet<string> = new Set([
+  REPLAYER_HEADERS.parkedAt,
+  REPLAYER_HEADERS.parkedRunId,
+  REPLAYER_HEADERS.parkedReason,
+]);
 
 /** Headers of a record moved to the parked topic: every DLQ header intact, plus when, by which run and why. */
 export function parkedHeaders(headers: RecordHeaders, run: ReplayRun, reason: string): OutgoingHeaders {

@@ -44,7 +44,11 @@ export type ParkReason = 'MAX_REPLAYS_REACHED' | 'TOO_LARGE_FOR_TARGET';
 export type ReplayDecision =
   | { readonly action: 'replay'; readonly reason: 'SELECTED'; readonly target: string }
   | { readonly action: 'park'; readonly reason: ParkReason; readonly detail?: string }
-  | { readonly action: 'skip'; readonly reason: Exclude<DecisionReason, 'SELECTED' | ParkReason>; readonly detail?: string };
+  | {
+      readonly action: 'skip';
+      readonly reason: Exclude<DecisionReason, 'SELECTED' | ParkReason>;
+      readonly detail?: string;
+    };
 
 /**
  * What to do with one DLQ record. Pure; the order of the checks is the policy:

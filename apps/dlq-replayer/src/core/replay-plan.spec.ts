@@ -24,12 +24,18 @@ describe('planRecord (decision, size guard and the record to write)', () => {
 
     const planned = planRecord(record, options, { targetMaxBytes: limit, parkedMaxBytes: 2_097_152 }, run);
 
-    expect(planned.decision).toMatchObject({ action: 'park', reason: 'TOO_LARGE_FOR_TARGET', detail: expect.stringContaining(`> ${limit}`) });
+    expect(planned.decision).toMatchObject({
+      action: 'park',
+      reason: 'TOO_LARGE_FOR_TARGET',
+      detail: expect.stringContaining(`> ${limit}`),
+    });
     expect(planned.outgoing?.topic).toBe('user-login-dlq-parked');
     expect(planned.outgoing?.value).toBe(record.value);
     expect(header(planned.outgoing?.headers?.[REPLAYER_HEADERS.parkedReason])).toBe('TOO_LARGE_FOR_TARGET');
     // A limit the record meets exactly is fine.
-    expect(planRecord(record, options, { targetMaxBytes: limit + 1, parkedMaxBytes: 2_097_152 }, run).decision.action).toBe('replay');
+    expect(
+      planRecord(record, options, { targetMaxBytes: limit + 1, parkedMaxBytes: 2_097_152 }, run).decision.action,
+    ).toBe('replay');
   });
 
   it('parks by the loop guard with that reason', () => {
@@ -39,7 +45,12 @@ describe('planRecord (decision, size guard and the record to write)', () => {
   });
 
   it('skips, leaving it in the DLQ, a record too large even for the parked topic', () => {
-    const planned = planRecord(dlqRecord({}, { value: Buffer.alloc(5000) }), options, { targetMaxBytes: 1000, parkedMaxBytes: 2000 }, run);
+    const planned = planRecord(
+      dlqRecord({}, { value: Buffer.alloc(5000) }),
+      options,
+      { targetMaxBytes: 1000, parkedMaxBytes: 2000 },
+      run,
+    );
     expect(planned.decision).toMatchObject({ action: 'skip', reason: 'TOO_LARGE_TO_PARK' });
     expect(planned.outgoing).toBeUndefined();
   });

@@ -35,20 +35,46 @@ export function batchBytes(record: OutgoingRecord): number {
  * reason TOO_LARGE_FOR_TARGET instead; one that would not even fit the parked topic is skipped (TOO_LARGE_TO_PARK)
  * and stays in the DLQ. Pure.
  */
-export function planRecord(record: ConsumedRecord, options: PlanOptions, limits: DestinationLimits, run: ReplayRun): PlannedRecord {
+export function planRecord(
+  record: ConsumedRecord,
+  options: PlanOptions,
+  limits: DestinationLimits,
+  run: ReplayRun,
+): PlannedRecord {
   const view = decodeDlqRecord(record);
   let decision = replayDecision(view, options);
   if (decision.action === 'replay') {
-    const outgoing: OutgoingRecord = { topic: decision.target, key: record.key, value: record.value, headers: replayHeaders(record.headers, view, run) };
+    const outgoing: OutgoingRecord = {
+      topic: decision.target,
+      key: record.key,
+      value: record.value,
+      headers: replayHeaders(record.headers, view, run),
+    };
     const size = batchBytes(outgoing);
     if (size <= limits.targetMaxBytes) return { view, decision, outgoing };
-    decision = { action: 'park', reason: 'TOO_LARGE_FOR_TARGET', detail: `${size} bytes > ${limits.targetMaxBytes} (max.message.bytes of ${decision.target})` };
+    decision = {
+      action: 'park',
+      reason: 'TOO_LARGE_FOR_TARGET',
+      detail: `${size} bytes > ${limits.targetMaxBytes} (max.message.bytes of ${decision.target})`,
+    };
   }
   if (decision.action === 'park') {
-    const outgoing: OutgoingRecord = { topic: options.parkedTopic, key: record.key, value: record.value, headers: parkedHeaders(record.headers, run, decision.reason) };
+    const outgoing: OutgoingRecord = {
+      topic: options.parkedTopic,
+      key: record.key,
+      value: record.value,
+      headers: parkedHeaders(record.headers, run, decision.reason),
+    };
     const size = batchBytes(outgoing);
     if (size <= limits.parkedMaxBytes) return { view, decision, outgoing };
-    return { view, decision: { action: 'skip', reason: 'TOO_LARGE_TO_PARK', detail: `${size} bytes > ${limits.parkedMaxBytes} (max.message.bytes of ${options.parkedTopic})` } };
+    return {
+      view,
+      decision: {
+        action: 'skip',
+        reason: 'TOO_LARGE_TO_PARK',
+        detail: `${size} bytes > ${limits.parkedMaxBytes} (max.message.bytes of ${options.parkedTopic})`,
+      },
+    };
   }
   return { view, decision };
 }

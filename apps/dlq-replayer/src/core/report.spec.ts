@@ -24,8 +24,16 @@ describe('the replay report', () => {
 
     expect(report.read).toBe(4);
     expect(report.replayed).toEqual({ total: 1, byReason: { TIMESTAMP_OUT_OF_RANGE: 1 } });
-    expect(report.parked).toEqual({ total: 1, byReason: { TIMESTAMP_OUT_OF_RANGE: 1 }, byDecision: { MAX_REPLAYS_REACHED: 1 } });
-    expect(report.skipped).toEqual({ total: 2, byReason: { INVALID_JSON: 1, UNKNOWN: 1 }, byDecision: { MALFORMED_HEADERS: 1, NON_RETRYABLE: 1 } });
+    expect(report.parked).toEqual({
+      total: 1,
+      byReason: { TIMESTAMP_OUT_OF_RANGE: 1 },
+      byDecision: { MAX_REPLAYS_REACHED: 1 },
+    });
+    expect(report.skipped).toEqual({
+      total: 2,
+      byReason: { INVALID_JSON: 1, UNKNOWN: 1 },
+      byDecision: { MALFORMED_HEADERS: 1, NON_RETRYABLE: 1 },
+    });
     const text = formatReport(report);
     expect(text).toContain('replayed: 1  (TIMESTAMP_OUT_OF_RANGE=1)');
     expect(text).toContain('skipped because: MALFORMED_HEADERS=1, NON_RETRYABLE=1');
@@ -45,7 +53,14 @@ describe('the replay report', () => {
 
 describe('the replay report of a run that did not complete', () => {
   it('says it was interrupted, and where each partition stands against its captured end', () => {
-    const report = newReport({ ...base, dryRun: false, partitions: [{ partition: 0, start: '10', end: '50' }, { partition: 1, start: '0', end: '0' }] });
+    const report = newReport({
+      ...base,
+      dryRun: false,
+      partitions: [
+        { partition: 0, start: '10', end: '50' },
+        { partition: 1, start: '0', end: '0' },
+      ],
+    });
     countDecision(report, decodeDlqRecord(dlqRecord()), { action: 'replay', reason: 'SELECTED', target: 'user-login' });
     advancePartition(report, 0, 25n);
     advancePartition(report, 0, 20n);
@@ -64,7 +79,10 @@ describe('the replay report of a run that did not complete', () => {
 
   it('never prints a reason header raw', () => {
     const report = newReport({ ...base, dryRun: false });
-    countDecision(report, decodeDlqRecord(dlqRecord({ [H.reason]: 'X\u001b[2J\nforged' })), { action: 'skip', reason: 'NON_RETRYABLE' });
+    countDecision(report, decodeDlqRecord(dlqRecord({ [H.reason]: 'X\u001b[2J\nforged' })), {
+      action: 'skip',
+      reason: 'NON_RETRYABLE',
+    });
     expect(formatReport(report)).toContain('X\\x1b[2J\\nforged=1');
     expect(formatReport(report)).not.toContain('\u001b');
   });

@@ -35,7 +35,10 @@ export interface ReplayReport {
 }
 
 export function newReport(
-  fields: Pick<ReplayReport, 'runId' | 'dryRun' | 'dlqTopic' | 'targetTopic' | 'parkedTopic' | 'group' | 'startedAt'> & {
+  fields: Pick<
+    ReplayReport,
+    'runId' | 'dryRun' | 'dlqTopic' | 'targetTopic' | 'parkedTopic' | 'group' | 'startedAt'
+  > & {
     partitions: { partition: number; start: string; end: string }[];
   },
 ): ReplayReport {
@@ -64,7 +67,8 @@ export function countDecision(report: ReplayReport, record: DlqRecordView, decis
   // Escaped here: the report is printed to a terminal, and the reason header is whatever the DLQ record holds.
   const reason = headerLabel(record.reason);
   report.read += 1;
-  const counts = decision.action === 'replay' ? report.replayed : decision.action === 'park' ? report.parked : report.skipped;
+  const counts =
+    decision.action === 'replay' ? report.replayed : decision.action === 'park' ? report.parked : report.skipped;
   counts.total += 1;
   bump(counts.byReason, reason);
   if (decision.action === 'skip') bump(report.skipped.byDecision, decision.reason);

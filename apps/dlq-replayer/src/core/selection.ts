@@ -29,7 +29,8 @@ export function selectionMiss(record: DlqRecordView, selection: Selection): Sele
     const key = record.key;
     if (!keys.some((k) => key.equals(Buffer.from(k, 'utf8')))) return 'key';
   }
-  if (reasons && reasons.length > 0 && (record.reason === undefined || !reasons.includes(record.reason))) return 'reason';
+  if (reasons && reasons.length > 0 && (record.reason === undefined || !reasons.includes(record.reason)))
+    return 'reason';
   if (stages && stages.length > 0 && (record.stage === undefined || !stages.includes(record.stage))) return 'stage';
   if (sinceMs !== undefined || untilMs !== undefined) {
     // A record whose failure time is unknown cannot be shown to be inside the window: not selected.

@@ -15,9 +15,13 @@ describe('escapeText (record text an operator terminal cannot misread)', () => {
 });
 
 describe('displayBytes', () => {
-  it('escapes UTF-8 bytes', () => expect(displayBytes(Buffer.from('k\u001b]0;title\u0007'))).toBe('k\\x1b]0;title\\x07'));
-  it('shows bytes that are not UTF-8 as base64', () => expect(displayBytes(Buffer.from([0xc3, 0x28, 0x1b]))).toBe('base64:wygb'));
-  it('cuts long text and says how much is left out', () => expect(displayBytes(Buffer.from('abcdef'), 4)).toBe('abcd… (2 more characters)'));
-  it('escapes after cutting, so the cut text holds no raw control either', () => expect(displayBytes(Buffer.from('ab\ncd'), 3)).toBe('ab\\n… (2 more characters)'));
+  it('escapes UTF-8 bytes', () =>
+    expect(displayBytes(Buffer.from('k\u001b]0;title\u0007'))).toBe('k\\x1b]0;title\\x07'));
+  it('shows bytes that are not UTF-8 as base64', () =>
+    expect(displayBytes(Buffer.from([0xc3, 0x28, 0x1b]))).toBe('base64:wygb'));
+  it('cuts long text and says how much is left out', () =>
+    expect(displayBytes(Buffer.from('abcdef'), 4)).toBe('abcd… (2 more characters)'));
+  it('escapes after cutting, so the cut text holds no raw control either', () =>
+    expect(displayBytes(Buffer.from('ab\ncd'), 3)).toBe('ab\\n… (2 more characters)'));
   it('leaves short text whole', () => expect(truncateText('abc', 3)).toBe('abc'));
 });

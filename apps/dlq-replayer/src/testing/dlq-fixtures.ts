@@ -45,7 +45,13 @@ export function asRecordHeaders(values: Record<string, string | string[]>): Reco
 
 export function dlqRecord(
   overrides: Record<string, string | undefined> = {},
-  coords: { partition?: number; offset?: string; key?: string | null; value?: Buffer | null; extra?: Record<string, string> } = {},
+  coords: {
+    partition?: number;
+    offset?: string;
+    key?: string | null;
+    value?: Buffer | null;
+    extra?: Record<string, string>;
+  } = {},
 ): ConsumedRecord {
   return {
     topic: 'user-login-dlq',
@@ -59,7 +65,13 @@ export function dlqRecord(
 }
 
 /** Silent logger for tests; keeps the lines so a failing test can print them. */
-export function memoryLogger(): { lines: string[]; error(m: string, meta?: object): void; warn(m: string, meta?: object): void; info(m: string, meta?: object): void; debug(m: string, meta?: object): void } {
+export function memoryLogger(): {
+  lines: string[];
+  error(m: string, meta?: object): void;
+  warn(m: string, meta?: object): void;
+  info(m: string, meta?: object): void;
+  debug(m: string, meta?: object): void;
+} {
   const lines: string[] = [];
   const at = (level: string) => (m: string, meta?: object) => {
     lines.push(`${level} ${m} ${meta ? JSON.stringify(meta) : ''}`);

@@ -39,7 +39,11 @@ export function collector(): { chunks: string[]; write(s: string): void } {
 }
 
 /** What a test replay runs with: no terminal, no interrupts, no files. */
-export function testReplayDeps(client: KafkaClient, logger: LoggerLike, stdout: ReplayDeps['stdout'] = collector()): ReplayDeps {
+export function testReplayDeps(
+  client: KafkaClient,
+  logger: LoggerLike,
+  stdout: ReplayDeps['stdout'] = collector(),
+): ReplayDeps {
   return {
     client,
     logger,
@@ -66,6 +70,16 @@ export async function replayIn(
   return report;
 }
 
-export async function inspectIn(client: KafkaClient, logger: LoggerLike, t: Topics, argv: string[] = []): Promise<InspectResult> {
-  return runInspect(configFor<InspectConfig>(t, ['inspect', ...argv]), { client, logger, stdout: collector(), runId: uniqueName('inspect') });
+export async function inspectIn(
+  client: KafkaClient,
+  logger: LoggerLike,
+  t: Topics,
+  argv: string[] = [],
+): Promise<InspectResult> {
+  return runInspect(configFor<InspectConfig>(t, ['inspect', ...argv]), {
+    client,
+    logger,
+    stdout: collector(),
+    runId: uniqueName('inspect'),
+  });
 }

@@ -6,7 +6,6 @@ import path from 'node:path';
 
 export const PROCESSOR_MAIN = path.resolve(__dirname, '../../../../dist/apps/processor/main.js');
 
-
 export interface RunningProcessor {
   readonly logs: string[];
   stop(): Promise<void>;

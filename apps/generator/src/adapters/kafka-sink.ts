@@ -25,7 +25,9 @@ export function createKafkaSink(config: KafkaClientConfig, topic: string, logger
       try {
         await admin.topicEndOffsets(topic);
       } catch (error) {
-        throw new Error(`topic "${topic}" is not available on ${config.brokers.join(',')} (create it, e.g. npm run kafka:topics): ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(
+          `topic "${topic}" is not available on ${config.brokers.join(',')} (create it, e.g. npm run kafka:topics): ${error instanceof Error ? error.message : String(error)}`,
+        );
       } finally {
         await admin.disconnect();
       }

@@ -6,7 +6,11 @@ import { MALFORMED_KINDS, malformedKind } from './malformed';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 
-function build(overrides: Partial<EventBuilderOptions>, n: number, now: (i: number) => number = () => NOW): GeneratedRecord[] {
+function build(
+  overrides: Partial<EventBuilderOptions>,
+  n: number,
+  now: (i: number) => number = () => NOW,
+): GeneratedRecord[] {
   const builder = createEventBuilder({ ...DEFAULT_BUILDER_OPTIONS, seed: 7, ...overrides }, createFakerSource);
   return Array.from({ length: n }, (_, i) => builder.next(now(i)));
 }

@@ -67,7 +67,11 @@ export function createEventBuilder(
     const u = random.float();
     const user = population.user(Math.min(population.size - 1, Math.floor(population.size * u * u)));
     const device = user.devices.length === 2 && random.chance(0.35) ? user.devices[1] : user.devices[0];
-    const ip = random.chance(HOME_IP_SHARE) ? user.homeIp : random.chance(IPV6_USER_SHARE) ? random.ipv6() : random.ipv4();
+    const ip = random.chance(HOME_IP_SHARE)
+      ? user.homeIp
+      : random.chance(IPV6_USER_SHARE)
+        ? random.ipv6()
+        : random.ipv4();
     const ageMs = random.chance(options.lateRatio)
       ? random.int(options.minLateMs, Math.max(options.minLateMs, options.maxLateMs))
       : Math.floor(random.float() * options.jitterMs);
@@ -88,10 +92,20 @@ export function createEventBuilder(
       const invalid = options.invalidRatio > 0 && random.chance(options.invalidRatio);
       const event = validEvent(nowMs);
       if (!invalid) {
-        return { key: event.user_id, value: Buffer.from(JSON.stringify(event), 'utf8'), kind: 'valid', expectedReason: null };
+        return {
+          key: event.user_id,
+          value: Buffer.from(JSON.stringify(event), 'utf8'),
+          kind: 'valid',
+          expectedReason: null,
+        };
       }
       const kind = random.pick(kinds);
-      return { key: event.user_id, value: kind.make(event, { random, nowMs }), kind: kind.name, expectedReason: kind.reason };
+      return {
+        key: event.user_id,
+        value: kind.make(event, { random, nowMs }),
+        kind: kind.name,
+        expectedReason: kind.reason,
+      };
     },
   };
 }

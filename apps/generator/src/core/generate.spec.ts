@@ -137,12 +137,24 @@ describe('generate', () => {
   it('stamps events with the wall clock, not the rate clock', async () => {
     const { batches, sink } = collect();
     const stats = createRunStats();
-    const builder = createEventBuilder({ ...DEFAULT_BUILDER_OPTIONS, seed: 3, jitterMs: 0, lateRatio: 0 }, createFakerSource);
+    const builder = createEventBuilder(
+      { ...DEFAULT_BUILDER_OPTIONS, seed: 3, jitterMs: 0, lateRatio: 0 },
+      createFakerSource,
+    );
     const wall = Date.UTC(2026, 0, 1);
     await generate(
       { rate: 0, batchSize: 10, maxInFlight: 1, count: 10 },
-      { builder, sink, stats, clock: { now: () => 5 }, wallClock: { now: () => wall }, sleep: async () => undefined, signal: new AbortController().signal },
+      {
+        builder,
+        sink,
+        stats,
+        clock: { now: () => 5 },
+        wallClock: { now: () => wall },
+        sleep: async () => undefined,
+        signal: new AbortController().signal,
+      },
     );
-    for (const r of batches.flat()) expect(JSON.parse(r.value!.toString())).toMatchObject({ timestamp: String(wall / 1000) });
+    for (const r of batches.flat())
+      expect(JSON.parse(r.value!.toString())).toMatchObject({ timestamp: String(wall / 1000) });
   });
 });

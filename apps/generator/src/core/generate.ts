@@ -48,13 +48,20 @@ export interface GenerateResult {
 export const LINGER_MS = 50;
 
 /** The rate limiter for `rate` events/s, or undefined when unthrottled. */
-export function rateLimiterFor(rate: number, batchSize: number, clock: Clock): { bucket: TokenBucket; chunk: number } | undefined {
+export function rateLimiterFor(
+  rate: number,
+  batchSize: number,
+  clock: Clock,
+): { bucket: TokenBucket; chunk: number } | undefined {
   if (rate <= 0) return undefined;
   // Send when LINGER_MS worth of tokens are there (or a full batch), and let a stall be caught up within ~1 s
   // so the average rate holds when the broker pauses briefly.
   const chunk = Math.max(1, Math.min(batchSize, Math.ceil((rate * LINGER_MS) / 1000)));
   // The first chunk is there at once: a run of T seconds sends rate × T events, not one linger fewer.
-  return { bucket: createTokenBucket({ ratePerSecond: rate, capacity: Math.max(chunk, rate), clock, initial: chunk }), chunk };
+  return {
+    bucket: createTokenBucket({ ratePerSecond: rate, capacity: Math.max(chunk, rate), clock, initial: chunk }),
+    chunk,
+  };
 }
 
 /**

@@ -11,9 +11,18 @@ export type InputEvent = Omit<RawLoginEvent, 'timestamp'> & { timestamp: string 
  * The reason codes of docs/contracts.md "Dead letter record" a record's value can trigger: not the processor's own failures (MASKING_FAILED,
  * ENRICH_FAILED, INTERNAL_ERROR), nor the key and header limits (the generator writes small keys and no headers).
  */
-export type InputReasonCode = Exclude<ReasonCode, 'MASKING_FAILED' | 'ENRICH_FAILED' | 'INTERNAL_ERROR' | 'KEY_TOO_LARGE' | 'HEADERS_TOO_LARGE'>;
+export type InputReasonCode = Exclude<
+  ReasonCode,
+  'MASKING_FAILED' | 'ENRICH_FAILED' | 'INTERNAL_ERROR' | 'KEY_TOO_LARGE' | 'HEADERS_TOO_LARGE'
+>;
 
-const NOT_FROM_VALUES: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['MASKING_FAILED', 'ENRICH_FAILED', 'INTERNAL_ERROR', 'KEY_TOO_LARGE', 'HEADERS_TOO_LARGE']);
+const NOT_FROM_VALUES: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
+  'MASKING_FAILED',
+  'ENRICH_FAILED',
+  'INTERNAL_ERROR',
+  'KEY_TOO_LARGE',
+  'HEADERS_TOO_LARGE',
+]);
 
 export const INPUT_REASON_CODES: readonly InputReasonCode[] = REASON_CODES.filter(
   (reason): reason is InputReasonCode => !NOT_FROM_VALUES.has(reason),

@@ -19,30 +19,43 @@ function validEvents(n: number): InputEvent[] {
 describe('malformed kinds', () => {
   const events = validEvents(300);
 
-  it.each(MALFORMED_KINDS.map((k) => [k.name, k.reason, k] as const))('%s is dead-lettered as %s', (_name, reason, kind) => {
-    const random = createFakerSource([99, kind.name.length]);
-    for (const event of events) {
-      const value = kind.make(event, { random, nowMs: NOW });
-      const parsed = parseLoginEvent(value, { ...DEFAULT_PARSE_LIMITS, nowMs: NOW });
-      if (parsed.ok) throw new Error(`${kind.name} passed: ${value?.toString('utf8').slice(0, 300)}`);
-      if (parsed.failure.reason !== reason) {
-        throw new Error(`${kind.name} gave ${parsed.failure.reason}, not ${reason}: ${value?.toString('latin1').slice(0, 300)}`);
+  it.each(MALFORMED_KINDS.map((k) => [k.name, k.reason, k] as const))(
+    '%s is dead-lettered as %s',
+    (_name, reason, kind) => {
+      const random = createFakerSource([99, kind.name.length]);
+      for (const event of events) {
+        const value = kind.make(event, { random, nowMs: NOW });
+        const parsed = parseLoginEvent(value, { ...DEFAULT_PARSE_LIMITS, nowMs: NOW });
+        if (parsed.ok) throw new Error(`${kind.name} passed: ${value?.toString('utf8').slice(0, 300)}`);
+        if (parsed.failure.reason !== reason) {
+          throw new Error(
+            `${kind.name} gave ${parsed.failure.reason}, not ${reason}: ${value?.toString('latin1').slice(0, 300)}`,
+          );
+        }
       }
-    }
-  });
+    },
+  );
 
   it('schema kinds fail validateInputEvent too', () => {
     const random = createFakerSource([5]);
     for (const kind of MALFORMED_KINDS.filter((k) => k.reason === 'SCHEMA_VIOLATION')) {
       for (const event of events.slice(0, 50)) {
-        expect(validateInputEvent(JSON.parse(kind.make(event, { random, nowMs: NOW })!.toString('utf8'))).ok).toBe(false);
+        expect(validateInputEvent(JSON.parse(kind.make(event, { random, nowMs: NOW })!.toString('utf8'))).ok).toBe(
+          false,
+        );
       }
     }
   });
 
   it('together cover every reason code a value can trigger', () => {
     const covered = new Set(MALFORMED_KINDS.map((k) => k.reason));
-    const notFromValues = new Set<ReasonCode>(['MASKING_FAILED', 'ENRICH_FAILED', 'INTERNAL_ERROR', 'KEY_TOO_LARGE', 'HEADERS_TOO_LARGE']);
+    const notFromValues = new Set<ReasonCode>([
+      'MASKING_FAILED',
+      'ENRICH_FAILED',
+      'INTERNAL_ERROR',
+      'KEY_TOO_LARGE',
+      'HEADERS_TOO_LARGE',
+    ]);
     const triggerable = REASON_CODES.filter((r) => !notFromValues.has(r));
     expect([...covered].sort()).toEqual([...triggerable].sort());
     expect([...INPUT_REASON_CODES].sort()).toEqual([...triggerable].sort());

@@ -99,7 +99,11 @@ export interface Population {
  * A population of `size` users, built lazily: user `i` comes from a source seeded with `[seed, i]`, so startup
  * costs nothing for a million users and a user does not depend on which other users were drawn before.
  */
-export function createPopulation(size: number, seed: number, sourceFor: (seed: readonly number[]) => RandomSource): Population {
+export function createPopulation(
+  size: number,
+  seed: number,
+  sourceFor: (seed: readonly number[]) => RandomSource,
+): Population {
   const cache = new Map<number, User>();
   return {
     size,

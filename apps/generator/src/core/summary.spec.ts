@@ -13,9 +13,19 @@ describe('run summary', () => {
       { key: 'a', value: Buffer.from('x'), kind: 'not-json', expectedReason: 'INVALID_JSON' },
     ]),
   );
-  stats.failed(tally([{ key: 'b', value: Buffer.from('{}'), kind: 'valid', expectedReason: null }]), new Error('timeout'));
+  stats.failed(
+    tally([{ key: 'b', value: Buffer.from('{}'), kind: 'valid', expectedReason: null }]),
+    new Error('timeout'),
+  );
 
-  const summary = buildSummary(stats.totals, { seed: 7, topic: 't', dryRun: false, stoppedBy: 'count', targetRate: 1000, durationMs: 2000 });
+  const summary = buildSummary(stats.totals, {
+    seed: 7,
+    topic: 't',
+    dryRun: false,
+    stoppedBy: 'count',
+    targetRate: 1000,
+    durationMs: 2000,
+  });
 
   it('reports the mix per kind and per expected reason', () => {
     expect(summary).toMatchObject({
@@ -25,7 +35,11 @@ describe('run summary', () => {
       valid: 1,
       invalid: 3,
       invalidShare: 0.75,
-      invalidByKind: { empty: { count: 1, reason: 'EMPTY_VALUE' }, 'not-json': { count: 1, reason: 'INVALID_JSON' }, tombstone: { count: 1, reason: 'EMPTY_VALUE' } },
+      invalidByKind: {
+        empty: { count: 1, reason: 'EMPTY_VALUE' },
+        'not-json': { count: 1, reason: 'INVALID_JSON' },
+        tombstone: { count: 1, reason: 'EMPTY_VALUE' },
+      },
       invalidByReason: { EMPTY_VALUE: 2, INVALID_JSON: 1 },
       eventsPerSecond: 2,
       rateAccuracy: 0.002,
@@ -38,13 +52,25 @@ describe('run summary', () => {
   });
 
   it('renders a progress bar that fits the terminal, and a log line', () => {
-    const state = { elapsedMs: 5000, produced: 2500, invalid: 250, failed: 0, sendErrors: 0, inFlight: 1, rate: 500, targetRate: 500, count: 10_000 };
+    const state = {
+      elapsedMs: 5000,
+      produced: 2500,
+      invalid: 250,
+      failed: 0,
+      sendErrors: 0,
+      inFlight: 1,
+      rate: 500,
+      targetRate: 500,
+      count: 10_000,
+    };
     const bar = renderProgressBar(state, 130);
     expect(bar).toMatch(/^\[█{8}░{22}\] {2}25% {2}500\/s/);
     expect(bar.length).toBeLessThanOrEqual(130);
     expect(renderProgressBar(state, 80)).toMatch(/^ 25% {2}500\/s/);
     expect(renderProgressBar(state, 40).length).toBeLessThanOrEqual(40);
-    expect(renderProgressLine(state)).toBe('progress 25%: 500/s (target 500)  sent 2,500/10,000  invalid 10.0%  errors 0  0:05');
+    expect(renderProgressLine(state)).toBe(
+      'progress 25%: 500/s (target 500)  sent 2,500/10,000  invalid 10.0%  errors 0  0:05',
+    );
     expect(renderProgressBar({ ...state, count: undefined } as never, 120)).not.toContain('[');
   });
 

@@ -90,7 +90,9 @@ export function formatSummary(s: RunSummary): string {
     `  produced   ${int(s.produced)} of ${int(s.generated)} generated in ${int(s.batches)} batches` +
       (s.failed > 0 ? `, ${int(s.failed)} FAILED in ${int(s.sendErrors)} batches (last: ${s.lastError ?? '?'})` : ''),
     `  rate       ${int(s.eventsPerSecond)} events/s, ${s.megabytesPerSecond.toFixed(2)} MB/s` +
-      (s.rateAccuracy === undefined ? ' (unthrottled)' : ` (target ${int(s.targetRate)}/s, ${pct(s.rateAccuracy)} of target)`),
+      (s.rateAccuracy === undefined
+        ? ' (unthrottled)'
+        : ` (target ${int(s.targetRate)}/s, ${pct(s.rateAccuracy)} of target)`),
     `  valid      ${int(s.valid)}`,
     `  invalid    ${int(s.invalid)} (${pct(s.invalidShare)})`,
   ];
@@ -98,9 +100,11 @@ export function formatSummary(s: RunSummary): string {
   if (kinds.length > 0) {
     const width = Math.max(...kinds.map(([k]) => k.length));
     lines.push('  by kind:');
-    for (const [kind, { count, reason }] of kinds) lines.push(`    ${kind.padEnd(width)}  ${int(count).padStart(9)}  → ${reason}`);
+    for (const [kind, { count, reason }] of kinds)
+      lines.push(`    ${kind.padEnd(width)}  ${int(count).padStart(9)}  → ${reason}`);
     lines.push('  by expected DLQ reason:');
-    for (const [reason, count] of Object.entries(s.invalidByReason)) lines.push(`    ${reason.padEnd(22)}  ${int(count).padStart(9)}`);
+    for (const [reason, count] of Object.entries(s.invalidByReason))
+      lines.push(`    ${reason.padEnd(22)}  ${int(count).padStart(9)}`);
   }
   return lines.join('\n');
 }

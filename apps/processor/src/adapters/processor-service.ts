@@ -1,7 +1,16 @@
 import type { ProcessedLoginEvent, ReasonCode } from '@login/event-schema';
 import type { Clock } from '@login/enrichment';
 import { DEFAULT_MAX_BATCH_BYTES, runBatchConsumer } from '@login/kafka';
-import type { AdminClient, BatchConsumer, ChunkInfo, ConsumedRecord, KafkaClient, ProcessingGuarantee, Readiness, TransformResult } from '@login/kafka';
+import type {
+  AdminClient,
+  BatchConsumer,
+  ChunkInfo,
+  ConsumedRecord,
+  KafkaClient,
+  ProcessingGuarantee,
+  Readiness,
+  TransformResult,
+} from '@login/kafka';
 import type { Logger, ProcessorMetrics } from '@login/observability';
 import { deadLetterForThrow, processBatch } from '../core/process-batch';
 import type { Outcome, ProcessDeps } from '../core/process-batch';
@@ -96,7 +105,10 @@ export class ProcessorService {
       producerOptions: {
         // A dead letter is its input byte for byte, and an input can be far larger decompressed than on the wire.
         compressionByTopic: { [options.core.dlqTopic]: 'gzip' },
-        maxBatchBytes: Math.max(1024, Math.min(DEFAULT_MAX_BATCH_BYTES, Math.floor(this.dlqMaxMessageBytes * BATCH_SHARE_OF_DLQ_LIMIT))),
+        maxBatchBytes: Math.max(
+          1024,
+          Math.min(DEFAULT_MAX_BATCH_BYTES, Math.floor(this.dlqMaxMessageBytes * BATCH_SHARE_OF_DLQ_LIMIT)),
+        ),
       },
       // Readiness changes and retries are logged by the runner itself, once each.
       hooks: {
@@ -123,7 +135,10 @@ export class ProcessorService {
     if (this.stopped) return;
     const consumer = this.createConsumer();
     this.consumer = consumer;
-    consumer.done.then(() => this.settle?.resolve(), (err: unknown) => this.settle?.reject(err));
+    consumer.done.then(
+      () => this.settle?.resolve(),
+      (err: unknown) => this.settle?.reject(err),
+    );
     await consumer.start();
     this.timer = setInterval(() => void this.logSummary(), this.options.summaryIntervalMs);
     this.timer.unref();
@@ -135,7 +150,10 @@ export class ProcessorService {
     if (this.timer) clearInterval(this.timer);
     if (this.consumer) await this.consumer.stop();
     else this.settle?.resolve();
-    if (this.adminConnected) await this.admin.disconnect().catch((err: unknown) => this.options.logger.debug('admin disconnect failed', { error: err }));
+    if (this.adminConnected)
+      await this.admin
+        .disconnect()
+        .catch((err: unknown) => this.options.logger.debug('admin disconnect failed', { error: err }));
   }
 
   /** The DLQ topic's max.message.bytes, or the broker default when it cannot be read in time (with a warning). */
@@ -152,15 +170,19 @@ export class ProcessorService {
         timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       });
       const value = Number(await Promise.race([read, timeout]));
-      if (!Number.isSafeInteger(value) || value <= 0) throw new Error('max.message.bytes missing or not a positive integer');
+      if (!Number.isSafeInteger(value) || value <= 0)
+        throw new Error('max.message.bytes missing or not a positive integer');
       this.options.logger.info('dead letter topic limit', { topic, maxMessageBytes: value });
       return value;
     } catch (err) {
-      this.options.logger.warn('could not read the dead letter topic\'s max.message.bytes; assuming the broker default', {
-        topic,
-        assumedMaxMessageBytes: ASSUMED_MAX_MESSAGE_BYTES,
-        error: err,
-      });
+      this.options.logger.warn(
+        "could not read the dead letter topic's max.message.bytes; assuming the broker default",
+        {
+          topic,
+          assumedMaxMessageBytes: ASSUMED_MAX_MESSAGE_BYTES,
+          error: err,
+        },
+      );
       return ASSUMED_MAX_MESSAGE_BYTES;
     } finally {
       if (timer) clearTimeout(timer);

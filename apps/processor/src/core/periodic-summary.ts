@@ -24,7 +24,11 @@ export interface SummarySnapshot {
   readonly consumed: number;
   readonly processed: number;
   readonly deadLettered: number;
-  readonly rates: { readonly consumedPerSec: number; readonly processedPerSec: number; readonly deadLetteredPerSec: number };
+  readonly rates: {
+    readonly consumedPerSec: number;
+    readonly processedPerSec: number;
+    readonly deadLetteredPerSec: number;
+  };
   readonly topDeviceTypes: Record<string, number>;
   readonly topAppVersions: Record<string, number>;
   readonly topLocales: Record<string, number>;

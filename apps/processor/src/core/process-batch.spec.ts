@@ -52,12 +52,18 @@ const header = (r: OutgoingRecord, name: string) => {
  * A dead letter (of a record with header `x-trace: t`) that left one part out: the outcome says so, the part is null,
  * the other headers are kept, and the headers name the part and its original size.
  */
-function expectOneLeftOut(outcome: Outcome | undefined, dlq: OutgoingRecord, left: { reason: string; part: 'key' | 'value'; bytes: string }) {
+function expectOneLeftOut(
+  outcome: Outcome | undefined,
+  dlq: OutgoingRecord,
+  left: { reason: string; part: 'key' | 'value'; bytes: string },
+) {
   expect(outcome).toEqual({ kind: 'dead-lettered', reason: left.reason, stage: 'DESERIALIZE', omitted: [left.part] });
   expect(dlq[left.part]).toBeNull();
   expect(header(dlq, 'x-trace')).toBe('t');
   expect(header(dlq, DLQ_HEADERS.omitted)).toBe(left.part);
-  expect(header(dlq, left.part === 'key' ? DLQ_HEADERS.originalKeyBytes : DLQ_HEADERS.originalValueBytes)).toBe(left.bytes);
+  expect(header(dlq, left.part === 'key' ? DLQ_HEADERS.originalKeyBytes : DLQ_HEADERS.originalValueBytes)).toBe(
+    left.bytes,
+  );
 }
 
 describe('processBatch', () => {
@@ -79,7 +85,7 @@ describe('processBatch', () => {
       locale: 'RU',
       ip: '199.172.111.0',
       ip_version: 4,
-      event_time: new Date((Number(valid.timestamp)) * 1000).toISOString(),
+      event_time: new Date(Number(valid.timestamp) * 1000).toISOString(),
       processed_at: new Date(NOW).toISOString(),
       latency_ms: 60_000,
     });
@@ -93,9 +99,20 @@ describe('processBatch', () => {
     const event = JSON.parse(String(records[0]!.value));
     expect(event.device_type).toBe('unknown');
     expect(event).not.toHaveProperty('email');
-    expect(Object.keys(event).sort()).toEqual(
-      ['app_version', 'device_id', 'device_type', 'event_id', 'event_time', 'ip', 'ip_version', 'latency_ms', 'locale', 'processed_at', 'schema_version', 'user_id'],
-    );
+    expect(Object.keys(event).sort()).toEqual([
+      'app_version',
+      'device_id',
+      'device_type',
+      'event_id',
+      'event_time',
+      'ip',
+      'ip_version',
+      'latency_ms',
+      'locale',
+      'processed_at',
+      'schema_version',
+      'user_id',
+    ]);
   });
 
   const cases: Array<[string, Buffer | string | null, ReasonCode, string]> = [
@@ -108,7 +125,12 @@ describe('processBatch', () => {
     ['a missing field', json({ ...valid, device_id: undefined }), 'SCHEMA_VIOLATION', 'VALIDATE'],
     ['an IP with a port', json({ ...valid, ip: '199.172.111.135:443' }), 'SCHEMA_VIOLATION', 'VALIDATE'],
     ['a time before 2000', json({ ...valid, timestamp: '946684799' }), 'TIMESTAMP_OUT_OF_RANGE', 'VALIDATE'],
-    ['a time too far ahead', json({ ...valid, timestamp: String(Math.floor(NOW / 1000) + 3600) }), 'TIMESTAMP_OUT_OF_RANGE', 'VALIDATE'],
+    [
+      'a time too far ahead',
+      json({ ...valid, timestamp: String(Math.floor(NOW / 1000) + 3600) }),
+      'TIMESTAMP_OUT_OF_RANGE',
+      'VALIDATE',
+    ],
   ];
 
   it.each(cases)('dead-letters %s unchanged, with reason %s', (_name, value, reason, stage) => {
@@ -140,14 +162,20 @@ describe('processBatch', () => {
     expect(header(dlq, DLQ_HEADERS.message)).not.toContain('593-47-5928');
     expect(outcomes[0]).toEqual({ kind: 'dead-lettered', reason, stage });
     expect(header(dlq, DLQ_HEADERS.omitted)).toBeUndefined();
-    if (reason === 'SCHEMA_VIOLATION') expect(JSON.parse(header(dlq, DLQ_HEADERS.validation)!)).toEqual(expect.any(Array));
+    if (reason === 'SCHEMA_VIOLATION')
+      expect(JSON.parse(header(dlq, DLQ_HEADERS.validation)!)).toEqual(expect.any(Array));
   });
 
   it('dead-letters a masking failure as MASKING_FAILED without echoing the error', () => {
     const cannotMask = () => {
       throw new Error(`cannot mask ${valid.device_id}`);
     };
-    const broken: Masker = { maskEvent: cannotMask, maskDeviceId: cannotMask, maskIp: masker.maskIp, maskAddress: masker.maskAddress };
+    const broken: Masker = {
+      maskEvent: cannotMask,
+      maskDeviceId: cannotMask,
+      maskIp: masker.maskIp,
+      maskAddress: masker.maskAddress,
+    };
     const { records } = processBatch([record(json(valid))], { ...deps, masker: broken });
     expect(header(records[0]!, DLQ_HEADERS.reason)).toBe('MASKING_FAILED');
     expect(header(records[0]!, DLQ_HEADERS.stage)).toBe('MASK');
@@ -155,29 +183,50 @@ describe('processBatch', () => {
   });
 
   it('dead-letters an enrichment failure (a broken clock) as ENRICH_FAILED', () => {
-    const { records } = processBatch([record(json(valid))], { ...deps, nowMs: Number.NaN, maxClockSkewMs: Number.POSITIVE_INFINITY });
+    const { records } = processBatch([record(json(valid))], {
+      ...deps,
+      nowMs: Number.NaN,
+      maxClockSkewMs: Number.POSITIVE_INFINITY,
+    });
     expect(header(records[0]!, DLQ_HEADERS.reason)).toBe('ENRICH_FAILED');
     expect(header(records[0]!, DLQ_HEADERS.stage)).toBe('ENRICH');
   });
 
   it('covers every reason code in the tests above', () => {
     // The record-limit reasons and INTERNAL_ERROR are covered in their own describe blocks below.
-    const covered = new Set([...cases.map((c) => c[2]), 'MASKING_FAILED', 'ENRICH_FAILED', 'KEY_TOO_LARGE', 'HEADERS_TOO_LARGE', 'INTERNAL_ERROR']);
+    const covered = new Set([
+      ...cases.map((c) => c[2]),
+      'MASKING_FAILED',
+      'ENRICH_FAILED',
+      'KEY_TOO_LARGE',
+      'HEADERS_TOO_LARGE',
+      'INTERNAL_ERROR',
+    ]);
     expect([...REASON_CODES].sort()).toEqual([...covered].sort());
   });
 
   it('keeps input order: one outcome per input, outputs and dead letters interleaved as they came', () => {
     const inputs = [record(json(valid)), record(''), record(json(valid)), record('[]')];
     const { records, outcomes } = processBatch(inputs, deps);
-    expect(records.map((r) => r.topic)).toEqual(['processed-user-login', 'user-login-dlq', 'processed-user-login', 'user-login-dlq']);
+    expect(records.map((r) => r.topic)).toEqual([
+      'processed-user-login',
+      'user-login-dlq',
+      'processed-user-login',
+      'user-login-dlq',
+    ]);
     expect(outcomes.map((o) => o.kind)).toEqual(['processed', 'dead-lettered', 'processed', 'dead-lettered']);
   });
 
   it('never lets a raw device_id or ip into an output, whatever the valid event (property)', () => {
     // A host part of zero would make the truncated address equal the raw one: that is a network address, not PII.
-    const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.integer({ min: 1, max: 255 })).map((p) => p.join('.'));
+    const ipv4 = fc
+      .tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.integer({ min: 1, max: 255 }))
+      .map((p) => p.join('.'));
     const ipv6 = fc
-      .tuple(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 7, maxLength: 7 }), fc.integer({ min: 1, max: 0xffff }))
+      .tuple(
+        fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 7, maxLength: 7 }),
+        fc.integer({ min: 1, max: 0xffff }),
+      )
       .map(([head, last]) => [...head, last].map((n) => n.toString(16)).join(':'));
     const deviceId = fc.stringMatching(/^[0-9]{3}-[0-9]{2}-[0-9]{4}$/);
     fc.assert(
@@ -224,11 +273,14 @@ describe('processBatch: the replay lineage (event_id of a replayed record)', () 
   });
 
   it.each<[string, Record<string, string | string[] | undefined>]>([
-    ['a fresh record that copied another record\'s event id (no replay id)', { [DLQ_HEADERS.replayId]: undefined }],
+    ["a fresh record that copied another record's event id (no replay id)", { [DLQ_HEADERS.replayId]: undefined }],
     ['free text in the event id header', { [DLQ_HEADERS.eventId]: 'SPOOF 203.0.113.70' }],
     ['a replay count that is not a decimal', { [DLQ_HEADERS.replayCount]: '1e21' }],
     ['a replay count of zero', { [DLQ_HEADERS.replayCount]: '0' }],
-    ['a spoofed id after the real one (the last value counts)', { [DLQ_HEADERS.eventId]: [FIRST_ID, 'SPOOF 203.0.113.70'] }],
+    [
+      'a spoofed id after the real one (the last value counts)',
+      { [DLQ_HEADERS.eventId]: [FIRST_ID, 'SPOOF 203.0.113.70'] },
+    ],
   ])('derives the event_id from the coordinates for %s', (_name, overrides) => {
     const input = record(json(valid), replayLineage(overrides));
     const failing = record('not json', replayLineage(overrides));
@@ -239,20 +291,29 @@ describe('processBatch: the replay lineage (event_id of a replayed record)', () 
   });
 
   it('never writes back an unvalidated replay count or first-failed-at', () => {
-    const { records } = processBatch([record('not json', replayLineage({ [DLQ_HEADERS.replayCount]: '1e21', [DLQ_HEADERS.firstFailedAt]: 'SPOOF' }))], deps);
+    const { records } = processBatch(
+      [record('not json', replayLineage({ [DLQ_HEADERS.replayCount]: '1e21', [DLQ_HEADERS.firstFailedAt]: 'SPOOF' }))],
+      deps,
+    );
     expect(header(records[0]!, DLQ_HEADERS.replayCount)).toBe('0');
     expect(header(records[0]!, DLQ_HEADERS.firstFailedAt)).toBe(String(NOW));
   });
 
   it('keeps a valid lineage but replaces a malformed first-failed-at with this failure', () => {
-    const { records } = processBatch([record('not json', replayLineage({ [DLQ_HEADERS.firstFailedAt]: '1.7e12' }))], deps);
+    const { records } = processBatch(
+      [record('not json', replayLineage({ [DLQ_HEADERS.firstFailedAt]: '1.7e12' }))],
+      deps,
+    );
     expect(header(records[0]!, DLQ_HEADERS.eventId)).toBe(FIRST_ID);
     expect(header(records[0]!, DLQ_HEADERS.replayCount)).toBe('2');
     expect(header(records[0]!, DLQ_HEADERS.firstFailedAt)).toBe(String(NOW));
   });
 
   it('reads a repeated lineage header by the shared rule: the last value', () => {
-    const { records } = processBatch([record('not json', replayLineage({ [DLQ_HEADERS.replayCount]: ['7', '3'] }))], deps);
+    const { records } = processBatch(
+      [record('not json', replayLineage({ [DLQ_HEADERS.replayCount]: ['7', '3'] }))],
+      deps,
+    );
     expect(header(records[0]!, DLQ_HEADERS.replayCount)).toBe('3');
   });
 });
@@ -266,7 +327,12 @@ describe('processBatch: record limits', () => {
     const input = record(json(valid), manyHeaders());
     const { records, outcomes } = processBatch([input], limited);
     const dlq = records[0]!;
-    expect(outcomes[0]).toEqual({ kind: 'dead-lettered', reason: 'HEADERS_TOO_LARGE', stage: 'DESERIALIZE', omitted: ['headers'] });
+    expect(outcomes[0]).toEqual({
+      kind: 'dead-lettered',
+      reason: 'HEADERS_TOO_LARGE',
+      stage: 'DESERIALIZE',
+      omitted: ['headers'],
+    });
     expect(dlq.topic).toBe('user-login-dlq');
     expect(dlq.value).toEqual(input.value);
     expect(dlq.key).toEqual(input.key);
@@ -358,14 +424,22 @@ describe('processBatch is total: a throw anywhere dead-letters that record and t
   });
 
   it('dead-letters a record that cannot even be read into a dead letter as a bare reference', () => {
-    const hostile = new Proxy({}, {
-      ownKeys: () => {
-        throw new Error('hostile headers 203.0.113.9');
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('hostile headers 203.0.113.9');
+        },
       },
-    });
+    );
     const broken = record(json(valid), hostile as ConsumedRecord['headers']);
     const { records, outcomes } = processBatch([broken, record(json(valid))], deps);
-    expect(outcomes[0]).toEqual({ kind: 'dead-lettered', reason: 'INTERNAL_ERROR', stage: 'DESERIALIZE', omitted: ['key', 'value', 'headers'] });
+    expect(outcomes[0]).toEqual({
+      kind: 'dead-lettered',
+      reason: 'INTERNAL_ERROR',
+      stage: 'DESERIALIZE',
+      omitted: ['key', 'value', 'headers'],
+    });
     expect(records[0]!.value).toBeNull();
     expect(header(records[0]!, DLQ_HEADERS.offset)).toBe(broken.offset);
     expect(JSON.stringify(records[0]!.headers)).not.toContain('203.0.113.9');

@@ -59,7 +59,12 @@ function eventIdKeptByReplay(record: ConsumedRecord, lineage: ReplayLineage | un
 }
 
 /** Masks and enriches a valid event; a throw of either step becomes the failure of that stage. */
-function maskAndEnrich(event: LoginEvent, eventId: string, progress: Progress, deps: ProcessDeps): ProcessedLoginEvent | ParseFailure {
+function maskAndEnrich(
+  event: LoginEvent,
+  eventId: string,
+  progress: Progress,
+  deps: ProcessDeps,
+): ProcessedLoginEvent | ParseFailure {
   let masked: MaskedFields;
   try {
     masked = deps.masker.maskEvent(event);
@@ -109,18 +114,30 @@ function deadLetterInto(
     lineage: progress.lineage,
     failedAtMs: deps.nowMs,
   };
-  const omit = partsToOmit((parts) => toDeadLetter(record, fail, ctx, parts), progress.omit ?? NOTHING_OMITTED, deps.dlqMaxMessageBytes);
+  const omit = partsToOmit(
+    (parts) => toDeadLetter(record, fail, ctx, parts),
+    progress.omit ?? NOTHING_OMITTED,
+    deps.dlqMaxMessageBytes,
+  );
   out[i] = toDeadLetter(record, fail, ctx, omit);
-  outcomes[i] = omit.size > 0
-    ? { kind: 'dead-lettered', reason: fail.reason, stage: fail.stage, omitted: [...omit] }
-    : { kind: 'dead-lettered', reason: fail.reason, stage: fail.stage };
+  outcomes[i] =
+    omit.size > 0
+      ? { kind: 'dead-lettered', reason: fail.reason, stage: fail.stage, omitted: [...omit] }
+      : { kind: 'dead-lettered', reason: fail.reason, stage: fail.stage };
 }
 
 /**
  * limits → lineage → parse → validate → mask → enrich → route, for one record, written at index i (no per-record
  * wrapper objects on the hot path). `progress` says how far it got, for the guard in `processInto`.
  */
-function processUnguarded(record: ConsumedRecord, deps: ProcessDeps, progress: Progress, out: OutgoingRecord[], outcomes: Outcome[], i: number): void {
+function processUnguarded(
+  record: ConsumedRecord,
+  deps: ProcessDeps,
+  progress: Progress,
+  out: OutgoingRecord[],
+  outcomes: Outcome[],
+  i: number,
+): void {
   // Bounds first: a record over them is dead-lettered without its oversized part, and nothing of it is trusted.
   const keyOver = keyOverLimit(record.key, deps.recordLimits);
   const headersOver = headersOverLimit(record.headers, deps.recordLimits);
@@ -157,7 +174,14 @@ function processUnguarded(record: ConsumedRecord, deps: ProcessDeps, progress: P
  * dead-lettered as INTERNAL_ERROR at the stage it was in, and the chunk goes on. A throw out of the transform would
  * make the runner retry the whole chunk forever on the same record (Kafka Connect's errors.tolerance=all is the model).
  */
-function processInto(record: ConsumedRecord, deps: ProcessDeps, progress: Progress, out: OutgoingRecord[], outcomes: Outcome[], i: number): void {
+function processInto(
+  record: ConsumedRecord,
+  deps: ProcessDeps,
+  progress: Progress,
+  out: OutgoingRecord[],
+  outcomes: Outcome[],
+  i: number,
+): void {
   progress.stage = 'DESERIALIZE';
   progress.eventId = undefined;
   progress.lineage = undefined;
@@ -170,16 +194,46 @@ function processInto(record: ConsumedRecord, deps: ProcessDeps, progress: Progre
 }
 
 /** INTERNAL_ERROR at the stage the record was in; its dead letter from coordinates only if even that throws. */
-function deadLetterAfterThrow(record: ConsumedRecord, err: unknown, progress: Progress, deps: ProcessDeps, out: OutgoingRecord[], outcomes: Outcome[], i: number): void {
+function deadLetterAfterThrow(
+  record: ConsumedRecord,
+  err: unknown,
+  progress: Progress,
+  deps: ProcessDeps,
+  out: OutgoingRecord[],
+  outcomes: Outcome[],
+  i: number,
+): void {
   const fail = failure(progress.stage, 'INTERNAL_ERROR', err);
   try {
     deadLetterInto(record, fail, progress, deps, out, outcomes, i);
   } catch (again) {
     // Even the dead letter could not be built from this record: a reference dead letter from its coordinates only.
-    const ctx: DeadLetterContext = { dlqTopic: deps.dlqTopic, group: deps.group, processor: deps.processor, eventId: undefined, lineage: undefined, failedAtMs: deps.nowMs };
-    const coordinates = { topic: String(record.topic), partition: Number(record.partition), offset: String(record.offset), timestamp: String(record.timestamp) };
-    out[i] = toDeadLetter({ ...coordinates, key: null, value: null, headers: {} }, failure(progress.stage, 'INTERNAL_ERROR', again), ctx, EVERYTHING_OMITTED);
-    outcomes[i] = { kind: 'dead-lettered', reason: 'INTERNAL_ERROR', stage: progress.stage, omitted: [...EVERYTHING_OMITTED] };
+    const ctx: DeadLetterContext = {
+      dlqTopic: deps.dlqTopic,
+      group: deps.group,
+      processor: deps.processor,
+      eventId: undefined,
+      lineage: undefined,
+      failedAtMs: deps.nowMs,
+    };
+    const coordinates = {
+      topic: String(record.topic),
+      partition: Number(record.partition),
+      offset: String(record.offset),
+      timestamp: String(record.timestamp),
+    };
+    out[i] = toDeadLetter(
+      { ...coordinates, key: null, value: null, headers: {} },
+      failure(progress.stage, 'INTERNAL_ERROR', again),
+      ctx,
+      EVERYTHING_OMITTED,
+    );
+    outcomes[i] = {
+      kind: 'dead-lettered',
+      reason: 'INTERNAL_ERROR',
+      stage: progress.stage,
+      omitted: [...EVERYTHING_OMITTED],
+    };
   }
 }
 
@@ -190,7 +244,13 @@ function deadLetterAfterThrow(record: ConsumedRecord, err: unknown, progress: Pr
 export function deadLetterForThrow(record: ConsumedRecord, err: unknown, deps: ProcessDeps): BatchResult {
   const out: OutgoingRecord[] = new Array(1);
   const outcomes: Outcome[] = new Array(1);
-  const progress: Progress = { stage: 'DESERIALIZE', eventId: undefined, lineage: undefined, omit: undefined, processedAtText: undefined };
+  const progress: Progress = {
+    stage: 'DESERIALIZE',
+    eventId: undefined,
+    lineage: undefined,
+    omit: undefined,
+    processedAtText: undefined,
+  };
   deadLetterAfterThrow(record, err, progress, deps, out, outcomes, 0);
   return { records: out, outcomes };
 }
@@ -199,7 +259,13 @@ export function deadLetterForThrow(record: ConsumedRecord, err: unknown, deps: P
 export function processBatch(records: readonly ConsumedRecord[], deps: ProcessDeps): BatchResult {
   const out: OutgoingRecord[] = new Array(records.length);
   const outcomes: Outcome[] = new Array(records.length);
-  const progress: Progress = { stage: 'DESERIALIZE', eventId: undefined, lineage: undefined, omit: undefined, processedAtText: undefined };
+  const progress: Progress = {
+    stage: 'DESERIALIZE',
+    eventId: undefined,
+    lineage: undefined,
+    omit: undefined,
+    processedAtText: undefined,
+  };
   for (let i = 0; i < records.length; i++) processInto(records[i] as ConsumedRecord, deps, progress, out, outcomes, i);
   return { records: out, outcomes };
 }

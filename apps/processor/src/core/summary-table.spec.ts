@@ -9,7 +9,15 @@ describe('the periodic summary as a table', () => {
       { kind: 'processed', event: { device_type: 'android', app_version: '2.4.0', locale: 'RU' } as never },
       { kind: 'dead-lettered', reason: 'INVALID_JSON', stage: 'DESERIALIZE' },
     ]);
-    const table = renderSummaryTable(summary.snapshot(2000, new Map([['0', 5], ['1', 1200]])));
+    const table = renderSummaryTable(
+      summary.snapshot(
+        2000,
+        new Map([
+          ['0', 5],
+          ['1', 1200],
+        ]),
+      ),
+    );
     expect(table.split('\n')).toEqual([
       '  records       consumed 3 (1.5/s) · processed 2 (1.0/s) · dead-lettered 1 (0.5/s)',
       '  lag           1,205 (p0 5 · p1 1,200)',

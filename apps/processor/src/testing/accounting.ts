@@ -12,7 +12,6 @@ export interface Accounting {
   readonly unknown: number;
 }
 
-
 /** The event_id each input record should have, from its coordinates. */
 export async function expectedEventIds(topic: string): Promise<Set<string>> {
   const ids = new Set<string>();
@@ -26,7 +25,11 @@ export async function expectedEventIds(topic: string): Promise<Set<string>> {
  * Reads the whole output and DLQ topics as a read_committed consumer would (records of aborted transactions are not
  * there) and checks that every input record has an outcome (by event_id).
  */
-export async function account(input: string, output: string, dlq: string): Promise<Accounting & { outputRecords: ConsumedRecord[]; dlqRecords: ConsumedRecord[] }> {
+export async function account(
+  input: string,
+  output: string,
+  dlq: string,
+): Promise<Accounting & { outputRecords: ConsumedRecord[]; dlqRecords: ConsumedRecord[] }> {
   const expected = await expectedEventIds(input);
   const outputRecords = await readToEnd(output, { timeoutMs: 120_000 });
   const dlqRecords = await readToEnd(dlq, { timeoutMs: 120_000 });
@@ -58,7 +61,11 @@ export async function account(input: string, output: string, dlq: string): Promi
 }
 
 /** Waits until the group has committed the end offset of every partition of `topic`. */
-export async function drained(group: string, topic: string, committed: (g: string, t: string) => Promise<Map<number, bigint>>): Promise<boolean> {
+export async function drained(
+  group: string,
+  topic: string,
+  committed: (g: string, t: string) => Promise<Map<number, bigint>>,
+): Promise<boolean> {
   const ends = await endOffsets(topic);
   const done = await committed(group, topic);
   return [...ends].every(([p, high]) => (done.get(p) ?? -1n) >= high);

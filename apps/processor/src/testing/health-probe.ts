@@ -36,7 +36,10 @@ process.stdin.on('data', () => { running = false; });
  * Asks `/healthz` every `intervalMs` (one request at a time, from a child process) and records each answer that is
  * not a 200 within `deadlineMs`, as a kubelet liveness probe would. `stop()` ends it and returns the report.
  */
-export function startHealthProbe(port: number, { intervalMs = 250, deadlineMs = 2000 } = {}): { stop(): Promise<HealthReport> } {
+export function startHealthProbe(
+  port: number,
+  { intervalMs = 250, deadlineMs = 2000 } = {},
+): { stop(): Promise<HealthReport> } {
   const child = spawn(process.execPath, ['-e', PROBE, String(port), String(intervalMs), String(deadlineMs)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });

@@ -110,15 +110,46 @@ export function smallHostileCases(first: number, borrowedId: string): HostileCas
     expected: { topic: 'dlq', reason: 'INVALID_JSON' },
     pii: ['203.0.113.71', '203.0.113.72'],
   }));
-  addEvent('6to4 address embedding 198.18.77.99', { ip: '2002:c612:4d63::5' }, { topic: 'output', ip: '2002:c612:4d00::' }, ['2002:c612:4d63::5', 'c612:4d63', '198.18.77.99']);
-  addEvent('Teredo address', { ip: '2001:0:4136:e378:8000:63bf:3fff:fdd2' }, { topic: 'output', ip: '2001:0:4136::' }, ['3fff:fdd2', '192.0.2.45']);
-  addEvent('NAT64 address', { ip: '64:ff9b::198.51.100.7' }, { topic: 'output', ip: '64:ff9b::' }, ['198.51.100.7', 'c633:6407']);
-  addEvent('app_version holding an IPv4 address', { app_version: '203.0.113.65' }, { topic: 'dlq', reason: 'SCHEMA_VIOLATION' }, ['203.0.113.65']);
-  addEvent('device_type holding an IPv4 address', { device_type: '203.0.113.66 phone' }, { topic: 'dlq', reason: 'SCHEMA_VIOLATION' }, ['203.0.113.66']);
-  addEvent('locale holding an IPv6 address', { locale: '2001:db8::67' }, { topic: 'dlq', reason: 'SCHEMA_VIOLATION' }, ['2001:db8::67']);
+  addEvent(
+    '6to4 address embedding 198.18.77.99',
+    { ip: '2002:c612:4d63::5' },
+    { topic: 'output', ip: '2002:c612:4d00::' },
+    ['2002:c612:4d63::5', 'c612:4d63', '198.18.77.99'],
+  );
+  addEvent('Teredo address', { ip: '2001:0:4136:e378:8000:63bf:3fff:fdd2' }, { topic: 'output', ip: '2001:0:4136::' }, [
+    '3fff:fdd2',
+    '192.0.2.45',
+  ]);
+  addEvent('NAT64 address', { ip: '64:ff9b::198.51.100.7' }, { topic: 'output', ip: '64:ff9b::' }, [
+    '198.51.100.7',
+    'c633:6407',
+  ]);
+  addEvent(
+    'app_version holding an IPv4 address',
+    { app_version: '203.0.113.65' },
+    { topic: 'dlq', reason: 'SCHEMA_VIOLATION' },
+    ['203.0.113.65'],
+  );
+  addEvent(
+    'device_type holding an IPv4 address',
+    { device_type: '203.0.113.66 phone' },
+    { topic: 'dlq', reason: 'SCHEMA_VIOLATION' },
+    ['203.0.113.66'],
+  );
+  addEvent('locale holding an IPv6 address', { locale: '2001:db8::67' }, { topic: 'dlq', reason: 'SCHEMA_VIOLATION' }, [
+    '2001:db8::67',
+  ]);
   addEvent('device_type a lone surrogate', { device_type: '\udfff' }, { topic: 'dlq', reason: 'SCHEMA_VIOLATION' });
   addEvent('device_type with a NUL', { device_type: 'andr\u0000oid' }, { topic: 'dlq', reason: 'SCHEMA_VIOLATION' });
-  addEvent('timestamp in year 9999', { timestamp: '253402300799' }, { topic: 'dlq', reason: 'TIMESTAMP_OUT_OF_RANGE', retryable: false });
-  addEvent('timestamp 999999999999999 (ms, year 33658)', { timestamp: 999_999_999_999_999 }, { topic: 'dlq', reason: 'TIMESTAMP_OUT_OF_RANGE', retryable: false });
+  addEvent(
+    'timestamp in year 9999',
+    { timestamp: '253402300799' },
+    { topic: 'dlq', reason: 'TIMESTAMP_OUT_OF_RANGE', retryable: false },
+  );
+  addEvent(
+    'timestamp 999999999999999 (ms, year 33658)',
+    { timestamp: 999_999_999_999_999 },
+    { topic: 'dlq', reason: 'TIMESTAMP_OUT_OF_RANGE', retryable: false },
+  );
   return cases;
 }

@@ -14,7 +14,6 @@ export interface ProcessorOptions {
   readonly brokers?: string;
 }
 
-
 /** The built processor (`dist/apps/processor/main.js`) as a child process, with its log lines captured. */
 export class ProcessorProcess {
   readonly logs: string[] = [];
@@ -66,7 +65,11 @@ export class ProcessorProcess {
 
   /** Resolves when /readyz says 200, or rejects with the captured logs. */
   async waitReady(timeoutMs = 60_000): Promise<void> {
-    await waitFor(() => `processor not ready:\n${this.logs.slice(-30).join('\n')}`, async () => (await this.readyz()) === true, timeoutMs);
+    await waitFor(
+      () => `processor not ready:\n${this.logs.slice(-30).join('\n')}`,
+      async () => (await this.readyz()) === true,
+      timeoutMs,
+    );
   }
 
   kill(signal: NodeJS.Signals): void {

@@ -1,6 +1,13 @@
 // The fixture of the fault tests that break brokers: a private three-broker cluster for the test file (replication
 // factor 3, min.insync.replicas 2), 100,000 events streamed through one processor, and the accounting after it.
-import { committedOffsets, createTestTopic, produceRaw, startLocalCluster, uniqueName, waitFor } from '@login/kafka/testing';
+import {
+  committedOffsets,
+  createTestTopic,
+  produceRaw,
+  startLocalCluster,
+  uniqueName,
+  waitFor,
+} from '@login/kafka/testing';
 import type { LocalCluster } from '@login/kafka/testing';
 import { account, drained } from './accounting';
 import { validEvent } from './events';
@@ -45,7 +52,10 @@ export function useThreeBrokers(basePort: number, name: string) {
   return {
     cluster: current,
     /** Six-partition topics, STREAM_TOTAL records (1 in 40 malformed), and a ready processor with small fetches. */
-    async streamThroughProcessor(prefix: string, env: Record<string, string>): Promise<{ t: Topics; processor: ProcessorProcess }> {
+    async streamThroughProcessor(
+      prefix: string,
+      env: Record<string, string>,
+    ): Promise<{ t: Topics; processor: ProcessorProcess }> {
       const c = current();
       const t = {
         input: await createTestTopic(`${prefix}-in`, { partitions: 6 }),
@@ -65,7 +75,13 @@ export function useThreeBrokers(basePort: number, name: string) {
       const processor = await ProcessorProcess.start({
         ...t,
         brokers: c.bootstrap,
-        env: { LOG_LEVEL: 'info', FETCH_MAX_BYTES_PER_PARTITION: '65536', KAFKA_SESSION_TIMEOUT_MS: '10000', KAFKA_HEARTBEAT_INTERVAL_MS: '1000', ...env },
+        env: {
+          LOG_LEVEL: 'info',
+          FETCH_MAX_BYTES_PER_PARTITION: '65536',
+          KAFKA_SESSION_TIMEOUT_MS: '10000',
+          KAFKA_HEARTBEAT_INTERVAL_MS: '1000',
+          ...env,
+        },
       });
       running.push(processor);
       await processor.waitReady();

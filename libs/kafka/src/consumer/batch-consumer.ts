@@ -21,25 +21,43 @@ const COMPONENT = 'kafka.batch-consumer';
 const tpKey = (topic: string, partition: number) => `${topic}/${partition}`;
 
 function validate<O>(options: BatchConsumerOptions<O>): void {
-  if (typeof options.groupId !== 'string' || options.groupId.length === 0) throw invalid('groupId', 'must be a non-empty string');
-  if (!Array.isArray(options.topics) || options.topics.length === 0) throw invalid('topics', 'must list at least one topic');
+  if (typeof options.groupId !== 'string' || options.groupId.length === 0)
+    throw invalid('groupId', 'must be a non-empty string');
+  if (!Array.isArray(options.topics) || options.topics.length === 0)
+    throw invalid('topics', 'must list at least one topic');
   options.topics.forEach((t, i) => {
     if (typeof t !== 'string' || t.length === 0) throw invalid(`topics/${i}`, 'must be a non-empty string');
   });
   if (typeof options.transform !== 'function') throw invalid('transform', 'must be a function');
-  if (options.onTransformError !== undefined && typeof options.onTransformError !== 'function') throw invalid('onTransformError', 'must be a function');
-  for (const key of ['sessionTimeout', 'heartbeatInterval', 'rebalanceTimeout', 'maxBytesPerPartition', 'maxBytes',
-    'maxWaitTimeInMs', 'stopTimeoutMs', 'maxRecordsPerChunk'] as const) {
+  if (options.onTransformError !== undefined && typeof options.onTransformError !== 'function')
+    throw invalid('onTransformError', 'must be a function');
+  for (const key of [
+    'sessionTimeout',
+    'heartbeatInterval',
+    'rebalanceTimeout',
+    'maxBytesPerPartition',
+    'maxBytes',
+    'maxWaitTimeInMs',
+    'stopTimeoutMs',
+    'maxRecordsPerChunk',
+  ] as const) {
     checkPositiveInt(options[key], key);
   }
   checkPositiveInt(options.minBytes, 'minBytes', { min: 0 });
   checkPositiveInt(options.partitionsConsumedConcurrently, 'partitionsConsumedConcurrently', { max: 64 });
   checkPositiveInt(options.transactionTimeoutMs, 'transactionTimeoutMs', { min: 1000 });
-  if (options.guarantee !== undefined && options.guarantee !== 'at_least_once' && options.guarantee !== 'exactly_once') {
+  if (
+    options.guarantee !== undefined &&
+    options.guarantee !== 'at_least_once' &&
+    options.guarantee !== 'exactly_once'
+  ) {
     throw invalid('guarantee', 'must be at_least_once or exactly_once');
   }
   if (options.guarantee === 'exactly_once' && options.producer !== undefined) {
-    throw invalid('producer', 'cannot be shared with exactly_once: each input partition has its own transactional producer');
+    throw invalid(
+      'producer',
+      'cannot be shared with exactly_once: each input partition has its own transactional producer',
+    );
   }
   if (options.heartbeatInterval !== undefined && options.heartbeatInterval >= (options.sessionTimeout ?? 30_000)) {
     throw invalid('heartbeatInterval', 'must be lower than sessionTimeout');
@@ -72,9 +90,15 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
           createTransactionalProducer(options.client, {
             transactionalId,
             transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000,
-            ...(options.producerOptions?.maxBatchBytes === undefined ? {} : { maxBatchBytes: options.producerOptions.maxBatchBytes }),
-            ...(options.producerOptions?.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.producerOptions.ackTimeoutMs }),
-            ...(options.producerOptions?.compressionByTopic === undefined ? {} : { compressionByTopic: options.producerOptions.compressionByTopic }),
+            ...(options.producerOptions?.maxBatchBytes === undefined
+              ? {}
+              : { maxBatchBytes: options.producerOptions.maxBatchBytes }),
+            ...(options.producerOptions?.ackTimeoutMs === undefined
+              ? {}
+              : { ackTimeoutMs: options.producerOptions.ackTimeoutMs }),
+            ...(options.producerOptions?.compressionByTopic === undefined
+              ? {}
+              : { compressionByTopic: options.producerOptions.compressionByTopic }),
           }),
         committedOffset: async (topic, partition) => {
           if (!admin) throw new KafkaAdapterError('not started', { code: 'NOT_CONNECTED', canRetry: true });
@@ -106,7 +130,9 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
   });
   // A caller may use only stop() and never look at `done`: a fatal error is also logged and reported through
   // onFatal, so an unobserved rejection must not crash the process.
-  done.catch((err: unknown) => logger.debug('batch consumer done with an error', { component: COMPONENT, groupId, ...describeError(err) }));
+  done.catch((err: unknown) =>
+    logger.debug('batch consumer done with an error', { component: COMPONENT, groupId, ...describeError(err) }),
+  );
 
   // Observability never fails the work: a hook's error is logged (first time at warn) and swallowed.
   const hookFailures = new Set<string>();
@@ -162,19 +188,33 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
       component: COMPONENT,
       groupId,
       memberId: event.payload.memberId,
-      assignment: Object.entries(event.payload.memberAssignment).map(([t, ps]) => `${t}:${[...ps].sort((a, b) => a - b).join(',')}`).join(' '),
+      assignment: Object.entries(event.payload.memberAssignment)
+        .map(([t, ps]) => `${t}:${[...ps].sort((a, b) => a - b).join(',')}`)
+        .join(' '),
     });
     readiness.assigned((topic, partition) => assigned.has(tpKey(topic, partition)));
     readiness.setJoined(true);
     // A revoked partition's transactional id belongs to its new owner: close our producer for it.
-    transactions?.assigned((topic, partition) => assigned.has(tpKey(topic, partition))).catch((err: unknown) =>
-      logger.debug('closing producers of revoked partitions failed', { component: COMPONENT, groupId, ...describeError(err) }),
-    );
+    transactions
+      ?.assigned((topic, partition) => assigned.has(tpKey(topic, partition)))
+      .catch((err: unknown) =>
+        logger.debug('closing producers of revoked partitions failed', {
+          component: COMPONENT,
+          groupId,
+          ...describeError(err),
+        }),
+      );
   });
   consumer.on(consumer.events.CRASH, (event) => {
     const { error, restart } = event.payload;
     assigned.clear();
-    logger.warn(restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed', { component: COMPONENT, groupId, restart, code: classifyError(error).code, ...describeError(error) });
+    logger.warn(restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed', {
+      component: COMPONENT,
+      groupId,
+      restart,
+      code: classifyError(error).code,
+      ...describeError(error),
+    });
     readiness.setJoined(false);
     if (!restart && !stopping) {
       const cause = toAdapterError(error, 'consumer crashed');
@@ -187,7 +227,9 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
       readiness.setJoined(false);
     });
   }
-  consumer.on(consumer.events.REBALANCING, () => logger.info('consumer group rebalancing', { component: COMPONENT, groupId }));
+  consumer.on(consumer.events.REBALANCING, () =>
+    logger.info('consumer group rebalancing', { component: COMPONENT, groupId }),
+  );
   // A fetch that held only control records (transaction markers) or aborted records reaches no eachBatch: kafkajs
   // moves its position past them but, with auto-commit off, commits nothing. Commit that position too, or the lag of
   // a partition whose last record is a transaction marker never reaches 0.
@@ -200,7 +242,13 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
       : consumer.commitOffsets([{ topic, partition, offset }]);
     commit.catch((err: unknown) =>
       // Harmless: the next batch of this partition commits past these offsets anyway.
-      logger.debug('commit past control records failed', { component: COMPONENT, groupId, topic, partition, code: classifyError(err).code }),
+      logger.debug('commit past control records failed', {
+        component: COMPONENT,
+        groupId,
+        topic,
+        partition,
+        code: classifyError(err).code,
+      }),
     );
   });
 
@@ -216,7 +264,12 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
   function fail(error: KafkaAdapterError): void {
     if (fatal) return;
     fatal = error;
-    logger.error('batch consumer stopped by a non-retriable error', { component: COMPONENT, groupId, code: error.code, ...describeError(error) });
+    logger.error('batch consumer stopped by a non-retriable error', {
+      component: COMPONENT,
+      groupId,
+      code: error.code,
+      ...describeError(error),
+    });
     readiness.setFatal(error.code);
     guard('onFatal', () => hooks.onFatal?.(error));
     sleeper.wakeAll();
@@ -256,7 +309,8 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
         readiness,
         retry,
         sleep: (ms: number) => sleeper.sleep(ms),
-        onRetry: (info: Parameters<NonNullable<typeof hooks.onRetry>>[0]) => guard('onRetry', () => hooks.onRetry?.(info)),
+        onRetry: (info: Parameters<NonNullable<typeof hooks.onRetry>>[0]) =>
+          guard('onRetry', () => hooks.onRetry?.(info)),
         onFatal: fail,
         now: Date.now,
       };
@@ -281,9 +335,17 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
     const work = (async () => {
       // disconnect() stops the runner first, which waits for the in-flight eachBatch: the chunk being processed
       // is sent and committed, the rest of its batch is left for the next owner of the partition.
-      await consumer.disconnect().catch((err: unknown) => logger.warn('consumer disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }));
+      await consumer
+        .disconnect()
+        .catch((err: unknown) =>
+          logger.warn('consumer disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }),
+        );
       await transactions?.closeAll();
-      await admin?.disconnect().catch((err: unknown) => logger.debug('admin disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }));
+      await admin
+        ?.disconnect()
+        .catch((err: unknown) =>
+          logger.debug('admin disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }),
+        );
       if (ownProducer) await producer.disconnect();
     })();
     let timer: NodeJS.Timeout | undefined;
@@ -292,7 +354,12 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
     });
     const outcome = await Promise.race([work.then(() => 'done' as const), timeout]);
     clearTimeout(timer);
-    if (outcome === 'timeout') logger.warn('stop timed out; uncommitted records will be redelivered', { component: COMPONENT, groupId, stopTimeoutMs });
+    if (outcome === 'timeout')
+      logger.warn('stop timed out; uncommitted records will be redelivered', {
+        component: COMPONENT,
+        groupId,
+        stopTimeoutMs,
+      });
     assigned.clear();
     readiness.setJoined(false);
   }
@@ -303,7 +370,11 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
   return {
     async start() {
       if (started) return;
-      if (stopping || fatal) throw new KafkaAdapterError('a stopped batch consumer cannot be restarted', { code: 'STOPPED', canRetry: false });
+      if (stopping || fatal)
+        throw new KafkaAdapterError('a stopped batch consumer cannot be restarted', {
+          code: 'STOPPED',
+          canRetry: false,
+        });
       try {
         if (exactlyOnce) {
           const a = options.client.admin();
@@ -323,8 +394,20 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
         });
       } catch (err) {
         started = false;
-        await consumer.disconnect().catch((e: unknown) => logger.debug('disconnect after a failed start failed', { component: COMPONENT, groupId, ...describeError(e) }));
-        await admin?.disconnect().catch((e: unknown) => logger.debug('admin disconnect after a failed start failed', { component: COMPONENT, groupId, ...describeError(e) }));
+        await consumer.disconnect().catch((e: unknown) =>
+          logger.debug('disconnect after a failed start failed', {
+            component: COMPONENT,
+            groupId,
+            ...describeError(e),
+          }),
+        );
+        await admin?.disconnect().catch((e: unknown) =>
+          logger.debug('admin disconnect after a failed start failed', {
+            component: COMPONENT,
+            groupId,
+            ...describeError(e),
+          }),
+        );
         if (ownProducer) await producer.disconnect();
         throw toAdapterError(err, 'batch consumer start failed');
       }

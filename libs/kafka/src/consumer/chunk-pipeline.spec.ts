@@ -6,10 +6,23 @@ import { processChunk, type ChunkContext, type ChunkPipelineDeps } from './chunk
 import { ReadinessTracker } from './readiness';
 import type { Transform } from './types';
 
-const rec = (offset: number): ConsumedRecord => ({ topic: 'in', partition: 3, offset: String(offset), timestamp: '0', key: null, value: Buffer.from('v'), headers: {} });
-const identity: Transform<string> = (records) => ({ records: records.map((r) => ({ topic: 'out', key: null, value: r.value })), outcomes: records.map((r) => r.offset) });
-const protocol = (type: string) => Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type, retriable: false });
-const connection = () => Object.assign(new Error('Connection error: read ECONNRESET'), { name: 'KafkaJSConnectionError' });
+const rec = (offset: number): ConsumedRecord => ({
+  topic: 'in',
+  partition: 3,
+  offset: String(offset),
+  timestamp: '0',
+  key: null,
+  value: Buffer.from('v'),
+  headers: {},
+});
+const identity: Transform<string> = (records) => ({
+  records: records.map((r) => ({ topic: 'out', key: null, value: r.value })),
+  outcomes: records.map((r) => r.offset),
+});
+const protocol = (type: string) =>
+  Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type, retriable: false });
+const connection = () =>
+  Object.assign(new Error('Connection error: read ECONNRESET'), { name: 'KafkaJSConnectionError' });
 
 /** A producer whose sends fail with the queued errors first; it counts sends and what each attempt still had. */
 function fakeProducer(failures: unknown[]) {
@@ -51,7 +64,10 @@ function harness(options: { sendFailures?: unknown[]; commitFailures?: unknown[]
   const commitFailures = options.commitFailures ?? [];
   const commits: string[] = [];
   const readinessChanges: Array<[boolean, string | undefined]> = [];
-  const readiness = new ReadinessTracker({ producerConnected: () => true, onChange: (ready, reason) => readinessChanges.push([ready, reason]) });
+  const readiness = new ReadinessTracker({
+    producerConnected: () => true,
+    onChange: (ready, reason) => readinessChanges.push([ready, reason]),
+  });
   readiness.setStarted(true);
   readiness.setJoined(true);
   const fatals: KafkaAdapterError[] = [];
@@ -96,7 +112,16 @@ describe('processChunk', () => {
     const result = await processChunk(records, '104', h.ctx, h.deps);
     expect(result).toEqual({
       end: 'committed',
-      info: expect.objectContaining({ records: 3, outputs: 3, outcomes: ['100', '101', '102'], firstOffset: '100', lastOffset: '102', committedOffset: '104', lag: 16, retries: 0 }),
+      info: expect.objectContaining({
+        records: 3,
+        outputs: 3,
+        outcomes: ['100', '101', '102'],
+        firstOffset: '100',
+        lastOffset: '102',
+        committedOffset: '104',
+        lag: 16,
+        retries: 0,
+      }),
     });
     expect(h.commits).toEqual(['104']);
     expect(h.readinessChanges).toEqual([[true, undefined]]);
@@ -113,12 +138,21 @@ describe('processChunk', () => {
     expect(h.sleeps).toEqual([100, 200, 400]);
     expect(h.logs.filter(([level]) => level === 'warn')).toHaveLength(1);
     expect(h.logs.filter(([, m]) => m === 'chunk recovered after retries')).toHaveLength(1);
-    expect(h.readinessChanges).toEqual([[true, undefined], [false, 'retrying in/3: send CONNECTION_ERROR'], [true, undefined]]);
+    expect(h.readinessChanges).toEqual([
+      [true, undefined],
+      [false, 'retrying in/3: send CONNECTION_ERROR'],
+      [true, undefined],
+    ]);
     expect(h.commits).toEqual(['103']);
   });
 
   it('retries a failed commit without sending again (a coordinator that moved is found again by kafkajs)', async () => {
-    const h = harness({ commitFailures: [protocol('NOT_COORDINATOR_FOR_GROUP'), Object.assign(new Error('Broker 1 not found in the cached metadata'), { name: 'KafkaJSBrokerNotFound' })] });
+    const h = harness({
+      commitFailures: [
+        protocol('NOT_COORDINATOR_FOR_GROUP'),
+        Object.assign(new Error('Broker 1 not found in the cached metadata'), { name: 'KafkaJSBrokerNotFound' }),
+      ],
+    });
     const result = await processChunk(records, '103', h.ctx, h.deps);
     expect(result.end).toBe('committed');
     expect(h.producer.attempts).toEqual([3]);
@@ -152,7 +186,13 @@ describe('processChunk', () => {
   it('stops (fatal, nothing committed) on an error no retry can fix', async () => {
     const h = harness({ sendFailures: [protocol('MESSAGE_TOO_LARGE')] });
     expect(await processChunk(records, '103', h.ctx, h.deps)).toEqual({ end: 'fatal' });
-    expect(h.fatals).toEqual([expect.objectContaining({ code: 'MESSAGE_TOO_LARGE', canRetry: false, message: expect.stringContaining('send failed on in/3 at offsets 100..102') })]);
+    expect(h.fatals).toEqual([
+      expect.objectContaining({
+        code: 'MESSAGE_TOO_LARGE',
+        canRetry: false,
+        message: expect.stringContaining('send failed on in/3 at offsets 100..102'),
+      }),
+    ]);
     expect(h.commits).toEqual([]);
   });
 

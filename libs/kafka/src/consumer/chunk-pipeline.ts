@@ -73,11 +73,22 @@ export async function processChunk<O>(
   try {
     guarded = await guardedTransform(records, deps.transform, deps.onTransformError);
   } catch (err) {
-    deps.onFatal(err instanceof KafkaAdapterError ? err : new KafkaAdapterError(describeError(err).errorMessage, { code: 'TRANSFORM_FAILED', canRetry: false, cause: err }));
+    deps.onFatal(
+      err instanceof KafkaAdapterError
+        ? err
+        : new KafkaAdapterError(describeError(err).errorMessage, {
+            code: 'TRANSFORM_FAILED',
+            canRetry: false,
+            cause: err,
+          }),
+    );
     return { end: 'fatal' };
   }
   if (guarded.transformErrors > 0) {
-    deps.logger.warn('records whose processing threw were turned into dead letters', { ...where, records: guarded.transformErrors });
+    deps.logger.warn('records whose processing threw were turned into dead letters', {
+      ...where,
+      records: guarded.transformErrors,
+    });
   }
 
   let pending: PendingSend | undefined;
@@ -98,7 +109,10 @@ export async function processChunk<O>(
       } catch (err) {
         const decision = decideRetry(err, attempt + 1, deps.retry, deps.random);
         if (decision.action === 'rejoin') {
-          deps.logger.info('group rebalancing; the uncommitted chunk will be redelivered', { ...where, code: decision.code });
+          deps.logger.info('group rebalancing; the uncommitted chunk will be redelivered', {
+            ...where,
+            code: decision.code,
+          });
           throw err;
         }
         if (decision.action === 'fatal') {
@@ -107,7 +121,8 @@ export async function processChunk<O>(
         }
         attempt += 1;
         const more = { acknowledged: pending?.acknowledged ?? 0, unacknowledged: pending?.pending ?? 0 };
-        if ((await waitBeforeRetry(err, decision, attempt, stage, ctx, deps, { ...where, ...more })) === 'abandoned') return { end: 'abandoned' };
+        if ((await waitBeforeRetry(err, decision, attempt, stage, ctx, deps, { ...where, ...more })) === 'abandoned')
+          return { end: 'abandoned' };
       }
     }
   } finally {
@@ -120,12 +135,22 @@ export async function processChunk<O>(
 }
 
 /** The non-retriable error that stops the runner, naming the stage and the chunk. */
-export function stageFailed(stage: ChunkStage, err: unknown, code: string, ctx: ChunkContext, firstOffset: string, lastOffset: string): KafkaAdapterError {
-  return new KafkaAdapterError(`${stage} failed on ${ctx.topic}/${ctx.partition} at offsets ${firstOffset}..${lastOffset}: ${describeError(err).errorMessage}`, {
-    code,
-    canRetry: false,
-    cause: err,
-  });
+export function stageFailed(
+  stage: ChunkStage,
+  err: unknown,
+  code: string,
+  ctx: ChunkContext,
+  firstOffset: string,
+  lastOffset: string,
+): KafkaAdapterError {
+  return new KafkaAdapterError(
+    `${stage} failed on ${ctx.topic}/${ctx.partition} at offsets ${firstOffset}..${lastOffset}: ${describeError(err).errorMessage}`,
+    {
+      code,
+      canRetry: false,
+      cause: err,
+    },
+  );
 }
 
 /** What the onChunk hook gets for a committed chunk. */
@@ -182,11 +207,18 @@ export async function waitBeforeRetry(
 }
 
 /** A heartbeat between attempts keeps the membership alive; a rebalance it reports goes back to kafkajs. */
-export async function heartbeatOrRejoin(ctx: Pick<ChunkContext, 'heartbeat'>, deps: Pick<ChunkPipelineDeps<unknown>, 'logger' | 'groupId'>): Promise<void> {
+export async function heartbeatOrRejoin(
+  ctx: Pick<ChunkContext, 'heartbeat'>,
+  deps: Pick<ChunkPipelineDeps<unknown>, 'logger' | 'groupId'>,
+): Promise<void> {
   try {
     await ctx.heartbeat();
   } catch (err) {
     if (isRebalance(err)) throw err;
-    deps.logger.debug('heartbeat failed', { component: COMPONENT, groupId: deps.groupId, code: classifyError(err).code });
+    deps.logger.debug('heartbeat failed', {
+      component: COMPONENT,
+      groupId: deps.groupId,
+      code: classifyError(err).code,
+    });
   }
 }

@@ -44,7 +44,10 @@ export class PartitionTransactions {
    * transaction failed (which fences any older owner), with the committed offset read after that initialisation.
    * Without a new initialisation `committed` is undefined: nobody else can have committed since.
    */
-  async acquire(topic: string, partition: number): Promise<{ producer: TransactionalProducer; committed: bigint | null | undefined }> {
+  async acquire(
+    topic: string,
+    partition: number,
+  ): Promise<{ producer: TransactionalProducer; committed: bigint | null | undefined }> {
     const key = tpKey(topic, partition);
     let entry = this.producers.get(key);
     if (!entry) {

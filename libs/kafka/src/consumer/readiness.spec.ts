@@ -2,7 +2,10 @@ import { ReadinessTracker } from './readiness';
 
 function tracker(producer = { connected: true }) {
   const changes: Array<[boolean, string | undefined]> = [];
-  const r = new ReadinessTracker({ producerConnected: () => producer.connected, onChange: (ready, reason) => changes.push([ready, reason]) });
+  const r = new ReadinessTracker({
+    producerConnected: () => producer.connected,
+    onChange: (ready, reason) => changes.push([ready, reason]),
+  });
   return { r, changes, producer };
 }
 
@@ -15,7 +18,10 @@ describe('ReadinessTracker', () => {
     r.setStarted(true);
     expect(r.current()).toEqual({ ready: true, reasons: [] });
     r.setStopping();
-    expect(changes).toEqual([[true, undefined], [false, 'stopping']]);
+    expect(changes).toEqual([
+      [true, undefined],
+      [false, 'stopping'],
+    ]);
   });
 
   it('is not ready while a partition retries, and ready again when its chunk settles', () => {
@@ -27,7 +33,11 @@ describe('ReadinessTracker', () => {
     expect(r.current().reasons).toEqual(['retrying in/2: send CONNECTION_ERROR']);
     r.settled('in', 2);
     r.settled('in', 2);
-    expect(changes).toEqual([[true, undefined], [false, 'retrying in/2: send CONNECTION_ERROR'], [true, undefined]]);
+    expect(changes).toEqual([
+      [true, undefined],
+      [false, 'retrying in/2: send CONNECTION_ERROR'],
+      [true, undefined],
+    ]);
   });
 
   it('forgets a retrying partition that a rebalance took away, so readiness recovers after revocation', () => {

@@ -7,12 +7,26 @@ import { PartitionTransactions } from './partition-transactions';
 import { ReadinessTracker } from './readiness';
 import { processChunkInTransaction, type TransactionalChunkDeps } from './transactional-chunk';
 
-const rec = (offset: number): ConsumedRecord => ({ topic: 'in', partition: 0, offset: String(offset), timestamp: '0', key: null, value: Buffer.from(`v${offset}`), headers: {} });
+const rec = (offset: number): ConsumedRecord => ({
+  topic: 'in',
+  partition: 0,
+  offset: String(offset),
+  timestamp: '0',
+  key: null,
+  value: Buffer.from(`v${offset}`),
+  headers: {},
+});
 const connectionError = () => Object.assign(new Error('Connection error'), { name: 'KafkaJSConnectionError' });
 
 /** A broker's view of one partition's transactional id: what was committed, and which producer epoch owns it. */
 function fakeCluster(initialCommitted: bigint | null) {
-  const state = { committed: initialCommitted, epoch: 0, committedOutputs: [] as string[], inits: 0, failures: [] as Array<'before' | 'after-commit'> };
+  const state = {
+    committed: initialCommitted,
+    epoch: 0,
+    committedOutputs: [] as string[],
+    inits: 0,
+    failures: [] as Array<'before' | 'after-commit'>,
+  };
   const create = (transactionalId: string): TransactionalProducer => {
     let epoch = -1;
     let ready = false;
@@ -50,15 +64,26 @@ function fakeCluster(initialCommitted: bigint | null) {
 
 function harness(initialCommitted: bigint | null = null) {
   const cluster = fakeCluster(initialCommitted);
-  const transactions = new PartitionTransactions('g', { create: cluster.create, committedOffset: async () => cluster.state.committed });
+  const transactions = new PartitionTransactions('g', {
+    create: cluster.create,
+    committedOffset: async () => cluster.state.committed,
+  });
   const transformed: string[][] = [];
   const outcomes: string[] = [];
-  const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+  const quiet: LoggerLike = {
+    error: () => undefined,
+    warn: () => undefined,
+    info: () => undefined,
+    debug: () => undefined,
+  };
   const readiness = new ReadinessTracker({ producerConnected: () => true, onChange: () => undefined });
   const deps: TransactionalChunkDeps<string> = {
     transform: (records) => {
       transformed.push(records.map((r) => r.offset));
-      return { records: records.map((r) => ({ topic: 'out', key: null, value: `out-${r.offset}` })), outcomes: records.map((r) => r.offset) };
+      return {
+        records: records.map((r) => ({ topic: 'out', key: null, value: `out-${r.offset}` })),
+        outcomes: records.map((r) => r.offset),
+      };
     },
     transactions,
     logger: quiet,
@@ -71,7 +96,14 @@ function harness(initialCommitted: bigint | null = null) {
     onTransaction: (result) => outcomes.push(result),
     now: () => 0,
   };
-  const ctx: ChunkContext = { topic: 'in', partition: 0, highWatermark: '100', isActive: () => true, heartbeat: async () => undefined, commit: async () => undefined };
+  const ctx: ChunkContext = {
+    topic: 'in',
+    partition: 0,
+    highWatermark: '100',
+    isActive: () => true,
+    heartbeat: async () => undefined,
+    commit: async () => undefined,
+  };
   return { cluster, transactions, transformed, outcomes, deps, ctx };
 }
 
@@ -81,7 +113,10 @@ describe('processChunkInTransaction', () => {
   it('commits outputs and the input offset in one transaction', async () => {
     const h = harness(10n);
     const result = await processChunkInTransaction(chunk, '14', h.ctx, h.deps);
-    expect(result).toMatchObject({ end: 'committed', info: { records: 4, outcomes: ['10', '11', '12', '13'], committedOffset: '14' } });
+    expect(result).toMatchObject({
+      end: 'committed',
+      info: { records: 4, outcomes: ['10', '11', '12', '13'], committedOffset: '14' },
+    });
     expect(h.cluster.state.committed).toBe(14n);
     expect(h.cluster.state.committedOutputs).toEqual(['out-10', 'out-11', 'out-12', 'out-13']);
     expect(h.outcomes).toEqual(['committed']);

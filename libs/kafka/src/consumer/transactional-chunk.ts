@@ -8,7 +8,14 @@
 // first), and the committed offset is read again: records below it are done already and are not processed twice.
 import { classifyError, describeError, KafkaAdapterError } from '../errors';
 import type { ConsumedRecord } from '../types';
-import { chunkInfo, stageFailed, waitBeforeRetry, type ChunkContext, type ChunkPipelineDeps, type ChunkResult } from './chunk-pipeline';
+import {
+  chunkInfo,
+  stageFailed,
+  waitBeforeRetry,
+  type ChunkContext,
+  type ChunkPipelineDeps,
+  type ChunkResult,
+} from './chunk-pipeline';
 import type { PartitionTransactions } from './partition-transactions';
 import { decideRetry } from './retry-policy';
 import { guardedTransform, type GuardedResult } from './transform-guard';
@@ -50,7 +57,10 @@ export async function processChunkInTransaction<O>(
       try {
         const { producer, committed } = await deps.transactions.acquire(topic, partition);
         if (committed !== undefined && committed !== null && committed > from) {
-          deps.logger.info('records below the committed offset are done already: skipped', { ...where, committed: String(committed) });
+          deps.logger.info('records below the committed offset are done already: skipped', {
+            ...where,
+            committed: String(committed),
+          });
           from = committed;
           done = undefined;
         }
@@ -59,14 +69,29 @@ export async function processChunkInTransaction<O>(
           try {
             done = { todo, result: await guardedTransform(todo, deps.transform, deps.onTransformError) };
           } catch (err) {
-            deps.onFatal(err instanceof KafkaAdapterError ? err : new KafkaAdapterError(describeError(err).errorMessage, { code: 'TRANSFORM_FAILED', canRetry: false, cause: err }));
+            deps.onFatal(
+              err instanceof KafkaAdapterError
+                ? err
+                : new KafkaAdapterError(describeError(err).errorMessage, {
+                    code: 'TRANSFORM_FAILED',
+                    canRetry: false,
+                    cause: err,
+                  }),
+            );
             return { end: 'fatal' };
           }
-          if (done.result.transformErrors > 0) deps.logger.warn('records whose processing threw were turned into dead letters', { ...where, records: done.result.transformErrors });
+          if (done.result.transformErrors > 0)
+            deps.logger.warn('records whose processing threw were turned into dead letters', {
+              ...where,
+              records: done.result.transformErrors,
+            });
         }
         if (from >= end) break; // everything was committed by an earlier attempt (or the partition's last owner)
         inTransaction = true;
-        await producer.commitTransaction(done.result.records, { groupId: deps.groupId, offsets: [{ topic, partition, offset: end }] });
+        await producer.commitTransaction(done.result.records, {
+          groupId: deps.groupId,
+          offsets: [{ topic, partition, offset: end }],
+        });
         deps.onTransaction('committed', deps.now() - t0);
         break;
       } catch (err) {
@@ -76,12 +101,18 @@ export async function processChunkInTransaction<O>(
           // A zombie: another instance owns this partition now. Nothing of this transaction is visible; the
           // group's rebalance will tell kafkajs, and until then this partition is not processed here.
           deps.transactions.markFenced(topic, partition);
-          deps.logger.warn('fenced: another instance owns this partition now; its transaction was aborted, nothing of it is visible', where);
+          deps.logger.warn(
+            'fenced: another instance owns this partition now; its transaction was aborted, nothing of it is visible',
+            where,
+          );
           return { end: 'abandoned' };
         }
         const decision = decideRetry(err, attempt + 1, deps.retry, deps.random);
         if (decision.action === 'rejoin') {
-          deps.logger.info('group rebalancing; the uncommitted chunk will be redelivered', { ...where, code: decision.code });
+          deps.logger.info('group rebalancing; the uncommitted chunk will be redelivered', {
+            ...where,
+            code: decision.code,
+          });
           throw err;
         }
         if (decision.action === 'fatal') {
@@ -89,7 +120,8 @@ export async function processChunkInTransaction<O>(
           return { end: 'fatal' };
         }
         attempt += 1;
-        if ((await waitBeforeRetry(err, decision, attempt, 'transaction', ctx, deps, where)) === 'abandoned') return { end: 'abandoned' };
+        if ((await waitBeforeRetry(err, decision, attempt, 'transaction', ctx, deps, where)) === 'abandoned')
+          return { end: 'abandoned' };
       }
     }
   } finally {
@@ -100,5 +132,8 @@ export async function processChunkInTransaction<O>(
   if (attempt > 0) deps.logger.info('chunk recovered after retries', { ...where, attempts: attempt, durationMs });
   // Only the records this instance processed are reported: the others' outcomes were counted by their processor.
   const processed = done ?? { todo: [], result: { records: [], outcomes: [], transformErrors: 0 } };
-  return { end: 'committed', info: chunkInfo(ctx, processed.todo, processed.result, committedOffset, durationMs, attempt) };
+  return {
+    end: 'committed',
+    info: chunkInfo(ctx, processed.todo, processed.result, committedOffset, durationMs, attempt),
+  };
 }

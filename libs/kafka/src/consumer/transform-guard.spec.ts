@@ -2,8 +2,19 @@ import type { ConsumedRecord } from '../types';
 import { guardedTransform } from './transform-guard';
 import type { Transform, TransformResult } from './types';
 
-const rec = (offset: number): ConsumedRecord => ({ topic: 'in', partition: 0, offset: String(offset), timestamp: '0', key: null, value: Buffer.from(`v${offset}`), headers: {} });
-const ok: Transform<string> = (records) => ({ records: records.map((r) => ({ topic: 'out', key: null, value: r.value })), outcomes: records.map((r) => `ok ${r.offset}`) });
+const rec = (offset: number): ConsumedRecord => ({
+  topic: 'in',
+  partition: 0,
+  offset: String(offset),
+  timestamp: '0',
+  key: null,
+  value: Buffer.from(`v${offset}`),
+  headers: {},
+});
+const ok: Transform<string> = (records) => ({
+  records: records.map((r) => ({ topic: 'out', key: null, value: r.value })),
+  outcomes: records.map((r) => `ok ${r.offset}`),
+});
 const deadLetter = (r: ConsumedRecord, e: unknown): TransformResult<string> => ({
   records: [{ topic: 'dlq', key: null, value: r.value, headers: { error: (e as Error).name } }],
   outcomes: [`dead ${r.offset}`],
@@ -35,12 +46,19 @@ describe('guardedTransform', () => {
     const throws: Transform<string> = () => {
       throw new TypeError('boom');
     };
-    await expect(guardedTransform([rec(5)], throws, undefined)).rejects.toMatchObject({ code: 'TRANSFORM_FAILED', canRetry: false, message: expect.stringContaining('offset 5') });
+    await expect(guardedTransform([rec(5)], throws, undefined)).rejects.toMatchObject({
+      code: 'TRANSFORM_FAILED',
+      canRetry: false,
+      message: expect.stringContaining('offset 5'),
+    });
     await expect(
       guardedTransform([rec(5)], throws, () => {
         throw new Error('hook');
       }),
-    ).rejects.toMatchObject({ code: 'TRANSFORM_FAILED', message: expect.stringContaining('onTransformError threw too') });
+    ).rejects.toMatchObject({
+      code: 'TRANSFORM_FAILED',
+      message: expect.stringContaining('onTransformError threw too'),
+    });
   });
 
   it('treats a malformed result as a throw of that record', async () => {

@@ -31,7 +31,11 @@ function fatal(record: ConsumedRecord, error: unknown, why: string): KafkaAdapte
   );
 }
 
-async function one<O>(record: ConsumedRecord, transform: Transform<O>, onError: OnTransformError<O> | undefined): Promise<[TransformResult<O>, boolean]> {
+async function one<O>(
+  record: ConsumedRecord,
+  transform: Transform<O>,
+  onError: OnTransformError<O> | undefined,
+): Promise<[TransformResult<O>, boolean]> {
   try {
     return [checked(await transform([record]), 1), false];
   } catch (error) {

@@ -27,7 +27,14 @@ describe('kafkajs groupMessagesPerPartition (patched)', () => {
   });
 
   it('returns nothing without partition metadata', () => {
-    expect(groupMessagesPerPartition({ topic: 't', partitionMetadata: [], messages: [{ key: 'k', partition: 0 }], partitioner: byOwnPartition })).toEqual({});
+    expect(
+      groupMessagesPerPartition({
+        topic: 't',
+        partitionMetadata: [],
+        messages: [{ key: 'k', partition: 0 }],
+        partitioner: byOwnPartition,
+      }),
+    ).toEqual({});
   });
 
   // A liveness bound, not a benchmark: ~10 ms patched; kafkajs 2.2.4 needed tens of seconds for this (quadratic).

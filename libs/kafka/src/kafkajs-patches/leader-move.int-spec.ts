@@ -20,7 +20,11 @@ let jars: string;
 
 beforeAll(async () => {
   jars = (await run(process.execPath, [TOOL, 'fetch'], { timeout: 600_000 })).stdout.trim().split('\n').pop() ?? '';
-  cluster = await startLocalCluster({ brokers: 3, basePort: CLUSTER_BASE_PORTS.kafkaLeaderMove, name: 'kafka-leader-move' });
+  cluster = await startLocalCluster({
+    brokers: 3,
+    basePort: CLUSTER_BASE_PORTS.kafkaLeaderMove,
+    name: 'kafka-leader-move',
+  });
 }, 600_000);
 
 afterAll(async () => {
@@ -28,31 +32,56 @@ afterAll(async () => {
 }, 120_000);
 
 it('a send keeps every acknowledged record, exactly once, while a partition moves to the leader of another', async () => {
-  const kafka = new Kafka({ clientId: 'leader-move', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'leader-move',
+    brokers: cluster.bootstrap.split(','),
+    logLevel: logLevel.NOTHING,
+  });
   const topic = `leader-move-${Date.now()}-${process.pid}`;
   const admin = kafka.admin();
   await admin.connect();
   // Leaders 1, 2, 3 for partitions 0, 1, 2 (the first replica is the preferred leader).
   await admin.createTopics({
     waitForLeaders: true,
-    topics: [{ topic, replicaAssignment: [0, 1, 2].map((partition) => ({ partition, replicas: [0, 1, 2].map((i) => ((partition + i) % 3) + 1) })) }],
+    topics: [
+      {
+        topic,
+        replicaAssignment: [0, 1, 2].map((partition) => ({
+          partition,
+          replicas: [0, 1, 2].map((i) => ((partition + i) % 3) + 1),
+        })),
+      },
+    ],
   });
-  const leaderOf = async (partition: number) => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.find((p) => p.partitionId === partition)?.leader;
+  const leaderOf = async (partition: number) =>
+    (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.find((p) => p.partitionId === partition)
+      ?.leader;
   // Moves a partition's leadership with Kafka's own Admin client (kafkajs has none): reorder, then elect.
   const moveLeader = async (partition: number, to: number) => {
     const replicas = [to, ...[1, 2, 3].filter((b) => b !== to)];
-    await run('java', ['-cp', path.join(jars, '*'), MOVE_LEADER, cluster.bootstrap, topic, String(partition), replicas.join(',')], { timeout: 120_000 });
+    await run(
+      'java',
+      ['-cp', path.join(jars, '*'), MOVE_LEADER, cluster.bootstrap, topic, String(partition), replicas.join(',')],
+      { timeout: 120_000 },
+    );
     for (let waited = 0; (await leaderOf(partition)) !== to; waited += 100) {
       if (waited > 30_000) throw new Error(`partition ${partition} did not move to broker ${to}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
 
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, retry: { retries: 5, initialRetryTime: 100 } });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 5,
+    allowAutoTopicCreation: false,
+    retry: { retries: 5, initialRetryTime: 100 },
+  });
   await producer.connect();
   const acknowledged = [0, 0, 0];
   const send = async (tag: string) => {
-    const messages: Message[] = [0, 1, 2].flatMap((partition) => Array.from({ length: 10 }, (_, i) => ({ partition, value: `${tag}-p${partition}-${i}` })));
+    const messages: Message[] = [0, 1, 2].flatMap((partition) =>
+      Array.from({ length: 10 }, (_, i) => ({ partition, value: `${tag}-p${partition}-${i}` })),
+    );
     await producer.send({ topic, acks: -1, messages });
     for (const m of messages) acknowledged[m.partition ?? 0] = (acknowledged[m.partition ?? 0] ?? 0) + 1;
   };

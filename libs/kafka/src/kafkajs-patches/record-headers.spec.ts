@@ -6,9 +6,18 @@ import path from 'node:path';
 
 const kafkajsSrc = path.join(path.dirname(require.resolve('kafkajs/package.json')), 'src');
 type Headers = Record<string, Buffer | Buffer[]>;
-const encodeRecord = require(path.join(kafkajsSrc, 'protocol/recordBatch/record/v0')) as (r: { key: Buffer; value: Buffer; headers: Record<string, Buffer | Buffer[]> }) => { buffer: Buffer };
-const decodeRecord = require(path.join(kafkajsSrc, 'protocol/recordBatch/record/v0/decoder')) as (decoder: unknown, context: object) => { headers: Headers; value: Buffer };
-const Decoder = require(path.join(kafkajsSrc, 'protocol/decoder')) as new (buffer: Buffer) => { readVarIntBytes(): Buffer };
+const encodeRecord = require(path.join(kafkajsSrc, 'protocol/recordBatch/record/v0')) as (r: {
+  key: Buffer;
+  value: Buffer;
+  headers: Record<string, Buffer | Buffer[]>;
+}) => { buffer: Buffer };
+const decodeRecord = require(path.join(kafkajsSrc, 'protocol/recordBatch/record/v0/decoder')) as (
+  decoder: unknown,
+  context: object,
+) => { headers: Headers; value: Buffer };
+const Decoder = require(path.join(kafkajsSrc, 'protocol/decoder')) as new (buffer: Buffer) => {
+  readVarIntBytes(): Buffer;
+};
 
 /** Encodes a record with kafkajs's own encoder and decodes it with kafkajs's own (patched) decoder. */
 function roundTrip(headers: Headers): Headers {
@@ -20,12 +29,22 @@ function roundTrip(headers: Headers): Headers {
 
 describe('kafkajs record header decoding (patched)', () => {
   it('keeps the shape: one value as a Buffer, a repeated name as an array of its values in order', () => {
-    const decoded = roundTrip({ single: Buffer.from('a'), repeated: [Buffer.from('1'), Buffer.from('2'), Buffer.from('3')] });
-    expect(decoded).toEqual({ single: Buffer.from('a'), repeated: [Buffer.from('1'), Buffer.from('2'), Buffer.from('3')] });
+    const decoded = roundTrip({
+      single: Buffer.from('a'),
+      repeated: [Buffer.from('1'), Buffer.from('2'), Buffer.from('3')],
+    });
+    expect(decoded).toEqual({
+      single: Buffer.from('a'),
+      repeated: [Buffer.from('1'), Buffer.from('2'), Buffer.from('3')],
+    });
   });
 
   it('decodes header names that Object.prototype also has as plain own headers', () => {
-    const decoded = roundTrip({ constructor: Buffer.from('c'), toString: [Buffer.from('t1'), Buffer.from('t2')], __proto__x: Buffer.from('p') });
+    const decoded = roundTrip({
+      constructor: Buffer.from('c'),
+      toString: [Buffer.from('t1'), Buffer.from('t2')],
+      __proto__x: Buffer.from('p'),
+    });
     expect(Object.getOwnPropertyNames(decoded).sort()).toEqual(['__proto__x', 'constructor', 'toString']);
     expect(decoded['constructor']).toEqual(Buffer.from('c'));
     expect(decoded['toString']).toEqual([Buffer.from('t1'), Buffer.from('t2')]);

@@ -6,7 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const kafkajsSrc = path.join(path.dirname(require.resolve('kafkajs/package.json')), 'src');
-type SendMessages = (args: { acks: number; timeout: number; compression: number; topicMessages: Array<{ topic: string; messages: Message[] }> }) => Promise<Ack[]>;
+type SendMessages = (args: {
+  acks: number;
+  timeout: number;
+  compression: number;
+  topicMessages: Array<{ topic: string; messages: Message[] }>;
+}) => Promise<Ack[]>;
 const createSendMessages = require(path.join(kafkajsSrc, 'producer/sendMessages')) as (deps: object) => SendMessages;
 const createRetry = require(path.join(kafkajsSrc, 'retry')) as (opts: object) => unknown;
 
@@ -42,22 +47,45 @@ function fakeCluster(leaders: Map<number, number>, onRefresh: () => void = () =>
     if (!b) {
       b = {
         nodeId,
-        async produce({ topicData }: { topicData: Array<{ topic: string; partitions: Array<{ partition: number; messages: Message[]; firstSequence: number }> }> }) {
+        async produce({
+          topicData,
+        }: {
+          topicData: Array<{
+            topic: string;
+            partitions: Array<{ partition: number; messages: Message[]; firstSequence: number }>;
+          }>;
+        }) {
           const call: ProduceCall = {
             broker: nodeId,
-            partitions: topicData.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, values: p.messages.map((m) => m.value), firstSequence: p.firstSequence }))),
+            partitions: topicData.flatMap((t) =>
+              t.partitions.map((p) => ({
+                topic: t.topic,
+                partition: p.partition,
+                values: p.messages.map((m) => m.value),
+                firstSequence: p.firstSequence,
+              })),
+            ),
           };
           calls.push(call);
           await new Promise((r) => setTimeout(r, delay.get(nodeId) ?? 0));
           const failures = failNext.get(nodeId) ?? 0;
           if (failures > 0) {
             failNext.set(nodeId, failures - 1);
-            throw Object.assign(new Error('Connection error: read ECONNRESET'), { name: 'KafkaJSConnectionError', retriable: true });
+            throw Object.assign(new Error('Connection error: read ECONNRESET'), {
+              name: 'KafkaJSConnectionError',
+              retriable: true,
+            });
           }
           return {
             topics: topicData.map((t) => ({
               topicName: t.topic,
-              partitions: t.partitions.map((p) => ({ partition: p.partition, errorCode: 0, baseOffset: '0', logAppendTime: '-1', logStartOffset: '0' })),
+              partitions: t.partitions.map((p) => ({
+                partition: p.partition,
+                errorCode: 0,
+                baseOffset: '0',
+                logAppendTime: '-1',
+                logStartOffset: '0',
+              })),
             })),
           };
         },
@@ -76,7 +104,14 @@ function fakeCluster(leaders: Map<number, number>, onRefresh: () => void = () =>
     isConnected: () => true,
     connect: async () => undefined,
     removeBroker: () => undefined,
-    findTopicPartitionMetadata: () => [...leaders].map(([partitionId, leader]) => ({ partitionId, leader, partitionErrorCode: 0, replicas: [1, 2, 3], isr: [1, 2, 3] })),
+    findTopicPartitionMetadata: () =>
+      [...leaders].map(([partitionId, leader]) => ({
+        partitionId,
+        leader,
+        partitionErrorCode: 0,
+        replicas: [1, 2, 3],
+        isr: [1, 2, 3],
+      })),
     findLeaderForPartitions(_topic: string, partitions: Array<string | number>) {
       const result: Record<string, number[]> = {};
       for (const p of partitions) {
@@ -97,7 +132,8 @@ function fakeCluster(leaders: Map<number, number>, onRefresh: () => void = () =>
     getProducerId: () => 1,
     getProducerEpoch: () => 0,
     getSequence: (topic: string, partition: number) => sequences.get(`${topic}/${partition}`) ?? 0,
-    updateSequence: (topic: string, partition: number, n: number) => sequences.set(`${topic}/${partition}`, (sequences.get(`${topic}/${partition}`) ?? 0) + n),
+    updateSequence: (topic: string, partition: number, n: number) =>
+      sequences.set(`${topic}/${partition}`, (sequences.get(`${topic}/${partition}`) ?? 0) + n),
     async acquireBrokerLock(b: object) {
       while (locks.has(b)) await locks.get(b);
       let release: () => void = () => undefined;
@@ -118,8 +154,16 @@ function fakeCluster(leaders: Map<number, number>, onRefresh: () => void = () =>
     retrier: createRetry({ retries: 5, initialRetryTime: 1, maxRetryTime: 5, factor: 0, multiplier: 1 }),
   });
   const messages = (partitions: number[], perPartition = 2): Message[] =>
-    partitions.flatMap((p) => Array.from({ length: perPartition }, (_, i) => ({ key: `k${p}`, value: `p${p}-${i}`, partition: p })));
-  const send = (partitions: number[]) => sendMessages({ acks: -1, timeout: 1000, compression: 0, topicMessages: [{ topic: 't', messages: messages(partitions) }] });
+    partitions.flatMap((p) =>
+      Array.from({ length: perPartition }, (_, i) => ({ key: `k${p}`, value: `p${p}-${i}`, partition: p })),
+    );
+  const send = (partitions: number[]) =>
+    sendMessages({
+      acks: -1,
+      timeout: 1000,
+      compression: 0,
+      topicMessages: [{ topic: 't', messages: messages(partitions) }],
+    });
   return { calls, failNext, delay, send, sequences };
 }
 
@@ -131,9 +175,12 @@ describe('kafkajs sendMessages (patched)', () => {
     if (!source.includes('login-pipeline patch')) throw new Error(PATCH_HINT);
   });
 
-  it("sends a partition whose request failed to its new leader even when that broker already answered another part of the send (#1303)", async () => {
+  it('sends a partition whose request failed to its new leader even when that broker already answered another part of the send (#1303)', async () => {
     // p0 on broker 1, p1 on broker 2. Broker 2 dies mid-send; after the metadata refresh p1 is led by broker 1.
-    const leaders = new Map([[0, 1], [1, 2]]);
+    const leaders = new Map([
+      [0, 1],
+      [1, 2],
+    ]);
     const c = fakeCluster(leaders, () => leaders.set(1, 1));
     c.failNext.set(2, 1);
     const acks = await c.send([0, 1]);
@@ -145,7 +192,10 @@ describe('kafkajs sendMessages (patched)', () => {
   });
 
   it('resends a failed batch with its own sequence numbers, so the broker can keep one copy of it', async () => {
-    const leaders = new Map([[0, 1], [1, 2]]);
+    const leaders = new Map([
+      [0, 1],
+      [1, 2],
+    ]);
     const c = fakeCluster(leaders, () => leaders.set(1, 3));
     c.failNext.set(2, 1);
     await c.send([0, 1]);
@@ -158,7 +208,10 @@ describe('kafkajs sendMessages (patched)', () => {
   it('never has a partition in two requests at once: an attempt settles completely before the next one', async () => {
     // Broker 2 fails at once while broker 1 is still answering slowly: kafkajs 2.2.4 retried at once, resending p0
     // (still unanswered) under new sequence numbers, a duplicate.
-    const leaders = new Map([[0, 1], [1, 2]]);
+    const leaders = new Map([
+      [0, 1],
+      [1, 2],
+    ]);
     const c = fakeCluster(leaders);
     c.failNext.set(2, 1);
     c.delay.set(1, 50);
@@ -177,7 +230,14 @@ describe('kafkajs sendMessages (patched)', () => {
   });
 
   it('returns one acknowledgement per partition sent when nothing fails', async () => {
-    const c = fakeCluster(new Map([[0, 1], [1, 2], [2, 3], [3, 1]]));
+    const c = fakeCluster(
+      new Map([
+        [0, 1],
+        [1, 2],
+        [2, 3],
+        [3, 1],
+      ]),
+    );
     expect(acked(await c.send([0, 1, 2, 3]))).toEqual([0, 1, 2, 3]);
     expect(c.calls).toHaveLength(3);
   });

@@ -4,7 +4,12 @@
 import { createKafkaClient, type LoggerLike } from '../index';
 import { consumeUntil, createTestTopic, deleteTestTopics, testBrokers } from '../testing';
 
-const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+const quiet: LoggerLike = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
 const LIMIT = { 'max.message.bytes': '1048576' };
 
 afterAll(deleteTestTopics);
@@ -27,10 +32,15 @@ describe('a producer with per-topic compression', () => {
       ]);
       const gz = await consumeUntil(compressed, 2, { timeoutMs: 30_000 });
       expect(gz.map((r) => r.value?.length)).toEqual([big.length, 'after-big'.length]);
-      expect((await consumeUntil(plain, 2, { timeoutMs: 30_000 })).map((r) => r.value?.toString())).toEqual(['first', 'second']);
+      expect((await consumeUntil(plain, 2, { timeoutMs: 30_000 })).map((r) => r.value?.toString())).toEqual([
+        'first',
+        'second',
+      ]);
 
       // The same record to the uncompressed topic is refused: the gzip topic's batch really was compressed.
-      await expect(producer.send([{ topic: plain, key: 'k', value: big }])).rejects.toThrow(/larger than the max message size/i);
+      await expect(producer.send([{ topic: plain, key: 'k', value: big }])).rejects.toThrow(
+        /larger than the max message size/i,
+      );
     } finally {
       await producer.disconnect();
     }

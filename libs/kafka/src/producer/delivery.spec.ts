@@ -10,7 +10,8 @@ function sized(topic: string, partition: number, bytes: number, n: number): Part
 }
 const numberOf = (r: PartitionedRecord) => (r.value as Buffer).readUInt16BE(0);
 
-const ackAll = (request: ProduceRequest): PartitionAck[] => request.slices.map((s) => ({ topic: s.topic, partition: s.partition, errorCode: 0 }));
+const ackAll = (request: ProduceRequest): PartitionAck[] =>
+  request.slices.map((s) => ({ topic: s.topic, partition: s.partition, errorCode: 0 }));
 
 /** What reached "the broker", per topic-partition, in order. */
 function broker() {
@@ -41,7 +42,10 @@ describe('Delivery', () => {
   });
 
   it('bounds each topic-partition of a request by the budget, so one request can carry the budget on every partition', async () => {
-    const records = [...Array.from({ length: 40 }, (_, i) => sized('out', i % 4, 100, i)), ...Array.from({ length: 25 }, (_, i) => sized('dlq', 0, 100, 100 + i))];
+    const records = [
+      ...Array.from({ length: 40 }, (_, i) => sized('out', i % 4, 100, i)),
+      ...Array.from({ length: 25 }, (_, i) => sized('dlq', 0, 100, 100 + i)),
+    ];
     const delivery = new Delivery(records, { maxBatchBytes: 1000 });
     const sizes: number[][] = [];
     await delivery.run(async (r) => {
@@ -72,7 +76,9 @@ describe('Delivery', () => {
       });
       for (const [tp, numbers] of log) {
         const [topic, partition] = tp.split('/');
-        expect(numbers).toEqual(records.filter((r) => r.topic === topic && String(r.partition) === partition).map(numberOf));
+        expect(numbers).toEqual(
+          records.filter((r) => r.topic === topic && String(r.partition) === partition).map(numberOf),
+        );
       }
     }
   });
@@ -97,11 +103,16 @@ describe('Delivery', () => {
     let calls = 0;
     const flaky = async (r: ProduceRequest) => {
       calls += 1;
-      if (calls === 2) throw Object.assign(new Error('Connection error: read ECONNRESET'), { name: 'KafkaJSConnectionError' });
+      if (calls === 2)
+        throw Object.assign(new Error('Connection error: read ECONNRESET'), { name: 'KafkaJSConnectionError' });
       write(r);
       return ackAll(r);
     };
-    await expect(delivery.run(flaky)).rejects.toMatchObject({ name: 'KafkaAdapterError', code: 'CONNECTION_ERROR', canRetry: true });
+    await expect(delivery.run(flaky)).rejects.toMatchObject({
+      name: 'KafkaAdapterError',
+      code: 'CONNECTION_ERROR',
+      canRetry: true,
+    });
     expect(delivery.acknowledged).toBe(10);
     expect(delivery.pending).toBe(20);
     await delivery.run(flaky);
@@ -119,7 +130,9 @@ describe('Delivery', () => {
       const skip = first ? 1 : -1;
       first = false;
       write(r, (s) => s.partition !== skip);
-      return r.slices.filter((s) => s.partition !== skip).map((s) => ({ topic: s.topic, partition: s.partition, errorCode: 0 }));
+      return r.slices
+        .filter((s) => s.partition !== skip)
+        .map((s) => ({ topic: s.topic, partition: s.partition, errorCode: 0 }));
     };
     await expect(delivery.run(skipping)).rejects.toMatchObject({ code: 'MISSING_ACKNOWLEDGEMENT', canRetry: true });
     expect(delivery.pending).toBe(3);
@@ -129,12 +142,20 @@ describe('Delivery', () => {
       return skipping(r);
     });
     expect(resent).toEqual(['out/1']);
-    expect(log).toEqual(new Map([['out/0', [0, 3, 6]], ['out/2', [2, 5, 8]], ['out/1', [1, 4, 7]]]));
+    expect(log).toEqual(
+      new Map([
+        ['out/0', [0, 3, 6]],
+        ['out/2', [2, 5, 8]],
+        ['out/1', [1, 4, 7]],
+      ]),
+    );
   });
 
   it('treats an acknowledgement with an error code as missing', async () => {
     const delivery = new Delivery([sized('out', 0, 100, 0)], { maxBatchBytes: 1000 });
-    await expect(delivery.run(async () => [{ topic: 'out', partition: 0, errorCode: 6 }])).rejects.toMatchObject({ code: 'MISSING_ACKNOWLEDGEMENT' });
+    await expect(delivery.run(async () => [{ topic: 'out', partition: 0, errorCode: 6 }])).rejects.toMatchObject({
+      code: 'MISSING_ACKNOWLEDGEMENT',
+    });
     expect(delivery.done).toBe(false);
   });
 
@@ -146,7 +167,10 @@ describe('Delivery', () => {
       requests.push([r.codec, r.slices.map((s) => `${s.topic}:${s.records.map(numberOf).join(',')}`)]);
       return ackAll(r);
     });
-    expect(requests).toEqual([['none', ['out:0,2,4']], ['gzip', ['dlq:1,3,5']]]);
+    expect(requests).toEqual([
+      ['none', ['out:0,2,4']],
+      ['gzip', ['dlq:1,3,5']],
+    ]);
   });
 
   it('is done at once for no records, and refuses a budget that is not a positive integer', async () => {

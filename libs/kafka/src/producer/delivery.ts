@@ -117,7 +117,10 @@ export class Delivery {
       let end = queue.next;
       let bytes = 0;
       // At least one record, so a record over the budget is still sent (alone) and the broker decides.
-      while (end < queue.records.length && (end === queue.next || bytes + (queue.sizes[end] ?? 0) <= this.options.maxBatchBytes)) {
+      while (
+        end < queue.records.length &&
+        (end === queue.next || bytes + (queue.sizes[end] ?? 0) <= this.options.maxBatchBytes)
+      ) {
         bytes += queue.sizes[end] ?? 0;
         end += 1;
       }
@@ -150,7 +153,10 @@ export class Delivery {
       try {
         acks = await send(request);
       } catch (err) {
-        throw toAdapterError(err, `send of ${this.total} records failed (${this.acked} acknowledged before the failed request)`);
+        throw toAdapterError(
+          err,
+          `send of ${this.total} records failed (${this.acked} acknowledged before the failed request)`,
+        );
       }
       const missing = this.acknowledge(request, acks);
       if (missing.length > 0) {

@@ -2,7 +2,10 @@ import { partitionForKey } from '../partitioner';
 import { PartitionAssigner, PartitionCountCache } from './partitioning';
 
 describe('PartitionAssigner', () => {
-  const counts = new Map([['out', 6], ['dlq', 3]]);
+  const counts = new Map([
+    ['out', 6],
+    ['dlq', 3],
+  ]);
 
   it("gives keyed records the partition of Java's default partitioner, and keeps explicit partitions", () => {
     const assigner = new PartitionAssigner();
@@ -21,7 +24,10 @@ describe('PartitionAssigner', () => {
 
   it('rotates records without a key over the partitions of their topic', () => {
     const assigner = new PartitionAssigner();
-    const out = assigner.assign(Array.from({ length: 7 }, () => ({ topic: 'dlq', key: null, value: 'v' })), counts);
+    const out = assigner.assign(
+      Array.from({ length: 7 }, () => ({ topic: 'dlq', key: null, value: 'v' })),
+      counts,
+    );
     expect(out.map((r) => r.partition)).toEqual([0, 1, 2, 0, 1, 2, 0]);
     expect(assigner.assign([{ topic: 'dlq', key: null, value: 'v' }], counts)[0]!.partition).toBe(1);
   });
@@ -31,7 +37,9 @@ describe('PartitionAssigner', () => {
     expect(() => assigner.assign([{ topic: 'dlq', key: null, value: 'v', partition: 3 }], counts)).toThrow(
       expect.objectContaining({ code: 'UNKNOWN_TOPIC_OR_PARTITION', canRetry: false }),
     );
-    expect(() => assigner.assign([{ topic: 'nope', key: null, value: 'v' }], counts)).toThrow(expect.objectContaining({ canRetry: true }));
+    expect(() => assigner.assign([{ topic: 'nope', key: null, value: 'v' }], counts)).toThrow(
+      expect.objectContaining({ canRetry: true }),
+    );
   });
 });
 
@@ -47,7 +55,12 @@ describe('PartitionCountCache', () => {
       1000,
       () => now,
     );
-    expect(await cache.counts(['a', 'b', 'a'])).toEqual(new Map([['a', 3], ['b', 3]]));
+    expect(await cache.counts(['a', 'b', 'a'])).toEqual(
+      new Map([
+        ['a', 3],
+        ['b', 3],
+      ]),
+    );
     await cache.counts(['a']);
     now = 1500;
     await cache.counts(['a']);
@@ -59,6 +72,9 @@ describe('PartitionCountCache', () => {
 
   it('rejects (retriable) for a topic the cluster does not know', async () => {
     const cache = new PartitionCountCache(async () => new Map());
-    await expect(cache.counts(['missing'])).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC_OR_PARTITION', canRetry: true });
+    await expect(cache.counts(['missing'])).rejects.toMatchObject({
+      code: 'UNKNOWN_TOPIC_OR_PARTITION',
+      canRetry: true,
+    });
   });
 });

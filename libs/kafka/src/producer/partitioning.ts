@@ -20,14 +20,20 @@ export class PartitionAssigner {
     return records.map((record) => {
       const count = counts.get(record.topic);
       if (count === undefined || count < 1) {
-        throw new KafkaAdapterError(`no partitions known for topic ${record.topic}`, { code: 'UNKNOWN_TOPIC_OR_PARTITION', canRetry: true });
+        throw new KafkaAdapterError(`no partitions known for topic ${record.topic}`, {
+          code: 'UNKNOWN_TOPIC_OR_PARTITION',
+          canRetry: true,
+        });
       }
       if (record.partition !== undefined) {
         if (!Number.isInteger(record.partition) || record.partition < 0 || record.partition >= count) {
-          throw new KafkaAdapterError(`partition ${record.partition} does not exist in ${record.topic} (${count} partitions)`, {
-            code: 'UNKNOWN_TOPIC_OR_PARTITION',
-            canRetry: false,
-          });
+          throw new KafkaAdapterError(
+            `partition ${record.partition} does not exist in ${record.topic} (${count} partitions)`,
+            {
+              code: 'UNKNOWN_TOPIC_OR_PARTITION',
+              canRetry: false,
+            },
+          );
         }
         return record as PartitionedRecord;
       }
@@ -67,7 +73,10 @@ export class PartitionCountCache {
     for (const t of wanted) {
       const hit = this.cache.get(t);
       if (!hit) {
-        throw new KafkaAdapterError(`topic ${t} does not exist or has no partitions`, { code: 'UNKNOWN_TOPIC_OR_PARTITION', canRetry: true });
+        throw new KafkaAdapterError(`topic ${t} does not exist or has no partitions`, {
+          code: 'UNKNOWN_TOPIC_OR_PARTITION',
+          canRetry: true,
+        });
       }
       out.set(t, hit.count);
     }

@@ -75,7 +75,10 @@ export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: 
       }
       if (!wanted) {
         await p.disconnect();
-        throw new KafkaAdapterError('producer disconnected while connecting', { code: 'NOT_CONNECTED', canRetry: false });
+        throw new KafkaAdapterError('producer disconnected while connecting', {
+          code: 'NOT_CONNECTED',
+          canRetry: false,
+        });
       }
       producer = p;
       return p;
@@ -89,11 +92,19 @@ export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: 
     generation += 1;
     const old = producer;
     producer = undefined;
-    logger.warn('the broker rejected the producer id or its sequence numbers: replacing the producer and resending what was not acknowledged', {
-      component: COMPONENT,
-      code,
-    });
-    await old?.disconnect().catch((err: unknown) => logger.debug('disconnect of the replaced producer failed', { component: COMPONENT, code: classifyError(err).code }));
+    logger.warn(
+      'the broker rejected the producer id or its sequence numbers: replacing the producer and resending what was not acknowledged',
+      {
+        component: COMPONENT,
+        code,
+      },
+    );
+    await old?.disconnect().catch((err: unknown) =>
+      logger.debug('disconnect of the replaced producer failed', {
+        component: COMPONENT,
+        code: classifyError(err).code,
+      }),
+    );
   }
 
   function startSend(records: readonly OutgoingRecord[]): PendingSend {
@@ -119,11 +130,14 @@ export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: 
           if (code === 'UNKNOWN_TOPIC_OR_PARTITION') sendPath.forgetPartitionCounts();
           if (gen !== generation && !(err instanceof KafkaAdapterError && err.canRetry)) {
             // The producer was replaced under this send (by another send's failure): its error says nothing.
-            throw new KafkaAdapterError(`send interrupted by a producer replacement: ${delivery.pending} records will be resent`, {
-              code: 'PRODUCER_REPLACED',
-              canRetry: true,
-              cause: err,
-            });
+            throw new KafkaAdapterError(
+              `send interrupted by a producer replacement: ${delivery.pending} records will be resent`,
+              {
+                code: 'PRODUCER_REPLACED',
+                canRetry: true,
+                cause: err,
+              },
+            );
           }
           throw err;
         }
@@ -160,7 +174,10 @@ export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: 
       const a = admin;
       producer = undefined;
       admin = undefined;
-      for (const [what, client] of [['producer', p], ['producer metadata client', a]] as const) {
+      for (const [what, client] of [
+        ['producer', p],
+        ['producer metadata client', a],
+      ] as const) {
         try {
           await client?.disconnect();
         } catch (err) {

@@ -24,14 +24,18 @@ describe('estimateRecordBytes', () => {
 describe('ProducerOptions.maxBatchBytes', () => {
   it('is validated at construction: an integer of at least 1024', () => {
     expect(() => validateProducerOptions({ maxBatchBytes: 262_144 })).not.toThrow();
-    expect(() => validateProducerOptions({ maxBatchBytes: 100 })).toThrow('/options/maxBatchBytes must be an integer in [1024,');
+    expect(() => validateProducerOptions({ maxBatchBytes: 100 })).toThrow(
+      '/options/maxBatchBytes must be an integer in [1024,',
+    );
     expect(() => validateProducerOptions({ maxBatchBytes: 2048.5 })).toThrow('/options/maxBatchBytes');
   });
 });
 
 describe('ProducerOptions compression', () => {
   it('takes one codec, and codecs per topic', () => {
-    expect(() => validateProducerOptions({ compression: 'gzip', compressionByTopic: { dlq: 'gzip', out: 'none' } })).not.toThrow();
+    expect(() =>
+      validateProducerOptions({ compression: 'gzip', compressionByTopic: { dlq: 'gzip', out: 'none' } }),
+    ).not.toThrow();
   });
 
   it.each([

@@ -20,10 +20,18 @@ export interface SendPathOptions {
 
 /** kafkajs's sendBatch, on a producer or on a transaction. */
 export interface BatchSender {
-  sendBatch(batch: { topicMessages: TopicMessages[]; acks: number; timeout: number; compression: CompressionTypes }): Promise<RecordMetadata[]>;
+  sendBatch(batch: {
+    topicMessages: TopicMessages[];
+    acks: number;
+    timeout: number;
+    compression: CompressionTypes;
+  }): Promise<RecordMetadata[]>;
 }
 
-const COMPRESSION: Record<CompressionCodec, CompressionTypes> = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP };
+const COMPRESSION: Record<CompressionCodec, CompressionTypes> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+};
 
 function toTopicMessages(request: ProduceRequest): TopicMessages[] {
   const byTopic = new Map<string, TopicMessages>();
@@ -38,7 +46,11 @@ function toTopicMessages(request: ProduceRequest): TopicMessages[] {
   return [...byTopic.values()];
 }
 
-const toAck = (m: RecordMetadata): PartitionAck => ({ topic: m.topicName, partition: m.partition, errorCode: m.errorCode });
+const toAck = (m: RecordMetadata): PartitionAck => ({
+  topic: m.topicName,
+  partition: m.partition,
+  errorCode: m.errorCode,
+});
 
 export class SendPath {
   private readonly assigner = new PartitionAssigner();
@@ -64,13 +76,23 @@ export class SendPath {
   /** A delivery of `records`, their partitions decided now. */
   async delivery(records: readonly OutgoingRecord[]): Promise<Delivery> {
     const counts = await this.counts.counts(records.map((r) => r.topic));
-    return new Delivery(this.assigner.assign(records, counts), { maxBatchBytes: this.maxBatchBytes, codecOf: this.codecOf });
+    return new Delivery(this.assigner.assign(records, counts), {
+      maxBatchBytes: this.maxBatchBytes,
+      codecOf: this.codecOf,
+    });
   }
 
   /** The request function of a delivery that sends on `sender` (acks from all in-sync replicas). */
   requests(sender: BatchSender): SendRequest {
     return async (request) =>
-      (await sender.sendBatch({ topicMessages: toTopicMessages(request), acks: -1, timeout: this.ackTimeout, compression: COMPRESSION[request.codec] })).map(toAck);
+      (
+        await sender.sendBatch({
+          topicMessages: toTopicMessages(request),
+          acks: -1,
+          timeout: this.ackTimeout,
+          compression: COMPRESSION[request.codec],
+        })
+      ).map(toAck);
   }
 
   /** After an unknown-partition error: ask the cluster again at the next send. */

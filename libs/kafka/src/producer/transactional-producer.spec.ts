@@ -1,6 +1,16 @@
-import { createKafkaClient, createTransactionalProducer, type LoggerLike, type TransactionalProducerOptions } from '../index';
+import {
+  createKafkaClient,
+  createTransactionalProducer,
+  type LoggerLike,
+  type TransactionalProducerOptions,
+} from '../index';
 
-const quiet: LoggerLike = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+const quiet: LoggerLike = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
 // Never connected: validation and state checks happen before any I/O.
 const client = createKafkaClient({ brokers: ['127.0.0.1:1'], clientId: 'txn-unit', logLevel: 'nothing' }, quiet);
 
@@ -17,6 +27,9 @@ describe('createTransactionalProducer options', () => {
   it('refuses a transaction before connect()', async () => {
     const producer = createTransactionalProducer(client, { transactionalId: 'id' });
     expect(producer.isConnected()).toBe(false);
-    await expect(producer.commitTransaction([{ topic: 't', key: null, value: 'v' }])).rejects.toMatchObject({ code: 'NOT_CONNECTED', canRetry: false });
+    await expect(producer.commitTransaction([{ topic: 't', key: null, value: 'v' }])).rejects.toMatchObject({
+      code: 'NOT_CONNECTED',
+      canRetry: false,
+    });
   });
 });

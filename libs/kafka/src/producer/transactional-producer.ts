@@ -66,23 +66,30 @@ function isFenced(err: unknown): boolean {
 
 function toTransactionError(err: unknown, context: string, transactionalId: string): KafkaAdapterError {
   if (isFenced(err)) {
-    return new KafkaAdapterError(`${context}: transactional id "${transactionalId}" was taken over by another producer (fenced)`, {
-      code: 'PRODUCER_FENCED',
-      canRetry: false,
-      cause: err,
-    });
+    return new KafkaAdapterError(
+      `${context}: transactional id "${transactionalId}" was taken over by another producer (fenced)`,
+      {
+        code: 'PRODUCER_FENCED',
+        canRetry: false,
+        cause: err,
+      },
+    );
   }
   return toAdapterError(err, context);
 }
 
 function validate(options: TransactionalProducerOptions): void {
-  if (typeof options.transactionalId !== 'string' || options.transactionalId.length === 0) throw invalid('transactionalId', 'must be a non-empty string');
+  if (typeof options.transactionalId !== 'string' || options.transactionalId.length === 0)
+    throw invalid('transactionalId', 'must be a non-empty string');
   checkPositiveInt(options.transactionTimeoutMs, 'transactionTimeoutMs', { min: 1000 });
   checkPositiveInt(options.maxBatchBytes, 'maxBatchBytes', { min: 1024 });
   checkPositiveInt(options.ackTimeoutMs, 'ackTimeoutMs');
 }
 
-export function createTransactionalProducer(client: KafkaClient, options: TransactionalProducerOptions): TransactionalProducer {
+export function createTransactionalProducer(
+  client: KafkaClient,
+  options: TransactionalProducerOptions,
+): TransactionalProducer {
   validate(options);
   const { kafka, logger } = clientInternals(client);
   const { transactionalId } = options;
@@ -93,7 +100,12 @@ export function createTransactionalProducer(client: KafkaClient, options: Transa
 
   const close = async (p: Producer | undefined) => {
     if (!p) return;
-    await p.disconnect().catch((err: unknown) => logger.warn('transactional producer disconnect failed', { component: 'kafka.transactional-producer', ...describeError(err) }));
+    await p.disconnect().catch((err: unknown) =>
+      logger.warn('transactional producer disconnect failed', {
+        component: 'kafka.transactional-producer',
+        ...describeError(err),
+      }),
+    );
   };
 
   return {
@@ -135,10 +147,13 @@ export function createTransactionalProducer(client: KafkaClient, options: Transa
 
     async commitTransaction(records, offsets) {
       if (!producer || !ready) {
-        throw new KafkaAdapterError('commitTransaction needs a connected producer (connect() again after a failed transaction)', {
-          code: 'NOT_CONNECTED',
-          canRetry: false,
-        });
+        throw new KafkaAdapterError(
+          'commitTransaction needs a connected producer (connect() again after a failed transaction)',
+          {
+            code: 'NOT_CONNECTED',
+            canRetry: false,
+          },
+        );
       }
       if (records.length === 0 && (offsets === undefined || offsets.offsets.length === 0)) return;
       let transaction: Transaction | undefined;
@@ -149,7 +164,9 @@ export function createTransactionalProducer(client: KafkaClient, options: Transa
         await delivery.run(sendPath.requests(transaction));
         if (offsets !== undefined && offsets.offsets.length > 0) {
           const active = transaction;
-          await retryCoordinatorBusy(() => active.sendOffsets({ consumerGroupId: offsets.groupId, topics: offsetTopics(offsets) }));
+          await retryCoordinatorBusy(() =>
+            active.sendOffsets({ consumerGroupId: offsets.groupId, topics: offsetTopics(offsets) }),
+          );
         }
         await transaction.commit();
       } catch (err) {
@@ -158,7 +175,10 @@ export function createTransactionalProducer(client: KafkaClient, options: Transa
         if (transaction?.isActive() && error.code !== 'PRODUCER_FENCED') {
           // Best effort: a transaction left open is aborted by the broker after its timeout, or by the next connect().
           await transaction.abort().catch((abortErr: unknown) =>
-            logger.debug('abort after a failed transaction failed', { component: 'kafka.transactional-producer', code: classifyError(abortErr).code }),
+            logger.debug('abort after a failed transaction failed', {
+              component: 'kafka.transactional-producer',
+              code: classifyError(abortErr).code,
+            }),
           );
         }
         throw error;
@@ -172,7 +192,12 @@ export function createTransactionalProducer(client: KafkaClient, options: Transa
       producer = undefined;
       admin = undefined;
       await close(p);
-      await a?.disconnect().catch((err: unknown) => logger.debug('metadata client disconnect failed', { component: 'kafka.transactional-producer', code: classifyError(err).code }));
+      await a?.disconnect().catch((err: unknown) =>
+        logger.debug('metadata client disconnect failed', {
+          component: 'kafka.transactional-producer',
+          code: classifyError(err).code,
+        }),
+      );
     },
 
     isConnected: () => ready,
@@ -182,7 +207,12 @@ export function createTransactionalProducer(client: KafkaClient, options: Transa
 // kafkajs retries AddPartitionsToTxn (inside its send) but not AddOffsetsToTxn (tulios/kafkajs#430): right after
 // a commit the coordinator is still writing the markers and answers CONCURRENT_TRANSACTIONS, which the Java client
 // retries. sendOffsets fails before changing kafkajs's transaction state then, so calling it again is safe.
-const COORDINATOR_BUSY = new Set(['CONCURRENT_TRANSACTIONS', 'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR']);
+const COORDINATOR_BUSY = new Set([
+  'CONCURRENT_TRANSACTIONS',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR',
+]);
 const BUSY_RETRY: RetryPolicy = { initialMs: 20, maxMs: 1000, factor: 2, jitter: 0.2 };
 const BUSY_ATTEMPTS = 10;
 
@@ -198,7 +228,9 @@ async function retryCoordinatorBusy(fn: () => Promise<void>): Promise<void> {
   }
 }
 
-function offsetTopics(offsets: TransactionOffsets): { topic: string; partitions: { partition: number; offset: string }[] }[] {
+function offsetTopics(
+  offsets: TransactionOffsets,
+): { topic: string; partitions: { partition: number; offset: string }[] }[] {
   const byTopic = new Map<string, { partition: number; offset: string }[]>();
   for (const o of offsets.offsets) {
     const list = byTopic.get(o.topic) ?? [];

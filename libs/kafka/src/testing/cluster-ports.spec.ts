@@ -28,6 +28,7 @@ describe('TEST_CLUSTER_PORT_OFFSET', () => {
     expect(portOffset('1000')).toBe(1000);
     expect(() => portOffset('5')).toThrow('TEST_CLUSTER_PORT_OFFSET');
     expect(() => portOffset('3000')).toThrow('TEST_CLUSTER_PORT_OFFSET');
-    for (const base of Object.values(CLUSTER_BASE_PORTS)) expect(Math.max(...clusterPorts(base + 2000))).toBeLessThan(32768);
+    for (const base of Object.values(CLUSTER_BASE_PORTS))
+      expect(Math.max(...clusterPorts(base + 2000))).toBeLessThan(32768);
   });
 });

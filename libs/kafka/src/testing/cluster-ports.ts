@@ -7,7 +7,8 @@ const OFFSET = portOffset(process.env['TEST_CLUSTER_PORT_OFFSET']);
 export function portOffset(text: string | undefined): number {
   if (text === undefined || text === '') return 0;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 2000 || n % 10 !== 0) throw new Error(`TEST_CLUSTER_PORT_OFFSET must be a multiple of 10 in 0..2000, got "${text}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 2000 || n % 10 !== 0)
+    throw new Error(`TEST_CLUSTER_PORT_OFFSET must be a multiple of 10 in 0..2000, got "${text}"`);
   return n;
 }
 
@@ -29,7 +30,10 @@ const RAW_BASE_PORTS = {
 };
 
 export const CLUSTER_BASE_PORTS: Readonly<Record<keyof typeof RAW_BASE_PORTS, number>> = Object.freeze(
-  Object.fromEntries(Object.entries(RAW_BASE_PORTS).map(([name, port]) => [name, port + OFFSET])) as Record<keyof typeof RAW_BASE_PORTS, number>,
+  Object.fromEntries(Object.entries(RAW_BASE_PORTS).map(([name, port]) => [name, port + OFFSET])) as Record<
+    keyof typeof RAW_BASE_PORTS,
+    number
+  >,
 );
 
 export type ClusterPortName = keyof typeof RAW_BASE_PORTS;

@@ -17,7 +17,9 @@ function toHeaders(headers: IHeaders | undefined): RecordHeaders {
     if (value === undefined) continue;
     // An own property even for a header named `__proto__`.
     Object.defineProperty(out, name, {
-      value: Array.isArray(value) ? value.map((v) => bytes(v as Buffer | string | null)) : bytes(value as Buffer | string | null),
+      value: Array.isArray(value)
+        ? value.map((v) => bytes(v as Buffer | string | null))
+        : bytes(value as Buffer | string | null),
       enumerable: true,
       writable: true,
       configurable: true,
@@ -30,7 +32,11 @@ function toHeaders(headers: IHeaders | undefined): RecordHeaders {
  * Reads `topic` from the beginning with a fresh consumer group until `count` records have arrived, then returns
  * them in arrival order (per partition, offset order). Rejects with a clear message on timeout.
  */
-export async function consumeUntil(topic: string, count: number, options: ConsumeOptions = {}): Promise<ConsumedRecord[]> {
+export async function consumeUntil(
+  topic: string,
+  count: number,
+  options: ConsumeOptions = {},
+): Promise<ConsumedRecord[]> {
   const { timeoutMs = 30_000, settleMs = 0 } = options;
   if (count === 0 && settleMs === 0) return [];
   const consumer = testKafka('test-consumer').consumer({ groupId: uniqueName('test-group'), maxWaitTimeInMs: 200 });
@@ -82,7 +88,10 @@ export async function consumeUntil(topic: string, count: number, options: Consum
  */
 export async function readToEnd(
   topic: string,
-  { timeoutMs = 60_000, isolation = 'read_committed' }: { timeoutMs?: number; isolation?: 'read_committed' | 'read_uncommitted' } = {},
+  {
+    timeoutMs = 60_000,
+    isolation = 'read_committed',
+  }: { timeoutMs?: number; isolation?: 'read_committed' | 'read_uncommitted' } = {},
 ): Promise<ConsumedRecord[]> {
   const kafka = testKafka('test-reader');
   const admin = kafka.admin();
@@ -92,12 +101,20 @@ export async function readToEnd(
   const reached = new Map([...ends].map(([p, end]) => [p, end === 0n]));
   const records: ConsumedRecord[] = [];
   if ([...reached.values()].every(Boolean)) return records;
-  const consumer = kafka.consumer({ groupId: uniqueName('test-reader'), maxWaitTimeInMs: 200, readUncommitted: isolation === 'read_uncommitted' });
+  const consumer = kafka.consumer({
+    groupId: uniqueName('test-reader'),
+    maxWaitTimeInMs: 200,
+    readUncommitted: isolation === 'read_uncommitted',
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`readToEnd(${topic}): ${records.length} records, end not reached after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`readToEnd(${topic}): ${records.length} records, end not reached after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const reach = (partition: number, lastOffset: string) => {
         // lastOffset counts transaction markers and aborted records too: the position after this batch.
         if (BigInt(lastOffset) + 1n >= (ends.get(partition) ?? 0n)) reached.set(partition, true);
@@ -115,7 +132,15 @@ export async function readToEnd(
           eachBatch: async ({ batch }) => {
             for (const m of batch.messages) {
               if (BigInt(m.offset) >= (ends.get(batch.partition) ?? 0n)) continue;
-              records.push({ topic, partition: batch.partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: toHeaders(m.headers) });
+              records.push({
+                topic,
+                partition: batch.partition,
+                offset: m.offset,
+                timestamp: m.timestamp,
+                key: m.key,
+                value: m.value,
+                headers: toHeaders(m.headers),
+              });
             }
             reach(batch.partition, batch.lastOffset());
           },

@@ -16,7 +16,11 @@ describe('reportFaultRun', () => {
     process.env['FAULT_REPORT_FILE'] = file;
     reportFaultRun({ test: 'leader-kill', inputs: 10, lost: 0, duplicates: 1, recoveryMs: 900, leader: 2 });
     reportFaultRun({ test: 'leader-kill', inputs: 10, lost: 1, duplicates: 0 });
-    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(lines).toEqual([
       { test: 'leader-kill', inputs: 10, lost: 0, duplicates: 1, recoveryMs: 900, leader: 2 },
       { test: 'leader-kill', inputs: 10, lost: 1, duplicates: 0 },

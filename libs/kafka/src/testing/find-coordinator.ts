@@ -66,7 +66,11 @@ export function decodeFindCoordinatorResponse(response: Buffer): FindCoordinator
 }
 
 /** Asks the broker at host:port which node coordinates `groupId`; rejects on a socket error or after `timeoutMs`. */
-export function findCoordinator(address: { host: string; port: number }, groupId: string, timeoutMs = 5000): Promise<FindCoordinatorAnswer> {
+export function findCoordinator(
+  address: { host: string; port: number },
+  groupId: string,
+  timeoutMs = 5000,
+): Promise<FindCoordinatorAnswer> {
   const correlationId = Math.floor(Math.random() * 0x7fffffff);
   return new Promise((resolve, reject) => {
     const socket = net.connect(address);
@@ -75,15 +79,20 @@ export function findCoordinator(address: { host: string; port: number }, groupId
       socket.destroy();
       reject(err);
     };
-    socket.setTimeout(timeoutMs, () => fail(new Error(`FindCoordinator to ${address.host}:${address.port} timed out after ${timeoutMs} ms`)));
+    socket.setTimeout(timeoutMs, () =>
+      fail(new Error(`FindCoordinator to ${address.host}:${address.port} timed out after ${timeoutMs} ms`)),
+    );
     socket.once('error', fail);
-    socket.once('connect', () => socket.write(encodeFindCoordinatorRequest(correlationId, 'test-find-coordinator', groupId)));
+    socket.once('connect', () =>
+      socket.write(encodeFindCoordinatorRequest(correlationId, 'test-find-coordinator', groupId)),
+    );
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       if (received.length < 4 || received.length < 4 + received.readInt32BE(0)) return;
       socket.destroy();
       const answer = decodeFindCoordinatorResponse(received.subarray(4, 4 + received.readInt32BE(0)));
-      if (answer.correlationId !== correlationId) reject(new Error(`FindCoordinator answer for correlation id ${answer.correlationId}, not ${correlationId}`));
+      if (answer.correlationId !== correlationId)
+        reject(new Error(`FindCoordinator answer for correlation id ${answer.correlationId}, not ${correlationId}`));
       else resolve(answer);
     });
   });

@@ -9,7 +9,13 @@ export { reportFaultRun } from './fault-report';
 export type { FaultRunResult } from './fault-report';
 export { startLocalCluster } from './local-cluster';
 export type { LocalCluster, LocalClusterOptions, NodeChange } from './local-cluster';
-export { committedOffsets, endOffsets, groupsWithOffsets, partitionsWithOpenTransactions, recordCount } from './offsets';
+export {
+  committedOffsets,
+  endOffsets,
+  groupsWithOffsets,
+  partitionsWithOpenTransactions,
+  recordCount,
+} from './offsets';
 export { freePort } from './ports';
 export { produceRaw, produceTransactions } from './produce';
 export type { ProduceRawOptions } from './produce';

@@ -8,7 +8,11 @@ import { uniqueName } from './topics';
 let cluster: LocalCluster;
 
 beforeAll(async () => {
-  cluster = await startLocalCluster({ brokers: 3, basePort: CLUSTER_BASE_PORTS.kafkaLocalCluster, name: 'local-cluster-spec' });
+  cluster = await startLocalCluster({
+    brokers: 3,
+    basePort: CLUSTER_BASE_PORTS.kafkaLocalCluster,
+    name: 'local-cluster-spec',
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -20,7 +24,10 @@ async function createTopic(partitions: number): Promise<string> {
   const admin = new Kafka({ brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 3 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: partitions, replicationFactor: 3 }],
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }

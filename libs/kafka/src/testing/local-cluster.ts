@@ -10,7 +10,9 @@ import { findCoordinator } from './find-coordinator';
 const run = promisify(execFile);
 const tool = path.resolve(__dirname, '../../../../tools/kafka/kafka.mjs');
 // Kafka error codes a coordinator search may answer while the cluster settles: ask again, they pass.
-const COORDINATOR_NOT_READY = new Set([14 /* COORDINATOR_LOAD_IN_PROGRESS */, 15 /* COORDINATOR_NOT_AVAILABLE */, 16 /* NOT_COORDINATOR */]);
+const COORDINATOR_NOT_READY = new Set([
+  14 /* COORDINATOR_LOAD_IN_PROGRESS */, 15 /* COORDINATOR_NOT_AVAILABLE */, 16 /* NOT_COORDINATOR */,
+]);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface LocalClusterOptions {
@@ -76,18 +78,28 @@ interface ToolNodeAnswer {
  */
 export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `kafka-${options.name}-`));
-  const env = { ...process.env, LOCAL_KAFKA_PORT: String(options.basePort), LOCAL_KAFKA_RUN_DIR: runDir, LOCAL_KAFKA_HEAP: options.heap ?? '512m' };
+  const env = {
+    ...process.env,
+    LOCAL_KAFKA_PORT: String(options.basePort),
+    LOCAL_KAFKA_RUN_DIR: runDir,
+    LOCAL_KAFKA_HEAP: options.heap ?? '512m',
+  };
   const kafka = async (...args: string[]): Promise<string> => {
     try {
-      return (await run(process.execPath, [tool, ...args, '--json'], { env, timeout: 300_000, maxBuffer: 10 * 1024 * 1024 })).stdout;
+      return (
+        await run(process.execPath, [tool, ...args, '--json'], { env, timeout: 300_000, maxBuffer: 10 * 1024 * 1024 })
+      ).stdout;
     } catch (err) {
       const stderr = (err as { stderr?: string }).stderr?.trim();
-      throw new Error(`tools/kafka ${args.join(' ')} failed for cluster "${options.name}": ${stderr || (err as Error).message}`);
+      throw new Error(
+        `tools/kafka ${args.join(' ')} failed for cluster "${options.name}": ${stderr || (err as Error).message}`,
+      );
     }
   };
   let bootstrap: string;
   try {
-    bootstrap = (JSON.parse(await kafka('up', '--brokers', String(options.brokers))) as { bootstrap: string }).bootstrap;
+    bootstrap = (JSON.parse(await kafka('up', '--brokers', String(options.brokers))) as { bootstrap: string })
+      .bootstrap;
   } catch (err) {
     fs.rmSync(runDir, { recursive: true, force: true });
     throw err;
@@ -99,7 +111,13 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     const answer = JSON.parse(await kafka('node', action, String(id))) as ToolNodeAnswer;
     if (action === 'start') down.delete(id);
     else down.add(id);
-    return { id: answer.id, changed: Boolean(action === 'start' ? answer.started : answer.stopped), pid: answer.pid, ms: answer.ms, forced: answer.forced };
+    return {
+      id: answer.id,
+      changed: Boolean(action === 'start' ? answer.started : answer.stopped),
+      pid: answer.pid,
+      ms: answer.ms,
+      forced: answer.forced,
+    };
   };
   // Only the running nodes as seeds: a client that picks a stopped seed waits for its connection to fail first.
   const liveSeeds = () => nodeIds.filter((id) => !down.has(id)).map((id) => `127.0.0.1:${portOf(id)}`);
@@ -138,7 +156,8 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     leaders,
     async leaderOfMost(topic) {
       const counts = new Map<number, number>();
-      for (const leader of (await leaders(topic)).values()) if (leader >= 0) counts.set(leader, (counts.get(leader) ?? 0) + 1);
+      for (const leader of (await leaders(topic)).values())
+        if (leader >= 0) counts.set(leader, (counts.get(leader) ?? 0) + 1);
       if (counts.size === 0) throw new Error(`no partition of ${topic} has a leader`);
       return [...counts].sort(([a, na], [b, nb]) => nb - na || a - b)[0]![0];
     },
@@ -147,16 +166,20 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       let last = 'no answer yet';
       for (;;) {
         for (const id of nodeIds.filter((n) => !down.has(n))) {
-          const answer = await findCoordinator({ host: '127.0.0.1', port: portOf(id) }, groupId).catch((err: Error) => err);
+          const answer = await findCoordinator({ host: '127.0.0.1', port: portOf(id) }, groupId).catch(
+            (err: Error) => err,
+          );
           if (answer instanceof Error) {
             last = `node ${id}: ${answer.message}`;
             continue;
           }
           if (answer.errorCode === 0) return answer.nodeId;
           last = `node ${id} answered error ${answer.errorCode}${answer.errorMessage ? ` (${answer.errorMessage})` : ''}`;
-          if (!COORDINATOR_NOT_READY.has(answer.errorCode)) throw new Error(`FindCoordinator for group ${groupId}: ${last}`);
+          if (!COORDINATOR_NOT_READY.has(answer.errorCode))
+            throw new Error(`FindCoordinator for group ${groupId}: ${last}`);
         }
-        if (Date.now() > deadline) throw new Error(`no coordinator for group ${groupId} within ${timeoutMs} ms: ${last}`);
+        if (Date.now() > deadline)
+          throw new Error(`no coordinator for group ${groupId} within ${timeoutMs} ms: ${last}`);
         await sleep(200);
       }
     },
@@ -169,7 +192,9 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
             const live = new Set((await admin.describeCluster()).brokers.map((b) => b.nodeId));
             const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
             const leaderOf = new Map((topics[0]?.partitions ?? []).map((p) => [p.partitionId, p.leader]));
-            const missing = Array.from({ length: partitions }, (_, p) => p).filter((p) => !live.has(leaderOf.get(p) ?? -1));
+            const missing = Array.from({ length: partitions }, (_, p) => p).filter(
+              (p) => !live.has(leaderOf.get(p) ?? -1),
+            );
             if (missing.length > 0) {
               last = `partitions ${missing.join(', ')} have no live leader`;
               return undefined;

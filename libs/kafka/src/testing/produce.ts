@@ -31,7 +31,11 @@ export interface ProduceRawOptions {
 }
 
 /** Produces records to `topic` exactly as given (bytes, nulls, headers), acknowledged by all replicas. */
-export async function produceRaw(topic: string, records: readonly RawRecord[], options: ProduceRawOptions = {}): Promise<void> {
+export async function produceRaw(
+  topic: string,
+  records: readonly RawRecord[],
+  options: ProduceRawOptions = {},
+): Promise<void> {
   const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   const producer = testKafka('test-producer').producer({ allowAutoTopicCreation: false, idempotent: true });
   await producer.connect();
@@ -61,7 +65,10 @@ export async function produceRaw(topic: string, records: readonly RawRecord[], o
  * Produces each batch to `topic` in its own transaction, committed or aborted as asked: the log then holds
  * transaction markers (control records), and the aborted records stay in it, invisible to read_committed readers.
  */
-export async function produceTransactions(topic: string, batches: ReadonlyArray<{ records: readonly RawRecord[]; commit: boolean }>): Promise<void> {
+export async function produceTransactions(
+  topic: string,
+  batches: ReadonlyArray<{ records: readonly RawRecord[]; commit: boolean }>,
+): Promise<void> {
   const producer = testKafka('test-transactional-producer').producer({
     allowAutoTopicCreation: false,
     idempotent: true,
@@ -72,7 +79,16 @@ export async function produceTransactions(topic: string, batches: ReadonlyArray<
   try {
     for (const batch of batches) {
       const txn = await producer.transaction();
-      await txn.send({ topic, acks: -1, messages: batch.records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, ...(r.partition === undefined ? {} : { partition: r.partition }) })) });
+      await txn.send({
+        topic,
+        acks: -1,
+        messages: batch.records.map((r) => ({
+          key: r.key,
+          value: r.value,
+          headers: r.headers,
+          ...(r.partition === undefined ? {} : { partition: r.partition }),
+        })),
+      });
       if (batch.commit) await txn.commit();
       else await txn.abort();
     }

@@ -39,7 +39,12 @@ export function produceStream(
         const n = Math.min(batch, due - produced);
         const messages = Array.from({ length: n }, (_, k) => {
           const r = make(produced + k);
-          return { key: r.key, value: r.value, headers: r.headers, ...(r.partition === undefined ? {} : { partition: r.partition }) };
+          return {
+            key: r.key,
+            value: r.value,
+            headers: r.headers,
+            ...(r.partition === undefined ? {} : { partition: r.partition }),
+          };
         });
         for (;;) {
           try {

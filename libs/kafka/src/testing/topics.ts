@@ -48,7 +48,8 @@ async function waitForLeaders(admin: Admin, topic: string, partitions: number, t
     } catch (err) {
       if (Date.now() > deadline) throw err;
     }
-    if (Date.now() > deadline) throw new Error(`topic ${topic}: not every partition has a leader after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`topic ${topic}: not every partition has a leader after ${timeoutMs} ms`);
     await sleep(100);
   }
 }
