@@ -69,6 +69,7 @@ function checkResults(stdout) {
   const keys = doc.throughput.variants.map((v) => v.key);
   assert.deepEqual(keys, [
     'processor',
+    'processorExactlyOnce',
     'processorCore',
     'passthrough',
     'naive',
@@ -85,8 +86,9 @@ function checkResults(stdout) {
   // Every record of the data set had an outcome in every drain, and the naive one drained its subset.
   const byKey = Object.fromEntries(doc.throughput.variants.map((v) => [v.key, v]));
   assert.equal(byKey.processor.records, doc.config.count);
+  assert.equal(byKey.processorExactlyOnce.records, doc.config.count);
   assert.equal(byKey.naive.records, doc.config.naiveCount);
-  for (const k of ['processor', 'processorCore', 'passthrough', 'naive']) {
+  for (const k of ['processor', 'processorExactlyOnce', 'processorCore', 'passthrough', 'naive']) {
     assert.ok(positive(byKey[k].cpuUsPerRecord) && positive(byKey[k].peakRssBytes), `${k} CPU and RSS`);
   }
 
