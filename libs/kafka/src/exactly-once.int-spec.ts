@@ -1,6 +1,6 @@
 // The batch consumer with guarantee exactly_once, against a real broker: each chunk's outputs and its input offset
 // are one transaction of the partition's transactional producer.
-import { type LoggerLike, type TransformResult } from './index';
+import { type TransformResult } from './index';
 import { transactionalIdFor } from './consumer/partition-transactions';
 import {
   committedOffsets,
@@ -9,6 +9,7 @@ import {
   endOffsets,
   produceRaw,
   produceTransactions,
+  quietLogger,
   readToEnd,
   sumOffsets,
   testConsumers,
@@ -18,15 +19,9 @@ import {
 import { createTransactionalProducer } from './producer/transactional-producer';
 import type { ConsumedRecord } from './types';
 
-const quiet: LoggerLike = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-};
 const values = (records: readonly ConsumedRecord[]) => records.map((r) => r.value!.toString());
 
-const { start, client } = testConsumers<string>(quiet, { guarantee: 'exactly_once' });
+const { start, client } = testConsumers<string>(quietLogger, { guarantee: 'exactly_once' });
 afterAll(deleteTestTopics);
 
 const copyTo =

@@ -1,6 +1,6 @@
 import { KafkaAdapterError } from '../errors';
-import type { LoggerLike } from '../options';
 import type { TransactionalProducer, TransactionOffsets } from '../producer/transactional-producer';
+import { quietLogger } from '../testing/quiet-logger';
 import type { ConsumedRecord, OutgoingRecord } from '../types';
 import type { ChunkContext } from './chunk-pipeline';
 import { PartitionTransactions } from './partition-transactions';
@@ -70,12 +70,6 @@ function harness(initialCommitted: bigint | null = null) {
   });
   const transformed: string[][] = [];
   const outcomes: string[] = [];
-  const quiet: LoggerLike = {
-    error: () => undefined,
-    warn: () => undefined,
-    info: () => undefined,
-    debug: () => undefined,
-  };
   const readiness = new ReadinessTracker({ producerConnected: () => true, onChange: () => undefined });
   const deps: TransactionalChunkDeps<string> = {
     transform: (records) => {
@@ -86,7 +80,7 @@ function harness(initialCommitted: bigint | null = null) {
       };
     },
     transactions,
-    logger: quiet,
+    logger: quietLogger,
     groupId: 'g',
     readiness,
     retry: { initialMs: 1, maxMs: 1, factor: 1, jitter: 0 },

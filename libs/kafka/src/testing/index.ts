@@ -17,6 +17,7 @@ export {
   recordCount,
 } from './offsets';
 export { freePort } from './ports';
+export { quietLogger } from './quiet-logger';
 export { produceRaw, produceTransactions } from './produce';
 export type { ProduceRawOptions } from './produce';
 export { produceStream } from './stream';
