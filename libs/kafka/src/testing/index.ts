@@ -24,5 +24,5 @@ export { produceStream } from './stream';
 export type { RecordStream } from './stream';
 export { testConsumers } from './test-consumers';
 export type { TestConsumerOptions, TestConsumers } from './test-consumers';
-export { createTestTopic, deleteTestTopics, trackTestTopic, uniqueName } from './topics';
+export { createPipelineTopics, createTestTopic, deleteTestTopics, trackTestTopic, uniqueName } from './topics';
 export { sumOffsets, waitFor } from './wait';
