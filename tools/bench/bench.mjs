@@ -319,12 +319,32 @@ async function main() {
       }
     }
 
-    async function ceilingConsumer() {
-      const group = admin.group(name('consumer-perf-g'));
+    /** A Kafka perf tool against the benchmark's brokers, with the CPU the broker spent while it ran. */
+    async function runPerfTool(className, args) {
       const before = processCpuMs(broker.pid);
-      const { stdout, cpuMs } = await runKafkaTool('org.apache.kafka.tools.ConsumerPerformance', [
+      const { stdout, cpuMs } = await runKafkaTool(className, [
         '--bootstrap-server',
         config.brokers.join(','),
+        ...args,
+      ]);
+      const brokerCpuMs = before === undefined ? null : processCpuMs(broker.pid) - before;
+      return { stdout, cpuMs, brokerCpuMs };
+    }
+
+    // The JVM's start is in the tool's CPU time, and its peak RSS is not measured: not comparable with the processor's.
+    function perfToolCosts(records, { cpuMs, brokerCpuMs }) {
+      return {
+        cpuUsPerRecord: cpuMs == null ? null : round((cpuMs * 1000) / records, 1),
+        cpuIncludesJvmStart: true,
+        brokerCpuMs,
+        brokerUsPerRecord: brokerCpuMs == null ? null : round((brokerCpuMs * 1000) / records, 1),
+        peakRssBytes: null,
+      };
+    }
+
+    async function ceilingConsumer() {
+      const group = admin.group(name('consumer-perf-g'));
+      const run = await runPerfTool('org.apache.kafka.tools.ConsumerPerformance', [
         '--topic',
         mainTopic,
         '--num-records',
@@ -334,8 +354,7 @@ async function main() {
         '--timeout',
         '60000',
       ]);
-      const brokerCpuMs = before === undefined ? null : processCpuMs(broker.pid) - before;
-      const lines = stdout.trim().split('\n');
+      const lines = run.stdout.trim().split('\n');
       const header = lines.findIndex((l) => l.startsWith('start.time'));
       const keys = lines[header].split(',').map((s) => s.trim());
       const vals = lines[header + 1].split(',').map((s) => s.trim());
@@ -345,21 +364,14 @@ async function main() {
         records,
         rps: Math.round(Number(row['fetch.nMsg.sec'])),
         rpsWithRebalance: Math.round(Number(row['nMsg.sec'])),
-        cpuUsPerRecord: cpuMs == null ? null : round((cpuMs * 1000) / records, 1),
-        cpuIncludesJvmStart: true,
-        brokerCpuMs,
-        brokerUsPerRecord: brokerCpuMs == null ? null : round((brokerCpuMs * 1000) / records, 1),
-        peakRssBytes: null,
+        ...perfToolCosts(records, run),
       };
     }
 
     async function ceilingProducer() {
       const topic = name('producer-perf');
       await admin.createTopics([topic]);
-      const before = processCpuMs(broker.pid);
-      const { stdout, cpuMs } = await runKafkaTool('org.apache.kafka.tools.ProducerPerformance', [
-        '--bootstrap-server',
-        config.brokers.join(','),
+      const run = await runPerfTool('org.apache.kafka.tools.ProducerPerformance', [
         '--topic',
         topic,
         '--num-records',
@@ -371,24 +383,19 @@ async function main() {
         '--command-property',
         'acks=all',
       ]);
-      const brokerCpuMs = before === undefined ? null : processCpuMs(broker.pid) - before;
       await admin.deleteTopics([topic]);
       const m = /(\d+) records sent, ([\d.]+) records\/sec/.exec(
-        stdout
+        run.stdout
           .split('\n')
           .filter((l) => l.includes('records sent'))
           .pop() ?? '',
       );
-      if (!m) throw new Error(`ProducerPerformance printed no summary:\n${stdout.slice(-1000)}`);
+      if (!m) throw new Error(`ProducerPerformance printed no summary:\n${run.stdout.slice(-1000)}`);
       const records = Number(m[1]);
       return {
         records,
         rps: Math.round(Number(m[2])),
-        cpuUsPerRecord: cpuMs == null ? null : round((cpuMs * 1000) / records, 1),
-        cpuIncludesJvmStart: true,
-        brokerCpuMs,
-        brokerUsPerRecord: brokerCpuMs == null ? null : round((brokerCpuMs * 1000) / records, 1),
-        peakRssBytes: null,
+        ...perfToolCosts(records, run),
       };
     }
 

@@ -1,7 +1,6 @@
 import type { OutgoingRecord } from '@login/kafka';
 import {
   CLUSTER_BASE_PORTS,
-  committedOffsets,
   createTestTopic,
   produceRaw,
   recordCount,
@@ -10,7 +9,7 @@ import {
   waitFor,
 } from '@login/kafka/testing';
 import type { LocalCluster } from '@login/kafka/testing';
-import { account, drained } from './testing/accounting';
+import { account, waitUntilDrained } from './testing/accounting';
 import { validEvent } from './testing/events';
 import { ProcessorProcess } from './testing/processor-process';
 
@@ -84,11 +83,7 @@ it('keeps every record through a broker stop/start, and /readyz goes false then 
     120_000,
   );
 
-  await waitFor(
-    () => 'not drained after the broker came back',
-    () => drained(t.group, t.input, committedOffsets),
-    180_000,
-  );
+  await waitUntilDrained(t, () => 'not drained after the broker came back', 180_000);
   const result = await account(t.input, t.output, t.dlq);
   expect(result.missing).toEqual([]);
   expect(result.unknown).toBe(0);

@@ -4,17 +4,9 @@
 // DLQ is written gzip-compressed, and one that cannot fit even then becomes a reference dead letter without its
 // value: never a MESSAGE_TOO_LARGE that stops the processor at the same offset on every restart.
 import { randomBytes } from 'node:crypto';
-import {
-  committedOffsets,
-  consumeUntil,
-  createTestTopic,
-  deleteTestTopics,
-  produceRaw,
-  uniqueName,
-  waitFor,
-} from '@login/kafka/testing';
+import { consumeUntil, createTestTopic, deleteTestTopics, produceRaw, uniqueName } from '@login/kafka/testing';
 import { DLQ_TOPIC_CONFIG } from '@login/kafka';
-import { drained } from './testing/accounting';
+import { waitUntilDrained } from './testing/accounting';
 import { killLeftovers, ProcessorProcess } from './testing/processor-process';
 
 // The broker's default limit of a record batch (message.max.bytes), which the input topic keeps.
@@ -43,11 +35,7 @@ async function pipeline(dlqConfig: Record<string, string>, value = Buffer.alloc(
 describe('a value at the input topic size limit', () => {
   it('reaches a DLQ topic created with DLQ_TOPIC_CONFIG byte for byte, and its offset is committed', async () => {
     const { t, value, processor } = await pipeline(DLQ_TOPIC_CONFIG);
-    await waitFor(
-      () => `not drained:\n${processor.logs.slice(-20).join('\n')}`,
-      () => drained(t.group, t.input, committedOffsets),
-      60_000,
-    );
+    await waitUntilDrained(t, () => `not drained:\n${processor.logs.slice(-20).join('\n')}`, 60_000);
     const [dead] = await consumeUntil(t.dlq, 1, { timeoutMs: 30_000 });
     expect(dead?.value?.equals(value)).toBe(true);
     expect(dead?.headers['__dlq.errors.reason']?.toString()).toBe('VALUE_TOO_LARGE');
@@ -55,11 +43,7 @@ describe('a value at the input topic size limit', () => {
 
   it('fits a DLQ topic with the broker default limit byte for byte: the DLQ is written gzip-compressed', async () => {
     const { t, value, processor } = await pipeline({});
-    await waitFor(
-      () => `not drained:\n${processor.logs.slice(-20).join('\n')}`,
-      () => drained(t.group, t.input, committedOffsets),
-      60_000,
-    );
+    await waitUntilDrained(t, () => `not drained:\n${processor.logs.slice(-20).join('\n')}`, 60_000);
     const [dead] = await consumeUntil(t.dlq, 1, { timeoutMs: 30_000 });
     expect(dead?.value?.equals(value)).toBe(true);
     expect(dead?.headers['__dlq.errors.omitted']).toBeUndefined();
@@ -68,11 +52,7 @@ describe('a value at the input topic size limit', () => {
 
   it('becomes a reference dead letter when it cannot fit even compressed, and the partition moves on', async () => {
     const { t, processor } = await pipeline({}, randomBytes(VALUE_BYTES));
-    await waitFor(
-      () => `not drained:\n${processor.logs.slice(-20).join('\n')}`,
-      () => drained(t.group, t.input, committedOffsets),
-      60_000,
-    );
+    await waitUntilDrained(t, () => `not drained:\n${processor.logs.slice(-20).join('\n')}`, 60_000);
     const [dead] = await consumeUntil(t.dlq, 1, { timeoutMs: 30_000 });
     expect(dead?.value).toBeNull();
     expect(dead?.headers['__dlq.errors.omitted']?.toString()).toBe('value');

@@ -9,7 +9,7 @@ import {
   uniqueName,
   waitFor,
 } from '@login/kafka/testing';
-import { account, drained } from './testing/accounting';
+import { account, waitUntilDrained } from './testing/accounting';
 import { validEvent } from './testing/events';
 import { killLeftovers, ProcessorProcess } from './testing/processor-process';
 
@@ -75,11 +75,7 @@ describe('processor against a real broker', () => {
 
     const processor = await start(t);
     await processor.waitReady();
-    await waitFor(
-      () => `not drained:\n${processor.logs.slice(-20).join('\n')}`,
-      () => drained(t.group, t.input, committedOffsets),
-      60_000,
-    );
+    await waitUntilDrained(t, () => `not drained:\n${processor.logs.slice(-20).join('\n')}`, 60_000);
 
     const result = await account(t.input, t.output, t.dlq);
     expect(result.missing).toEqual([]);
@@ -169,11 +165,7 @@ describe('processor against a real broker', () => {
 
     const second = await start(t);
     await second.waitReady();
-    await waitFor(
-      () => 'not drained after restart',
-      () => drained(t.group, t.input, committedOffsets),
-      180_000,
-    );
+    await waitUntilDrained(t, () => 'not drained after restart', 180_000);
     const result = await account(t.input, t.output, t.dlq);
     expect(result.missing).toEqual([]);
     expect(result.unknown).toBe(0);
@@ -211,11 +203,7 @@ describe('processor against a real broker', () => {
 
     const second = await start(t);
     await second.waitReady();
-    await waitFor(
-      () => `not drained after restart:\n${second.logs.slice(-30).join('\n')}`,
-      () => drained(t.group, t.input, committedOffsets),
-      100_000,
-    );
+    await waitUntilDrained(t, () => `not drained after restart:\n${second.logs.slice(-30).join('\n')}`, 100_000);
     const result = await account(t.input, t.output, t.dlq);
     expect(result.missing).toEqual([]);
     expect(result.duplicates).toBe(0);

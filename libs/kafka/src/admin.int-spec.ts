@@ -1,18 +1,11 @@
-import { createKafkaClient, runBatchConsumer, type LoggerLike } from './index';
-import { deleteTestTopics, produceRaw, testBrokers, trackTestTopic, uniqueName } from './testing';
+import { createKafkaClient, runBatchConsumer } from './index';
+import { deleteTestTopics, produceRaw, quietLogger, testBrokers, trackTestTopic, uniqueName } from './testing';
 import { testKafka } from './testing/broker';
-
-const quiet: LoggerLike = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-};
 
 afterAll(deleteTestTopics);
 
 describe('the admin client', () => {
-  const client = createKafkaClient({ brokers: testBrokers(), clientId: 'admin-int' }, quiet);
+  const client = createKafkaClient({ brokers: testBrokers(), clientId: 'admin-int' }, quietLogger);
   const admin = client.admin();
   beforeAll(() => admin.connect());
   afterAll(() => admin.disconnect());
@@ -90,7 +83,7 @@ describe('the admin client', () => {
       groupId: group,
       topics: [topic],
       fromBeginning: true,
-      logger: quiet,
+      logger: quietLogger,
       maxRecordsPerChunk: 5,
       partitionsConsumedConcurrently: 1,
       maxWaitTimeInMs: 200,

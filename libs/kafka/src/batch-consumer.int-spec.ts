@@ -2,6 +2,7 @@ import { type LoggerLike, type TransformResult } from './index';
 import {
   committedOffsets,
   consumeUntil,
+  createPipelineTopics,
   createTestTopic,
   deleteTestTopics,
   endOffsets,
@@ -52,8 +53,7 @@ afterAll(deleteTestTopics);
 
 describe('the batch consumer commits only what the broker acknowledged', () => {
   it('copies 5,000 records byte for byte through an identity transform and commits up to the end offsets', async () => {
-    const input = await createTestTopic('identity-in', { partitions: 3 });
-    const output = await createTestTopic('identity-out', { partitions: 3 });
+    const { input, output, group } = await createPipelineTopics('identity', 3);
     const records = Array.from({ length: 5000 }, (_, i): Omit<OutgoingRecord, 'topic'> => ({
       key: i % 10 === 0 ? null : `user-${i % 97}`,
       value: i % 7 === 0 ? Buffer.from([0x00, 0xff, i & 0xff, 0x80]) : `{"n":${i}}`,
@@ -61,7 +61,6 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
         i % 3 === 0 ? { 'x-trace': `t-${i}`, 'x-multi': ['a', Buffer.from([i & 0xff])] } : { 'x-trace': `t-${i}` },
     }));
     await produceRaw(input, records);
-    const group = uniqueName('identity');
     const chunks: number[] = [];
 
     const consumer = start(input, group, {
@@ -164,14 +163,12 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
   });
 
   it('never retries a transform that throws: each record that throws alone is dead-lettered and the run goes on', async () => {
-    const input = await createTestTopic('throw-in', { partitions: 1 });
-    const output = await createTestTopic('throw-out', { partitions: 1 });
+    const { input, output, group } = await createPipelineTopics('throw', 1);
     const dlq = await createTestTopic('throw-dlq', { partitions: 1 });
     await produceRaw(
       input,
       Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
     );
-    const group = uniqueName('throw');
     const { logger, lines } = recordingLogger();
     const calls = new Map<string, number>();
     const retries: string[] = [];
@@ -248,8 +245,7 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
   });
 
   it('reads an upstream transactional producer: aborted records never reach the transform, lag reaches 0 past the markers', async () => {
-    const input = await createTestTopic('txn-in', { partitions: 1 });
-    const output = await createTestTopic('txn-out', { partitions: 1 });
+    const { input, output, group } = await createPipelineTopics('txn', 1);
     const rec = (name: string) => ({ key: name, value: name });
     // Each transaction ends with a marker (a control record): the last offset of the log is a marker, not data.
     await produceTransactions(input, [
@@ -261,7 +257,6 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
     const end = (await endOffsets(input)).get(0);
     // 7 data records + 4 markers.
     expect(end).toBe(11n);
-    const group = uniqueName('txn');
     const seen: string[] = [];
     const consumer = start(input, group, {
       transform: (records) => {
@@ -292,14 +287,12 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
   });
 
   it('on a graceful stop commits what it produced, and the next member resumes right after it', async () => {
-    const input = await createTestTopic('stop-in', { partitions: 3 });
-    const output = await createTestTopic('stop-out', { partitions: 3 });
+    const { input, output, group } = await createPipelineTopics('stop', 3);
     const total = 3000;
     await produceRaw(
       input,
       Array.from({ length: total }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
     );
-    const group = uniqueName('stop');
     let chunks = 0;
 
     const first = start(input, group, {
@@ -367,10 +360,8 @@ describe('the batch consumer commits only what the broker acknowledged', () => {
   });
 
   it('stops on a non-retriable send error, rejecting done, with nothing committed', async () => {
-    const input = await createTestTopic('fatal-in', { partitions: 1 });
-    const output = await createTestTopic('fatal-out', { partitions: 1 });
+    const { input, output, group } = await createPipelineTopics('fatal', 1);
     await produceRaw(input, [{ key: 'k', value: 'v' }]);
-    const group = uniqueName('fatal');
     const fatal: string[] = [];
     const consumer = start(input, group, {
       hooks: { onFatal: (e) => fatal.push(e.code) },

@@ -73,6 +73,11 @@ describe('toKafkaConfig', () => {
   });
 });
 
+/** A kafkajs log line as kafkajs hands it to the log creator. */
+function kafkajsLine(namespace: string, label: 'WARN' | 'ERROR', content: { message: string; error?: string }) {
+  return { namespace, level: logLevel[label], label, log: { timestamp: 'now', logger: 'kafkajs', ...content } };
+}
+
 describe('kafkajs logs', () => {
   it('reach the injected logger at the mapped level (kafkajs errors as warnings: libs/kafka logs its own errors), with the namespace as component', () => {
     const { logger, lines } = recordingLogger();
@@ -109,16 +114,11 @@ describe('kafkajs logs', () => {
 
   it('log the deliberate finite-retries warning of the idempotent producer at debug', () => {
     const { logger, lines } = recordingLogger();
-    kafkajsLogCreator(logger)(logLevel.INFO)({
-      namespace: 'Producer',
-      level: logLevel.WARN,
-      label: 'WARN',
-      log: {
-        timestamp: 'now',
-        logger: 'kafkajs',
+    kafkajsLogCreator(logger)(logLevel.INFO)(
+      kafkajsLine('Producer', 'WARN', {
         message: 'Limiting retries for the idempotent producer may invalidate EoS guarantees',
-      },
-    });
+      }),
+    );
     expect(lines.map((l) => l.level)).toEqual(['debug']);
   });
 
@@ -127,46 +127,23 @@ describe('kafkajs logs', () => {
     const log = kafkajsLogCreator(logger)(logLevel.INFO);
     const busy =
       'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
-    log({
-      namespace: 'Connection',
-      level: logLevel.ERROR,
-      label: 'ERROR',
-      log: {
-        timestamp: 'now',
-        logger: 'kafkajs',
-        message: 'Response AddPartitionsToTxn(key: 24, version: 1)',
-        error: busy,
-      },
-    });
-    log({
-      namespace: 'Producer',
-      level: logLevel.ERROR,
-      label: 'ERROR',
-      log: { timestamp: 'now', logger: 'kafkajs', message: `Failed to send messages: ${busy}` },
-    });
-    log({
-      namespace: 'Producer',
-      level: logLevel.ERROR,
-      label: 'ERROR',
-      log: { timestamp: 'now', logger: 'kafkajs', message: 'Failed to send messages: Not authorized' },
-    });
+    log(
+      kafkajsLine('Connection', 'ERROR', { message: 'Response AddPartitionsToTxn(key: 24, version: 1)', error: busy }),
+    );
+    log(kafkajsLine('Producer', 'ERROR', { message: `Failed to send messages: ${busy}` }));
+    log(kafkajsLine('Producer', 'ERROR', { message: 'Failed to send messages: Not authorized' }));
     expect(lines.map((l) => l.level)).toEqual(['debug', 'debug', 'warn']);
   });
 
   it('log protocol error responses at debug: kafkajs retries them or throws them to libs/kafka, which reports them', () => {
     const { logger, lines } = recordingLogger();
     const log = kafkajsLogCreator(logger)(logLevel.INFO);
-    log({
-      namespace: 'Connection',
-      level: logLevel.ERROR,
-      label: 'ERROR',
-      log: {
-        timestamp: 'now',
-        logger: 'kafkajs',
+    log(
+      kafkajsLine('Connection', 'ERROR', {
         message: 'Response FindCoordinator(key: 10, version: 2)',
         error: 'The coordinator is loading',
-      },
-    });
+      }),
+    );
     expect(lines.map((l) => l.level)).toEqual(['debug']);
   });
 
@@ -175,12 +152,7 @@ describe('kafkajs logs', () => {
     let now = 0;
     const log = kafkajsLogCreator(logger, () => now)(logLevel.INFO);
     const refused = () =>
-      log({
-        namespace: 'Connection',
-        level: logLevel.ERROR,
-        label: 'ERROR',
-        log: { timestamp: 'now', logger: 'kafkajs', message: 'Connection error: connect ECONNREFUSED 127.0.0.1:9092' },
-      });
+      log(kafkajsLine('Connection', 'ERROR', { message: 'Connection error: connect ECONNREFUSED 127.0.0.1:9092' }));
     for (let i = 0; i < 270; i++) {
       refused();
       now += 300; // 270 errors in 81 s

@@ -1,32 +1,27 @@
 // The batch consumer with guarantee exactly_once, against a real broker: each chunk's outputs and its input offset
 // are one transaction of the partition's transactional producer.
-import { type LoggerLike, type TransformResult } from './index';
+import { type TransformResult } from './index';
 import { transactionalIdFor } from './consumer/partition-transactions';
 import {
   committedOffsets,
+  createPipelineTopics,
   createTestTopic,
   deleteTestTopics,
   endOffsets,
   produceRaw,
   produceTransactions,
+  quietLogger,
   readToEnd,
   sumOffsets,
   testConsumers,
-  uniqueName,
   waitFor,
 } from './testing';
 import { createTransactionalProducer } from './producer/transactional-producer';
 import type { ConsumedRecord } from './types';
 
-const quiet: LoggerLike = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-};
 const values = (records: readonly ConsumedRecord[]) => records.map((r) => r.value!.toString());
 
-const { start, client } = testConsumers<string>(quiet, { guarantee: 'exactly_once' });
+const { start, client } = testConsumers<string>(quietLogger, { guarantee: 'exactly_once' });
 afterAll(deleteTestTopics);
 
 const copyTo =
@@ -61,14 +56,12 @@ describe('exactly_once', () => {
   });
 
   it('copies every record once, in transactions that also commit the input offsets', async () => {
-    const input = await createTestTopic('eos-in', { partitions: 3 });
-    const output = await createTestTopic('eos-out', { partitions: 3 });
+    const { input, output, group } = await createPipelineTopics('eos', 3);
     const total = 3000;
     await produceRaw(
       input,
       Array.from({ length: total }, (_, i) => ({ key: `k${i % 50}`, value: `v${i}` })),
     );
-    const group = uniqueName('eos');
     const transactions: string[] = [];
     const consumer = start(input, group, {
       maxRecordsPerChunk: 250,
@@ -91,13 +84,11 @@ describe('exactly_once', () => {
   });
 
   it("a zombie holding a partition's transactional id is fenced by the new owner: its open transaction never becomes visible", async () => {
-    const input = await createTestTopic('eos-zombie-in', { partitions: 1 });
-    const output = await createTestTopic('eos-zombie-out', { partitions: 1 });
+    const { input, output, group } = await createPipelineTopics('eos-zombie', 1);
     await produceRaw(
       input,
       Array.from({ length: 100 }, (_, i) => ({ key: null, value: `v${i}` })),
     );
-    const group = uniqueName('eos-zombie');
     // The "old owner": a producer with the partition's transactional id, in the middle of a transaction.
     const zombie = createTransactionalProducer(client(), { transactionalId: transactionalIdFor(group, input, 0) });
     await zombie.connect();
@@ -122,13 +113,11 @@ describe('exactly_once', () => {
   });
 
   it("a member that starts after another resumes right after the other's last committed transaction", async () => {
-    const input = await createTestTopic('eos-resume-in', { partitions: 1 });
-    const output = await createTestTopic('eos-resume-out', { partitions: 1 });
+    const { input, output, group } = await createPipelineTopics('eos-resume', 1);
     await produceRaw(
       input,
       Array.from({ length: 60 }, (_, i) => ({ key: null, value: `v${i}` })),
     );
-    const group = uniqueName('eos-resume');
     const first = start(input, group, { maxRecordsPerChunk: 20, transform: copyTo(output) });
     await first.start();
     await waitFor('all committed', async () => (await committedOffsets(group, input)).get(0) === 60n, 60_000);

@@ -1,7 +1,7 @@
 // A chunk whose outputs exceed the broker's max.message.bytes on one partition: kafkajs puts all records of one
 // topic-partition of one request into one record batch, which the broker refuses (MESSAGE_TOO_LARGE, not
 // retriable). The producer cuts a send into requests under ProducerOptions.maxBatchBytes per topic-partition.
-import { type BatchConsumer, type LoggerLike, type TransformResult } from './index';
+import { type BatchConsumer, type TransformResult } from './index';
 import {
   committedOffsets,
   consumeUntil,
@@ -9,6 +9,7 @@ import {
   deleteTestTopics,
   endOffsets,
   produceRaw,
+  quietLogger,
   recordCount,
   testConsumers,
   sumOffsets,
@@ -16,13 +17,6 @@ import {
   waitFor,
 } from './testing';
 import type { ConsumedRecord, OutgoingRecord } from './types';
-
-const quiet: LoggerLike = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-};
 
 /** Waits until the group committed `total` records of `topic`; fails at once when the runner stopped on an error. */
 async function committedToTheEnd(consumer: BatchConsumer, group: string, topic: string, total: number): Promise<void> {
@@ -45,7 +39,7 @@ function value(n: number): string {
   return `${head}${'x'.repeat(398 - head.length)}"}`;
 }
 
-const { start, client } = testConsumers<null>(quiet);
+const { start, client } = testConsumers<null>(quietLogger);
 afterAll(deleteTestTopics);
 
 /** Keyed outputs without a partition (like the processor's): the partitioner picks it at send time. */

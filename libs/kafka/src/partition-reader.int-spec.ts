@@ -1,17 +1,19 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { createKafkaClient, readPartitions, type ConsumedRecord, type LoggerLike } from './index';
+import { createKafkaClient, readPartitions, type ConsumedRecord } from './index';
 import { testKafka } from './testing/broker';
-import { createTestTopic, deleteTestTopics, groupsWithOffsets, produceRaw, testBrokers, uniqueName } from './testing';
+import {
+  createTestTopic,
+  deleteTestTopics,
+  groupsWithOffsets,
+  produceRaw,
+  quietLogger,
+  testBrokers,
+  uniqueName,
+} from './testing';
 
-const quiet: LoggerLike = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-};
 const client = (clientId = uniqueName('reader-int')) =>
-  createKafkaClient({ brokers: testBrokers(), clientId, logLevel: 'nothing' }, quiet);
+  createKafkaClient({ brokers: testBrokers(), clientId, logLevel: 'nothing' }, quietLogger);
 
 afterAll(deleteTestTopics);
 

@@ -1,13 +1,11 @@
-import { createKafkaClient, readPartitions, type LoggerLike, type ReadPartitionsOptions } from './index';
+import { createKafkaClient, readPartitions, type ReadPartitionsOptions } from './index';
+import { quietLogger } from './testing/quiet-logger';
 
-const quiet: LoggerLike = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-};
 // Never connected: validation fails before any I/O.
-const client = createKafkaClient({ brokers: ['127.0.0.1:1'], clientId: 'reader-unit', logLevel: 'nothing' }, quiet);
+const client = createKafkaClient(
+  { brokers: ['127.0.0.1:1'], clientId: 'reader-unit', logLevel: 'nothing' },
+  quietLogger,
+);
 const base: ReadPartitionsOptions = { client, topic: 't', ranges: [], onBatch: () => undefined };
 
 describe('readPartitions options', () => {

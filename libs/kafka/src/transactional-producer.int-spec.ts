@@ -1,16 +1,11 @@
-import {
-  createKafkaClient,
-  createTransactionalProducer,
-  readPartitions,
-  type ConsumedRecord,
-  type LoggerLike,
-} from './index';
+import { createKafkaClient, createTransactionalProducer, readPartitions, type ConsumedRecord } from './index';
 import { testKafka } from './testing/broker';
 import {
   committedOffsets,
   createTestTopic,
   deleteTestTopics,
   partitionsWithOpenTransactions,
+  quietLogger,
   readCommitted,
   recordCount,
   testBrokers,
@@ -18,15 +13,9 @@ import {
   waitFor,
 } from './testing';
 
-const quiet: LoggerLike = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-};
 const client = createKafkaClient(
   { brokers: testBrokers(), clientId: uniqueName('txn-int'), logLevel: 'nothing' },
-  quiet,
+  quietLogger,
 );
 
 afterAll(deleteTestTopics);

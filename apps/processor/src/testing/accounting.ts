@@ -1,7 +1,7 @@
 import { DLQ_HEADERS, lastHeaderText } from '@login/event-schema';
 import { eventIdFor } from '@login/enrichment';
 import type { ConsumedRecord } from '@login/kafka';
-import { endOffsets, readToEnd } from '@login/kafka/testing';
+import { committedOffsets, endOffsets, readToEnd, waitFor } from '@login/kafka/testing';
 
 export interface Accounting {
   readonly inputs: number;
@@ -69,4 +69,13 @@ export async function drained(
   const ends = await endOffsets(topic);
   const done = await committed(group, topic);
   return [...ends].every(([p, high]) => (done.get(p) ?? -1n) >= high);
+}
+
+/** Polls until the group has committed all of its input; `what` is the timeout's message (say, the last log lines). */
+export async function waitUntilDrained(
+  pipeline: { readonly group: string; readonly input: string },
+  what: string | (() => string),
+  timeoutMs: number,
+): Promise<void> {
+  await waitFor(what, () => drained(pipeline.group, pipeline.input, committedOffsets), timeoutMs);
 }

@@ -9,7 +9,7 @@ import type { LoggerLike } from '../options';
 import type { PendingSend, RecordProducer } from '../producer/record-producer';
 import type { ConsumedRecord } from '../types';
 import type { ReadinessTracker } from './readiness';
-import { decideRetry } from './retry-policy';
+import { decideRetry, type RetryDecision } from './retry-policy';
 import { guardedTransform } from './transform-guard';
 import type { ChunkInfo, ChunkStage, OnTransformError, RetryInfo, Transform } from './types';
 
@@ -73,23 +73,10 @@ export async function processChunk<O>(
   try {
     guarded = await guardedTransform(records, deps.transform, deps.onTransformError);
   } catch (err) {
-    deps.onFatal(
-      err instanceof KafkaAdapterError
-        ? err
-        : new KafkaAdapterError(describeError(err).errorMessage, {
-            code: 'TRANSFORM_FAILED',
-            canRetry: false,
-            cause: err,
-          }),
-    );
+    deps.onFatal(transformFailed(err));
     return { end: 'fatal' };
   }
-  if (guarded.transformErrors > 0) {
-    deps.logger.warn('records whose processing threw were turned into dead letters', {
-      ...where,
-      records: guarded.transformErrors,
-    });
-  }
+  warnOfTransformErrors(guarded.transformErrors, deps.logger, where);
 
   let pending: PendingSend | undefined;
   let sent = guarded.records.length === 0;
@@ -108,13 +95,7 @@ export async function processChunk<O>(
         break;
       } catch (err) {
         const decision = decideRetry(err, attempt + 1, deps.retry, deps.random);
-        if (decision.action === 'rejoin') {
-          deps.logger.info('group rebalancing; the uncommitted chunk will be redelivered', {
-            ...where,
-            code: decision.code,
-          });
-          throw err;
-        }
+        rejoinOnRebalance(err, decision, deps.logger, where);
         if (decision.action === 'fatal') {
           deps.onFatal(stageFailed(stage, err, decision.code, ctx, firstOffset, lastOffset));
           return { end: 'fatal' };
@@ -132,6 +113,30 @@ export async function processChunk<O>(
   const durationMs = deps.now() - started;
   if (attempt > 0) deps.logger.info('chunk recovered after retries', { ...where, attempts: attempt, durationMs });
   return { end: 'committed', info: chunkInfo(ctx, records, guarded, committedOffset, durationMs, attempt) };
+}
+
+/** A transform that throws outside the guard is a bug in the caller's code: not retriable, it stops the runner. */
+export function transformFailed(err: unknown): KafkaAdapterError {
+  return err instanceof KafkaAdapterError
+    ? err
+    : new KafkaAdapterError(describeError(err).errorMessage, { code: 'TRANSFORM_FAILED', canRetry: false, cause: err });
+}
+
+export function warnOfTransformErrors(transformErrors: number, logger: LoggerLike, where: object): void {
+  if (transformErrors === 0) return;
+  logger.warn('records whose processing threw were turned into dead letters', { ...where, records: transformErrors });
+}
+
+/** A group-membership error goes back to kafkajs, which rejoins; the uncommitted chunk is redelivered after. */
+export function rejoinOnRebalance(
+  err: unknown,
+  decision: RetryDecision,
+  logger: LoggerLike,
+  where: object,
+): asserts decision is Exclude<RetryDecision, { readonly action: 'rejoin' }> {
+  if (decision.action !== 'rejoin') return;
+  logger.info('group rebalancing; the uncommitted chunk will be redelivered', { ...where, code: decision.code });
+  throw err;
 }
 
 /** The non-retriable error that stops the runner, naming the stage and the chunk. */

@@ -1,21 +1,13 @@
 import { KafkaAdapterError } from '../errors';
-import type { LoggerLike } from '../options';
 import type { TransactionalProducer, TransactionOffsets } from '../producer/transactional-producer';
-import type { ConsumedRecord, OutgoingRecord } from '../types';
+import { consumedRecord } from '../testing/consumed-record';
+import { quietLogger } from '../testing/quiet-logger';
+import type { OutgoingRecord } from '../types';
 import type { ChunkContext } from './chunk-pipeline';
 import { PartitionTransactions } from './partition-transactions';
 import { ReadinessTracker } from './readiness';
 import { processChunkInTransaction, type TransactionalChunkDeps } from './transactional-chunk';
 
-const rec = (offset: number): ConsumedRecord => ({
-  topic: 'in',
-  partition: 0,
-  offset: String(offset),
-  timestamp: '0',
-  key: null,
-  value: Buffer.from(`v${offset}`),
-  headers: {},
-});
 const connectionError = () => Object.assign(new Error('Connection error'), { name: 'KafkaJSConnectionError' });
 
 /** A broker's view of one partition's transactional id: what was committed, and which producer epoch owns it. */
@@ -70,12 +62,6 @@ function harness(initialCommitted: bigint | null = null) {
   });
   const transformed: string[][] = [];
   const outcomes: string[] = [];
-  const quiet: LoggerLike = {
-    error: () => undefined,
-    warn: () => undefined,
-    info: () => undefined,
-    debug: () => undefined,
-  };
   const readiness = new ReadinessTracker({ producerConnected: () => true, onChange: () => undefined });
   const deps: TransactionalChunkDeps<string> = {
     transform: (records) => {
@@ -86,7 +72,7 @@ function harness(initialCommitted: bigint | null = null) {
       };
     },
     transactions,
-    logger: quiet,
+    logger: quietLogger,
     groupId: 'g',
     readiness,
     retry: { initialMs: 1, maxMs: 1, factor: 1, jitter: 0 },
@@ -107,7 +93,7 @@ function harness(initialCommitted: bigint | null = null) {
   return { cluster, transactions, transformed, outcomes, deps, ctx };
 }
 
-const chunk = [10, 11, 12, 13].map(rec);
+const chunk = [10, 11, 12, 13].map(consumedRecord);
 
 describe('processChunkInTransaction', () => {
   it('commits outputs and the input offset in one transaction', async () => {

@@ -6,12 +6,15 @@
 // A failed transaction is aborted and the chunk is redone. Before redoing it, the producer initialises again, which
 // also settles an ambiguous failure (a commit that reached the coordinator but whose answer was lost completes
 // first), and the committed offset is read again: records below it are done already and are not processed twice.
-import { classifyError, describeError, KafkaAdapterError } from '../errors';
+import { classifyError } from '../errors';
 import type { ConsumedRecord } from '../types';
 import {
   chunkInfo,
+  rejoinOnRebalance,
   stageFailed,
+  transformFailed,
   waitBeforeRetry,
+  warnOfTransformErrors,
   type ChunkContext,
   type ChunkPipelineDeps,
   type ChunkResult,
@@ -69,22 +72,10 @@ export async function processChunkInTransaction<O>(
           try {
             done = { todo, result: await guardedTransform(todo, deps.transform, deps.onTransformError) };
           } catch (err) {
-            deps.onFatal(
-              err instanceof KafkaAdapterError
-                ? err
-                : new KafkaAdapterError(describeError(err).errorMessage, {
-                    code: 'TRANSFORM_FAILED',
-                    canRetry: false,
-                    cause: err,
-                  }),
-            );
+            deps.onFatal(transformFailed(err));
             return { end: 'fatal' };
           }
-          if (done.result.transformErrors > 0)
-            deps.logger.warn('records whose processing threw were turned into dead letters', {
-              ...where,
-              records: done.result.transformErrors,
-            });
+          warnOfTransformErrors(done.result.transformErrors, deps.logger, where);
         }
         if (from >= end) break; // everything was committed by an earlier attempt (or the partition's last owner)
         inTransaction = true;
@@ -108,13 +99,7 @@ export async function processChunkInTransaction<O>(
           return { end: 'abandoned' };
         }
         const decision = decideRetry(err, attempt + 1, deps.retry, deps.random);
-        if (decision.action === 'rejoin') {
-          deps.logger.info('group rebalancing; the uncommitted chunk will be redelivered', {
-            ...where,
-            code: decision.code,
-          });
-          throw err;
-        }
+        rejoinOnRebalance(err, decision, deps.logger, where);
         if (decision.action === 'fatal') {
           deps.onFatal(stageFailed('transaction', err, decision.code, ctx, firstOffset, lastOffset));
           return { end: 'fatal' };

@@ -1,16 +1,8 @@
+import { consumedRecord } from '../testing/consumed-record';
 import type { ConsumedRecord } from '../types';
 import { guardedTransform } from './transform-guard';
 import type { Transform, TransformResult } from './types';
 
-const rec = (offset: number): ConsumedRecord => ({
-  topic: 'in',
-  partition: 0,
-  offset: String(offset),
-  timestamp: '0',
-  key: null,
-  value: Buffer.from(`v${offset}`),
-  headers: {},
-});
 const ok: Transform<string> = (records) => ({
   records: records.map((r) => ({ topic: 'out', key: null, value: r.value })),
   outcomes: records.map((r) => `ok ${r.offset}`),
@@ -22,7 +14,7 @@ const deadLetter = (r: ConsumedRecord, e: unknown): TransformResult<string> => (
 
 describe('guardedTransform', () => {
   it('returns the transform result as is when it does not throw', async () => {
-    const out = await guardedTransform([rec(0), rec(1)], ok, deadLetter);
+    const out = await guardedTransform([consumedRecord(0), consumedRecord(1)], ok, deadLetter);
     expect(out.outcomes).toEqual(['ok 0', 'ok 1']);
     expect(out.transformErrors).toBe(0);
   });
@@ -34,7 +26,7 @@ describe('guardedTransform', () => {
       if (records.some((r) => r.offset === '1' || r.offset === '3')) throw new TypeError('boom');
       return ok(records);
     };
-    const out = await guardedTransform([0, 1, 2, 3].map(rec), buggy, deadLetter);
+    const out = await guardedTransform([0, 1, 2, 3].map(consumedRecord), buggy, deadLetter);
     expect(out.outcomes).toEqual(['ok 0', 'dead 1', 'ok 2', 'dead 3']);
     expect(out.records.map((r) => r.topic)).toEqual(['out', 'dlq', 'out', 'dlq']);
     expect(out.transformErrors).toBe(2);
@@ -46,13 +38,13 @@ describe('guardedTransform', () => {
     const throws: Transform<string> = () => {
       throw new TypeError('boom');
     };
-    await expect(guardedTransform([rec(5)], throws, undefined)).rejects.toMatchObject({
+    await expect(guardedTransform([consumedRecord(5)], throws, undefined)).rejects.toMatchObject({
       code: 'TRANSFORM_FAILED',
       canRetry: false,
       message: expect.stringContaining('offset 5'),
     });
     await expect(
-      guardedTransform([rec(5)], throws, () => {
+      guardedTransform([consumedRecord(5)], throws, () => {
         throw new Error('hook');
       }),
     ).rejects.toMatchObject({
@@ -63,7 +55,7 @@ describe('guardedTransform', () => {
 
   it('treats a malformed result as a throw of that record', async () => {
     const wrongCount: Transform<string> = (records) => ({ records: [], outcomes: records.length > 1 ? [] : ['x'] });
-    const out = await guardedTransform([rec(0), rec(1)], wrongCount, deadLetter);
+    const out = await guardedTransform([consumedRecord(0), consumedRecord(1)], wrongCount, deadLetter);
     expect(out.outcomes).toEqual(['x', 'x']);
     expect(out.transformErrors).toBe(0);
   });

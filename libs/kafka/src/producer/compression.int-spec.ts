@@ -1,21 +1,15 @@
 // Per-topic compression: one send may write a gzip topic (the DLQ) and an uncompressed one (the output). The broker
 // checks max.message.bytes against the record batch as stored, so a highly compressible 3 MB record fits a 1 MiB
 // topic only if it was really sent compressed.
-import { createKafkaClient, type LoggerLike } from '../index';
-import { consumeUntil, createTestTopic, deleteTestTopics, testBrokers } from '../testing';
+import { createKafkaClient } from '../index';
+import { consumeUntil, createTestTopic, deleteTestTopics, quietLogger, testBrokers } from '../testing';
 
-const quiet: LoggerLike = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-};
 const LIMIT = { 'max.message.bytes': '1048576' };
 
 afterAll(deleteTestTopics);
 
 describe('a producer with per-topic compression', () => {
-  const client = createKafkaClient({ brokers: testBrokers(), clientId: 'compression-int' }, quiet);
+  const client = createKafkaClient({ brokers: testBrokers(), clientId: 'compression-int' }, quietLogger);
 
   it('sends the gzip topic compressed and the other as it is, in one send, keeping each partition in order', async () => {
     const compressed = await createTestTopic('gz', { config: LIMIT });

@@ -1,18 +1,8 @@
-import {
-  createKafkaClient,
-  createTransactionalProducer,
-  type LoggerLike,
-  type TransactionalProducerOptions,
-} from '../index';
+import { createKafkaClient, createTransactionalProducer, type TransactionalProducerOptions } from '../index';
+import { quietLogger } from '../testing/quiet-logger';
 
-const quiet: LoggerLike = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-};
 // Never connected: validation and state checks happen before any I/O.
-const client = createKafkaClient({ brokers: ['127.0.0.1:1'], clientId: 'txn-unit', logLevel: 'nothing' }, quiet);
+const client = createKafkaClient({ brokers: ['127.0.0.1:1'], clientId: 'txn-unit', logLevel: 'nothing' }, quietLogger);
 
 describe('createTransactionalProducer options', () => {
   it.each([

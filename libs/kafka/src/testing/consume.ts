@@ -1,4 +1,4 @@
-import type { IHeaders } from 'kafkajs';
+import type { IHeaders, KafkaMessage } from 'kafkajs';
 import type { ConsumedRecord, RecordHeaders } from '../types';
 import { testKafka } from './broker';
 import { uniqueName } from './topics';
@@ -26,6 +26,19 @@ function toHeaders(headers: IHeaders | undefined): RecordHeaders {
     });
   }
   return out;
+}
+
+// Converted here rather than with libs/kafka's toConsumedRecord: these readers are the tests' independent witness.
+function asConsumedRecord(topic: string, partition: number, m: KafkaMessage): ConsumedRecord {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    timestamp: m.timestamp,
+    key: m.key,
+    value: m.value,
+    headers: toHeaders(m.headers),
+  };
 }
 
 /**
@@ -57,15 +70,7 @@ export async function consumeUntil(
         .run({
           eachBatch: async ({ batch }) => {
             for (const m of batch.messages) {
-              records.push({
-                topic: batch.topic,
-                partition: batch.partition,
-                offset: m.offset,
-                timestamp: m.timestamp,
-                key: m.key,
-                value: m.value,
-                headers: toHeaders(m.headers),
-              });
+              records.push(asConsumedRecord(batch.topic, batch.partition, m));
             }
             if (records.length >= count && settling === undefined) {
               settling = setTimeout(done, settleMs);
@@ -132,15 +137,7 @@ export async function readToEnd(
           eachBatch: async ({ batch }) => {
             for (const m of batch.messages) {
               if (BigInt(m.offset) >= (ends.get(batch.partition) ?? 0n)) continue;
-              records.push({
-                topic,
-                partition: batch.partition,
-                offset: m.offset,
-                timestamp: m.timestamp,
-                key: m.key,
-                value: m.value,
-                headers: toHeaders(m.headers),
-              });
+              records.push(asConsumedRecord(topic, batch.partition, m));
             }
             reach(batch.partition, batch.lastOffset());
           },

@@ -31,6 +31,16 @@ export async function createTestTopic(
   return topic;
 }
 
+/** A consume-transform-produce test's fixture: fresh input and output topics of `partitions`, and a fresh group. */
+export async function createPipelineTopics(
+  prefix: string,
+  partitions: number,
+): Promise<{ input: string; output: string; group: string }> {
+  const input = await createTestTopic(`${prefix}-in`, { partitions });
+  const output = await createTestTopic(`${prefix}-out`, { partitions });
+  return { input, output, group: uniqueName(prefix) };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
