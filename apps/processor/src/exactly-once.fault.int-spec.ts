@@ -124,7 +124,8 @@ it('a zombie (paused past its session timeout, then resumed) is fenced: nothing 
 
   await stream.done;
   await waitFor(
-    () => `not drained:\n${taker.logs.slice(-15).join('\n')}`,
+    () =>
+      `not drained:\n${taker.logs.slice(-15).join('\n')}\nthe zombie's last lines:\n${zombie.logs.slice(-15).join('\n')}`,
     () => drained(t.group, t.input, committedOffsets),
     120_000,
   );

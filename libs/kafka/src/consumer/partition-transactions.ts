@@ -33,6 +33,7 @@ export function transactionalIdFor(groupId: string, topic: string, partition: nu
 export class PartitionTransactions {
   private readonly producers = new Map<string, { topic: string; partition: number; producer: TransactionalProducer }>();
   private readonly fencedPartitions = new Set<string>();
+  private assignments = 0;
 
   constructor(
     private readonly groupId: string,
@@ -59,8 +60,19 @@ export class PartitionTransactions {
     return { producer: entry.producer, committed: await this.deps.committedOffset(topic, partition) };
   }
 
-  /** Another instance took the partition's transactional id over: never initialise it again until a rejoin. */
-  markFenced(topic: string, partition: number): void {
+  /** Counts the (re)joins: a chunk notes it when it starts, so a late answer can be told from a current one. */
+  get generation(): number {
+    return this.assignments;
+  }
+
+  /**
+   * Another instance took the partition's transactional id over: never initialise it again until a rejoin. A
+   * chunk that started before the last rejoin says nothing about the current assignment (a zombie resumed, was
+   * fenced mid-transaction and rejoined before the answer arrived, and owns the partition again): ignored, else
+   * the partition would stand still with nobody processing it.
+   */
+  markFenced(topic: string, partition: number, generation: number): void {
+    if (generation !== this.assignments) return;
     this.fencedPartitions.add(tpKey(topic, partition));
   }
 
@@ -73,6 +85,7 @@ export class PartitionTransactions {
    * transactional id is the new owner's now), and fenced marks are forgotten (an owned partition is ours again).
    */
   async assigned(isAssigned: (topic: string, partition: number) => boolean): Promise<void> {
+    this.assignments += 1;
     this.fencedPartitions.clear();
     const revoked = [...this.producers].filter(([, e]) => !isAssigned(e.topic, e.partition));
     for (const [key] of revoked) this.producers.delete(key);

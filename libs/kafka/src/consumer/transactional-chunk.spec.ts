@@ -31,7 +31,11 @@ function fakeCluster(initialCommitted: bigint | null) {
         ready = true;
       },
       async commitTransaction(records: readonly OutgoingRecord[], offsets?: TransactionOffsets) {
-        if (epoch !== state.epoch) throw new KafkaAdapterError('fenced', { code: 'PRODUCER_FENCED', canRetry: false });
+        if (epoch !== state.epoch) {
+          // Like the real producer: any failed transaction leaves it to be initialised again.
+          ready = false;
+          throw new KafkaAdapterError('fenced', { code: 'PRODUCER_FENCED', canRetry: false });
+        }
         const failure = state.failures.shift();
         if (failure === 'before') {
           ready = false;
@@ -149,6 +153,29 @@ describe('processChunkInTransaction', () => {
     expect(h.cluster.state.committedOutputs).toEqual([]);
     await h.transactions.assigned(() => true);
     expect(h.transactions.isFenced('in', 0)).toBe(false);
+  });
+
+  it('a fenced answer that arrives after a rejoin (its chunk began before it) leaves the partition to this member', async () => {
+    const h = harness(10n);
+    const { producer } = await h.transactions.acquire('in', 0);
+    const commit = producer.commitTransaction.bind(producer);
+    let answer: (() => void) | undefined;
+    producer.commitTransaction = async (records, offsets) => {
+      // The answer is late: the member rejoins (and owns the partition again) before it arrives.
+      producer.commitTransaction = commit;
+      await new Promise<void>((resolve) => (answer = resolve));
+      return commit(records, offsets);
+    };
+    await h.cluster.create('g.in.0').connect();
+    const late = processChunkInTransaction(chunk, '14', h.ctx, h.deps);
+    while (!answer) await new Promise((r) => setImmediate(r));
+    await h.transactions.assigned(() => true);
+    answer?.();
+    expect(await late).toEqual({ end: 'abandoned' });
+    expect(h.transactions.isFenced('in', 0)).toBe(false);
+    // The next chunk initialises the id again (this member owns the partition now) and commits.
+    expect((await processChunkInTransaction(chunk, '14', h.ctx, h.deps)).end).toBe('committed');
+    expect(h.cluster.state.committedOutputs).toEqual(['out-10', 'out-11', 'out-12', 'out-13']);
   });
 
   it('closes the producers of revoked partitions on a rejoin', async () => {

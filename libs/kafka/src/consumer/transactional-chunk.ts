@@ -49,6 +49,7 @@ export async function processChunkInTransaction<O>(
   const lastOffset = records[records.length - 1]?.offset ?? committedOffset;
   const where = { component: COMPONENT, groupId: deps.groupId, topic, partition, firstOffset, lastOffset };
   if (deps.transactions.isFenced(topic, partition)) return { end: 'abandoned' };
+  const generation = deps.transactions.generation;
 
   let from = BigInt(firstOffset);
   let done: { readonly todo: readonly ConsumedRecord[]; readonly result: GuardedResult<O> } | undefined;
@@ -91,7 +92,7 @@ export async function processChunkInTransaction<O>(
         if (code === 'PRODUCER_FENCED') {
           // A zombie: another instance owns this partition now. Nothing of this transaction is visible; the
           // group's rebalance will tell kafkajs, and until then this partition is not processed here.
-          deps.transactions.markFenced(topic, partition);
+          deps.transactions.markFenced(topic, partition, generation);
           deps.logger.warn(
             'fenced: another instance owns this partition now; its transaction was aborted, nothing of it is visible',
             where,
