@@ -58,8 +58,34 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createAdminClient(kafka: Kafka): AdminClient {
+// kafkajs's fetchTopicOffsets retries only UNKNOWN_TOPIC_OR_PARTITION and gives up at once on a leadership error,
+// which ListOffsets meets right after a topic is created or a leader moved, until the client's metadata is fresh.
+const LEADERSHIP_ERRORS = new Set(['NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE']);
+const OFFSETS_ATTEMPTS = 8;
+
+export interface AdminClientOptions {
+  /** Waits between attempts (tests pass an instant one). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export function createAdminClient(kafka: Kafka, options: AdminClientOptions = {}): AdminClient {
   const admin: Admin = kafka.admin({ retry: pinnedRetry() });
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  /** Watermarks of every partition: after a leadership error, fresh metadata and another try (about 10 s in all). */
+  const fetchTopicOffsets = async (topic: string) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await admin.fetchTopicOffsets(topic);
+      } catch (err) {
+        const type = (err as { type?: unknown }).type;
+        if (attempt >= OFFSETS_ATTEMPTS || typeof type !== 'string' || !LEADERSHIP_ERRORS.has(type)) throw err;
+        await sleep(Math.min(100 * 2 ** attempt, 2000));
+        // Refreshes the client's metadata of the topic: the next try asks the partition's current leader.
+        await admin.fetchTopicMetadata({ topics: [topic] });
+      }
+    }
+  };
 
   const committedOffsets = (groupId: string, topic: string) =>
     call(`committed offsets of ${groupId} on ${topic}`, async () => {
@@ -104,13 +130,13 @@ export function createAdminClient(kafka: Kafka): AdminClient {
 
     topicEndOffsets: (topic) =>
       call(`end offsets of ${topic}`, async () => {
-        const offsets = await admin.fetchTopicOffsets(topic);
+        const offsets = await fetchTopicOffsets(topic);
         return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
       }),
 
     topicOffsets: (topic) =>
       call(`offsets of ${topic}`, async () => {
-        const offsets = await admin.fetchTopicOffsets(topic);
+        const offsets = await fetchTopicOffsets(topic);
         return offsets
           .map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }))
           .sort((a, b) => a.partition - b.partition);
@@ -133,10 +159,7 @@ export function createAdminClient(kafka: Kafka): AdminClient {
 
     consumerLag: (groupId, topic) =>
       call(`lag of ${groupId} on ${topic}`, async () => {
-        const [offsets, committed] = await Promise.all([
-          admin.fetchTopicOffsets(topic),
-          committedOffsets(groupId, topic),
-        ]);
+        const [offsets, committed] = await Promise.all([fetchTopicOffsets(topic), committedOffsets(groupId, topic)]);
         return offsets
           .map((o) => {
             const end = BigInt(o.high);
