@@ -1,6 +1,6 @@
 // Admin helpers: topics that must exist, watermarks, committed offsets, lag and group descriptions, in our types.
 import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
-import { toAdapterError } from './errors';
+import { STALE_LEADERSHIP_CODES, toAdapterError } from './errors';
 import { pinnedRetry } from './kafkajs-retry';
 import { invalid } from './options';
 
@@ -58,9 +58,10 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-// kafkajs's fetchTopicOffsets retries only UNKNOWN_TOPIC_OR_PARTITION and gives up at once on a leadership error,
-// which ListOffsets meets right after a topic is created or a leader moved, until the client's metadata is fresh.
-const LEADERSHIP_ERRORS = new Set(['NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE']);
+// kafkajs's fetchTopicOffsets retries only UNKNOWN_TOPIC_OR_PARTITION (with its own metadata refresh) and gives up
+// at once on the other leadership errors, which ListOffsets meets right after a topic is created or a leader moved,
+// until the client's metadata is fresh. Those are retried here; a topic kafkajs already retried as unknown is not.
+const isStaleLeadership = (type: string) => STALE_LEADERSHIP_CODES.has(type) && type !== 'UNKNOWN_TOPIC_OR_PARTITION';
 const OFFSETS_ATTEMPTS = 8;
 
 export interface AdminClientOptions {
@@ -79,7 +80,7 @@ export function createAdminClient(kafka: Kafka, options: AdminClientOptions = {}
         return await admin.fetchTopicOffsets(topic);
       } catch (err) {
         const type = (err as { type?: unknown }).type;
-        if (attempt >= OFFSETS_ATTEMPTS || typeof type !== 'string' || !LEADERSHIP_ERRORS.has(type)) throw err;
+        if (attempt >= OFFSETS_ATTEMPTS || typeof type !== 'string' || !isStaleLeadership(type)) throw err;
         await sleep(Math.min(100 * 2 ** attempt, 2000));
         // Refreshes the client's metadata of the topic: the next try asks the partition's current leader.
         await admin.fetchTopicMetadata({ topics: [topic] });

@@ -1,6 +1,17 @@
 // Error classification for libs/kafka. Callers decide by flag (`canRetry` / `retriable`), never by parsing messages,
 // and they never need kafkajs's error classes to do so.
 
+/** kafkajs's names for "this broker no longer leads that partition": fresh metadata, then ask again. */
+export const STALE_LEADERSHIP_CODES: ReadonlySet<string> = new Set([
+  'NOT_LEADER_FOR_PARTITION',
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'FENCED_LEADER_EPOCH',
+  'UNKNOWN_LEADER_EPOCH',
+  'REPLICA_NOT_AVAILABLE',
+]);
+
 /** The error every libs/kafka API rejects with: a stable code and whether retrying the same call can succeed. */
 export class KafkaAdapterError extends Error {
   readonly code: string;

@@ -8,7 +8,7 @@
 import type { AdminClient } from './admin';
 import { backoffDelay, createSleeper, type RetryPolicy } from './backoff';
 import { clientInternals, type KafkaClient } from './client';
-import { classifyError, describeError, KafkaAdapterError, toAdapterError } from './errors';
+import { classifyError, describeError, KafkaAdapterError, STALE_LEADERSHIP_CODES, toAdapterError } from './errors';
 import { createFetchSession, type FetchedPartition, type FetchSession } from './fetch-session';
 import { visibleRecords } from './fetched-records';
 import { checkPositiveInt, invalid, type LoggerLike } from './options';
@@ -64,16 +64,6 @@ export interface ReadResult {
 const COMPONENT = 'kafka.partition-reader';
 const ABORTED = Symbol('aborted');
 const RETRY: RetryPolicy = { initialMs: 200, maxMs: 5_000, factor: 2, jitter: 0.2 };
-// kafkajs's names for "this broker no longer leads that partition" (its own consumer refreshes metadata on these).
-const STALE_LEADERSHIP = new Set([
-  'NOT_LEADER_FOR_PARTITION',
-  'NOT_LEADER_OR_FOLLOWER',
-  'LEADER_NOT_AVAILABLE',
-  'UNKNOWN_TOPIC_OR_PARTITION',
-  'FENCED_LEADER_EPOCH',
-  'UNKNOWN_LEADER_EPOCH',
-  'REPLICA_NOT_AVAILABLE',
-]);
 
 function validate(options: ReadPartitionsOptions): void {
   if (typeof options.topic !== 'string' || options.topic.length === 0)
@@ -156,7 +146,7 @@ export async function readPartitions(options: ReadPartitionsOptions): Promise<Re
         // (past the high watermark after a truncation) is not something a retry can fix.
         if (code === 'OFFSET_OUT_OF_RANGE' && (await state.skipDeleted(session, topic, logger))) continue;
         failures += 1;
-        if (!(retriable || STALE_LEADERSHIP.has(code)) || failures > retries)
+        if (!(retriable || STALE_LEADERSHIP_CODES.has(code)) || failures > retries)
           throw toAdapterError(err, `fetching ${topic}`);
         const delay = backoffDelay(failures, RETRY);
         logger.warn('fetch failed, retrying', { component: COMPONENT, topic, code, attempt: failures, delayMs: delay });
