@@ -1,5 +1,6 @@
 // Admin helpers: topics that must exist, watermarks, committed offsets, lag and group descriptions, in our types.
 import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
+import { backoffDelay, type RetryPolicy } from './backoff';
 import { STALE_LEADERSHIP_CODES, toAdapterError } from './errors';
 import { pinnedRetry } from './kafkajs-retry';
 import { invalid } from './options';
@@ -63,6 +64,7 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
 // until the client's metadata is fresh. Those are retried here; a topic kafkajs already retried as unknown is not.
 const isStaleLeadership = (type: string) => STALE_LEADERSHIP_CODES.has(type) && type !== 'UNKNOWN_TOPIC_OR_PARTITION';
 const OFFSETS_ATTEMPTS = 8;
+const OFFSETS_RETRY: RetryPolicy = { initialMs: 200, maxMs: 2_000, factor: 2, jitter: 0.2 };
 
 export interface AdminClientOptions {
   /** Waits between attempts (tests pass an instant one). */
@@ -81,7 +83,7 @@ export function createAdminClient(kafka: Kafka, options: AdminClientOptions = {}
       } catch (err) {
         const type = (err as { type?: unknown }).type;
         if (attempt >= OFFSETS_ATTEMPTS || typeof type !== 'string' || !isStaleLeadership(type)) throw err;
-        await sleep(Math.min(100 * 2 ** attempt, 2000));
+        await sleep(backoffDelay(attempt, OFFSETS_RETRY));
         // Refreshes the client's metadata of the topic: the next try asks the partition's current leader.
         await admin.fetchTopicMetadata({ topics: [topic] });
       }
