@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
 import path from 'node:path';
 import type { ReasonCode } from '@login/event-schema';
 import { DEFAULT_PARSE_LIMITS, parseLoginEvent } from '@login/event-schema';
@@ -12,7 +11,7 @@ import {
   recordCount,
   testBrokers,
 } from '@login/kafka/testing';
-import { runCli } from './app';
+import { generateMix, MIX } from './testing/generate-mix';
 import type { RunSummary } from './core/summary';
 
 // Built by the `integration` target's dependency on `build` (npx nx run generator:integration).
@@ -69,36 +68,15 @@ describe('generator against a real broker', () => {
 
   it('--count 5000 --invalid-ratio 0.1 --seed 7 lands exactly 5000 records, with the reasons it reports', async () => {
     const topic = await createTestTopic('gen-mix', { partitions: 3 });
-    const stdout = new PassThrough();
-    stdout.resume();
-    const result = await runCli({
-      argv: [
-        '--topic',
-        topic,
-        '--count',
-        '5000',
-        '--invalid-ratio',
-        '0.1',
-        '--seed',
-        '7',
-        '--rate',
-        '0',
-        '--progress',
-        'off',
-      ],
-      env: { KAFKA_BROKERS: testBrokers().join(','), LOG_LEVEL: 'warn' },
-      stdout,
-      stderr: new PassThrough().resume(),
-      signal: new AbortController().signal,
-    });
+    const result = await generateMix(topic);
     expect(result.exitCode).toBe(0);
     const summary = result.summary!;
-    expect(summary.produced).toBe(5000);
+    expect(summary.produced).toBe(MIX.count);
     expect(summary.failed).toBe(0);
 
-    expect(await recordCount(topic)).toBe(5000);
-    const records = await consumeUntil(topic, 5000, { timeoutMs: 60_000, settleMs: 1000 });
-    expect(records).toHaveLength(5000);
+    expect(await recordCount(topic)).toBe(MIX.count);
+    const records = await consumeUntil(topic, MIX.count, { timeoutMs: 60_000, settleMs: 1000 });
+    expect(records).toHaveLength(MIX.count);
 
     // What the contract's parser says about each record is exactly the mix the generator reported.
     const nowMs = Date.now();
@@ -115,8 +93,8 @@ describe('generator against a real broker', () => {
     }
     expect(valid).toBe(summary.valid);
     expect(byReason).toEqual(summary.invalidByReason);
-    expect(summary.invalid / 5000).toBeGreaterThan(0.085);
-    expect(summary.invalid / 5000).toBeLessThan(0.115);
+    expect(summary.invalid / MIX.count).toBeGreaterThan(0.085);
+    expect(summary.invalid / MIX.count).toBeLessThan(0.115);
     expect(Object.keys(summary.invalidByKind)).toHaveLength(14);
   });
 

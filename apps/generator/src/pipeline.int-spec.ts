@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { DLQ_HEADERS } from '@login/event-schema';
 import {
   consumeUntil,
@@ -10,7 +9,7 @@ import {
   testBrokers,
   uniqueName,
 } from '@login/kafka/testing';
-import { runCli } from './app';
+import { generateMix, MIX } from './testing/generate-mix';
 
 // The generator's malformed records, run through the real processor (built by this target's dependencies).
 const PROCESSOR = path.resolve(__dirname, '../../../dist/apps/processor/main.js');
@@ -21,29 +20,10 @@ it('the processor dead-letters about 10% of `--count 5000 --invalid-ratio 0.1 --
   const input = await createTestTopic('gen-in', { partitions: 3 });
   const output = await createTestTopic('gen-out', { partitions: 3 });
   const dlq = await createTestTopic('gen-dlq', { partitions: 3 });
-  const result = await runCli({
-    argv: [
-      '--topic',
-      input,
-      '--count',
-      '5000',
-      '--invalid-ratio',
-      '0.1',
-      '--seed',
-      '7',
-      '--rate',
-      '0',
-      '--progress',
-      'off',
-    ],
-    env: { KAFKA_BROKERS: testBrokers().join(','), LOG_LEVEL: 'warn' },
-    stdout: new PassThrough().resume(),
-    stderr: new PassThrough().resume(),
-    signal: new AbortController().signal,
-  });
+  const result = await generateMix(input);
   expect(result.exitCode).toBe(0);
   const summary = result.summary!;
-  expect(summary.produced).toBe(5000);
+  expect(summary.produced).toBe(MIX.count);
 
   const processor = spawn(process.execPath, [PROCESSOR], {
     env: {
@@ -62,7 +42,7 @@ it('the processor dead-letters about 10% of `--count 5000 --invalid-ratio 0.1 --
   const exited = new Promise<number | null>((resolve) => processor.on('exit', resolve));
   try {
     const deadline = Date.now() + 90_000;
-    while ((await recordCount(output)) + (await recordCount(dlq)) < 5000) {
+    while ((await recordCount(output)) + (await recordCount(dlq)) < MIX.count) {
       if (Date.now() > deadline) throw new Error('the processor did not route all 5000 records in time');
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -79,6 +59,6 @@ it('the processor dead-letters about 10% of `--count 5000 --invalid-ratio 0.1 --
   }
   expect(byReason).toEqual(summary.invalidByReason);
   expect(await recordCount(output)).toBe(summary.valid);
-  expect(deadLetters.length / 5000).toBeGreaterThan(0.085);
-  expect(deadLetters.length / 5000).toBeLessThan(0.115);
+  expect(deadLetters.length / MIX.count).toBeGreaterThan(0.085);
+  expect(deadLetters.length / MIX.count).toBeLessThan(0.115);
 });
