@@ -32,13 +32,17 @@ process.stdin.on('data', () => { running = false; });
 })();
 `;
 
+// The Helm chart's livenessProbe.timeoutSeconds (docker/helm/login-pipeline/values.yaml). Stricter than the kubelet
+// all the same: one late answer fails the test, where the chart restarts a pod only after three in a row.
+const LIVENESS_TIMEOUT_MS = 3000;
+
 /**
  * Asks `/healthz` every `intervalMs` (one request at a time, from a child process) and records each answer that is
  * not a 200 within `deadlineMs`, as a kubelet liveness probe would. `stop()` ends it and returns the report.
  */
 export function startHealthProbe(
   port: number,
-  { intervalMs = 250, deadlineMs = 2000 } = {},
+  { intervalMs = 250, deadlineMs = LIVENESS_TIMEOUT_MS } = {},
 ): { stop(): Promise<HealthReport> } {
   const child = spawn(process.execPath, ['-e', PROBE, String(port), String(intervalMs), String(deadlineMs)], {
     stdio: ['pipe', 'pipe', 'inherit'],
