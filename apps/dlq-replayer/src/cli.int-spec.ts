@@ -87,6 +87,28 @@ function deadLetters(input: string, n: number, reason: (i: number) => string) {
   }));
 }
 
+/**
+ * SIGKILLs `run` while one of its transactions is open in `topic`. Seeing one open is not enough (it may commit
+ * before the kill lands), so the run is frozen first (SIGSTOP), given time for what it already sent to reach the
+ * broker, and killed only if the transaction is still open then; otherwise it goes on (SIGCONT) and the watch
+ * resumes. False when the run ended or 60 s passed without a kill.
+ */
+async function killInTransaction(run: Run, topic: string): Promise<boolean> {
+  const deadline = Date.now() + 60_000;
+  const running = () => run.child.exitCode === null && run.child.signalCode === null;
+  while (running() && Date.now() < deadline) {
+    if ((await partitionsWithOpenTransactions(topic)).length === 0) continue;
+    run.child.kill('SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    if ((await partitionsWithOpenTransactions(topic)).length > 0) {
+      run.child.kill('SIGKILL');
+      return true;
+    }
+    run.child.kill('SIGCONT');
+  }
+  return false;
+}
+
 const keysOf = (records: readonly { key: Buffer | null }[]) => records.map((r) => r.key!.toString());
 const committedSum = async (t: Topics) => sumOffsets((await committedOffsets(t.group, t.dlq)).values());
 
@@ -99,22 +121,16 @@ describe('the dlq-replayer command line', () => {
     const selected = records.filter((r) => r.headers[H.reason] === 'TIMESTAMP_OUT_OF_RANGE').map((r) => r.key);
     const args = ['replay', '--reason', 'TIMESTAMP_OUT_OF_RANGE', '--no-progress'];
 
-    // Kill runs at full speed until one was killed with a transaction open (records written, not committed): a
-    // run spends most of its time inside transactions, but a kill right after a commit lands between two. The
-    // delay after a seen commit varies so that the kill falls somewhere else in the next transaction each time.
+    // Two runs killed, each with one of its transactions open (records written to the input, not committed).
     let killedAt = 0;
-    let killsInTransaction = 0;
-    for (let attempt = 0; attempt < 8 && (killsInTransaction === 0 || attempt < 2); attempt++) {
+    for (let kill = 0; kill < 2; kill++) {
       const run = start(args, env);
       const from = await committedSum(t);
-      await waitFor('a run to commit', async () => (await committedSum(t)) > from + 500, 60_000);
-      await new Promise((resolve) => setTimeout(resolve, 15 + ((attempt * 37) % 90)));
-      run.child.kill('SIGKILL');
+      await waitFor('a run to commit', async () => (await committedSum(t)) > from, 60_000);
+      expect(await killInTransaction(run, t.input)).toBe(true);
       expect((await run.exit).signal).toBe('SIGKILL');
-      if ((await partitionsWithOpenTransactions(t.input)).length > 0) killsInTransaction += 1;
       killedAt = await committedSum(t);
     }
-    expect(killsInTransaction).toBeGreaterThan(0);
     expect(killedAt).toBeLessThan(records.length);
 
     const reportFile = path.join(mkdtempSync(path.join(tmpdir(), 'replayer-')), 'report.json');
