@@ -5,7 +5,13 @@ import { reportFaultRun } from './fault-report';
 
 describe('reportFaultRun', () => {
   const saved = process.env['FAULT_REPORT_FILE'];
+  // Kept off the test log: a made-up "lost 1" line there reads like a real fault test's result.
+  let printed: jest.SpyInstance;
+  beforeEach(() => {
+    printed = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
   afterEach(() => {
+    printed.mockRestore();
     if (saved === undefined) delete process.env['FAULT_REPORT_FILE'];
     else process.env['FAULT_REPORT_FILE'] = saved;
   });
@@ -24,6 +30,10 @@ describe('reportFaultRun', () => {
     expect(lines).toEqual([
       { test: 'leader-kill', inputs: 10, lost: 0, duplicates: 1, recoveryMs: 900, leader: 2 },
       { test: 'leader-kill', inputs: 10, lost: 1, duplicates: 0 },
+    ]);
+    expect(printed.mock.calls.map(([text]) => text)).toEqual([
+      '[fault] {"test":"leader-kill","inputs":10,"lost":0,"duplicates":1,"recoveryMs":900,"leader":2}\n',
+      '[fault] {"test":"leader-kill","inputs":10,"lost":1,"duplicates":0}\n',
     ]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
