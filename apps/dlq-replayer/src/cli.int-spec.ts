@@ -1,156 +1,31 @@
 // The built command-line program (node dist/apps/dlq-replayer/main.js) against a real broker: what operators and
-// Kubernetes Jobs run, including signals, being killed half-way and a second run on the same group.
+// Kubernetes Jobs run, including signals and a second run on the same group. Killed half-way: replay-kill.fault.
 import {
   committedOffsets,
-  createTestTopic,
   deleteTestTopics,
   groupsWithOffsets,
-  partitionsWithOpenTransactions,
   produceRaw,
   readCommitted,
-  sumOffsets,
-  uniqueName,
   waitFor,
 } from '@login/kafka/testing';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { DLQ_HEADERS as H } from './core/dlq-headers';
 import type { InspectResult } from './core/inspect';
 import type { ReplayReport } from './core/report';
+import {
+  buildCli,
+  committedSum,
+  deadLetters,
+  keysOf,
+  setupTopics as setup,
+  startCli as start,
+} from './testing/cli-process';
 import { dlqHeaderValues, headerString, rawTerminalControls } from './testing/dlq-fixtures';
-import { replayerEnv, type Topics } from './testing/harness';
+import type { Topics } from './testing/harness';
 
-const root = path.resolve(__dirname, '../../..');
-const cli = path.join(root, 'dist/apps/dlq-replayer/main.js');
-
-beforeAll(() => {
-  execFileSync('npx', ['nx', 'build', 'dlq-replayer'], {
-    cwd: root,
-    env: { ...process.env, NX_DAEMON: 'false' },
-    stdio: 'ignore',
-  });
-}, 180_000);
+beforeAll(buildCli, 180_000);
 afterAll(deleteTestTopics);
 
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-interface Run {
-  readonly child: ChildProcess;
-  readonly exit: Promise<Exit>;
-  /** stderr so far (JSON log lines at LOG_LEVEL=info). */
-  stderr(): string;
-}
-
-function start(args: string[], env: Record<string, string>, logLevel = 'warn'): Run {
-  const child = spawn(process.execPath, [cli, ...args], {
-    cwd: root,
-    env: { ...process.env, ...env, LOG_LEVEL: logLevel },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exit = new Promise<Exit>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  return { child, exit, stderr: () => stderr };
-}
-
-async function setup(partitions: number): Promise<{ t: Topics; env: Record<string, string> }> {
-  const t = {
-    input: await createTestTopic('cli-input'),
-    dlq: await createTestTopic('cli-dlq', { partitions }),
-    output: await createTestTopic('cli-output'),
-    parked: await createTestTopic('cli-parked'),
-    group: uniqueName('cli-group'),
-  };
-  return { t, env: replayerEnv(t) };
-}
-
-function deadLetters(input: string, n: number, reason: (i: number) => string) {
-  return Array.from({ length: n }, (_, i) => ({
-    key: `user-${i}`,
-    value: `{"n":${i}}`,
-    headers: dlqHeaderValues({
-      [H.topic]: input,
-      [H.eventId]: `event-${i}`,
-      [H.reason]: reason(i),
-      [H.retryable]: 'true',
-    }),
-  }));
-}
-
-/**
- * SIGKILLs `run` while one of its transactions is open in `topic`. Seeing one open is not enough (it may commit
- * before the kill lands), so the run is frozen first (SIGSTOP), given time for what it already sent to reach the
- * broker, and killed only if the transaction is still open then; otherwise it goes on (SIGCONT) and the watch
- * resumes. False when the run ended or 60 s passed without a kill.
- */
-async function killInTransaction(run: Run, topic: string): Promise<boolean> {
-  const deadline = Date.now() + 60_000;
-  const running = () => run.child.exitCode === null && run.child.signalCode === null;
-  while (running() && Date.now() < deadline) {
-    if ((await partitionsWithOpenTransactions(topic)).length === 0) continue;
-    run.child.kill('SIGSTOP');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    if ((await partitionsWithOpenTransactions(topic)).length > 0) {
-      run.child.kill('SIGKILL');
-      return true;
-    }
-    run.child.kill('SIGCONT');
-  }
-  return false;
-}
-
-const keysOf = (records: readonly { key: Buffer | null }[]) => records.map((r) => r.key!.toString());
-const committedSum = async (t: Topics) => sumOffsets((await committedOffsets(t.group, t.dlq)).values());
-
 describe('the dlq-replayer command line', () => {
-  it('SIGKILLed mid-transaction and resumed: each selected record is in the input exactly once under read_committed', async () => {
-    const { t, env } = await setup(2);
-    // Two of three records selected; the others are retryable too, so only the selection keeps them out.
-    const records = deadLetters(t.input, 24_000, (i) => (i % 3 === 2 ? 'ENRICH_FAILED' : 'TIMESTAMP_OUT_OF_RANGE'));
-    for (let i = 0; i < records.length; i += 6000) await produceRaw(t.dlq, records.slice(i, i + 6000));
-    const selected = records.filter((r) => r.headers[H.reason] === 'TIMESTAMP_OUT_OF_RANGE').map((r) => r.key);
-    const args = ['replay', '--reason', 'TIMESTAMP_OUT_OF_RANGE', '--no-progress'];
-
-    // Two runs killed, each with one of its transactions open (records written to the input, not committed).
-    let killedAt = 0;
-    for (let kill = 0; kill < 2; kill++) {
-      const run = start(args, env);
-      const from = await committedSum(t);
-      await waitFor('a run to commit', async () => (await committedSum(t)) > from, 60_000);
-      expect(await killInTransaction(run, t.input)).toBe(true);
-      expect((await run.exit).signal).toBe('SIGKILL');
-      killedAt = await committedSum(t);
-    }
-    expect(killedAt).toBeLessThan(records.length);
-
-    const reportFile = path.join(mkdtempSync(path.join(tmpdir(), 'replayer-')), 'report.json');
-    const last = await start([...args, '--json', '--report-file', reportFile], env).exit;
-    expect(last.stderr).not.toMatch(/"level":"error"/);
-    expect(last.code).toBe(0);
-    const report = JSON.parse(last.stdout) as ReplayReport;
-    expect(JSON.parse(readFileSync(reportFile, 'utf8'))).toEqual(report);
-    expect(report.outcome).toBe('complete');
-    // The resumed run reads exactly from the committed offsets to the end, and its counts add up.
-    expect(report.read).toBe(records.length - killedAt);
-    expect(report.replayed.total + report.parked.total + report.skipped.total).toBe(report.read);
-
-    expect(await partitionsWithOpenTransactions(t.input)).toEqual([]);
-    const input = await readCommitted(t.input);
-    expect(input).toHaveLength(selected.length);
-    expect(keysOf(input).sort()).toEqual([...selected].sort());
-    expect(await committedSum(t)).toBe(records.length);
-  });
-
   it('a second replay on the same group fences the first, which exits 3 saying so; every record is replayed exactly once', async () => {
     const { t, env } = await setup(1);
     await produceRaw(
