@@ -30,8 +30,9 @@ afterAll(deleteTestTopics);
 it('SIGKILLed mid-transaction twice and resumed: each selected record is in the input exactly once under read_committed', async () => {
   const { t, env } = await setupTopics(2);
   // Two of three records selected; the others are retryable too, so only the selection keeps them out.
-  const records = deadLetters(t.input, 24_000, (i) => (i % 3 === 2 ? 'ENRICH_FAILED' : 'TIMESTAMP_OUT_OF_RANGE'));
-  for (let i = 0; i < records.length; i += 6000) await produceRaw(t.dlq, records.slice(i, i + 6000));
+  // Large enough that a run lasts seconds: a kill may need a few freezes, each 300 ms.
+  const records = deadLetters(t.input, 60_000, (i) => (i % 3 === 2 ? 'ENRICH_FAILED' : 'TIMESTAMP_OUT_OF_RANGE'));
+  for (let i = 0; i < records.length; i += 10_000) await produceRaw(t.dlq, records.slice(i, i + 10_000));
   const selected = records.filter((r) => r.headers[H.reason] === 'TIMESTAMP_OUT_OF_RANGE').map((r) => r.key);
   const args = ['replay', '--reason', 'TIMESTAMP_OUT_OF_RANGE', '--no-progress'];
 
@@ -77,4 +78,4 @@ it('SIGKILLed mid-transaction twice and resumed: each selected record is in the 
   expect({ lost, duplicates: replayed.length - distinct.size }).toEqual({ lost: 0, duplicates: 0 });
   expect(replayed.sort()).toEqual([...selected].sort());
   expect(await committedSum(t)).toBe(records.length);
-});
+}, 300_000);

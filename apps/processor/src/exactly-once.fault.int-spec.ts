@@ -86,6 +86,13 @@ it('SIGKILL mid-stream, then a restart: every input has exactly one outcome for 
   expect(second.child.exitCode).toBeNull();
 }, 300_000);
 
+/** A processor's last log lines other than its periodic summaries: what it did, for a failure message. */
+const events = (logs: readonly string[]) =>
+  logs
+    .filter((line) => !line.includes('"message":"summary"'))
+    .slice(-25)
+    .join('\n');
+
 it('a zombie (paused past its session timeout, then resumed) is fenced: nothing of its late transactions is visible', async () => {
   const t = await topics('eos-zombie', 4);
   const total = 40_000;
@@ -123,10 +130,15 @@ it('a zombie (paused past its session timeout, then resumed) is fenced: nothing 
   zombie.kill('SIGCONT');
 
   await stream.done;
+  let committed = new Map<number, bigint>();
   await waitFor(
     () =>
-      `not drained:\n${taker.logs.slice(-15).join('\n')}\nthe zombie's last lines:\n${zombie.logs.slice(-15).join('\n')}`,
-    () => drained(t.group, t.input, committedOffsets),
+      `not drained, committed ${[...committed].map(([p, o]) => `${p}:${o}`).join(' ')}:\n${events(taker.logs)}\n` +
+      `the zombie's last lines:\n${events(zombie.logs)}`,
+    async () => {
+      committed = await committedOffsets(t.group, t.input);
+      return drained(t.group, t.input, committedOffsets);
+    },
     120_000,
   );
   const result = await account(t.input, t.output, t.dlq);
