@@ -194,16 +194,15 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
     });
     readiness.assigned((topic, partition) => assigned.has(tpKey(topic, partition)));
     readiness.setJoined(true);
-    // A revoked partition's transactional id belongs to its new owner: close our producer for it.
-    transactions
-      ?.assigned((topic, partition) => assigned.has(tpKey(topic, partition)))
-      .catch((err: unknown) =>
-        logger.debug('closing producers of revoked partitions failed', {
-          component: COMPONENT,
-          groupId,
-          ...describeError(err),
-        }),
-      );
+    // Every producer starts anew in the new generation: a revoked partition's transactional id is its new owner's,
+    // and a kept partition's producer may have been fenced by an owner in between (PartitionTransactions.assigned).
+    transactions?.assigned().catch((err: unknown) =>
+      logger.debug('closing the producers of the last generation failed', {
+        component: COMPONENT,
+        groupId,
+        ...describeError(err),
+      }),
+    );
   });
   consumer.on(consumer.events.CRASH, (event) => {
     const { error, restart } = event.payload;

@@ -81,15 +81,17 @@ export class PartitionTransactions {
   }
 
   /**
-   * After a (re)join: producers of partitions this member no longer owns are closed (a revoked partition's
-   * transactional id is the new owner's now), and fenced marks are forgotten (an owned partition is ours again).
+   * After a (re)join: every producer is closed, also those of partitions this member keeps. A revoked partition's
+   * transactional id is the new owner's now. A kept one may have had another owner in between (this member was
+   * frozen, dropped from the group and rejoined with the same partitions); that owner's initTransactions made the
+   * kept producer's epoch stale, so its first transaction would be fenced, in the current generation, and the
+   * partition would stand still. Initialising again fences whoever owned it in between and reads the committed
+   * offset anew. Fenced marks are forgotten: an owned partition is ours again.
    */
-  async assigned(isAssigned: (topic: string, partition: number) => boolean): Promise<void> {
+  async assigned(): Promise<void> {
     this.assignments += 1;
     this.fencedPartitions.clear();
-    const revoked = [...this.producers].filter(([, e]) => !isAssigned(e.topic, e.partition));
-    for (const [key] of revoked) this.producers.delete(key);
-    await Promise.all(revoked.map(([, e]) => e.producer.disconnect()));
+    await this.closeAll();
   }
 
   async closeAll(): Promise<void> {

@@ -151,7 +151,7 @@ describe('processChunkInTransaction', () => {
     // It never initialises again on its own: that would fence the rightful owner.
     expect(h.cluster.state.inits).toBe(inits);
     expect(h.cluster.state.committedOutputs).toEqual([]);
-    await h.transactions.assigned(() => true);
+    await h.transactions.assigned();
     expect(h.transactions.isFenced('in', 0)).toBe(false);
   });
 
@@ -169,7 +169,7 @@ describe('processChunkInTransaction', () => {
     await h.cluster.create('g.in.0').connect();
     const late = processChunkInTransaction(chunk, '14', h.ctx, h.deps);
     while (!answer) await new Promise((r) => setImmediate(r));
-    await h.transactions.assigned(() => true);
+    await h.transactions.assigned();
     answer?.();
     expect(await late).toEqual({ end: 'abandoned' });
     expect(h.transactions.isFenced('in', 0)).toBe(false);
@@ -178,11 +178,28 @@ describe('processChunkInTransaction', () => {
     expect(h.cluster.state.committedOutputs).toEqual(['out-10', 'out-11', 'out-12', 'out-13']);
   });
 
-  it('closes the producers of revoked partitions on a rejoin', async () => {
+  it('closes every producer on a rejoin, revoked or kept', async () => {
     const h = harness(0n);
     await h.transactions.acquire('in', 0);
     await h.transactions.acquire('in', 1);
-    await h.transactions.assigned((_t, p) => p === 1);
-    expect(h.transactions.size()).toBe(1);
+    await h.transactions.assigned();
+    expect(h.transactions.size()).toBe(0);
+  });
+
+  it('a partition kept through a rejoin, owned by another member in between, is processed again', async () => {
+    const h = harness(10n);
+    await h.transactions.acquire('in', 0);
+    // Frozen past its session: another member owned the partition meanwhile and initialised its transactional
+    // id, committing up to 12. Then this member rejoined and got the partition back.
+    await h.cluster.create('g.in.0').connect();
+    h.cluster.state.committed = 12n;
+    await h.transactions.assigned();
+    // The producer initialised before the rejoin is stale: kept, its first transaction would be fenced in the
+    // current generation and the partition would never be processed again.
+    expect((await processChunkInTransaction(chunk, '14', h.ctx, h.deps)).end).toBe('committed');
+    expect(h.transactions.isFenced('in', 0)).toBe(false);
+    // Only what the other owner had not committed.
+    expect(h.cluster.state.committedOutputs).toEqual(['out-12', 'out-13']);
+    expect(h.cluster.state.committed).toBe(14n);
   });
 });
