@@ -3,22 +3,22 @@ import path from 'node:path';
 import { describeConfig } from '@login/config';
 import { processorConfigSpec } from './config';
 
-// The README's configuration table is generated from the spec; this keeps them equal.
+// docs/configuration.md's processor table is generated from the spec; this keeps them equal.
 // After changing a variable: UPDATE_DOCS=1 npx nx test processor
-const README = path.resolve(__dirname, '../../../README.md');
+const DOC = path.resolve(__dirname, '../../../docs/configuration.md');
 const START = '<!-- config:processor:start -->';
 const END = '<!-- config:processor:end -->';
 
-it('README documents every processor variable exactly as the config spec defines it', () => {
-  const readme = fs.readFileSync(README, 'utf8');
-  const from = readme.indexOf(START);
-  const to = readme.indexOf(END);
+it('docs/configuration.md documents every processor variable exactly as the config spec defines it', () => {
+  const doc = fs.readFileSync(DOC, 'utf8');
+  const from = doc.indexOf(START);
+  const to = doc.indexOf(END);
   expect(from).toBeGreaterThan(-1);
   expect(to).toBeGreaterThan(from);
   const table = `${START}\n${describeConfig(processorConfigSpec).trim()}\n${END}`;
   if (process.env['UPDATE_DOCS'] === '1') {
-    fs.writeFileSync(README, readme.slice(0, from) + table + readme.slice(to + END.length));
+    fs.writeFileSync(DOC, doc.slice(0, from) + table + doc.slice(to + END.length));
     return;
   }
-  expect(readme.slice(from, to + END.length)).toBe(table);
+  expect(doc.slice(from, to + END.length)).toBe(table);
 });

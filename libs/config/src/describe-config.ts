@@ -3,7 +3,7 @@ import type { ConfigSpec } from './define-config';
 import type { VariableSpec, VariableSpecs } from './types';
 
 /**
- * A Markdown table (variable, default, description) of a spec's environment variables, so the README is generated
+ * A Markdown table (variable, default, description) of a spec's environment variables, so docs/configuration.md is generated
  * from the same object that validates the environment and cannot drift from it.
  */
 export function describeConfig(spec: ConfigSpec<VariableSpecs>): string {

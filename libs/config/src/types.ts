@@ -1,6 +1,6 @@
 /**
  * Public types of a configuration spec. A spec is plain data (key → setting) so the same object drives validation,
- * error messages, --help and the generated README table.
+ * error messages, --help and the generated table in docs/configuration.md.
  *
  * A key in UPPER_SNAKE_CASE is an environment variable; a camelCase key is a command-line flag only (it needs `flag`).
  */
@@ -34,9 +34,9 @@ export interface BooleanSchema {
 export type ValueSchema = StringSchema | NumberSchema | BooleanSchema;
 
 interface VariableBase {
-  /** One sentence for the README and --help. */
+  /** One sentence for docs/configuration.md and --help. */
   description: string;
-  /** Shown in the README and in pattern errors. Never put a real secret here. */
+  /** Shown in docs/configuration.md and in pattern errors. Never put a real secret here. */
   example?: string;
   /** Without a default, a required variable that is unset is an error. */
   required?: boolean;
@@ -135,7 +135,7 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /**
  * The loaded configuration: keys are the environment variable names themselves (or the camelCase keys of flags), so
- * the README, the error messages and the code all use one name. Variables with a default or `required: true` are
+ * docs/configuration.md, the error messages and the code all use one name. Variables with a default or `required: true` are
  * always present.
  */
 export type ConfigValues<V extends VariableSpecs> = Simplify<
