@@ -65,7 +65,7 @@ async function main(): Promise<number> {
     // A second Ctrl-C: leave now. Nothing is lost: an open transaction is aborted by the broker (or the next run).
     stopNow: (signal) => {
       process.stderr.write(`dlq-replayer: ${signal} again, exiting without waiting\n`);
-      process.exit(130);
+      process.exit(EXIT.interrupted);
     },
     // Every command ends within seconds of the abort (a transaction of one chunk at most). Should one hang, exit
     // anyway: exactly-once does not depend on a clean exit, only read_committed readers wait for the transaction

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { PACKAGE_VERSION } from '@login/config';
+import { EXIT, PACKAGE_VERSION } from '@login/config';
 import { createGeneratorMetrics, createLogger, startHttpServer } from '@login/observability';
 import type { GeneratorMetrics, Logger, RunningHttpServer } from '@login/observability';
 import { createDryRunSink } from './adapters/dry-run-sink';
@@ -17,11 +17,6 @@ import type { ProgressState } from './core/progress-format';
 import { createRateMeter, createRunStats } from './core/stats';
 import type { RunSummary } from './core/summary';
 import { buildSummary, formatSummary } from './core/summary';
-
-/** Exit codes: 0 done, 1 records lost or a fatal error, 2 bad flags or variables. */
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
 
 export interface CliIo {
   readonly argv: readonly string[];
@@ -47,19 +42,19 @@ export async function runCli(io: CliIo): Promise<CliResult> {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.stderr.write(error.problems.map((p) => `generator: ${p}\n`).join(''));
-    return { exitCode: EXIT_USAGE };
+    return { exitCode: EXIT.usage };
   }
   if (loaded.action === 'help') {
     io.stdout.write(helpText() + '\n');
-    return { exitCode: EXIT_OK };
+    return { exitCode: EXIT.ok };
   }
   if (loaded.action === 'version') {
     io.stdout.write(versionText() + '\n');
-    return { exitCode: EXIT_OK };
+    return { exitCode: EXIT.ok };
   }
   if (loaded.action === 'list-kinds') {
     io.stdout.write(kindsText() + '\n');
-    return { exitCode: EXIT_OK };
+    return { exitCode: EXIT.ok };
   }
   return runGenerator(loaded.config, io);
 }
@@ -233,14 +228,14 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
     if (isTty(io.stderr)) io.stderr.write(formatSummary(summary) + '\n');
     if (config.json) (config.dryRun ? io.stderr : io.stdout).write(JSON.stringify(summary) + '\n');
     await cleanup();
-    return { exitCode: summary.failed > 0 && !stdoutClosed ? EXIT_FAILED : EXIT_OK, summary };
+    return { exitCode: summary.failed > 0 && !stdoutClosed ? EXIT.failure : EXIT.ok, summary };
   } catch (error) {
     logger.error('generator failed', { error });
     // The failure is logged above; a cleanup that fails after it must not replace it.
     await cleanup().catch((cleanupError: unknown) =>
       logger.debug('cleanup after the failure failed too', { error: cleanupError }),
     );
-    return { exitCode: EXIT_FAILED };
+    return { exitCode: EXIT.failure };
   }
 }
 

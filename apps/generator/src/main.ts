@@ -1,4 +1,5 @@
 // The generator's entry point: wiring only. Signals become an AbortSignal; runCli does the rest.
+import { EXIT } from '@login/config';
 import { onStopSignals } from '@login/observability';
 import { runCli } from './app';
 
@@ -10,13 +11,13 @@ onStopSignals({
   stop: () => stop.abort(),
   stopNow: (signal) => {
     process.stderr.write(`\ngenerator: ${signal} again: exiting without waiting for in-flight batches\n`);
-    process.exit(130);
+    process.exit(EXIT.interrupted);
   },
   deadline: {
     ms: GRACE_MS,
     onElapsed: () => {
       process.stderr.write(`generator: in-flight batches not flushed within ${GRACE_MS / 1000} s: exiting\n`);
-      process.exit(1);
+      process.exit(EXIT.failure);
     },
   },
 });
@@ -33,6 +34,6 @@ runCli({
   },
   (error: unknown) => {
     process.stderr.write(`generator: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.failure;
   },
 );

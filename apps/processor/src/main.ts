@@ -1,7 +1,7 @@
 // The processor service: wiring only. The work is done by the pure core (core/) inside the commit-after-ack
 // batch runner (adapters/processor-service.ts); see docs/architecture.md.
 import os from 'node:os';
-import { PACKAGE_VERSION, loadConfigOrExit, toKafkaClientConfig } from '@login/config';
+import { EXIT, PACKAGE_VERSION, loadConfigOrExit, toKafkaClientConfig } from '@login/config';
 import { systemClock } from '@login/enrichment';
 import { createKafkaClient } from '@login/kafka';
 import { createMasker } from '@login/masking';
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     // A taken port is a configuration error like any other: one line, exit 2, no stack trace.
     if (err instanceof HttpPortInUseError) {
       logger.error(err.message, { port: err.port });
-      await shutdown.trigger('HTTP_PORT in use', 2);
+      await shutdown.trigger('HTTP_PORT in use', EXIT.usage);
       return;
     }
     throw err;
@@ -113,13 +113,13 @@ async function main(): Promise<void> {
   }
   service.done.catch((err: unknown) => {
     logger.error('the consumer stopped on a non-retriable error', { error: err });
-    void shutdown.trigger('fatal consumer error', 1);
+    void shutdown.trigger('fatal consumer error', EXIT.failure);
   });
   try {
     await service.start();
   } catch (err) {
     logger.error('could not start consuming', { error: err });
-    await shutdown.trigger('start failed', 1);
+    await shutdown.trigger('start failed', EXIT.failure);
     return;
   }
   logger.info('consuming', { topic: cfg.INPUT_TOPIC, group: cfg.CONSUMER_GROUP });

@@ -1,3 +1,5 @@
+export { EXIT } from './exit-codes';
+export type { ExitCode } from './exit-codes';
 export { ConfigError } from './config-error';
 export { BUILT_IN_FLAGS, defineCommandLine, readCommandLine, versionText } from './command-line';
 export type { CommandLine, CommandLineDefinition, CommandLineResult, CommandLineSection } from './command-line';

@@ -1,4 +1,5 @@
 import { ConfigError } from './config-error';
+import { EXIT } from './exit-codes';
 import type { ConfigSpec } from './define-config';
 import { givenByEnvironment, resolveConfig } from './resolve-config';
 import { readFileFromDisk } from './secrets';
@@ -45,6 +46,6 @@ export function loadConfigOrExit<V extends VariableSpecs>(
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     (options.stderr ?? process.stderr).write(`${error.message}\n`);
-    return (options.exit ?? process.exit)(2);
+    return (options.exit ?? process.exit)(EXIT.usage);
   }
 }
