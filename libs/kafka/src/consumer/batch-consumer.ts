@@ -89,7 +89,9 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
         create: (transactionalId) =>
           createTransactionalProducer(options.client, {
             transactionalId,
-            transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000,
+            ...(options.transactionTimeoutMs === undefined
+              ? {}
+              : { transactionTimeoutMs: options.transactionTimeoutMs }),
             ...(options.producerOptions?.maxBatchBytes === undefined
               ? {}
               : { maxBatchBytes: options.producerOptions.maxBatchBytes }),

@@ -88,7 +88,7 @@ export interface BatchConsumerOptions<O> {
   readonly groupId: string;
   /** Default at_least_once. */
   readonly guarantee?: ProcessingGuarantee;
-  /** exactly_once: the broker aborts a transaction left open this long (default 60000). */
+  /** exactly_once: the broker aborts a transaction left open this long (default DEFAULT_TRANSACTION_TIMEOUT_MS, 60 s). */
   readonly transactionTimeoutMs?: number;
   readonly topics: readonly string[];
   /** Where a group without committed offsets starts (default false: only new records). */

@@ -1,5 +1,7 @@
 import { createKafkaClient, createTransactionalProducer, type TransactionalProducerOptions } from '../index';
+import { clientInternals } from '../client';
 import { quietLogger } from '../testing/quiet-logger';
+import { DEFAULT_TRANSACTION_TIMEOUT_MS } from './transactional-producer';
 
 // Never connected: validation and state checks happen before any I/O.
 const client = createKafkaClient({ brokers: ['127.0.0.1:1'], clientId: 'txn-unit', logLevel: 'nothing' }, quietLogger);
@@ -21,5 +23,27 @@ describe('createTransactionalProducer options', () => {
       code: 'NOT_CONNECTED',
       canRetry: false,
     });
+  });
+
+  // One default for every transactional writer (the processor's per-partition producers and the replayer's).
+  it.each([
+    [undefined, DEFAULT_TRANSACTION_TIMEOUT_MS],
+    [90_000, 90_000],
+  ])('gives kafkajs the transaction timeout %p as %p', async (given, expected) => {
+    expect(DEFAULT_TRANSACTION_TIMEOUT_MS).toBe(60_000);
+    const seen: unknown[] = [];
+    const spy = jest.spyOn(clientInternals(client).kafka, 'producer').mockImplementation((config) => {
+      seen.push(config?.transactionTimeout);
+      throw new Error('no broker in a unit test');
+    });
+    try {
+      const options = given === undefined ? {} : { transactionTimeoutMs: given };
+      await expect(
+        createTransactionalProducer(client, { transactionalId: 'id', ...options }).connect(),
+      ).rejects.toThrow();
+      expect(seen).toEqual([expected]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

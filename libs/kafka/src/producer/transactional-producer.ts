@@ -17,10 +17,17 @@ import { kafkajsPartitioner } from './kafkajs-partitioner';
 import type { OutgoingRecord } from '../types';
 import { SendPath } from './send-path';
 
+/**
+ * The one default of the transaction timeout, for the processor's per-partition producers and the replayer's alike:
+ * Kafka's own default (transaction.timeout.ms), long enough for a chunk's retries, short enough that
+ * read_committed readers are not held long by a transaction a killed process left open.
+ */
+export const DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
+
 export interface TransactionalProducerOptions {
   /** Stable across restarts of the same logical writer: a new holder of the id fences the old one. */
   readonly transactionalId: string;
-  /** The broker aborts a transaction left open this long (a killed process); default 30 s. */
+  /** The broker aborts a transaction left open this long (a killed process); default DEFAULT_TRANSACTION_TIMEOUT_MS. */
   readonly transactionTimeoutMs?: number;
   /** Byte budget per topic-partition of one produce request (see delivery.ts); default 768 KiB. */
   readonly maxBatchBytes?: number;
@@ -117,7 +124,7 @@ export function createTransactionalProducer(
       // match the broker's, and only a new producer id (a new epoch) resets them.
       producer = kafka.producer({
         transactionalId,
-        transactionTimeout: options.transactionTimeoutMs ?? 30_000,
+        transactionTimeout: options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
         idempotent: true,
         // kafkajs requires one request in flight for a transactional producer.
         maxInFlightRequests: 1,
