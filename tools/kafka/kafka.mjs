@@ -74,11 +74,13 @@ const leaseDir = path.join(runDir, 'leases');
 const START_TIMEOUT_MS = Number(process.env.LOCAL_KAFKA_START_TIMEOUT_MS ?? 120_000);
 const STOP_TIMEOUT_MS = 30_000;
 
-export const TOPICS = ['user-login', 'processed-user-login', 'user-login-dlq', 'user-login-dlq-parked'];
+/** The pipeline's topics, by the same names the apps' configs default to (libs/event-schema/src/topics.json). */
+const TOPIC_NAMES = JSON.parse(fs.readFileSync(path.join(here, '../../libs/event-schema/src/topics.json'), 'utf8'));
+export const TOPICS = [TOPIC_NAMES.input, TOPIC_NAMES.output, TOPIC_NAMES.dlq, TOPIC_NAMES.parked];
 /** Per-topic configs: dead letters are their input plus headers, so the DLQ topics take larger records (libs/kafka). */
 export const TOPIC_CONFIGS = Object.freeze({
-  'user-login-dlq': DLQ_TOPIC_CONFIG,
-  'user-login-dlq-parked': DLQ_TOPIC_CONFIG,
+  [TOPIC_NAMES.dlq]: DLQ_TOPIC_CONFIG,
+  [TOPIC_NAMES.parked]: DLQ_TOPIC_CONFIG,
 });
 
 function kafkaVersion() {

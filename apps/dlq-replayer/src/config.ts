@@ -22,6 +22,7 @@ import type {
   VariableSpecs,
   Wording,
 } from '@login/config';
+import { DEFAULT_TOPICS } from '@login/event-schema';
 import type { LogFormat, LogLevel } from '@login/observability';
 import { REASON_CODES, STAGES } from './core/dlq-headers';
 import type { Selection } from './core/selection';
@@ -100,28 +101,28 @@ const connectionVariables = {
     flag: 'dlq-topic',
     placeholder: 'NAME',
     schema: topicNameSchema,
-    default: 'user-login-dlq',
+    default: DEFAULT_TOPICS.dlq,
     description: 'The dead letter topic.',
   },
   INPUT_TOPIC: {
     flag: 'input-topic',
     placeholder: 'NAME',
     schema: topicNameSchema,
-    default: 'user-login',
+    default: DEFAULT_TOPICS.input,
     description: "Replay target, the processor's input.",
   },
   OUTPUT_TOPIC: {
     flag: 'output-topic',
     placeholder: 'NAME',
     schema: topicNameSchema,
-    default: 'processed-user-login',
+    default: DEFAULT_TOPICS.output,
     description: "The processor's output, never a target.",
   },
   PARKED_TOPIC: {
     flag: 'parked-topic',
     placeholder: 'NAME',
     schema: topicNameSchema,
-    default: 'user-login-dlq-parked',
+    default: DEFAULT_TOPICS.parked,
     description: 'Where the loop guard parks records.',
   },
   REPLAYER_GROUP: {

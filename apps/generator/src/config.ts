@@ -14,6 +14,7 @@ import {
   topicNameSchema,
   versionText as commandLineVersion,
 } from '@login/config';
+import { DEFAULT_TOPICS } from '@login/event-schema';
 import type { LogFormat, LogLevel } from '@login/observability';
 import type { MalformedKind } from './core/malformed';
 import { MALFORMED_KIND_NAMES, malformedKind } from './core/malformed';
@@ -100,7 +101,7 @@ const generatorSettings = defineConfig({
     short: 't',
     placeholder: 'NAME',
     schema: topicNameSchema,
-    default: 'user-login',
+    default: DEFAULT_TOPICS.input,
     description: 'Topic to produce to.',
   },
   GENERATOR_COUNT: {

@@ -1,6 +1,6 @@
 import { composeConfig, defineConfig, kafkaConfigSpec, observabilityConfigSpec, topicNameSchema } from '@login/config';
 import type { ConfigIssue, ConfigValues } from '@login/config';
-import { DEFAULT_RECORD_LIMITS } from '@login/event-schema';
+import { DEFAULT_RECORD_LIMITS, DEFAULT_TOPICS } from '@login/event-schema';
 import { KEY_ID_PATTERN } from '@login/masking';
 
 /** The key id the development keys (`npm start`, the compose stack) go by, so their pseudonyms never pass for real ones. */
@@ -9,15 +9,15 @@ export const DEVELOPMENT_KEY_ID = 'dev';
 const TOPIC = topicNameSchema;
 
 const processorVariables = {
-  INPUT_TOPIC: { schema: TOPIC, default: 'user-login', description: 'Topic of the raw login events.' },
+  INPUT_TOPIC: { schema: TOPIC, default: DEFAULT_TOPICS.input, description: 'Topic of the raw login events.' },
   OUTPUT_TOPIC: {
     schema: TOPIC,
-    default: 'processed-user-login',
+    default: DEFAULT_TOPICS.output,
     description: 'Topic of the validated, masked, enriched events.',
   },
   DLQ_TOPIC: {
     schema: TOPIC,
-    default: 'user-login-dlq',
+    default: DEFAULT_TOPICS.dlq,
     description: 'Dead letter topic: records that cannot be processed, unchanged, with the reason in headers.',
   },
   CONSUMER_GROUP: {

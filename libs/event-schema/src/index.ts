@@ -39,3 +39,4 @@ export type {
   ValidationIssue,
   ValidationResult,
 } from './types';
+export { DEFAULT_TOPICS } from './topics';
