@@ -2,6 +2,7 @@ import { DLQ_ERROR_HEADER_PREFIX, DLQ_HEADERS, DLQ_OMITTED_PARTS } from './dlq-h
 import { DEFAULT_RECORD_LIMITS } from './record-limits';
 import { REASON_CODES, STAGES, isReasonCode, isStage } from './reasons';
 import { DEFAULT_PARSE_LIMITS } from './parse-login-event';
+import { DEFAULT_TOPICS } from './topics';
 
 // These values are read by dashboards, alerts and other teams' consumers (docs/contracts.md "Dead letter record"): pinned literally.
 describe('contract constants', () => {
@@ -79,5 +80,16 @@ describe('contract constants', () => {
 
   it('default parse limits', () => {
     expect(DEFAULT_PARSE_LIMITS).toEqual({ maxValueBytes: 65536, maxClockSkewMs: 300000 });
+  });
+
+  // docs/contracts.md#topics: renaming one breaks every deployment.
+  it('default topic names', () => {
+    expect(DEFAULT_TOPICS).toEqual({
+      input: 'user-login',
+      output: 'processed-user-login',
+      dlq: 'user-login-dlq',
+      parked: 'user-login-dlq-parked',
+    });
+    expect(Object.isFrozen(DEFAULT_TOPICS)).toBe(true);
   });
 });
