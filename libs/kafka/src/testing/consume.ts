@@ -1,6 +1,7 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import type { ConsumedRecord, RecordHeaders } from '../types';
 import { testKafka } from './broker';
+import { partitionsWithOpenTransactions } from './offsets';
 import { uniqueName } from './topics';
 
 export interface ConsumeOptions {
@@ -99,8 +100,10 @@ export async function readToEnd(
   }: { timeoutMs?: number; isolation?: 'read_committed' | 'read_uncommitted' } = {},
 ): Promise<ConsumedRecord[]> {
   const kafka = testKafka('test-reader');
+  if (isolation === 'read_committed') await settleTransactionMarkers(topic);
   const admin = kafka.admin();
   await admin.connect();
+  // kafkajs's admin lists offsets read_committed: the last stable offset, which is why markers are awaited above.
   const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
   await admin.disconnect();
   const reached = new Map([...ends].map(([p, end]) => [p, end === 0n]));
@@ -149,6 +152,20 @@ export async function readToEnd(
   }
   return records.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
 }
+
+/**
+ * A committed transaction's records become readable only once the coordinator has written its commit markers, which
+ * it does after EndTxn has answered. Reading right after a commit could stop at the last stable offset, before them.
+ * Waits (bounded) for every partition's last stable offset to reach its high watermark; a transaction that stays
+ * open (a test's killed holder) is left as it is after MARKER_SETTLE_MS and its records stay invisible.
+ */
+async function settleTransactionMarkers(topic: string): Promise<void> {
+  const deadline = Date.now() + MARKER_SETTLE_MS;
+  while ((await partitionsWithOpenTransactions(topic)).length > 0 && Date.now() < deadline) await sleep(50);
+}
+
+const MARKER_SETTLE_MS = 5_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** readToEnd with read_committed. */
 export function readCommitted(topic: string, options: { timeoutMs?: number } = {}): Promise<ConsumedRecord[]> {
