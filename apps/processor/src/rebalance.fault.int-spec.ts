@@ -14,6 +14,7 @@ import {
   waitFor,
 } from '@login/kafka/testing';
 import { account, drained } from './testing/accounting';
+import { commitGaps, sampleCommits } from './testing/commit-timeline';
 import { validEvent } from './testing/events';
 import { killLeftovers, ProcessorProcess } from './testing/processor-process';
 
@@ -21,7 +22,10 @@ const TOTAL = 60_000;
 const RATE = 4000;
 // The shortest session the broker allows by default (group.min.session.timeout.ms): the killed member's partitions
 // move after ~6 s instead of 30 s.
-const GROUP_TIMING = { KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_INTERVAL_MS: '1000' };
+const SESSION_MS = 6000;
+const GROUP_TIMING = { KAFKA_SESSION_TIMEOUT_MS: String(SESSION_MS), KAFKA_HEARTBEAT_INTERVAL_MS: '1000' };
+// Recovery bound: the dead member's session, plus a few seconds for the rebalance that follows it.
+const RESUME_BOUND_MS = SESSION_MS + 10_000;
 
 const running: ProcessorProcess[] = [];
 afterEach(async () => {
@@ -61,6 +65,7 @@ it.each(['at_least_once', 'exactly_once'] as const)(
     const committed = async () => sumOffsets((await committedOffsets(t.group, t.input)).values());
     await waitFor('a quarter of the stream committed', async () => (await committed()) >= TOTAL / 4, 60_000);
 
+    const timeline = sampleCommits(() => committedOffsets(t.group, t.input));
     killed.kill('SIGKILL');
     const killedAt = Date.now();
     await waitFor('half of the stream produced', () => stream.produced() >= TOTAL / 2, 60_000);
@@ -75,6 +80,8 @@ it.each(['at_least_once', 'exactly_once'] as const)(
       120_000,
     );
     const drainedAfterMs = Date.now() - killedAt;
+    const gaps = commitGaps(await timeline.stop(), killedAt);
+    const slowestResumeMs = Math.max(...gaps.resumedAfterMs.values());
     const result = await account(t.input, t.output, t.dlq);
     reportFaultRun({
       test: `rebalance ${guarantee}`,
@@ -83,6 +90,8 @@ it.each(['at_least_once', 'exactly_once'] as const)(
       duplicates: result.duplicates,
       recoveryMs: drainedAfterMs,
       processorExits: [stays, joined].filter((p) => p.child.exitCode !== null).length,
+      slowestPartitionResumeMs: slowestResumeMs,
+      longestGroupStallMs: gaps.longestGroupStallMs,
     });
 
     expect(produced).toBe(TOTAL);
@@ -90,6 +99,10 @@ it.each(['at_least_once', 'exactly_once'] as const)(
     // The survivors never stopped.
     expect(stays.child.exitCode).toBeNull();
     expect(joined.child.exitCode).toBeNull();
+    // Every partition, the killed member's included, commits again within the bound; the group never stalls longer.
+    expect(gaps.resumedAfterMs.size).toBe(6);
+    expect(slowestResumeMs).toBeLessThan(RESUME_BOUND_MS);
+    expect(gaps.longestGroupStallMs).toBeLessThan(RESUME_BOUND_MS);
     expect(result.missing).toEqual([]);
     expect(result.unknown).toBe(0);
     expect(result.outputs + result.deadLetters).toBe(result.inputs + result.duplicates);
