@@ -29,6 +29,26 @@ describe('enrich', () => {
     expect(DEFAULT_DEVICE_TYPE).toBe('unknown');
   });
 
+  it.each(['android', 'iOS', 'unknown', 'other'])('keeps device_type %p, which is in the fixed list', (deviceType) => {
+    const output = enrich({ ...EVENT, device_type: deviceType }, MASKED, { eventId: EVENT_ID, processedAtMs: 0 });
+    expect(output.device_type).toBe(deviceType);
+  });
+
+  // The input's device_type shape (32 letters and digits) fits an IMEI, a MAC or an Android ID: none may pass.
+  it.each([
+    ['an IMEI', 'imei356938035643809'],
+    ['a colon-less MAC', 'ma4c3f0851d2e'],
+    ['an Android ID', 'x9774d56d682e549c'],
+    ['a hex IPv4', 'xc0a80101'],
+    ['a plausible type outside the list', 'smart-tv'],
+    ['a listed type in another case', 'Android'],
+  ])('device_type %s becomes "other"', (_name, deviceType) => {
+    const output = enrich({ ...EVENT, device_type: deviceType }, MASKED, { eventId: EVENT_ID, processedAtMs: 0 });
+    expect(output.device_type).toBe('other');
+    expect(JSON.stringify(output)).not.toContain(deviceType);
+    expect(validateOutputEvent(output)).toEqual({ ok: true });
+  });
+
   it.each([
     ['same instant', 1_694_479_551_000, 0],
     ['later', 1_694_479_552_500, 1500],

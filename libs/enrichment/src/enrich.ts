@@ -1,7 +1,8 @@
-import { OUTPUT_SCHEMA_VERSION } from '@login/event-schema';
+import { OUTPUT_SCHEMA_VERSION, UNKNOWN_DEVICE_TYPE, outputDeviceType } from '@login/event-schema';
 import type { LoginEvent, ProcessedLoginEvent } from '@login/event-schema';
 
-export const DEFAULT_DEVICE_TYPE = 'unknown';
+/** The output's device_type when the input has none; declared with the list in @login/event-schema. */
+export const DEFAULT_DEVICE_TYPE = UNKNOWN_DEVICE_TYPE;
 
 export interface EnrichContext {
   eventId: string;
@@ -36,7 +37,8 @@ export function enrich(event: LoginEvent, masked: MaskedFields, ctx: EnrichConte
     event_id: ctx.eventId,
     user_id: event.user_id,
     app_version: event.app_version,
-    device_type: event.device_type ?? DEFAULT_DEVICE_TYPE,
+    // From the fixed list only: the input's shape fits an IMEI or a MAC as well as `android`.
+    device_type: outputDeviceType(event.device_type),
     locale: event.locale,
     device_id: masked.device_id,
     ip: masked.ip,

@@ -24,6 +24,26 @@ export const DEVICE_TYPE_PATTERN = '^[A-Za-z][A-Za-z0-9_-]*$';
 export const NO_CONTROL_CHARACTERS_PATTERN = '^[^\\p{Cc}\\p{Cs}]*$';
 
 export const DEVICE_TYPE_MAX_LENGTH = 32;
+
+/**
+ * The only device types the output, the events metric and the summary log carry. A fixed list, because the input's
+ * shape (32 letters and digits) also fits an IMEI, a colon-less MAC, an Android ID or a hex IPv4: passed on as received,
+ * `device_type` could carry a device identifier. Matched exactly (case-sensitive), like the metric label always was.
+ */
+export const DEVICE_TYPES = Object.freeze(['android', 'iOS', 'unknown', 'other'] as const);
+export type DeviceType = (typeof DEVICE_TYPES)[number];
+/** The output's device_type when the input has none (older clients). */
+export const UNKNOWN_DEVICE_TYPE: DeviceType = 'unknown';
+/** The output's device_type for any input value not in `DEVICE_TYPES`. */
+export const OTHER_DEVICE_TYPE: DeviceType = 'other';
+
+const deviceTypes: ReadonlySet<string> = new Set(DEVICE_TYPES);
+
+/** The output's device_type for an input's (absent → `unknown`, outside `DEVICE_TYPES` → `other`). */
+export function outputDeviceType(value: string | undefined): DeviceType {
+  if (value === undefined) return UNKNOWN_DEVICE_TYPE;
+  return deviceTypes.has(value) ? (value as DeviceType) : OTHER_DEVICE_TYPE;
+}
 export const DEVICE_ID_MAX_LENGTH = 256;
 export const LOCALE_MAX_LENGTH = 11;
 

@@ -1,6 +1,16 @@
 export { INPUT_SCHEMA_ID, inputSchema } from './input-schema';
 export { OUTPUT_SCHEMA_ID, OUTPUT_SCHEMA_VERSION, PSEUDONYM_PATTERN, outputSchema } from './output-schema';
-export { IP_ADDRESS_FORMAT, isAppVersion, isDeviceType, isLocale } from './field-schemas';
+export {
+  DEVICE_TYPES,
+  IP_ADDRESS_FORMAT,
+  OTHER_DEVICE_TYPE,
+  UNKNOWN_DEVICE_TYPE,
+  isAppVersion,
+  isDeviceType,
+  isLocale,
+  outputDeviceType,
+} from './field-schemas';
+export type { DeviceType } from './field-schemas';
 export { REASON_CODES, STAGES, isReasonCode, isStage } from './reasons';
 export { DLQ_ERROR_HEADER_PREFIX, DLQ_HEADERS, DLQ_MESSAGE_MAX_BYTES, DLQ_OMITTED_PARTS } from './dlq-headers';
 export type { DlqHeaderName, DlqOmittedPart } from './dlq-headers';
@@ -19,7 +29,7 @@ export {
   readReplayLineage,
 } from './lineage';
 export type { ReplayLineage } from './lineage';
-export { DEFAULT_PARSE_LIMITS, parseLoginEvent } from './parse-login-event';
+export { DEFAULT_PARSE_LIMITS, DEVICE_ID_SEARCH_MIN_LENGTH, parseLoginEvent } from './parse-login-event';
 export { withAddress } from './login-event';
 export { validateInputEvent, validateOutputEvent } from './validators';
 export { buildFailure, failure } from './failure';

@@ -1,5 +1,5 @@
 import { deepFreeze } from './deep-freeze';
-import { UUID_PATTERN, appVersionSchema, deviceTypeSchema, localeSchema, userIdSchema } from './field-schemas';
+import { DEVICE_TYPES, UUID_PATTERN, appVersionSchema, localeSchema, userIdSchema } from './field-schemas';
 
 export const OUTPUT_SCHEMA_VERSION = '1.0.0';
 export const OUTPUT_SCHEMA_ID = 'urn:login-pipeline:schema:processed-user-login:1.0.0';
@@ -32,7 +32,8 @@ export const outputSchema = deepFreeze({
     event_id: { type: 'string', pattern: UUID_PATTERN },
     user_id: userIdSchema,
     app_version: appVersionSchema,
-    device_type: deviceTypeSchema,
+    // A fixed list, not the input's shape: an input value outside it is `other` (docs/contracts.md "Output event").
+    device_type: { enum: [...DEVICE_TYPES] },
     locale: localeSchema,
     device_id: { type: 'string', pattern: PSEUDONYM_PATTERN },
     ip: { type: 'string', minLength: 1, maxLength: 128 },

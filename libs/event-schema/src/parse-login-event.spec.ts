@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DLQ_MESSAGE_MAX_BYTES } from './dlq-headers';
 import { INPUT_SCHEMA_ID } from './input-schema';
-import { DEFAULT_PARSE_LIMITS, parseLoginEvent } from './parse-login-event';
+import { DEFAULT_PARSE_LIMITS, DEVICE_ID_SEARCH_MIN_LENGTH, parseLoginEvent } from './parse-login-event';
 import { REASON_CODES } from './reasons';
 import { CONTRACT_EXAMPLE_EVENT, CONTRACT_EXAMPLE_INPUT, IP_ADDRESS_TABLE } from './testing';
 import type { ParseFailure, ParseOptions, ParseResult, ReasonCode } from './types';
@@ -149,6 +149,40 @@ describe('parseLoginEvent', () => {
     expect(parseLoginEvent(encode(VALID), OPTIONS).ok).toBe(true);
   });
 
+  describe(`device ids shorter than ${DEVICE_ID_SEARCH_MIN_LENGTH} letters and digits are only compared whole`, () => {
+    it.each([
+      ['device_type', { device_type: 'android', device_id: 'droid' }],
+      ['device_type', { device_type: 'x1234567', device_id: '1234567' }],
+      ['device_type', { device_type: 'x1234567', device_id: '12-34-567' }],
+      ['app_version', { app_version: '2.3.0', device_id: '2.3' }],
+      ['locale', { locale: 'en-US', device_id: 'en' }],
+      ['user_id', { device_id: '424cdd2' }],
+    ])('%s holding a short device id is accepted: %j', (_field, fields) => {
+      expect(parseLoginEvent(withFields(fields), OPTIONS).ok).toBe(true);
+    });
+
+    it('from the threshold on, the device id is searched for', () => {
+      expect(DEVICE_ID_SEARCH_MIN_LENGTH).toBe(8);
+      const result = parseLoginEvent(withFields({ device_type: 'x12345678', device_id: '12345678' }), OPTIONS);
+      expect(expectFailure(result).validation).toEqual([
+        { instancePath: '/device_type', keyword: 'notDeviceId', params: {} },
+      ]);
+    });
+
+    it('a short device id equal to a field is still refused', () => {
+      const result = parseLoginEvent(withFields({ locale: 'en-US', device_id: 'EN-us' }), OPTIONS);
+      expect(expectFailure(result).reason).toBe('SCHEMA_VIOLATION');
+    });
+  });
+
+  it('a device id in a field is a SCHEMA_VIOLATION whose message does not quote it', () => {
+    const failure = expectFailure(parseLoginEvent(withFields({ device_id: VALID.user_id }), OPTIONS));
+    expect(failure.reason).toBe('SCHEMA_VIOLATION');
+    expect(failure.stage).toBe('VALIDATE');
+    expect(failure.message).toBe('event does not match the input schema: /user_id must not hold device_id');
+    expect(JSON.stringify(failure)).not.toContain(VALID.user_id);
+  });
+
   it('decodes multi-byte UTF-8 in device_id (it is pseudonymised, never shown)', () => {
     const event = expectEvent(parseLoginEvent(withFields({ device_id: 'устройство-😀' }), OPTIONS));
     expect(event.device_id).toBe('устройство-😀');
@@ -200,6 +234,56 @@ describe('parseLoginEvent', () => {
         "device_type repeating this event's device_id",
         withFields({ device_type: 'Pixel7', device_id: 'pixel7' }),
         '/device_type',
+        'notDeviceId',
+      ],
+      // The copied fields (user_id is also the output's record key) never carry the event's own device_id.
+      ['user_id equal to device_id', withFields({ device_id: VALID.user_id }), '/user_id', 'notDeviceId'],
+      [
+        'user_id equal to device_id in upper case (an iOS IDFV)',
+        withFields({ device_id: VALID.user_id.toUpperCase() }),
+        '/user_id',
+        'notDeviceId',
+      ],
+      [
+        'user_id holding device_id',
+        withFields({ device_id: '7ca1a833afae' }), // the tail of VALID.user_id
+        '/user_id',
+        'notDeviceId',
+      ],
+      [
+        'device_type holding device_id (an IMEI)',
+        withFields({ device_type: 'imei356938035643809', device_id: '356938035643809' }),
+        '/device_type',
+        'notDeviceId',
+      ],
+      [
+        'device_type holding device_id in another case',
+        withFields({ device_type: 'androidA4C3F0851D2E', device_id: 'a4c3f0851d2e' }),
+        '/device_type',
+        'notDeviceId',
+      ],
+      [
+        'device_type holding device_id without its separators (a MAC)',
+        withFields({ device_type: 'mac-a4c3f0851d2e', device_id: 'A4:C3:F0:85:1D:2E' }),
+        '/device_type',
+        'notDeviceId',
+      ],
+      [
+        'device_type holding the contract example device_id without dashes',
+        withFields({ device_type: 'id593475928' }),
+        '/device_type',
+        'notDeviceId',
+      ],
+      [
+        'app_version holding device_id',
+        withFields({ app_version: '123456.789012', device_id: '3456.7890' }),
+        '/app_version',
+        'notDeviceId',
+      ],
+      [
+        'locale holding device_id',
+        withFields({ locale: 'eng-Latn-US', device_id: 'NG-LATN-US' }),
+        '/locale',
         'notDeviceId',
       ],
       ['device_type with a NUL', withFields({ device_type: 'andr\u0000oid' }), '/device_type', 'pattern'],
@@ -435,9 +519,14 @@ describe('parseLoginEvent', () => {
       );
       fc.assert(
         fc.property(validEvent, (raw) => {
+          // The generated fields may hold the generated device id by chance; then the event is refused (tested above).
+          const letters = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+          const id = letters(raw.device_id);
           fc.pre(
-            ![raw.device_type, raw.app_version, raw.locale].some(
-              (f) => f?.toLowerCase() === raw.device_id.toLowerCase(),
+            ![raw.user_id, raw.device_type, raw.app_version, raw.locale].some(
+              (f) =>
+                f !== undefined &&
+                (f.toLowerCase() === raw.device_id.toLowerCase() || (id.length >= 8 && letters(f).includes(id))),
             ),
           );
           const event = expectEvent(parseLoginEvent(encode(raw), OPTIONS));

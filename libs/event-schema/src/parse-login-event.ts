@@ -19,15 +19,38 @@ function fail(reason: ReasonCode, details: FailureDetails = {}): ParseResult {
   return { ok: false, failure: buildFailure(reasonInfo(reason).stage, reason, details) };
 }
 
-const FREE_FORM_FIELDS = ['device_type', 'app_version', 'locale'] as const;
+/** The fields copied to the output as received: none may carry the event's own device_id. */
+const COPIED_FIELDS = ['user_id', 'device_type', 'app_version', 'locale'] as const;
+type CopiedField = (typeof COPIED_FIELDS)[number];
 
 /**
- * The free-form field that holds the event's own device_id, if any. Their shapes already keep IP addresses out; this
- * keeps the raw device id out of metric labels and summaries, which these fields feed.
+ * Device ids with at least this many letters and digits are also searched for inside the copied fields. Shorter ones
+ * are not: they would match ordinary values by chance (`en` in `en-US`, `2.3` in `2.3.0`, `droid` in `android`) and
+ * dead-letter real events, and the fields' narrow shapes (a UUID, `1.2.3`, a locale tag, at most 32 letters and
+ * digits) leave little room to embed them. Eight letters and digits: a hex IPv4, the tail of a MAC, half an IMEI.
  */
-function fieldRepeatingDeviceId(raw: RawLoginEvent): (typeof FREE_FORM_FIELDS)[number] | undefined {
+export const DEVICE_ID_SEARCH_MIN_LENGTH = 8;
+
+/** Lower case, letters and digits only: `AA:BB:CC…` and `aabbcc…`, `593-47-5928` and `593475928` compare equal. */
+function comparable(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/**
+ * The copied field that holds the event's own device_id, if any: equal to it (ignoring case), or, for a device id
+ * long enough to identify a device, containing it (ignoring case and separators). Their shapes already keep IP
+ * addresses out; this keeps the raw device id out of the output (`user_id` is also the record key), metric labels and
+ * summaries, which these fields feed.
+ */
+function fieldHoldingDeviceId(raw: RawLoginEvent): CopiedField | undefined {
   const deviceId = raw.device_id.toLowerCase();
-  return FREE_FORM_FIELDS.find((field) => raw[field]?.toLowerCase() === deviceId);
+  const searched = comparable(raw.device_id);
+  const long = searched.length >= DEVICE_ID_SEARCH_MIN_LENGTH;
+  return COPIED_FIELDS.find((field) => {
+    const value = raw[field];
+    if (value === undefined) return false;
+    return value.toLowerCase() === deviceId || (long && comparable(value).includes(searched));
+  });
 }
 
 /**
@@ -75,10 +98,10 @@ function parseUnguarded(value: Uint8Array | null | undefined, options: ParseOpti
     });
   }
   const raw = json as RawLoginEvent;
-  const echo = fieldRepeatingDeviceId(raw);
+  const echo = fieldHoldingDeviceId(raw);
   if (echo !== undefined) {
     return fail('SCHEMA_VIOLATION', {
-      message: `event does not match the input schema: /${echo} must not repeat device_id`,
+      message: `event does not match the input schema: /${echo} must not hold device_id`,
       validation: [{ instancePath: `/${echo}`, keyword: 'notDeviceId', params: {} }],
     });
   }

@@ -1,5 +1,6 @@
 // Public types of the login-event contracts (docs/contracts.md).
 import type { IpAddress } from './ip-address';
+import type { DeviceType } from './field-schemas';
 
 export type Stage = 'DESERIALIZE' | 'VALIDATE' | 'MASK' | 'ENRICH';
 
@@ -50,7 +51,8 @@ export interface ProcessedLoginEvent {
   event_id: string;
   user_id: string;
   app_version: string;
-  device_type: string;
+  /** From a fixed list (`DEVICE_TYPES`), never the input value as received. */
+  device_type: DeviceType;
   locale: string;
   device_id: string;
   ip: string;

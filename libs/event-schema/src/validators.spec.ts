@@ -57,6 +57,8 @@ describe('validateOutputEvent', () => {
     ['zero latency', { latency_ms: 0 }],
     ['timezone offset', { event_time: '2023-09-12T03:45:51+03:00' }],
     ['unknown device type', { device_type: 'unknown' }],
+    ['other device type', { device_type: 'other' }],
+    ['iOS device type', { device_type: 'iOS' }],
   ])('accepts %s', (_name, fields) => {
     expect(validateOutputEvent({ ...OUTPUT, ...fields })).toEqual({ ok: true });
   });
@@ -75,6 +77,10 @@ describe('validateOutputEvent', () => {
     ['wrong schema version', { schema_version: '0.9.0' }, '/schema_version', 'const'],
     ['event_id not a uuid', { event_id: 'abc' }, '/event_id', 'pattern'],
     ['device_type missing', { device_type: undefined }, '', 'required'],
+    // The output's device_type is from a fixed list: an IMEI-shaped value must not pass for a device type.
+    ['device_type an IMEI', { device_type: 'imei356938035643809' }, '/device_type', 'enum'],
+    ['device_type outside the list', { device_type: 'smart-tv' }, '/device_type', 'enum'],
+    ['device_type in other case', { device_type: 'Android' }, '/device_type', 'enum'],
   ])('rejects %s', (_name, fields, instancePath, keyword) => {
     const result = validateOutputEvent({ ...OUTPUT, ...fields });
     expect(result.ok).toBe(false);

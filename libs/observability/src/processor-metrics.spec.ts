@@ -1,7 +1,8 @@
-import { REASON_CODES } from '@login/event-schema';
+import { DEVICE_TYPES, REASON_CODES } from '@login/event-schema';
 import { Registry } from 'prom-client';
+import { OTHER_LABEL } from './bounded-label';
 import { createMetrics } from './metrics';
-import { createProcessorMetrics } from './processor-metrics';
+import { DEVICE_TYPE_LABELS, createProcessorMetrics } from './processor-metrics';
 import type { EventLabels } from './processor-metrics';
 
 async function valuesOf(registry: Registry, name: string) {
@@ -22,6 +23,12 @@ const MIXED_DEVICE_TYPES: readonly EventLabels[] = [
 ];
 
 describe('createProcessorMetrics', () => {
+  it("bounds device_type to the output's device types, `other` included (one list for both)", () => {
+    expect(DEVICE_TYPE_LABELS).toBe(DEVICE_TYPES);
+    expect(DEVICE_TYPE_LABELS).toEqual(['android', 'iOS', 'unknown', 'other']);
+    expect(DEVICE_TYPE_LABELS).toContain(OTHER_LABEL);
+  });
+
   let registry: Registry;
   beforeEach(() => {
     registry = new Registry();

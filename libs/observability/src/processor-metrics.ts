@@ -1,7 +1,7 @@
-import { REASON_CODES, isAppVersion, isLocale } from '@login/event-schema';
+import { DEVICE_TYPES, REASON_CODES, isAppVersion, isLocale } from '@login/event-schema';
 import type { ReasonCode } from '@login/event-schema';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { OTHER_LABEL, boundedLabel } from './bounded-label';
+import { boundedLabel } from './bounded-label';
 import { metricsOn } from './metrics';
 
 /** The processor's metric names (docs/contracts.md "Metrics"): dashboards and alerts depend on them. */
@@ -18,7 +18,8 @@ export const PROCESSOR_METRICS = {
   info: 'login_processor_info',
 } as const;
 
-export const DEVICE_TYPE_LABELS: readonly string[] = ['android', 'iOS', 'unknown', OTHER_LABEL];
+/** The output's device types (one list, declared in @login/event-schema): `other` is among them. */
+export const DEVICE_TYPE_LABELS: readonly string[] = DEVICE_TYPES;
 // The events counter has device_type × app_version × locale series: 4 × 9 × 9 = 324 at most.
 export const MAX_DISTINCT_APP_VERSIONS = 8;
 export const MAX_DISTINCT_LOCALES = 8;

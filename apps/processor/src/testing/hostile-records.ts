@@ -139,6 +139,31 @@ export function smallHostileCases(first: number, borrowedId: string): HostileCas
   addEvent('locale holding an IPv6 address', { locale: '2001:db8::67' }, { topic: 'dlq', reason: 'SCHEMA_VIOLATION' }, [
     '2001:db8::67',
   ]);
+  // Device identifiers through the fields copied to the output (issue 23 item 3).
+  add('user_id equal to device_id (an iOS IDFV)', (n) => {
+    const idfv = `A1B2C3D4-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    return {
+      record: { key: `k${n}`, value: json(event(n, { user_id: idfv.toLowerCase(), device_id: idfv })) },
+      expected: { topic: 'dlq', reason: 'SCHEMA_VIOLATION' },
+      pii: [idfv, idfv.toLowerCase()],
+    };
+  });
+  add('device_type holding an IMEI that is the device_id', (n) => {
+    const imei = `35693803${String(n).padStart(7, '0')}`;
+    return {
+      record: { key: `k${n}`, value: json(event(n, { device_type: `imei${imei}`, device_id: imei })) },
+      expected: { topic: 'dlq', reason: 'SCHEMA_VIOLATION' },
+      pii: [imei],
+    };
+  });
+  add('device_type an IMEI (not the device_id): "other" in the output', (n) => {
+    const imei = `49015420${String(n).padStart(7, '0')}`;
+    return {
+      record: { key: `k${n}`, value: json(event(n, { device_type: `imei${imei}` })) },
+      expected: { topic: 'output' },
+      pii: [imei],
+    };
+  });
   addEvent('device_type a lone surrogate', { device_type: '\udfff' }, { topic: 'dlq', reason: 'SCHEMA_VIOLATION' });
   addEvent('device_type with a NUL', { device_type: 'andr\u0000oid' }, { topic: 'dlq', reason: 'SCHEMA_VIOLATION' });
   addEvent(
