@@ -228,7 +228,8 @@ const inspectSettings = defineConfig({
     flag: 'show-values',
     schema: { type: 'boolean' },
     default: false,
-    description: 'Include record values in the samples (values hold raw PII: handle with care).',
+    description:
+      'Include record keys, values and upstream header values in the samples (they hold raw PII: handle with care); without it, their sizes only.',
   },
   json: {
     flag: 'json',

@@ -65,6 +65,31 @@ describe('InspectAggregator', () => {
     expect(withValues.summary().samples[1]!.key).toBeNull();
   });
 
+  it('without --show-values hides keys and upstream header values (sizes only), never the DLQ context', () => {
+    const upstream = dlqRecord(
+      {},
+      { key: '593-47-5928', extra: { 'x-forwarded-for': '203.0.113.9', 'x-device-id': '593-47-5928' } },
+    );
+    const hidden = new InspectAggregator({ sample: 1, showValues: false });
+    const shown = new InspectAggregator({ sample: 1, showValues: true });
+    for (const agg of [hidden, shown]) agg.add(upstream);
+    const h = hidden.summary().samples[0]!;
+    expect(h.key).toBe('<11 bytes>');
+    expect(h.headers['x-forwarded-for']).toBe('<11 bytes>');
+    expect(h.headers['x-device-id']).toBe('<11 bytes>');
+    expect(h.headers[H.reason]).toBe(String(upstream.headers[H.reason]));
+    const text = formatInspect({ topic: 'dlq', outcome: 'complete', partitions: [], summary: hidden.summary() });
+    expect(text).not.toContain('593-47-5928');
+    expect(text).not.toContain('203.0.113.9');
+    expect(text).toContain('key <11 bytes>');
+    expect(text).toContain('x-forwarded-for=<11 bytes>');
+    const s = shown.summary().samples[0]!;
+    expect(s.key).toBe('593-47-5928');
+    expect(s.headers['x-forwarded-for']).toBe('203.0.113.9');
+    const shownText = formatInspect({ topic: 'dlq', outcome: 'complete', partitions: [], summary: shown.summary() });
+    expect(shownText).toContain('key "593-47-5928"');
+  });
+
   it('counts only the selection when one is given', () => {
     const agg = new InspectAggregator({ sample: 0, showValues: false, selection: { reasons: ['INVALID_JSON'] } });
     records.forEach((r) => agg.add(r));
@@ -156,10 +181,10 @@ describe('InspectAggregator', () => {
     expect(text).toMatch(/\n +0 +0 \.\. 4 +3 +[\d.]+ KiB/);
     expect(text).toMatch(/\n +2 +5 \.\. 5 +0 +0 B +- +-\n/);
     expect(text).toContain(
-      'samples (first 1; values hidden: --show-values prints them, they hold raw PII; --json has every header):',
+      'samples (first 1; keys, values and upstream header values hidden: --show-values prints them, they hold raw PII; --json has every header):',
     );
     expect(text).toMatch(
-      /\n {2}0\/0 {2}key "user-1" {2}failed 2026-01-01T10:05:00.000Z {2}TIMESTAMP_OUT_OF_RANGE at VALIDATE \(retryable true, replays 0\)\n {6}from user-login 0\/42 by processor@1.0.0 host-a: ValidationError: event time is in the future\n$/,
+      /\n {2}0\/0 {2}key <6 bytes> {2}failed 2026-01-01T10:05:00.000Z {2}TIMESTAMP_OUT_OF_RANGE at VALIDATE \(retryable true, replays 0\)\n {6}from user-login 0\/42 by processor@1.0.0 host-a: ValidationError: event time is in the future\n$/,
     );
     expect(formatInspect({ ...result, outcome: 'interrupted' })).toContain(
       'INTERRUPTED: only part of the DLQ was read',

@@ -14,8 +14,12 @@ export interface SampleRecord {
   readonly partition: number;
   readonly offset: string;
   readonly timestamp: string;
-  /** Escaped for a terminal (control characters as `\xHH`), or `base64:…` for bytes that are not UTF-8. */
+  /**
+   * Escaped for a terminal (control characters as `\xHH`), or `base64:…` for bytes that are not UTF-8. Without
+   * --show-values only its size (`<N bytes>`): a key is often a user id or a device id.
+   */
   readonly key: string | null;
+  /** The DLQ's own headers readable; upstream headers (which may carry PII) as `<N bytes>` without --show-values. */
   readonly headers: Record<string, string | string[]>;
   /** Only with --show-values: the DLQ holds raw PII. Escaped like the key, cut at 1,024 characters. */
   readonly value?: string | null;
@@ -102,13 +106,24 @@ export function hourBucket(epochMs: number | undefined): string {
   return `${iso.slice(0, 13)}:00Z`;
 }
 
-function displayHeaders(headers: RecordHeaders): Record<string, string | string[]> {
+/** The DLQ's own headers: written by the processor, free of PII by contract. */
+const SAMPLE_CONTEXT: ReadonlySet<string> = new Set(Object.values(DLQ_HEADERS));
+
+/** The size in place of bytes that may hold PII (a key, an upstream header's value). */
+function sizeOf(bytes: Buffer): string {
+  return `<${bytes.length} bytes>`;
+}
+
+/**
+ * Header names always (escaped); values of the DLQ's own context headers always, since they hold no PII (the
+ * processor writes them, docs/contracts.md); values of upstream headers only with `showValues`.
+ */
+function displayHeaders(headers: RecordHeaders, showValues: boolean): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    out[label(name)] = Array.isArray(value)
-      ? value.map((v) => displayBytes(v, MAX_VALUE))
-      : displayBytes(value, MAX_VALUE);
+    const show = (v: Buffer) => (showValues || SAMPLE_CONTEXT.has(name) ? displayBytes(v, MAX_VALUE) : sizeOf(v));
+    out[label(name)] = Array.isArray(value) ? value.map(show) : show(value);
   }
   return out;
 }
@@ -212,8 +227,13 @@ export class InspectAggregator {
         partition: record.partition,
         offset: record.offset,
         timestamp: record.timestamp,
-        key: record.key === null ? null : displayBytes(record.key, MAX_VALUE),
-        headers: displayHeaders(record.headers),
+        key:
+          record.key === null
+            ? null
+            : this.options.showValues
+              ? displayBytes(record.key, MAX_VALUE)
+              : sizeOf(record.key),
+        headers: displayHeaders(record.headers, this.options.showValues),
         ...(this.options.showValues
           ? { value: record.value === null ? null : displayBytes(record.value, MAX_VALUE) }
           : {}),
@@ -370,24 +390,23 @@ export function formatInspect(result: InspectResult): string {
     const hidden = s.samples.some((x) => x.value === undefined);
     lines.push(
       '',
-      `samples (first ${s.samples.length}${hidden ? '; values hidden: --show-values prints them, they hold raw PII' : ''}; --json has every header):`,
+      `samples (first ${s.samples.length}${hidden ? '; keys, values and upstream header values hidden: --show-values prints them, they hold raw PII' : ''}; --json has every header):`,
     );
-    for (const x of s.samples) lines.push(...formatSample(x));
+    for (const x of s.samples) lines.push(...formatSample(x, !hidden));
   }
   return `${lines.join('\n')}\n`;
 }
 
-const SAMPLE_CONTEXT: ReadonlySet<string> = new Set(Object.values(DLQ_HEADERS));
-
 /** A sample in three or four lines: where and why it failed, where it came from, its own headers, its value. */
-function formatSample(x: SampleRecord): string[] {
+function formatSample(x: SampleRecord, shown: boolean): string[] {
   const h = (name: string) => {
     const v = x.headers[name];
     return Array.isArray(v) ? v[v.length - 1] : v;
   };
   const failedAt = Number(h(DLQ_HEADERS.failedAt));
+  const key = x.key === null ? '(null)' : shown ? `"${x.key}"` : x.key;
   const lines = [
-    `  ${x.partition}/${x.offset}  key ${x.key === null ? '(null)' : `"${x.key}"`}  failed ${Number.isSafeInteger(failedAt) ? new Date(failedAt).toISOString() : (h(DLQ_HEADERS.failedAt) ?? '?')}  ` +
+    `  ${x.partition}/${x.offset}  key ${key}  failed ${Number.isSafeInteger(failedAt) ? new Date(failedAt).toISOString() : (h(DLQ_HEADERS.failedAt) ?? '?')}  ` +
       `${h(DLQ_HEADERS.reason) ?? '?'} at ${h(DLQ_HEADERS.stage) ?? '?'} (retryable ${h(DLQ_HEADERS.retryable) ?? '?'}, replays ${h(DLQ_HEADERS.replayCount) ?? '?'})`,
     `      from ${h(DLQ_HEADERS.topic) ?? '?'} ${h(DLQ_HEADERS.partition) ?? '?'}/${h(DLQ_HEADERS.offset) ?? '?'} by ${h(DLQ_HEADERS.processor) ?? '?'}: ` +
       `${h(DLQ_HEADERS.exceptionClass) ?? '?'}: ${h(DLQ_HEADERS.message) ?? '?'}`,
