@@ -5,18 +5,17 @@
 // reader finds every outcome exactly once. `npm run soak` repeats this file.
 import {
   committedOffsets,
-  createTestTopic,
   deleteTestTopics,
   produceStream,
   reportFaultRun,
   sumOffsets,
-  uniqueName,
   waitFor,
 } from '@login/kafka/testing';
 import { account, drained } from './testing/accounting';
 import { commitGaps, sampleCommits } from './testing/commit-timeline';
 import { validEvent } from './testing/events';
-import { killLeftovers, ProcessorProcess } from './testing/processor-process';
+import { processorGroup } from './testing/processor-group';
+import { killLeftovers, type ProcessorProcess } from './testing/processor-process';
 
 const TOTAL = 60_000;
 const RATE = 4000;
@@ -36,20 +35,12 @@ afterAll(deleteTestTopics);
 it.each(['at_least_once', 'exactly_once'] as const)(
   '%s: three processors, one SIGKILLed and one SIGTERMed mid-stream while a fourth joins',
   async (guarantee) => {
-    const t = {
-      input: await createTestTopic('rebalance-in', { partitions: 6 }),
-      output: await createTestTopic('rebalance-out', { partitions: 6 }),
-      dlq: await createTestTopic('rebalance-dlq', { partitions: 6 }),
-      group: uniqueName('rebalance'),
-    };
-    const start = async () => {
-      const p = await ProcessorProcess.start({
-        ...t,
-        env: { ...GROUP_TIMING, LOG_LEVEL: 'info', PROCESSING_GUARANTEE: guarantee },
-      });
-      running.push(p);
-      return p;
-    };
+    const { t, start } = await processorGroup(
+      'rebalance',
+      6,
+      { ...GROUP_TIMING, LOG_LEVEL: 'info', PROCESSING_GUARANTEE: guarantee },
+      running,
+    );
     const [killed, stopped, stays] = [await start(), await start(), await start()];
     await Promise.all([killed, stopped, stays].map((p) => p.waitReady()));
 

@@ -6,17 +6,16 @@
 // and timed out. `npm run soak` repeats this file.
 import {
   committedOffsets,
-  createTestTopic,
   deleteTestTopics,
   produceStream,
   reportFaultRun,
   sumOffsets,
-  uniqueName,
   waitFor,
 } from '@login/kafka/testing';
 import { account, drained } from './testing/accounting';
 import { validEvent } from './testing/events';
-import { killLeftovers, ProcessorProcess } from './testing/processor-process';
+import { processorGroup } from './testing/processor-group';
+import { killLeftovers, type ProcessorProcess } from './testing/processor-process';
 
 const TOTAL = 30_000;
 const RATE = 3000;
@@ -32,20 +31,12 @@ afterAll(deleteTestTopics);
 it.each(['at_least_once', 'exactly_once'] as const)(
   '%s: a processor SIGTERMed during its group join exits 0 within 5 s and the group goes on without it',
   async (guarantee) => {
-    const t = {
-      input: await createTestTopic('join-stop-in', { partitions: 4 }),
-      output: await createTestTopic('join-stop-out', { partitions: 4 }),
-      dlq: await createTestTopic('join-stop-dlq', { partitions: 4 }),
-      group: uniqueName('join-stop'),
-    };
-    const start = async () => {
-      const p = await ProcessorProcess.start({
-        ...t,
-        env: { ...GROUP_TIMING, LOG_LEVEL: 'info', PROCESSING_GUARANTEE: guarantee },
-      });
-      running.push(p);
-      return p;
-    };
+    const { t, start } = await processorGroup(
+      'join-stop',
+      4,
+      { ...GROUP_TIMING, LOG_LEVEL: 'info', PROCESSING_GUARANTEE: guarantee },
+      running,
+    );
     const [killed, stays] = [await start(), await start()];
     await Promise.all([killed, stays].map((p) => p.waitReady()));
     const stream = produceStream(t.input, (i) => ({ key: `u${i % 101}`, value: JSON.stringify(validEvent(i)) }), {
