@@ -49,7 +49,10 @@ function fieldHoldingDeviceId(raw: RawLoginEvent): CopiedField | undefined {
   return COPIED_FIELDS.find((field) => {
     const value = raw[field];
     if (value === undefined) return false;
-    return value.toLowerCase() === deviceId || (long && comparable(value).includes(searched));
+    if (value.toLowerCase() === deviceId) return true;
+    // Dropping separators only shortens a value: one shorter than the device id cannot hold it, and most copied
+    // fields are (`android`, `2.13.7`, `en-US`), so the per-record path skips their normalisation.
+    return long && value.length >= searched.length && comparable(value).includes(searched);
   });
 }
 
