@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { eventIdFor } from './event-id';
 
@@ -13,6 +14,23 @@ describe('eventIdFor', () => {
   it('is pinned: ids already in the output topic must never change', () => {
     const id = eventIdFor({ topic: 'user-login', partition: 0, offset: '42' });
     expect(id).toBe('b4435276-affa-8030-9d0f-354a37f87023');
+  });
+
+  it('is the first 122 bits of SHA-256 with version and variant bits set, as the byte-wise derivation gives', () => {
+    // The derivation as docs/contracts.md states it, on bytes: the hex shortcut in eventIdFor must agree for every id.
+    const reference = ({ topic, partition, offset }: { topic: string; partition: number; offset: string }) => {
+      const digest = createHash('sha256')
+        .update(`login-pipeline:event-id:v1\n${topic}\n${partition}\n${offset}`)
+        .digest();
+      digest[6] = ((digest[6] as number) & 0x0f) | 0x80;
+      digest[8] = ((digest[8] as number) & 0x3f) | 0x80;
+      const hex = digest.toString('hex', 0, 16);
+      return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20, 32)].join('-');
+    };
+    fc.assert(
+      fc.property(coordinates, (source) => expect(eventIdFor(source)).toBe(reference(source))),
+      { numRuns: 2000 },
+    );
   });
 
   it('is a UUIDv8 (version 8, RFC 9562 variant)', () => {
