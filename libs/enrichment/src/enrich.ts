@@ -1,5 +1,6 @@
 import { OUTPUT_SCHEMA_VERSION, UNKNOWN_DEVICE_TYPE, outputDeviceType } from '@login/event-schema';
 import type { LoginEvent, ProcessedLoginEvent } from '@login/event-schema';
+import { isoTime } from './iso-time';
 
 /** The output's device_type when the input has none; declared with the list in @login/event-schema. */
 export const DEFAULT_DEVICE_TYPE = UNKNOWN_DEVICE_TYPE;
@@ -21,7 +22,7 @@ export interface MaskedFields {
 
 /** The `processed_at` text of a processing time; a RangeError when it is no time (NaN, beyond year 275760). */
 export function processedAtText(processedAtMs: number): string {
-  return new Date(Math.trunc(processedAtMs)).toISOString();
+  return isoTime(Math.trunc(processedAtMs));
 }
 
 /**
@@ -43,7 +44,7 @@ export function enrich(event: LoginEvent, masked: MaskedFields, ctx: EnrichConte
     device_id: masked.device_id,
     ip: masked.ip,
     ip_version: event.ip_version,
-    event_time: new Date(event.event_time_ms).toISOString(),
+    event_time: isoTime(event.event_time_ms),
     processed_at: ctx.processedAtText ?? processedAtText(processedAtMs),
     latency_ms: Math.round(processedAtMs - event.event_time_ms),
     schema_version: OUTPUT_SCHEMA_VERSION,
