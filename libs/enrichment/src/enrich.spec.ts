@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import {
   formatIpAddress,
   normaliseIpAddress,
+  outputEventJson,
+  outputSchema,
   parseIpAddress,
   validateOutputEvent,
   withAddress,
@@ -20,6 +22,12 @@ describe('enrich', () => {
     const output = enrich(EVENT, MASKED, { eventId: EVENT_ID, processedAtMs: 1_694_479_551_250 });
     expect(output).toEqual({ ...CONTRACT_EXAMPLE_OUTPUT, event_id: EVENT_ID });
     expect(validateOutputEvent(output)).toEqual({ ok: true });
+  });
+
+  it("builds its fields in the output schema's order, so outputEventJson writes what JSON.stringify would", () => {
+    const output = enrich(EVENT, MASKED, { eventId: EVENT_ID, processedAtMs: 1_694_479_551_250 });
+    expect(Object.keys(output)).toEqual(outputSchema.required);
+    expect(outputEventJson(output)).toBe(JSON.stringify(output));
   });
 
   it('defaults an absent device_type to "unknown"', () => {

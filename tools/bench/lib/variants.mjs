@@ -146,7 +146,7 @@ function startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, ti
     };
     for (const [option, name] of Object.entries(APP_ENV))
       if (tuning?.[option] !== undefined) env[name] = String(tuning[option]);
-    child = spawn(process.execPath, [ctx.bundles.processor], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [...(process.env.BENCH_APP_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_APP_CPU_PROF}`] : []), ctx.bundles.processor], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (d) => {
       logs.push(...d.toString('utf8').split('\n').filter(Boolean));
       if (logs.length > 200) logs.splice(0, logs.length - 200);

@@ -1,4 +1,11 @@
-import { failure, headersOverLimit, keyOverLimit, parseLoginEvent, readReplayLineage } from '@login/event-schema';
+import {
+  failure,
+  headersOverLimit,
+  keyOverLimit,
+  outputEventJson,
+  parseLoginEvent,
+  readReplayLineage,
+} from '@login/event-schema';
 import type {
   DlqOmittedPart,
   LoginEvent,
@@ -165,7 +172,7 @@ function processUnguarded(
     return;
   }
   progress.stage = 'ENRICH';
-  out[i] = { topic: deps.outputTopic, key: result.user_id, value: JSON.stringify(result) };
+  out[i] = { topic: deps.outputTopic, key: result.user_id, value: outputEventJson(result) };
   outcomes[i] = { kind: 'processed', event: result };
 }
 
