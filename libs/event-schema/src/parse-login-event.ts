@@ -37,23 +37,36 @@ function comparable(text: string): string {
 }
 
 /**
+ * `comparable` of a copied field, which the input schema already held to ASCII (a UUID, `1.2.3`, a locale tag,
+ * letters, digits, `_` and `-`): on ASCII the two agree, and this regular expression needs no Unicode tables.
+ */
+function comparableAscii(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+const ASCII_LETTERS_AND_DIGITS = /^[a-z0-9]*$/;
+
+/**
  * The copied field that holds the event's own device_id, if any: equal to it (ignoring case), or, for a device id
  * long enough to identify a device, containing it (ignoring case and separators). Their shapes already keep IP
  * addresses out; this keeps the raw device id out of the output (`user_id` is also the record key), metric labels and
- * summaries, which these fields feed.
+ * summaries, which these fields feed. Runs after the schema check, so the fields are ASCII.
  */
 function fieldHoldingDeviceId(raw: RawLoginEvent): CopiedField | undefined {
   const deviceId = raw.device_id.toLowerCase();
   const searched = comparable(raw.device_id);
-  const long = searched.length >= DEVICE_ID_SEARCH_MIN_LENGTH;
-  return COPIED_FIELDS.find((field) => {
+  // A device id with letters beyond ASCII cannot occur inside an ASCII field, only (not even) equal one.
+  const searchable = searched.length >= DEVICE_ID_SEARCH_MIN_LENGTH && ASCII_LETTERS_AND_DIGITS.test(searched);
+  for (const field of COPIED_FIELDS) {
     const value = raw[field];
-    if (value === undefined) return false;
-    if (value.toLowerCase() === deviceId) return true;
+    if (value === undefined) continue;
+    // Lower-casing ASCII keeps the length: a field of another length cannot equal the device id.
+    if (value.length === deviceId.length && value.toLowerCase() === deviceId) return field;
     // Dropping separators only shortens a value: one shorter than the device id cannot hold it, and most copied
     // fields are (`android`, `2.13.7`, `en-US`), so the per-record path skips their normalisation.
-    return long && value.length >= searched.length && comparable(value).includes(searched);
-  });
+    if (searchable && value.length >= searched.length && comparableAscii(value).includes(searched)) return field;
+  }
+  return undefined;
 }
 
 /**
