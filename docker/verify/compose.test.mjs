@@ -147,6 +147,8 @@ describe('docker/compose.yaml', () => {
     assert.equal(p.environment.MASKING_KEY, undefined);
     // The committed development key goes by key id `dev` (the processor warns about it), never by a production-looking id.
     assert.equal(p.environment.MASKING_KEY_ID, 'dev');
+    // The image sets NODE_ENV=production, which refuses key id `dev`: the stack says it is development.
+    assert.equal(p.environment.NODE_ENV, 'development');
     assert.ok(parseInt(p.stop_grace_period, 10) > 25);
     assert.equal(compose.secrets.masking_key.file, './secrets/masking-key.dev-only');
   });

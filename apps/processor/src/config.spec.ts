@@ -1,8 +1,31 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '@login/config';
-import { createMasker } from '@login/masking';
+import { DEVELOPMENT_KEY_SHA256, createMasker } from '@login/masking';
 import { processorConfigSpec } from './config';
 
-const key = { MASKING_KEY: 'a-masking-key-of-enough-length' };
+const key = { MASKING_KEY: 'a-masking-key-of-enough-length-for-hmac' };
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const DOCKER_DEV_KEY_FILE = path.join(repoRoot, 'docker/secrets/masking-key.dev-only');
+// The key `npm start` and `nx serve` use, read from the script's source (Jest does not load its ESM).
+const npmStartDevKey = (): string => {
+  const source = readFileSync(path.join(repoRoot, 'tools/scripts/dev-env.mjs'), 'utf8');
+  const found = /export const DEV_MASKING_KEY = '([^']+)';/.exec(source);
+  if (!found?.[1]) throw new Error('tools/scripts/dev-env.mjs no longer declares DEV_MASKING_KEY as a string literal');
+  return found[1];
+};
+
+function issuesOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(processorConfigSpec, env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues.map((issue) => `${issue.variable}: ${issue.message}`);
+    throw err;
+  }
+  return [];
+}
 
 describe('processor configuration', () => {
   it('has the docs/contracts.md "Configuration" defaults', () => {
@@ -74,8 +97,78 @@ describe('processor configuration', () => {
     const cfg = loadConfig(
       processorConfigSpec,
       { MASKING_KEY_FILE: '/run/secrets/key' },
-      { readFile: () => 'key-from-a-mounted-secret\n' },
+      { readFile: () => 'key-from-a-mounted-secret-of-enough-length\n' },
     );
-    expect(cfg.MASKING_KEY).toBe('key-from-a-mounted-secret');
+    expect(cfg.MASKING_KEY).toBe('key-from-a-mounted-secret-of-enough-length');
+  });
+
+  it('runs in development unless NODE_ENV says otherwise, and knows only three environments', () => {
+    expect(loadConfig(processorConfigSpec, key).NODE_ENV).toBe('development');
+    for (const nodeEnv of ['development', 'production', 'test'])
+      expect(loadConfig(processorConfigSpec, { ...key, NODE_ENV: nodeEnv }).NODE_ENV).toBe(nodeEnv);
+    expect(issuesOf({ ...key, NODE_ENV: 'staging' })).toEqual([expect.stringMatching(/^NODE_ENV: must be one of/)]);
+  });
+
+  it('refuses a key shorter than 32 characters (16 were enough before)', () => {
+    expect(issuesOf({ MASKING_KEY: 'sixteen-chars-ok' })).toEqual([
+      'MASKING_KEY: must be at least 32 characters long (got (hidden))',
+    ]);
+    expect(issuesOf({ MASKING_KEY: 'a-key-of-exactly-32-characters-x' })).toEqual([]);
+  });
+
+  it('refuses a trivially repetitive key, also one 32 characters long', () => {
+    for (const weak of ['a'.repeat(32), 'abcd'.repeat(8), 'password1234'.repeat(3)])
+      expect(issuesOf({ MASKING_KEY: weak })).toEqual([expect.stringMatching(/^MASKING_KEY: is trivially repetitive/)]);
+  });
+
+  it('refuses key id "dev" with NODE_ENV=production, and names every wrong variable with it', () => {
+    expect(issuesOf({ ...key, MASKING_KEY_ID: 'dev', NODE_ENV: 'production' })).toEqual([
+      'MASKING_KEY_ID: "dev" marks a development key and is refused with NODE_ENV=production: give the production key its own id',
+    ]);
+    expect(
+      issuesOf({ MASKING_KEY: 'x'.repeat(40), MASKING_KEY_ID: 'dev', NODE_ENV: 'production', HTTP_PORT: 'abc' }),
+    ).toEqual([
+      expect.stringMatching(/^HTTP_PORT: /),
+      expect.stringMatching(/^MASKING_KEY: is trivially repetitive/),
+      expect.stringMatching(/^MASKING_KEY_ID: "dev" marks a development key/),
+    ]);
+    expect(issuesOf({ ...key, MASKING_KEY_ID: 'dev', NODE_ENV: 'development' })).toEqual([]);
+    expect(issuesOf({ ...key, MASKING_KEY_ID: 'dev', NODE_ENV: 'test' })).toEqual([]);
+  });
+
+  describe('the committed development keys', () => {
+    it('are the keys DEVELOPMENT_KEY_SHA256 lists, as the processor reads them', () => {
+      const fromFile = loadConfig(processorConfigSpec, {
+        MASKING_KEY_FILE: DOCKER_DEV_KEY_FILE,
+        MASKING_KEY_ID: 'dev',
+      });
+      const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+      expect([...DEVELOPMENT_KEY_SHA256].sort()).toEqual(
+        [sha256(fromFile.MASKING_KEY), sha256(npmStartDevKey())].sort(),
+      );
+    });
+
+    it('run under key id "dev" outside production', () => {
+      expect(
+        issuesOf({ MASKING_KEY_FILE: DOCKER_DEV_KEY_FILE, MASKING_KEY_ID: 'dev', NODE_ENV: 'development' }),
+      ).toEqual([]);
+      expect(issuesOf({ MASKING_KEY: npmStartDevKey(), MASKING_KEY_ID: 'dev' })).toEqual([]);
+    });
+
+    it.each(['k1', 'prod-2024', undefined])('are refused under key id %s, without being printed', (keyId) => {
+      const shownId = keyId ?? 'k1';
+      const expected = `MASKING_KEY: is a development key committed to this repository (public): it runs only under key id "dev", not "${shownId}"`;
+      for (const env of [{ MASKING_KEY_FILE: DOCKER_DEV_KEY_FILE }, { MASKING_KEY: npmStartDevKey() }]) {
+        const issues = issuesOf({ ...env, ...(keyId && { MASKING_KEY_ID: keyId }), NODE_ENV: 'production' });
+        expect(issues).toEqual([expected]);
+        expect(issues.join('\n')).not.toMatch(/DEV-ONLY-masking|dev-only-masking/i);
+      }
+    });
+
+    it('are refused in production even under key id "dev"', () => {
+      expect(
+        issuesOf({ MASKING_KEY_FILE: DOCKER_DEV_KEY_FILE, MASKING_KEY_ID: 'dev', NODE_ENV: 'production' }),
+      ).toEqual([expect.stringMatching(/^MASKING_KEY_ID: "dev" marks a development key/)]);
+    });
   });
 });

@@ -1,10 +1,7 @@
 import { composeConfig, defineConfig, kafkaConfigSpec, observabilityConfigSpec, topicNameSchema } from '@login/config';
 import type { ConfigIssue, ConfigValues } from '@login/config';
 import { DEFAULT_RECORD_LIMITS, DEFAULT_TOPICS } from '@login/event-schema';
-import { KEY_ID_PATTERN } from '@login/masking';
-
-/** The key id the development keys (`npm start`, the compose stack) go by, so their pseudonyms never pass for real ones. */
-export const DEVELOPMENT_KEY_ID = 'dev';
+import { DEVELOPMENT_KEY_ID, KEY_ID_PATTERN, MIN_KEY_BYTES, keyHygieneProblems } from '@login/masking';
 
 const TOPIC = topicNameSchema;
 
@@ -26,16 +23,23 @@ const processorVariables = {
     description: 'Consumer group of the processor.',
   },
   MASKING_KEY: {
-    schema: { type: 'string', minLength: 16 },
+    // Characters here; the masking library's hygiene rules (processorChecks) count UTF-8 bytes.
+    schema: { type: 'string', minLength: MIN_KEY_BYTES },
     required: true,
     secret: true,
-    description: 'Secret key of the device_id pseudonyms (HMAC-SHA-256), at least 16 characters.',
+    description: `Secret key of the device_id pseudonyms (HMAC-SHA-256), at least ${MIN_KEY_BYTES} characters (\`openssl rand -base64 32\`). Refused when trivially repetitive (fewer than 8 distinct bytes, or one block repeated) and when it is a development key committed to this repository under any MASKING_KEY_ID but \`${DEVELOPMENT_KEY_ID}\`.`,
   },
   MASKING_KEY_ID: {
     // The masking library's rule: the key id is part of every pseudonym it writes.
     schema: { type: 'string', pattern: KEY_ID_PATTERN.source },
     default: 'k1',
-    description: `Id of MASKING_KEY, written into every pseudonym so keys can be rotated. \`${DEVELOPMENT_KEY_ID}\` marks a development key: the processor warns at start.`,
+    description: `Id of MASKING_KEY, written into every pseudonym so keys can be rotated. \`${DEVELOPMENT_KEY_ID}\` marks a development key: the processor warns at start, and refuses it with NODE_ENV=production.`,
+  },
+  NODE_ENV: {
+    // Not `production` by default: a bare `node main.js` is a developer's; the images set NODE_ENV=production.
+    schema: { type: 'string', enum: ['development', 'production', 'test'] },
+    default: 'development',
+    description: `Where the processor runs; the container images set \`production\`, which refuses MASKING_KEY_ID=${DEVELOPMENT_KEY_ID}.`,
   },
   MASKING_IP_STRATEGY: {
     schema: { type: 'string', enum: ['truncate', 'hmac', 'redact'] },
@@ -140,7 +144,18 @@ function processorChecks(cfg: ConfigValues<typeof processorVariables>): ConfigIs
       message: `must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${cfg.KAFKA_SESSION_TIMEOUT_MS}), or one lost heartbeat can cost the membership`,
     });
   }
+  issues.push(...maskingKeyIssues(cfg));
   return issues;
+}
+
+// A key or id already reported as wrong (too short, a bad pattern) is unset here: nothing more to say about it.
+function maskingKeyIssues(cfg: ConfigValues<typeof processorVariables>): ConfigIssue[] {
+  const { MASKING_KEY: key, MASKING_KEY_ID: keyId, NODE_ENV: nodeEnv } = cfg as Partial<typeof cfg>;
+  if (key === undefined || keyId === undefined) return [];
+  return keyHygieneProblems(key, keyId, nodeEnv).map((problem) => ({
+    variable: problem.subject === 'key' ? 'MASKING_KEY' : 'MASKING_KEY_ID',
+    message: problem.message,
+  }));
 }
 
 export const processorConfigSpec = composeConfig(

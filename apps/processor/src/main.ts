@@ -4,7 +4,7 @@ import os from 'node:os';
 import { EXIT, PACKAGE_VERSION, loadConfigOrExit, toKafkaClientConfig } from '@login/config';
 import { systemClock } from '@login/enrichment';
 import { createKafkaClient } from '@login/kafka';
-import { createMasker } from '@login/masking';
+import { DEVELOPMENT_KEY_ID, createMasker } from '@login/masking';
 import {
   HttpPortInUseError,
   createLogger,
@@ -15,7 +15,7 @@ import {
 } from '@login/observability';
 import type { RunningHttpServer } from '@login/observability';
 import { ProcessorService } from './adapters/processor-service';
-import { DEVELOPMENT_KEY_ID, processorConfigSpec } from './config';
+import { processorConfigSpec } from './config';
 
 const VERSION = PACKAGE_VERSION;
 

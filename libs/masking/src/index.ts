@@ -8,3 +8,5 @@ export { truncateIp } from './ip-truncation';
 export { embeddedIpv4 } from './embedded-ipv4';
 export type { Ipv4Embedding, Ipv4EmbeddingFormat } from './embedded-ipv4';
 export type { IpMaskStrategy, MaskedFields, Masker, MaskingKey, MaskingOptions, MaskingRule } from './types';
+export { DEVELOPMENT_KEY_ID, DEVELOPMENT_KEY_SHA256, MIN_KEY_BYTES, keyHygieneProblems } from './key-hygiene';
+export type { KeyHygieneProblem } from './key-hygiene';
