@@ -372,21 +372,22 @@ export const replayCommandLine = defineCommandLine({
   version: PACKAGE_VERSION,
   about: `Re-publishes selected DLQ records to the input topic: same key, byte-identical value, original headers, the
 __dlq.errors.* context removed except the lineage (replay.count + 1, first.failed.at, event.id) plus
-__dlq.replay.id and __dlq.replay.at, signed with LINEAGE_KEY (__dlq.replay.sig, __dlq.replay.key.id). Records already replayed --max-replays times, and records whose replay would
-exceed the input topic's max.message.bytes, go to the parked topic instead (__dlq.parked.reason says why).
-Records with retryable=false are skipped unless their reason is named with --reason AND --include-non-retryable
-is given. The run is bounded: it stops at the DLQ end offsets captured at start. Exactly once: each chunk of
-records is re-published in one Kafka transaction together with the group's DLQ offsets, so a killed run resumes
-where its last transaction ended and never re-publishes a record twice (for read_committed readers, which the
-processor is). Records already passed by the group (replayed, parked or skipped) are not revisited: use a new
---group for that. One run per group: a run that starts takes the group's transactional id over; an earlier run
-still going is fenced and exits 3.
+__dlq.replay.id and __dlq.replay.at, signed with LINEAGE_KEY (__dlq.replay.sig, __dlq.replay.key.id: the processor
+keeps the event.id only of a record whose signature verifies). Records already replayed --max-replays times, and
+records whose replay would exceed the input topic's max.message.bytes, go to the parked topic instead
+(__dlq.parked.reason says why). Records with retryable=false are skipped unless their reason is named with
+--reason AND --include-non-retryable is given. The run is bounded: it stops at the DLQ end offsets captured at
+start. Exactly once: each chunk of records is re-published in one Kafka transaction together with the group's DLQ
+offsets, so a killed run resumes where its last transaction ended and never re-publishes a record twice (for
+read_committed readers, which the processor is). Records already passed by the group (replayed, parked or skipped)
+are not revisited: use a new --group for that. One run per group: a run that starts takes the group's
+transactional id over; an earlier run still going is fenced and exits 3.
 SIGINT/SIGTERM: commits what was handled of the current chunk, prints the report (INTERRUPTED) and exits 1.
 ${LOGS}`,
   sections: [
-    { title: 'Options', spec: replaySettings },
+    // The lineage key is environment only: it is listed with the other environment-only variables.
+    { title: 'Options', spec: composeConfig(replaySettings, lineageSettings) },
     { title: SELECTION_TITLE, spec: selectionSettings },
-    { title: 'Lineage signing (environment only)', spec: lineageSettings },
     { title: CONNECTION_TITLE, spec: connection },
   ],
   wording: replayerWording,
