@@ -15,6 +15,8 @@ export const LINEAGE_KEY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 // Binds the signature to this use: a MAC over the same bytes for another purpose never passes as a lineage signature.
 const DOMAIN = Buffer.from('login-pipeline/replay-lineage/v1', 'utf8');
 const ABSENT = 0xffff_ffff;
+/** 32 bytes in unpadded base64url. Node's decoder skips characters outside the alphabet, so the text is checked first. */
+const SIGNATURE_TEXT = /^[A-Za-z0-9_-]{43}$/;
 
 /** One lineage key: its id travels in `__dlq.replay.key.id`, the secret never leaves the process. */
 export interface LineageKey {
@@ -102,6 +104,7 @@ export function verifyLineage(record: SignedRecord, keys: LineageKeyring): Linea
     key: record.key,
     value: record.value,
   };
+  if (!SIGNATURE_TEXT.test(signature)) return { ok: false, reason: 'bad-signature' };
   const expected = mac(fields, secret);
   const given = Buffer.from(signature, 'base64url');
   // timingSafeEqual needs equal lengths; the length of a MAC is public, only its bytes must not leak by timing.
