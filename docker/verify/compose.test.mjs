@@ -142,7 +142,7 @@ describe('docker/compose.yaml', () => {
 
   it('gives the processor its masking key as a secret file and more time to stop than its own 25 s grace', () => {
     const p = services.processor;
-    assert.deepEqual(p.secrets, ['masking_key']);
+    assert.deepEqual(p.secrets, ['masking_key', 'lineage_key']);
     assert.equal(p.environment.MASKING_KEY_FILE, '/run/secrets/masking_key');
     assert.equal(p.environment.MASKING_KEY, undefined);
     // The committed development key goes by key id `dev` (the processor warns about it), never by a production-looking id.
@@ -151,6 +151,17 @@ describe('docker/compose.yaml', () => {
     assert.equal(p.environment.NODE_ENV, 'development');
     assert.ok(parseInt(p.stop_grace_period, 10) > 25);
     assert.equal(compose.secrets.masking_key.file, './secrets/masking-key.dev-only');
+  });
+
+  it('gives the processor and the replayer the same lineage key, as a secret file', () => {
+    for (const app of ['processor', 'dlq-replayer']) {
+      const s = services[app];
+      assert.ok(s.secrets.includes('lineage_key'), app);
+      assert.equal(s.environment.LINEAGE_KEY_FILE, '/run/secrets/lineage_key', app);
+      assert.equal(s.environment.LINEAGE_KEY, undefined, app);
+      assert.equal(s.environment.LINEAGE_KEY_ID, 'dev', app);
+    }
+    assert.equal(compose.secrets.lineage_key.file, './secrets/lineage-key.dev-only');
   });
 
   it('every file and directory it references exists', () => {

@@ -183,6 +183,7 @@ describe('processor (values/processor.yaml): Deployment scaled by KEDA on consum
     const pod = podSpecOf(one(docs, 'Deployment'));
     const env = Object.fromEntries(pod.containers[0].env.map((e) => [e.name, e.value]));
     assert.equal(env.MASKING_KEY_FILE, '/var/run/secrets/login-pipeline/app/masking-key');
+    assert.equal(env.LINEAGE_KEY_FILE, '/var/run/secrets/login-pipeline/app/lineage-key');
     assert.equal(pod.volumes.find((v) => v.name === 'app-secret').secret.secretName, 'login-processor-secrets');
     assert.equal(byKind(docs, 'Secret').length, 0, 'no Secret rendered when existingSecret is set');
     assert.equal(env.CONSUMER_GROUP, 'login-processor');
@@ -259,7 +260,7 @@ describe('processor with SASL/SCRAM, TLS and a chart-made Secret', async () => {
     '-f',
     path.join(valuesDir, 'processor.yaml'),
     '--set',
-    'secrets.existingSecret=,secrets.maskingKey=test-only-key,secrets.saslPassword=test-only-password',
+    'secrets.existingSecret=,secrets.maskingKey=test-only-key,secrets.lineageKey=test-only-lineage-key,secrets.saslPassword=test-only-password',
     '--set',
     'kafka.sasl.mechanism=scram-sha-512,kafka.sasl.username=login-processor',
     '--set',
@@ -274,7 +275,7 @@ describe('processor with SASL/SCRAM, TLS and a chart-made Secret', async () => {
     assert.equal(env.KAFKA_SASL_PASSWORD_FILE, '/var/run/secrets/login-pipeline/app/sasl-password');
     assert.equal(env.KAFKA_SSL_CA_FILE, '/var/run/secrets/login-pipeline/kafka-tls/ca.crt');
     const secret = one(docs, 'Secret');
-    assert.deepEqual(Object.keys(secret.data).sort(), ['masking-key', 'sasl-password']);
+    assert.deepEqual(Object.keys(secret.data).sort(), ['lineage-key', 'masking-key', 'sasl-password']);
     assert.ok(deployment.spec.template.metadata.annotations['checksum/secret'], 'pods roll when the Secret changes');
     const so = one(docs, 'ScaledObject');
     assert.equal(so.spec.triggers[0].metadata.sasl, 'scram_sha512');
@@ -300,6 +301,7 @@ describe('generator (values/generator.yaml): Deployment', async () => {
     const env = Object.fromEntries(pod.containers[0].env.map((e) => [e.name, e.value]));
     assert.equal(env.GENERATOR_RATE, '50');
     assert.ok(!('MASKING_KEY_FILE' in env));
+    assert.ok(!('LINEAGE_KEY_FILE' in env));
     assert.ok(
       byKind(docs, 'ServiceMonitor')[0].spec.endpoints[0].relabelings.some((r) => r.replacement === 'login-generator'),
     );
@@ -328,6 +330,11 @@ describe('dlq-replayer (values/dlq-replayer.yaml): Job, or CronJob with a schedu
     assert.equal(env.OUTPUT_TOPIC, 'processed-user-login');
     assert.equal(env.PARKED_TOPIC, 'user-login-dlq-parked');
     assert.deepEqual(podSpecOf(j).containers[0].args, ['replay'], 'the replayer is told its command');
+    assert.equal(env.LINEAGE_KEY_FILE, '/var/run/secrets/login-pipeline/app/lineage-key', 'it signs the lineage');
+    assert.equal(
+      podSpecOf(j).volumes.find((v) => v.name === 'app-secret').secret.secretName,
+      'login-dlq-replayer-secrets',
+    );
   });
   it('renders a CronJob (concurrencyPolicy Forbid) when dlqReplayer.schedule is set', async () => {
     await validateAll(cron);
@@ -361,6 +368,7 @@ describe('bad values fail before anything is rendered', () => {
     ['an unknown app', ['--set', 'app=worker'], SCHEMA],
     ['a processor without a masking key', ['--set', 'secrets.existingSecret='], SCHEMA],
     ['a secret as a plain env value', ['--set-string', 'env.MASKING_KEY=abc'], SCHEMA],
+    ['the lineage key as a plain env value', ['--set-string', 'env.LINEAGE_KEY=abc'], SCHEMA],
     ['a lower-case env name', ['--set-string', 'env.log_level=debug'], SCHEMA],
     ['a grace period not longer than the app shutdown grace', ['--set', 'terminationGracePeriodSeconds=25'], SCHEMA],
     ['SASL without a username', ['--set', 'kafka.sasl.mechanism=plain'], SCHEMA],
@@ -382,6 +390,16 @@ describe('bad values fail before anything is rendered', () => {
       path.join(valuesDir, 'generator.yaml'),
       '--set',
       'autoscaling.enabled=true',
+    ]);
+    assert.equal(res.ok, false);
+    assert.match(res.stderr, SCHEMA);
+  });
+  it('rejects a replayer without a lineage key', () => {
+    const res = helmTemplate('bad', [
+      '-f',
+      path.join(valuesDir, 'dlq-replayer.yaml'),
+      '--set',
+      'secrets.existingSecret=',
     ]);
     assert.equal(res.ok, false);
     assert.match(res.stderr, SCHEMA);

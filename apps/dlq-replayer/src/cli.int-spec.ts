@@ -20,7 +20,7 @@ import {
   startCli as start,
 } from './testing/cli-process';
 import { dlqHeaderValues, headerString, rawTerminalControls } from './testing/dlq-fixtures';
-import type { Topics } from './testing/harness';
+import { TEST_LINEAGE_KEY, type Topics } from './testing/harness';
 
 beforeAll(buildCli, 180_000);
 afterAll(deleteTestTopics);
@@ -171,7 +171,11 @@ describe('the dlq-replayer command line', () => {
   });
 
   it('an unreachable broker is a clear error and a non-zero exit, with nothing printed as a result', async () => {
-    const run = await start(['replay'], { KAFKA_BROKERS: '127.0.0.1:1', LOG_LEVEL: 'error' }).exit;
+    const run = await start(['replay'], {
+      KAFKA_BROKERS: '127.0.0.1:1',
+      LOG_LEVEL: 'error',
+      LINEAGE_KEY: TEST_LINEAGE_KEY,
+    }).exit;
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/dlq-replayer: replay failed \[CONNECTION_ERROR\]: .*ECONNREFUSED/);

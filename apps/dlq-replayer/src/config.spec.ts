@@ -1,6 +1,7 @@
 import { parseCommandLine, type ReplayConfig } from './config';
 
-const env = {};
+const LINEAGE_KEY = 'replayer-config-test-lineage-key-0123456789';
+const env = { LINEAGE_KEY };
 const ok = (argv: string[], e: Record<string, string> = env) => {
   const parsed = parseCommandLine(argv, e);
   if (parsed.kind !== 'ok') throw new Error(JSON.stringify(parsed));
@@ -35,6 +36,7 @@ describe('parseCommandLine', () => {
 
   it('reads the environment, and flags override it', () => {
     const e = {
+      LINEAGE_KEY,
       DLQ_TOPIC: 'dlq-a',
       INPUT_TOPIC: 'in-a',
       REPLAYER_GROUP: 'g-a',
@@ -165,5 +167,31 @@ describe('parseCommandLine', () => {
 
   it('reports a wrong KAFKA_* variable with its name', () => {
     expect(error(['inspect'], { KAFKA_SASL_MECHANISM: 'kerberos' })).toContain('KAFKA_SASL_MECHANISM');
+  });
+
+  it('signs with LINEAGE_KEY (or LINEAGE_KEY_FILE) and LINEAGE_KEY_ID, default k1', () => {
+    expect((ok(['replay']) as ReplayConfig).lineageKey).toEqual({ id: 'k1', secret: Buffer.from(LINEAGE_KEY) });
+    expect((ok(['replay'], { LINEAGE_KEY, LINEAGE_KEY_ID: 'k2' }) as ReplayConfig).lineageKey.id).toBe('k2');
+    const fromFile = parseCommandLine(
+      ['replay'],
+      { LINEAGE_KEY_FILE: '/run/secrets/lineage' },
+      () => `${LINEAGE_KEY}\n`,
+    );
+    expect(fromFile.kind === 'ok' && (fromFile.config as ReplayConfig).lineageKey.secret).toEqual(
+      Buffer.from(LINEAGE_KEY),
+    );
+  });
+
+  it('refuses to replay without a lineage key of at least 32 characters, never printing it', () => {
+    expect(error(['replay'], {})).toContain('LINEAGE_KEY');
+    const short = 'x'.repeat(31);
+    const message = error(['replay'], { LINEAGE_KEY: short });
+    expect(message).toContain('LINEAGE_KEY');
+    expect(message).not.toContain(short);
+    expect(error(['replay'], { LINEAGE_KEY, LINEAGE_KEY_ID: 'a b' })).toContain('LINEAGE_KEY_ID');
+  });
+
+  it('inspects without a lineage key (it signs nothing)', () => {
+    expect(ok(['inspect'], {})).toMatchObject({ command: 'inspect' });
   });
 });

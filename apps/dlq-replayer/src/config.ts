@@ -22,7 +22,8 @@ import type {
   VariableSpecs,
   Wording,
 } from '@login/config';
-import { DEFAULT_TOPICS } from '@login/event-schema';
+import { DEFAULT_TOPICS, LINEAGE_KEY_ID_PATTERN, LINEAGE_KEY_MIN_BYTES } from '@login/event-schema';
+import type { LineageKey } from '@login/event-schema';
 import type { LogFormat, LogLevel } from '@login/observability';
 import { REASON_CODES, STAGES } from './core/dlq-headers';
 import type { Selection } from './core/selection';
@@ -64,6 +65,8 @@ export interface ReplayConfig extends CommonConfig {
   readonly dryRun: boolean;
   readonly reportFile?: string;
   readonly progress: boolean;
+  /** Signs the lineage of every re-published record (LINEAGE_KEY, LINEAGE_KEY_ID). */
+  readonly lineageKey: LineageKey;
 }
 
 export type Config = InspectConfig | ReplayConfig;
@@ -300,6 +303,22 @@ const replaySettings = defineConfig(replayVariables, {
       : [],
 });
 
+// Environment only (a secret never goes on the command line, where the process list shows it).
+const lineageSettings = defineConfig({
+  LINEAGE_KEY: {
+    // Characters, each at least one UTF-8 byte: the HMAC key is never shorter than its 32-byte output.
+    schema: { type: 'string', minLength: LINEAGE_KEY_MIN_BYTES },
+    required: true,
+    secret: true,
+    description: `Secret key the replay lineage of every re-published record is signed with (HMAC-SHA-256), at least ${LINEAGE_KEY_MIN_BYTES} characters; the processor's LINEAGE_KEY.`,
+  },
+  LINEAGE_KEY_ID: {
+    schema: { type: 'string', pattern: LINEAGE_KEY_ID_PATTERN.source },
+    default: 'k1',
+    description: "Id of LINEAGE_KEY, written as __dlq.replay.key.id; the processor's LINEAGE_KEY_ID.",
+  },
+});
+
 /** The replayer's established wording: `--max must be an integer ≥ 1, got "0"`, naming a flag and its variable. */
 const replayerWording: Wording = {
   expected(schema) {
@@ -353,19 +372,21 @@ export const replayCommandLine = defineCommandLine({
   version: PACKAGE_VERSION,
   about: `Re-publishes selected DLQ records to the input topic: same key, byte-identical value, original headers, the
 __dlq.errors.* context removed except the lineage (replay.count + 1, first.failed.at, event.id) plus
-__dlq.replay.id and __dlq.replay.at. Records already replayed --max-replays times, and records whose replay would
-exceed the input topic's max.message.bytes, go to the parked topic instead (__dlq.parked.reason says why).
-Records with retryable=false are skipped unless their reason is named with --reason AND --include-non-retryable
-is given. The run is bounded: it stops at the DLQ end offsets captured at start. Exactly once: each chunk of
-records is re-published in one Kafka transaction together with the group's DLQ offsets, so a killed run resumes
-where its last transaction ended and never re-publishes a record twice (for read_committed readers, which the
-processor is). Records already passed by the group (replayed, parked or skipped) are not revisited: use a new
---group for that. One run per group: a run that starts takes the group's transactional id over; an earlier run
-still going is fenced and exits 3.
+__dlq.replay.id and __dlq.replay.at, signed with LINEAGE_KEY (__dlq.replay.sig, __dlq.replay.key.id: the processor
+keeps the event.id only of a record whose signature verifies). Records already replayed --max-replays times, and
+records whose replay would exceed the input topic's max.message.bytes, go to the parked topic instead
+(__dlq.parked.reason says why). Records with retryable=false are skipped unless their reason is named with
+--reason AND --include-non-retryable is given. The run is bounded: it stops at the DLQ end offsets captured at
+start. Exactly once: each chunk of records is re-published in one Kafka transaction together with the group's DLQ
+offsets, so a killed run resumes where its last transaction ended and never re-publishes a record twice (for
+read_committed readers, which the processor is). Records already passed by the group (replayed, parked or skipped)
+are not revisited: use a new --group for that. One run per group: a run that starts takes the group's
+transactional id over; an earlier run still going is fenced and exits 3.
 SIGINT/SIGTERM: commits what was handled of the current chunk, prints the report (INTERRUPTED) and exits 1.
 ${LOGS}`,
   sections: [
-    { title: 'Options', spec: replaySettings },
+    // The lineage key is environment only: it is listed with the other environment-only variables.
+    { title: 'Options', spec: composeConfig(replaySettings, lineageSettings) },
     { title: SELECTION_TITLE, spec: selectionSettings },
     { title: CONNECTION_TITLE, spec: connection },
   ],
@@ -452,6 +473,7 @@ export function parseCommandLine(
       dryRun: cfg.dryRun,
       ...(cfg.reportFile !== undefined ? { reportFile: cfg.reportFile } : {}),
       progress: !cfg.noProgress,
+      lineageKey: { id: cfg.LINEAGE_KEY_ID, secret: Buffer.from(cfg.LINEAGE_KEY, 'utf8') },
     }));
   }
   return {

@@ -34,6 +34,7 @@ it('the processor dead-letters about 10% of `--count 5000 --invalid-ratio 0.1 --
       DLQ_TOPIC: dlq,
       CONSUMER_GROUP: uniqueName('gen-processor'),
       MASKING_KEY: 'generator-pipeline-test-key-0123',
+      LINEAGE_KEY: 'generator-pipeline-test-lineage-key-0123456789',
       HTTP_PORT: '0',
       LOG_LEVEL: 'warn',
     },

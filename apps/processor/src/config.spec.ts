@@ -5,7 +5,8 @@ import { ConfigError, loadConfig } from '@login/config';
 import { DEVELOPMENT_KEY_SHA256, createMasker } from '@login/masking';
 import { processorConfigSpec } from './config';
 
-const key = { MASKING_KEY: 'a-masking-key-of-enough-length-for-hmac' };
+const LINEAGE_KEY = 'a-lineage-key-of-at-least-32-characters';
+const key = { MASKING_KEY: 'a-masking-key-of-enough-length-for-hmac', LINEAGE_KEY };
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const DOCKER_DEV_KEY_FILE = path.join(repoRoot, 'docker/secrets/masking-key.dev-only');
@@ -17,9 +18,10 @@ const npmStartDevKey = (): string => {
   return found[1];
 };
 
+/** The issues of `env`, with a valid LINEAGE_KEY unless `env` sets one: these cases are about the masking key. */
 function issuesOf(env: NodeJS.ProcessEnv): string[] {
   try {
-    loadConfig(processorConfigSpec, env);
+    loadConfig(processorConfigSpec, { LINEAGE_KEY, ...env });
   } catch (err) {
     if (err instanceof ConfigError) return err.issues.map((issue) => `${issue.variable}: ${issue.message}`);
     throw err;
@@ -96,7 +98,7 @@ describe('processor configuration', () => {
   it('reads the key from MASKING_KEY_FILE', () => {
     const cfg = loadConfig(
       processorConfigSpec,
-      { MASKING_KEY_FILE: '/run/secrets/key' },
+      { MASKING_KEY_FILE: '/run/secrets/key', LINEAGE_KEY },
       { readFile: () => 'key-from-a-mounted-secret-of-enough-length\n' },
     );
     expect(cfg.MASKING_KEY).toBe('key-from-a-mounted-secret-of-enough-length');
@@ -141,6 +143,7 @@ describe('processor configuration', () => {
       const fromFile = loadConfig(processorConfigSpec, {
         MASKING_KEY_FILE: DOCKER_DEV_KEY_FILE,
         MASKING_KEY_ID: 'dev',
+        LINEAGE_KEY,
       });
       const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
       expect([...DEVELOPMENT_KEY_SHA256].sort()).toEqual(
@@ -170,5 +173,49 @@ describe('processor configuration', () => {
         issuesOf({ MASKING_KEY_FILE: DOCKER_DEV_KEY_FILE, MASKING_KEY_ID: 'dev', NODE_ENV: 'production' }),
       ).toEqual([expect.stringMatching(/^MASKING_KEY_ID: "dev" marks a development key/)]);
     });
+  });
+});
+
+describe('processor configuration: the lineage keys', () => {
+  it('requires LINEAGE_KEY of at least 32 characters, and never prints it', () => {
+    expect(() => loadConfig(processorConfigSpec, { MASKING_KEY: key.MASKING_KEY })).toThrow(/LINEAGE_KEY/);
+    const short = 'x'.repeat(31);
+    expect(() => loadConfig(processorConfigSpec, { ...key, LINEAGE_KEY: short })).toThrow(/LINEAGE_KEY/);
+    expect(() => loadConfig(processorConfigSpec, { ...key, LINEAGE_KEY: short })).not.toThrow(short);
+    expect(loadConfig(processorConfigSpec, key)).toMatchObject({ LINEAGE_KEY, LINEAGE_KEY_ID: 'k1' });
+  });
+
+  it('reads the key from LINEAGE_KEY_FILE', () => {
+    const cfg = loadConfig(
+      processorConfigSpec,
+      { MASKING_KEY: key.MASKING_KEY, LINEAGE_KEY_FILE: '/run/secrets/lineage' },
+      { readFile: () => `${LINEAGE_KEY}\n` },
+    );
+    expect(cfg.LINEAGE_KEY).toBe(LINEAGE_KEY);
+  });
+
+  it('refuses a malformed LINEAGE_KEY_ID', () => {
+    expect(() => loadConfig(processorConfigSpec, { ...key, LINEAGE_KEY_ID: 'a b' })).toThrow(/LINEAGE_KEY_ID/);
+  });
+
+  it('takes a previous key for a rotation only with its own, different id', () => {
+    const previous = 'the-previous-lineage-key-of-32-characters';
+    expect(
+      loadConfig(processorConfigSpec, {
+        ...key,
+        LINEAGE_KEY_ID: 'k2',
+        LINEAGE_PREVIOUS_KEY: previous,
+        LINEAGE_PREVIOUS_KEY_ID: 'k1',
+      }),
+    ).toMatchObject({ LINEAGE_PREVIOUS_KEY: previous, LINEAGE_PREVIOUS_KEY_ID: 'k1' });
+    expect(() => loadConfig(processorConfigSpec, { ...key, LINEAGE_PREVIOUS_KEY: previous })).toThrow(
+      /LINEAGE_PREVIOUS_KEY_ID: is required with LINEAGE_PREVIOUS_KEY/,
+    );
+    expect(() => loadConfig(processorConfigSpec, { ...key, LINEAGE_PREVIOUS_KEY_ID: 'k0' })).toThrow(
+      /LINEAGE_PREVIOUS_KEY: is required/,
+    );
+    expect(() =>
+      loadConfig(processorConfigSpec, { ...key, LINEAGE_PREVIOUS_KEY: previous, LINEAGE_PREVIOUS_KEY_ID: 'k1' }),
+    ).toThrow(/LINEAGE_PREVIOUS_KEY_ID: must differ from LINEAGE_KEY_ID/);
   });
 });

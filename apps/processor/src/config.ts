@@ -1,6 +1,11 @@
 import { composeConfig, defineConfig, kafkaConfigSpec, observabilityConfigSpec, topicNameSchema } from '@login/config';
 import type { ConfigIssue, ConfigValues } from '@login/config';
-import { DEFAULT_RECORD_LIMITS, DEFAULT_TOPICS } from '@login/event-schema';
+import {
+  DEFAULT_RECORD_LIMITS,
+  DEFAULT_TOPICS,
+  LINEAGE_KEY_ID_PATTERN,
+  LINEAGE_KEY_MIN_BYTES,
+} from '@login/event-schema';
 import { DEVELOPMENT_KEY_ID, KEY_ID_PATTERN, MIN_KEY_BYTES, keyHygieneProblems } from '@login/masking';
 
 const TOPIC = topicNameSchema;
@@ -40,6 +45,28 @@ const processorVariables = {
     schema: { type: 'string', enum: ['development', 'production', 'test'] },
     default: 'development',
     description: `Where the processor runs; the container images set \`production\`, which refuses MASKING_KEY_ID=${DEVELOPMENT_KEY_ID}.`,
+  },
+  LINEAGE_KEY: {
+    // Characters, each at least one UTF-8 byte: the HMAC key is never shorter than its 32-byte output.
+    schema: { type: 'string', minLength: LINEAGE_KEY_MIN_BYTES },
+    required: true,
+    secret: true,
+    description: `Secret key the replayer signs the replay lineage with (HMAC-SHA-256), at least ${LINEAGE_KEY_MIN_BYTES} characters: the processor keeps a replayed record's event_id only when its signature verifies. The same key as the replayer's.`,
+  },
+  LINEAGE_KEY_ID: {
+    schema: { type: 'string', pattern: LINEAGE_KEY_ID_PATTERN.source },
+    default: 'k1',
+    description: 'Id of LINEAGE_KEY (`__dlq.replay.key.id`), so the key can be rotated.',
+  },
+  LINEAGE_PREVIOUS_KEY: {
+    schema: { type: 'string', minLength: LINEAGE_KEY_MIN_BYTES },
+    secret: true,
+    description:
+      'During a rotation: the previous lineage key, still accepted (records the replayer signed with it may wait in the input). Deploy the processor with the new LINEAGE_KEY and this first, then the replayer with the new key.',
+  },
+  LINEAGE_PREVIOUS_KEY_ID: {
+    schema: { type: 'string', pattern: LINEAGE_KEY_ID_PATTERN.source },
+    description: 'Id of LINEAGE_PREVIOUS_KEY; required with it, and different from LINEAGE_KEY_ID.',
   },
   MASKING_IP_STRATEGY: {
     schema: { type: 'string', enum: ['truncate', 'hmac', 'redact'] },
@@ -138,6 +165,7 @@ function processorChecks(cfg: ConfigValues<typeof processorVariables>): ConfigIs
     });
   if (cfg.OUTPUT_TOPIC === cfg.INPUT_TOPIC)
     issues.push({ variable: 'OUTPUT_TOPIC', message: `must differ from INPUT_TOPIC (both "${cfg.INPUT_TOPIC}")` });
+  issues.push(...lineageKeyChecks(cfg));
   if (cfg.KAFKA_HEARTBEAT_INTERVAL_MS * 3 > cfg.KAFKA_SESSION_TIMEOUT_MS) {
     issues.push({
       variable: 'KAFKA_HEARTBEAT_INTERVAL_MS',
@@ -156,6 +184,23 @@ function maskingKeyIssues(cfg: ConfigValues<typeof processorVariables>): ConfigI
     variable: problem.subject === 'key' ? 'MASKING_KEY' : 'MASKING_KEY_ID',
     message: problem.message,
   }));
+}
+
+function lineageKeyChecks(cfg: ConfigValues<typeof processorVariables>): ConfigIssue[] {
+  const previousKey = cfg.LINEAGE_PREVIOUS_KEY !== undefined;
+  const previousId = cfg.LINEAGE_PREVIOUS_KEY_ID !== undefined;
+  if (previousKey && !previousId)
+    return [{ variable: 'LINEAGE_PREVIOUS_KEY_ID', message: 'is required with LINEAGE_PREVIOUS_KEY' }];
+  if (previousId && !previousKey)
+    return [{ variable: 'LINEAGE_PREVIOUS_KEY', message: 'is required with LINEAGE_PREVIOUS_KEY_ID' }];
+  if (previousId && cfg.LINEAGE_PREVIOUS_KEY_ID === cfg.LINEAGE_KEY_ID)
+    return [
+      {
+        variable: 'LINEAGE_PREVIOUS_KEY_ID',
+        message: `must differ from LINEAGE_KEY_ID (both "${cfg.LINEAGE_KEY_ID}")`,
+      },
+    ];
+  return [];
 }
 
 export const processorConfigSpec = composeConfig(

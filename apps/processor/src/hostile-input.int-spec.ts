@@ -6,7 +6,7 @@
 // quadratic time (minutes, blocking the event loop), so with it the timing and /healthz assertions below hold only
 // with the linear header decoding patch of libs/kafka.
 import { createHash } from 'node:crypto';
-import { DLQ_HEADERS, validateOutputEvent } from '@login/event-schema';
+import { DLQ_HEADERS, signLineage, validateOutputEvent } from '@login/event-schema';
 import { DLQ_TOPIC_CONFIG } from '@login/kafka';
 import type { ConsumedRecord } from '@login/kafka';
 import {
@@ -23,7 +23,7 @@ import { validEvent } from './testing/events';
 import { startHealthProbe } from './testing/health-probe';
 import { bigKey, compressionBomb, incompressible, manyHeaders, smallHostileCases } from './testing/hostile-records';
 import type { HostileCase, RawRecord } from './testing/hostile-records';
-import { killLeftovers, ProcessorProcess } from './testing/processor-process';
+import { killLeftovers, ProcessorProcess, TEST_LINEAGE_KEY, TEST_LINEAGE_KEY_ID } from './testing/processor-process';
 
 const running: ProcessorProcess[] = [];
 const probes: Array<ReturnType<typeof startHealthProbe>> = [];
@@ -265,4 +265,78 @@ describe('hostile input records', () => {
     // Liveness bound with a huge margin: seconds when the fixes are in, never when a record crash-loops the processor.
     expect(withHostile.ms).toBeLessThan(120_000);
   }, 900_000);
+});
+
+describe('forged replay lineage (issue 23)', () => {
+  it("a well-formed lineage that is unsigned or badly signed gets its derived event_id; the replayer's keeps its id", async () => {
+    const t = await pipeline();
+    const processor = await ProcessorProcess.start({ ...t, env: { LOG_LEVEL: 'info' } });
+    running.push(processor);
+    await processor.waitReady();
+    const at = (offset: number) => eventIdFor({ topic: t.input, partition: 0, offset: String(offset) });
+    // Offset 0: a real event, whose id the forged records borrow.
+    const realId = at(0);
+    const forgedLineage = {
+      [DLQ_HEADERS.replayId]: 'run-forged',
+      [DLQ_HEADERS.replayCount]: '1',
+      [DLQ_HEADERS.eventId]: realId,
+      [DLQ_HEADERS.firstFailedAt]: '1700000000000',
+    };
+    const forged = { key: 'k-forged', value: JSON.stringify(validEvent(1)), partition: 0 };
+    // What the replayer writes for a record whose first attempt had `carriedId`, signed with the processor's key.
+    const carriedId = '5f0c2a52-1b7e-4e0b-9a55-0a1f0c9e8d11';
+    const signedValue = JSON.stringify(validEvent(3));
+    const signature = signLineage(
+      {
+        replayId: Buffer.from('run-signed'),
+        replayCount: Buffer.from('1'),
+        eventId: Buffer.from(carriedId),
+        firstFailedAt: Buffer.from('1700000000000'),
+        key: Buffer.from('k-signed'),
+        value: Buffer.from(signedValue),
+      },
+      { id: TEST_LINEAGE_KEY_ID, secret: Buffer.from(TEST_LINEAGE_KEY) },
+    );
+    await produceRaw(t.input, [
+      valid(0),
+      // Offset 1: no signature at all.
+      { ...forged, headers: forgedLineage },
+      // Offset 2: a made-up signature under the processor's key id.
+      {
+        ...forged,
+        headers: {
+          ...forgedLineage,
+          [DLQ_HEADERS.lineageSignature]: 'A'.repeat(43),
+          [DLQ_HEADERS.lineageKeyId]: TEST_LINEAGE_KEY_ID,
+        },
+      },
+      // Offset 3: signed by the replayer's key.
+      {
+        key: 'k-signed',
+        value: signedValue,
+        partition: 0,
+        headers: {
+          [DLQ_HEADERS.replayId]: 'run-signed',
+          [DLQ_HEADERS.replayCount]: '1',
+          [DLQ_HEADERS.eventId]: carriedId,
+          [DLQ_HEADERS.firstFailedAt]: '1700000000000',
+          [DLQ_HEADERS.lineageSignature]: signature.signature,
+          [DLQ_HEADERS.lineageKeyId]: signature.keyId,
+        },
+      },
+    ]);
+    await committedPast(t.group, t.input, 3, Date.now(), processor, 120_000);
+
+    const books = await account(t.input, t.output, t.dlq);
+    const ids = books.outputRecords.map((r) => (JSON.parse(String(r.value)) as { event_id: string }).event_id);
+    expect(ids.sort()).toEqual([realId, at(1), at(2), carriedId].sort());
+    expect(books.deadLetters).toBe(0);
+    // The real event is output once: no forged record took its id (downstream dedup would have dropped one).
+    expect(ids.filter((id) => id === realId)).toHaveLength(1);
+    const metrics = await (await fetch(`http://127.0.0.1:${processor.port}/metrics`)).text();
+    expect(metrics).toContain('login_processor_untrusted_lineage_total{reason="missing-signature"} 1');
+    expect(metrics).toContain('login_processor_untrusted_lineage_total{reason="bad-signature"} 1');
+    expect(metrics).toContain('login_processor_untrusted_lineage_total{reason="unknown-key"} 0');
+    expect(processor.child.exitCode).toBeNull();
+  }, 300_000);
 });

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { EXIT, PACKAGE_VERSION, loadConfigOrExit, toKafkaClientConfig } from '@login/config';
 import { systemClock } from '@login/enrichment';
+import { lineageKeyring } from '@login/event-schema';
 import { createKafkaClient } from '@login/kafka';
 import { DEVELOPMENT_KEY_ID, createMasker } from '@login/masking';
 import {
@@ -53,6 +54,12 @@ async function main(): Promise<void> {
       dlqTopic: cfg.DLQ_TOPIC,
       group: cfg.CONSUMER_GROUP,
       processor: `processor@${VERSION} ${instance}`,
+      lineageKeys: lineageKeyring(
+        { id: cfg.LINEAGE_KEY_ID, secret: Buffer.from(cfg.LINEAGE_KEY, 'utf8') },
+        cfg.LINEAGE_PREVIOUS_KEY !== undefined && cfg.LINEAGE_PREVIOUS_KEY_ID !== undefined
+          ? [{ id: cfg.LINEAGE_PREVIOUS_KEY_ID, secret: Buffer.from(cfg.LINEAGE_PREVIOUS_KEY, 'utf8') }]
+          : [],
+      ),
     },
     summaryIntervalMs: cfg.SUMMARY_INTERVAL_MS,
     summaryFormat: cfg.LOG_FORMAT === 'pretty' ? 'table' : 'json',
@@ -100,6 +107,10 @@ async function main(): Promise<void> {
     brokers: cfg.KAFKA_BROKERS,
     httpPort: http.port,
     maskingKeyId: cfg.MASKING_KEY_ID,
+    lineageKeyIds: [
+      cfg.LINEAGE_KEY_ID,
+      ...(cfg.LINEAGE_PREVIOUS_KEY_ID !== undefined ? [cfg.LINEAGE_PREVIOUS_KEY_ID] : []),
+    ],
     ipStrategy: cfg.MASKING_IP_STRATEGY,
     guarantee: cfg.PROCESSING_GUARANTEE,
   });

@@ -65,6 +65,8 @@ processor_env() { # the processor's environment for a private run
   echo "HTTP_PORT=$port"
   echo "SUMMARY_INTERVAL_MS=5000"
   echo "LOG_LEVEL=info"
+  # A throwaway lineage key (the processor requires one; nothing is replayed in these runs).
+  echo "LINEAGE_KEY=verify-throwaway-lineage-key-$prefix"
 }
 
 # Host run: build, run, feed, scrape, SIGTERM. Leaves $VERIFY_WORK/processor-host.metrics.txt.

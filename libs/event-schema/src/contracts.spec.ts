@@ -64,6 +64,8 @@ describe('contract constants', () => {
       originalHeaderBytes: '__dlq.errors.original.header.bytes',
       replayId: '__dlq.replay.id',
       replayAt: '__dlq.replay.at',
+      lineageSignature: '__dlq.replay.sig',
+      lineageKeyId: '__dlq.replay.key.id',
     });
     expect(Object.isFrozen(DLQ_HEADERS)).toBe(true);
     const errorHeaders = Object.values(DLQ_HEADERS).filter((name) => !name.startsWith('__dlq.replay.'));

@@ -29,6 +29,10 @@ export const DLQ_HEADERS = Object.freeze({
   originalHeaderBytes: '__dlq.errors.original.header.bytes',
   replayId: '__dlq.replay.id',
   replayAt: '__dlq.replay.at',
+  // The replayer's HMAC over the lineage and the record's key and value (lineage-signature.ts), and the id of the key
+  // it used: the processor trusts the lineage only when they verify.
+  lineageSignature: '__dlq.replay.sig',
+  lineageKeyId: '__dlq.replay.key.id',
 } as const);
 
 export type DlqHeaderName = (typeof DLQ_HEADERS)[keyof typeof DLQ_HEADERS];

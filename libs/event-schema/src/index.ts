@@ -30,6 +30,23 @@ export {
   readReplayLineage,
 } from './lineage';
 export type { ReplayLineage } from './lineage';
+export {
+  LINEAGE_KEY_ID_PATTERN,
+  LINEAGE_KEY_MIN_BYTES,
+  LINEAGE_REJECTIONS,
+  lineageKeyring,
+  signLineage,
+  verifyLineage,
+} from './lineage-signature';
+export type {
+  LineageFields,
+  LineageKey,
+  LineageKeyring,
+  LineageRejection,
+  LineageSignature,
+  LineageVerdict,
+  SignedRecord,
+} from './lineage-signature';
 export { DEFAULT_PARSE_LIMITS, DEVICE_ID_SEARCH_MIN_LENGTH, parseLoginEvent } from './parse-login-event';
 export { withAddress } from './login-event';
 export { validateInputEvent, validateOutputEvent } from './validators';

@@ -54,9 +54,9 @@ export interface ReplayLineage {
 
 /**
  * The lineage of a record the replayer re-published, or undefined for any other record. A record counts as replayed
- * only with a well-formed `__dlq.replay.id` and a replay count ≥ 1; each other field is kept only when well-formed.
- * Anything else (a producer copying `__dlq.errors.event.id` onto a fresh record to borrow another event's id, a
- * count of `1e21`) is ignored, and the processor derives the record's lineage afresh.
+ * only with a well-formed `__dlq.replay.id` and a replay count ≥ 1; each other field is kept only when well-formed
+ * (a count of `1e21` is ignored). Well-formed is not authentic: anyone who can produce to the input can write these
+ * headers, so the processor trusts a lineage only when `verifyLineage` (lineage-signature.ts) also accepts it.
  */
 export function readReplayLineage(headers: HeaderValues): ReplayLineage | undefined {
   const replayId = lastHeaderText(headers, DLQ_HEADERS.replayId);

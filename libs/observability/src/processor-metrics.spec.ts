@@ -48,6 +48,19 @@ describe('createProcessorMetrics', () => {
       'login_processor_records_processed_total:counter',
       'login_processor_transaction_duration_seconds:histogram',
       'login_processor_transactions_total:counter',
+      'login_processor_untrusted_lineage_total:counter',
+    ]);
+  });
+
+  it('counts untrusted lineage by one of three reasons, each from zero', async () => {
+    const metrics = createProcessorMetrics(registry);
+    metrics.countUntrustedLineage('bad-signature', 2);
+    metrics.countUntrustedLineage('missing-signature');
+    const values = await valuesOf(registry, 'login_processor_untrusted_lineage_total');
+    expect(values.map((v) => [v.labels['reason'], v.value]).sort()).toEqual([
+      ['bad-signature', 2],
+      ['missing-signature', 1],
+      ['unknown-key', 0],
     ]);
   });
 

@@ -1,5 +1,5 @@
-import { DEVICE_TYPES, REASON_CODES, isAppVersion, isLocale } from '@login/event-schema';
-import type { ReasonCode } from '@login/event-schema';
+import { DEVICE_TYPES, LINEAGE_REJECTIONS, REASON_CODES, isAppVersion, isLocale } from '@login/event-schema';
+import type { LineageRejection, ReasonCode } from '@login/event-schema';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { boundedLabel } from './bounded-label';
 import { metricsOn } from './metrics';
@@ -16,6 +16,7 @@ export const PROCESSOR_METRICS = {
   transactions: 'login_processor_transactions_total',
   transactionDuration: 'login_processor_transaction_duration_seconds',
   info: 'login_processor_info',
+  untrustedLineage: 'login_processor_untrusted_lineage_total',
 } as const;
 
 /** The output's device types (one list, declared in @login/event-schema): `other` is among them. */
@@ -54,9 +55,12 @@ export interface ProcessorMetrics {
   readonly transactionDuration: Histogram;
   /** 1, labelled with the processing guarantee the processor runs with. */
   readonly info: Gauge<'guarantee'>;
+  /** Records with a well-formed replay lineage whose signature did not verify (treated as fresh), by why. */
+  readonly untrustedLineage: Counter<'reason'>;
   /** Counts processed events by their bounded labels, with one counter update per distinct label set. */
   countEvents(events: Iterable<EventLabels>): void;
   countDeadLettered(reason: ReasonCode, count?: number): void;
+  countUntrustedLineage(reason: LineageRejection, count?: number): void;
   /** Negative latencies (event times slightly in the future, within the allowed skew) count as 0. */
   observeLatencyMs(latencyMs: number): void;
   setConsumerLag(topic: string, partition: number, lag: number): void;
@@ -109,6 +113,14 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
   });
   for (const result of ['committed', 'aborted']) transactions.inc({ result }, 0);
 
+  // The label is one of three fixed codes, never header content: a forger cannot create series.
+  const untrustedLineage = metrics.counter({
+    name: PROCESSOR_METRICS.untrustedLineage,
+    help: 'Records carrying a well-formed replay lineage whose signature did not verify (processed as fresh records), by reason: missing-signature, unknown-key, bad-signature.',
+    labelNames: ['reason'] as const,
+  });
+  for (const reason of LINEAGE_REJECTIONS) untrustedLineage.inc({ reason }, 0);
+
   const labelsOf = (event: EventLabels) => ({
     device_type: deviceType(event.device_type ?? 'unknown'),
     app_version: appVersion(event.app_version),
@@ -156,7 +168,9 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
       }
       for (const { labels, n } of counts.values()) events.inc(labels, n);
     },
+    untrustedLineage,
     countDeadLettered: (reason, count = 1) => recordsDeadLettered.inc({ reason }, count),
+    countUntrustedLineage: (reason, count = 1) => untrustedLineage.inc({ reason }, count),
     observeLatencyMs: (latencyMs) => eventLatency.observe(Math.max(0, latencyMs) / 1000),
     setConsumerLag: (topic, partition, lag) => consumerLag.set({ topic, partition: String(partition) }, lag),
   };

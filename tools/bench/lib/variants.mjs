@@ -15,6 +15,7 @@ export const APP_ENV = {
 };
 
 const BENCH_MASKING_KEY = 'benchmark-masking-key-not-a-secret-0123456789';
+const BENCH_LINEAGE_KEY = 'benchmark-lineage-key-not-a-secret-0123456789';
 
 /** The built processor app in each processing guarantee: the variant name and the app's PROCESSING_GUARANTEE. */
 const APP_VARIANTS = { app: 'at_least_once', 'app-exactly-once': 'exactly_once' };
@@ -138,6 +139,7 @@ function startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, ti
       DLQ_TOPIC: dlq,
       CONSUMER_GROUP: group,
       MASKING_KEY: BENCH_MASKING_KEY,
+      LINEAGE_KEY: BENCH_LINEAGE_KEY,
       HTTP_PORT: String(port),
       LOG_LEVEL: 'info',
       SUMMARY_INTERVAL_MS: '10000',
@@ -146,7 +148,14 @@ function startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, ti
     };
     for (const [option, name] of Object.entries(APP_ENV))
       if (tuning?.[option] !== undefined) env[name] = String(tuning[option]);
-    child = spawn(process.execPath, [...(process.env.BENCH_APP_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_APP_CPU_PROF}`] : []), ctx.bundles.processor], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_APP_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_APP_CPU_PROF}`] : []),
+        ctx.bundles.processor,
+      ],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const collect = (d) => {
       logs.push(...d.toString('utf8').split('\n').filter(Boolean));
       if (logs.length > 200) logs.splice(0, logs.length - 200);

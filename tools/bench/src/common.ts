@@ -1,5 +1,5 @@
 // What the benchmark's child processes share: the quiet logger, IPC to the parent, the command dispatcher.
-import { DEFAULT_RECORD_LIMITS } from '@login/event-schema';
+import { DEFAULT_RECORD_LIMITS, lineageKeyring } from '@login/event-schema';
 import { createKafkaClient, type KafkaClient, type LoggerLike } from '@login/kafka';
 import { createMasker } from '@login/masking';
 import type { ProcessDeps } from '../../../apps/processor/src/core/process-batch';
@@ -7,6 +7,7 @@ import type { ProcessDeps } from '../../../apps/processor/src/core/process-batch
 export type Json = Record<string, unknown>;
 
 const MASKING_KEY = { id: 'bench', secret: 'benchmark-masking-key-not-a-secret-0123456789' };
+const LINEAGE_KEY = { id: 'bench', secret: Buffer.from('benchmark-lineage-key-not-a-secret-0123456789') };
 
 /**
  * The processor core's dependencies as the app runs them (its defaults: record limits, the DLQ's
@@ -23,6 +24,7 @@ export function benchProcessDeps(topics: { output: string; dlq: string; group: s
     dlqTopic: topics.dlq,
     group: topics.group,
     processor: 'processor@bench bench-1',
+    lineageKeys: lineageKeyring(LINEAGE_KEY),
   };
 }
 

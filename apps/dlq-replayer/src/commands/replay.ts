@@ -190,7 +190,7 @@ export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise
   const onBatch = async (records: readonly ConsumedRecord[]) => {
     const first = records[0];
     if (first === undefined) return;
-    const run = { runId, nowMs: deps.now() };
+    const run = { runId, nowMs: deps.now(), lineageKey: config.lineageKey };
     const planned: PlannedRecord[] = [];
     let movedHere = 0;
     let next: bigint | undefined;

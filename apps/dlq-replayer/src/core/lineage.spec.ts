@@ -1,9 +1,11 @@
+import { lineageKeyring, verifyLineage } from '@login/event-schema';
 import { asRecordHeaders, dlqRecord } from '../testing/dlq-fixtures';
 import { decodeDlqRecord } from './dlq-record';
 import { DLQ_HEADERS as H, REPLAYER_HEADERS } from './dlq-headers';
 import { parkedHeaders, replayHeaders } from './lineage';
 
-const run = { runId: 'run-7', nowMs: 1_800_000_000_000 };
+const lineageKey = { id: 'l1', secret: Buffer.from('replayer-unit-test-lineage-key-0123456789') };
+const run = { runId: 'run-7', nowMs: 1_800_000_000_000, lineageKey };
 const text = (v: Buffer | Buffer[] | undefined) => (Array.isArray(v) ? v.map((b) => b.toString()) : v?.toString());
 
 describe('replayHeaders (the lineage of a re-published record)', () => {
@@ -12,9 +14,11 @@ describe('replayHeaders (the lineage of a re-published record)', () => {
       { [H.replayCount]: '1', [H.firstFailedAt]: '1690000000000' },
       { extra: { 'x-trace': 'abc', traceparent: '00-1' } },
     );
-    const headers = replayHeaders(record.headers, decodeDlqRecord(record), run);
+    const headers = replayHeaders(record.headers, decodeDlqRecord(record), run, record.value);
+    const { [H.lineageSignature]: signature, ...lineage } = headers;
 
-    expect(Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, text(v)]))).toEqual({
+    expect(text(signature)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Object.fromEntries(Object.entries(lineage).map(([k, v]) => [k, text(v)]))).toEqual({
       'x-trace': 'abc',
       traceparent: '00-1',
       [H.replayCount]: '2',
@@ -22,6 +26,30 @@ describe('replayHeaders (the lineage of a re-published record)', () => {
       [H.eventId]: '5f0c2a52-1b7e-4e0b-9a55-0a1f0c9e8d11',
       [H.replayId]: 'run-7',
       [H.replayAt]: '1800000000000',
+      [H.lineageKeyId]: 'l1',
+    });
+  });
+
+  it('signs the lineage with the key and value it re-publishes: the processor verifies it', () => {
+    const record = dlqRecord({ [H.replayCount]: '1' }, { extra: { 'x-trace': 'abc' } });
+    const headers = replayHeaders(record.headers, decodeDlqRecord(record), run, record.value);
+    const republished = { headers, key: record.key, value: record.value };
+    expect(verifyLineage(republished, lineageKeyring(lineageKey))).toEqual({ ok: true });
+    expect(verifyLineage({ ...republished, value: Buffer.from('{}') }, lineageKeyring(lineageKey))).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    const other = { id: 'l1', secret: Buffer.from('some-other-lineage-key-0123456789abcdef') };
+    expect(verifyLineage(republished, lineageKeyring(other))).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+
+  it("replaces the previous round's signature with its own", () => {
+    const record = dlqRecord({}, { extra: { [H.lineageSignature]: 'old-signature', [H.lineageKeyId]: 'old' } });
+    const headers = replayHeaders(record.headers, decodeDlqRecord(record), run, record.value);
+    expect(text(headers[H.lineageKeyId])).toBe('l1');
+    expect(text(headers[H.lineageSignature])).not.toBe('old-signature');
+    expect(verifyLineage({ headers, key: record.key, value: record.value }, lineageKeyring(lineageKey))).toEqual({
+      ok: true,
     });
   });
 
@@ -37,7 +65,9 @@ describe('replayHeaders (the lineage of a re-published record)', () => {
 
   it('falls back to the failure time when an older record lacks first.failed.at', () => {
     const record = dlqRecord({ [H.firstFailedAt]: undefined, [H.failedAt]: '1700000000123' });
-    expect(text(replayHeaders(record.headers, decodeDlqRecord(record), run)[H.firstFailedAt])).toBe('1700000000123');
+    expect(text(replayHeaders(record.headers, decodeDlqRecord(record), run, record.value)[H.firstFailedAt])).toBe(
+      '1700000000123',
+    );
   });
 
   it('replaces the previous round: repeated lineage and old replay ids are not stacked', () => {
@@ -51,7 +81,7 @@ describe('replayHeaders (the lineage of a re-published record)', () => {
         'x-multi': ['a', 'b'],
       }),
     };
-    const out = replayHeaders(headers, decodeDlqRecord({ ...record, headers }), run);
+    const out = replayHeaders(headers, decodeDlqRecord({ ...record, headers }), run, record.value);
     expect(text(out[H.replayCount])).toBe('2');
     expect(text(out[H.replayId])).toBe('run-7');
     expect(text(out[H.replayAt])).toBe('1800000000000');
@@ -60,7 +90,7 @@ describe('replayHeaders (the lineage of a re-published record)', () => {
 
   it('refuses a record without event id or replay count (the decision skips those)', () => {
     const record = dlqRecord({ [H.eventId]: undefined });
-    expect(() => replayHeaders(record.headers, decodeDlqRecord(record), run)).toThrow(/no event id/);
+    expect(() => replayHeaders(record.headers, decodeDlqRecord(record), run, record.value)).toThrow(/no event id/);
   });
 });
 

@@ -1,3 +1,5 @@
+import { signLineage } from '@login/event-schema';
+import type { LineageKey } from '@login/event-schema';
 import type { RecordHeaders } from '@login/kafka';
 import type { DlqRecordView } from './dlq-record';
 import { DLQ_ERROR_HEADER_PREFIX, DLQ_HEADERS, REPLAYER_HEADERS } from './dlq-headers';
@@ -10,6 +12,8 @@ export interface ReplayRun {
   readonly runId: string;
   /** When the record is re-published, epoch ms. */
   readonly nowMs: number;
+  /** Signs the lineage of what it re-publishes (`LINEAGE_KEY`): the processor trusts no unsigned lineage. */
+  readonly lineageKey: LineageKey;
 }
 
 function copyHeaders(headers: RecordHeaders, keep: (name: string) => boolean): OutgoingHeaders {
@@ -28,10 +32,17 @@ function copyHeaders(headers: RecordHeaders, keep: (name: string) => boolean): O
  * - `__dlq.errors.replay.count`: previous count + 1 (the loop guard's counter);
  * - `__dlq.errors.first.failed.at`: carried (the current failure time when an old record lacks it);
  * - `__dlq.errors.event.id`: carried, so the processor gives the record the event_id of its first attempt;
- * - `__dlq.replay.id` and `__dlq.replay.at`: this run.
+ * - `__dlq.replay.id` and `__dlq.replay.at`: this run;
+ * - `__dlq.replay.sig` and `__dlq.replay.key.id`: the signature of the lineage above (not `replay.at`) and of the
+ *   record's key and `value`, so the processor can tell this lineage from one any producer could write.
  * Requires a record that passed `replayDecision` (event id and replay count present).
  */
-export function replayHeaders(headers: RecordHeaders, record: DlqRecordView, run: ReplayRun): OutgoingHeaders {
+export function replayHeaders(
+  headers: RecordHeaders,
+  record: DlqRecordView,
+  run: ReplayRun,
+  value: Buffer | null,
+): OutgoingHeaders {
   if (record.eventId === undefined || record.replayCount === undefined) {
     throw new Error(`replayHeaders: record ${record.partition}/${record.offset} has no event id or replay count`);
   }
@@ -39,12 +50,21 @@ export function replayHeaders(headers: RecordHeaders, record: DlqRecordView, run
     headers,
     (name) => !name.startsWith(DLQ_ERROR_HEADER_PREFIX) && !name.startsWith(REPLAYER_HEADERS.replayPrefix),
   );
-  const firstFailedAt = record.firstFailedAtMs ?? record.failedAtMs;
-  out[DLQ_HEADERS.replayCount] = Buffer.from(String(record.replayCount + 1));
-  if (firstFailedAt !== undefined) out[DLQ_HEADERS.firstFailedAt] = Buffer.from(String(firstFailedAt));
-  out[DLQ_HEADERS.eventId] = Buffer.from(record.eventId);
-  out[DLQ_HEADERS.replayId] = Buffer.from(run.runId);
+  const time = record.firstFailedAtMs ?? record.failedAtMs;
+  const lineage = {
+    replayId: Buffer.from(run.runId),
+    replayCount: Buffer.from(String(record.replayCount + 1)),
+    eventId: Buffer.from(record.eventId),
+    firstFailedAt: time === undefined ? undefined : Buffer.from(String(time)),
+  };
+  const signature = signLineage({ ...lineage, key: record.key, value }, run.lineageKey);
+  out[DLQ_HEADERS.replayCount] = lineage.replayCount;
+  if (lineage.firstFailedAt !== undefined) out[DLQ_HEADERS.firstFailedAt] = lineage.firstFailedAt;
+  out[DLQ_HEADERS.eventId] = lineage.eventId;
+  out[DLQ_HEADERS.replayId] = lineage.replayId;
   out[DLQ_HEADERS.replayAt] = Buffer.from(String(run.nowMs));
+  out[DLQ_HEADERS.lineageSignature] = Buffer.from(signature.signature);
+  out[DLQ_HEADERS.lineageKeyId] = Buffer.from(signature.keyId);
   return out;
 }
 

@@ -3,7 +3,8 @@ import { DLQ_HEADERS as H, REPLAYER_HEADERS } from './dlq-headers';
 import { batchBytes, planRecord, type PlanOptions } from './replay-plan';
 
 const options: PlanOptions = DEFAULT_PLAN_OPTIONS;
-const run = { runId: 'run-1', nowMs: 1_800_000_000_000 };
+const lineageKey = { id: 'l1', secret: Buffer.from('replayer-unit-test-lineage-key-0123456789') };
+const run = { runId: 'run-1', nowMs: 1_800_000_000_000, lineageKey };
 const roomy = { targetMaxBytes: 1_048_588, parkedMaxBytes: 2_097_152 };
 const header = (h: unknown) => (Buffer.isBuffer(h) ? h.toString() : undefined);
 

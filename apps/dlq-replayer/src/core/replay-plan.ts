@@ -48,7 +48,7 @@ export function planRecord(
       topic: decision.target,
       key: record.key,
       value: record.value,
-      headers: replayHeaders(record.headers, view, run),
+      headers: replayHeaders(record.headers, view, run, record.value),
     };
     const size = batchBytes(outgoing);
     if (size <= limits.targetMaxBytes) return { view, decision, outgoing };

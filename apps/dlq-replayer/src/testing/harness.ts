@@ -16,8 +16,12 @@ export interface Topics {
   readonly group: string;
 }
 
+/** The lineage key of the replayer's tests, and of the processor they start: it must verify what they sign. */
+export const TEST_LINEAGE_KEY = 'replayer-e2e-lineage-key-0123456789abcdef';
+
 export function replayerEnv(t: Topics): Record<string, string> {
   return {
+    LINEAGE_KEY: TEST_LINEAGE_KEY,
     KAFKA_BROKERS: testBrokers().join(','),
     INPUT_TOPIC: t.input,
     DLQ_TOPIC: t.dlq,

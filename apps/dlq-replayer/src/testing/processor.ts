@@ -3,6 +3,7 @@
 import { freePort, testBrokers } from '@login/kafka/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { TEST_LINEAGE_KEY } from './harness';
 
 export const PROCESSOR_MAIN = path.resolve(__dirname, '../../../../dist/apps/processor/main.js');
 
@@ -28,6 +29,7 @@ export async function startProcessor(options: {
       DLQ_TOPIC: options.dlq,
       CONSUMER_GROUP: options.group,
       MASKING_KEY: 'replayer-e2e-masking-key-0123456789abcdef',
+      LINEAGE_KEY: TEST_LINEAGE_KEY,
       HTTP_PORT: String(port),
       LOG_LEVEL: 'warn',
       ...(options.maxClockSkewMs !== undefined ? { MAX_CLOCK_SKEW_MS: String(options.maxClockSkewMs) } : {}),

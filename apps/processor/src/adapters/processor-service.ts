@@ -216,6 +216,7 @@ export class ProcessorService {
     const events: ProcessedLoginEvent[] = [];
     const deadLettered = new Map<ReasonCode, number>();
     for (const outcome of info.outcomes) {
+      if (outcome.untrustedLineage !== undefined) metrics.countUntrustedLineage(outcome.untrustedLineage);
       if (outcome.kind === 'processed') {
         events.push(outcome.event);
         metrics.observeLatencyMs(outcome.event.latency_ms);

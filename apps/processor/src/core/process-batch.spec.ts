@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { DEFAULT_RECORD_LIMITS, DLQ_HEADERS, REASON_CODES, validateOutputEvent } from '@login/event-schema';
-import type { ReasonCode } from '@login/event-schema';
+import {
+  DEFAULT_RECORD_LIMITS,
+  DLQ_HEADERS,
+  REASON_CODES,
+  lastHeaderValue,
+  lineageKeyring,
+  signLineage,
+  validateOutputEvent,
+} from '@login/event-schema';
+import type { LineageKey, ReasonCode } from '@login/event-schema';
 import { CONTRACT_EXAMPLE_INPUT } from '@login/event-schema/testing';
 import { eventIdFor } from '@login/enrichment';
 import type { ConsumedRecord, OutgoingRecord } from '@login/kafka';
@@ -13,6 +21,7 @@ import type { Outcome, ProcessDeps } from './process-batch';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const masker = createMasker({ key: { id: 'k1', secret: 'unit-test-masking-key-0123456789' }, ipStrategy: 'truncate' });
+const LINEAGE_KEY: LineageKey = { id: 'l1', secret: Buffer.from('unit-test-lineage-key-0123456789abcdef') };
 
 const deps: ProcessDeps = {
   masker,
@@ -25,6 +34,7 @@ const deps: ProcessDeps = {
   dlqTopic: 'user-login-dlq',
   group: 'login-processor',
   processor: 'processor@test/unit',
+  lineageKeys: lineageKeyring(LINEAGE_KEY),
 };
 
 const valid = { ...CONTRACT_EXAMPLE_INPUT, timestamp: String(Math.floor(NOW / 1000) - 60) };
@@ -243,6 +253,7 @@ describe('processBatch', () => {
 });
 
 const FIRST_ID = '5f0c2a52-1b7e-8e0b-9a55-0a1f0c9e8d11';
+const OTHER_ID = '00000000-0000-4000-8000-000000000000';
 /** Headers the replayer sets; an override of `undefined` removes one. */
 const replayLineage = (overrides: Record<string, string | string[] | undefined> = {}): ConsumedRecord['headers'] =>
   Object.fromEntries(
@@ -257,11 +268,35 @@ const replayLineage = (overrides: Record<string, string | string[] | undefined> 
       .filter((e): e is [string, string | string[]] => e[1] !== undefined)
       .map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => Buffer.from(x)) : Buffer.from(v)]),
   );
+const KEY = Buffer.from('some-key');
+/** `headers` plus the replayer's signature over their lineage (last values) and the record's key and value. */
+function signed(headers: ConsumedRecord['headers'], value: string, key: LineageKey = LINEAGE_KEY) {
+  const last = (name: string) => lastHeaderValue(headers, name);
+  const sig = signLineage(
+    {
+      replayId: last(DLQ_HEADERS.replayId) ?? Buffer.alloc(0),
+      replayCount: last(DLQ_HEADERS.replayCount) ?? Buffer.alloc(0),
+      eventId: last(DLQ_HEADERS.eventId) ?? Buffer.alloc(0),
+      firstFailedAt: last(DLQ_HEADERS.firstFailedAt),
+      key: KEY,
+      value: Buffer.from(value),
+    },
+    key,
+  );
+  return {
+    ...headers,
+    [DLQ_HEADERS.lineageSignature]: Buffer.from(sig.signature),
+    [DLQ_HEADERS.lineageKeyId]: Buffer.from(sig.keyId),
+  };
+}
+/** A record as the replayer re-publishes it: lineage headers (with `overrides`), correctly signed. */
+const replayed = (value: string, overrides: Record<string, string | string[] | undefined> = {}) =>
+  record(value, signed(replayLineage(overrides), value));
 const eventIdOfOutput = (r: OutgoingRecord) => (JSON.parse(String(r.value)) as { event_id: string }).event_id;
 
 describe('processBatch: the replay lineage (event_id of a replayed record)', () => {
   it('gives a replayed record the event_id of its first attempt and carries its lineage', () => {
-    const { records } = processBatch([record('not json', replayLineage()), record(json(valid), replayLineage())], deps);
+    const { records, outcomes } = processBatch([replayed('not json'), replayed(json(valid))], deps);
     const [dlq, out] = records;
     expect(header(dlq!, DLQ_HEADERS.eventId)).toBe(FIRST_ID);
     expect(header(dlq!, DLQ_HEADERS.replayCount)).toBe('2');
@@ -270,6 +305,52 @@ describe('processBatch: the replay lineage (event_id of a replayed record)', () 
     expect(header(dlq!, DLQ_HEADERS.failedAt)).toBe(String(NOW));
     expect(header(dlq!, DLQ_HEADERS.replayId)).toBe('run-7');
     expect(eventIdOfOutput(out!)).toBe(FIRST_ID);
+    expect(outcomes.map((o) => o.untrustedLineage)).toEqual([undefined, undefined]);
+  });
+
+  it('keeps the event_id of a lineage signed with a previous key still in the keyring (rotation)', () => {
+    const old: LineageKey = { id: 'l0', secret: Buffer.from('previous-unit-test-lineage-key-0123456') };
+    const value = json(valid);
+    const input = record(value, signed(replayLineage(), value, old));
+    const rotating = { ...deps, lineageKeys: lineageKeyring(LINEAGE_KEY, [old]) };
+    expect(eventIdOfOutput(processBatch([input], rotating).records[0]!)).toBe(FIRST_ID);
+    expect(eventIdOfOutput(processBatch([input], deps).records[0]!)).toBe(eventIdFor(input));
+  });
+
+  const forged = (value: string, headers: ConsumedRecord['headers']) => record(value, headers);
+  it.each<[string, (value: string) => ConsumedRecord['headers'], string]>([
+    ['without a signature', () => replayLineage(), 'missing-signature'],
+    [
+      "with a signature that is not the replayer's",
+      (value) =>
+        signed(replayLineage(), value, { id: 'l1', secret: Buffer.from('an-attackers-key-of-32-bytes-or-more!') }),
+      'bad-signature',
+    ],
+    [
+      'with a signature under a key id the processor does not hold',
+      (value) => signed(replayLineage(), value, { id: 'l9', secret: LINEAGE_KEY.secret }),
+      'unknown-key',
+    ],
+    [
+      'with the signature of another value',
+      () => signed(replayLineage(), json({ ...valid, user_id: 'someone-else' })),
+      'bad-signature',
+    ],
+    [
+      'with a signed lineage whose event id was swapped',
+      (value) => ({ ...signed(replayLineage(), value), [DLQ_HEADERS.eventId]: Buffer.from(OTHER_ID) }),
+      'bad-signature',
+    ],
+  ])('treats a well-formed lineage %s as fresh: derived event_id, no carried count', (_name, headersFor, why) => {
+    const input = forged(json(valid), headersFor(json(valid)));
+    const failing = forged('not json', headersFor('not json'));
+    const { records, outcomes } = processBatch([input, failing], deps);
+    expect(eventIdOfOutput(records[0]!)).toBe(eventIdFor(input));
+    expect(header(records[1]!, DLQ_HEADERS.eventId)).toBe(eventIdFor(failing));
+    expect(header(records[1]!, DLQ_HEADERS.replayCount)).toBe('0');
+    expect(header(records[1]!, DLQ_HEADERS.firstFailedAt)).toBe(String(NOW));
+    expect(outcomes.map((o) => o.untrustedLineage)).toEqual([why, why]);
+    expect(outcomes[0]).toMatchObject({ kind: 'processed' });
   });
 
   it.each<[string, Record<string, string | string[] | undefined>]>([
@@ -282,8 +363,8 @@ describe('processBatch: the replay lineage (event_id of a replayed record)', () 
       { [DLQ_HEADERS.eventId]: [FIRST_ID, 'SPOOF 203.0.113.70'] },
     ],
   ])('derives the event_id from the coordinates for %s', (_name, overrides) => {
-    const input = record(json(valid), replayLineage(overrides));
-    const failing = record('not json', replayLineage(overrides));
+    const input = replayed(json(valid), overrides);
+    const failing = replayed('not json', overrides);
     const { records } = processBatch([input, failing], deps);
     expect(eventIdOfOutput(records[0]!)).toBe(eventIdFor(input));
     expect(header(records[1]!, DLQ_HEADERS.eventId)).toBe(eventIdFor(failing));
@@ -292,7 +373,7 @@ describe('processBatch: the replay lineage (event_id of a replayed record)', () 
 
   it('never writes back an unvalidated replay count or first-failed-at', () => {
     const { records } = processBatch(
-      [record('not json', replayLineage({ [DLQ_HEADERS.replayCount]: '1e21', [DLQ_HEADERS.firstFailedAt]: 'SPOOF' }))],
+      [replayed('not json', { [DLQ_HEADERS.replayCount]: '1e21', [DLQ_HEADERS.firstFailedAt]: 'SPOOF' })],
       deps,
     );
     expect(header(records[0]!, DLQ_HEADERS.replayCount)).toBe('0');
@@ -300,20 +381,14 @@ describe('processBatch: the replay lineage (event_id of a replayed record)', () 
   });
 
   it('keeps a valid lineage but replaces a malformed first-failed-at with this failure', () => {
-    const { records } = processBatch(
-      [record('not json', replayLineage({ [DLQ_HEADERS.firstFailedAt]: '1.7e12' }))],
-      deps,
-    );
+    const { records } = processBatch([replayed('not json', { [DLQ_HEADERS.firstFailedAt]: '1.7e12' })], deps);
     expect(header(records[0]!, DLQ_HEADERS.eventId)).toBe(FIRST_ID);
     expect(header(records[0]!, DLQ_HEADERS.replayCount)).toBe('2');
     expect(header(records[0]!, DLQ_HEADERS.firstFailedAt)).toBe(String(NOW));
   });
 
   it('reads a repeated lineage header by the shared rule: the last value', () => {
-    const { records } = processBatch(
-      [record('not json', replayLineage({ [DLQ_HEADERS.replayCount]: ['7', '3'] }))],
-      deps,
-    );
+    const { records } = processBatch([replayed('not json', { [DLQ_HEADERS.replayCount]: ['7', '3'] })], deps);
     expect(header(records[0]!, DLQ_HEADERS.replayCount)).toBe('3');
   });
 });
@@ -364,7 +439,8 @@ describe('processBatch: record limits', () => {
   });
 
   it('never trusts the lineage of a record over the limits', () => {
-    const input = record(json(valid), { ...replayLineage(), ...manyHeaders() });
+    const value = json(valid);
+    const input = record(value, { ...signed(replayLineage(), value), ...manyHeaders() });
     expect(header(processBatch([input], limited).records[0]!, DLQ_HEADERS.eventId)).toBe(eventIdFor(input));
   });
 });

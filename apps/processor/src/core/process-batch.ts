@@ -5,9 +5,12 @@ import {
   outputEventJson,
   parseLoginEvent,
   readReplayLineage,
+  verifyLineage,
 } from '@login/event-schema';
 import type {
   DlqOmittedPart,
+  LineageKeyring,
+  LineageRejection,
   LoginEvent,
   ParseFailure,
   ProcessedLoginEvent,
@@ -38,17 +41,24 @@ export interface ProcessDeps {
   readonly group: string;
   /** `processor@<version>` and instance, for the DLQ header. */
   readonly processor: string;
+  /** The replayer's lineage keys by id (current and previous): only a lineage signed by one of them is trusted. */
+  readonly lineageKeys: LineageKeyring;
+}
+
+/** Only on a record with a well-formed replay lineage whose signature did not verify (it was treated as fresh). */
+interface LineageNote {
+  readonly untrustedLineage?: LineageRejection;
 }
 
 export type Outcome =
-  | { readonly kind: 'processed'; readonly event: ProcessedLoginEvent }
-  | {
+  | ({ readonly kind: 'processed'; readonly event: ProcessedLoginEvent } & LineageNote)
+  | ({
       readonly kind: 'dead-lettered';
       readonly reason: ReasonCode;
       readonly stage: Stage;
       /** Parts of the input its dead letter leaves out (only when any). */
       readonly omitted?: readonly DlqOmittedPart[];
-    };
+    } & LineageNote);
 
 export interface BatchResult {
   /** Output and DLQ records in input order: per-partition order is kept when they are produced together. */
@@ -57,9 +67,24 @@ export interface BatchResult {
 }
 
 /**
- * The event_id of a record: a replayed record keeps the id of its first attempt, but only when it carries the
- * replayer's lineage and the id is well-formed (`readReplayLineage`); any other record gets the id of its
- * coordinates, whatever its headers claim, so no producer can borrow another event's id.
+ * The lineage of a record, trusted only when well-formed (`readReplayLineage`) AND signed by the replayer with one of
+ * `deps.lineageKeys` over its lineage, key and value (`verifyLineage`). Anyone who can produce to the input can write
+ * well-formed lineage headers; an unsigned or badly signed lineage is noted in `progress` and ignored, and the record
+ * is treated as fresh.
+ */
+function trustedLineage(record: ConsumedRecord, deps: ProcessDeps, progress: Progress): ReplayLineage | undefined {
+  const lineage = readReplayLineage(record.headers);
+  if (lineage === undefined) return undefined;
+  const verdict = verifyLineage(record, deps.lineageKeys);
+  if (verdict.ok) return lineage;
+  progress.untrustedLineage = verdict.reason;
+  return undefined;
+}
+
+/**
+ * The event_id of a record: a replayed record keeps the id of its first attempt, but only with a trusted lineage
+ * (`trustedLineage`); any other record gets the id of its coordinates, whatever its headers claim. A producer can
+ * still copy a signed lineage with its key and value, but that record is the same event again, which dedup should drop.
  */
 function eventIdKeptByReplay(record: ConsumedRecord, lineage: ReplayLineage | undefined): string {
   return lineage?.eventId ?? eventIdFor(record);
@@ -95,6 +120,8 @@ interface Progress {
   stage: Stage;
   eventId: string | undefined;
   lineage: ReplayLineage | undefined;
+  /** Set when the record's lineage was well-formed but its signature did not verify. */
+  untrustedLineage: LineageRejection | undefined;
   /** Parts of the input its dead letter must leave out; created only for a record over the limits. */
   omit: Set<DlqOmittedPart> | undefined;
   /** `processed_at` of the whole batch (one clock reading), formatted by its first processed record; never reset. */
@@ -127,10 +154,17 @@ function deadLetterInto(
     deps.dlqMaxMessageBytes,
   );
   out[i] = toDeadLetter(record, fail, ctx, omit);
-  outcomes[i] =
-    omit.size > 0
-      ? { kind: 'dead-lettered', reason: fail.reason, stage: fail.stage, omitted: [...omit] }
-      : { kind: 'dead-lettered', reason: fail.reason, stage: fail.stage };
+  outcomes[i] = {
+    kind: 'dead-lettered',
+    reason: fail.reason,
+    stage: fail.stage,
+    ...(omit.size > 0 ? { omitted: [...omit] } : {}),
+    ...lineageNote(progress),
+  };
+}
+
+function lineageNote(progress: Progress): LineageNote {
+  return progress.untrustedLineage === undefined ? {} : { untrustedLineage: progress.untrustedLineage };
 }
 
 /**
@@ -157,7 +191,7 @@ function processUnguarded(
     deadLetterInto(record, failure('DESERIALIZE', reason), progress, deps, out, outcomes, i);
     return;
   }
-  progress.lineage = readReplayLineage(record.headers);
+  progress.lineage = trustedLineage(record, deps, progress);
   progress.eventId = eventIdKeptByReplay(record, progress.lineage);
 
   const parsed = parseLoginEvent(record.value, deps);
@@ -173,7 +207,10 @@ function processUnguarded(
   }
   progress.stage = 'ENRICH';
   out[i] = { topic: deps.outputTopic, key: result.user_id, value: outputEventJson(result) };
-  outcomes[i] = { kind: 'processed', event: result };
+  outcomes[i] =
+    progress.untrustedLineage === undefined
+      ? { kind: 'processed', event: result }
+      : { kind: 'processed', event: result, untrustedLineage: progress.untrustedLineage };
 }
 
 /**
@@ -192,6 +229,7 @@ function processInto(
   progress.stage = 'DESERIALIZE';
   progress.eventId = undefined;
   progress.lineage = undefined;
+  progress.untrustedLineage = undefined;
   progress.omit = undefined;
   try {
     processUnguarded(record, deps, progress, out, outcomes, i);
@@ -240,6 +278,7 @@ function deadLetterAfterThrow(
       reason: 'INTERNAL_ERROR',
       stage: progress.stage,
       omitted: [...EVERYTHING_OMITTED],
+      ...lineageNote(progress),
     };
   }
 }
@@ -255,6 +294,7 @@ export function deadLetterForThrow(record: ConsumedRecord, err: unknown, deps: P
     stage: 'DESERIALIZE',
     eventId: undefined,
     lineage: undefined,
+    untrustedLineage: undefined,
     omit: undefined,
     processedAtText: undefined,
   };
@@ -270,6 +310,7 @@ export function processBatch(records: readonly ConsumedRecord[], deps: ProcessDe
     stage: 'DESERIALIZE',
     eventId: undefined,
     lineage: undefined,
+    untrustedLineage: undefined,
     omit: undefined,
     processedAtText: undefined,
   };

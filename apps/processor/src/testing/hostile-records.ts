@@ -96,6 +96,20 @@ export function smallHostileCases(first: number, borrowedId: string): HostileCas
     record: { key: `k${n}`, value: json(event(n)), headers: { '__dlq.errors.event.id': borrowedId } },
     expected: { topic: 'output' },
   }));
+  // Well-formed in every field, only unsigned: before signed lineage (issue 23) it was output with the borrowed id.
+  add("forged well-formed replay lineage (unsigned) borrowing a real event's id", (n) => ({
+    record: {
+      key: `k${n}`,
+      value: json(event(n)),
+      headers: {
+        '__dlq.replay.id': 'run-forged',
+        '__dlq.errors.replay.count': '1',
+        '__dlq.errors.event.id': borrowedId,
+        '__dlq.errors.first.failed.at': '1700000000000',
+      },
+    },
+    expected: { topic: 'output' },
+  }));
   add('forged replay lineage: count 1e21, first.failed.at free text, repeated ids', (n) => ({
     record: {
       key: `k${n}`,

@@ -5,6 +5,10 @@ import { freePort, testBrokers, waitFor } from '@login/kafka/testing';
 
 const MAIN = path.resolve(__dirname, '../../../../dist/apps/processor/main.js');
 
+/** The lineage key the test processor verifies with (LINEAGE_KEY), and its id (the default `k1`). */
+export const TEST_LINEAGE_KEY = 'integration-test-lineage-key-0123456789abcdef';
+export const TEST_LINEAGE_KEY_ID = 'k1';
+
 export interface ProcessorOptions {
   readonly input: string;
   readonly output: string;
@@ -44,6 +48,7 @@ export class ProcessorProcess {
         DLQ_TOPIC: options.dlq,
         CONSUMER_GROUP: options.group,
         MASKING_KEY: 'integration-test-masking-key-0123456789',
+        LINEAGE_KEY: TEST_LINEAGE_KEY,
         HTTP_PORT: String(port),
         LOG_LEVEL: 'debug',
         SUMMARY_INTERVAL_MS: '1000',

@@ -63,7 +63,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "login-pipeline.secretName" -}}
 {{- if .Values.secrets.existingSecret -}}
 {{- .Values.secrets.existingSecret -}}
-{{- else if or .Values.secrets.maskingKey .Values.secrets.saslPassword -}}
+{{- else if or .Values.secrets.maskingKey .Values.secrets.lineageKey .Values.secrets.saslPassword -}}
 {{- include "login-pipeline.fullname" . -}}
 {{- end -}}
 {{- end -}}
@@ -171,6 +171,9 @@ spec:
           value: {{ include "login-pipeline.secretMountPath" . }}/masking-key
         {{- end }}
         {{- if ne .Values.app "generator" }}
+        {{- /* The replayer signs the replay lineage with it, the processor verifies it: the same key in both. */}}
+        - name: LINEAGE_KEY_FILE
+          value: {{ include "login-pipeline.secretMountPath" . }}/lineage-key
         - name: DLQ_TOPIC
           value: {{ .Values.topics.dlq | quote }}
         {{- end }}
