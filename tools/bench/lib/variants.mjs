@@ -242,6 +242,8 @@ export async function runReplayer(ctx, args, env, { timeoutMs = 900_000 } = {}) 
     env: {
       PATH: process.env.PATH ?? '',
       KAFKA_BROKERS: ctx.brokers.join(','),
+      // `replay` signs the lineage it writes: it refuses to start without a key.
+      LINEAGE_KEY: BENCH_LINEAGE_KEY,
       LOG_LEVEL: 'warn',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       ...env,
