@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { coloursFor, createLogger } from './logger';
+import { coloursFor, createLogger, escapeControls } from './logger';
 import type { LoggerOptions } from './logger';
 
 const NOW = Date.parse('2024-05-01T12:34:56.789Z');
@@ -202,6 +202,56 @@ describe('createLogger (pretty)', () => {
     const text = (await lines()).join('\n').replace(/\u001b\[\d+m/g, '');
     expect(text).toContain('error="Error: nope"');
     expect(text).toMatch(/\n.* {4}at /);
+  });
+});
+
+describe('createLogger (pretty) with hostile text', () => {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+  it('escapes control characters in the message, keys, values, component and stacks', async () => {
+    const { logger, lines } = capture({ format: 'pretty', colours: false });
+    const hostile = 'a\u001b[2J\u0007\rb\u007f\u009bc';
+    const error = new Error(`bad ${hostile}`);
+    logger.child({ component: `c${hostile}` }).error(`m${hostile}\nforged line`, {
+      [`k${hostile}`]: `v${hostile}`,
+      quoted: `two words ${hostile}`,
+      bare: 'a\u001b[2J\u0007\u007f\u009bc',
+      nested: { deep: hostile },
+      error,
+    });
+    const text = (await lines()).join('\n');
+    const [first, ...stack] = text.split('\n');
+    expect(first).not.toMatch(RAW_CONTROL);
+    expect(first).toContain('[processor/ca\\x1b[2J\\x07\\x0db\\x7f\\x9bc]');
+    expect(first).toContain('ma\\x1b[2J\\x07\\x0db\\x7f\\x9bc\\x0aforged line');
+    // A value with whitespace is JSON-quoted: JSON escapes C0 as \\u00XX, the rest is escaped here.
+    expect(first).toContain('ka\\x1b[2J\\x07\\x0db\\x7f\\x9bc="va\\u001b[2J\\u0007\\rb\\x7f\\x9bc"');
+    expect(first).toContain('bare=a\\x1b[2J\\x07\\x7f\\x9bc');
+    expect(stack.length).toBeGreaterThan(1);
+    for (const frame of stack) expect(frame).not.toMatch(RAW_CONTROL);
+    expect(stack[0]).toBe('    Error: bad a\\x1b[2J\\x07\\x0db\\x7f\\x9bc');
+  });
+
+  it('keeps the palette: colours still come through, escaped text does not', async () => {
+    const { logger, lines } = capture({ format: 'pretty', colours: true });
+    logger.info('x\u001b[31mred');
+    const [line] = await lines();
+    expect(line).toContain('\u001b[32m');
+    expect(line).toContain('x\\x1b[31mred');
+    expect(line).not.toContain('\u001b[31m');
+  });
+});
+
+describe('escapeControls', () => {
+  it.each([
+    ['plain text', 'plain text'],
+    ['ESC', '\u001b[2J', '\\x1b[2J'],
+    ['NUL, tab and newline', '\u0000\t\n', '\\x00\\x09\\x0a'],
+    ['DEL and C1 CSI', '\u007f\u009b', '\\x7f\\x9b'],
+    ['printable non-ASCII', 'é ü 日本', 'é ü 日本'],
+  ])('%s', (_case, input, expected = input) => {
+    expect(escapeControls(input)).toBe(expected);
   });
 });
 

@@ -161,25 +161,44 @@ const COLOURED: Palette = {
 };
 const PLAIN: Palette = { level: { error: '', warn: '', info: '', debug: '' }, dim: '', reset: '' };
 
-/** `12:00:00.000 INFO  [processor/consumer] message key=value …`, stacks of logged errors on the following lines. */
+/**
+ * `12:00:00.000 INFO  [processor/consumer] message key=value …`, stacks of logged errors on the following lines.
+ * Every text that comes from the caller is escaped (`safe`): only the palette writes escape codes.
+ */
 function renderPretty(entry: Entry, colour: Palette): string {
   const level = `${colour.level[entry.level]}${entry.level.toUpperCase().padEnd(5)}${colour.reset}`;
   const time = `${colour.dim}${entry.timestamp.slice(11, 23)}${colour.reset}`;
   const pairs = Object.entries(entry.fields).map(
-    ([key, value]) => `${colour.dim}${key}=${colour.reset}${prettyValue(value)}`,
+    ([key, value]) => `${colour.dim}${safe(key)}=${colour.reset}${prettyValue(value)}`,
   );
   const stacks = Object.values(entry.fields)
     .map((value) => (isSerialisedError(value) ? value.stack : undefined))
-    .filter((stack): stack is string => stack !== undefined)
-    .map((stack) => `\n${colour.dim}${stack.replace(/^/gm, '    ')}${colour.reset}`);
-  const line = [time, level, `[${entry.app}/${entry.component}]`, entry.message, ...pairs].join(' ');
+    .filter((stack): stack is string => typeof stack === 'string')
+    .map((stack) =>
+      stack
+        .split('\n')
+        .map((frame) => `\n${colour.dim}    ${safe(frame)}${colour.reset}`)
+        .join(''),
+    );
+  const line = [time, level, `[${safe(entry.app)}/${safe(entry.component)}]`, safe(entry.message), ...pairs].join(' ');
   return line + stacks.join('');
 }
 
+// C0 controls (newline and tab included: one entry is one line), DEL and C1 controls (0x9b is a one-byte CSI).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** `text` with every control character as `\xHH`, so a logged value cannot move the cursor or forge a line. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+const safe = escapeControls;
+
 function prettyValue(value: unknown): string {
-  if (typeof value === 'string' && /^[^\s"=]+$/.test(value)) return value;
-  if (isSerialisedError(value)) return JSON.stringify(`${value.name}: ${value.message}`);
-  return JSON.stringify(value) ?? String(value);
+  if (typeof value === 'string' && /^[^\s"=]+$/.test(value)) return safe(value);
+  if (isSerialisedError(value)) return safe(JSON.stringify(`${value.name}: ${value.message}`));
+  return safe(JSON.stringify(value) ?? String(value));
 }
 
 function isSerialisedError(value: unknown): value is { name: string; message: string; stack?: string } {

@@ -94,6 +94,29 @@ describe('replayHeaders (the lineage of a re-published record)', () => {
   });
 });
 
+describe('headers named __proto__ and constructor', () => {
+  // As kafkajs (patched) and toRecordHeaders decode them: own properties.
+  function withHostileNames(headers: ReturnType<typeof dlqRecord>['headers']) {
+    Object.defineProperty(headers, '__proto__', { value: Buffer.from([0x70, 0xff]), enumerable: true });
+    Object.defineProperty(headers, 'constructor', { value: [Buffer.from('a'), Buffer.from('b')], enumerable: true });
+    return headers;
+  }
+  const expectKept = (out: Record<string, Buffer | Buffer[]>) => {
+    expect(Object.keys(out)).toEqual(expect.arrayContaining(['__proto__', 'constructor']));
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual(Buffer.from([0x70, 0xff]));
+    expect(Object.getOwnPropertyDescriptor(out, 'constructor')?.value).toEqual([Buffer.from('a'), Buffer.from('b')]);
+  };
+
+  it('are kept by replayHeaders', () => {
+    const record = dlqRecord();
+    expectKept(replayHeaders(withHostileNames(record.headers), decodeDlqRecord(record), run, record.value));
+  });
+
+  it('are kept by parkedHeaders', () => {
+    expectKept(parkedHeaders(withHostileNames(dlqRecord().headers), run, 'max-replays'));
+  });
+});
+
 describe('parkedHeaders', () => {
   it('keeps every header, DLQ context included, and adds when, by which run and why it was parked', () => {
     const record = dlqRecord({ [H.replayCount]: '3' }, { extra: { 'x-trace': 'abc' } });

@@ -17,7 +17,9 @@ export interface ReplayRun {
 }
 
 function copyHeaders(headers: RecordHeaders, keep: (name: string) => boolean): OutgoingHeaders {
-  const out: OutgoingHeaders = {};
+  // No prototype: a header named `__proto__` stays an own property (on `{}` the assignment would set the prototype
+  // and drop the header), so a replayed or parked record keeps every original header.
+  const out = Object.create(null) as OutgoingHeaders;
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || !keep(name)) continue;
     out[name] = Array.isArray(value) ? [...value] : value;

@@ -41,6 +41,19 @@ describe('the replay report', () => {
     expect(text).toContain('needs a new --group');
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'counts a reason named %s like any other',
+    (name) => {
+      const report = newReport({ ...base, dryRun: false });
+      const skip = { action: 'skip', reason: 'NON_RETRYABLE' } as const;
+      countDecision(report, decodeDlqRecord(dlqRecord({ [H.reason]: name })), skip);
+      countDecision(report, decodeDlqRecord(dlqRecord({ [H.reason]: name })), skip);
+      expect(Object.entries(report.skipped.byReason)).toEqual([[name, 2]]);
+      expect(JSON.parse(JSON.stringify(report.skipped.byReason))).toEqual(JSON.parse(`{${JSON.stringify(name)}:2}`));
+      expect(formatReport(report)).toContain(`skipped: 2  (${name}=2)`);
+    },
+  );
+
   it('says what a dry run would do', () => {
     const report = newReport({ ...base, dryRun: true });
     countDecision(report, decodeDlqRecord(dlqRecord()), { action: 'replay', reason: 'SELECTED', target: 'user-login' });

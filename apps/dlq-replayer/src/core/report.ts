@@ -34,6 +34,14 @@ export interface ReplayReport {
   readonly skipped: ActionCounts & { byDecision: Record<string, number> };
 }
 
+/**
+ * A count table without a prototype: its keys are reason headers (input), and on `{}` a reason `constructor` would
+ * find Object's own and `__proto__` would set the prototype instead of counting.
+ */
+function counts(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
+}
+
 export function newReport(
   fields: Pick<
     ReplayReport,
@@ -48,9 +56,9 @@ export function newReport(
     finishedAt: null,
     outcome: 'complete',
     read: 0,
-    replayed: { total: 0, byReason: {} },
-    parked: { total: 0, byReason: {}, byDecision: {} },
-    skipped: { total: 0, byReason: {}, byDecision: {} },
+    replayed: { total: 0, byReason: counts() },
+    parked: { total: 0, byReason: counts(), byDecision: counts() },
+    skipped: { total: 0, byReason: counts(), byDecision: counts() },
   };
 }
 
@@ -58,7 +66,7 @@ export function newReport(
 const MAX_REASONS = 200;
 
 function bump(counts: Record<string, number>, key: string): void {
-  const k = key in counts || Object.keys(counts).length < MAX_REASONS ? key : OTHER;
+  const k = Object.hasOwn(counts, key) || Object.keys(counts).length < MAX_REASONS ? key : OTHER;
   counts[k] = (counts[k] ?? 0) + 1;
 }
 

@@ -36,7 +36,9 @@ export function toDeadLetter(
   ctx: DeadLetterContext,
   omit: ReadonlySet<DlqOmittedPart> = NOTHING,
 ): OutgoingRecord {
-  const headers: Headers = {};
+  // No prototype: a header named `__proto__` is then an own property like any other (on `{}` the assignment would
+  // set the prototype and drop the header), so the dead letter keeps every original header byte for byte.
+  const headers = Object.create(null) as Headers;
   if (!omit.has('headers')) {
     for (const [name, value] of Object.entries(record.headers)) {
       if (value !== undefined && !name.startsWith(DLQ_ERROR_HEADER_PREFIX)) headers[name] = value;

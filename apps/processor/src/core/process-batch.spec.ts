@@ -215,6 +215,22 @@ describe('processBatch', () => {
     expect([...REASON_CODES].sort()).toEqual([...covered].sort());
   });
 
+  it('keeps headers named __proto__ and constructor in the dead letter, byte for byte', () => {
+    // As kafkajs (patched) and toRecordHeaders decode them: own properties.
+    const headers = {} as ConsumedRecord['headers'];
+    Object.defineProperty(headers, '__proto__', { value: Buffer.from([0x70, 0xff]), enumerable: true });
+    Object.defineProperty(headers, 'constructor', { value: [Buffer.from('a'), Buffer.from('b')], enumerable: true });
+    const { records } = processBatch([record('not json', headers)], deps);
+    const dlq = records[0]!;
+    expect(dlq.topic).toBe('user-login-dlq');
+    expect(Object.keys(dlq.headers ?? {})).toEqual(expect.arrayContaining(['__proto__', 'constructor']));
+    expect(Object.getOwnPropertyDescriptor(dlq.headers, '__proto__')?.value).toEqual(Buffer.from([0x70, 0xff]));
+    expect(Object.getOwnPropertyDescriptor(dlq.headers, 'constructor')?.value).toEqual([
+      Buffer.from('a'),
+      Buffer.from('b'),
+    ]);
+  });
+
   it('keeps input order: one outcome per input, outputs and dead letters interleaved as they came', () => {
     const inputs = [record(json(valid)), record(''), record(json(valid)), record('[]')];
     const { records, outcomes } = processBatch(inputs, deps);
