@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import {
   formatIpAddress,
   normaliseIpAddress,
-  outputEventJson,
   outputSchema,
   parseIpAddress,
   validateOutputEvent,
@@ -24,10 +23,9 @@ describe('enrich', () => {
     expect(validateOutputEvent(output)).toEqual({ ok: true });
   });
 
-  it("builds its fields in the output schema's order, so outputEventJson writes what JSON.stringify would", () => {
+  it("builds its fields in the output schema's order (the order of the output's JSON)", () => {
     const output = enrich(EVENT, MASKED, { eventId: EVENT_ID, processedAtMs: 1_694_479_551_250 });
     expect(Object.keys(output)).toEqual(outputSchema.required);
-    expect(outputEventJson(output)).toBe(JSON.stringify(output));
   });
 
   it('defaults an absent device_type to "unknown"', () => {

@@ -1,6 +1,5 @@
 export { INPUT_SCHEMA_ID, inputSchema } from './input-schema';
 export { OUTPUT_SCHEMA_ID, OUTPUT_SCHEMA_VERSION, PSEUDONYM_PATTERN, outputSchema } from './output-schema';
-export { outputEventJson } from './output-json';
 export {
   DEVICE_TYPES,
   IP_ADDRESS_FORMAT,

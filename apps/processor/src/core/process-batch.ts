@@ -2,7 +2,6 @@ import {
   failure,
   headersOverLimit,
   keyOverLimit,
-  outputEventJson,
   parseLoginEvent,
   readReplayLineage,
   verifyLineage,
@@ -206,7 +205,7 @@ function processUnguarded(
     return;
   }
   progress.stage = 'ENRICH';
-  out[i] = { topic: deps.outputTopic, key: result.user_id, value: outputEventJson(result) };
+  out[i] = { topic: deps.outputTopic, key: result.user_id, value: JSON.stringify(result) };
   outcomes[i] =
     progress.untrustedLineage === undefined
       ? { kind: 'processed', event: result }
