@@ -384,39 +384,28 @@ describe('bad values fail before anything is rendered', () => {
       assert.match(res.stderr, expected);
     });
   }
-  it('rejects autoscaling for an app other than the processor', () => {
-    const res = helmTemplate('bad', [
-      '-f',
-      path.join(valuesDir, 'generator.yaml'),
-      '--set',
-      'autoscaling.enabled=true',
-    ]);
-    assert.equal(res.ok, false);
-    assert.match(res.stderr, SCHEMA);
-  });
-  it('rejects a replayer without a lineage key', () => {
-    const res = helmTemplate('bad', [
-      '-f',
-      path.join(valuesDir, 'dlq-replayer.yaml'),
-      '--set',
-      'secrets.existingSecret=',
-    ]);
-    assert.equal(res.ok, false);
-    assert.match(res.stderr, SCHEMA);
-  });
-  it('rejects a replayer without its command', () => {
-    const res = helmTemplate('bad', ['-f', path.join(valuesDir, 'dlq-replayer.yaml'), '--set', 'args=null']);
-    assert.equal(res.ok, false);
-    assert.match(res.stderr, /needs its command/);
-  });
-  it('rejects alert rules outside the processor release', () => {
-    const res = helmTemplate('bad', [
-      '-f',
-      path.join(valuesDir, 'generator.yaml'),
-      '--set',
-      'prometheusRule.enabled=true',
-    ]);
-    assert.equal(res.ok, false);
-    assert.match(res.stderr, /alert rules are about the processor/);
-  });
+  // The other apps' values files, each with one way to break it.
+  const appCases = [
+    [
+      'autoscaling for an app other than the processor',
+      'generator.yaml',
+      ['--set', 'autoscaling.enabled=true'],
+      SCHEMA,
+    ],
+    ['a replayer without a lineage key', 'dlq-replayer.yaml', ['--set', 'secrets.existingSecret='], SCHEMA],
+    ['a replayer without its command', 'dlq-replayer.yaml', ['--set', 'args=null'], /needs its command/],
+    [
+      'alert rules outside the processor release',
+      'generator.yaml',
+      ['--set', 'prometheusRule.enabled=true'],
+      /alert rules are about the processor/,
+    ],
+  ];
+  for (const [what, values, args, expected] of appCases) {
+    it(`rejects ${what}`, () => {
+      const res = helmTemplate('bad', ['-f', path.join(valuesDir, values), ...args]);
+      assert.equal(res.ok, false, `helm accepted ${args.join(' ')}`);
+      assert.match(res.stderr, expected);
+    });
+  }
 });
