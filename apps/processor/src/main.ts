@@ -4,6 +4,7 @@ import os from 'node:os';
 import { EXIT, PACKAGE_VERSION, loadConfigOrExit, toKafkaClientConfig } from '@login/config';
 import { systemClock } from '@login/enrichment';
 import { lineageKeyring } from '@login/event-schema';
+import type { LineageKey } from '@login/event-schema';
 import { createKafkaClient } from '@login/kafka';
 import { DEVELOPMENT_KEY_ID, createMasker } from '@login/masking';
 import {
@@ -14,11 +15,69 @@ import {
   createShutdown,
   startHttpServer,
 } from '@login/observability';
-import type { RunningHttpServer } from '@login/observability';
+import type { Logger, RunningHttpServer } from '@login/observability';
 import { ProcessorService } from './adapters/processor-service';
+import type { ProcessorServiceOptions } from './adapters/processor-service';
 import { processorConfigSpec } from './config';
+import type { ProcessorConfig } from './config';
 
 const VERSION = PACKAGE_VERSION;
+
+/** The lineage keys the processor trusts: the current one and, during a rotation, the previous one. */
+function lineageKeys(cfg: ProcessorConfig): [LineageKey, ...LineageKey[]] {
+  const current = { id: cfg.LINEAGE_KEY_ID, secret: Buffer.from(cfg.LINEAGE_KEY, 'utf8') };
+  if (cfg.LINEAGE_PREVIOUS_KEY === undefined || cfg.LINEAGE_PREVIOUS_KEY_ID === undefined) return [current];
+  return [current, { id: cfg.LINEAGE_PREVIOUS_KEY_ID, secret: Buffer.from(cfg.LINEAGE_PREVIOUS_KEY, 'utf8') }];
+}
+
+/** The pure core's dependencies, from the configuration. */
+function coreDeps(cfg: ProcessorConfig, instance: string): ProcessorServiceOptions['core'] {
+  const [current, ...previous] = lineageKeys(cfg);
+  return {
+    masker: createMasker({
+      key: { id: cfg.MASKING_KEY_ID, secret: cfg.MASKING_KEY },
+      ipStrategy: cfg.MASKING_IP_STRATEGY,
+    }),
+    maxValueBytes: cfg.MAX_VALUE_BYTES,
+    maxClockSkewMs: cfg.MAX_CLOCK_SKEW_MS,
+    recordLimits: {
+      maxKeyBytes: cfg.MAX_KEY_BYTES,
+      maxHeaderCount: cfg.MAX_HEADER_COUNT,
+      maxHeaderBytes: cfg.MAX_HEADER_BYTES,
+    },
+    outputTopic: cfg.OUTPUT_TOPIC,
+    dlqTopic: cfg.DLQ_TOPIC,
+    group: cfg.CONSUMER_GROUP,
+    processor: `processor@${VERSION} ${instance}`,
+    lineageKeys: lineageKeyring(current, previous),
+  };
+}
+
+/** What the processor runs with (key ids, never keys), and a warning when that is a development key. */
+function logStart(logger: Logger, cfg: ProcessorConfig, instance: string, httpPort: number): void {
+  logger.info('starting', {
+    version: VERSION,
+    instance,
+    input: cfg.INPUT_TOPIC,
+    output: cfg.OUTPUT_TOPIC,
+    dlq: cfg.DLQ_TOPIC,
+    group: cfg.CONSUMER_GROUP,
+    brokers: cfg.KAFKA_BROKERS,
+    httpPort,
+    maskingKeyId: cfg.MASKING_KEY_ID,
+    lineageKeyIds: lineageKeys(cfg).map((key) => key.id),
+    ipStrategy: cfg.MASKING_IP_STRATEGY,
+    guarantee: cfg.PROCESSING_GUARANTEE,
+  });
+  if (cfg.MASKING_KEY_ID === DEVELOPMENT_KEY_ID) {
+    logger.warn(
+      'masking with a DEVELOPMENT key (key id "dev"): its pseudonyms are not production pseudonyms; never use it outside a development machine',
+      {
+        maskingKeyId: cfg.MASKING_KEY_ID,
+      },
+    );
+  }
+}
 
 async function main(): Promise<void> {
   const cfg = loadConfigOrExit(processorConfigSpec);
@@ -38,29 +97,7 @@ async function main(): Promise<void> {
     inputTopic: cfg.INPUT_TOPIC,
     group: cfg.CONSUMER_GROUP,
     guarantee: cfg.PROCESSING_GUARANTEE,
-    core: {
-      masker: createMasker({
-        key: { id: cfg.MASKING_KEY_ID, secret: cfg.MASKING_KEY },
-        ipStrategy: cfg.MASKING_IP_STRATEGY,
-      }),
-      maxValueBytes: cfg.MAX_VALUE_BYTES,
-      maxClockSkewMs: cfg.MAX_CLOCK_SKEW_MS,
-      recordLimits: {
-        maxKeyBytes: cfg.MAX_KEY_BYTES,
-        maxHeaderCount: cfg.MAX_HEADER_COUNT,
-        maxHeaderBytes: cfg.MAX_HEADER_BYTES,
-      },
-      outputTopic: cfg.OUTPUT_TOPIC,
-      dlqTopic: cfg.DLQ_TOPIC,
-      group: cfg.CONSUMER_GROUP,
-      processor: `processor@${VERSION} ${instance}`,
-      lineageKeys: lineageKeyring(
-        { id: cfg.LINEAGE_KEY_ID, secret: Buffer.from(cfg.LINEAGE_KEY, 'utf8') },
-        cfg.LINEAGE_PREVIOUS_KEY !== undefined && cfg.LINEAGE_PREVIOUS_KEY_ID !== undefined
-          ? [{ id: cfg.LINEAGE_PREVIOUS_KEY_ID, secret: Buffer.from(cfg.LINEAGE_PREVIOUS_KEY, 'utf8') }]
-          : [],
-      ),
-    },
+    core: coreDeps(cfg, instance),
     summaryIntervalMs: cfg.SUMMARY_INTERVAL_MS,
     summaryFormat: cfg.LOG_FORMAT === 'pretty' ? 'table' : 'json',
     maxRecordsPerChunk: cfg.BATCH_MAX_RECORDS,
@@ -97,31 +134,7 @@ async function main(): Promise<void> {
   shutdown.add('summary', () => logger.info('final summary', { summary: service.finalSummary() }));
   shutdown.add('http', () => http.close());
 
-  logger.info('starting', {
-    version: VERSION,
-    instance,
-    input: cfg.INPUT_TOPIC,
-    output: cfg.OUTPUT_TOPIC,
-    dlq: cfg.DLQ_TOPIC,
-    group: cfg.CONSUMER_GROUP,
-    brokers: cfg.KAFKA_BROKERS,
-    httpPort: http.port,
-    maskingKeyId: cfg.MASKING_KEY_ID,
-    lineageKeyIds: [
-      cfg.LINEAGE_KEY_ID,
-      ...(cfg.LINEAGE_PREVIOUS_KEY_ID !== undefined ? [cfg.LINEAGE_PREVIOUS_KEY_ID] : []),
-    ],
-    ipStrategy: cfg.MASKING_IP_STRATEGY,
-    guarantee: cfg.PROCESSING_GUARANTEE,
-  });
-  if (cfg.MASKING_KEY_ID === DEVELOPMENT_KEY_ID) {
-    logger.warn(
-      'masking with a DEVELOPMENT key (key id "dev"): its pseudonyms are not production pseudonyms; never use it outside a development machine',
-      {
-        maskingKeyId: cfg.MASKING_KEY_ID,
-      },
-    );
-  }
+  logStart(logger, cfg, instance, http.port);
   service.done.catch((err: unknown) => {
     logger.error('the consumer stopped on a non-retriable error', { error: err });
     void shutdown.trigger('fatal consumer error', EXIT.failure);
