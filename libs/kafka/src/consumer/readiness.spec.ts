@@ -1,4 +1,4 @@
-import { ReadinessTracker } from './readiness';
+import { ReadinessTracker, reasonCodes } from './readiness';
 
 function tracker(producer = { connected: true }) {
   const changes: Array<[boolean, string | undefined]> = [];
@@ -61,5 +61,32 @@ describe('ReadinessTracker', () => {
     r.setFatal('MESSAGE_TOO_LARGE');
     r.setFatal('OTHER');
     expect(r.current().reasons[0]).toBe('fatal error: MESSAGE_TOO_LARGE');
+  });
+
+  it('shows codes only, never the text of an error', () => {
+    const { r } = tracker();
+    r.setStarted(true);
+    r.setJoined(true);
+    r.retryingPartition('in', 1, 'send connect ECONNREFUSED 10.1.2.3:9092');
+    r.setFatal('Broker 10.1.2.3 said: {"device_id":"593-47-5928"}');
+    const shown = r.current().reasons.join('\n');
+    expect(r.current().reasons).toEqual(['fatal error: UNKNOWN', 'retrying in/1: UNKNOWN']);
+    expect(shown).not.toContain('10.1.2.3');
+    expect(shown).not.toContain('593-47-5928');
+  });
+});
+
+describe('reasonCodes', () => {
+  it.each([
+    ['MESSAGE_TOO_LARGE', 'MESSAGE_TOO_LARGE'],
+    ['send CONNECTION_ERROR', 'send CONNECTION_ERROR'],
+    ['commit-offsets REQUEST_TIMEOUT', 'commit-offsets REQUEST_TIMEOUT'],
+    ['bad 1.2.3.4', 'UNKNOWN'],
+    ['connect ECONNREFUSED to', 'UNKNOWN'],
+    ['x\u001b[2J', 'UNKNOWN'],
+    ['', 'UNKNOWN'],
+    ['A'.repeat(65), 'UNKNOWN'],
+  ])('%j shows as %j', (why, shown) => {
+    expect(reasonCodes(why)).toBe(shown);
   });
 });

@@ -13,6 +13,17 @@ export interface ReadinessInputs {
 
 const tpKey = (topic: string, partition: number) => `${topic}/${partition}`;
 
+// What /readyz may show of a failure: a code, or a stage and a code (`MESSAGE_TOO_LARGE`, `send CONNECTION_ERROR`),
+// never text. A caller that passes an error message by mistake (it can quote the record, a broker address, an IP)
+// gets `UNKNOWN` shown instead: /readyz is answered to anyone who can reach the port.
+const WORD = '[A-Za-z][A-Za-z0-9_-]{0,63}';
+const CODES = new RegExp(`^${WORD}( ${WORD})?$`);
+
+/** `why` when it is one or two code words, otherwise `UNKNOWN`. */
+export function reasonCodes(why: string): string {
+  return CODES.test(why) ? why : 'UNKNOWN';
+}
+
 export class ReadinessTracker {
   private started = false;
   private joined = false;
@@ -25,12 +36,12 @@ export class ReadinessTracker {
 
   reasons(): string[] {
     const out: string[] = [];
-    if (this.fatal !== undefined) out.push(`fatal error: ${this.fatal}`);
+    if (this.fatal !== undefined) out.push(`fatal error: ${reasonCodes(this.fatal)}`);
     if (this.stopping) out.push('stopping');
     if (!this.started) out.push('not started');
     if (!this.joined) out.push('consumer has not joined the group');
     if (!this.inputs.producerConnected()) out.push('producer not connected');
-    for (const [tp, { why }] of this.retrying) out.push(`retrying ${tp}: ${why}`);
+    for (const [tp, { why }] of this.retrying) out.push(`retrying ${tp}: ${reasonCodes(why)}`);
     return out;
   }
 
