@@ -9,6 +9,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  API_PORT_OFFSET,
+  ensureToxiproxy,
+  populate,
+  REPLICATION_PORT_OFFSET,
+  spawnToxiproxy,
+  UPSTREAM_PORT_OFFSET,
+} from './proxy.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DLQ_TOPIC_CONFIG = JSON.parse(
@@ -90,11 +98,15 @@ function kafkaVersion() {
   return match[1];
 }
 
-export function cacheDir() {
-  const base =
+function cacheBase() {
+  return (
     process.env.LOCAL_KAFKA_CACHE ??
-    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'login-pipeline');
-  return path.join(base, `kafka-${kafkaVersion()}`);
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'login-pipeline')
+  );
+}
+
+export function cacheDir() {
+  return path.join(cacheBase(), `kafka-${kafkaVersion()}`);
 }
 
 const log = (msg) => process.stderr.write(`[kafka] ${msg}\n`);
@@ -160,14 +172,43 @@ export function kafkaUuid(random = randomBytes) {
   }
 }
 
-function nodeLayout(brokers) {
-  return Array.from({ length: brokers }, (_, i) => ({
-    id: i + 1,
-    port: BASE_PORT + i,
-    controllerPort: BASE_PORT + i + CONTROLLER_PORT_OFFSET,
-    dir: path.join(runDir, `node-${i + 1}`),
-    directoryId: kafkaUuid(),
-  }));
+/**
+ * `port` is where clients connect. Behind the proxy the broker itself listens for clients on `listenPort` and for
+ * the other brokers on `replicationPort`; without it both are `port`.
+ */
+function nodeLayout(brokers, proxy = false) {
+  return Array.from({ length: brokers }, (_, i) => {
+    const port = BASE_PORT + i;
+    return {
+      id: i + 1,
+      port,
+      listenPort: proxy ? port + UPSTREAM_PORT_OFFSET : port,
+      replicationPort: proxy ? port + REPLICATION_PORT_OFFSET : port,
+      controllerPort: port + CONTROLLER_PORT_OFFSET,
+      dir: path.join(runDir, `node-${i + 1}`),
+      directoryId: kafkaUuid(),
+    };
+  });
+}
+
+/** The listener lines of server.properties; a proxied broker advertises the proxy's port to clients. */
+function listenerProperties(node) {
+  const controller = `CONTROLLER://127.0.0.1:${node.controllerPort}`;
+  if (node.replicationPort === node.listenPort) {
+    return [
+      `listeners=PLAINTEXT://127.0.0.1:${node.port},${controller}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${node.port},${controller}`,
+      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      'inter.broker.listener.name=PLAINTEXT',
+    ];
+  }
+  const replication = `REPLICATION://127.0.0.1:${node.replicationPort}`;
+  return [
+    `listeners=PLAINTEXT://127.0.0.1:${node.listenPort},${replication},${controller}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${node.port},${replication},${controller}`,
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=REPLICATION',
+  ];
 }
 
 function serverProperties(node, nodes) {
@@ -176,11 +217,8 @@ function serverProperties(node, nodes) {
   return [
     `node.id=${node.id}`,
     'process.roles=broker,controller',
-    `listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    ...listenerProperties(node),
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
     `controller.quorum.bootstrap.servers=${voters}`,
     `log.dirs=${path.join(node.dir, 'data')}`,
     'num.partitions=3',
@@ -493,10 +531,22 @@ function throwIfAborted(signal) {
   if (signal?.aborted) throw abortError();
 }
 
-/** Throws one sentence when a port that `nodes` need is taken: by a Kafka broker we did not start, or by anything. */
-async function checkPortsFree(nodes) {
+/**
+ * Throws one sentence when a port that `nodes` need is taken: by a Kafka broker we did not start, or by anything.
+ * `proxied`: our proxy holds the client ports already, so only the broker's own ports are checked.
+ */
+async function checkPortsFree(nodes, { proxied = false } = {}) {
   for (const n of nodes) {
-    if (await portOpen(n.port)) {
+    for (const [port, what] of [
+      [n.listenPort, 'upstream port'],
+      [n.replicationPort, 'replication port'],
+    ]) {
+      if (port !== undefined && port !== n.port && (await portOpen(port)))
+        throw new ConflictError(
+          `port ${port} (${what} of proxied node ${n.id}) is taken by another program: free it or choose another port with LOCAL_KAFKA_PORT`,
+        );
+    }
+    if (!proxied && (await portOpen(n.port))) {
       const address = `127.0.0.1:${n.port}`;
       if (await brokerAnswers(address)) {
         throw new ConflictError(
@@ -542,7 +592,7 @@ async function waitUntil(started, ready, { signal, what }) {
         `Kafka node(s) ${dead.map((n) => n.id).join(', ')} exited during start\n${dead.map((n) => logTail(n)).join('\n')}`,
       );
     }
-    if ((await Promise.all(started.map((n) => portOpen(n.port)))).every(Boolean)) {
+    if ((await Promise.all(started.map((n) => portOpen(n.listenPort ?? n.port)))).every(Boolean)) {
       try {
         if (await ready()) return;
       } catch (err) {
@@ -562,7 +612,7 @@ async function waitUntil(started, ready, { signal, what }) {
  * some nodes stopped gets those nodes started again; a different layout is stopped and replaced. `signal` aborts
  * a start in progress: the nodes this call started are stopped again.
  */
-export async function up({ brokers = 1, lease, signal } = {}) {
+export async function up({ brokers = 1, proxy = false, lease, signal } = {}) {
   checkSettings();
   const problems = checkPrerequisites();
   if (problems.length) throw new Error(`cannot start Kafka:\n  - ${problems.join('\n  - ')}`);
@@ -575,24 +625,29 @@ export async function up({ brokers = 1, lease, signal } = {}) {
       state !== undefined &&
       state.nodes.length === brokers &&
       state.nodes[0]?.port === BASE_PORT &&
+      Boolean(state.proxy) === proxy &&
       state.version === version;
     const reuse = sameLayout && state.nodes.every((n) => fs.existsSync(path.join(n.dir, 'data', 'meta.properties')));
     if (reuse && alive.length === state.nodes.length) {
       const address = bootstrap(state);
-      if (await answers(address)) {
+      if (proxyAlive(state) === proxy && (await answers(address))) {
         if (lease) addLease(lease);
-        return { bootstrap: address, started: false, version };
+        return { bootstrap: address, started: false, version, ...proxyAnswer(state) };
       }
       log('the running cluster does not answer: restarting it');
       await stopNodes(state.nodes);
-    } else if (alive.length > 0 && !reuse) {
+    } else if ((alive.length > 0 || proxyAlive(state)) && !reuse) {
       log('stopping a different cluster first');
       await stopNodes(state.nodes);
+      await stopProxy(state);
     }
     // Same layout with some nodes stopped (`node stop`): start only those, the others keep running.
     const keep = reuse ? runningNodes(state).map((n) => n.id) : [];
-    const nodesWanted = nodeLayout(brokers);
-    await checkPortsFree(nodesWanted.filter((n) => !keep.includes(n.id)));
+    const nodesWanted = nodeLayout(brokers, proxy);
+    await checkPortsFree(
+      nodesWanted.filter((n) => !keep.includes(n.id)),
+      { proxied: reuse && proxyAlive(state) },
+    );
     const libs = ensureJars();
     // Data is kept across down/up of the same layout and version; a different layout starts fresh.
     if (!reuse) {
@@ -603,6 +658,7 @@ export async function up({ brokers = 1, lease, signal } = {}) {
         version,
         clusterId: kafkaUuid(),
         nodes: nodesWanted.map(({ directoryId, ...n }) => n),
+        proxy: proxy ? { apiPort: BASE_PORT + API_PORT_OFFSET } : undefined,
         createdAt: new Date().toISOString(),
       };
       for (const n of nodesWanted) {
@@ -619,6 +675,7 @@ export async function up({ brokers = 1, lease, signal } = {}) {
     log(
       `starting Apache Kafka ${version} (${toStart.length === brokers ? '' : `${toStart.length} of `}${brokers} node${brokers > 1 ? 's' : ''})`,
     );
+    if (state.proxy) await startProxy(state);
     for (const n of toStart) spawnNode(libs, n);
     state.startedAt = new Date().toISOString();
     writeState(state);
@@ -637,7 +694,7 @@ export async function up({ brokers = 1, lease, signal } = {}) {
       throw err;
     }
     if (lease) addLease(lease, true);
-    return { bootstrap: address, started: true, version };
+    return { bootstrap: address, started: true, version, ...proxyAnswer(state) };
   });
 }
 
@@ -673,6 +730,7 @@ export async function down({ purge = false } = {}) {
   return withLock(async () => {
     const state = readState();
     const stopped = await stopNodes(state?.nodes ?? []);
+    await stopProxy(state);
     fs.rmSync(leaseDir, { recursive: true, force: true });
     if (purge) {
       for (const n of state?.nodes ?? []) fs.rmSync(n.dir, { recursive: true, force: true });
@@ -680,6 +738,64 @@ export async function down({ purge = false } = {}) {
     }
     return { stopped };
   });
+}
+
+// ---------- the fault-injecting proxy (`up --proxy`, see proxy.mjs) ----------
+
+const proxyPidFile = () => path.join(runDir, 'toxiproxy.pid');
+
+function proxyPid(state) {
+  if (!state?.proxy) return undefined;
+  try {
+    const pid = Number(fs.readFileSync(proxyPidFile(), 'utf8').trim());
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const ours = cmdline[0]?.endsWith('toxiproxy-server') && cmdline.includes(String(state.proxy.apiPort));
+    return ours && pidAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function proxyAlive(state) {
+  return proxyPid(state) !== undefined;
+}
+
+/**
+ * What `up` adds to its answer for a proxied cluster: where toxiproxy's API is, and a bootstrap that bypasses it (the
+ * replication listener: a broker answers metadata with the addresses of the listener asked, so a client that starts
+ * there stays off the proxy) for a test's own bookkeeping while the proxy is faulty.
+ */
+function proxyAnswer(state) {
+  if (!state.proxy) return {};
+  const direct = state.nodes.map((n) => `127.0.0.1:${n.replicationPort}`).join(',');
+  return { proxy: { api: `http://127.0.0.1:${state.proxy.apiPort}`, direct } };
+}
+
+/** Starts toxiproxy unless ours runs, and (re)creates one proxy per node, without toxics. */
+async function startProxy(state) {
+  const { apiPort } = state.proxy;
+  if (!proxyAlive(state)) {
+    if (await portOpen(apiPort))
+      throw new ConflictError(
+        `port ${apiPort} (toxiproxy's API, first broker port + ${API_PORT_OFFSET}) is taken by another program: free it or choose another port with LOCAL_KAFKA_PORT`,
+      );
+    const binary = ensureToxiproxy(cacheBase(), log);
+    const logFile = path.join(runDir, 'toxiproxy.log');
+    const pid = spawnToxiproxy({ binary, apiPort, logFile, pidFile: proxyPidFile() });
+    log(`toxiproxy (pid ${pid}) in front of the brokers; its API is http://127.0.0.1:${apiPort}`);
+  }
+  await populate(apiPort, state.nodes);
+}
+
+async function stopProxy(state) {
+  const pid = proxyPid(state);
+  if (pid !== undefined) {
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + STOP_TIMEOUT_MS;
+    while (pidAlive(pid) && Date.now() < deadline) await sleep(100);
+    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  fs.rmSync(proxyPidFile(), { force: true });
 }
 
 // ---------- one node: stop, kill, start (fault tests) ----------
@@ -723,6 +839,21 @@ export async function stopNode(id, { signal = 'SIGTERM' } = {}) {
 
 export async function killNode(id) {
   return stopNode(id, { signal: 'SIGKILL' });
+}
+
+/**
+ * SIGSTOP (`freeze`) or SIGCONT (`thaw`) to one node: frozen, it keeps its connections open and answers nothing,
+ * the gray failure that trips request, session and transaction timeouts at once.
+ */
+export async function signalNode(id, action) {
+  checkSettings();
+  return withLock(async () => {
+    const node = findNode(readState(), id);
+    const pid = readPid(node);
+    if (pid === undefined || !isOurProcess(pid)) throw new UsageError(`node ${id} is not running`);
+    process.kill(pid, action === 'freeze' ? 'SIGSTOP' : 'SIGCONT');
+    return { id, pid, frozen: action === 'freeze' };
+  });
 }
 
 function quietAdmin(Kafka, logLevel, brokers) {
@@ -796,7 +927,7 @@ export async function startNode(id, { signal } = {}) {
     const node = findNode(state, id);
     const running = readPid(node);
     if (running !== undefined && isOurProcess(running)) return { id, started: false, pid: running };
-    await checkPortsFree([node]);
+    await checkPortsFree([node], { proxied: proxyAlive(state) });
     const libs = ensureJars();
     const t0 = Date.now();
     const pid = spawnNode(libs, node);
@@ -866,6 +997,7 @@ export async function release(holder) {
     const state = readState();
     if (live.length === 0 && (state?.leaseStarted ?? false)) {
       await stopNodes(state.nodes);
+      await stopProxy(state);
       state.leaseStarted = false;
       writeState(state);
       return { stopped: true };
@@ -935,8 +1067,11 @@ const HELP = `Usage: node tools/kafka/kafka.mjs <command> [options]
 A local Apache Kafka (KRaft mode) from Maven Central, for development, tests and CI.
 
 Commands:
-  up [--brokers N]        start (or reuse) a cluster on 127.0.0.1:${BASE_PORT}.. ; returns when clients can produce
-                          and consume; prints the bootstrap address. N = 1 (default) or 3.
+  up [--brokers N] [--proxy]
+                          start (or reuse) a cluster on 127.0.0.1:${BASE_PORT}.. ; returns when clients can produce
+                          and consume; prints the bootstrap address. N = 1 (default) or 3. --proxy puts
+                          toxiproxy (built with Go on first use) in front of every broker: clients connect
+                          through it, its API on port ${BASE_PORT + API_PORT_OFFSET} adds latency, cuts, bandwidth limits
   down [--purge]          stop exactly what \`up\` started (by pid file); --purge also deletes data and logs
   status                  each node with its pid and whether it is up, and the bootstrap address; exits non-zero
                           unless every node is up
@@ -944,6 +1079,7 @@ Commands:
                           SIGKILL (a crash), both return when the process is gone; start returns when the node
                           is back in the cluster and serving (listed as a live broker, in the ISR of its
                           partitions, answering for those it leads)
+  node freeze|thaw ID     SIGSTOP / SIGCONT one node: frozen, it holds its connections and answers nothing
   node status             the same as status
   topics [--partitions N] [--replication-factor N] [--brokers LIST]
                           create ${TOPICS.join(', ')} (safe to rerun)
@@ -982,6 +1118,7 @@ function parseArgs(argv) {
     };
     if (a === '--json') opts.json = true;
     else if (a === '--purge') opts.purge = true;
+    else if (a === '--proxy') opts.proxy = true;
     else if (a === '-h' || a === '--help') opts.help = true;
     else if (a === '--brokers') {
       const v = next();
@@ -1017,10 +1154,11 @@ async function main(argv) {
     case 'lease': {
       const holder = command === 'lease' ? opts.holder : undefined;
       if (command === 'lease' && !holder) throw new UsageError('lease needs --holder PID');
-      const res = await up({ brokers: opts.brokers ?? 1, lease: holder });
+      const res = await up({ brokers: opts.brokers ?? 1, proxy: opts.proxy ?? false, lease: holder });
       // Whoever started it decides: a lease holder's start is stopped by the last release; a plain `up` is kept.
       if (res.started || command === 'up') setLeaseStarted(command === 'lease');
       log(res.started ? `Kafka ${res.version} is up` : `Kafka ${res.version} was already running`);
+      if (res.proxy) log(`clients connect through toxiproxy; add toxics at ${res.proxy.api}`);
       print(res, res.bootstrap);
       return 0;
     }
@@ -1074,6 +1212,7 @@ async function main(argv) {
   }
 }
 
+const SIGNAL_ACTIONS = new Set(['freeze', 'thaw']);
 const NODE_ACTIONS = { stop: (id) => stopNode(id), kill: (id) => killNode(id), start: (id) => startNode(id) };
 
 async function nodeCommand(opts, print) {
@@ -1083,9 +1222,16 @@ async function nodeCommand(opts, print) {
     print(res, formatStatus(res));
     return res.running ? 0 : 1;
   }
-  if (!NODE_ACTIONS[action]) throw new UsageError('node needs an action: stop ID, kill ID, start ID or status');
+  if (!NODE_ACTIONS[action] && !SIGNAL_ACTIONS.has(action))
+    throw new UsageError('node needs an action: stop ID, kill ID, start ID, freeze ID, thaw ID or status');
   if (!/^\d+$/.test(id ?? '') || extra.length)
     throw new UsageError(`node ${action} needs one node id, e.g. \`node ${action} 2\``);
+  if (SIGNAL_ACTIONS.has(action)) {
+    const res = await signalNode(Number(id), action);
+    log(`node ${res.id} (pid ${res.pid}) is ${res.frozen ? 'frozen (SIGSTOP)' : 'running again (SIGCONT)'}`);
+    print(res, `node ${res.id}: ${res.frozen ? 'frozen' : 'thawed'}`);
+    return 0;
+  }
   const res = await NODE_ACTIONS[action](Number(id));
   const done = action === 'start' ? res.started : res.stopped;
   const how =

@@ -23,10 +23,10 @@ describe('CLUSTER_BASE_PORTS', () => {
 });
 
 describe('TEST_CLUSTER_PORT_OFFSET', () => {
-  it('is a multiple of 10 up to 2000 (every cluster then stays below the ephemeral range), 0 when unset', () => {
+  it('is a multiple of 100 up to 2000 (every cluster then stays below the ephemeral range), 0 when unset', () => {
     expect(portOffset(undefined)).toBe(0);
     expect(portOffset('1000')).toBe(1000);
-    expect(() => portOffset('5')).toThrow('TEST_CLUSTER_PORT_OFFSET');
+    expect(() => portOffset('50')).toThrow('TEST_CLUSTER_PORT_OFFSET');
     expect(() => portOffset('3000')).toThrow('TEST_CLUSTER_PORT_OFFSET');
     for (const base of Object.values(CLUSTER_BASE_PORTS))
       expect(Math.max(...clusterPorts(base + 2000))).toBeLessThan(32768);

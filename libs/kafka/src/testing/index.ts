@@ -8,6 +8,7 @@ export type { ConsumeOptions } from './consume';
 export { reportFaultRun } from './fault-report';
 export type { FaultRunResult } from './fault-report';
 export { startLocalCluster } from './local-cluster';
+export type { Toxic, Toxiproxy } from './toxiproxy';
 export type { LocalCluster, LocalClusterOptions, NodeChange } from './local-cluster';
 export {
   committedOffsets,

@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import { findCoordinator } from './find-coordinator';
+import { toxiproxyClient } from './toxiproxy';
+import type { Toxiproxy } from './toxiproxy';
 
 const run = promisify(execFile);
 const tool = path.resolve(__dirname, '../../../../tools/kafka/kafka.mjs');
@@ -23,6 +25,8 @@ export interface LocalClusterOptions {
   readonly name: string;
   /** Broker heap (LOCAL_KAFKA_HEAP); default 512m. */
   readonly heap?: string;
+  /** Clients connect through toxiproxy (tools/kafka `up --proxy`); `toxiproxy` then adds the faults. */
+  readonly proxy?: boolean;
 }
 
 /** What `stopNode`, `killNode` and `startNode` did, as tools/kafka reports it. */
@@ -39,6 +43,8 @@ export interface NodeChange {
 
 export interface LocalCluster {
   readonly bootstrap: string;
+  /** Behind the proxy: a bootstrap that bypasses it, for the test's own reads while a toxic is on; else `bootstrap`. */
+  readonly directBootstrap: string;
   readonly nodeIds: readonly number[];
   readonly runDir: string;
   /** SIGTERM (controlled shutdown); resolves when the process is gone. */
@@ -47,6 +53,12 @@ export interface LocalCluster {
   killNode(id: number): Promise<NodeChange>;
   /** Resolves when the node is back in the cluster, in the ISR of its partitions and serving those it leads. */
   startNode(id: number): Promise<NodeChange>;
+  /** SIGSTOP: the node keeps its sockets open and answers nothing. */
+  freezeNode(id: number): Promise<void>;
+  /** SIGCONT after `freezeNode`. */
+  thawNode(id: number): Promise<void>;
+  /** The fault-injecting proxy in front of every broker (clusters started with `proxy: true` only). */
+  readonly toxiproxy: Toxiproxy | undefined;
   /** Stops every node and deletes the run dir. */
   down(): Promise<void>;
   /** Partition → id of its leader node (-1 while it has none). */
@@ -97,15 +109,20 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     }
   };
   let bootstrap: string;
+  let proxy: { api: string; direct: string } | undefined;
   try {
-    bootstrap = (JSON.parse(await kafka('up', '--brokers', String(options.brokers))) as { bootstrap: string })
-      .bootstrap;
+    const args = ['up', '--brokers', String(options.brokers), ...(options.proxy ? ['--proxy'] : [])];
+    const answer = JSON.parse(await kafka(...args)) as { bootstrap: string; proxy?: { api: string; direct: string } };
+    bootstrap = answer.bootstrap;
+    proxy = answer.proxy;
   } catch (err) {
     fs.rmSync(runDir, { recursive: true, force: true });
     throw err;
   }
   const nodeIds = Array.from({ length: options.brokers }, (_, i) => i + 1);
-  const portOf = (id: number) => options.basePort + id - 1;
+  const frozen = new Set<number>();
+  // The cluster's own admin calls bypass the proxy (its replication listener, base + 20): they must work under a toxic.
+  const portOf = (id: number) => options.basePort + id - 1 + (proxy ? 20 : 0);
   const down = new Set<number>();
   const nodeCommand = async (action: 'stop' | 'kill' | 'start', id: number): Promise<NodeChange> => {
     const answer = JSON.parse(await kafka('node', action, String(id))) as ToolNodeAnswer;
@@ -119,8 +136,14 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       forced: answer.forced,
     };
   };
-  // Only the running nodes as seeds: a client that picks a stopped seed waits for its connection to fail first.
-  const liveSeeds = () => nodeIds.filter((id) => !down.has(id)).map((id) => `127.0.0.1:${portOf(id)}`);
+  const signalNode = async (action: 'freeze' | 'thaw', id: number): Promise<void> => {
+    await kafka('node', action, String(id));
+    if (action === 'freeze') frozen.add(id);
+    else frozen.delete(id);
+  };
+  // Only the running nodes as seeds: a client that picks a stopped (or frozen) seed waits for its connection first.
+  const liveSeeds = () =>
+    nodeIds.filter((id) => !down.has(id) && !frozen.has(id)).map((id) => `127.0.0.1:${portOf(id)}`);
   const withAdmin = async <T>(fn: (admin: Admin) => Promise<T>, retries = 5): Promise<T> => {
     const admin = new Kafka({
       clientId: `cluster-${options.name}`,
@@ -149,7 +172,12 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     stopNode: (id) => nodeCommand('stop', id),
     killNode: (id) => nodeCommand('kill', id),
     startNode: (id) => nodeCommand('start', id),
+    freezeNode: (id) => signalNode('freeze', id),
+    thawNode: (id) => signalNode('thaw', id),
+    directBootstrap: proxy?.direct ?? bootstrap,
+    toxiproxy: proxy === undefined ? undefined : toxiproxyClient(proxy.api, nodeIds),
     async down() {
+      for (const id of frozen) await signalNode('thaw', id); // a frozen broker ignores SIGTERM until thawed
       await kafka('down', '--purge');
       fs.rmSync(runDir, { recursive: true, force: true });
     },
