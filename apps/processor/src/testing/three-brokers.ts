@@ -26,15 +26,16 @@ export interface Topics {
 
 /**
  * Registers beforeAll/afterEach/afterAll for a test file that runs its own three-broker cluster on `basePort`;
- * `cluster()` is available from the first test on. The shared test helpers follow KAFKA_BROKERS meanwhile.
+ * `cluster()` is available from the first test on. The shared test helpers follow KAFKA_BROKERS meanwhile: with
+ * `proxy`, the processor connects through toxiproxy and the test's own clients bypass it.
  */
-export function useThreeBrokers(basePort: number, name: string) {
+export function useThreeBrokers(basePort: number, name: string, { proxy = false } = {}) {
   const sharedBrokers = process.env['KAFKA_BROKERS'];
   let cluster: LocalCluster | undefined;
   const running: ProcessorProcess[] = [];
   beforeAll(async () => {
-    cluster = await startLocalCluster({ brokers: 3, basePort, name });
-    process.env['KAFKA_BROKERS'] = cluster.bootstrap;
+    cluster = await startLocalCluster({ brokers: 3, basePort, name, proxy });
+    process.env['KAFKA_BROKERS'] = cluster.directBootstrap;
   }, 300_000);
   afterEach(async () => {
     await killLeftovers(running);
