@@ -106,6 +106,12 @@ const processorVariables = {
     description:
       'Records whose header names and values exceed this many bytes are dead-lettered as HEADERS_TOO_LARGE, without their headers.',
   },
+  MAX_DECOMPRESSED_BATCH_BYTES: {
+    schema: { type: 'integer', minimum: 1_048_576, maximum: 1_073_741_824 },
+    default: 33_554_432,
+    description:
+      'A compressed record batch that would decompress to more than this is not decompressed (a compression bomb takes the heap): it is dead-lettered by reference as BATCH_TOO_LARGE, one dead letter for all of its records, and the partition moves on.',
+  },
   SHUTDOWN_GRACE_MS: {
     schema: { type: 'integer', minimum: 1000, maximum: 120_000 },
     default: 25_000,

@@ -70,6 +70,8 @@ async function committedPast(
   return Date.now() - since;
 }
 
+const at = (topic: string, offset: number) => eventIdFor({ topic, partition: 0, offset: String(offset) });
+
 function searchable(records: readonly ConsumedRecord[], withValues: boolean): string {
   return records
     .map((r) =>
@@ -265,6 +267,51 @@ describe('hostile input records', () => {
     // Liveness bound with a huge margin: seconds when the fixes are in, never when a record crash-loops the processor.
     expect(withHostile.ms).toBeLessThan(120_000);
   }, 900_000);
+});
+
+describe('a decompression bomb batch (issue 21)', () => {
+  it('a gzip batch past MAX_DECOMPRESSED_BATCH_BYTES becomes one BATCH_TOO_LARGE dead letter; the partition goes on', async () => {
+    const t = await pipeline();
+    const events = (from: number) => Array.from({ length: 1_000 }, (_, i) => valid(from + i));
+    await produceRaw(t.input, events(0));
+    // 40 records of 1 MiB of spaces in one gzip batch: ~40 KB on the wire, 40 MiB decompressed, 4 MiB allowed.
+    const bomb = Array.from({ length: 40 }, (_, i) => ({
+      key: `bomb-${i}`,
+      value: Buffer.alloc(1 << 20, 0x20),
+      partition: 0,
+    }));
+    await produceRaw(t.input, bomb, { compression: 'gzip', sliceBytes: Infinity });
+    await produceRaw(t.input, events(1_000));
+    const total = 2_000 + bomb.length;
+    const processor = await ProcessorProcess.start({
+      ...t,
+      env: { LOG_LEVEL: 'info', MAX_DECOMPRESSED_BATCH_BYTES: String(4 << 20) },
+    });
+    running.push(processor);
+    await processor.waitReady();
+    await committedPast(t.group, t.input, total - 1, Date.now(), processor, 120_000);
+    expect(processor.child.exitCode).toBeNull();
+
+    const books = await account(t.input, t.output, t.dlq);
+    expect({ outputs: books.outputs, deadLetters: books.deadLetters, duplicates: books.duplicates }).toEqual({
+      outputs: 2_000,
+      deadLetters: 1,
+      duplicates: 0,
+    });
+    const [standIn] = books.dlqRecords;
+    const batchFirst = Number(text(standIn!.headers[DLQ_HEADERS.batchFirstOffset]));
+    const batchLast = Number(text(standIn!.headers[DLQ_HEADERS.offset]));
+    expect({
+      reason: text(standIn!.headers[DLQ_HEADERS.reason]),
+      first: batchFirst,
+      last: batchLast,
+      records: text(standIn!.headers[DLQ_HEADERS.batchRecords]),
+      value: standIn!.value,
+    }).toEqual({ reason: 'BATCH_TOO_LARGE', first: 1_000, last: 1_039, records: '40', value: null });
+    // Every input has one outcome: its output, or the one dead letter that stands for its batch.
+    const coveredByBatch = Array.from({ length: 39 }, (_, i) => at(t.input, batchFirst + i));
+    expect([...books.missing].sort()).toEqual(coveredByBatch.sort());
+  }, 300_000);
 });
 
 describe('forged replay lineage (issue 23)', () => {

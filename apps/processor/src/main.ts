@@ -5,7 +5,7 @@ import { EXIT, PACKAGE_VERSION, loadConfigOrExit, toKafkaClientConfig } from '@l
 import { systemClock } from '@login/enrichment';
 import { lineageKeyring } from '@login/event-schema';
 import type { LineageKey } from '@login/event-schema';
-import { createKafkaClient } from '@login/kafka';
+import { createKafkaClient, limitDecompressedBatches } from '@login/kafka';
 import { DEVELOPMENT_KEY_ID, createMasker } from '@login/masking';
 import {
   HttpPortInUseError,
@@ -85,6 +85,7 @@ async function main(): Promise<void> {
   const instance = `${os.hostname()}-${process.pid}`;
   const metrics = createMetrics({ build: { app: 'processor', version: VERSION } });
   const processorMetrics = createProcessorMetrics(metrics.registry);
+  limitDecompressedBatches(cfg.MAX_DECOMPRESSED_BATCH_BYTES);
   const client = createKafkaClient(
     { ...toKafkaClientConfig(cfg, 'login-processor'), logLevel: cfg.LOG_LEVEL === 'debug' ? 'info' : 'warn' },
     logger.child({ component: 'kafkajs' }),

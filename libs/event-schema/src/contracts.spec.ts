@@ -20,6 +20,7 @@ describe('contract constants', () => {
       'MASKING_FAILED',
       'ENRICH_FAILED',
       'INTERNAL_ERROR',
+      'BATCH_TOO_LARGE',
     ]);
     expect(Object.isFrozen(REASON_CODES)).toBe(true);
   });
@@ -62,6 +63,9 @@ describe('contract constants', () => {
       originalValueBytes: '__dlq.errors.original.value.bytes',
       originalHeaderCount: '__dlq.errors.original.header.count',
       originalHeaderBytes: '__dlq.errors.original.header.bytes',
+      batchFirstOffset: '__dlq.errors.batch.first.offset',
+      batchRecords: '__dlq.errors.batch.records',
+      batchCompressedBytes: '__dlq.errors.batch.compressed.bytes',
       replayId: '__dlq.replay.id',
       replayAt: '__dlq.replay.at',
       lineageSignature: '__dlq.replay.sig',

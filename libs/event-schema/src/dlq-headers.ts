@@ -27,6 +27,10 @@ export const DLQ_HEADERS = Object.freeze({
   originalValueBytes: '__dlq.errors.original.value.bytes',
   originalHeaderCount: '__dlq.errors.original.header.count',
   originalHeaderBytes: '__dlq.errors.original.header.bytes',
+  // Only on a BATCH_TOO_LARGE dead letter (its offset is the batch's last): the batch it stands for.
+  batchFirstOffset: '__dlq.errors.batch.first.offset',
+  batchRecords: '__dlq.errors.batch.records',
+  batchCompressedBytes: '__dlq.errors.batch.compressed.bytes',
   replayId: '__dlq.replay.id',
   replayAt: '__dlq.replay.at',
   // The replayer's HMAC over the lineage and the record's key and value (lineage-signature.ts), and the id of the key

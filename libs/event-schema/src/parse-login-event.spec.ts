@@ -128,6 +128,7 @@ describe('parseLoginEvent', () => {
         'KEY_TOO_LARGE',
         'HEADERS_TOO_LARGE',
         'INTERNAL_ERROR',
+        'BATCH_TOO_LARGE',
       ]);
       const parseReasons = REASON_CODES.filter((r) => !notParse.has(r));
       expect([...produced].sort()).toEqual([...parseReasons].sort());

@@ -47,6 +47,12 @@ const REASON_INFO: Readonly<Record<ReasonCode, ReasonInfo>> = Object.freeze({
     exceptionClass: 'Error',
     message: 'unexpected error while processing the record',
   },
+  BATCH_TOO_LARGE: {
+    stage: 'DESERIALIZE',
+    exceptionClass: 'BatchTooLarge',
+    message:
+      'a compressed record batch decompresses past MAX_DECOMPRESSED_BATCH_BYTES: this reference dead letter stands for all of its records',
+  },
 });
 
 const STAGE_SET: Readonly<Record<Stage, true>> = { DESERIALIZE: true, VALIDATE: true, MASK: true, ENRICH: true };

@@ -16,7 +16,8 @@ export type ReasonCode =
   | 'TIMESTAMP_OUT_OF_RANGE'
   | 'MASKING_FAILED'
   | 'ENRICH_FAILED'
-  | 'INTERNAL_ERROR';
+  | 'INTERNAL_ERROR'
+  | 'BATCH_TOO_LARGE';
 
 /** The input record's value as the upstream login service emits it (before normalisation). */
 export interface RawLoginEvent {

@@ -1,5 +1,6 @@
 // libs/kafka: the only importer of kafkajs. Its public surface speaks in our own types.
-export type { ConsumedRecord, OutgoingRecord, RecordHeaders } from './types';
+export type { ConsumedRecord, OutgoingRecord, OversizedBatch, RecordHeaders } from './types';
+export { limitDecompressedBatches } from './decompression-limit';
 
 export { createKafkaClient } from './client';
 export type { KafkaClient } from './client';

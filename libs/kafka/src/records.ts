@@ -1,6 +1,6 @@
 // Conversion between our record types and kafkajs's messages, and the chunking of fetched batches.
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import type { ConsumedRecord, OutgoingRecord, RecordHeaders } from './types';
+import type { ConsumedRecord, OutgoingRecord, OversizedBatch, RecordHeaders } from './types';
 
 function toBytes(value: Buffer | string): Buffer {
   return Buffer.isBuffer(value) ? value : Buffer.from(value, 'utf8');
@@ -58,7 +58,7 @@ export function toRecordHeaders(headers: IHeaders | undefined): RecordHeaders {
 
 /** A fetched kafkajs message as our consumed record. */
 export function toConsumedRecord(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
-  return {
+  const record: ConsumedRecord = {
     topic,
     partition,
     offset: message.offset,
@@ -67,6 +67,10 @@ export function toConsumedRecord(topic: string, partition: number, message: Kafk
     value: message.value ?? null,
     headers: toRecordHeaders(message.headers),
   };
+  // Set by patches/kafkajs+2.2.4+007+decompression-bound.patch only: a record property, not a header, so no
+  // producer can claim it.
+  const oversized = (message as KafkaMessage & { oversizedBatch?: OversizedBatch }).oversizedBatch;
+  return oversized === undefined ? record : { ...record, oversizedBatch: oversized };
 }
 
 /** Splits `items` into consecutive chunks of at most `size` (the last may be shorter). */

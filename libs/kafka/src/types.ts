@@ -12,6 +12,21 @@ export interface ConsumedRecord {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly headers: RecordHeaders;
+  /**
+   * Only on the stand-in for a compressed record batch that decompresses past the limit (decompression-limit.ts):
+   * the record sits at the batch's last offset, without key, value or headers, and stands for the whole batch.
+   */
+  readonly oversizedBatch?: OversizedBatch;
+}
+
+/** What is known of a record batch that was not decompressed: where it lies and how large it was on the wire. */
+export interface OversizedBatch {
+  readonly firstOffset: string;
+  readonly lastOffset: string;
+  /** Records the batch says it holds. */
+  readonly records: number;
+  readonly compressedBytes: number;
+  readonly limitBytes: number;
 }
 
 /** A record to produce. Strings are sent as UTF-8. */

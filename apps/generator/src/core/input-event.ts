@@ -9,11 +9,12 @@ export type InputEvent = Omit<RawLoginEvent, 'timestamp'> & { timestamp: string 
 
 /**
  * The reason codes of docs/contracts.md "Dead letter record" a record's value can trigger: not the processor's own failures (MASKING_FAILED,
- * ENRICH_FAILED, INTERNAL_ERROR), nor the key and header limits (the generator writes small keys and no headers).
+ * ENRICH_FAILED, INTERNAL_ERROR), nor the key and header limits (the generator writes small keys and no headers), nor
+ * BATCH_TOO_LARGE (a property of a whole compressed batch, not of one value).
  */
 export type InputReasonCode = Exclude<
   ReasonCode,
-  'MASKING_FAILED' | 'ENRICH_FAILED' | 'INTERNAL_ERROR' | 'KEY_TOO_LARGE' | 'HEADERS_TOO_LARGE'
+  'MASKING_FAILED' | 'ENRICH_FAILED' | 'INTERNAL_ERROR' | 'KEY_TOO_LARGE' | 'HEADERS_TOO_LARGE' | 'BATCH_TOO_LARGE'
 >;
 
 const NOT_FROM_VALUES: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
@@ -22,6 +23,7 @@ const NOT_FROM_VALUES: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'INTERNAL_ERROR',
   'KEY_TOO_LARGE',
   'HEADERS_TOO_LARGE',
+  'BATCH_TOO_LARGE',
 ]);
 
 export const INPUT_REASON_CODES: readonly InputReasonCode[] = REASON_CODES.filter(

@@ -55,6 +55,7 @@ describe('malformed kinds', () => {
       'INTERNAL_ERROR',
       'KEY_TOO_LARGE',
       'HEADERS_TOO_LARGE',
+      'BATCH_TOO_LARGE',
     ]);
     const triggerable = REASON_CODES.filter((r) => !notFromValues.has(r));
     expect([...covered].sort()).toEqual([...triggerable].sort());

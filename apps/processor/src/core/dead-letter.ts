@@ -71,6 +71,12 @@ export function toDeadLetter(
     headers[DLQ_HEADERS.originalHeaderCount] = String(size.count);
     headers[DLQ_HEADERS.originalHeaderBytes] = String(size.bytes);
   }
+  const batch = record.oversizedBatch;
+  if (batch !== undefined) {
+    headers[DLQ_HEADERS.batchFirstOffset] = batch.firstOffset;
+    headers[DLQ_HEADERS.batchRecords] = String(batch.records);
+    headers[DLQ_HEADERS.batchCompressedBytes] = String(batch.compressedBytes);
+  }
   return {
     topic: ctx.dlqTopic,
     key: omit.has('key') ? null : record.key,

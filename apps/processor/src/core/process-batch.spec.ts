@@ -211,6 +211,7 @@ describe('processBatch', () => {
       'KEY_TOO_LARGE',
       'HEADERS_TOO_LARGE',
       'INTERNAL_ERROR',
+      'BATCH_TOO_LARGE',
     ]);
     expect([...REASON_CODES].sort()).toEqual([...covered].sort());
   });
@@ -445,6 +446,33 @@ describe('processBatch: record limits', () => {
     const dlq = records[0]!;
     expectOneLeftOut(outcomes[0], dlq, { reason: 'KEY_TOO_LARGE', part: 'key', bytes: '1000000' });
     expect(dlq.value).toEqual(input.value);
+  });
+
+  it('dead-letters the stand-in of a batch over the decompression limit as BATCH_TOO_LARGE, by reference', () => {
+    const oversizedBatch = {
+      firstOffset: '100',
+      lastOffset: '149',
+      records: 50,
+      compressedBytes: 4321,
+      limitBytes: 1 << 20,
+    };
+    const standIn: ConsumedRecord = { ...record(null), offset: '149', key: null, oversizedBatch };
+    const { records, outcomes } = processBatch([standIn, record(json(valid))], deps);
+    expect(outcomes[0]).toEqual({
+      kind: 'dead-lettered',
+      reason: 'BATCH_TOO_LARGE',
+      stage: 'DESERIALIZE',
+      omitted: ['key', 'value', 'headers'],
+    });
+    const dlq = records[0]!;
+    expect(dlq.topic).toBe('user-login-dlq');
+    expect([dlq.key, dlq.value]).toEqual([null, null]);
+    expect(header(dlq, DLQ_HEADERS.offset)).toBe('149');
+    expect(header(dlq, DLQ_HEADERS.batchFirstOffset)).toBe('100');
+    expect(header(dlq, DLQ_HEADERS.batchRecords)).toBe('50');
+    expect(header(dlq, DLQ_HEADERS.batchCompressedBytes)).toBe('4321');
+    expect(header(dlq, DLQ_HEADERS.retryable)).toBe('false');
+    expect(outcomes[1]!.kind).toBe('processed');
   });
 
   it('leaves out both when both are over, with the key as the reason', () => {

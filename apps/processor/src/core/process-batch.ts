@@ -178,6 +178,13 @@ function processUnguarded(
   outcomes: Outcome[],
   i: number,
 ): void {
+  // A batch kafkajs did not decompress (over MAX_DECOMPRESSED_BATCH_BYTES) arrives as one stand-in record.
+  if (record.oversizedBatch !== undefined) {
+    progress.omit = new Set(EVERYTHING_OMITTED);
+    progress.eventId = eventIdFor(record);
+    deadLetterInto(record, failure('DESERIALIZE', 'BATCH_TOO_LARGE'), progress, deps, out, outcomes, i);
+    return;
+  }
   // Bounds first: a record over them is dead-lettered without its oversized part, and nothing of it is trusted.
   const keyOver = keyOverLimit(record.key, deps.recordLimits);
   const headersOver = headersOverLimit(record.headers, deps.recordLimits);

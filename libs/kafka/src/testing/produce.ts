@@ -28,6 +28,8 @@ function slices(topic: string, records: readonly RawRecord[], budget: number): R
 export interface ProduceRawOptions {
   /** `gzip` sends each request as one gzip-compressed record batch, e.g. a compression bomb (default `none`). */
   readonly compression?: CompressionCodec;
+  /** Records per send are cut at this many (uncompressed) bytes; `Infinity` sends them all as one batch. */
+  readonly sliceBytes?: number;
 }
 
 /** Produces records to `topic` exactly as given (bytes, nulls, headers), acknowledged by all replicas. */
@@ -42,7 +44,7 @@ export async function produceRaw(
   try {
     // Cut like the product's producer: kafkajs puts a partition's records of one send in one record batch, which
     // the broker refuses above max.message.bytes.
-    for (const slice of slices(topic, records, DEFAULT_MAX_BATCH_BYTES)) {
+    for (const slice of slices(topic, records, options.sliceBytes ?? DEFAULT_MAX_BATCH_BYTES)) {
       await producer.send({
         topic,
         acks: -1,
