@@ -15,6 +15,7 @@ const SUFFIX = '.fault.int-spec.ts';
 const say = (msg) => process.stderr.write(`[soak] ${msg}\n`);
 
 const HELP = `Usage: npm run soak -- [--runs N] [--only NAME]
+       npm run soak -- --duration 60m --faults [--rate N] [--guarantee G]
 
 Runs every fault test (apps/*/src/**/*${SUFFIX}, libs/*/src/**/*${SUFFIX}) N times, each file once per run
 with Jest (its project's jest.int.config.js), and prints per run and per test: records lost, duplicates, recovery
@@ -23,6 +24,11 @@ time and processor exits, then a summary. Exits 1 if any run lost a record, fail
 Options:
   --runs N      how many times to run every fault test (default 1)
   --only NAME   only the fault test files whose name contains NAME (e.g. --only leader for leader-kill${SUFFIX})
+  --duration T  the long soak instead (apps/processor/src/long-run.soak-spec.ts): the generator at --rate events/s
+                (default 500) for T (30m, 1h, 90s) into three brokers behind toxiproxy, one processor, and with
+                --faults a fault every 5 minutes (latency, a black-holed leader, 100 KB/s, a frozen broker, the
+                processor SIGKILLed); samples RSS, lag and commits every 10 s; writes a report and an SVG plot of
+                lag and RSS to tools/soak/results/. --guarantee at_least_once (default) or exactly_once.
   -h, --help    this text
 
 Uses the broker at KAFKA_BROKERS if one answers there, otherwise the tools/kafka broker (started for the soak if
@@ -35,12 +41,58 @@ function options(argv) {
     options: {
       runs: { type: 'string', default: '1' },
       only: { type: 'string' },
+      duration: { type: 'string' },
+      faults: { type: 'boolean' },
+      rate: { type: 'string', default: '500' },
+      guarantee: { type: 'string', default: 'at_least_once' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got "${values.runs}"`);
-  return { runs, only: values.only, help: values.help };
+  const long = values.duration === undefined ? undefined : longOptions(values);
+  return { runs, only: values.only, help: values.help, long };
+}
+
+/** `--duration 1h30m` and friends: the long soak's settings, or an error naming the wrong one. */
+function longOptions(values) {
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(values.duration);
+  const ms = m ? ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000 : 0;
+  if (!ms) throw new Error(`--duration must be like 60m, 1h or 90s, got "${values.duration}"`);
+  const rate = Number(values.rate);
+  if (!Number.isInteger(rate) || rate < 1) throw new Error(`--rate must be a positive integer, got "${values.rate}"`);
+  if (!['at_least_once', 'exactly_once'].includes(values.guarantee))
+    throw new Error(`--guarantee must be at_least_once or exactly_once, got "${values.guarantee}"`);
+  // Without --faults the soak is steady traffic only: one "fault interval" longer than the run.
+  return { ms, rate, guarantee: values.guarantee, faultEveryMs: values.faults ? 5 * 60_000 : ms + 1 };
+}
+
+/** The long soak: one Jest run of long-run.soak-spec.ts, its output on this terminal. */
+function runLongSoak(long) {
+  const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'processor', 'generator'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 2, 2],
+  });
+  if (build.status !== 0) return 1;
+  say(`long soak: ${long.ms / 60_000} min at ${long.rate} events/s, ${long.guarantee}`);
+  const res = spawnSync(
+    'npx',
+    // --forceExit: a client of the test helpers may keep a socket open for a moment after the run.
+    ['jest', '-c', 'apps/processor/jest.int.config.js', '--testMatch', '**/long-run.soak-spec.ts', '--forceExit'],
+    {
+      cwd: repoRoot,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=8192`.trim(),
+        SOAK_DURATION_MS: String(long.ms),
+        SOAK_RATE: String(long.rate),
+        SOAK_GUARANTEE: long.guarantee,
+        SOAK_FAULT_EVERY_MS: String(long.faultEveryMs),
+      },
+    },
+  );
+  return res.status ?? 1;
 }
 
 /** Every fault test file under apps/*\/src and libs/*\/src, with the project (the folder of jest.int.config.js). */
@@ -103,6 +155,7 @@ async function main(argv) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
+  if (opts.long) return runLongSoak(opts.long);
   const all = faultTests();
   const tests = opts.only ? all.filter((t) => t.name.includes(opts.only)) : all;
   if (tests.length === 0) {
@@ -177,6 +230,6 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
     process.stderr.write(`soak: ${err.message}\n`);
-    process.exit(err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || /^--runs/.test(err.message) ? 2 : 1);
+    process.exit(err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || /^--\w+ must/.test(err.message) ? 2 : 1);
   },
 );

@@ -52,11 +52,12 @@ export function useThreeBrokers(basePort: number, name: string, { proxy = false 
 
   return {
     cluster: current,
-    /** Six-partition topics, STREAM_TOTAL records (1 in 40 malformed), and a ready processor with small fetches. */
+    /** Six-partition topics, `records` (STREAM_TOTAL) records (1 in 40 malformed), a ready processor, small fetches. */
     async streamThroughProcessor(
       prefix: string,
       env: Record<string, string>,
-    ): Promise<{ t: Topics; processor: ProcessorProcess }> {
+      { records = STREAM_TOTAL } = {},
+    ): Promise<{ t: Topics; processor: ProcessorProcess; env: Record<string, string> }> {
       const c = current();
       const t = {
         input: await createTestTopic(`${prefix}-in`, { partitions: 6 }),
@@ -65,28 +66,26 @@ export function useThreeBrokers(basePort: number, name: string, { proxy = false 
         group: uniqueName(prefix),
       };
       for (const topic of [t.input, t.output, t.dlq]) await c.waitForLeaders(topic, 6);
-      await produceRaw(
-        t.input,
-        Array.from({ length: STREAM_TOTAL }, (_, i) => {
-          const e = validEvent(i);
-          return { key: e.user_id, value: i % 40 === 0 ? '{"broken' : JSON.stringify(e) };
-        }),
-      );
+      if (records > 0)
+        await produceRaw(
+          t.input,
+          Array.from({ length: records }, (_, i) => {
+            const e = validEvent(i);
+            return { key: e.user_id, value: i % 40 === 0 ? '{"broken' : JSON.stringify(e) };
+          }),
+        );
       // Small fetches keep the stream flowing while the fault happens; a short session so a rejoin is quick.
-      const processor = await ProcessorProcess.start({
-        ...t,
-        brokers: c.bootstrap,
-        env: {
-          LOG_LEVEL: 'info',
-          FETCH_MAX_BYTES_PER_PARTITION: '65536',
-          KAFKA_SESSION_TIMEOUT_MS: '10000',
-          KAFKA_HEARTBEAT_INTERVAL_MS: '1000',
-          ...env,
-        },
-      });
+      const processorEnv = {
+        LOG_LEVEL: 'info',
+        FETCH_MAX_BYTES_PER_PARTITION: '65536',
+        KAFKA_SESSION_TIMEOUT_MS: '10000',
+        KAFKA_HEARTBEAT_INTERVAL_MS: '1000',
+        ...env,
+      };
+      const processor = await ProcessorProcess.start({ ...t, brokers: c.bootstrap, env: processorEnv });
       running.push(processor);
       await processor.waitReady();
-      return { t, processor };
+      return { t, processor, env: processorEnv };
     },
   };
 }

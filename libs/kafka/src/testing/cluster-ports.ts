@@ -29,6 +29,7 @@ const RAW_BASE_PORTS = {
   processorCoordinatorLoss: 19892,
   processorSlowNetwork: 20092,
   processorFrozenBroker: 20192,
+  processorLongSoak: 20292,
 };
 
 export const CLUSTER_BASE_PORTS: Readonly<Record<keyof typeof RAW_BASE_PORTS, number>> = Object.freeze(
