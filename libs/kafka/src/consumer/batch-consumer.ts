@@ -12,6 +12,7 @@ import type { AdminClient } from '../admin';
 import { createTransactionalProducer } from '../producer/transactional-producer';
 import { chunk, toConsumedRecord } from '../records';
 import { heartbeatOrRejoin, processChunk, type ChunkContext, type ChunkResult } from './chunk-pipeline';
+import { PartitionQueue } from './partition-queue';
 import { PartitionTransactions } from './partition-transactions';
 import { ReadinessTracker } from './readiness';
 import { processChunkInTransaction } from './transactional-chunk';
@@ -109,20 +110,7 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
       })
     : undefined;
   // exactly_once: one transaction at a time per partition (a chunk, or a commit past control records).
-  const partitionQueues = new Map<string, Promise<unknown>>();
-  function exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = partitionQueues.get(key) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    partitionQueues.set(key, settled);
-    void settled.then(() => {
-      if (partitionQueues.get(key) === settled) partitionQueues.delete(key);
-    });
-    return next;
-  }
+  const partitionQueue = new PartitionQueue();
   let stopping = false;
   let fatal: KafkaAdapterError | undefined;
 
@@ -239,7 +227,7 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
     if (batchSize !== 0 || stopping || fatal || !assigned.has(tpKey(topic, partition))) return;
     const offset = offsetAfter(lastOffset);
     const commit = transactions
-      ? exclusive(tpKey(topic, partition), () => commitOffsetInTransaction(topic, partition, offset))
+      ? partitionQueue.run(tpKey(topic, partition), () => commitOffsetInTransaction(topic, partition, offset))
       : consumer.commitOffsets([{ topic, partition, offset }]);
     commit.catch((err: unknown) =>
       // Harmless: the next batch of this partition commits past these offsets anyway.
@@ -316,7 +304,7 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
         now: Date.now,
       };
       const result: ChunkResult<O> = transactions
-        ? await exclusive(tpKey(topic, partition), () =>
+        ? await partitionQueue.run(tpKey(topic, partition), () =>
             processChunkInTransaction(records, offsetAfter(lastCovered), ctx, {
               ...common,
               transactions,
