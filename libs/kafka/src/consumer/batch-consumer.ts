@@ -12,6 +12,7 @@ import type { AdminClient } from '../admin';
 import { createTransactionalProducer } from '../producer/transactional-producer';
 import { chunk, toConsumedRecord } from '../records';
 import { heartbeatOrRejoin, processChunk, type ChunkContext, type ChunkResult } from './chunk-pipeline';
+import { createHookGuard } from './hook-guard';
 import { PartitionQueue } from './partition-queue';
 import { PartitionTransactions } from './partition-transactions';
 import { ReadinessTracker } from './readiness';
@@ -124,23 +125,7 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
     logger.debug('batch consumer done with an error', { component: COMPONENT, groupId, ...describeError(err) }),
   );
 
-  // Observability never fails the work: a hook's error is logged (first time at warn) and swallowed.
-  const hookFailures = new Set<string>();
-  function guard(name: string, fn: () => unknown): void {
-    const report = (err: unknown) => {
-      const first = !hookFailures.has(name);
-      hookFailures.add(name);
-      const meta = { component: COMPONENT, hook: name, ...describeError(err) };
-      if (first) logger.warn(`hook ${name} failed (further failures at debug)`, meta);
-      else logger.debug(`hook ${name} failed`, meta);
-    };
-    try {
-      const result = fn();
-      if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).catch(report);
-    } catch (err) {
-      report(err);
-    }
-  }
+  const guard = createHookGuard(logger, COMPONENT);
 
   const readiness = new ReadinessTracker({
     // exactly_once: the partitions' transactional producers report trouble as retrying partitions.
