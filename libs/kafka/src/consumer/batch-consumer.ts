@@ -6,11 +6,16 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { createSleeper } from '../backoff';
 import { clientInternals } from '../client';
 import { classifyError, describeError, KafkaAdapterError, toAdapterError } from '../errors';
-import { pinnedRetry } from '../kafkajs-retry';
-import { checkPositiveInt, invalid, resolveRetryPolicy } from '../options';
+import { resolveRetryPolicy } from '../options';
 import type { AdminClient } from '../admin';
 import { createTransactionalProducer } from '../producer/transactional-producer';
 import { chunk, toConsumedRecord } from '../records';
+import {
+  BATCH_CONSUMER_DEFAULTS,
+  kafkajsConsumerConfig,
+  partitionProducerOptions,
+  validateBatchConsumerOptions,
+} from './consumer-options';
 import { heartbeatOrRejoin, processChunk, type ChunkContext, type ChunkResult } from './chunk-pipeline';
 import { createHookGuard } from './hook-guard';
 import { PartitionQueue } from './partition-queue';
@@ -22,60 +27,16 @@ import type { BatchConsumer, BatchConsumerOptions } from './types';
 const COMPONENT = 'kafka.batch-consumer';
 const tpKey = (topic: string, partition: number) => `${topic}/${partition}`;
 
-function validate<O>(options: BatchConsumerOptions<O>): void {
-  if (typeof options.groupId !== 'string' || options.groupId.length === 0)
-    throw invalid('groupId', 'must be a non-empty string');
-  if (!Array.isArray(options.topics) || options.topics.length === 0)
-    throw invalid('topics', 'must list at least one topic');
-  options.topics.forEach((t, i) => {
-    if (typeof t !== 'string' || t.length === 0) throw invalid(`topics/${i}`, 'must be a non-empty string');
-  });
-  if (typeof options.transform !== 'function') throw invalid('transform', 'must be a function');
-  if (options.onTransformError !== undefined && typeof options.onTransformError !== 'function')
-    throw invalid('onTransformError', 'must be a function');
-  for (const key of [
-    'sessionTimeout',
-    'heartbeatInterval',
-    'rebalanceTimeout',
-    'maxBytesPerPartition',
-    'maxBytes',
-    'maxWaitTimeInMs',
-    'stopTimeoutMs',
-    'maxRecordsPerChunk',
-  ] as const) {
-    checkPositiveInt(options[key], key);
-  }
-  checkPositiveInt(options.minBytes, 'minBytes', { min: 0 });
-  checkPositiveInt(options.partitionsConsumedConcurrently, 'partitionsConsumedConcurrently', { max: 64 });
-  checkPositiveInt(options.transactionTimeoutMs, 'transactionTimeoutMs', { min: 1000 });
-  if (
-    options.guarantee !== undefined &&
-    options.guarantee !== 'at_least_once' &&
-    options.guarantee !== 'exactly_once'
-  ) {
-    throw invalid('guarantee', 'must be at_least_once or exactly_once');
-  }
-  if (options.guarantee === 'exactly_once' && options.producer !== undefined) {
-    throw invalid(
-      'producer',
-      'cannot be shared with exactly_once: each input partition has its own transactional producer',
-    );
-  }
-  if (options.heartbeatInterval !== undefined && options.heartbeatInterval >= (options.sessionTimeout ?? 30_000)) {
-    throw invalid('heartbeatInterval', 'must be lower than sessionTimeout');
-  }
-}
-
 /** Committed offset after the records a chunk covers: the next record, or past the batch's end for its last chunk. */
 function offsetAfter(lastOffsetOfChunk: string): string {
   return String(BigInt(lastOffsetOfChunk) + 1n);
 }
 
 export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchConsumer {
-  validate(options);
-  const maxRecordsPerChunk = options.maxRecordsPerChunk ?? 1000;
+  validateBatchConsumerOptions(options);
+  const maxRecordsPerChunk = options.maxRecordsPerChunk ?? BATCH_CONSUMER_DEFAULTS.maxRecordsPerChunk;
   const retry = resolveRetryPolicy(options.retry);
-  const stopTimeoutMs = options.stopTimeoutMs ?? 20_000;
+  const stopTimeoutMs = options.stopTimeoutMs ?? BATCH_CONSUMER_DEFAULTS.stopTimeoutMs;
   const { kafka } = clientInternals(options.client);
   const { logger, hooks = {}, groupId } = options;
   const exactlyOnce = options.guarantee === 'exactly_once';
@@ -89,21 +50,7 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
   const transactions = exactlyOnce
     ? new PartitionTransactions(groupId, {
         create: (transactionalId) =>
-          createTransactionalProducer(options.client, {
-            transactionalId,
-            ...(options.transactionTimeoutMs === undefined
-              ? {}
-              : { transactionTimeoutMs: options.transactionTimeoutMs }),
-            ...(options.producerOptions?.maxBatchBytes === undefined
-              ? {}
-              : { maxBatchBytes: options.producerOptions.maxBatchBytes }),
-            ...(options.producerOptions?.ackTimeoutMs === undefined
-              ? {}
-              : { ackTimeoutMs: options.producerOptions.ackTimeoutMs }),
-            ...(options.producerOptions?.compressionByTopic === undefined
-              ? {}
-              : { compressionByTopic: options.producerOptions.compressionByTopic }),
-          }),
+          createTransactionalProducer(options.client, partitionProducerOptions(options, transactionalId)),
         committedOffset: async (topic, partition) => {
           if (!admin) throw new KafkaAdapterError('not started', { code: 'NOT_CONNECTED', canRetry: true });
           return (await admin.committedOffsets(groupId, topic)).get(partition) ?? null;
@@ -136,23 +83,7 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
     },
   });
 
-  const consumer: Consumer = kafka.consumer({
-    groupId,
-    sessionTimeout: options.sessionTimeout ?? 30_000,
-    heartbeatInterval: options.heartbeatInterval ?? 3000,
-    rebalanceTimeout: options.rebalanceTimeout ?? 60_000,
-    maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
-    maxBytes: options.maxBytes ?? 10_485_760,
-    maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1000,
-    minBytes: options.minBytes ?? 1,
-    allowAutoTopicCreation: false,
-    // Records of aborted transactions never reach the transform (an upstream transactional producer's, or ours).
-    readUncommitted: false,
-    retry: pinnedRetry({
-      // kafkajs calls this only for retriable crashes; the CRASH event below logs the crash once.
-      restartOnFailure: async () => !stopping && !fatal,
-    }),
-  });
+  const consumer: Consumer = kafka.consumer(kafkajsConsumerConfig(options, async () => !stopping && !fatal));
 
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     assigned.clear();
@@ -358,12 +289,16 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
           await producer.connect();
         }
         await consumer.connect();
-        await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
+        await consumer.subscribe({
+          topics: [...options.topics],
+          fromBeginning: options.fromBeginning ?? BATCH_CONSUMER_DEFAULTS.fromBeginning,
+        });
         started = true;
         await consumer.run({
           autoCommit: false,
           eachBatchAutoResolve: false,
-          partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+          partitionsConsumedConcurrently:
+            options.partitionsConsumedConcurrently ?? BATCH_CONSUMER_DEFAULTS.partitionsConsumedConcurrently,
           eachBatch,
         });
       } catch (err) {
