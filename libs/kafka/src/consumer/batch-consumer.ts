@@ -5,11 +5,11 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { createSleeper } from '../backoff';
 import { clientInternals } from '../client';
-import { classifyError, describeError, KafkaAdapterError, toAdapterError } from '../errors';
+import { describeError, KafkaAdapterError, toAdapterError } from '../errors';
 import { resolveRetryPolicy } from '../options';
 import type { AdminClient } from '../admin';
 import { createTransactionalProducer } from '../producer/transactional-producer';
-import { chunk, toConsumedRecord } from '../records';
+import { chunk, offsetAfter, toConsumedRecord } from '../records';
 import {
   BATCH_CONSUMER_DEFAULTS,
   kafkajsConsumerConfig,
@@ -17,6 +17,7 @@ import {
   validateBatchConsumerOptions,
 } from './consumer-options';
 import { heartbeatOrRejoin, processChunk, type ChunkContext, type ChunkResult } from './chunk-pipeline';
+import { Assignment, onGroupEvents, tpKey } from './group-events';
 import { createHookGuard } from './hook-guard';
 import { PartitionQueue } from './partition-queue';
 import { PartitionTransactions } from './partition-transactions';
@@ -25,12 +26,6 @@ import { processChunkInTransaction } from './transactional-chunk';
 import type { BatchConsumer, BatchConsumerOptions } from './types';
 
 const COMPONENT = 'kafka.batch-consumer';
-const tpKey = (topic: string, partition: number) => `${topic}/${partition}`;
-
-/** Committed offset after the records a chunk covers: the next record, or past the batch's end for its last chunk. */
-function offsetAfter(lastOffsetOfChunk: string): string {
-  return String(BigInt(lastOffsetOfChunk) + 1n);
-}
 
 export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchConsumer {
   validateBatchConsumerOptions(options);
@@ -44,7 +39,7 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
   // at_least_once sends through one idempotent producer; exactly_once through one transactional producer per partition.
   const producer = options.producer ?? options.client.producer(options.producerOptions);
   const sleeper = createSleeper();
-  const assigned = new Set<string>();
+  const assignment = new Assignment();
   // exactly_once: the group's committed offsets are read after each initTransactions (partition-transactions.ts).
   let admin: AdminClient | undefined;
   const transactions = exactlyOnce
@@ -85,76 +80,21 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
 
   const consumer: Consumer = kafka.consumer(kafkajsConsumerConfig(options, async () => !stopping && !fatal));
 
-  consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    assigned.clear();
-    for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
-      for (const p of partitions) assigned.add(tpKey(topic, p));
-    }
-    logger.info('joined consumer group', {
-      component: COMPONENT,
-      groupId,
-      memberId: event.payload.memberId,
-      assignment: Object.entries(event.payload.memberAssignment)
-        .map(([t, ps]) => `${t}:${[...ps].sort((a, b) => a - b).join(',')}`)
-        .join(' '),
-    });
-    readiness.assigned((topic, partition) => assigned.has(tpKey(topic, partition)));
-    readiness.setJoined(true);
-    // Every producer starts anew in the new generation: a revoked partition's transactional id is its new owner's,
-    // and a kept partition's producer may have been fenced by an owner in between (PartitionTransactions.assigned).
-    transactions?.assigned().catch((err: unknown) =>
-      logger.debug('closing the producers of the last generation failed', {
-        component: COMPONENT,
-        groupId,
-        ...describeError(err),
-      }),
-    );
-  });
-  consumer.on(consumer.events.CRASH, (event) => {
-    const { error, restart } = event.payload;
-    assigned.clear();
-    logger.warn(restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed', {
-      component: COMPONENT,
-      groupId,
-      restart,
-      code: classifyError(error).code,
-      ...describeError(error),
-    });
-    readiness.setJoined(false);
-    if (!restart && !stopping) {
-      const cause = toAdapterError(error, 'consumer crashed');
-      fail(new KafkaAdapterError(cause.message, { code: cause.code, canRetry: false, cause: error }));
-    }
-  });
-  for (const name of [consumer.events.DISCONNECT, consumer.events.STOP] as const) {
-    consumer.on(name, () => {
-      assigned.clear();
-      readiness.setJoined(false);
-    });
-  }
-  consumer.on(consumer.events.REBALANCING, () =>
-    logger.info('consumer group rebalancing', { component: COMPONENT, groupId }),
-  );
-  // A fetch that held only control records (transaction markers) or aborted records reaches no eachBatch: kafkajs
-  // moves its position past them but, with auto-commit off, commits nothing. Commit that position too, or the lag of
-  // a partition whose last record is a transaction marker never reaches 0.
-  consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
-    const { topic, partition, batchSize, lastOffset } = event.payload;
-    if (batchSize !== 0 || stopping || fatal || !assigned.has(tpKey(topic, partition))) return;
-    const offset = offsetAfter(lastOffset);
-    const commit = transactions
-      ? partitionQueue.run(tpKey(topic, partition), () => commitOffsetInTransaction(topic, partition, offset))
-      : consumer.commitOffsets([{ topic, partition, offset }]);
-    commit.catch((err: unknown) =>
-      // Harmless: the next batch of this partition commits past these offsets anyway.
-      logger.debug('commit past control records failed', {
-        component: COMPONENT,
-        groupId,
-        topic,
-        partition,
-        code: classifyError(err).code,
-      }),
-    );
+  onGroupEvents({
+    consumer,
+    assignment,
+    readiness,
+    transactions,
+    logger,
+    groupId,
+    component: COMPONENT,
+    isStopping: () => stopping,
+    isFatal: () => fatal !== undefined,
+    fail,
+    commitPastControlRecords: (topic, partition, offset) =>
+      transactions
+        ? partitionQueue.run(tpKey(topic, partition), () => commitOffsetInTransaction(topic, partition, offset))
+        : consumer.commitOffsets([{ topic, partition, offset }]),
   });
 
   /** exactly_once: moves the committed offset in a transaction of its own (nothing to send). */
@@ -192,7 +132,7 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
       topic,
       partition,
       highWatermark: batch.highWatermark,
-      isActive: () => isRunning() && !isStale() && !fatal && assigned.has(tpKey(topic, partition)),
+      isActive: () => isRunning() && !isStale() && !fatal && assignment.has(topic, partition),
       heartbeat,
       // The payload's commit goes straight to the group coordinator; consumer.commitOffsets() would silently skip
       // the commit once stop() was called, losing the commit of the chunk we finish during shutdown.
@@ -265,7 +205,7 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
         groupId,
         stopTimeoutMs,
       });
-    assigned.clear();
+    assignment.clear();
     readiness.setJoined(false);
   }
 
