@@ -1,24 +1,26 @@
 // The batch consumer runner (commit after acknowledgement): the kafkajs side. kafkajs fetches batches as a group
 // member; each batch is cut into chunks that go through the chunk pipeline (chunk-pipeline.ts: transform, send with
-// a per-partition acknowledgement, commit). This file owns what only kafkajs knows: membership and assignment,
-// the commit call, batches that hold nothing but control records, start and stop.
-import type { Consumer, EachBatchPayload } from 'kafkajs';
-import { createSleeper } from '../backoff';
+// a per-partition acknowledgement, commit). This file owns what only kafkajs knows: the commit call, start and stop;
+// group events (group-events.ts), options (consumer-options.ts), the per-partition queue and the hook guard have
+// files of their own.
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { AdminClient } from '../admin';
+import { createSleeper, type Sleeper } from '../backoff';
 import { clientInternals } from '../client';
 import { describeError, KafkaAdapterError, toAdapterError } from '../errors';
-import { resolveRetryPolicy } from '../options';
-import type { AdminClient } from '../admin';
+import { resolveRetryPolicy, type RetryPolicy } from '../options';
 import { createTransactionalProducer } from '../producer/transactional-producer';
+import type { RecordProducer } from '../producer/record-producer';
 import { chunk, offsetAfter, toConsumedRecord } from '../records';
+import { heartbeatOrRejoin, processChunk, type ChunkContext, type ChunkResult } from './chunk-pipeline';
 import {
   BATCH_CONSUMER_DEFAULTS,
   kafkajsConsumerConfig,
   partitionProducerOptions,
   validateBatchConsumerOptions,
 } from './consumer-options';
-import { heartbeatOrRejoin, processChunk, type ChunkContext, type ChunkResult } from './chunk-pipeline';
 import { Assignment, onGroupEvents, tpKey } from './group-events';
-import { createHookGuard } from './hook-guard';
+import { createHookGuard, type HookGuard } from './hook-guard';
 import { PartitionQueue } from './partition-queue';
 import { PartitionTransactions } from './partition-transactions';
 import { ReadinessTracker } from './readiness';
@@ -27,117 +29,137 @@ import type { BatchConsumer, BatchConsumerOptions } from './types';
 
 const COMPONENT = 'kafka.batch-consumer';
 
-export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchConsumer {
-  validateBatchConsumerOptions(options);
-  const maxRecordsPerChunk = options.maxRecordsPerChunk ?? BATCH_CONSUMER_DEFAULTS.maxRecordsPerChunk;
-  const retry = resolveRetryPolicy(options.retry);
-  const stopTimeoutMs = options.stopTimeoutMs ?? BATCH_CONSUMER_DEFAULTS.stopTimeoutMs;
-  const { kafka } = clientInternals(options.client);
-  const { logger, hooks = {}, groupId } = options;
-  const exactlyOnce = options.guarantee === 'exactly_once';
-  const ownProducer = options.producer === undefined;
-  // at_least_once sends through one idempotent producer; exactly_once through one transactional producer per partition.
-  const producer = options.producer ?? options.client.producer(options.producerOptions);
-  const sleeper = createSleeper();
-  const assignment = new Assignment();
-  // exactly_once: the group's committed offsets are read after each initTransactions (partition-transactions.ts).
-  let admin: AdminClient | undefined;
-  const transactions = exactlyOnce
-    ? new PartitionTransactions(groupId, {
-        create: (transactionalId) =>
-          createTransactionalProducer(options.client, partitionProducerOptions(options, transactionalId)),
-        committedOffset: async (topic, partition) => {
-          if (!admin) throw new KafkaAdapterError('not started', { code: 'NOT_CONNECTED', canRetry: true });
-          return (await admin.committedOffsets(groupId, topic)).get(partition) ?? null;
-        },
-      })
-    : undefined;
+/** What the runner works with, made by runBatchConsumer (kafkajs's runner likewise gets its collaborators). */
+export interface RunnerCollaborators {
+  readonly kafka: Kafka;
+  /** at_least_once sends through one idempotent producer; exactly_once through one transactional producer per partition. */
+  readonly producer: RecordProducer;
+  /** Whether the runner made the producer, and so disconnects it. */
+  readonly ownProducer: boolean;
+  readonly sleeper: Sleeper;
+  readonly guard: HookGuard;
+  readonly retry: RetryPolicy;
+}
+
+export class BatchConsumerRunner<O> {
+  readonly done: Promise<void>;
+  private readonly consumer: Consumer;
+  private readonly readiness: ReadinessTracker;
+  private readonly assignment = new Assignment();
   // exactly_once: one transaction at a time per partition (a chunk, or a commit past control records).
-  const partitionQueue = new PartitionQueue();
-  let stopping = false;
-  let fatal: KafkaAdapterError | undefined;
+  private readonly partitionQueue = new PartitionQueue();
+  private readonly transactions: PartitionTransactions | undefined;
+  // exactly_once: the group's committed offsets are read after each initTransactions (partition-transactions.ts).
+  private admin: AdminClient | undefined;
+  private settleDone: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  private started = false;
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+  private fatal: KafkaAdapterError | undefined;
 
-  let settleDone: { resolve: () => void; reject: (e: Error) => void } | undefined;
-  const done = new Promise<void>((resolve, reject) => {
-    settleDone = { resolve, reject };
-  });
-  // A caller may use only stop() and never look at `done`: a fatal error is also logged and reported through
-  // onFatal, so an unobserved rejection must not crash the process.
-  done.catch((err: unknown) =>
-    logger.debug('batch consumer done with an error', { component: COMPONENT, groupId, ...describeError(err) }),
-  );
-
-  const guard = createHookGuard(logger, COMPONENT);
-
-  const readiness = new ReadinessTracker({
-    // exactly_once: the partitions' transactional producers report trouble as retrying partitions.
-    producerConnected: () => exactlyOnce || producer.isConnected(),
-    onChange: (ready, reason) => {
-      logger.info(ready ? 'ready' : 'not ready', { component: COMPONENT, groupId, ...(ready ? {} : { reason }) });
-      guard('onReadyChange', () => hooks.onReadyChange?.(ready, reason));
-    },
-  });
-
-  const consumer: Consumer = kafka.consumer(kafkajsConsumerConfig(options, async () => !stopping && !fatal));
-
-  onGroupEvents({
-    consumer,
-    assignment,
-    readiness,
-    transactions,
-    logger,
-    groupId,
-    component: COMPONENT,
-    isStopping: () => stopping,
-    isFatal: () => fatal !== undefined,
-    fail,
-    commitPastControlRecords: (topic, partition, offset) =>
-      transactions
-        ? partitionQueue.run(tpKey(topic, partition), () => commitOffsetInTransaction(topic, partition, offset))
-        : consumer.commitOffsets([{ topic, partition, offset }]),
-  });
-
-  /** exactly_once: moves the committed offset in a transaction of its own (nothing to send). */
-  async function commitOffsetInTransaction(topic: string, partition: number, offset: string): Promise<void> {
-    if (!transactions || transactions.isFenced(topic, partition)) return;
-    const { producer: txn, committed } = await transactions.acquire(topic, partition);
-    if (committed !== undefined && committed !== null && committed >= BigInt(offset)) return;
-    await txn.commitTransaction([], { groupId, offsets: [{ topic, partition, offset: BigInt(offset) }] });
-  }
-
-  /** Stops everything after a non-retriable error; nothing past an unacknowledged record was committed. */
-  function fail(error: KafkaAdapterError): void {
-    if (fatal) return;
-    fatal = error;
-    logger.error('batch consumer stopped by a non-retriable error', {
-      component: COMPONENT,
-      groupId,
-      code: error.code,
-      ...describeError(error),
+  constructor(
+    private readonly options: BatchConsumerOptions<O>,
+    private readonly c: RunnerCollaborators,
+  ) {
+    const { logger, groupId, hooks = {} } = options;
+    this.done = new Promise<void>((resolve, reject) => {
+      this.settleDone = { resolve, reject };
     });
-    readiness.setFatal(error.code);
-    guard('onFatal', () => hooks.onFatal?.(error));
-    sleeper.wakeAll();
-    // Not awaited: this may run inside eachBatch, and the consumer's stop waits for eachBatch to return.
-    void shutdown().then(
-      () => settleDone?.reject(error),
-      () => settleDone?.reject(error),
+    // A caller may use only stop() and never look at `done`: a fatal error is also logged and reported through
+    // onFatal, so an unobserved rejection must not crash the process.
+    this.done.catch((err: unknown) =>
+      logger.debug('batch consumer done with an error', { component: COMPONENT, groupId, ...describeError(err) }),
     );
+    this.transactions = options.guarantee === 'exactly_once' ? this.partitionTransactions() : undefined;
+    this.readiness = new ReadinessTracker({
+      // exactly_once: the partitions' transactional producers report trouble as retrying partitions.
+      producerConnected: () => this.transactions !== undefined || c.producer.isConnected(),
+      onChange: (ready, reason) => {
+        logger.info(ready ? 'ready' : 'not ready', { component: COMPONENT, groupId, ...(ready ? {} : { reason }) });
+        c.guard('onReadyChange', () => hooks.onReadyChange?.(ready, reason));
+      },
+    });
+    this.consumer = c.kafka.consumer(kafkajsConsumerConfig(options, async () => !this.stopping && !this.fatal));
+    onGroupEvents({
+      consumer: this.consumer,
+      assignment: this.assignment,
+      readiness: this.readiness,
+      transactions: this.transactions,
+      logger,
+      groupId,
+      component: COMPONENT,
+      isStopping: () => this.stopping,
+      isFatal: () => this.fatal !== undefined,
+      fail: (error) => this.fail(error),
+      commitPastControlRecords: (topic, partition, offset) => this.commitPastControlRecords(topic, partition, offset),
+    });
   }
 
-  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+  isReady() {
+    return this.readiness.current();
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    if (this.stopping || this.fatal)
+      throw new KafkaAdapterError('a stopped batch consumer cannot be restarted', { code: 'STOPPED', canRetry: false });
+    const { options, consumer, c } = this;
+    try {
+      if (this.transactions) {
+        const a = options.client.admin();
+        await a.connect();
+        this.admin = a;
+      } else if (!c.producer.isConnected()) {
+        await c.producer.connect();
+      }
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: [...options.topics],
+        fromBeginning: options.fromBeginning ?? BATCH_CONSUMER_DEFAULTS.fromBeginning,
+      });
+      this.started = true;
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently:
+          options.partitionsConsumedConcurrently ?? BATCH_CONSUMER_DEFAULTS.partitionsConsumedConcurrently,
+        eachBatch: (payload) => this.eachBatch(payload),
+      });
+    } catch (err) {
+      this.started = false;
+      await this.disconnectAfterFailedStart();
+      throw toAdapterError(err, 'batch consumer start failed');
+    }
+    this.readiness.setStarted(true);
+  }
+
+  stop(): Promise<void> {
+    if (!this.stopped) {
+      this.stopping = true;
+      this.readiness.setStopping();
+      this.c.sleeper.wakeAll();
+      this.stopped = this.shutdown().then(() => {
+        if (this.fatal) this.settleDone?.reject(this.fatal);
+        else this.settleDone?.resolve();
+      });
+    }
+    return this.stopped;
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, isRunning, isStale, heartbeat, resolveOffset, commitOffsetsIfNecessary } = payload;
     const { topic, partition } = batch;
     const ctx: ChunkContext = {
       topic,
       partition,
       highWatermark: batch.highWatermark,
-      isActive: () => isRunning() && !isStale() && !fatal && assignment.has(topic, partition),
+      isActive: () => isRunning() && !isStale() && !this.fatal && this.assignment.has(topic, partition),
       heartbeat,
       // The payload's commit goes straight to the group coordinator; consumer.commitOffsets() would silently skip
       // the commit once stop() was called, losing the commit of the chunk we finish during shutdown.
       commit: (offset) => commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] }),
     };
+    const maxRecordsPerChunk = this.options.maxRecordsPerChunk ?? BATCH_CONSUMER_DEFAULTS.maxRecordsPerChunk;
     const parts = chunk(batch.messages, maxRecordsPerChunk);
     for (const [i, part] of parts.entries()) {
       if (!ctx.isActive()) return;
@@ -146,58 +168,93 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
       // The last chunk commits past the whole batch, transaction markers and compaction gaps included.
       const lastCovered = i === parts.length - 1 ? batch.lastOffset() : last.offset;
       const records = part.map((m) => toConsumedRecord(topic, partition, m));
-      const common = {
-        transform: options.transform,
-        onTransformError: options.onTransformError,
-        logger,
-        groupId,
-        readiness,
-        retry,
-        sleep: (ms: number) => sleeper.sleep(ms),
-        onRetry: (info: Parameters<NonNullable<typeof hooks.onRetry>>[0]) =>
-          guard('onRetry', () => hooks.onRetry?.(info)),
-        onFatal: fail,
-        now: Date.now,
-      };
-      const result: ChunkResult<O> = transactions
-        ? await partitionQueue.run(tpKey(topic, partition), () =>
-            processChunkInTransaction(records, offsetAfter(lastCovered), ctx, {
-              ...common,
-              transactions,
-              onTransaction: (outcome, ms) => guard('onTransaction', () => hooks.onTransaction?.(outcome, ms)),
-            }),
-          )
-        : await processChunk(records, offsetAfter(lastCovered), ctx, { ...common, producer });
+      const result = await this.runChunk(records, offsetAfter(lastCovered), ctx);
       if (result.end !== 'committed') return;
       // kafkajs fetches the next batch from the resolved offset.
       resolveOffset(lastCovered);
-      guard('onChunk', () => hooks.onChunk?.(result.info));
-      await heartbeatOrRejoin(ctx, { logger, groupId });
+      this.c.guard('onChunk', () => this.options.hooks?.onChunk?.(result.info));
+      await heartbeatOrRejoin(ctx, { logger: this.options.logger, groupId: this.options.groupId });
     }
   }
 
-  async function shutdown(): Promise<void> {
-    const work = (async () => {
-      // disconnect() stops the runner first, which waits for the in-flight eachBatch: the chunk being processed
-      // is sent and committed, the rest of its batch is left for the next owner of the partition.
-      await consumer
-        .disconnect()
-        .catch((err: unknown) =>
-          logger.warn('consumer disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }),
-        );
-      await transactions?.closeAll();
-      await admin
-        ?.disconnect()
-        .catch((err: unknown) =>
-          logger.debug('admin disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }),
-        );
-      if (ownProducer) await producer.disconnect();
-    })();
+  /** One chunk through the pipeline: at_least_once through the shared producer, exactly_once in a transaction. */
+  private runChunk(
+    records: Parameters<typeof processChunk>[0],
+    commitOffset: string,
+    ctx: ChunkContext,
+  ): Promise<ChunkResult<O>> {
+    const { options, c, transactions } = this;
+    const hooks = options.hooks ?? {};
+    const common = {
+      transform: options.transform,
+      onTransformError: options.onTransformError,
+      logger: options.logger,
+      groupId: options.groupId,
+      readiness: this.readiness,
+      retry: c.retry,
+      sleep: (ms: number) => c.sleeper.sleep(ms),
+      onRetry: (info: Parameters<NonNullable<typeof hooks.onRetry>>[0]) =>
+        c.guard('onRetry', () => hooks.onRetry?.(info)),
+      onFatal: (error: KafkaAdapterError) => this.fail(error),
+      now: Date.now,
+    };
+    if (!transactions) return processChunk(records, commitOffset, ctx, { ...common, producer: c.producer });
+    return this.partitionQueue.run(tpKey(ctx.topic, ctx.partition), () =>
+      processChunkInTransaction(records, commitOffset, ctx, {
+        ...common,
+        transactions,
+        onTransaction: (outcome, ms) => c.guard('onTransaction', () => hooks.onTransaction?.(outcome, ms)),
+      }),
+    );
+  }
+
+  private commitPastControlRecords(topic: string, partition: number, offset: string): Promise<void> {
+    if (!this.transactions) return this.consumer.commitOffsets([{ topic, partition, offset }]);
+    return this.partitionQueue.run(tpKey(topic, partition), () =>
+      this.commitOffsetInTransaction(topic, partition, offset),
+    );
+  }
+
+  /** exactly_once: moves the committed offset in a transaction of its own (nothing to send). */
+  private async commitOffsetInTransaction(topic: string, partition: number, offset: string): Promise<void> {
+    const { transactions } = this;
+    if (!transactions || transactions.isFenced(topic, partition)) return;
+    const { producer: txn, committed } = await transactions.acquire(topic, partition);
+    if (committed !== undefined && committed !== null && committed >= BigInt(offset)) return;
+    await txn.commitTransaction([], {
+      groupId: this.options.groupId,
+      offsets: [{ topic, partition, offset: BigInt(offset) }],
+    });
+  }
+
+  /** Stops everything after a non-retriable error; nothing past an unacknowledged record was committed. */
+  private fail(error: KafkaAdapterError): void {
+    if (this.fatal) return;
+    this.fatal = error;
+    this.options.logger.error('batch consumer stopped by a non-retriable error', {
+      component: COMPONENT,
+      groupId: this.options.groupId,
+      code: error.code,
+      ...describeError(error),
+    });
+    this.readiness.setFatal(error.code);
+    this.c.guard('onFatal', () => this.options.hooks?.onFatal?.(error));
+    this.c.sleeper.wakeAll();
+    // Not awaited: this may run inside eachBatch, and the consumer's stop waits for eachBatch to return.
+    void this.shutdown().then(
+      () => this.settleDone?.reject(error),
+      () => this.settleDone?.reject(error),
+    );
+  }
+
+  private async shutdown(): Promise<void> {
+    const { logger, groupId } = this.options;
+    const stopTimeoutMs = this.options.stopTimeoutMs ?? BATCH_CONSUMER_DEFAULTS.stopTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), stopTimeoutMs);
     });
-    const outcome = await Promise.race([work.then(() => 'done' as const), timeout]);
+    const outcome = await Promise.race([this.disconnectAll().then(() => 'done' as const), timeout]);
     clearTimeout(timer);
     if (outcome === 'timeout')
       logger.warn('stop timed out; uncommitted records will be redelivered', {
@@ -205,78 +262,69 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
         groupId,
         stopTimeoutMs,
       });
-    assignment.clear();
-    readiness.setJoined(false);
+    this.assignment.clear();
+    this.readiness.setJoined(false);
   }
 
-  let started = false;
-  let stopped: Promise<void> | undefined;
+  private async disconnectAll(): Promise<void> {
+    const { logger, groupId } = this.options;
+    // disconnect() stops the runner first, which waits for the in-flight eachBatch: the chunk being processed
+    // is sent and committed, the rest of its batch is left for the next owner of the partition.
+    await this.consumer
+      .disconnect()
+      .catch((err: unknown) =>
+        logger.warn('consumer disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }),
+      );
+    await this.transactions?.closeAll();
+    await this.admin
+      ?.disconnect()
+      .catch((err: unknown) =>
+        logger.debug('admin disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }),
+      );
+    if (this.c.ownProducer) await this.c.producer.disconnect();
+  }
 
+  private async disconnectAfterFailedStart(): Promise<void> {
+    const { logger, groupId } = this.options;
+    const meta = (e: unknown) => ({ component: COMPONENT, groupId, ...describeError(e) });
+    await this.consumer
+      .disconnect()
+      .catch((e: unknown) => logger.debug('disconnect after a failed start failed', meta(e)));
+    await this.admin
+      ?.disconnect()
+      .catch((e: unknown) => logger.debug('admin disconnect after a failed start failed', meta(e)));
+    if (this.c.ownProducer) await this.c.producer.disconnect();
+  }
+
+  /** exactly_once: a transactional producer per input partition, reading the group's committed offsets. */
+  private partitionTransactions(): PartitionTransactions {
+    const { options } = this;
+    return new PartitionTransactions(options.groupId, {
+      create: (transactionalId) =>
+        createTransactionalProducer(options.client, partitionProducerOptions(options, transactionalId)),
+      committedOffset: async (topic, partition) => {
+        if (!this.admin) throw new KafkaAdapterError('not started', { code: 'NOT_CONNECTED', canRetry: true });
+        return (await this.admin.committedOffsets(options.groupId, topic)).get(partition) ?? null;
+      },
+    });
+  }
+}
+
+export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchConsumer {
+  validateBatchConsumerOptions(options);
+  const retry = resolveRetryPolicy(options.retry);
+  const runner = new BatchConsumerRunner(options, {
+    kafka: clientInternals(options.client).kafka,
+    producer: options.producer ?? options.client.producer(options.producerOptions),
+    ownProducer: options.producer === undefined,
+    sleeper: createSleeper(),
+    guard: createHookGuard(options.logger, COMPONENT),
+    retry,
+  });
   return {
-    async start() {
-      if (started) return;
-      if (stopping || fatal)
-        throw new KafkaAdapterError('a stopped batch consumer cannot be restarted', {
-          code: 'STOPPED',
-          canRetry: false,
-        });
-      try {
-        if (exactlyOnce) {
-          const a = options.client.admin();
-          await a.connect();
-          admin = a;
-        } else if (!producer.isConnected()) {
-          await producer.connect();
-        }
-        await consumer.connect();
-        await consumer.subscribe({
-          topics: [...options.topics],
-          fromBeginning: options.fromBeginning ?? BATCH_CONSUMER_DEFAULTS.fromBeginning,
-        });
-        started = true;
-        await consumer.run({
-          autoCommit: false,
-          eachBatchAutoResolve: false,
-          partitionsConsumedConcurrently:
-            options.partitionsConsumedConcurrently ?? BATCH_CONSUMER_DEFAULTS.partitionsConsumedConcurrently,
-          eachBatch,
-        });
-      } catch (err) {
-        started = false;
-        await consumer.disconnect().catch((e: unknown) =>
-          logger.debug('disconnect after a failed start failed', {
-            component: COMPONENT,
-            groupId,
-            ...describeError(e),
-          }),
-        );
-        await admin?.disconnect().catch((e: unknown) =>
-          logger.debug('admin disconnect after a failed start failed', {
-            component: COMPONENT,
-            groupId,
-            ...describeError(e),
-          }),
-        );
-        if (ownProducer) await producer.disconnect();
-        throw toAdapterError(err, 'batch consumer start failed');
-      }
-      readiness.setStarted(true);
-    },
-
-    stop() {
-      if (!stopped) {
-        stopping = true;
-        readiness.setStopping();
-        sleeper.wakeAll();
-        stopped = shutdown().then(() => {
-          if (fatal) settleDone?.reject(fatal);
-          else settleDone?.resolve();
-        });
-      }
-      return stopped;
-    },
-
-    isReady: () => readiness.current(),
-    done,
+    start: () => runner.start(),
+    stop: () => runner.stop(),
+    isReady: () => runner.isReady(),
+    done: runner.done,
   };
 }
