@@ -1,9 +1,9 @@
 // The batch consumer runner (commit after acknowledgement): the kafkajs side. kafkajs fetches batches as a group
 // member; each batch is cut into chunks that go through the chunk pipeline (chunk-pipeline.ts: transform, send with
-// a per-partition acknowledgement, commit). This file owns what only kafkajs knows: the commit call, start and stop;
-// group events (group-events.ts), options (consumer-options.ts), the per-partition queue and the hook guard have
-// files of their own.
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+// a per-partition acknowledgement, commit). This file owns start, stop and the fatal path; eachBatch and the commit
+// calls are in batch-handler.ts, the group events in group-events.ts, the options in consumer-options.ts, the
+// per-partition queue and the hook guard in files of their own.
+import type { Consumer, Kafka } from 'kafkajs';
 import type { AdminClient } from '../admin';
 import { createSleeper, type Sleeper } from '../backoff';
 import { clientInternals } from '../client';
@@ -11,20 +11,17 @@ import { describeError, KafkaAdapterError, toAdapterError } from '../errors';
 import { resolveRetryPolicy, type RetryPolicy } from '../options';
 import { createTransactionalProducer } from '../producer/transactional-producer';
 import type { RecordProducer } from '../producer/record-producer';
-import { chunk, offsetAfter, toConsumedRecord } from '../records';
-import { heartbeatOrRejoin, processChunk, type ChunkContext, type ChunkResult } from './chunk-pipeline';
 import {
   BATCH_CONSUMER_DEFAULTS,
   kafkajsConsumerConfig,
   partitionProducerOptions,
   validateBatchConsumerOptions,
 } from './consumer-options';
-import { Assignment, onGroupEvents, tpKey } from './group-events';
+import { Assignment, onGroupEvents } from './group-events';
 import { createHookGuard, type HookGuard } from './hook-guard';
-import { PartitionQueue } from './partition-queue';
+import { BatchHandler } from './batch-handler';
 import { PartitionTransactions } from './partition-transactions';
 import { ReadinessTracker } from './readiness';
-import { processChunkInTransaction } from './transactional-chunk';
 import type { BatchConsumer, BatchConsumerOptions } from './types';
 
 const COMPONENT = 'kafka.batch-consumer';
@@ -44,10 +41,9 @@ export interface RunnerCollaborators {
 export class BatchConsumerRunner<O> {
   readonly done: Promise<void>;
   private readonly consumer: Consumer;
+  private readonly handler: BatchHandler<O>;
   private readonly readiness: ReadinessTracker;
   private readonly assignment = new Assignment();
-  // exactly_once: one transaction at a time per partition (a chunk, or a commit past control records).
-  private readonly partitionQueue = new PartitionQueue();
   private readonly transactions: PartitionTransactions | undefined;
   // exactly_once: the group's committed offsets are read after each initTransactions (partition-transactions.ts).
   private admin: AdminClient | undefined;
@@ -80,6 +76,15 @@ export class BatchConsumerRunner<O> {
       },
     });
     this.consumer = c.kafka.consumer(kafkajsConsumerConfig(options, async () => !this.stopping && !this.fatal));
+    this.handler = new BatchHandler(options, {
+      ...c,
+      consumer: this.consumer,
+      transactions: this.transactions,
+      assignment: this.assignment,
+      readiness: this.readiness,
+      isFatal: () => this.fatal !== undefined,
+      fail: (error) => this.fail(error),
+    });
     onGroupEvents({
       consumer: this.consumer,
       assignment: this.assignment,
@@ -91,7 +96,8 @@ export class BatchConsumerRunner<O> {
       isStopping: () => this.stopping,
       isFatal: () => this.fatal !== undefined,
       fail: (error) => this.fail(error),
-      commitPastControlRecords: (topic, partition, offset) => this.commitPastControlRecords(topic, partition, offset),
+      commitPastControlRecords: (topic, partition, offset) =>
+        this.handler.commitPastControlRecords(topic, partition, offset),
     });
   }
 
@@ -123,7 +129,7 @@ export class BatchConsumerRunner<O> {
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently:
           options.partitionsConsumedConcurrently ?? BATCH_CONSUMER_DEFAULTS.partitionsConsumedConcurrently,
-        eachBatch: (payload) => this.eachBatch(payload),
+        eachBatch: (payload) => this.handler.eachBatch(payload),
       });
     } catch (err) {
       this.started = false;
@@ -144,87 +150,6 @@ export class BatchConsumerRunner<O> {
       });
     }
     return this.stopped;
-  }
-
-  private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, isRunning, isStale, heartbeat, resolveOffset, commitOffsetsIfNecessary } = payload;
-    const { topic, partition } = batch;
-    const ctx: ChunkContext = {
-      topic,
-      partition,
-      highWatermark: batch.highWatermark,
-      isActive: () => isRunning() && !isStale() && !this.fatal && this.assignment.has(topic, partition),
-      heartbeat,
-      // The payload's commit goes straight to the group coordinator; consumer.commitOffsets() would silently skip
-      // the commit once stop() was called, losing the commit of the chunk we finish during shutdown.
-      commit: (offset) => commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] }),
-    };
-    const maxRecordsPerChunk = this.options.maxRecordsPerChunk ?? BATCH_CONSUMER_DEFAULTS.maxRecordsPerChunk;
-    const parts = chunk(batch.messages, maxRecordsPerChunk);
-    for (const [i, part] of parts.entries()) {
-      if (!ctx.isActive()) return;
-      const last = part[part.length - 1];
-      if (last === undefined) continue;
-      // The last chunk commits past the whole batch, transaction markers and compaction gaps included.
-      const lastCovered = i === parts.length - 1 ? batch.lastOffset() : last.offset;
-      const records = part.map((m) => toConsumedRecord(topic, partition, m));
-      const result = await this.runChunk(records, offsetAfter(lastCovered), ctx);
-      if (result.end !== 'committed') return;
-      // kafkajs fetches the next batch from the resolved offset.
-      resolveOffset(lastCovered);
-      this.c.guard('onChunk', () => this.options.hooks?.onChunk?.(result.info));
-      await heartbeatOrRejoin(ctx, { logger: this.options.logger, groupId: this.options.groupId });
-    }
-  }
-
-  /** One chunk through the pipeline: at_least_once through the shared producer, exactly_once in a transaction. */
-  private runChunk(
-    records: Parameters<typeof processChunk>[0],
-    commitOffset: string,
-    ctx: ChunkContext,
-  ): Promise<ChunkResult<O>> {
-    const { options, c, transactions } = this;
-    const hooks = options.hooks ?? {};
-    const common = {
-      transform: options.transform,
-      onTransformError: options.onTransformError,
-      logger: options.logger,
-      groupId: options.groupId,
-      readiness: this.readiness,
-      retry: c.retry,
-      sleep: (ms: number) => c.sleeper.sleep(ms),
-      onRetry: (info: Parameters<NonNullable<typeof hooks.onRetry>>[0]) =>
-        c.guard('onRetry', () => hooks.onRetry?.(info)),
-      onFatal: (error: KafkaAdapterError) => this.fail(error),
-      now: Date.now,
-    };
-    if (!transactions) return processChunk(records, commitOffset, ctx, { ...common, producer: c.producer });
-    return this.partitionQueue.run(tpKey(ctx.topic, ctx.partition), () =>
-      processChunkInTransaction(records, commitOffset, ctx, {
-        ...common,
-        transactions,
-        onTransaction: (outcome, ms) => c.guard('onTransaction', () => hooks.onTransaction?.(outcome, ms)),
-      }),
-    );
-  }
-
-  private commitPastControlRecords(topic: string, partition: number, offset: string): Promise<void> {
-    if (!this.transactions) return this.consumer.commitOffsets([{ topic, partition, offset }]);
-    return this.partitionQueue.run(tpKey(topic, partition), () =>
-      this.commitOffsetInTransaction(topic, partition, offset),
-    );
-  }
-
-  /** exactly_once: moves the committed offset in a transaction of its own (nothing to send). */
-  private async commitOffsetInTransaction(topic: string, partition: number, offset: string): Promise<void> {
-    const { transactions } = this;
-    if (!transactions || transactions.isFenced(topic, partition)) return;
-    const { producer: txn, committed } = await transactions.acquire(topic, partition);
-    if (committed !== undefined && committed !== null && committed >= BigInt(offset)) return;
-    await txn.commitTransaction([], {
-      groupId: this.options.groupId,
-      offsets: [{ topic, partition, offset: BigInt(offset) }],
-    });
   }
 
   /** Stops everything after a non-retriable error; nothing past an unacknowledged record was committed. */
