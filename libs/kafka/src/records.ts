@@ -80,3 +80,8 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
 }
+
+/** Committed offset after the records a chunk covers: the next record, or past the batch's end for its last chunk. */
+export function offsetAfter(lastOffsetOfChunk: string): string {
+  return String(BigInt(lastOffsetOfChunk) + 1n);
+}

@@ -1,359 +1,185 @@
 // The batch consumer runner (commit after acknowledgement): the kafkajs side. kafkajs fetches batches as a group
 // member; each batch is cut into chunks that go through the chunk pipeline (chunk-pipeline.ts: transform, send with
-// a per-partition acknowledgement, commit). This file owns what only kafkajs knows: membership and assignment,
-// the commit call, batches that hold nothing but control records, start and stop.
-import type { Consumer, EachBatchPayload } from 'kafkajs';
-import { createSleeper } from '../backoff';
-import { clientInternals } from '../client';
-import { classifyError, describeError, KafkaAdapterError, toAdapterError } from '../errors';
-import { pinnedRetry } from '../kafkajs-retry';
-import { checkPositiveInt, invalid, resolveRetryPolicy } from '../options';
+// a per-partition acknowledgement, commit). This file owns start, stop and the fatal path; eachBatch and the commit
+// calls are in batch-handler.ts, the group events in group-events.ts, the options in consumer-options.ts, the
+// per-partition queue and the hook guard in files of their own.
+import type { Consumer, Kafka } from 'kafkajs';
 import type { AdminClient } from '../admin';
+import { createSleeper, type Sleeper } from '../backoff';
+import { clientInternals } from '../client';
+import { describeError, KafkaAdapterError, toAdapterError } from '../errors';
+import { resolveRetryPolicy, type RetryPolicy } from '../options';
 import { createTransactionalProducer } from '../producer/transactional-producer';
-import { chunk, toConsumedRecord } from '../records';
-import { heartbeatOrRejoin, processChunk, type ChunkContext, type ChunkResult } from './chunk-pipeline';
+import type { RecordProducer } from '../producer/record-producer';
+import {
+  BATCH_CONSUMER_DEFAULTS,
+  kafkajsConsumerConfig,
+  partitionProducerOptions,
+  validateBatchConsumerOptions,
+} from './consumer-options';
+import { Assignment, onGroupEvents } from './group-events';
+import { createHookGuard, type HookGuard } from './hook-guard';
+import { BatchHandler } from './batch-handler';
 import { PartitionTransactions } from './partition-transactions';
 import { ReadinessTracker } from './readiness';
-import { processChunkInTransaction } from './transactional-chunk';
 import type { BatchConsumer, BatchConsumerOptions } from './types';
 
 const COMPONENT = 'kafka.batch-consumer';
-const tpKey = (topic: string, partition: number) => `${topic}/${partition}`;
 
-function validate<O>(options: BatchConsumerOptions<O>): void {
-  if (typeof options.groupId !== 'string' || options.groupId.length === 0)
-    throw invalid('groupId', 'must be a non-empty string');
-  if (!Array.isArray(options.topics) || options.topics.length === 0)
-    throw invalid('topics', 'must list at least one topic');
-  options.topics.forEach((t, i) => {
-    if (typeof t !== 'string' || t.length === 0) throw invalid(`topics/${i}`, 'must be a non-empty string');
-  });
-  if (typeof options.transform !== 'function') throw invalid('transform', 'must be a function');
-  if (options.onTransformError !== undefined && typeof options.onTransformError !== 'function')
-    throw invalid('onTransformError', 'must be a function');
-  for (const key of [
-    'sessionTimeout',
-    'heartbeatInterval',
-    'rebalanceTimeout',
-    'maxBytesPerPartition',
-    'maxBytes',
-    'maxWaitTimeInMs',
-    'stopTimeoutMs',
-    'maxRecordsPerChunk',
-  ] as const) {
-    checkPositiveInt(options[key], key);
-  }
-  checkPositiveInt(options.minBytes, 'minBytes', { min: 0 });
-  checkPositiveInt(options.partitionsConsumedConcurrently, 'partitionsConsumedConcurrently', { max: 64 });
-  checkPositiveInt(options.transactionTimeoutMs, 'transactionTimeoutMs', { min: 1000 });
-  if (
-    options.guarantee !== undefined &&
-    options.guarantee !== 'at_least_once' &&
-    options.guarantee !== 'exactly_once'
-  ) {
-    throw invalid('guarantee', 'must be at_least_once or exactly_once');
-  }
-  if (options.guarantee === 'exactly_once' && options.producer !== undefined) {
-    throw invalid(
-      'producer',
-      'cannot be shared with exactly_once: each input partition has its own transactional producer',
-    );
-  }
-  if (options.heartbeatInterval !== undefined && options.heartbeatInterval >= (options.sessionTimeout ?? 30_000)) {
-    throw invalid('heartbeatInterval', 'must be lower than sessionTimeout');
-  }
+/** What the runner works with, made by runBatchConsumer (kafkajs's runner likewise gets its collaborators). */
+export interface RunnerCollaborators {
+  readonly kafka: Kafka;
+  /** at_least_once sends through one idempotent producer; exactly_once through one transactional producer per partition. */
+  readonly producer: RecordProducer;
+  /** Whether the runner made the producer, and so disconnects it. */
+  readonly ownProducer: boolean;
+  readonly sleeper: Sleeper;
+  readonly guard: HookGuard;
+  readonly retry: RetryPolicy;
 }
 
-/** Committed offset after the records a chunk covers: the next record, or past the batch's end for its last chunk. */
-function offsetAfter(lastOffsetOfChunk: string): string {
-  return String(BigInt(lastOffsetOfChunk) + 1n);
-}
-
-export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchConsumer {
-  validate(options);
-  const maxRecordsPerChunk = options.maxRecordsPerChunk ?? 1000;
-  const retry = resolveRetryPolicy(options.retry);
-  const stopTimeoutMs = options.stopTimeoutMs ?? 20_000;
-  const { kafka } = clientInternals(options.client);
-  const { logger, hooks = {}, groupId } = options;
-  const exactlyOnce = options.guarantee === 'exactly_once';
-  const ownProducer = options.producer === undefined;
-  // at_least_once sends through one idempotent producer; exactly_once through one transactional producer per partition.
-  const producer = options.producer ?? options.client.producer(options.producerOptions);
-  const sleeper = createSleeper();
-  const assigned = new Set<string>();
+export class BatchConsumerRunner<O> {
+  readonly done: Promise<void>;
+  private readonly consumer: Consumer;
+  private readonly handler: BatchHandler<O>;
+  private readonly readiness: ReadinessTracker;
+  private readonly assignment = new Assignment();
+  private readonly transactions: PartitionTransactions | undefined;
   // exactly_once: the group's committed offsets are read after each initTransactions (partition-transactions.ts).
-  let admin: AdminClient | undefined;
-  const transactions = exactlyOnce
-    ? new PartitionTransactions(groupId, {
-        create: (transactionalId) =>
-          createTransactionalProducer(options.client, {
-            transactionalId,
-            ...(options.transactionTimeoutMs === undefined
-              ? {}
-              : { transactionTimeoutMs: options.transactionTimeoutMs }),
-            ...(options.producerOptions?.maxBatchBytes === undefined
-              ? {}
-              : { maxBatchBytes: options.producerOptions.maxBatchBytes }),
-            ...(options.producerOptions?.ackTimeoutMs === undefined
-              ? {}
-              : { ackTimeoutMs: options.producerOptions.ackTimeoutMs }),
-            ...(options.producerOptions?.compressionByTopic === undefined
-              ? {}
-              : { compressionByTopic: options.producerOptions.compressionByTopic }),
-          }),
-        committedOffset: async (topic, partition) => {
-          if (!admin) throw new KafkaAdapterError('not started', { code: 'NOT_CONNECTED', canRetry: true });
-          return (await admin.committedOffsets(groupId, topic)).get(partition) ?? null;
-        },
-      })
-    : undefined;
-  // exactly_once: one transaction at a time per partition (a chunk, or a commit past control records).
-  const partitionQueues = new Map<string, Promise<unknown>>();
-  function exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = partitionQueues.get(key) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    partitionQueues.set(key, settled);
-    void settled.then(() => {
-      if (partitionQueues.get(key) === settled) partitionQueues.delete(key);
+  private admin: AdminClient | undefined;
+  private settleDone: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  private started = false;
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+  private fatal: KafkaAdapterError | undefined;
+
+  constructor(
+    private readonly options: BatchConsumerOptions<O>,
+    private readonly c: RunnerCollaborators,
+  ) {
+    const { logger, groupId, hooks = {} } = options;
+    this.done = new Promise<void>((resolve, reject) => {
+      this.settleDone = { resolve, reject };
     });
-    return next;
+    // A caller may use only stop() and never look at `done`: a fatal error is also logged and reported through
+    // onFatal, so an unobserved rejection must not crash the process.
+    this.done.catch((err: unknown) =>
+      logger.debug('batch consumer done with an error', { component: COMPONENT, groupId, ...describeError(err) }),
+    );
+    this.transactions = options.guarantee === 'exactly_once' ? this.partitionTransactions() : undefined;
+    this.readiness = new ReadinessTracker({
+      // exactly_once: the partitions' transactional producers report trouble as retrying partitions.
+      producerConnected: () => this.transactions !== undefined || c.producer.isConnected(),
+      onChange: (ready, reason) => {
+        logger.info(ready ? 'ready' : 'not ready', { component: COMPONENT, groupId, ...(ready ? {} : { reason }) });
+        c.guard('onReadyChange', () => hooks.onReadyChange?.(ready, reason));
+      },
+    });
+    this.consumer = c.kafka.consumer(kafkajsConsumerConfig(options, async () => !this.stopping && !this.fatal));
+    this.handler = new BatchHandler(options, {
+      ...c,
+      consumer: this.consumer,
+      transactions: this.transactions,
+      assignment: this.assignment,
+      readiness: this.readiness,
+      isFatal: () => this.fatal !== undefined,
+      fail: (error) => this.fail(error),
+    });
+    onGroupEvents({
+      consumer: this.consumer,
+      assignment: this.assignment,
+      readiness: this.readiness,
+      transactions: this.transactions,
+      logger,
+      groupId,
+      component: COMPONENT,
+      isStopping: () => this.stopping,
+      isFatal: () => this.fatal !== undefined,
+      fail: (error) => this.fail(error),
+      commitPastControlRecords: (topic, partition, offset) =>
+        this.handler.commitPastControlRecords(topic, partition, offset),
+    });
   }
-  let stopping = false;
-  let fatal: KafkaAdapterError | undefined;
 
-  let settleDone: { resolve: () => void; reject: (e: Error) => void } | undefined;
-  const done = new Promise<void>((resolve, reject) => {
-    settleDone = { resolve, reject };
-  });
-  // A caller may use only stop() and never look at `done`: a fatal error is also logged and reported through
-  // onFatal, so an unobserved rejection must not crash the process.
-  done.catch((err: unknown) =>
-    logger.debug('batch consumer done with an error', { component: COMPONENT, groupId, ...describeError(err) }),
-  );
+  isReady() {
+    return this.readiness.current();
+  }
 
-  // Observability never fails the work: a hook's error is logged (first time at warn) and swallowed.
-  const hookFailures = new Set<string>();
-  function guard(name: string, fn: () => unknown): void {
-    const report = (err: unknown) => {
-      const first = !hookFailures.has(name);
-      hookFailures.add(name);
-      const meta = { component: COMPONENT, hook: name, ...describeError(err) };
-      if (first) logger.warn(`hook ${name} failed (further failures at debug)`, meta);
-      else logger.debug(`hook ${name} failed`, meta);
-    };
+  async start(): Promise<void> {
+    if (this.started) return;
+    if (this.stopping || this.fatal)
+      throw new KafkaAdapterError('a stopped batch consumer cannot be restarted', { code: 'STOPPED', canRetry: false });
+    const { options, consumer, c } = this;
     try {
-      const result = fn();
-      if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).catch(report);
+      if (this.transactions) {
+        const a = options.client.admin();
+        await a.connect();
+        this.admin = a;
+      } else if (!c.producer.isConnected()) {
+        await c.producer.connect();
+      }
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: [...options.topics],
+        fromBeginning: options.fromBeginning ?? BATCH_CONSUMER_DEFAULTS.fromBeginning,
+      });
+      this.started = true;
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently:
+          options.partitionsConsumedConcurrently ?? BATCH_CONSUMER_DEFAULTS.partitionsConsumedConcurrently,
+        eachBatch: (payload) => this.handler.eachBatch(payload),
+      });
     } catch (err) {
-      report(err);
+      this.started = false;
+      await this.disconnectAfterFailedStart();
+      throw toAdapterError(err, 'batch consumer start failed');
     }
+    this.readiness.setStarted(true);
   }
 
-  const readiness = new ReadinessTracker({
-    // exactly_once: the partitions' transactional producers report trouble as retrying partitions.
-    producerConnected: () => exactlyOnce || producer.isConnected(),
-    onChange: (ready, reason) => {
-      logger.info(ready ? 'ready' : 'not ready', { component: COMPONENT, groupId, ...(ready ? {} : { reason }) });
-      guard('onReadyChange', () => hooks.onReadyChange?.(ready, reason));
-    },
-  });
-
-  const consumer: Consumer = kafka.consumer({
-    groupId,
-    sessionTimeout: options.sessionTimeout ?? 30_000,
-    heartbeatInterval: options.heartbeatInterval ?? 3000,
-    rebalanceTimeout: options.rebalanceTimeout ?? 60_000,
-    maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
-    maxBytes: options.maxBytes ?? 10_485_760,
-    maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1000,
-    minBytes: options.minBytes ?? 1,
-    allowAutoTopicCreation: false,
-    // Records of aborted transactions never reach the transform (an upstream transactional producer's, or ours).
-    readUncommitted: false,
-    retry: pinnedRetry({
-      // kafkajs calls this only for retriable crashes; the CRASH event below logs the crash once.
-      restartOnFailure: async () => !stopping && !fatal,
-    }),
-  });
-
-  consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    assigned.clear();
-    for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
-      for (const p of partitions) assigned.add(tpKey(topic, p));
+  stop(): Promise<void> {
+    if (!this.stopped) {
+      this.stopping = true;
+      this.readiness.setStopping();
+      this.c.sleeper.wakeAll();
+      this.stopped = this.shutdown().then(() => {
+        if (this.fatal) this.settleDone?.reject(this.fatal);
+        else this.settleDone?.resolve();
+      });
     }
-    logger.info('joined consumer group', {
-      component: COMPONENT,
-      groupId,
-      memberId: event.payload.memberId,
-      assignment: Object.entries(event.payload.memberAssignment)
-        .map(([t, ps]) => `${t}:${[...ps].sort((a, b) => a - b).join(',')}`)
-        .join(' '),
-    });
-    readiness.assigned((topic, partition) => assigned.has(tpKey(topic, partition)));
-    readiness.setJoined(true);
-    // Every producer starts anew in the new generation: a revoked partition's transactional id is its new owner's,
-    // and a kept partition's producer may have been fenced by an owner in between (PartitionTransactions.assigned).
-    transactions?.assigned().catch((err: unknown) =>
-      logger.debug('closing the producers of the last generation failed', {
-        component: COMPONENT,
-        groupId,
-        ...describeError(err),
-      }),
-    );
-  });
-  consumer.on(consumer.events.CRASH, (event) => {
-    const { error, restart } = event.payload;
-    assigned.clear();
-    logger.warn(restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed', {
-      component: COMPONENT,
-      groupId,
-      restart,
-      code: classifyError(error).code,
-      ...describeError(error),
-    });
-    readiness.setJoined(false);
-    if (!restart && !stopping) {
-      const cause = toAdapterError(error, 'consumer crashed');
-      fail(new KafkaAdapterError(cause.message, { code: cause.code, canRetry: false, cause: error }));
-    }
-  });
-  for (const name of [consumer.events.DISCONNECT, consumer.events.STOP] as const) {
-    consumer.on(name, () => {
-      assigned.clear();
-      readiness.setJoined(false);
-    });
-  }
-  consumer.on(consumer.events.REBALANCING, () =>
-    logger.info('consumer group rebalancing', { component: COMPONENT, groupId }),
-  );
-  // A fetch that held only control records (transaction markers) or aborted records reaches no eachBatch: kafkajs
-  // moves its position past them but, with auto-commit off, commits nothing. Commit that position too, or the lag of
-  // a partition whose last record is a transaction marker never reaches 0.
-  consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
-    const { topic, partition, batchSize, lastOffset } = event.payload;
-    if (batchSize !== 0 || stopping || fatal || !assigned.has(tpKey(topic, partition))) return;
-    const offset = offsetAfter(lastOffset);
-    const commit = transactions
-      ? exclusive(tpKey(topic, partition), () => commitOffsetInTransaction(topic, partition, offset))
-      : consumer.commitOffsets([{ topic, partition, offset }]);
-    commit.catch((err: unknown) =>
-      // Harmless: the next batch of this partition commits past these offsets anyway.
-      logger.debug('commit past control records failed', {
-        component: COMPONENT,
-        groupId,
-        topic,
-        partition,
-        code: classifyError(err).code,
-      }),
-    );
-  });
-
-  /** exactly_once: moves the committed offset in a transaction of its own (nothing to send). */
-  async function commitOffsetInTransaction(topic: string, partition: number, offset: string): Promise<void> {
-    if (!transactions || transactions.isFenced(topic, partition)) return;
-    const { producer: txn, committed } = await transactions.acquire(topic, partition);
-    if (committed !== undefined && committed !== null && committed >= BigInt(offset)) return;
-    await txn.commitTransaction([], { groupId, offsets: [{ topic, partition, offset: BigInt(offset) }] });
+    return this.stopped;
   }
 
   /** Stops everything after a non-retriable error; nothing past an unacknowledged record was committed. */
-  function fail(error: KafkaAdapterError): void {
-    if (fatal) return;
-    fatal = error;
-    logger.error('batch consumer stopped by a non-retriable error', {
+  private fail(error: KafkaAdapterError): void {
+    if (this.fatal) return;
+    this.fatal = error;
+    this.options.logger.error('batch consumer stopped by a non-retriable error', {
       component: COMPONENT,
-      groupId,
+      groupId: this.options.groupId,
       code: error.code,
       ...describeError(error),
     });
-    readiness.setFatal(error.code);
-    guard('onFatal', () => hooks.onFatal?.(error));
-    sleeper.wakeAll();
+    this.readiness.setFatal(error.code);
+    this.c.guard('onFatal', () => this.options.hooks?.onFatal?.(error));
+    this.c.sleeper.wakeAll();
     // Not awaited: this may run inside eachBatch, and the consumer's stop waits for eachBatch to return.
-    void shutdown().then(
-      () => settleDone?.reject(error),
-      () => settleDone?.reject(error),
+    void this.shutdown().then(
+      () => this.settleDone?.reject(error),
+      () => this.settleDone?.reject(error),
     );
   }
 
-  async function eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, isRunning, isStale, heartbeat, resolveOffset, commitOffsetsIfNecessary } = payload;
-    const { topic, partition } = batch;
-    const ctx: ChunkContext = {
-      topic,
-      partition,
-      highWatermark: batch.highWatermark,
-      isActive: () => isRunning() && !isStale() && !fatal && assigned.has(tpKey(topic, partition)),
-      heartbeat,
-      // The payload's commit goes straight to the group coordinator; consumer.commitOffsets() would silently skip
-      // the commit once stop() was called, losing the commit of the chunk we finish during shutdown.
-      commit: (offset) => commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] }),
-    };
-    const parts = chunk(batch.messages, maxRecordsPerChunk);
-    for (const [i, part] of parts.entries()) {
-      if (!ctx.isActive()) return;
-      const last = part[part.length - 1];
-      if (last === undefined) continue;
-      // The last chunk commits past the whole batch, transaction markers and compaction gaps included.
-      const lastCovered = i === parts.length - 1 ? batch.lastOffset() : last.offset;
-      const records = part.map((m) => toConsumedRecord(topic, partition, m));
-      const common = {
-        transform: options.transform,
-        onTransformError: options.onTransformError,
-        logger,
-        groupId,
-        readiness,
-        retry,
-        sleep: (ms: number) => sleeper.sleep(ms),
-        onRetry: (info: Parameters<NonNullable<typeof hooks.onRetry>>[0]) =>
-          guard('onRetry', () => hooks.onRetry?.(info)),
-        onFatal: fail,
-        now: Date.now,
-      };
-      const result: ChunkResult<O> = transactions
-        ? await exclusive(tpKey(topic, partition), () =>
-            processChunkInTransaction(records, offsetAfter(lastCovered), ctx, {
-              ...common,
-              transactions,
-              onTransaction: (outcome, ms) => guard('onTransaction', () => hooks.onTransaction?.(outcome, ms)),
-            }),
-          )
-        : await processChunk(records, offsetAfter(lastCovered), ctx, { ...common, producer });
-      if (result.end !== 'committed') return;
-      // kafkajs fetches the next batch from the resolved offset.
-      resolveOffset(lastCovered);
-      guard('onChunk', () => hooks.onChunk?.(result.info));
-      await heartbeatOrRejoin(ctx, { logger, groupId });
-    }
-  }
-
-  async function shutdown(): Promise<void> {
-    const work = (async () => {
-      // disconnect() stops the runner first, which waits for the in-flight eachBatch: the chunk being processed
-      // is sent and committed, the rest of its batch is left for the next owner of the partition.
-      await consumer
-        .disconnect()
-        .catch((err: unknown) =>
-          logger.warn('consumer disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }),
-        );
-      await transactions?.closeAll();
-      await admin
-        ?.disconnect()
-        .catch((err: unknown) =>
-          logger.debug('admin disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }),
-        );
-      if (ownProducer) await producer.disconnect();
-    })();
+  private async shutdown(): Promise<void> {
+    const { logger, groupId } = this.options;
+    const stopTimeoutMs = this.options.stopTimeoutMs ?? BATCH_CONSUMER_DEFAULTS.stopTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), stopTimeoutMs);
     });
-    const outcome = await Promise.race([work.then(() => 'done' as const), timeout]);
+    const outcome = await Promise.race([this.disconnectAll().then(() => 'done' as const), timeout]);
     clearTimeout(timer);
     if (outcome === 'timeout')
       logger.warn('stop timed out; uncommitted records will be redelivered', {
@@ -361,74 +187,69 @@ export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchCons
         groupId,
         stopTimeoutMs,
       });
-    assigned.clear();
-    readiness.setJoined(false);
+    this.assignment.clear();
+    this.readiness.setJoined(false);
   }
 
-  let started = false;
-  let stopped: Promise<void> | undefined;
+  private async disconnectAll(): Promise<void> {
+    const { logger, groupId } = this.options;
+    // disconnect() stops the runner first, which waits for the in-flight eachBatch: the chunk being processed
+    // is sent and committed, the rest of its batch is left for the next owner of the partition.
+    await this.consumer
+      .disconnect()
+      .catch((err: unknown) =>
+        logger.warn('consumer disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }),
+      );
+    await this.transactions?.closeAll();
+    await this.admin
+      ?.disconnect()
+      .catch((err: unknown) =>
+        logger.debug('admin disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }),
+      );
+    if (this.c.ownProducer) await this.c.producer.disconnect();
+  }
 
+  private async disconnectAfterFailedStart(): Promise<void> {
+    const { logger, groupId } = this.options;
+    const meta = (e: unknown) => ({ component: COMPONENT, groupId, ...describeError(e) });
+    await this.consumer
+      .disconnect()
+      .catch((e: unknown) => logger.debug('disconnect after a failed start failed', meta(e)));
+    await this.admin
+      ?.disconnect()
+      .catch((e: unknown) => logger.debug('admin disconnect after a failed start failed', meta(e)));
+    if (this.c.ownProducer) await this.c.producer.disconnect();
+  }
+
+  /** exactly_once: a transactional producer per input partition, reading the group's committed offsets. */
+  private partitionTransactions(): PartitionTransactions {
+    const { options } = this;
+    return new PartitionTransactions(options.groupId, {
+      create: (transactionalId) =>
+        createTransactionalProducer(options.client, partitionProducerOptions(options, transactionalId)),
+      committedOffset: async (topic, partition) => {
+        if (!this.admin) throw new KafkaAdapterError('not started', { code: 'NOT_CONNECTED', canRetry: true });
+        return (await this.admin.committedOffsets(options.groupId, topic)).get(partition) ?? null;
+      },
+    });
+  }
+}
+
+export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchConsumer {
+  validateBatchConsumerOptions(options);
+  const retry = resolveRetryPolicy(options.retry);
+  const runner = new BatchConsumerRunner(options, {
+    kafka: clientInternals(options.client).kafka,
+    producer: options.producer ?? options.client.producer(options.producerOptions),
+    ownProducer: options.producer === undefined,
+    sleeper: createSleeper(),
+    guard: createHookGuard(options.logger, COMPONENT),
+    retry,
+  });
   return {
-    async start() {
-      if (started) return;
-      if (stopping || fatal)
-        throw new KafkaAdapterError('a stopped batch consumer cannot be restarted', {
-          code: 'STOPPED',
-          canRetry: false,
-        });
-      try {
-        if (exactlyOnce) {
-          const a = options.client.admin();
-          await a.connect();
-          admin = a;
-        } else if (!producer.isConnected()) {
-          await producer.connect();
-        }
-        await consumer.connect();
-        await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
-        started = true;
-        await consumer.run({
-          autoCommit: false,
-          eachBatchAutoResolve: false,
-          partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-          eachBatch,
-        });
-      } catch (err) {
-        started = false;
-        await consumer.disconnect().catch((e: unknown) =>
-          logger.debug('disconnect after a failed start failed', {
-            component: COMPONENT,
-            groupId,
-            ...describeError(e),
-          }),
-        );
-        await admin?.disconnect().catch((e: unknown) =>
-          logger.debug('admin disconnect after a failed start failed', {
-            component: COMPONENT,
-            groupId,
-            ...describeError(e),
-          }),
-        );
-        if (ownProducer) await producer.disconnect();
-        throw toAdapterError(err, 'batch consumer start failed');
-      }
-      readiness.setStarted(true);
-    },
-
-    stop() {
-      if (!stopped) {
-        stopping = true;
-        readiness.setStopping();
-        sleeper.wakeAll();
-        stopped = shutdown().then(() => {
-          if (fatal) settleDone?.reject(fatal);
-          else settleDone?.resolve();
-        });
-      }
-      return stopped;
-    },
-
-    isReady: () => readiness.current(),
-    done,
+    start: () => runner.start(),
+    stop: () => runner.stop(),
+    isReady: () => runner.isReady(),
+    done: runner.done,
   };
 }

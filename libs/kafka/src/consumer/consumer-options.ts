@@ -1,0 +1,109 @@
+// The batch consumer's options: one defaults object, the checks run at creation, and what kafkajs is given.
+import type { ConsumerConfig } from 'kafkajs';
+import { pinnedRetry } from '../kafkajs-retry';
+import { checkPositiveInt, invalid } from '../options';
+import type { TransactionalProducerOptions } from '../producer/transactional-producer';
+import type { BatchConsumerOptions } from './types';
+
+/** The default of every optional setting, used wherever the option is left out. */
+export const BATCH_CONSUMER_DEFAULTS = {
+  sessionTimeout: 30_000,
+  heartbeatInterval: 3000,
+  rebalanceTimeout: 60_000,
+  maxBytesPerPartition: 1_048_576,
+  maxBytes: 10_485_760,
+  maxWaitTimeInMs: 1000,
+  minBytes: 1,
+  maxRecordsPerChunk: 1000,
+  stopTimeoutMs: 20_000,
+  partitionsConsumedConcurrently: 1,
+  fromBeginning: false,
+} as const;
+
+/** Throws one INVALID_OPTIONS error naming the first wrong option. */
+export function validateBatchConsumerOptions<O>(options: BatchConsumerOptions<O>): void {
+  if (typeof options.groupId !== 'string' || options.groupId.length === 0)
+    throw invalid('groupId', 'must be a non-empty string');
+  if (!Array.isArray(options.topics) || options.topics.length === 0)
+    throw invalid('topics', 'must list at least one topic');
+  options.topics.forEach((t, i) => {
+    if (typeof t !== 'string' || t.length === 0) throw invalid(`topics/${i}`, 'must be a non-empty string');
+  });
+  if (typeof options.transform !== 'function') throw invalid('transform', 'must be a function');
+  if (options.onTransformError !== undefined && typeof options.onTransformError !== 'function')
+    throw invalid('onTransformError', 'must be a function');
+  for (const key of [
+    'sessionTimeout',
+    'heartbeatInterval',
+    'rebalanceTimeout',
+    'maxBytesPerPartition',
+    'maxBytes',
+    'maxWaitTimeInMs',
+    'stopTimeoutMs',
+    'maxRecordsPerChunk',
+  ] as const) {
+    checkPositiveInt(options[key], key);
+  }
+  checkPositiveInt(options.minBytes, 'minBytes', { min: 0 });
+  checkPositiveInt(options.partitionsConsumedConcurrently, 'partitionsConsumedConcurrently', { max: 64 });
+  checkPositiveInt(options.transactionTimeoutMs, 'transactionTimeoutMs', { min: 1000 });
+  if (
+    options.guarantee !== undefined &&
+    options.guarantee !== 'at_least_once' &&
+    options.guarantee !== 'exactly_once'
+  ) {
+    throw invalid('guarantee', 'must be at_least_once or exactly_once');
+  }
+  if (options.guarantee === 'exactly_once' && options.producer !== undefined) {
+    throw invalid(
+      'producer',
+      'cannot be shared with exactly_once: each input partition has its own transactional producer',
+    );
+  }
+  if (
+    options.heartbeatInterval !== undefined &&
+    options.heartbeatInterval >= (options.sessionTimeout ?? BATCH_CONSUMER_DEFAULTS.sessionTimeout)
+  ) {
+    throw invalid('heartbeatInterval', 'must be lower than sessionTimeout');
+  }
+}
+
+/** What kafkajs's consumer is given; `restartOnFailure` decides whether a retriable crash restarts it. */
+export function kafkajsConsumerConfig<O>(
+  options: BatchConsumerOptions<O>,
+  restartOnFailure: () => Promise<boolean>,
+): ConsumerConfig {
+  const d = BATCH_CONSUMER_DEFAULTS;
+  return {
+    groupId: options.groupId,
+    sessionTimeout: options.sessionTimeout ?? d.sessionTimeout,
+    heartbeatInterval: options.heartbeatInterval ?? d.heartbeatInterval,
+    rebalanceTimeout: options.rebalanceTimeout ?? d.rebalanceTimeout,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? d.maxBytesPerPartition,
+    maxBytes: options.maxBytes ?? d.maxBytes,
+    maxWaitTimeInMs: options.maxWaitTimeInMs ?? d.maxWaitTimeInMs,
+    minBytes: options.minBytes ?? d.minBytes,
+    allowAutoTopicCreation: false,
+    // Records of aborted transactions never reach the transform (an upstream transactional producer's, or ours).
+    readUncommitted: false,
+    // kafkajs calls restartOnFailure only for retriable crashes; the CRASH event logs the crash once.
+    retry: pinnedRetry({ restartOnFailure }),
+  };
+}
+
+/** exactly_once: the options of a partition's transactional producer, only those the caller set. */
+export function partitionProducerOptions<O>(
+  options: BatchConsumerOptions<O>,
+  transactionalId: string,
+): TransactionalProducerOptions {
+  const producerOptions = options.producerOptions;
+  return {
+    transactionalId,
+    ...(options.transactionTimeoutMs === undefined ? {} : { transactionTimeoutMs: options.transactionTimeoutMs }),
+    ...(producerOptions?.maxBatchBytes === undefined ? {} : { maxBatchBytes: producerOptions.maxBatchBytes }),
+    ...(producerOptions?.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: producerOptions.ackTimeoutMs }),
+    ...(producerOptions?.compressionByTopic === undefined
+      ? {}
+      : { compressionByTopic: producerOptions.compressionByTopic }),
+  };
+}
