@@ -7,8 +7,14 @@ export { composeConfig, defineConfig, isEnvironmentName } from './define-config'
 export type { ComposedVariables, ConfigSpec, DefineConfigOptions } from './define-config';
 export { describeConfig } from './describe-config';
 export { helpText } from './help-text';
-export { kafkaConfigSpec, toKafkaClientConfig, topicNameSchema } from './kafka-config';
-export type { KafkaClientSettings, KafkaConfig } from './kafka-config';
+export {
+  kafkaConfigSpec,
+  kafkaSecurity,
+  kafkaSecurityWarning,
+  toKafkaClientConfig,
+  topicNameSchema,
+} from './kafka-config';
+export type { KafkaClientSettings, KafkaConfig, KafkaSecurity, KafkaSecurityProtocol } from './kafka-config';
 export { loadConfig, loadConfigOrExit } from './load-config';
 export { PACKAGE_VERSION } from './package-version';
 export type { LoadConfigOptions, LoadConfigOrExitOptions } from './load-config';
