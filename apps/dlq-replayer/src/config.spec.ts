@@ -171,9 +171,9 @@ describe('parseCommandLine', () => {
   });
 
   it('names a bad HTTP host and connection cap', () => {
-    const message = error(['inspect', '--http-max-connections', '10001'], { HTTP_HOST: '1.2.3.4:80' });
-    expect(message).toContain('HTTP_HOST expected an IP address');
-    expect(message).toContain('--http-max-connections / HTTP_MAX_CONNECTIONS must be an integer from 1 to 10000');
+    const message = error(['inspect'], { LINEAGE_KEY, HTTP_HOST: '1.2.3.4:80', HTTP_MAX_CONNECTIONS: '10001' });
+    expect(message).toContain('--http-host / HTTP_HOST expected an IP address');
+    expect(message).toContain('HTTP_MAX_CONNECTIONS must be an integer from 1 to 10000');
   });
 
   it('refuses a topic name Kafka would refuse', () => {

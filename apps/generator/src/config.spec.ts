@@ -131,9 +131,9 @@ describe('generator config', () => {
   });
 
   it('names a bad status server host and connection cap', () => {
-    expect(problems(['--http-max-connections', '0'], { HTTP_HOST: 'a b' })).toEqual([
-      expect.stringMatching(/^HTTP_HOST: expected an IP address .*got "a b"/),
-      '--http-max-connections: expected a whole number from 1 to 10000, got "0"',
+    expect(problems(['--http-host', 'a b'], { HTTP_MAX_CONNECTIONS: '0' })).toEqual([
+      expect.stringMatching(/^--http-host: expected an IP address .*got "a b"/),
+      'HTTP_MAX_CONNECTIONS: expected a whole number from 1 to 10000, got "0"',
     ]);
   });
 

@@ -40,7 +40,7 @@ const kafkaVariables = {
     schema: { type: 'boolean' },
     default: false,
     description:
-      'Allow KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=true, which sends the password in clear text (a local test broker only).',
+      'Allow KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=true, which sends the password in clear text (a local test broker only; the Helm chart also wants kafka.sasl.acceptCleartextPassword=true).',
   },
 } as const satisfies VariableSpecs;
 

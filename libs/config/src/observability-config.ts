@@ -49,9 +49,8 @@ export const httpServerConfigSpec = defineConfig({
     description:
       'Address the metrics/health server binds. 0.0.0.0 (all interfaces) lets kubelet probes and Prometheus reach the pod IP; 127.0.0.1 keeps it local to the machine (a laptop).',
   },
+  // Environment only: a deployment's tuning, not something to type (and no wider --help column for it).
   HTTP_MAX_CONNECTIONS: {
-    flag: 'http-max-connections',
-    placeholder: 'N',
     schema: { type: 'integer', minimum: 1, maximum: 10_000 },
     default: 64,
     description:
