@@ -374,6 +374,21 @@ describe('bad values fail before anything is rendered', () => {
     ['SASL without a username', ['--set', 'kafka.sasl.mechanism=plain'], SCHEMA],
     ['an unknown SASL mechanism', ['--set', 'kafka.sasl.mechanism=gssapi,kafka.sasl.username=u'], SCHEMA],
     ['a number where the schema wants a boolean', ['--set', 'networkPolicy.enabled=1'], SCHEMA],
+    [
+      'a cleartext SASL password without its acknowledgement',
+      [
+        '--set',
+        'kafka.sasl.mechanism=plain,kafka.sasl.username=u',
+        '--set-string',
+        'env.KAFKA_SASL_ALLOW_PLAINTEXT=true',
+      ],
+      SCHEMA,
+    ],
+    [
+      'a cleartext SASL password written as Yes, without its acknowledgement',
+      ['--set-string', 'env.KAFKA_SASL_ALLOW_PLAINTEXT= Yes'],
+      SCHEMA,
+    ],
     ['maxReplicas above topics.partitions', ['--set', 'topics.partitions=2'], /must not exceed topics\.partitions/],
     ['TLS without its CA Secret', ['--set', 'kafka.ssl.enabled=true'], /kafka\.ssl\.secretName/],
   ];
@@ -384,6 +399,22 @@ describe('bad values fail before anything is rendered', () => {
       assert.match(res.stderr, expected);
     });
   }
+  it('accepts a cleartext SASL password once acknowledged, and an explicit false without', () => {
+    const sasl = ['--set', 'kafka.sasl.mechanism=plain,kafka.sasl.username=u'];
+    for (const args of [
+      [
+        ...sasl,
+        '--set-string',
+        'env.KAFKA_SASL_ALLOW_PLAINTEXT=true',
+        '--set',
+        'kafka.sasl.acceptCleartextPassword=true',
+      ],
+      [...sasl, '--set-string', 'env.KAFKA_SASL_ALLOW_PLAINTEXT=false'],
+    ]) {
+      const res = helmTemplate('ok', ['-f', path.join(valuesDir, 'processor.yaml'), ...args]);
+      assert.equal(res.ok, true, res.stderr);
+    }
+  });
   // The other apps' values files, each with one way to break it.
   const appCases = [
     [

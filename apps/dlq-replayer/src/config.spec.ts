@@ -161,6 +161,21 @@ describe('parseCommandLine', () => {
     });
   });
 
+  it('binds the HTTP server to 0.0.0.0 with a 64-connection cap unless told otherwise', () => {
+    expect(ok(['inspect'])).toMatchObject({ httpHost: '0.0.0.0', httpMaxConnections: 64 });
+    const e = { LINEAGE_KEY, HTTP_HOST: '::', HTTP_MAX_CONNECTIONS: '8' };
+    expect(ok(['replay', '--http-host', '127.0.0.1'], e)).toMatchObject({
+      httpHost: '127.0.0.1',
+      httpMaxConnections: 8,
+    });
+  });
+
+  it('names a bad HTTP host and connection cap', () => {
+    const message = error(['inspect'], { LINEAGE_KEY, HTTP_HOST: '1.2.3.4:80', HTTP_MAX_CONNECTIONS: '10001' });
+    expect(message).toContain('--http-host / HTTP_HOST expected an IP address');
+    expect(message).toContain('HTTP_MAX_CONNECTIONS must be an integer from 1 to 10000');
+  });
+
   it('refuses a topic name Kafka would refuse', () => {
     expect(error(['inspect', '--dlq-topic', 'no spaces'])).toContain('--dlq-topic / DLQ_TOPIC must match');
   });

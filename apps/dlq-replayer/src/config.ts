@@ -5,6 +5,7 @@ import {
   defineCommandLine,
   defineConfig,
   helpText,
+  httpServerConfigSpec,
   kafkaConfigSpec,
   loggingConfigSpec,
   PACKAGE_VERSION,
@@ -44,6 +45,10 @@ interface CommonConfig {
   readonly group: string;
   /** Serve /metrics, /healthz, /readyz on this port; undefined: no HTTP server. */
   readonly httpPort?: number;
+  /** Address the HTTP server binds (HTTP_HOST). */
+  readonly httpHost: string;
+  /** Connections the HTTP server holds at most (HTTP_MAX_CONNECTIONS). */
+  readonly httpMaxConnections: number;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly json: boolean;
@@ -344,7 +349,7 @@ function alternatives(values: readonly string[]): string {
 
 const SELECTION_TITLE = 'Selection (all optional, combined with AND; repeat a flag or use a comma list for "any of")';
 const CONNECTION_TITLE = 'Connection and topics (flags override the environment)';
-const connection = composeConfig(kafkaConfigSpec, connectionSettings, loggingConfigSpec);
+const connection = composeConfig(kafkaConfigSpec, connectionSettings, httpServerConfigSpec, loggingConfigSpec);
 const LOGS = 'Logs (JSON lines) go to stderr; stdout carries the summary or report only.';
 
 export const inspectCommandLine = defineCommandLine({
@@ -424,6 +429,8 @@ function common(cfg: ConnectionValues & SelectionValues & { readonly json: boole
     parkedTopic: cfg.PARKED_TOPIC,
     group: cfg.REPLAYER_GROUP,
     ...(cfg.HTTP_PORT !== undefined ? { httpPort: cfg.HTTP_PORT } : {}),
+    httpHost: cfg.HTTP_HOST,
+    httpMaxConnections: cfg.HTTP_MAX_CONNECTIONS,
     logLevel: cfg.LOG_LEVEL,
     logFormat: cfg.LOG_FORMAT,
     json: cfg.json,

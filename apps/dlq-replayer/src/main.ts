@@ -12,7 +12,7 @@ import {
 import { createProgress } from './adapters/progress';
 import { runInspect } from './commands/inspect';
 import { runReplay } from './commands/replay';
-import { PACKAGE_VERSION } from '@login/config';
+import { PACKAGE_VERSION, kafkaSecurity, kafkaSecurityWarning } from '@login/config';
 import { EXIT, parseCommandLine } from './config';
 
 /** How long a command may take to end after the first SIGINT/SIGTERM before the process exits anyway. */
@@ -37,6 +37,8 @@ async function main(): Promise<number> {
     component: config.command,
     destination: process.stderr,
   });
+  const insecure = kafkaSecurityWarning(kafkaSecurity(config.kafka));
+  if (insecure !== undefined) logger.warn(insecure, { kafkaSecurity: kafkaSecurity(config.kafka) });
   const client = createKafkaClient(
     { ...config.kafka, logLevel: config.logLevel === 'debug' ? 'info' : 'error', connectionTimeoutMs: 3000 },
     logger,
@@ -48,12 +50,14 @@ async function main(): Promise<number> {
   if (metrics && config.httpPort !== undefined) {
     server = await startHttpServer({
       port: config.httpPort,
+      host: config.httpHost,
+      maxConnections: config.httpMaxConnections,
       registry: metrics.registry,
       liveness: () => true,
       readiness: () => (ready() ? { ready: true } : { ready: false, reasons: ['replay not reading'] }),
       logger,
     });
-    logger.info('serving /metrics, /healthz, /readyz', { port: server.port });
+    logger.info('serving /metrics, /healthz, /readyz', { host: server.address.address, port: server.port });
   }
   const interrupt = new AbortController();
   onStopSignals({
@@ -99,6 +103,7 @@ async function main(): Promise<number> {
       dlqTopic: config.dlqTopic,
       target: config.inputTopic,
       dryRun: config.dryRun,
+      kafkaSecurity: kafkaSecurity(config.kafka),
     });
     const { exitCode, report } = await runReplay(config, {
       client,

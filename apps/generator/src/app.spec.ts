@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { DEFAULT_PARSE_LIMITS, parseLoginEvent } from '@login/event-schema';
 import { runCli } from './app';
@@ -16,6 +18,16 @@ function io(argv: string[], env: Record<string, string> = {}) {
     stdout: () => Buffer.concat(out).toString('utf8'),
     stderr: () => Buffer.concat(err).toString('utf8'),
   };
+}
+
+/** A port free a moment ago (the generator treats HTTP_PORT=0 as "no server"). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 describe('generator CLI (in-process)', () => {
@@ -44,6 +56,16 @@ describe('generator CLI (in-process)', () => {
     expect((await cli.run()).exitCode).toBe(2);
     expect(cli.stderr()).toContain('--invalid-ratio: expected a number from 0 to 1, got "2"');
     expect(cli.stderr()).toContain('GENERATOR_BATCH_SIZE: expected a whole number');
+  });
+
+  it('serves its status server on HTTP_HOST and logs where', async () => {
+    const cli = io(['--dry-run', '--count', '1', '--progress', 'off', '--http-port', String(await freePort())], {
+      HTTP_HOST: '127.0.0.1',
+    });
+    expect((await cli.run()).exitCode).toBe(0);
+    expect(cli.stderr()).toMatch(/status server listening.*"host":"127\.0\.0\.1"/);
+    // A dry run connects to no broker, so it names no Kafka security.
+    expect(cli.stderr()).toContain('"kafkaSecurity":null');
   });
 
   it('dry run: prints one JSON line per record on stdout, logs and summary on stderr', async () => {

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { EXIT, PACKAGE_VERSION } from '@login/config';
+import { EXIT, PACKAGE_VERSION, kafkaSecurity, kafkaSecurityWarning } from '@login/config';
 import { createGeneratorMetrics, createLogger, startHttpServer } from '@login/observability';
 import type { GeneratorMetrics, Logger, RunningHttpServer } from '@login/observability';
 import { createDryRunSink } from './adapters/dry-run-sink';
@@ -59,6 +59,13 @@ export async function runCli(io: CliIo): Promise<CliResult> {
   return runGenerator(loaded.config, io);
 }
 
+/** Warns once, before connecting, when SASL runs without TLS. */
+function warnIfInsecure(logger: Logger, config: GeneratorConfig): void {
+  const security = kafkaSecurity(config.kafka);
+  const warning = kafkaSecurityWarning(security);
+  if (warning !== undefined) logger.warn(warning, { kafkaSecurity: security });
+}
+
 /** Runs the generator with a parsed configuration until its count or duration, or until `io.signal` aborts. */
 export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'argv' | 'env'>): Promise<CliResult> {
   // Logs go to stderr: stdout carries data only (the dry run's records, the --json summary).
@@ -106,6 +113,8 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
     if (metrics) {
       server = await startHttpServer({
         port: config.httpPort,
+        host: config.httpHost,
+        maxConnections: config.httpMaxConnections,
         registry: metrics.registry,
         liveness: () => true,
         readiness: () =>
@@ -114,12 +123,17 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
             : { ready: false, reasons: ['producer not connected'] },
         logger,
       });
-      logger.info('status server listening', { port: server.port, paths: ['/metrics', '/healthz', '/readyz'] });
+      logger.info('status server listening', {
+        host: server.address.address,
+        port: server.port,
+        paths: ['/metrics', '/healthz', '/readyz'],
+      });
     }
     let sink: RecordSink;
     if (config.dryRun) {
       sink = createDryRunSink(io.stdout);
     } else {
+      warnIfInsecure(logger, config);
       kafkaSink = createKafkaSink(
         { ...config.kafka, brokers: [...config.kafka.brokers] },
         config.topic,
@@ -131,6 +145,8 @@ export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'arg
 
     logger.info('generating', {
       topic: config.dryRun ? '(dry run: stdout)' : config.topic,
+      // A dry run connects to nothing.
+      kafkaSecurity: config.dryRun ? null : kafkaSecurity(config.kafka),
       rate: config.rate === 0 ? 'unthrottled' : config.rate,
       count: config.count ?? null,
       durationMs: config.durationMs ?? null,

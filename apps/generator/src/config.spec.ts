@@ -122,6 +122,21 @@ describe('generator config', () => {
     ]);
   });
 
+  it('binds the status server to 0.0.0.0 with a 64-connection cap unless told otherwise', () => {
+    expect(load([])).toMatchObject({ httpHost: '0.0.0.0', httpMaxConnections: 64 });
+    expect(load(['--http-host', '127.0.0.1'], { HTTP_HOST: '::', HTTP_MAX_CONNECTIONS: '8' })).toMatchObject({
+      httpHost: '127.0.0.1',
+      httpMaxConnections: 8,
+    });
+  });
+
+  it('names a bad status server host and connection cap', () => {
+    expect(problems(['--http-host', 'a b'], { HTTP_MAX_CONNECTIONS: '0' })).toEqual([
+      expect.stringMatching(/^--http-host: expected an IP address .*got "a b"/),
+      'HTTP_MAX_CONNECTIONS: expected a whole number from 1 to 10000, got "0"',
+    ]);
+  });
+
   it('names an unknown flag, a missing value and a stray argument', () => {
     expect(problems(['--frobnicate'])).toEqual(['unknown option --frobnicate (see --help)']);
     expect(problems(['--rate'])).toEqual(['--rate: a value is required (see --help)']);

@@ -6,6 +6,7 @@ import {
   defineCommandLine,
   defineConfig,
   helpText as commandLineHelp,
+  httpServerConfigSpec,
   kafkaConfigSpec,
   loggingConfigSpec,
   PACKAGE_VERSION,
@@ -48,6 +49,8 @@ export interface GeneratorConfig {
   readonly json: boolean;
   readonly progress: ProgressMode;
   readonly httpPort: number;
+  readonly httpHost: string;
+  readonly httpMaxConnections: number;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly kafka: KafkaClientSettings;
@@ -244,7 +247,12 @@ export const generatorCommandLine = defineCommandLine({
 and with a chosen share of malformed records. Runs until --count or --duration is reached, or until SIGINT/SIGTERM;
 then it flushes what it produced and prints a summary. Logs go to stderr; stdout carries only data (--dry-run
 records, the --json summary). Flags override their environment variables.`,
-  sections: [{ title: 'Options', spec: composeConfig(generatorSettings, loggingConfigSpec, kafkaConfigSpec) }],
+  sections: [
+    {
+      title: 'Options',
+      spec: composeConfig(generatorSettings, httpServerConfigSpec, loggingConfigSpec, kafkaConfigSpec),
+    },
+  ],
   actions: { 'list-kinds': 'List the malformed kinds and their DLQ reasons, then exit.' },
   epilogue: `Malformed kinds: ${MALFORMED_KIND_NAMES.join(', ')}
 
@@ -302,6 +310,8 @@ export function loadGeneratorConfig(sources: ConfigSources): ConfigResult {
       json: cfg.GENERATOR_JSON,
       progress: cfg.GENERATOR_PROGRESS,
       httpPort: cfg.HTTP_PORT,
+      httpHost: cfg.HTTP_HOST,
+      httpMaxConnections: cfg.HTTP_MAX_CONNECTIONS,
       logLevel: cfg.LOG_LEVEL,
       logFormat: cfg.LOG_FORMAT,
       kafka: toKafkaClientConfig(cfg, 'generator'),

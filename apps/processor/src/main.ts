@@ -1,7 +1,14 @@
 // The processor service: wiring only. The work is done by the pure core (core/) inside the commit-after-ack
 // batch runner (adapters/processor-service.ts); see docs/architecture.md.
 import os from 'node:os';
-import { EXIT, PACKAGE_VERSION, loadConfigOrExit, toKafkaClientConfig } from '@login/config';
+import {
+  EXIT,
+  PACKAGE_VERSION,
+  kafkaSecurity,
+  kafkaSecurityWarning,
+  loadConfigOrExit,
+  toKafkaClientConfig,
+} from '@login/config';
 import { systemClock } from '@login/enrichment';
 import { lineageKeyring } from '@login/event-schema';
 import type { LineageKey } from '@login/event-schema';
@@ -53,8 +60,9 @@ function coreDeps(cfg: ProcessorConfig, instance: string): ProcessorServiceOptio
   };
 }
 
-/** What the processor runs with (key ids, never keys), and a warning when that is a development key. */
-function logStart(logger: Logger, cfg: ProcessorConfig, instance: string, httpPort: number): void {
+/** What the processor runs with (key ids, never keys), and a warning when that is a development key or SASL without TLS. */
+function logStart(logger: Logger, cfg: ProcessorConfig, instance: string, http: RunningHttpServer): void {
+  const security = kafkaSecurity(toKafkaClientConfig(cfg, 'login-processor'));
   logger.info('starting', {
     version: VERSION,
     instance,
@@ -63,12 +71,17 @@ function logStart(logger: Logger, cfg: ProcessorConfig, instance: string, httpPo
     dlq: cfg.DLQ_TOPIC,
     group: cfg.CONSUMER_GROUP,
     brokers: cfg.KAFKA_BROKERS,
-    httpPort,
+    kafkaSecurity: security,
+    httpHost: http.address.address,
+    httpPort: http.port,
+    httpMaxConnections: cfg.HTTP_MAX_CONNECTIONS,
     maskingKeyId: cfg.MASKING_KEY_ID,
     lineageKeyIds: lineageKeys(cfg).map((key) => key.id),
     ipStrategy: cfg.MASKING_IP_STRATEGY,
     guarantee: cfg.PROCESSING_GUARANTEE,
   });
+  const insecure = kafkaSecurityWarning(security);
+  if (insecure !== undefined) logger.warn(insecure, { kafkaSecurity: security });
   if (cfg.MASKING_KEY_ID === DEVELOPMENT_KEY_ID) {
     logger.warn(
       'masking with a DEVELOPMENT key (key id "dev"): its pseudonyms are not production pseudonyms; never use it outside a development machine',
@@ -117,6 +130,8 @@ async function main(): Promise<void> {
   try {
     http = await startHttpServer({
       port: cfg.HTTP_PORT,
+      host: cfg.HTTP_HOST,
+      maxConnections: cfg.HTTP_MAX_CONNECTIONS,
       registry: metrics.registry,
       liveness: () => true,
       readiness: () => service.isReady(),
@@ -135,7 +150,7 @@ async function main(): Promise<void> {
   shutdown.add('summary', () => logger.info('final summary', { summary: service.finalSummary() }));
   shutdown.add('http', () => http.close());
 
-  logStart(logger, cfg, instance, http.port);
+  logStart(logger, cfg, instance, http);
   service.done.catch((err: unknown) => {
     logger.error('the consumer stopped on a non-retriable error', { error: err });
     void shutdown.trigger('fatal consumer error', EXIT.failure);

@@ -7,13 +7,26 @@ export { composeConfig, defineConfig, isEnvironmentName } from './define-config'
 export type { ComposedVariables, ConfigSpec, DefineConfigOptions } from './define-config';
 export { describeConfig } from './describe-config';
 export { helpText } from './help-text';
-export { kafkaConfigSpec, toKafkaClientConfig, topicNameSchema } from './kafka-config';
-export type { KafkaClientSettings, KafkaConfig } from './kafka-config';
+export {
+  kafkaConfigSpec,
+  kafkaSecurity,
+  kafkaSecurityWarning,
+  toKafkaClientConfig,
+  topicNameSchema,
+} from './kafka-config';
+export type { KafkaClientSettings, KafkaConfig, KafkaSecurity, KafkaSecurityProtocol } from './kafka-config';
 export { loadConfig, loadConfigOrExit } from './load-config';
 export { PACKAGE_VERSION } from './package-version';
 export type { LoadConfigOptions, LoadConfigOrExitOptions } from './load-config';
-export { LOG_FORMATS, LOG_LEVELS, loggingConfigSpec, observabilityConfigSpec } from './observability-config';
-export type { LoggingConfig, ObservabilityConfig } from './observability-config';
+export {
+  LOG_FORMATS,
+  LOG_LEVELS,
+  httpServerConfigSpec,
+  loggingConfigSpec,
+  observabilityConfigSpec,
+  parseHttpHost,
+} from './observability-config';
+export type { HttpServerConfig, LoggingConfig, ObservabilityConfig } from './observability-config';
 export type { ReadFile } from './secrets';
 export type {
   BooleanSchema,

@@ -1,8 +1,8 @@
 import { ConfigError } from './config-error';
 import { composeConfig, defineConfig } from './define-config';
-import { kafkaConfigSpec, toKafkaClientConfig } from './kafka-config';
+import { kafkaConfigSpec, kafkaSecurity, kafkaSecurityWarning, toKafkaClientConfig } from './kafka-config';
 import { loadConfig } from './load-config';
-import { observabilityConfigSpec } from './observability-config';
+import { httpServerConfigSpec, observabilityConfigSpec } from './observability-config';
 import type { ReadFile } from './secrets';
 
 const files: Record<string, string> = {
@@ -194,7 +194,13 @@ describe('kafkaConfigSpec', () => {
 
 describe('observabilityConfigSpec', () => {
   it('has the documented defaults', () => {
-    expect(loadConfig(observabilityConfigSpec, {})).toEqual({ LOG_LEVEL: 'info', LOG_FORMAT: 'json', HTTP_PORT: 8080 });
+    expect(loadConfig(observabilityConfigSpec, {})).toEqual({
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      HTTP_PORT: 8080,
+      HTTP_HOST: '0.0.0.0',
+      HTTP_MAX_CONNECTIONS: 64,
+    });
   });
 
   it('accepts port 0 (ephemeral) and rejects an unknown level', () => {
@@ -204,6 +210,56 @@ describe('observabilityConfigSpec', () => {
         '  - LOG_LEVEL: must be one of: error, warn, info, debug (got "trace")\n' +
         '  - HTTP_PORT: must be an integer between 0 and 65535 (got "-1")',
     );
+  });
+});
+
+describe('httpServerConfigSpec', () => {
+  it('takes an IPv4 or IPv6 address or a host name', () => {
+    for (const host of ['127.0.0.1', '::', '::1', 'localhost', 'metrics.internal']) {
+      expect(loadConfig(httpServerConfigSpec, { HTTP_HOST: host }).HTTP_HOST).toBe(host);
+    }
+    expect(loadConfig(httpServerConfigSpec, { HTTP_MAX_CONNECTIONS: '1' }).HTTP_MAX_CONNECTIONS).toBe(1);
+  });
+
+  it('rejects a bad address and an out-of-range cap, naming both variables', () => {
+    const attempt = () => loadConfig(observabilityConfigSpec, { HTTP_HOST: '0.0.0.0:8080', HTTP_MAX_CONNECTIONS: '0' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/HTTP_HOST: .*"0\.0\.0\.0:8080"/);
+    expect(attempt).toThrow(/HTTP_MAX_CONNECTIONS: must be an integer between 1 and 10000 \(got "0"\)/);
+    for (const bad of ['x y', 'http://a', '-a.b', 'a..b']) {
+      expect(() => loadConfig(httpServerConfigSpec, { HTTP_HOST: bad })).toThrow(/HTTP_HOST/);
+    }
+    expect(() => loadConfig(httpServerConfigSpec, { HTTP_MAX_CONNECTIONS: '10001' })).toThrow(/HTTP_MAX_CONNECTIONS/);
+    expect(() => loadConfig(httpServerConfigSpec, { HTTP_MAX_CONNECTIONS: '1.5' })).toThrow(/HTTP_MAX_CONNECTIONS/);
+  });
+});
+
+describe('kafkaSecurity', () => {
+  const sasl = { username: 'u', password: 'secret-password' };
+  const security = (env: NodeJS.ProcessEnv) => kafkaSecurity(toKafkaClientConfig(load(env), 'x'));
+
+  it('names the protocol and mechanism the client uses', () => {
+    expect(security({})).toEqual({ protocol: 'PLAINTEXT' });
+    expect(security({ KAFKA_SSL: 'true' })).toEqual({ protocol: 'SSL' });
+    expect(security({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/tls/ca.pem' })).toEqual({ protocol: 'SSL' });
+    const scram = { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' };
+    expect(security(scram)).toEqual({ protocol: 'SASL_PLAINTEXT', saslMechanism: 'scram-sha-512' });
+    expect(security({ ...scram, KAFKA_SSL: 'true' })).toEqual({ protocol: 'SASL_SSL', saslMechanism: 'scram-sha-512' });
+  });
+
+  it('never carries credentials', () => {
+    const result = kafkaSecurity({ ssl: true, sasl: { mechanism: 'plain', ...sasl } });
+    expect(result).toEqual({ protocol: 'SASL_SSL', saslMechanism: 'plain' });
+    expect(JSON.stringify(result)).not.toContain('secret-password');
+  });
+
+  it('warns for SASL without TLS only', () => {
+    expect(kafkaSecurityWarning({ protocol: 'SASL_PLAINTEXT', saslMechanism: 'plain' })).toMatch(
+      /SASL \(plain\) without TLS.*KAFKA_SSL=true/,
+    );
+    for (const protocol of ['PLAINTEXT', 'SSL', 'SASL_SSL'] as const) {
+      expect(kafkaSecurityWarning({ protocol })).toBeUndefined();
+    }
   });
 });
 

@@ -40,7 +40,7 @@ const kafkaVariables = {
     schema: { type: 'boolean' },
     default: false,
     description:
-      'Allow KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=true, which sends the password in clear text (a local test broker only).',
+      'Allow KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=true, which sends the password in clear text (a local test broker only; the Helm chart also wants kafka.sasl.acceptCleartextPassword=true).',
   },
 } as const satisfies VariableSpecs;
 
@@ -118,4 +118,29 @@ export function toKafkaClientConfig(cfg: KafkaConfig, defaultClientId: string): 
     settings.sasl = { mechanism: cfg.KAFKA_SASL_MECHANISM, username, password };
   }
   return settings;
+}
+
+/** Kafka's names for how a client connects; what the start logs show. */
+export type KafkaSecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+
+/** How the client connects: protocol and SASL mechanism, never credentials or TLS material. */
+export interface KafkaSecurity {
+  protocol: KafkaSecurityProtocol;
+  saslMechanism?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+}
+
+/** The security the client will use with these settings (those `toKafkaClientConfig` returned). */
+export function kafkaSecurity(settings: Pick<KafkaClientSettings, 'ssl' | 'sasl'>): KafkaSecurity {
+  const tls = settings.ssl !== undefined && settings.ssl !== false;
+  if (settings.sasl === undefined) return { protocol: tls ? 'SSL' : 'PLAINTEXT' };
+  return { protocol: tls ? 'SASL_SSL' : 'SASL_PLAINTEXT', saslMechanism: settings.sasl.mechanism };
+}
+
+/**
+ * The start-up warning for SASL without TLS, or undefined. Even SCRAM, which never sends the password, leaves the
+ * records (raw PII on the input topic) and the session readable and alterable on the network.
+ */
+export function kafkaSecurityWarning(security: KafkaSecurity): string | undefined {
+  if (security.protocol !== 'SASL_PLAINTEXT') return undefined;
+  return `Kafka SASL (${security.saslMechanism ?? 'unknown'}) without TLS: records and the SASL exchange cross the network unencrypted; set KAFKA_SSL=true outside a local test broker`;
 }

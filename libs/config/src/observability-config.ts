@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { composeConfig, defineConfig } from './define-config';
 import type { ConfigValues } from './types';
 
@@ -25,7 +26,39 @@ export const loggingConfigSpec = defineConfig({
   },
 });
 
-/** Logging and the metrics/health HTTP port (docs/contracts.md#configuration), as the processor reads them. */
+// A DNS label: letters, digits and inner hyphens; a host name is dot-separated labels.
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** An IPv4 or IPv6 address, or a host name that resolves to the address to bind. */
+export function parseHttpHost(text: string): string {
+  if (isIP(text) !== 0 || HOST_NAME.test(text)) return text;
+  throw new Error(`expected an IP address (0.0.0.0, 127.0.0.1, ::) or a host name, got "${text}"`);
+}
+
+/**
+ * Where the metrics/health server listens and how many connections it holds, shared by every app that serves it;
+ * each app declares its own HTTP_PORT (the processor always serves, the others only when asked).
+ */
+export const httpServerConfigSpec = defineConfig({
+  HTTP_HOST: {
+    flag: 'http-host',
+    placeholder: 'ADDRESS',
+    parse: parseHttpHost,
+    default: '0.0.0.0',
+    description:
+      'Address the metrics/health server binds. 0.0.0.0 (all interfaces) lets kubelet probes and Prometheus reach the pod IP; 127.0.0.1 keeps it local to the machine (a laptop).',
+  },
+  // Environment only: a deployment's tuning, not something to type (and no wider --help column for it).
+  HTTP_MAX_CONNECTIONS: {
+    schema: { type: 'integer', minimum: 1, maximum: 10_000 },
+    default: 64,
+    description:
+      'Open connections the metrics/health server holds at most; further ones are closed at once, so a flood cannot exhaust memory or file descriptors.',
+  },
+});
+
+/** Logging and the metrics/health HTTP server (docs/contracts.md#configuration), as the processor reads them. */
 export const observabilityConfigSpec = composeConfig(
   loggingConfigSpec,
   defineConfig({
@@ -35,7 +68,9 @@ export const observabilityConfigSpec = composeConfig(
       description: 'Port of `/metrics`, `/healthz` and `/readyz`; 0 picks a free port.',
     },
   }),
+  httpServerConfigSpec,
 );
 
 export type LoggingConfig = ConfigValues<(typeof loggingConfigSpec)['variables']>;
+export type HttpServerConfig = ConfigValues<(typeof httpServerConfigSpec)['variables']>;
 export type ObservabilityConfig = ConfigValues<(typeof observabilityConfigSpec)['variables']>;

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 import { Counter, Registry } from 'prom-client';
 import { HttpPortInUseError, startHttpServer } from './http-server';
 import type { HttpServerOptions, Readiness, RunningHttpServer } from './http-server';
@@ -139,6 +140,61 @@ describe('startHttpServer', () => {
       port: server.port,
       message: expect.stringContaining(`HTTP_PORT ${server.port} is already in use`),
     });
+  });
+
+  it('binds the host it is given', async () => {
+    await start({ host: '127.0.0.1' });
+    expect(server.address).toEqual({ address: '127.0.0.1', family: 'IPv4', port: server.port });
+  });
+
+  /** Opens a raw connection and resolves once the server has answered a keep-alive request on it (so it counts). */
+  function openKeptAlive(port: number): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n'),
+      );
+      socket.once('data', () => resolve(socket));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Resolves with what the server sent on a new connection before closing it (or `open` if it stays open). */
+  function refusedOrServed(port: number): Promise<string> {
+    return new Promise((resolve) => {
+      let received = '';
+      const socket = connect(port, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'));
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString('utf8');
+        socket.destroy();
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(received === '' ? 'closed' : (received.split('\r\n')[0] ?? '')));
+    });
+  }
+
+  it('closes connections beyond maxConnections, warns without the peer address, and serves again below it', async () => {
+    await start({ maxConnections: 2 });
+    const held = [await openKeptAlive(server.port), await openKeptAlive(server.port)];
+    expect(await refusedOrServed(server.port)).toBe('closed');
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('HTTP_MAX_CONNECTIONS'),
+      expect.not.objectContaining({ remoteAddress: expect.anything() }),
+    );
+    expect(JSON.stringify(logger.warn.mock.calls)).not.toContain('127.0.0.1');
+    const closed = new Promise((resolve) => held[0]?.once('close', resolve));
+    held[0]?.destroy();
+    await closed;
+    // The server counts the close on its side a tick later.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await refusedOrServed(server.port)).toBe('HTTP/1.1 200 OK');
+    held[1]?.destroy();
+  });
+
+  it('holds 64 connections by default', async () => {
+    await start();
+    const held = await Promise.all(Array.from({ length: 64 }, () => openKeptAlive(server.port)));
+    expect(await refusedOrServed(server.port)).toBe('closed');
+    for (const socket of held) socket.destroy();
   });
 
   /** Opens a raw connection, writes `head`, then one byte a second; resolves with when the server closed it. */

@@ -25,7 +25,14 @@ export interface HttpServerOptions {
   requestTimeoutMs?: number;
   /** Time allowed to send the request headers (default 5 s). */
   headersTimeoutMs?: number;
+  /** Open connections at most (default 64); Node closes further ones as soon as they are accepted. */
+  maxConnections?: number;
 }
+
+/** Default of `maxConnections`: far above what probes and a scrape need, far below what exhausts the process. */
+export const DEFAULT_MAX_CONNECTIONS = 64;
+/** A flood of refused connections is logged once per this interval, not once per connection. */
+const DROP_WARNING_INTERVAL_MS = 60_000;
 
 /** The port is taken by another process: an operator error with a one-line message, not a crash with a stack. */
 export class HttpPortInUseError extends Error {
@@ -38,6 +45,8 @@ export class HttpPortInUseError extends Error {
 
 export interface RunningHttpServer {
   readonly port: number;
+  /** Where it listens (`server.address()`), so a start log can show the bound host. */
+  readonly address: AddressInfo;
   close(): Promise<void>;
 }
 
@@ -82,6 +91,9 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
     },
   );
 
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  server.on('drop', dropWarner(server.maxConnections, logger));
+
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE' ? new HttpPortInUseError(options.port) : error);
@@ -90,8 +102,10 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
       server.off('error', reject);
       server.on('error', (error) => logger.error('metrics/health server error', { error }));
       let closing: Promise<void> | undefined;
+      const address = server.address() as AddressInfo;
       resolve({
-        port: (server.address() as AddressInfo).port,
+        port: address.port,
+        address: { address: address.address, family: address.family, port: address.port },
         close: () => {
           closing ??= new Promise<void>((done, fail) => {
             server.close((error) => (error ? fail(error) : done()));
@@ -102,6 +116,25 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
       });
     });
   });
+}
+
+/**
+ * Warns when connections are refused at the cap: the first at once, then at most once a minute with a count. The
+ * peer's address is never logged (it is an IP address, personal data).
+ */
+function dropWarner(limit: number, logger: Pick<Logger, 'warn'>): () => void {
+  let lastWarnedAt = -Infinity;
+  let dropped = 0;
+  return () => {
+    dropped += 1;
+    if (Date.now() - lastWarnedAt < DROP_WARNING_INTERVAL_MS) return;
+    logger.warn('metrics/health server at its connection cap (HTTP_MAX_CONNECTIONS): closed new connections', {
+      maxConnections: limit,
+      dropped,
+    });
+    lastWarnedAt = Date.now();
+    dropped = 0;
+  };
 }
 
 async function handle(

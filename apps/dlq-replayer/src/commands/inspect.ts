@@ -1,4 +1,5 @@
 import { readPartitions, type KafkaClient, type LoggerLike } from '@login/kafka';
+import { kafkaSecurity } from '@login/config';
 import type { InspectConfig } from '../config';
 import { formatInspect, InspectAggregator, type InspectResult } from '../core/inspect';
 import { captureRanges, remaining, type PartitionRange } from '../adapters/dlq-reader';
@@ -37,6 +38,7 @@ export async function runInspect(config: InspectConfig, deps: InspectDeps): Prom
     component: 'inspect',
     topic: config.dlqTopic,
     records: total,
+    kafkaSecurity: kafkaSecurity(config.kafka),
   });
   const progress = deps.progress?.(total);
   let done = 0;
