@@ -1,7 +1,8 @@
 export { createMasker } from './masker';
-export { PII_RULES, REDACTED, REDACTED_IP } from './pii-rules';
+export { PII_FIELD_ALIASES, PII_RULES, REDACTED, REDACTED_IP } from './pii-rules';
 export type { PiiField } from './pii-rules';
 export { redactPii } from './redact-pii';
+export { REDACTED_ADDRESS, redactIpLiterals } from './redact-addresses';
 export { KEY_ID_PATTERN, PSEUDONYM_DERIVATION, createPseudonymiser } from './hmac-pseudonym';
 export type { PseudonymDomain, Pseudonymiser } from './hmac-pseudonym';
 export { truncateIp } from './ip-truncation';
