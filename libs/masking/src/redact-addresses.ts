@@ -1,4 +1,4 @@
-import { isIPv6 } from 'node:net';
+import { parseIpAddress } from '@login/event-schema';
 
 /** What an IP address written inside a logged text becomes (with its port, and brackets for IPv6). */
 export const REDACTED_ADDRESS = '[REDACTED_IP]';
@@ -8,7 +8,7 @@ const PORT = '(?::\\d{1,5})?';
 // Four octets, not touching a letter, digit or `.`: `1.2.3` (a version) has three and `1.2.3.4.5` five, so neither
 // matches; a sentence may still end right after the address (`from 1.2.3.4.`).
 const IPV4 = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}${PORT}(?![\\w]|\\.\\d)`, 'g');
-// A candidate only (2 to 8 groups and a hex or dotted-quad tail, optional zone, brackets and port); `isIPv6` decides.
+// A candidate only (2 to 8 groups and a hex or dotted-quad tail, optional zone, brackets and port); the address parser decides.
 // Clock times (`11:25:03`), MAC addresses and `Class::method` are candidates that it refuses.
 const IPV6 = new RegExp(
   `(?<![\\w:.])\\[?((?:[0-9A-Fa-f]{0,4}:){2,8}(?:${OCTET}(?:\\.${OCTET}){3}|[0-9A-Fa-f]{0,4}))(?:%[0-9A-Za-z._-]+)?\\]?${PORT}(?![\\w:]|\\.\\d)`,
@@ -31,5 +31,5 @@ export function redactIpLiterals(text: string): string {
 
 // `::` alone (the unspecified address) is no one's address, and in text it is mostly punctuation (`Foo ::`).
 function isRedactableIpv6(address: string): boolean {
-  return address !== '::' && isIPv6(address);
+  return address !== '::' && parseIpAddress(address) !== undefined;
 }
