@@ -13,7 +13,7 @@ import { DEFAULT_DEVICE_TYPE, enrich } from './enrich';
 import { eventIdFor } from './event-id';
 
 const EVENT: LoginEvent = CONTRACT_EXAMPLE_EVENT;
-const MASKED = { device_id: 'k1:qpw5Fx26tUFWyiV4FZtA9E', ip: '199.172.111.0' };
+const MASKED = { device_id: 'k1.v2:JgcrAiRf9yb7uMB_ZIMEj5', ip: '199.172.111.0' };
 const EVENT_ID = eventIdFor({ topic: 'user-login', partition: 0, offset: '42' });
 
 describe('enrich', () => {
@@ -117,7 +117,7 @@ describe('enrich (properties)', () => {
       withAddress({ ...rest, ip: address.ip, ip_version: address.version }, parseIpAddress(address.ip)!),
     );
 
-  const pseudonym = fc.stringMatching(/^k[0-9]:[A-Za-z0-9_-]{22}$/);
+  const pseudonym = fc.stringMatching(/^k[0-9]\.v2:[A-Za-z0-9_-]{22}$/);
   // Stand-in for @login/masking's truncation (a domain lib may not import another here): /24 and /48.
   const truncated = (e: LoginEvent): string => {
     const address = parseIpAddress(e.ip)!;

@@ -1,11 +1,15 @@
 import { deepFreeze } from './deep-freeze';
 import { DEVICE_TYPES, UUID_PATTERN, appVersionSchema, localeSchema, userIdSchema } from './field-schemas';
 
-export const OUTPUT_SCHEMA_VERSION = '1.0.0';
-export const OUTPUT_SCHEMA_ID = 'urn:login-pipeline:schema:processed-user-login:1.0.0';
+/** 2.0.0: pseudonyms of the domain-separated derivation (`<keyId>.v2:…`), which never equal 1.0.0's (`<keyId>:…`). */
+export const OUTPUT_SCHEMA_VERSION = '2.0.0';
+export const OUTPUT_SCHEMA_ID = 'urn:login-pipeline:schema:processed-user-login:2.0.0';
 
-/** `<keyId>:<22 base64url chars>`: pinning the pseudonym shape here means a raw device_id cannot pass. */
-export const PSEUDONYM_PATTERN = '^[A-Za-z0-9._-]{1,64}:[A-Za-z0-9_-]{22}$';
+/**
+ * `<keyId>.v2:<22 base64url chars>`: pinning the pseudonym shape here means a raw device_id cannot pass, nor a
+ * pseudonym of the superseded derivation (`<keyId>:…`, libs/masking `PSEUDONYM_DERIVATION`).
+ */
+export const PSEUDONYM_PATTERN = '^[A-Za-z0-9._-]{1,64}\\.v2:[A-Za-z0-9_-]{22}$';
 
 /** The output event (docs/contracts.md "Output event"). `ip` is free-form because its shape depends on the masking strategy. */
 export const outputSchema = deepFreeze({

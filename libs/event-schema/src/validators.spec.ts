@@ -12,7 +12,7 @@ describe('schemas', () => {
     expect(inputSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(outputSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(inputSchema.$id).toBe('urn:login-pipeline:schema:user-login:1.0.0');
-    expect(outputSchema.$id).toBe('urn:login-pipeline:schema:processed-user-login:1.0.0');
+    expect(outputSchema.$id).toBe('urn:login-pipeline:schema:processed-user-login:2.0.0');
     expect(INPUT_SCHEMA_ID).toBe(inputSchema.$id);
     expect(OUTPUT_SCHEMA_ID).toBe(outputSchema.$id);
     expect(OUTPUT_SCHEMA_ID.endsWith(OUTPUT_SCHEMA_VERSION)).toBe(true);
@@ -66,7 +66,8 @@ describe('validateOutputEvent', () => {
   it.each([
     ['extra property', { extra: 1 }, '', 'additionalProperties'],
     ['raw device id', { device_id: '593-47-5928' }, '/device_id', 'pattern'],
-    ['pseudonym too short', { device_id: 'k1:AAAA' }, '/device_id', 'pattern'],
+    ['pseudonym too short', { device_id: 'k1.v2:AAAA' }, '/device_id', 'pattern'],
+    ['pseudonym of the superseded derivation', { device_id: 'k1:AAAAAAAAAAAAAAAAAAAAAA' }, '/device_id', 'pattern'],
     ['fractional latency', { latency_ms: 1.5 }, '/latency_ms', 'type'],
     ['latency as string', { latency_ms: '1' }, '/latency_ms', 'type'],
     ['ip_version 5', { ip_version: 5 }, '/ip_version', 'enum'],

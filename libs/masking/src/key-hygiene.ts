@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** The key id the development keys go by, so their pseudonyms (`dev:…`) never pass for production ones. */
+/** The key id the development keys go by, so their pseudonyms (`dev.v2:…`) never pass for production ones. */
 export const DEVELOPMENT_KEY_ID = 'dev';
 
 /** HMAC-SHA-256 takes keys up to 64 bytes as they are; below 32 bytes the key is weaker than the hash. */

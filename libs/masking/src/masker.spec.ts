@@ -9,6 +9,7 @@ import type { IpMaskStrategy, Masker } from './types';
 const KEY = { id: 'k1', secret: 'masking-test-secret' };
 const STRATEGIES: readonly IpMaskStrategy[] = ['truncate', 'hmac', 'redact'];
 const pseudonym = new RegExp(PSEUDONYM_PATTERN);
+const IP_VECTOR = 'k1.v2:a11Gt-a7404kh78x79xNYo';
 
 describe('createMasker', () => {
   describe.each(STRATEGIES)('ipStrategy %s', (ipStrategy) => {
@@ -16,7 +17,7 @@ describe('createMasker', () => {
 
     it('pseudonymises device_id with the key id', () => {
       const masked = masker.maskDeviceId('593-47-5928');
-      expect(masked).toMatch(/^k1:[A-Za-z0-9_-]{22}$/);
+      expect(masked).toMatch(/^k1\.v2:[A-Za-z0-9_-]{22}$/);
       expect(masked).not.toContain('593');
     });
 
@@ -77,6 +78,13 @@ describe('createMasker', () => {
     it('gives one pseudonym per address, however it is spelled', () => {
       expect(masker.maskIp('2001:DB8:0:0::1', 6)).toBe(masker.maskIp('2001:db8::1', 6));
       expect(masker.maskIp('::ffff:1.2.3.4', 4)).toBe(masker.maskIp('1.2.3.4', 4));
+    });
+
+    it('keeps ip and device_id pseudonyms apart: one text under one key is two pseudonyms', () => {
+      expect(masker.maskDeviceId('1.2.3.4')).not.toBe(masker.maskIp('1.2.3.4', 4));
+      expect(masker.maskDeviceId('2001:db8::1')).not.toBe(masker.maskIp('2001:db8::1', 6));
+      // Pinned: HMAC-SHA-256('masking-test-secret', 'ip\\0' + canonical text), under `<key id>.v2:`.
+      expect(masker.maskIp('1.2.3.4', 4)).toBe(IP_VECTOR);
     });
 
     it('separates addresses in the same /24', () => {

@@ -11,7 +11,8 @@ const IP_STRATEGIES: ReadonlySet<IpMaskStrategy> = new Set(['truncate', 'hmac', 
 
 /**
  * Device ids recur (users log in again from the same phone), and one HMAC costs ~30× a map lookup: the pseudonyms
- * of the most recent device ids are remembered. Two generations of this many entries bound the memory (~10 MB).
+ * of the most recent device ids are remembered. Two generations of this many entries bound the memory (~10 MB;
+ * the hmac ip strategy keeps a second memo for its own domain).
  */
 export const DEFAULT_PSEUDONYM_MEMO_ENTRIES = 32_768;
 
@@ -22,11 +23,12 @@ export const DEFAULT_PSEUDONYM_MEMO_ENTRIES = 32_768;
  */
 export function createMasker(options: MaskingOptions): Masker {
   if (!IP_STRATEGIES.has(options.ipStrategy)) throw new TypeError('ipStrategy must be truncate, hmac or redact');
-  const pseudonymise = boundedMemo(
-    createPseudonymiser(options.key),
-    options.pseudonymMemoEntries ?? DEFAULT_PSEUDONYM_MEMO_ENTRIES,
+  const memoEntries = options.pseudonymMemoEntries ?? DEFAULT_PSEUDONYM_MEMO_ENTRIES;
+  // One pseudonymiser (and memo) per field: each is its own HMAC domain, so their memos cannot share entries.
+  const pseudonymise = boundedMemo(createPseudonymiser(options.key, 'device_id'), memoEntries);
+  const maskAddress = addressMasker(options.ipStrategy, () =>
+    boundedMemo(createPseudonymiser(options.key, 'ip'), memoEntries),
   );
-  const maskAddress = addressMasker(options.ipStrategy, pseudonymise);
   const fieldMaskers = PII_RULES.map((rule) => ({
     field: rule.field,
     mask: ruleMasker(rule, pseudonymise, maskAddress),
@@ -59,16 +61,19 @@ function ruleMasker(
   }
 }
 
+// `ipPseudonymiser` is called only for the hmac strategy: the others never key the ip domain nor hold its memo.
 function addressMasker(
   strategy: IpMaskStrategy,
-  pseudonymise: (value: string) => string,
+  ipPseudonymiser: () => (value: string) => string,
 ): (address: IpAddress) => string {
   switch (strategy) {
     case 'truncate':
       return truncateAddress;
-    case 'hmac':
+    case 'hmac': {
+      const pseudonymise = ipPseudonymiser();
       // Canonical text: `2001:DB8::1` and `2001:db8:0::1` are one address and must get one pseudonym.
       return (address) => pseudonymise(formatIpAddress(address));
+    }
     case 'redact':
       return () => REDACTED_IP;
   }

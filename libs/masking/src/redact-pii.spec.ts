@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { PII_RULES, REDACTED } from './pii-rules';
+import { PII_FIELD_ALIASES, PII_RULES, REDACTED } from './pii-rules';
+import { REDACTED_ADDRESS } from './redact-addresses';
 import { CIRCULAR, MAX_REDACTION_DEPTH, TRUNCATED, redactPii } from './redact-pii';
 
 describe('redactPii', () => {
@@ -22,6 +23,57 @@ describe('redactPii', () => {
 
   it.each(['deviceId', 'DeviceID', 'DEVICE_ID', 'device-id', 'IP', 'Ip'])('catches the spelling %s', (key) => {
     expect(redactPii({ [key]: 'secret' })).toEqual({ [key]: REDACTED });
+  });
+
+  it.each([
+    'clientIp',
+    'client_ip',
+    'ip_address',
+    'ipAddress',
+    'remoteAddr',
+    'remote_address',
+    'X-Forwarded-For',
+    'x_forwarded_for',
+    'x-real-ip',
+    'deviceUUID',
+    'x-device-id',
+    'androidId',
+  ])('catches the alias %s', (key) => {
+    expect(redactPii({ [key]: 'secret' })).toEqual({ [key]: REDACTED });
+  });
+
+  it('keeps the aliases as normalised data', () => {
+    for (const aliases of Object.values(PII_FIELD_ALIASES)) {
+      for (const alias of aliases) expect(alias).toMatch(/^[a-z0-9]+$/);
+    }
+  });
+
+  it('redacts addresses inside string values, array items and keys at any depth', () => {
+    const meta = {
+      note: 'login from 203.0.113.9:5555 refused',
+      peers: ['10.0.0.1', { host: '[2001:db8::1]:443' }, 'fine'],
+      nested: { deeper: { text: 'mapped ::ffff:1.2.3.4 seen' } },
+      byAddress: { '198.51.100.7': 3 },
+    };
+    expect(redactPii(meta)).toEqual({
+      note: `login from ${REDACTED_ADDRESS} refused`,
+      peers: [REDACTED_ADDRESS, { host: REDACTED_ADDRESS }, 'fine'],
+      nested: { deeper: { text: `mapped ${REDACTED_ADDRESS} seen` } },
+      byAddress: { [REDACTED_ADDRESS]: 3 },
+    });
+  });
+
+  it('leaves versions and timestamps in strings alone', () => {
+    const meta = { app_version: '1.2.3', at: '2026-12-07T11:25:03.123Z', took: '12.5' };
+    expect(redactPii(meta)).toEqual(meta);
+  });
+
+  it('scans texts for addresses only when a rule masks ip', () => {
+    const rules = [{ field: 'device_id', strategy: 'pseudonymise' as const }];
+    expect(redactPii({ note: 'from 1.2.3.4', deviceId: 'd' }, rules)).toEqual({
+      note: 'from 1.2.3.4',
+      deviceId: REDACTED,
+    });
   });
 
   it('redacts whole sub-trees under a PII field name', () => {

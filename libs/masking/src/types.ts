@@ -28,11 +28,12 @@ export type MaskedFields = Readonly<Record<PiiField, string>>;
 export interface Masker {
   /** Masks every field `PII_RULES` names, each by its rule's strategy; throws like the functions below. */
   maskEvent(event: LoginEvent): MaskedFields;
-  /** `${key.id}:${base64url(HMAC-SHA-256(secret, raw))[0..22]}`. */
+  /** `${key.id}.v2:${base64url(HMAC-SHA-256(secret, 'device_id\0' + raw))[0..22]}` (`hmac-pseudonym.ts`). */
   maskDeviceId(raw: string): string;
   /**
    * truncate: IPv4 /24 (`1.2.3.0`), IPv6 /48 (`2001:db8:1::`) or shorter so that an embedded IPv4 keeps at most its
-   * /24 (6to4 `2002:c612:4d63::5` → `2002:c612:4d00::`); hmac: a pseudonym like device_id;
+   * /24 (6to4 `2002:c612:4d63::5` → `2002:c612:4d00::`); hmac: a pseudonym like device_id's, in
+   * its own domain (`ip\0` + canonical text), so it never equals the device_id pseudonym of the same text;
    * redact: `redacted`. Throws a TypeError (not naming the value) when `ip` is not an address of `version`.
    */
   maskIp(ip: string, version: 4 | 6): string;

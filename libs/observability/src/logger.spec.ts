@@ -65,6 +65,35 @@ describe('createLogger (json)', () => {
     expect(first?.['event']).toEqual({ user_id: 'u-1', device_id: '[REDACTED]', ip: '[REDACTED]' });
   });
 
+  it('redacts other spellings of ip, array items, addresses in texts and in the message', async () => {
+    const { logger, lines, entries } = capture();
+    logger.warn('connection from 203.0.113.9:5555 and [2001:db8::7]:443 dropped', {
+      clientIp: '198.51.100.1',
+      ip_address: '198.51.100.2',
+      remoteAddr: '::ffff:198.51.100.3',
+      peers: ['198.51.100.4', { note: 'via 198.51.100.5' }],
+      error: new Error('connect ECONNREFUSED 198.51.100.6:9092'),
+      app_version: '1.2.3',
+    });
+    const text = (await lines()).join('\n');
+    for (const address of ['203.0.113.9', '2001:db8::7', '198.51.100.']) expect(text).not.toContain(address);
+    const [entry] = await entries();
+    expect(entry).toMatchObject({
+      message: 'connection from [REDACTED_IP] and [REDACTED_IP] dropped',
+      clientIp: '[REDACTED]',
+      ip_address: '[REDACTED]',
+      remoteAddr: '[REDACTED]',
+      peers: ['[REDACTED_IP]', { note: 'via [REDACTED_IP]' }],
+      app_version: '1.2.3',
+    });
+  });
+
+  it('takes an injected message redaction', async () => {
+    const { logger, entries } = capture({ redactMessage: (message) => message.replace('hunter2', '***') });
+    logger.info('password hunter2 from 1.2.3.4');
+    expect((await entries())[0]).toMatchObject({ message: 'password *** from 1.2.3.4' });
+  });
+
   it('redacts inside errors and class instances too', async () => {
     const { logger, lines } = capture();
     class Rec {

@@ -1,4 +1,4 @@
-import { redactPii } from '@login/masking';
+import { redactIpLiterals, redactPii } from '@login/masking';
 import winston from 'winston';
 import { toLoggable } from './loggable';
 
@@ -28,6 +28,8 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
   /** Applied to every entry's metadata; defaults to `redactPii` (device_id and ip become `[REDACTED]`). */
   redact?: (meta: Record<string, unknown>) => unknown;
+  /** Applied to every entry's message; defaults to `redactIpLiterals` (an address in the text becomes `[REDACTED_IP]`). */
+  redactMessage?: (message: string) => string;
   /** Epoch ms; injectable for tests. */
   now?: () => number;
   /** Colour the pretty format; defaults to `coloursFor(destination, process.env)`. */
@@ -55,6 +57,7 @@ interface Entry {
  */
 export function createLogger(options: LoggerOptions): Logger {
   const redact = options.redact ?? ((meta: Record<string, unknown>) => redactPii(meta));
+  const redactMessage = options.redactMessage ?? redactIpLiterals;
   const now = options.now ?? Date.now;
   const destination = options.destination ?? process.stdout;
   const palette = (options.colours ?? coloursFor(destination, process.env)) ? COLOURED : PLAIN;
@@ -79,7 +82,7 @@ export function createLogger(options: LoggerOptions): Logger {
       const entry: Entry = {
         timestamp: new Date(now()).toISOString(),
         level,
-        message: String(message),
+        message: redactMessage(String(message)),
         app: options.app,
         component: typeof component === 'string' ? component : (options.component ?? 'main'),
         fields,

@@ -35,7 +35,7 @@ export const CONTRACT_EXAMPLE_EVENT: Readonly<LoginEvent> = Object.freeze(
 
 /**
  * The example event's output record (docs/contracts.md "Output event") when it is read at user-login/0/42, processed 250 ms after its event
- * time, its ip truncated and its device id pseudonymised under key id `k1`.
+ * time, its ip truncated and its device id pseudonymised under key id `k1` (secret `test-secret`).
  */
 export const CONTRACT_EXAMPLE_OUTPUT: Readonly<ProcessedLoginEvent> = Object.freeze({
   event_id: 'b4435276-affa-8030-9d0f-354a37f87023',
@@ -43,7 +43,7 @@ export const CONTRACT_EXAMPLE_OUTPUT: Readonly<ProcessedLoginEvent> = Object.fre
   app_version: '2.3.0',
   device_type: 'android',
   locale: 'RU',
-  device_id: 'k1:qpw5Fx26tUFWyiV4FZtA9E',
+  device_id: 'k1.v2:JgcrAiRf9yb7uMB_ZIMEj5',
   ip: '199.172.111.0',
   ip_version: 4,
   event_time: '2023-09-12T00:45:51.000Z',
