@@ -26,10 +26,19 @@ export function redactIpLiterals(text: string): string {
   const withoutV6 = colon
     ? text.replace(IPV6, (match, address: string) => (isRedactableIpv6(address) ? REDACTED_ADDRESS : match))
     : text;
-  return withoutV6.replace(IPV4, REDACTED_ADDRESS);
+  return withoutV6.replace(IPV4, (match) => (isOwnHostAddress(match) ? match : REDACTED_ADDRESS));
 }
 
-// `::` alone (the unspecified address) is no one's address, and in text it is mostly punctuation (`Foo ::`).
+// Loopback and "every interface" are no person's address, and they say where a service bound or which local broker
+// it reached (`127.0.0.1:9092`): they stay readable.
+const OWN_HOST_V4 = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|0\.0\.0\.0)(?::\d+)?$/;
+
+function isOwnHostAddress(match: string): boolean {
+  return OWN_HOST_V4.test(match);
+}
+
+// `::` alone (the unspecified address) is no one's address, and in text it is mostly punctuation (`Foo ::`); `::1` is
+// loopback.
 function isRedactableIpv6(address: string): boolean {
-  return address !== '::' && parseIpAddress(address) !== undefined;
+  return address !== '::' && address !== '::1' && parseIpAddress(address) !== undefined;
 }
