@@ -2,7 +2,8 @@
 # Verifies everything under docker/ without a Docker engine or a cluster (issue 6). Called by .ci/run after the
 # tests; also runnable by hand from anywhere:  bash docker/verify/run.sh [--only step,step]
 #
-# Steps: sync (generated files), helm (lint, render, schema negatives, Kubernetes/KEDA model validation),
+# Steps: sync (generated files), deps (runtime package.json of each app = what main.js requires: no kafkajs,
+#   faker only in the generator; builds the apps, Nx-cached), helm (lint, render, schema negatives, Kubernetes/KEDA model validation),
 #   promtool (rules, rule unit tests, compose's prometheus.yml), compose (Compose Specification schema, files),
 #   images (stand-in base image, buildah build of the three Dockerfiles, image contents, sizes),
 #   processor-host + processor-image (need Kafka and a real processor: events in/out, /healthz, /metrics,
@@ -99,6 +100,13 @@ step_helm() {
   node --test --test-reporter=spec docker/verify/manifests.test.mjs 2> >(quiet_symlink_warning >&2)
 }
 
+# The runtime images install dist/apps/<app>/package.json: check it without building an image.
+step_deps() {
+  npx nx run-many -t build -p "${APPS[@]}" --outputStyle=static >"$VERIFY_WORK/deps-build.log" 2>&1 \
+    || { tail -20 "$VERIFY_WORK/deps-build.log" >&2; die "nx build failed"; }
+  node --test --test-reporter=spec docker/verify/runtime-deps.test.mjs
+}
+
 step_promtool() {
   ensure_promtool
   log "$("$PROMTOOL" --version 2>&1 | head -1)"
@@ -177,6 +185,7 @@ fi
 
 started_all=$(date +%s)
 step sync step_sync
+step deps step_deps
 step helm step_helm
 step promtool step_promtool
 step compose step_compose
