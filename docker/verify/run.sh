@@ -81,10 +81,13 @@ step_sync() {
   linked=$(readlink -f docker/helm/login-pipeline/files/alerts.rules.yml)
   [ "$linked" = "$REPO_ROOT/docker/prometheus/alerts.rules.yml" ] || die "chart files/alerts.rules.yml must link to docker/prometheus/alerts.rules.yml (is: $linked)"
   log "chart files/alerts.rules.yml -> docker/prometheus/alerts.rules.yml (one rules file)"
+  linked=$(readlink -f docker/helm/login-pipeline/files/topic-configs.json)
+  [ "$linked" = "$REPO_ROOT/libs/kafka/src/topic-configs.json" ] || die "chart files/topic-configs.json must link to libs/kafka/src/topic-configs.json (is: $linked)"
+  log "chart files/topic-configs.json -> libs/kafka/src/topic-configs.json (one set of DLQ topic configs)"
 }
 
-# helm prints a warning for the link to the one rules file on every call; it is expected.
-quiet_symlink_warning() { grep -v 'found symbolic link in path: .*alerts.rules.yml' || true; }
+# helm prints a warning for the links to the one rules file and the topic configs on every call; it is expected.
+quiet_symlink_warning() { grep -v 'found symbolic link in path: .*\(alerts.rules.yml\|topic-configs.json\)' || true; }
 
 step_helm() {
   ensure_helm
