@@ -25,13 +25,15 @@ RUN --mount=type=cache,target=/root/.npm,sharing=locked --mount=type=secret,id=b
 COPY . .
 ARG APP
 # production configuration: no source maps. generatePackageJson writes a package.json and a lockfile pruned
-# to the app's runtime dependencies beside main.js.
+# to the app's runtime dependencies beside main.js: the packages left external in apps/<app>/project.json that
+# are in the root package.json's "dependencies". kafkajs (bundled, patched) is a devDependency so it is never
+# installed below (docker/verify/runtime-deps.test.mjs).
 RUN npx nx build "$APP" --configuration=production --outputStyle=static \
  && test -f "dist/apps/$APP/main.js" \
  && test -f "dist/apps/$APP/package.json" \
  && test -f "dist/apps/$APP/package-lock.json"
 
-# ---- runtime: main.js + production dependencies only ---------------------------------------------------------
+# ---- runtime: main.js + only the packages main.js requires (no kafkajs: it is bundled) ----------------------
 FROM node:22.23.3-bookworm-slim AS runtime
 # tini as PID 1: forwards SIGTERM/SIGINT to node (which finishes its batch and exits 0) and reaps zombies.
 # A dedicated numeric user that owns nothing in the image: the app cannot rewrite its own code.

@@ -104,7 +104,7 @@ describe('docker/compose.yaml', () => {
     assert.equal(services['kafka-init'].restart, 'no');
   });
 
-  it('kafka-init gives the DLQ topics the max.message.bytes of libs/kafka/src/topic-configs.json', () => {
+  it('kafka-init gives the DLQ topics every config of libs/kafka/src/topic-configs.json', () => {
     const script = services['kafka-init'].command.join('\n');
     const { deadLetter } = JSON.parse(
       fs.readFileSync(path.join(repoRoot, 'libs/kafka/src/topic-configs.json'), 'utf8'),
@@ -112,6 +112,9 @@ describe('docker/compose.yaml', () => {
     const dlqLoop = script.split('\n').find((line) => line.includes('user-login-dlq '));
     assert.ok(dlqLoop, 'a loop over the DLQ topics');
     assert.match(script, new RegExp(`--config max\\.message\\.bytes=${deadLetter['max.message.bytes']}`));
+    for (const [name, value] of Object.entries(deadLetter)) {
+      assert.ok(script.includes(`--config ${name}=${value}`), `kafka-init lacks --config ${name}=${value}`);
+    }
   });
 
   it('dependencies name real services; one-shot services are awaited to completion', () => {

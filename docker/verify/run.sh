@@ -2,7 +2,8 @@
 # Verifies everything under docker/ without a Docker engine or a cluster (issue 6). Called by .ci/run after the
 # tests; also runnable by hand from anywhere:  bash docker/verify/run.sh [--only step,step]
 #
-# Steps: sync (generated files), helm (lint, render, schema negatives, Kubernetes/KEDA model validation),
+# Steps: sync (generated files), deps (runtime package.json of each app = what main.js requires: no kafkajs,
+#   faker only in the generator; builds the apps, Nx-cached), helm (lint, render, schema negatives, Kubernetes/KEDA model validation),
 #   promtool (rules, rule unit tests, compose's prometheus.yml), compose (Compose Specification schema, files),
 #   images (stand-in base image, buildah build of the three Dockerfiles, image contents, sizes),
 #   processor-host + processor-image (need Kafka and a real processor: events in/out, /healthz, /metrics,
@@ -80,10 +81,13 @@ step_sync() {
   linked=$(readlink -f docker/helm/login-pipeline/files/alerts.rules.yml)
   [ "$linked" = "$REPO_ROOT/docker/prometheus/alerts.rules.yml" ] || die "chart files/alerts.rules.yml must link to docker/prometheus/alerts.rules.yml (is: $linked)"
   log "chart files/alerts.rules.yml -> docker/prometheus/alerts.rules.yml (one rules file)"
+  linked=$(readlink -f docker/helm/login-pipeline/files/topic-configs.json)
+  [ "$linked" = "$REPO_ROOT/libs/kafka/src/topic-configs.json" ] || die "chart files/topic-configs.json must link to libs/kafka/src/topic-configs.json (is: $linked)"
+  log "chart files/topic-configs.json -> libs/kafka/src/topic-configs.json (one set of DLQ topic configs)"
 }
 
-# helm prints a warning for the link to the one rules file on every call; it is expected.
-quiet_symlink_warning() { grep -v 'found symbolic link in path: .*alerts.rules.yml' || true; }
+# helm prints a warning for the links to the one rules file and the topic configs on every call; it is expected.
+quiet_symlink_warning() { grep -v 'found symbolic link in path: .*\(alerts.rules.yml\|topic-configs.json\)' || true; }
 
 step_helm() {
   ensure_helm
@@ -97,6 +101,13 @@ step_helm() {
     log "helm template $app: $(grep -c '^kind:' "$VERIFY_WORK/helm-$app.yaml") manifests ($(grep '^kind:' "$VERIFY_WORK/helm-$app.yaml" | awk '{print $2}' | sort | tr '\n' ' '))"
   done
   node --test --test-reporter=spec docker/verify/manifests.test.mjs 2> >(quiet_symlink_warning >&2)
+}
+
+# The runtime images install dist/apps/<app>/package.json: check it without building an image.
+step_deps() {
+  npx nx run-many -t build -p "${APPS[@]}" --outputStyle=static >"$VERIFY_WORK/deps-build.log" 2>&1 \
+    || { tail -20 "$VERIFY_WORK/deps-build.log" >&2; die "nx build failed"; }
+  node --test --test-reporter=spec docker/verify/runtime-deps.test.mjs
 }
 
 step_promtool() {
@@ -177,6 +188,7 @@ fi
 
 started_all=$(date +%s)
 step sync step_sync
+step deps step_deps
 step helm step_helm
 step promtool step_promtool
 step compose step_compose

@@ -131,7 +131,8 @@ const connectionVariables = {
     placeholder: 'NAME',
     schema: topicNameSchema,
     default: DEFAULT_TOPICS.parked,
-    description: 'Where the loop guard parks records.',
+    description:
+      'Where the loop guard parks records; replay creates it when missing, with the DLQ topic configs (7-day retention).',
   },
   REPLAYER_GROUP: {
     flag: 'group',

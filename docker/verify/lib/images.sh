@@ -60,6 +60,10 @@ check_app_image() {
     const bad = Object.keys(lock).filter((k) => k && lock[k].dev && fs.existsSync(path.join(app, k)));
     if (bad.length) { console.error("dev packages installed: " + bad.join(" ")); process.exit(1); }
   ' "$mnt/app" || problems+=("dev dependencies from the lockfile are installed")
+  # kafkajs runs from the bundle only; faker is the generator's alone (docker/verify/runtime-deps.test.mjs checks the
+  # package.json these come from, this checks the image).
+  [ ! -e "$mnt/app/node_modules/kafkajs" ] || problems+=("kafkajs in /app/node_modules (unused and unpatched: it is bundled)")
+  [ "$app" = generator ] || [ ! -e "$mnt/app/node_modules/@faker-js/faker" ] || problems+=("@faker-js/faker in /app/node_modules")
   [ -z "$(find "$mnt/root/.npm" -type f 2>/dev/null | head -1)" ] || problems+=("npm cache left in /root/.npm")
   [ -z "$(ls -A "$mnt/var/lib/apt/lists" 2>/dev/null | grep -v '^lock$\|^partial$')" ] || problems+=("apt lists left in the image")
   [ -x "$mnt/usr/bin/tini" ] || problems+=("no /usr/bin/tini")

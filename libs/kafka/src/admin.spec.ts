@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { createAdminClient } from './admin';
+import { DLQ_TOPIC_CONFIG } from './topic-configs';
 
 /** A kafkajs admin whose ListOffsets answers with the given errors first, as right after a leader moved. */
 function kafkaAnswering(errors: string[]) {
@@ -48,5 +49,35 @@ describe('admin client watermarks', () => {
     const { kafka, calls } = kafkaAnswering(['TOPIC_AUTHORIZATION_FAILED']);
     await expect(createAdminClient(kafka, { sleep: instant }).topicOffsets('t')).rejects.toThrow(/offsets of t/);
     expect(calls.offsets).toBe(1);
+  });
+});
+
+describe('admin client ensureTopics', () => {
+  it('creates a missing parked topic with the DLQ config, retention included, and leaves existing topics alone', async () => {
+    const created: unknown[] = [];
+    const admin = {
+      listTopics: async () => ['user-login-dlq'],
+      createTopics: async (request: { topics: unknown[] }) => {
+        created.push(...request.topics);
+        return true;
+      },
+    };
+    const kafka = { admin: () => admin } as unknown as Kafka;
+    const client = createAdminClient(kafka);
+    await client.ensureTopics([
+      { topic: 'user-login-dlq', partitions: 3, config: DLQ_TOPIC_CONFIG },
+      { topic: 'user-login-dlq-parked', partitions: 3, config: DLQ_TOPIC_CONFIG },
+    ]);
+    expect(created).toEqual([
+      {
+        topic: 'user-login-dlq-parked',
+        numPartitions: 3,
+        replicationFactor: -1,
+        configEntries: [
+          { name: 'max.message.bytes', value: '2097152' },
+          { name: 'retention.ms', value: '604800000' },
+        ],
+      },
+    ]);
   });
 });

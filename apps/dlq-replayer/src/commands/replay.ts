@@ -91,7 +91,9 @@ async function destinationLimits(
   config: ReplayConfig,
   partitions: number,
 ): Promise<DestinationLimits> {
-  // The parked topic holds DLQ records unchanged plus three headers: it takes what the DLQ takes.
+  // The parked topic holds DLQ records unchanged plus three headers: it takes what the DLQ takes, and it is a raw-PII
+  // copy, so it gets the DLQ's explicit retention too, never the broker's default. Created rather than refused: a
+  // replay during an incident should not stop for a missing topic. An existing topic is left as its owners made it.
   const parkedConfig: Readonly<Record<string, string>> = DLQ_TOPIC_CONFIG;
   if (!config.dryRun) await admin.ensureTopics([{ topic: config.parkedTopic, partitions, config: parkedConfig }]);
   const parkedExists = await admin.topicEndOffsets(config.parkedTopic).then(
