@@ -79,6 +79,10 @@ function rssMiB(pid: number | undefined): number {
   }
 }
 
+// A processor restarted by the test is not the fixture's: stopped here, whatever happened.
+let restarted: ProcessorProcess | undefined;
+afterAll(() => restarted?.kill('SIGKILL'));
+
 describe('long soak', () => {
   it(
     `${DURATION_MS / 60_000} min at ${RATE} events/s with a fault every ${FAULT_EVERY_MS / 60_000} min: nothing lost`,
@@ -160,6 +164,7 @@ describe('long soak', () => {
           await dead.exited;
           await sleep(5_000);
           processor = await ProcessorProcess.start({ ...t, brokers: cluster.bootstrap, env: processorEnv });
+          restarted = processor;
           watch(processor);
           await processor.waitReady(120_000);
         } else {
