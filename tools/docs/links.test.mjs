@@ -1,6 +1,7 @@
-// Every relative link in the repository's Markdown front doors and docs/ must lead somewhere: the file exists and, when
-// the link names a heading (#anchor) in a Markdown file, that heading exists (GitHub's anchor rules). Moving a section
-// between files (issue 22: README → docs/) breaks links silently otherwise.
+// Every relative link in the repository's Markdown front doors and docs/ must lead somewhere inside the repository
+// (a clone has no ../shared/): the file exists and, when the link names a heading (#anchor) in a Markdown file, that
+// heading exists (GitHub's anchor rules). Moving a section between files (issue 22: README → docs/) breaks links
+// silently otherwise.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -74,6 +75,10 @@ for (const file of checked) {
       const resolved = pathPart
         ? path.resolve(path.dirname(path.join(root, file)), decodeURI(pathPart))
         : path.join(root, file);
+      if (path.relative(root, resolved).startsWith('..')) {
+        broken.push(`${target} (outside the repository: a clone does not have it)`);
+        continue;
+      }
       if (!fs.existsSync(resolved)) {
         broken.push(`${target} (no such file)`);
         continue;
