@@ -847,7 +847,7 @@ async function main() {
     fs.writeFileSync(`${base}.json`, `${JSON.stringify(doc, null, 2)}\n`);
     fs.writeFileSync(`${base}.svg`, renderSvg(doc));
     const text = renderText(doc);
-    // The same tables as stdout, as Markdown the README's Performance section can quote.
+    // The same tables as stdout, as Markdown tools/bench/results/README.md can quote.
     fs.writeFileSync(`${base}.md`, `${text}\n`);
     process.stdout.write(
       `${text}\n\nresults: ${path.relative(process.cwd(), base)}.json, .md, .svg (${doc.run.durationS} s)\n`,

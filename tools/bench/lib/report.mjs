@@ -28,7 +28,7 @@ function table(headers, rows) {
   return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
-/** The human-readable report (Markdown tables, so the README can quote it as is). */
+/** The human-readable report (Markdown tables, so tools/bench/results/README.md can quote it as is). */
 export function renderText(doc) {
   const out = [];
   const t = doc.throughput;
