@@ -13,7 +13,15 @@ import {
 import { EXIT, type ReplayConfig } from '../config';
 import { headerLabel } from '../core/terminal-text';
 import { planRecord, type DestinationLimits, type PlannedRecord, type PlanOptions } from '../core/replay-plan';
-import { advancePartition, countDecision, formatReport, newReport, type ReplayReport } from '../core/report';
+import { formatReport, newReport, type ReplayReport } from '../core/report';
+import {
+  chunkSize,
+  committedPositions,
+  foldChunk,
+  progressDetail,
+  replayOutcome,
+  reportJson,
+} from '../core/replay-run';
 import { awaitCommitted, captureRanges, remaining, type PartitionRange } from '../adapters/dlq-reader';
 import type { ReplayerMetrics } from '@login/observability';
 import type { Progress } from '../adapters/progress';
@@ -56,12 +64,6 @@ export interface ReplayOutcome {
  */
 export function transactionalIdFor(group: string): string {
   return `dlq-replayer.${group}`;
-}
-
-function chunkSize(config: ReplayConfig): number {
-  // With --rate, a transaction about once a second: an interrupted run has handled at most a second's worth.
-  if (config.rate !== undefined) return Math.max(1, Math.min(500, Math.floor(config.rate)));
-  return 500;
 }
 
 /** The code of the first KafkaAdapterError in `error`'s cause chain (the reader wraps what onBatch throws). */
@@ -174,19 +176,13 @@ export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise
 
   /** Counts a chunk once it is committed: its outcomes travel with it, never through shared state. */
   const fold = (partition: number, planned: readonly PlannedRecord[], next: bigint) => {
+    beyondEnd += foldChunk(report, partition, planned, next, endOf);
     for (const { view, decision } of planned) {
-      countDecision(report, view, decision);
       deps.metrics?.counted(decision.action, headerLabel(view.reason), decision.reason);
-      const end = endOf.get(view.partition);
-      if (end !== undefined && view.offset >= end) beyondEnd += 1;
     }
-    advancePartition(report, partition, next);
     deps.metrics?.read(planned.length);
     deps.metrics?.remaining(Math.max(0, total - report.read));
-    progress.update(
-      report.read,
-      `replayed ${report.replayed.total}  parked ${report.parked.total}  skipped ${report.skipped.total}`,
-    );
+    progress.update(report.read, progressDetail(report));
   };
 
   const onBatch = async (records: readonly ConsumedRecord[]) => {
@@ -240,7 +236,7 @@ export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise
       topic: config.dlqTopic,
       ranges,
       signal: stop,
-      maxRecordsPerBatch: chunkSize(config),
+      maxRecordsPerBatch: chunkSize(config.rate),
       onReading: () => {
         reading = true;
       },
@@ -256,10 +252,7 @@ export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise
   const fenced = failure !== undefined && adapterCode(failure) === 'PRODUCER_FENCED';
   try {
     if (producer && committedChunks > 0 && !fenced) {
-      const positions = new Map(
-        report.partitions.filter((p) => p.next !== p.start).map((p) => [p.partition, BigInt(p.next)]),
-      );
-      if (!(await awaitCommitted(admin, config.group, config.dlqTopic, positions))) {
+      if (!(await awaitCommitted(admin, config.group, config.dlqTopic, committedPositions(report)))) {
         logger.warn('the committed offsets did not show in the group within 10 s', {
           component: 'replay',
           group: config.group,
@@ -271,23 +264,21 @@ export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise
     await admin.disconnect();
   }
 
-  report.outcome = fenced
-    ? 'fenced'
-    : failure !== undefined
-      ? 'failed'
-      : complete && !stoppedEarly
-        ? 'complete'
-        : maxReached.signal.aborted
-          ? 'max'
-          : 'interrupted';
+  report.outcome = replayOutcome({
+    fenced,
+    failed: failure !== undefined,
+    complete,
+    stoppedEarly,
+    maxReached: maxReached.signal.aborted,
+  });
   report.finishedAt = new Date(deps.now()).toISOString();
-  const json = { ...report, beyondCapturedEnd: beyondEnd };
+  const json = reportJson(report, beyondEnd);
   if (beyondEnd > 0) {
     // The read is bounded by the captured end offsets: this would be a bug, never a normal outcome.
     logger.error('records appended after the run started were handled', { component: 'replay', count: beyondEnd });
   }
-  deps.stdout.write(config.json ? `${JSON.stringify(json, null, 2)}\n` : formatReport(report));
-  if (config.reportFile) await deps.writeFile(config.reportFile, `${JSON.stringify(json, null, 2)}\n`);
+  deps.stdout.write(config.json ? json : formatReport(report));
+  if (config.reportFile) await deps.writeFile(config.reportFile, json);
   if (fenced) return { report, exitCode: EXIT.busy };
   if (failure !== undefined) throw failure;
   return { report, exitCode: report.outcome === 'interrupted' ? EXIT.failure : EXIT.ok };
