@@ -1,6 +1,5 @@
 import type { TransactionalProducer, TransactionOffsets, OutgoingRecord } from '@login/kafka';
-import { DEFAULT_PLAN_OPTIONS, dlqRecord } from '../testing/dlq-fixtures';
-import { newReport } from '../core/report';
+import { DEFAULT_PLAN_OPTIONS, dlqRecord, testReport } from '../testing/dlq-fixtures';
 import { ReplayRunner, type ChunkDone, type ReplayRunnerOptions } from './replay-runner';
 
 const lineageKey = { id: 'l1', secret: Buffer.from('replayer-unit-test-lineage-key-0123456789') };
@@ -19,16 +18,7 @@ function fakeProducer(fail?: Error) {
 
 function runner(overrides: Partial<ReplayRunnerOptions> = {}) {
   const chunks: ChunkDone[] = [];
-  const report = newReport({
-    runId: 'run-1',
-    dryRun: false,
-    dlqTopic: 'user-login-dlq',
-    targetTopic: 'user-login',
-    parkedTopic: 'user-login-dlq-parked',
-    group: 'g',
-    startedAt: '2026-01-01T00:00:00.000Z',
-    partitions: [{ partition: 0, start: '0', end: '10' }],
-  });
+  const report = testReport([{ partition: 0, start: '0', end: '10' }]);
   const options: ReplayRunnerOptions = {
     planOptions: DEFAULT_PLAN_OPTIONS,
     limits: { targetMaxBytes: 1_048_588, parkedMaxBytes: 2_097_152 },

@@ -1,4 +1,4 @@
-import { DEFAULT_PLAN_OPTIONS, dlqRecord } from '../testing/dlq-fixtures';
+import { DEFAULT_PLAN_OPTIONS, dlqRecord, testReport } from '../testing/dlq-fixtures';
 import { planRecord } from './replay-plan';
 import {
   chunkSize,
@@ -9,26 +9,16 @@ import {
   reportJson,
   type ReadEnd,
 } from './replay-run';
-import { newReport } from './report';
 
 const lineageKey = { id: 'l1', secret: Buffer.from('replayer-unit-test-lineage-key-0123456789') };
 const run = { runId: 'run-1', nowMs: 1_800_000_000_000, lineageKey };
 const roomy = { targetMaxBytes: 1_048_588, parkedMaxBytes: 2_097_152 };
 
 function report() {
-  return newReport({
-    runId: 'run-1',
-    dryRun: false,
-    dlqTopic: 'user-login-dlq',
-    targetTopic: 'user-login',
-    parkedTopic: 'user-login-dlq-parked',
-    group: 'g',
-    startedAt: '2026-01-01T00:00:00.000Z',
-    partitions: [
-      { partition: 0, start: '5', end: '10' },
-      { partition: 1, start: '0', end: '3' },
-    ],
-  });
+  return testReport([
+    { partition: 0, start: '5', end: '10' },
+    { partition: 1, start: '0', end: '3' },
+  ]);
 }
 
 describe('chunkSize (records per transaction)', () => {
