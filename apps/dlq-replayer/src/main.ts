@@ -1,5 +1,5 @@
 // Wiring only: parse the command line, build the adapters, run the command, map the outcome to an exit code.
-import { createKafkaClient, KafkaAdapterError } from '@login/kafka';
+import { createKafkaClient, KafkaAdapterError, type KafkaClient } from '@login/kafka';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import {
@@ -7,19 +7,21 @@ import {
   createReplayerMetrics,
   onStopSignals,
   startHttpServer,
+  type Logger,
+  type ReplayerMetrics,
   type RunningHttpServer,
 } from '@login/observability';
 import { createProgress } from './adapters/progress';
 import { runInspect } from './commands/inspect';
 import { runReplay } from './commands/replay';
 import { PACKAGE_VERSION, kafkaSecurity, kafkaSecurityWarning } from '@login/config';
-import { EXIT, parseCommandLine } from './config';
+import { EXIT, parseCommandLine, type CliParse, type Config, type InspectConfig, type ReplayConfig } from './config';
 
 /** How long a command may take to end after the first SIGINT/SIGTERM before the process exits anyway. */
 const STOP_DEADLINE_MS = 8_000;
 
-async function main(): Promise<number> {
-  const parsed = parseCommandLine(process.argv.slice(2), process.env);
+/** The command to run, or the exit code after help, the version or a usage error was printed. */
+function commandOrAnswer(parsed: CliParse): Config | number {
   if (parsed.kind === 'help' || parsed.kind === 'version') {
     process.stdout.write(parsed.text);
     return EXIT.ok;
@@ -28,38 +30,42 @@ async function main(): Promise<number> {
     process.stderr.write(`dlq-replayer: ${parsed.message}\n`);
     return EXIT.usage;
   }
-  const config = parsed.config;
-  // Logs go to stderr: stdout carries the summary or report (`--json | jq`).
-  const logger = createLogger({
-    app: 'dlq-replayer',
-    level: config.logLevel,
-    format: config.logFormat,
-    component: config.command,
-    destination: process.stderr,
-  });
+  return parsed.config;
+}
+
+/** The Kafka client, after a warning when the connection is not secured (SASL without TLS, or none). */
+function kafkaClient(config: Config, logger: Logger): KafkaClient {
   const insecure = kafkaSecurityWarning(kafkaSecurity(config.kafka));
   if (insecure !== undefined) logger.warn(insecure, { kafkaSecurity: kafkaSecurity(config.kafka) });
-  const client = createKafkaClient(
+  return createKafkaClient(
     { ...config.kafka, logLevel: config.logLevel === 'debug' ? 'info' : 'error', connectionTimeoutMs: 3000 },
     logger,
   );
-  const runId = randomUUID();
-  const metrics = config.httpPort !== undefined ? createReplayerMetrics({ version: PACKAGE_VERSION }) : undefined;
-  let ready: () => boolean = () => false;
-  let server: RunningHttpServer | undefined;
-  if (metrics && config.httpPort !== undefined) {
-    server = await startHttpServer({
-      port: config.httpPort,
-      host: config.httpHost,
-      maxConnections: config.httpMaxConnections,
-      registry: metrics.registry,
-      liveness: () => true,
-      readiness: () => (ready() ? { ready: true } : { ready: false, reasons: ['replay not reading'] }),
-      logger,
-    });
-    logger.info('serving /metrics, /healthz, /readyz', { host: server.address.address, port: server.port });
-  }
-  const interrupt = new AbortController();
+}
+
+/** /metrics, /healthz and /readyz, when --http-port is given; `ready` is asked on each /readyz. */
+async function serveMetrics(
+  config: Config,
+  metrics: ReplayerMetrics | undefined,
+  logger: Logger,
+  ready: () => boolean,
+): Promise<RunningHttpServer | undefined> {
+  if (!metrics || config.httpPort === undefined) return undefined;
+  const server = await startHttpServer({
+    port: config.httpPort,
+    host: config.httpHost,
+    maxConnections: config.httpMaxConnections,
+    registry: metrics.registry,
+    liveness: () => true,
+    readiness: () => (ready() ? { ready: true } : { ready: false, reasons: ['replay not reading'] }),
+    logger,
+  });
+  logger.info('serving /metrics, /healthz, /readyz', { host: server.address.address, port: server.port });
+  return server;
+}
+
+/** SIGINT/SIGTERM abort `interrupt`: the command commits what it handled and prints its report. */
+function installStopSignals(logger: Logger, interrupt: AbortController): void {
   onStopSignals({
     stopping: () => interrupt.signal.aborted,
     stop: (signal) => {
@@ -84,57 +90,104 @@ async function main(): Promise<number> {
       },
     },
   });
+}
 
-  try {
-    if (config.command === 'inspect') {
-      const result = await runInspect(config, {
-        client,
-        logger,
-        stdout: process.stdout,
-        runId,
-        signal: interrupt.signal,
-        progress: (total) => createProgress(process.stderr, total, !config.json),
-      });
-      return result.outcome === 'complete' ? EXIT.ok : EXIT.failure;
-    }
-    logger.info('replay starting', {
-      runId,
-      group: config.group,
-      dlqTopic: config.dlqTopic,
-      target: config.inputTopic,
-      dryRun: config.dryRun,
-      kafkaSecurity: kafkaSecurity(config.kafka),
-    });
-    const { exitCode, report } = await runReplay(config, {
-      client,
-      logger,
-      stdout: process.stdout,
-      runId,
-      now: Date.now,
-      ...(metrics ? { metrics } : {}),
-      progress: (total) => createProgress(process.stderr, total, config.progress),
-      signal: interrupt.signal,
-      writeFile: (path, text) => writeFile(path, text, 'utf8'),
-      onReady: (fn) => {
-        ready = fn;
-      },
-    });
-    if (report.outcome === 'fenced') {
-      process.stderr.write(
-        `dlq-replayer: fenced: another replay on group "${config.group}" started and took over (one run per group); ` +
-          'this run stopped after what it had committed, which the report shows. The other run continues from there.\n',
-      );
-    }
-    return exitCode;
-  } catch (error) {
-    const code = error instanceof KafkaAdapterError ? ` [${error.code}]` : '';
-    const message = error instanceof Error ? error.message : String(error);
+interface CommandDeps {
+  readonly client: KafkaClient;
+  readonly logger: Logger;
+  readonly runId: string;
+  readonly metrics: ReplayerMetrics | undefined;
+  readonly signal: AbortSignal;
+  readonly onReady: (ready: () => boolean) => void;
+}
+
+async function inspect(config: InspectConfig, deps: CommandDeps): Promise<number> {
+  const result = await runInspect(config, {
+    client: deps.client,
+    logger: deps.logger,
+    stdout: process.stdout,
+    runId: deps.runId,
+    signal: deps.signal,
+    progress: (total) => createProgress(process.stderr, total, !config.json),
+  });
+  return result.outcome === 'complete' ? EXIT.ok : EXIT.failure;
+}
+
+async function replay(config: ReplayConfig, deps: CommandDeps): Promise<number> {
+  const { client, logger, runId, metrics } = deps;
+  logger.info('replay starting', {
+    runId,
+    group: config.group,
+    dlqTopic: config.dlqTopic,
+    target: config.inputTopic,
+    dryRun: config.dryRun,
+    kafkaSecurity: kafkaSecurity(config.kafka),
+  });
+  const { exitCode, report } = await runReplay(config, {
+    client,
+    logger,
+    stdout: process.stdout,
+    runId,
+    now: Date.now,
+    ...(metrics ? { metrics } : {}),
+    progress: (total) => createProgress(process.stderr, total, config.progress),
+    signal: deps.signal,
+    writeFile: (path, text) => writeFile(path, text, 'utf8'),
+    onReady: deps.onReady,
+  });
+  if (report.outcome === 'fenced') {
     process.stderr.write(
-      `dlq-replayer: ${config.command} failed${code}: ${message}\n` +
-        `  (brokers: ${config.kafka.brokers.join(',')}` +
-        `${config.command === 'replay' ? '; every chunk is one transaction: nothing of the failed one was committed' : ''})\n`,
+      `dlq-replayer: fenced: another replay on group "${config.group}" started and took over (one run per group); ` +
+        'this run stopped after what it had committed, which the report shows. The other run continues from there.\n',
     );
-    return EXIT.failure;
+  }
+  return exitCode;
+}
+
+/** A command that failed: one message with the adapter's code and the brokers, exit 1. */
+function reportFailure(config: Config, error: unknown): number {
+  const code = error instanceof KafkaAdapterError ? ` [${error.code}]` : '';
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(
+    `dlq-replayer: ${config.command} failed${code}: ${message}\n` +
+      `  (brokers: ${config.kafka.brokers.join(',')}` +
+      `${config.command === 'replay' ? '; every chunk is one transaction: nothing of the failed one was committed' : ''})\n`,
+  );
+  return EXIT.failure;
+}
+
+async function main(): Promise<number> {
+  const config = commandOrAnswer(parseCommandLine(process.argv.slice(2), process.env));
+  if (typeof config === 'number') return config;
+  // Logs go to stderr: stdout carries the summary or report (`--json | jq`).
+  const logger = createLogger({
+    app: 'dlq-replayer',
+    level: config.logLevel,
+    format: config.logFormat,
+    component: config.command,
+    destination: process.stderr,
+  });
+  const client = kafkaClient(config, logger);
+  const runId = randomUUID();
+  const metrics = config.httpPort !== undefined ? createReplayerMetrics({ version: PACKAGE_VERSION }) : undefined;
+  let ready: () => boolean = () => false;
+  const server = await serveMetrics(config, metrics, logger, () => ready());
+  const interrupt = new AbortController();
+  installStopSignals(logger, interrupt);
+  const deps: CommandDeps = {
+    client,
+    logger,
+    runId,
+    metrics,
+    signal: interrupt.signal,
+    onReady: (fn) => {
+      ready = fn;
+    },
+  };
+  try {
+    return config.command === 'inspect' ? await inspect(config, deps) : await replay(config, deps);
+  } catch (error) {
+    return reportFailure(config, error);
   } finally {
     await server?.close();
   }

@@ -2,22 +2,20 @@ import {
   createTransactionalProducer,
   DLQ_TOPIC_CONFIG,
   KafkaAdapterError,
-  readPartitions,
   type AdminClient,
-  type ConsumedRecord,
   type KafkaClient,
   type LoggerLike,
-  type OutgoingRecord,
   type TransactionalProducer,
 } from '@login/kafka';
-import { EXIT, type ReplayConfig } from '../config';
-import { headerLabel } from '../core/terminal-text';
-import { planRecord, type DestinationLimits, type PlannedRecord, type PlanOptions } from '../core/replay-plan';
-import { advancePartition, countDecision, formatReport, newReport, type ReplayReport } from '../core/report';
-import { awaitCommitted, captureRanges, remaining, type PartitionRange } from '../adapters/dlq-reader';
-import type { ReplayerMetrics } from '@login/observability';
-import type { Progress } from '../adapters/progress';
 import { createRateLimiter } from '@login/cli';
+import type { ReplayerMetrics } from '@login/observability';
+import { EXIT, type ReplayConfig } from '../config';
+import type { DestinationLimits, PlanOptions } from '../core/replay-plan';
+import { formatReport, newReport, type ReplayReport } from '../core/report';
+import { committedPositions, replayOutcome, reportJson } from '../core/replay-run';
+import { awaitCommitted, captureRanges, remaining, type PartitionRange } from '../adapters/dlq-reader';
+import type { Progress } from '../adapters/progress';
+import { ReplayRunner, type ChunkDone, type ReadEnded } from './replay-runner';
 
 export interface ReplayDeps {
   readonly client: KafkaClient;
@@ -37,11 +35,7 @@ export interface ReplayDeps {
   /** Called when the run is ready (producer fenced in, ranges captured, reading). */
   readonly onReady?: (ready: () => boolean) => void;
   /** Awaited after each chunk was committed (a dry run: handled), before the next one is read. */
-  readonly afterChunk?: (chunk: {
-    readonly partition: number;
-    readonly records: number;
-    readonly next: bigint;
-  }) => Promise<void>;
+  readonly afterChunk?: (chunk: ChunkDone) => Promise<void>;
 }
 
 export interface ReplayOutcome {
@@ -56,12 +50,6 @@ export interface ReplayOutcome {
  */
 export function transactionalIdFor(group: string): string {
   return `dlq-replayer.${group}`;
-}
-
-function chunkSize(config: ReplayConfig): number {
-  // With --rate, a transaction about once a second: an interrupted run has handled at most a second's worth.
-  if (config.rate !== undefined) return Math.max(1, Math.min(500, Math.floor(config.rate)));
-  return 500;
 }
 
 /** The code of the first KafkaAdapterError in `error`'s cause chain (the reader wraps what onBatch throws). */
@@ -108,22 +96,22 @@ async function destinationLimits(
   };
 }
 
-/**
- * The replay command: bounded by the end offsets captured at start, exactly-once by transactions (each chunk's
- * re-published and parked records are committed together with the DLQ offsets that pass them), one run per group
- * by the transactional id. Returns the final report and the exit code; rejects when the run failed (after printing
- * the report of what it committed).
- */
-export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise<ReplayOutcome> {
-  const { client, logger, runId } = deps;
+interface Session {
+  readonly admin: AdminClient;
+  /** Undefined in a dry run. */
+  readonly producer: TransactionalProducer | undefined;
+  readonly ranges: PartitionRange[];
+  readonly limits: DestinationLimits;
+}
+
+/** Checks the topics, takes the group's transactional id over and captures the ranges; on a failure, disconnects. */
+async function openSession(client: KafkaClient, config: ReplayConfig): Promise<Session> {
   const admin = client.admin();
   await admin.connect();
   let producer: TransactionalProducer | undefined;
-  let ranges: PartitionRange[];
-  let limits: DestinationLimits;
   try {
     const partitions = await checkTopics(admin, config);
-    limits = await destinationLimits(admin, config, partitions);
+    const limits = await destinationLimits(admin, config, partitions);
     if (!config.dryRun) {
       producer = createTransactionalProducer(client, { transactionalId: transactionalIdFor(config.group) });
       // initTransactions: from here on, an earlier run still going on this group can no longer commit anything,
@@ -131,14 +119,40 @@ export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise
       await producer.connect();
     }
     // Captured after taking the id over: the group's offsets now include every committed transaction of any run.
-    ranges = await captureRanges(admin, config.dlqTopic, config.group);
+    const ranges = await captureRanges(admin, config.dlqTopic, config.group);
+    return { admin, producer, ranges, limits };
   } catch (error) {
     await producer?.disconnect();
     await admin.disconnect();
     throw error;
   }
+}
 
-  const planOptions: PlanOptions = {
+/**
+ * Waits until the group shows what the run committed (not after a fence: the other run owns the group now), then
+ * disconnects.
+ */
+async function closeSession(
+  { admin, producer }: Session,
+  config: ReplayConfig,
+  logger: LoggerLike,
+  waitFor: ReadonlyMap<number, bigint> | undefined,
+): Promise<void> {
+  try {
+    if (producer && waitFor && !(await awaitCommitted(admin, config.group, config.dlqTopic, waitFor))) {
+      logger.warn('the committed offsets did not show in the group within 10 s', {
+        component: 'replay',
+        group: config.group,
+      });
+    }
+  } finally {
+    await producer?.disconnect();
+    await admin.disconnect();
+  }
+}
+
+function planOptionsFor(config: ReplayConfig): PlanOptions {
+  return {
     selection: config.selection,
     includeNonRetryable: config.includeNonRetryable,
     maxReplays: config.maxReplays,
@@ -147,8 +161,11 @@ export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise
     outputTopic: config.outputTopic,
     parkedTopic: config.parkedTopic,
   };
-  const report = newReport({
-    runId,
+}
+
+function startReport(config: ReplayConfig, deps: ReplayDeps, ranges: readonly PartitionRange[]): ReplayReport {
+  return newReport({
+    runId: deps.runId,
     dryRun: config.dryRun,
     dlqTopic: config.dlqTopic,
     targetTopic: config.inputTopic,
@@ -157,72 +174,69 @@ export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise
     startedAt: new Date(deps.now()).toISOString(),
     partitions: ranges.map((r) => ({ partition: r.partition, start: r.start.toString(), end: r.end.toString() })),
   });
-  const total = remaining(ranges);
-  const progress = deps.progress(total);
-  const endOf = new Map(ranges.map((r) => [r.partition, r.end]));
-  const limiter = createRateLimiter(config.dryRun ? undefined : config.rate);
-  // Stops the read: a signal, or --max reached.
-  const maxReached = new AbortController();
-  const stop = AbortSignal.any([deps.signal, maxReached.signal]);
-  let beyondEnd = 0;
-  let reading = false;
-  let committedChunks = 0;
+}
+
+function createRunner(config: ReplayConfig, deps: ReplayDeps, session: Session, report: ReplayReport): ReplayRunner {
+  return new ReplayRunner({
+    planOptions: planOptionsFor(config),
+    limits: session.limits,
+    group: config.group,
+    lineageKey: config.lineageKey,
+    max: config.max,
+    rate: config.rate,
+    ranges: session.ranges,
+    producer: session.producer,
+    report,
+    progress: deps.progress(remaining(session.ranges)),
+    limiter: createRateLimiter(config.dryRun ? undefined : config.rate),
+    runId: deps.runId,
+    now: deps.now,
+    metrics: deps.metrics,
+    signal: deps.signal,
+    afterChunk: deps.afterChunk,
+  });
+}
+
+/** Sets the outcome, prints the report (and writes the report file), and maps the outcome to an exit code. */
+async function finishRun(
+  config: ReplayConfig,
+  deps: ReplayDeps,
+  report: ReplayReport,
+  runner: ReplayRunner,
+  { fenced, ended }: { fenced: boolean; ended: ReadEnded },
+): Promise<ReplayOutcome> {
+  const { failure } = ended;
+  report.outcome = replayOutcome({ ...ended, fenced, failed: failure !== undefined, maxReached: runner.maxReached });
+  report.finishedAt = new Date(deps.now()).toISOString();
+  const json = reportJson(report, runner.beyondEnd);
+  if (runner.beyondEnd > 0) {
+    // The read is bounded by the captured end offsets: this would be a bug, never a normal outcome.
+    deps.logger.error('records appended after the run started were handled', {
+      component: 'replay',
+      count: runner.beyondEnd,
+    });
+  }
+  deps.stdout.write(config.json ? json : formatReport(report));
+  if (config.reportFile) await deps.writeFile(config.reportFile, json);
+  if (fenced) return { report, exitCode: EXIT.busy };
+  if (failure !== undefined) throw failure;
+  return { report, exitCode: report.outcome === 'interrupted' ? EXIT.failure : EXIT.ok };
+}
+
+/**
+ * The replay command: bounded by the end offsets captured at start, exactly-once by transactions (each chunk's
+ * re-published and parked records are committed together with the DLQ offsets that pass them), one run per group
+ * by the transactional id. Returns the final report and the exit code; rejects when the run failed (after printing
+ * the report of what it committed).
+ */
+export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise<ReplayOutcome> {
+  const { client, logger } = deps;
+  const session = await openSession(client, config);
+  const report = startReport(config, deps, session.ranges);
+  const runner = createRunner(config, deps, session, report);
+  const total = remaining(session.ranges);
   deps.metrics?.remaining(total);
-
-  const moved = () => report.replayed.total + report.parked.total;
-  const atMax = (extra: number) => config.max !== undefined && moved() + extra >= config.max;
-
-  /** Counts a chunk once it is committed: its outcomes travel with it, never through shared state. */
-  const fold = (partition: number, planned: readonly PlannedRecord[], next: bigint) => {
-    for (const { view, decision } of planned) {
-      countDecision(report, view, decision);
-      deps.metrics?.counted(decision.action, headerLabel(view.reason), decision.reason);
-      const end = endOf.get(view.partition);
-      if (end !== undefined && view.offset >= end) beyondEnd += 1;
-    }
-    advancePartition(report, partition, next);
-    deps.metrics?.read(planned.length);
-    deps.metrics?.remaining(Math.max(0, total - report.read));
-    progress.update(
-      report.read,
-      `replayed ${report.replayed.total}  parked ${report.parked.total}  skipped ${report.skipped.total}`,
-    );
-  };
-
-  const onBatch = async (records: readonly ConsumedRecord[]) => {
-    const first = records[0];
-    if (first === undefined) return;
-    const run = { runId, nowMs: deps.now(), lineageKey: config.lineageKey };
-    const planned: PlannedRecord[] = [];
-    let movedHere = 0;
-    let next: bigint | undefined;
-    for (const record of records) {
-      if (stop.aborted || atMax(movedHere)) break;
-      const plan = planRecord(record, planOptions, limits, run);
-      if (plan.outgoing) {
-        await limiter.take(stop);
-        // Stopped while waiting for the rate: this record is left for the next run, the ones before are committed.
-        if (stop.aborted) break;
-        movedHere += 1;
-      }
-      planned.push(plan);
-      next = BigInt(record.offset) + 1n;
-    }
-    if (next === undefined) return;
-    if (producer) {
-      const outgoing = planned.flatMap((p): OutgoingRecord[] => (p.outgoing ? [p.outgoing] : []));
-      await producer.commitTransaction(outgoing, {
-        groupId: config.group,
-        offsets: [{ topic: config.dlqTopic, partition: first.partition, offset: next }],
-      });
-      committedChunks += 1;
-    }
-    fold(first.partition, planned, next);
-    await deps.afterChunk?.({ partition: first.partition, records: planned.length, next });
-    if (atMax(0)) maxReached.abort();
-  };
-
-  deps.onReady?.(() => reading && !stop.aborted);
+  deps.onReady?.(() => runner.ready());
   logger.info('reading the DLQ from the group position up to the end offsets captured at start', {
     component: 'replay',
     topic: config.dlqTopic,
@@ -230,65 +244,9 @@ export async function runReplay(config: ReplayConfig, deps: ReplayDeps): Promise
     records: total,
     dryRun: config.dryRun,
   });
-  let failure: unknown;
-  let complete = false;
-  let stoppedEarly = false;
-  try {
-    const result = await readPartitions({
-      client,
-      logger,
-      topic: config.dlqTopic,
-      ranges,
-      signal: stop,
-      maxRecordsPerBatch: chunkSize(config),
-      onReading: () => {
-        reading = true;
-      },
-      onBatch,
-    });
-    complete = result.complete;
-    stoppedEarly = stop.aborted;
-  } catch (error) {
-    failure = error;
-  } finally {
-    progress.finish();
-  }
-  const fenced = failure !== undefined && adapterCode(failure) === 'PRODUCER_FENCED';
-  try {
-    if (producer && committedChunks > 0 && !fenced) {
-      const positions = new Map(
-        report.partitions.filter((p) => p.next !== p.start).map((p) => [p.partition, BigInt(p.next)]),
-      );
-      if (!(await awaitCommitted(admin, config.group, config.dlqTopic, positions))) {
-        logger.warn('the committed offsets did not show in the group within 10 s', {
-          component: 'replay',
-          group: config.group,
-        });
-      }
-    }
-  } finally {
-    await producer?.disconnect();
-    await admin.disconnect();
-  }
-
-  report.outcome = fenced
-    ? 'fenced'
-    : failure !== undefined
-      ? 'failed'
-      : complete && !stoppedEarly
-        ? 'complete'
-        : maxReached.signal.aborted
-          ? 'max'
-          : 'interrupted';
-  report.finishedAt = new Date(deps.now()).toISOString();
-  const json = { ...report, beyondCapturedEnd: beyondEnd };
-  if (beyondEnd > 0) {
-    // The read is bounded by the captured end offsets: this would be a bug, never a normal outcome.
-    logger.error('records appended after the run started were handled', { component: 'replay', count: beyondEnd });
-  }
-  deps.stdout.write(config.json ? `${JSON.stringify(json, null, 2)}\n` : formatReport(report));
-  if (config.reportFile) await deps.writeFile(config.reportFile, `${JSON.stringify(json, null, 2)}\n`);
-  if (fenced) return { report, exitCode: EXIT.busy };
-  if (failure !== undefined) throw failure;
-  return { report, exitCode: report.outcome === 'interrupted' ? EXIT.failure : EXIT.ok };
+  const ended = await runner.read(client, logger, config.dlqTopic);
+  const fenced = ended.failure !== undefined && adapterCode(ended.failure) === 'PRODUCER_FENCED';
+  const moved = runner.committedChunks > 0 && !fenced;
+  await closeSession(session, config, logger, moved ? committedPositions(report) : undefined);
+  return finishRun(config, deps, report, runner, { fenced, ended });
 }

@@ -1,6 +1,7 @@
 import type { ConsumedRecord, RecordHeaders } from '@login/kafka';
 import { DLQ_HEADERS } from '../core/dlq-headers';
 import type { PlanOptions } from '../core/replay-plan';
+import { newReport, type ReplayReport } from '../core/report';
 
 /** The options of a plain `replay` (every topic by its default name, at most 3 replays), for tests. */
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = Object.freeze({
@@ -89,4 +90,18 @@ export function headerString(headers: RecordHeaders, name: string): string | und
 export function rawTerminalControls(text: string): string[] {
   // eslint-disable-next-line no-control-regex -- finding control characters is the point (newline and tab allowed)
   return text.match(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g) ?? [];
+}
+
+/** A fresh report of a real run (not a dry run) over the default topics and group `g`, for tests. */
+export function testReport(partitions: { partition: number; start: string; end: string }[]): ReplayReport {
+  return newReport({
+    runId: 'run-1',
+    dryRun: false,
+    dlqTopic: 'user-login-dlq',
+    targetTopic: 'user-login',
+    parkedTopic: 'user-login-dlq-parked',
+    group: 'g',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    partitions,
+  });
 }
