@@ -12,7 +12,7 @@ import type {
   TransformResult,
 } from '@login/kafka';
 import type { Logger, ProcessorMetrics } from '@login/observability';
-import { deadLetterForThrow, processBatch } from '../core/process-batch';
+import { deadLetterOutsideGuard, processBatch } from '../core/process-batch';
 import type { Outcome, ProcessDeps } from '../core/process-batch';
 import { PeriodicSummary } from '../core/periodic-summary';
 import type { SummarySnapshot } from '../core/periodic-summary';
@@ -93,7 +93,7 @@ export class ProcessorService {
       fromBeginning: true,
       transform: (records) => this.transform(records),
       // processBatch never throws; should a bug make it, the record is dead-lettered, never retried forever.
-      onTransformError: (record, err) => deadLetterForThrow(record, err, this.coreDeps()),
+      onTransformError: (record, err) => deadLetterOutsideGuard(record, err, this.coreDeps()),
       logger: log.child({ component: 'kafka.batch-consumer' }),
       maxRecordsPerChunk: options.maxRecordsPerChunk,
       maxBytesPerPartition: options.maxBytesPerPartition,

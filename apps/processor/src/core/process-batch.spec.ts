@@ -16,7 +16,7 @@ import type { ConsumedRecord, OutgoingRecord } from '@login/kafka';
 import { createMasker } from '@login/masking';
 import type { Masker } from '@login/masking';
 import fc from 'fast-check';
-import { deadLetterForThrow, processBatch } from './process-batch';
+import { deadLetterOutsideGuard, processBatch } from './process-batch';
 import type { Outcome, ProcessDeps } from './process-batch';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
@@ -524,7 +524,7 @@ describe('processBatch: dead letters that must fit the DLQ topic', () => {
 describe('processBatch is total: a throw anywhere dead-letters that record and the chunk goes on', () => {
   it("gives the runner's last resort a dead letter for a record whose processing threw", () => {
     const input = record(json(valid));
-    const { records, outcomes } = deadLetterForThrow(input, new TypeError('a bug'), deps);
+    const { records, outcomes } = deadLetterOutsideGuard(input, new TypeError('a bug'), deps);
     expect(outcomes).toEqual([{ kind: 'dead-lettered', reason: 'INTERNAL_ERROR', stage: 'DESERIALIZE' }]);
     expect(records[0]!.topic).toBe(deps.dlqTopic);
     expect(records[0]!.value).toEqual(input.value);

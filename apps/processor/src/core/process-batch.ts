@@ -65,18 +65,57 @@ export interface BatchResult {
   readonly outcomes: Outcome[];
 }
 
+/** One record's result: its output or dead letter, and what became of it. */
+export interface RecordResult {
+  readonly record: OutgoingRecord;
+  readonly outcome: Outcome;
+}
+
+/**
+ * What the guard needs to dead-letter the record in hand if anything throws: the stage it reached and what is known
+ * of it so far. One per batch, reset per record (no per-record allocation on the hot path).
+ */
+interface RecordState {
+  stageReached: Stage;
+  eventId: string | undefined;
+  lineage: ReplayLineage | undefined;
+  /** Set when the record's lineage was well-formed but its signature did not verify. */
+  untrustedLineage: LineageRejection | undefined;
+  /** Parts of the input its dead letter must leave out; created only for a record over the limits. */
+  omit: Set<DlqOmittedPart> | undefined;
+}
+
+/** What every record of one batch is processed with; created once per batch. */
+interface BatchContext {
+  readonly deps: ProcessDeps;
+  readonly state: RecordState;
+  /** `processed_at` of the whole batch (one clock reading), formatted by its first processed record; never reset. */
+  processedAtText: string | undefined;
+}
+
+function batchContext(deps: ProcessDeps): BatchContext {
+  const state: RecordState = {
+    stageReached: 'DESERIALIZE',
+    eventId: undefined,
+    lineage: undefined,
+    untrustedLineage: undefined,
+    omit: undefined,
+  };
+  return { deps, state, processedAtText: undefined };
+}
+
 /**
  * The lineage of a record, trusted only when well-formed (`readReplayLineage`) AND signed by the replayer with one of
  * `deps.lineageKeys` over its lineage, key and value (`verifyLineage`). Anyone who can produce to the input can write
- * well-formed lineage headers; an unsigned or badly signed lineage is noted in `progress` and ignored, and the record
- * is treated as fresh.
+ * well-formed lineage headers; an unsigned or badly signed lineage is noted in the record's state and ignored, and
+ * the record is treated as fresh.
  */
-function trustedLineage(record: ConsumedRecord, deps: ProcessDeps, progress: Progress): ReplayLineage | undefined {
+function trustedLineage(record: ConsumedRecord, ctx: BatchContext): ReplayLineage | undefined {
   const lineage = readReplayLineage(record.headers);
   if (lineage === undefined) return undefined;
-  const verdict = verifyLineage(record, deps.lineageKeys);
+  const verdict = verifyLineage(record, ctx.deps.lineageKeys);
   if (verdict.ok) return lineage;
-  progress.untrustedLineage = verdict.reason;
+  ctx.state.untrustedLineage = verdict.reason;
   return undefined;
 }
 
@@ -90,12 +129,8 @@ function eventIdKeptByReplay(record: ConsumedRecord, lineage: ReplayLineage | un
 }
 
 /** Masks and enriches a valid event; a throw of either step becomes the failure of that stage. */
-function maskAndEnrich(
-  event: LoginEvent,
-  eventId: string,
-  progress: Progress,
-  deps: ProcessDeps,
-): ProcessedLoginEvent | ParseFailure {
+function maskAndEnrich(event: LoginEvent, eventId: string, ctx: BatchContext): ProcessedLoginEvent | ParseFailure {
+  const { deps } = ctx;
   let masked: MaskedFields;
   try {
     masked = deps.masker.maskEvent(event);
@@ -103,8 +138,8 @@ function maskAndEnrich(
     return failure('MASK', 'MASKING_FAILED', err);
   }
   try {
-    progress.processedAtText ??= processedAtText(deps.nowMs);
-    return enrich(event, masked, { eventId, processedAtMs: deps.nowMs, processedAtText: progress.processedAtText });
+    ctx.processedAtText ??= processedAtText(deps.nowMs);
+    return enrich(event, masked, { eventId, processedAtMs: deps.nowMs, processedAtText: ctx.processedAtText });
   } catch (err) {
     return failure('ENRICH', 'ENRICH_FAILED', err);
   }
@@ -114,212 +149,163 @@ function isFailure(result: ProcessedLoginEvent | ParseFailure): result is ParseF
   return 'reason' in result;
 }
 
-/** How far one record got: what the guard needs to dead-letter it if anything throws. One per batch, reset per record. */
-interface Progress {
-  stage: Stage;
-  eventId: string | undefined;
-  lineage: ReplayLineage | undefined;
-  /** Set when the record's lineage was well-formed but its signature did not verify. */
-  untrustedLineage: LineageRejection | undefined;
-  /** Parts of the input its dead letter must leave out; created only for a record over the limits. */
-  omit: Set<DlqOmittedPart> | undefined;
-  /** `processed_at` of the whole batch (one clock reading), formatted by its first processed record; never reset. */
-  processedAtText: string | undefined;
-}
-
 const NOTHING_OMITTED: ReadonlySet<DlqOmittedPart> = new Set();
 const EVERYTHING_OMITTED: ReadonlySet<DlqOmittedPart> = new Set(['key', 'value', 'headers']);
 
-function deadLetterInto(
-  record: ConsumedRecord,
-  fail: ParseFailure,
-  progress: Progress,
-  deps: ProcessDeps,
-  out: OutgoingRecord[],
-  outcomes: Outcome[],
-  i: number,
-): void {
-  const ctx: DeadLetterContext = {
+function deadLetterContext(deps: ProcessDeps, state: RecordState | undefined): DeadLetterContext {
+  return {
     dlqTopic: deps.dlqTopic,
     group: deps.group,
     processor: deps.processor,
-    eventId: progress.eventId,
-    lineage: progress.lineage,
+    eventId: state?.eventId,
+    lineage: state?.lineage,
     failedAtMs: deps.nowMs,
-  };
-  const omit = partsToOmit(
-    (parts) => toDeadLetter(record, fail, ctx, parts),
-    progress.omit ?? NOTHING_OMITTED,
-    deps.dlqMaxMessageBytes,
-  );
-  out[i] = toDeadLetter(record, fail, ctx, omit);
-  outcomes[i] = {
-    kind: 'dead-lettered',
-    reason: fail.reason,
-    stage: fail.stage,
-    ...(omit.size > 0 ? { omitted: [...omit] } : {}),
-    ...lineageNote(progress),
   };
 }
 
-function lineageNote(progress: Progress): LineageNote {
-  return progress.untrustedLineage === undefined ? {} : { untrustedLineage: progress.untrustedLineage };
+/** The dead letter of `fail`, leaving out what the record's state says and whatever else it needs to fit the DLQ. */
+function deadLetter(record: ConsumedRecord, fail: ParseFailure, ctx: BatchContext): RecordResult {
+  const { deps, state } = ctx;
+  const dlq = deadLetterContext(deps, state);
+  const omit = partsToOmit(
+    (parts) => toDeadLetter(record, fail, dlq, parts),
+    state.omit ?? NOTHING_OMITTED,
+    deps.dlqMaxMessageBytes,
+  );
+  return {
+    record: toDeadLetter(record, fail, dlq, omit),
+    outcome: {
+      kind: 'dead-lettered',
+      reason: fail.reason,
+      stage: fail.stage,
+      ...(omit.size > 0 ? { omitted: [...omit] } : {}),
+      ...lineageNote(state),
+    },
+  };
+}
+
+function lineageNote(state: RecordState): LineageNote {
+  return state.untrustedLineage === undefined ? {} : { untrustedLineage: state.untrustedLineage };
 }
 
 /**
- * limits → lineage → parse → validate → mask → enrich → route, for one record, written at index i (no per-record
- * wrapper objects on the hot path). `progress` says how far it got, for the guard in `processInto`.
+ * limits → lineage → parse → validate → mask → enrich → route, for one record. `ctx.state` says how far it got, for
+ * the guard in `processGuarded`.
  */
-function processUnguarded(
-  record: ConsumedRecord,
-  deps: ProcessDeps,
-  progress: Progress,
-  out: OutgoingRecord[],
-  outcomes: Outcome[],
-  i: number,
-): void {
+function processRecord(record: ConsumedRecord, ctx: BatchContext): RecordResult {
+  const { deps, state } = ctx;
   // A batch kafkajs did not decompress (over MAX_DECOMPRESSED_BATCH_BYTES) arrives as one stand-in record.
   if (record.oversizedBatch !== undefined) {
-    progress.omit = new Set(EVERYTHING_OMITTED);
-    progress.eventId = eventIdFor(record);
-    deadLetterInto(record, failure('DESERIALIZE', 'BATCH_TOO_LARGE'), progress, deps, out, outcomes, i);
-    return;
+    state.omit = new Set(EVERYTHING_OMITTED);
+    state.eventId = eventIdFor(record);
+    return deadLetter(record, failure('DESERIALIZE', 'BATCH_TOO_LARGE'), ctx);
   }
   // Bounds first: a record over them is dead-lettered without its oversized part, and nothing of it is trusted.
   const keyOver = keyOverLimit(record.key, deps.recordLimits);
   const headersOver = headersOverLimit(record.headers, deps.recordLimits);
   if (keyOver || headersOver) {
-    progress.omit = new Set();
-    if (keyOver) progress.omit.add('key');
-    if (headersOver) progress.omit.add('headers');
-    progress.eventId = eventIdFor(record);
-    const reason = keyOver ? 'KEY_TOO_LARGE' : 'HEADERS_TOO_LARGE';
-    deadLetterInto(record, failure('DESERIALIZE', reason), progress, deps, out, outcomes, i);
-    return;
+    state.omit = new Set();
+    if (keyOver) state.omit.add('key');
+    if (headersOver) state.omit.add('headers');
+    state.eventId = eventIdFor(record);
+    return deadLetter(record, failure('DESERIALIZE', keyOver ? 'KEY_TOO_LARGE' : 'HEADERS_TOO_LARGE'), ctx);
   }
-  progress.lineage = trustedLineage(record, deps, progress);
-  progress.eventId = eventIdKeptByReplay(record, progress.lineage);
+  state.lineage = trustedLineage(record, ctx);
+  const eventId = eventIdKeptByReplay(record, state.lineage);
+  state.eventId = eventId;
 
   const parsed = parseLoginEvent(record.value, deps);
-  if (!parsed.ok) {
-    deadLetterInto(record, parsed.failure, progress, deps, out, outcomes, i);
-    return;
-  }
-  progress.stage = 'MASK';
-  const result = maskAndEnrich(parsed.event, progress.eventId, progress, deps);
-  if (isFailure(result)) {
-    deadLetterInto(record, result, progress, deps, out, outcomes, i);
-    return;
-  }
-  progress.stage = 'ENRICH';
-  out[i] = { topic: deps.outputTopic, key: result.user_id, value: JSON.stringify(result) };
-  outcomes[i] =
-    progress.untrustedLineage === undefined
-      ? { kind: 'processed', event: result }
-      : { kind: 'processed', event: result, untrustedLineage: progress.untrustedLineage };
+  if (!parsed.ok) return deadLetter(record, parsed.failure, ctx);
+  state.stageReached = 'MASK';
+  const result = maskAndEnrich(parsed.event, eventId, ctx);
+  if (isFailure(result)) return deadLetter(record, result, ctx);
+  state.stageReached = 'ENRICH';
+  return {
+    record: { topic: deps.outputTopic, key: result.user_id, value: JSON.stringify(result) },
+    outcome:
+      state.untrustedLineage === undefined
+        ? { kind: 'processed', event: result }
+        : { kind: 'processed', event: result, untrustedLineage: state.untrustedLineage },
+  };
 }
 
 /**
  * One record, totally: whatever throws (a bug in any stage, the event-id derivation, building the dead letter) is
- * dead-lettered as INTERNAL_ERROR at the stage it was in, and the chunk goes on. A throw out of the transform would
+ * dead-lettered as INTERNAL_ERROR at the stage it reached, and the chunk goes on. A throw out of the transform would
  * make the runner retry the whole chunk forever on the same record (Kafka Connect's errors.tolerance=all is the model).
  */
-function processInto(
-  record: ConsumedRecord,
-  deps: ProcessDeps,
-  progress: Progress,
-  out: OutgoingRecord[],
-  outcomes: Outcome[],
-  i: number,
-): void {
-  progress.stage = 'DESERIALIZE';
-  progress.eventId = undefined;
-  progress.lineage = undefined;
-  progress.untrustedLineage = undefined;
-  progress.omit = undefined;
+function processGuarded(record: ConsumedRecord, ctx: BatchContext): RecordResult {
+  const { state } = ctx;
+  state.stageReached = 'DESERIALIZE';
+  state.eventId = undefined;
+  state.lineage = undefined;
+  state.untrustedLineage = undefined;
+  state.omit = undefined;
   try {
-    processUnguarded(record, deps, progress, out, outcomes, i);
+    return processRecord(record, ctx);
   } catch (err) {
-    deadLetterAfterThrow(record, err, progress, deps, out, outcomes, i);
-  }
-}
-
-/** INTERNAL_ERROR at the stage the record was in; its dead letter from coordinates only if even that throws. */
-function deadLetterAfterThrow(
-  record: ConsumedRecord,
-  err: unknown,
-  progress: Progress,
-  deps: ProcessDeps,
-  out: OutgoingRecord[],
-  outcomes: Outcome[],
-  i: number,
-): void {
-  const fail = failure(progress.stage, 'INTERNAL_ERROR', err);
-  try {
-    deadLetterInto(record, fail, progress, deps, out, outcomes, i);
-  } catch (again) {
-    // Even the dead letter could not be built from this record: a reference dead letter from its coordinates only.
-    const ctx: DeadLetterContext = {
-      dlqTopic: deps.dlqTopic,
-      group: deps.group,
-      processor: deps.processor,
-      eventId: undefined,
-      lineage: undefined,
-      failedAtMs: deps.nowMs,
-    };
-    const coordinates = {
-      topic: String(record.topic),
-      partition: Number(record.partition),
-      offset: String(record.offset),
-      timestamp: String(record.timestamp),
-    };
-    out[i] = toDeadLetter(
-      { ...coordinates, key: null, value: null, headers: {} },
-      failure(progress.stage, 'INTERNAL_ERROR', again),
-      ctx,
-      EVERYTHING_OMITTED,
-    );
-    outcomes[i] = {
-      kind: 'dead-lettered',
-      reason: 'INTERNAL_ERROR',
-      stage: progress.stage,
-      omitted: [...EVERYTHING_OMITTED],
-      ...lineageNote(progress),
-    };
+    return deadLetterCaughtByGuard(record, err, ctx);
   }
 }
 
 /**
- * The dead letter of a record whose processing threw where processBatch's own guard could not catch it: the runner's
- * last resort (its onTransformError), so that such a record is dead-lettered instead of stopping the processor.
+ * The guard's own dead letter: INTERNAL_ERROR at the stage the record reached; from its coordinates only if even
+ * building that throws.
  */
-export function deadLetterForThrow(record: ConsumedRecord, err: unknown, deps: ProcessDeps): BatchResult {
-  const out: OutgoingRecord[] = new Array(1);
-  const outcomes: Outcome[] = new Array(1);
-  const progress: Progress = {
-    stage: 'DESERIALIZE',
-    eventId: undefined,
-    lineage: undefined,
-    untrustedLineage: undefined,
-    omit: undefined,
-    processedAtText: undefined,
+function deadLetterCaughtByGuard(record: ConsumedRecord, err: unknown, ctx: BatchContext): RecordResult {
+  const fail = failure(ctx.state.stageReached, 'INTERNAL_ERROR', err);
+  try {
+    return deadLetter(record, fail, ctx);
+  } catch (again) {
+    return referenceDeadLetter(record, again, ctx);
+  }
+}
+
+/** Even the dead letter could not be built from this record: a reference dead letter from its coordinates only. */
+function referenceDeadLetter(record: ConsumedRecord, err: unknown, ctx: BatchContext): RecordResult {
+  const { deps, state } = ctx;
+  const coordinates = {
+    topic: String(record.topic),
+    partition: Number(record.partition),
+    offset: String(record.offset),
+    timestamp: String(record.timestamp),
   };
-  deadLetterAfterThrow(record, err, progress, deps, out, outcomes, 0);
-  return { records: out, outcomes };
+  return {
+    record: toDeadLetter(
+      { ...coordinates, key: null, value: null, headers: {} },
+      failure(state.stageReached, 'INTERNAL_ERROR', err),
+      deadLetterContext(deps, undefined),
+      EVERYTHING_OMITTED,
+    ),
+    outcome: {
+      kind: 'dead-lettered',
+      reason: 'INTERNAL_ERROR',
+      stage: state.stageReached,
+      omitted: [...EVERYTHING_OMITTED],
+      ...lineageNote(state),
+    },
+  };
+}
+
+/**
+ * The runner's last resort (its onTransformError): the dead letter of a record whose processing threw where
+ * processBatch's own guard could not catch it, so that such a record is dead-lettered instead of stopping the
+ * processor. Nothing is known of how far it got: INTERNAL_ERROR at DESERIALIZE.
+ */
+export function deadLetterOutsideGuard(record: ConsumedRecord, err: unknown, deps: ProcessDeps): BatchResult {
+  const { record: dlq, outcome } = deadLetterCaughtByGuard(record, err, batchContext(deps));
+  return { records: [dlq], outcomes: [outcome] };
 }
 
 /** The pure core of the processor: every input record yields exactly one output or one dead letter, and never throws. */
 export function processBatch(records: readonly ConsumedRecord[], deps: ProcessDeps): BatchResult {
   const out: OutgoingRecord[] = new Array(records.length);
   const outcomes: Outcome[] = new Array(records.length);
-  const progress: Progress = {
-    stage: 'DESERIALIZE',
-    eventId: undefined,
-    lineage: undefined,
-    untrustedLineage: undefined,
-    omit: undefined,
-    processedAtText: undefined,
-  };
-  for (let i = 0; i < records.length; i++) processInto(records[i] as ConsumedRecord, deps, progress, out, outcomes, i);
+  const ctx = batchContext(deps);
+  for (let i = 0; i < records.length; i++) {
+    const result = processGuarded(records[i] as ConsumedRecord, ctx);
+    out[i] = result.record;
+    outcomes[i] = result.outcome;
+  }
   return { records: out, outcomes };
 }
