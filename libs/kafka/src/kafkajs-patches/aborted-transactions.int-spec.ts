@@ -19,7 +19,9 @@ async function transactionalProducer(): Promise<Producer> {
 
 it('a read_committed reader sees no record of two interleaved transactions aborted in reverse order', async () => {
   const topic = await createTestTopic('aborted-order');
-  const [early, late, committer] = await Promise.all([1, 2, 3].map(() => transactionalProducer()));
+  const early = await transactionalProducer();
+  const late = await transactionalProducer();
+  const committer = await transactionalProducer();
   try {
     const earlyTx = await early.transaction();
     await earlyTx.send({ topic, messages: [{ value: 'early-1' }] });
