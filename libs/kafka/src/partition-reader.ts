@@ -5,9 +5,9 @@
 //
 // Memory is bounded by one round of fetches (at most `maxBytes` per partition leader, or one record batch when a
 // single batch is larger), whatever the size of the ranges: a round is handed over before the next one is sent.
-import type { AdminClient } from './admin';
+import type { Kafka } from 'kafkajs';
+import { createAdminClient } from './admin';
 import { backoffDelay, createSleeper, type RetryPolicy } from './backoff';
-import { clientInternals, type KafkaClient } from './client';
 import { classifyError, describeError, KafkaAdapterError, STALE_LEADERSHIP_CODES, toAdapterError } from './errors';
 import { createFetchSession, type FetchedPartition, type FetchSession } from './fetch-session';
 import { visibleRecords } from './fetched-records';
@@ -23,7 +23,6 @@ export interface OffsetRange {
 }
 
 export interface ReadPartitionsOptions {
-  readonly client: KafkaClient;
   readonly topic: string;
   /** The ranges to read; 'all': every partition from its low to its high watermark, captured when the read starts. */
   readonly ranges: readonly OffsetRange[] | 'all';
@@ -86,42 +85,42 @@ function validate(options: ReadPartitionsOptions): void {
   checkPositiveInt(options.retries, 'retries', { min: 0 });
 }
 
-async function withAdmin<T>(client: KafkaClient, fn: (admin: AdminClient) => Promise<T>): Promise<T> {
-  const admin = client.admin();
+/** The ranges of a read: 'all' as low .. high watermark per partition, now. */
+async function resolveRanges(
+  kafka: Kafka,
+  topic: string,
+  ranges: readonly OffsetRange[] | 'all',
+): Promise<OffsetRange[]> {
+  if (ranges !== 'all') return [...ranges].sort((a, b) => a.partition - b.partition);
+  const admin = createAdminClient(kafka);
   await admin.connect();
   try {
-    return await fn(admin);
+    const offsets = await admin.topicOffsets(topic);
+    return offsets.map((o) => ({ partition: o.partition, start: o.low, end: o.high }));
   } finally {
     await admin.disconnect();
   }
 }
 
-/** The ranges of a read: 'all' as low .. high watermark per partition, now. */
-async function resolveRanges(
-  client: KafkaClient,
-  topic: string,
-  ranges: readonly OffsetRange[] | 'all',
-): Promise<OffsetRange[]> {
-  if (ranges !== 'all') return [...ranges].sort((a, b) => a.partition - b.partition);
-  const offsets = await withAdmin(client, (admin) => admin.topicOffsets(topic));
-  return offsets.map((o) => ({ partition: o.partition, start: o.low, end: o.high }));
-}
-
 /**
  * Reads `ranges` of `topic` (read_committed) without any consumer group, handing the records to onBatch partition
  * by partition, and resolves once every partition's position reached the end of its range (empty ranges count as
- * reached). A record at or after the end is never handed over.
+ * reached). A record at or after the end is never handed over. Called as KafkaClient.readPartitions;
+ * `clientLogger` is the client's, used when the options name no logger.
  */
-export async function readPartitions(options: ReadPartitionsOptions): Promise<ReadResult> {
+export async function readPartitions(
+  kafka: Kafka,
+  clientLogger: LoggerLike,
+  options: ReadPartitionsOptions,
+): Promise<ReadResult> {
   validate(options);
-  const { client, topic, signal } = options;
-  const internals = clientInternals(client);
-  const logger = options.logger ?? internals.logger;
-  const ranges = await resolveRanges(client, topic, options.ranges);
+  const { topic, signal } = options;
+  const logger = options.logger ?? clientLogger;
+  const ranges = await resolveRanges(kafka, topic, options.ranges);
   const state = new ReadState(ranges);
   if (state.finished() || signal?.aborted) return state.result(ranges);
 
-  const session = createFetchSession(internals.kafka);
+  const session = createFetchSession(kafka);
   const sleeper = createSleeper();
   const onAbort = () => sleeper.wakeAll();
   signal?.addEventListener('abort', onAbort, { once: true });

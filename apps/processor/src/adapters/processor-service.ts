@@ -1,6 +1,6 @@
 import type { ProcessedLoginEvent, ReasonCode } from '@login/event-schema';
 import type { Clock } from '@login/enrichment';
-import { DEFAULT_MAX_BATCH_BYTES, runBatchConsumer } from '@login/kafka';
+import { DEFAULT_MAX_BATCH_BYTES } from '@login/kafka';
 import type {
   AdminClient,
   BatchConsumer,
@@ -85,8 +85,7 @@ export class ProcessorService {
   private createConsumer(): BatchConsumer {
     const { options } = this;
     const log = options.logger;
-    return runBatchConsumer({
-      client: options.client,
+    return options.client.batchConsumer({
       groupId: options.group,
       guarantee: options.guarantee,
       topics: [options.inputTopic],

@@ -7,12 +7,11 @@
 // kafkajs speaks TxnOffsetCommit v0-1 only (no consumer group metadata, KIP-447): offsets are committed for a
 // group without generation or member, which the group coordinator accepts for a group with no members. That is
 // the shape of a reader without a group (partition-reader.ts), not of a kafkajs consumer group member.
-import type { Admin, Producer, Transaction } from 'kafkajs';
+import type { Admin, Kafka, Producer, Transaction } from 'kafkajs';
 import { backoffDelay, type RetryPolicy } from '../backoff';
-import { clientInternals, type KafkaClient } from '../client';
 import { classifyError, describeError, KafkaAdapterError, toAdapterError } from '../errors';
 import { pinnedRetry } from '../kafkajs-retry';
-import { checkPositiveInt, invalid, type CompressionCodec } from '../options';
+import { checkPositiveInt, invalid, type CompressionCodec, type LoggerLike } from '../options';
 import { kafkajsPartitioner } from './kafkajs-partitioner';
 import type { OutgoingRecord } from '../types';
 import { SendPath } from './send-path';
@@ -93,12 +92,13 @@ function validate(options: TransactionalProducerOptions): void {
   checkPositiveInt(options.ackTimeoutMs, 'ackTimeoutMs');
 }
 
+/** Made by KafkaClient.transactionalProducer; `logger` is the client's. */
 export function createTransactionalProducer(
-  client: KafkaClient,
+  kafka: Kafka,
+  logger: LoggerLike,
   options: TransactionalProducerOptions,
 ): TransactionalProducer {
   validate(options);
-  const { kafka, logger } = clientInternals(client);
   const { transactionalId } = options;
   let producer: Producer | undefined;
   let admin: Admin | undefined;
