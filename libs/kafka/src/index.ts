@@ -25,6 +25,7 @@ export type {
   TransactionOffsets,
 } from './producer/transactional-producer';
 
+export { BATCH_CONSUMER_DEFAULTS } from './consumer/consumer-options';
 export type {
   BatchConsumer,
   BatchConsumerHooks,

@@ -35,10 +35,10 @@ export interface ProcessorServiceOptions {
   readonly partitionsConsumedConcurrently: number;
   readonly stopTimeoutMs: number;
   readonly guarantee: ProcessingGuarantee;
-  /** Group membership timing, ms. */
-  readonly sessionTimeoutMs?: number;
-  readonly heartbeatIntervalMs?: number;
-  readonly rebalanceTimeoutMs?: number;
+  /** Group membership timing, ms, under the names libs/kafka and kafkajs use (default: libs/kafka's). */
+  readonly sessionTimeout?: number;
+  readonly heartbeatInterval?: number;
+  readonly rebalanceTimeout?: number;
   /** How long start() waits for the DLQ topic's max.message.bytes before assuming the broker default. */
   readonly topicConfigTimeoutMs?: number;
 }
@@ -98,9 +98,10 @@ export class ProcessorService {
       maxBytesPerPartition: options.maxBytesPerPartition,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       stopTimeoutMs: options.stopTimeoutMs,
-      ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeout: options.sessionTimeoutMs }),
-      ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatInterval: options.heartbeatIntervalMs }),
-      ...(options.rebalanceTimeoutMs === undefined ? {} : { rebalanceTimeout: options.rebalanceTimeoutMs }),
+      // Left out, the runner's defaults apply (it treats undefined as left out).
+      sessionTimeout: options.sessionTimeout,
+      heartbeatInterval: options.heartbeatInterval,
+      rebalanceTimeout: options.rebalanceTimeout,
       producerOptions: {
         // A dead letter is its input byte for byte, and an input can be far larger decompressed than on the wire.
         compressionByTopic: { [options.core.dlqTopic]: 'gzip' },
