@@ -11,7 +11,8 @@ import { backoffDelay, createSleeper, type RetryPolicy } from './backoff';
 import { classifyError, describeError, KafkaAdapterError, STALE_LEADERSHIP_CODES, toAdapterError } from './errors';
 import { createFetchSession, type FetchedPartition, type FetchSession } from './fetch-session';
 import { visibleRecords } from './fetched-records';
-import { checkPositiveInt, invalid, type LoggerLike } from './options';
+import { callback, integer, invalid, nonEmptyString, optionsCheck } from './option-schema';
+import type { LoggerLike } from './options';
 import { chunk, toRecordHeaders } from './records';
 import type { ConsumedRecord } from './types';
 
@@ -64,25 +65,43 @@ const COMPONENT = 'kafka.partition-reader';
 const ABORTED = Symbol('aborted');
 const RETRY: RetryPolicy = { initialMs: 200, maxMs: 5_000, factor: 2, jitter: 0.2 };
 
+/** The default of every optional setting, used wherever the option is left out. */
+export const READER_DEFAULTS = {
+  maxRecordsPerBatch: 1000,
+  maxWaitTimeInMs: 250,
+  maxBytesPerPartition: 1_048_576,
+  maxBytes: 4_194_304,
+  retries: 10,
+} as const;
+
+const checkSchema = optionsCheck<ReadPartitionsOptions>({
+  type: 'object',
+  required: ['topic', 'onBatch'],
+  properties: {
+    topic: nonEmptyString,
+    onBatch: callback,
+    maxRecordsPerBatch: integer(),
+    maxWaitTimeInMs: integer(),
+    maxBytesPerPartition: integer(),
+    maxBytes: integer(),
+    retries: integer(0),
+  },
+});
+
 function validate(options: ReadPartitionsOptions): void {
-  if (typeof options.topic !== 'string' || options.topic.length === 0)
-    throw invalid('topic', 'must be a non-empty string');
-  if (typeof options.onBatch !== 'function') throw invalid('onBatch', 'must be a function');
-  if (options.ranges !== 'all') {
-    if (!Array.isArray(options.ranges)) throw invalid('ranges', "must be 'all' or a list of ranges");
-    const seen = new Set<number>();
-    options.ranges.forEach((r, i) => {
-      if (!Number.isInteger(r.partition) || r.partition < 0)
-        throw invalid(`ranges/${i}/partition`, 'must be an integer ≥ 0');
-      if (seen.has(r.partition)) throw invalid(`ranges/${i}/partition`, `partition ${r.partition} is listed twice`);
-      seen.add(r.partition);
-      if (typeof r.start !== 'bigint' || r.start < 0n) throw invalid(`ranges/${i}/start`, 'must be a bigint ≥ 0');
-      if (typeof r.end !== 'bigint' || r.end < 0n) throw invalid(`ranges/${i}/end`, 'must be a bigint ≥ 0');
-    });
-  }
-  for (const key of ['maxRecordsPerBatch', 'maxWaitTimeInMs', 'maxBytesPerPartition', 'maxBytes'] as const)
-    checkPositiveInt(options[key], key);
-  checkPositiveInt(options.retries, 'retries', { min: 0 });
+  checkSchema(options);
+  // Offsets are bigints, which JSON Schema cannot describe: the ranges are checked here.
+  if (options.ranges === 'all') return;
+  if (!Array.isArray(options.ranges)) throw invalid('ranges', "must be 'all' or a list of ranges");
+  const seen = new Set<number>();
+  options.ranges.forEach((r, i) => {
+    if (!Number.isInteger(r.partition) || r.partition < 0)
+      throw invalid(`ranges/${i}/partition`, 'must be an integer ≥ 0');
+    if (seen.has(r.partition)) throw invalid(`ranges/${i}/partition`, `partition ${r.partition} is listed twice`);
+    seen.add(r.partition);
+    if (typeof r.start !== 'bigint' || r.start < 0n) throw invalid(`ranges/${i}/start`, 'must be a bigint ≥ 0');
+    if (typeof r.end !== 'bigint' || r.end < 0n) throw invalid(`ranges/${i}/end`, 'must be a bigint ≥ 0');
+  });
 }
 
 /** The ranges of a read: 'all' as low .. high watermark per partition, now. */
@@ -124,8 +143,8 @@ export async function readPartitions(
   const sleeper = createSleeper();
   const onAbort = () => sleeper.wakeAll();
   signal?.addEventListener('abort', onAbort, { once: true });
-  const maxRecords = options.maxRecordsPerBatch ?? 1000;
-  const retries = options.retries ?? 10;
+  const maxRecords = options.maxRecordsPerBatch ?? READER_DEFAULTS.maxRecordsPerBatch;
+  const retries = options.retries ?? READER_DEFAULTS.retries;
   let failures = 0;
   try {
     await session.connect(topic).catch((err: unknown) => {
@@ -219,9 +238,9 @@ async function fetchRound(
     session.fetch(nodeId, {
       topic,
       partitions: partitions.map((partition) => ({ partition, fetchOffset: state.position(partition) })),
-      maxWaitTimeMs: options.maxWaitTimeInMs ?? 250,
-      maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
-      maxBytes: options.maxBytes ?? 4_194_304,
+      maxWaitTimeMs: options.maxWaitTimeInMs ?? READER_DEFAULTS.maxWaitTimeInMs,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? READER_DEFAULTS.maxBytesPerPartition,
+      maxBytes: options.maxBytes ?? READER_DEFAULTS.maxBytes,
     }),
   );
   if (requests.length === 0)

@@ -11,7 +11,8 @@ import type { Admin, Kafka, Producer, Transaction } from 'kafkajs';
 import { backoffDelay, type RetryPolicy } from '../backoff';
 import { classifyError, describeError, KafkaAdapterError, toAdapterError } from '../errors';
 import { pinnedRetry } from '../kafkajs-retry';
-import { checkPositiveInt, invalid, type CompressionCodec, type LoggerLike } from '../options';
+import { integer, nonEmptyString, optionsCheck } from '../option-schema';
+import type { CompressionCodec, LoggerLike } from '../options';
 import { kafkajsPartitioner } from './kafkajs-partitioner';
 import type { OutgoingRecord } from '../types';
 import { SendPath } from './send-path';
@@ -84,13 +85,16 @@ function toTransactionError(err: unknown, context: string, transactionalId: stri
   return toAdapterError(err, context);
 }
 
-function validate(options: TransactionalProducerOptions): void {
-  if (typeof options.transactionalId !== 'string' || options.transactionalId.length === 0)
-    throw invalid('transactionalId', 'must be a non-empty string');
-  checkPositiveInt(options.transactionTimeoutMs, 'transactionTimeoutMs', { min: 1000 });
-  checkPositiveInt(options.maxBatchBytes, 'maxBatchBytes', { min: 1024 });
-  checkPositiveInt(options.ackTimeoutMs, 'ackTimeoutMs');
-}
+const validate = optionsCheck<TransactionalProducerOptions>({
+  type: 'object',
+  required: ['transactionalId'],
+  properties: {
+    transactionalId: nonEmptyString,
+    transactionTimeoutMs: integer(1000),
+    maxBatchBytes: integer(1024),
+    ackTimeoutMs: integer(),
+  },
+});
 
 /** Made by KafkaClient.transactionalProducer; `logger` is the client's. */
 export function createTransactionalProducer(
