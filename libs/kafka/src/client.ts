@@ -43,15 +43,18 @@ function toSasl(config: KafkaClientConfig): SASLOptions | undefined {
   }
 }
 
+/** The default of every optional connection setting. */
+export const CLIENT_DEFAULTS = { connectionTimeoutMs: 3000, requestTimeoutMs: 30_000, logLevel: 'info' } as const;
+
 /** The kafkajs configuration for our config (exported for tests: TLS/SASL mapping without a broker). */
 export function toKafkaConfig(config: KafkaClientConfig, logger: LoggerLike): KafkaConfig {
   validateClientConfig(config);
   const kafkaConfig: KafkaConfig = {
     clientId: config.clientId,
     brokers: config.brokers.map((b) => b.trim()),
-    connectionTimeout: config.connectionTimeoutMs ?? 3000,
-    requestTimeout: config.requestTimeoutMs ?? 30_000,
-    logLevel: KAFKAJS_LOG_LEVELS[config.logLevel ?? 'info'],
+    connectionTimeout: config.connectionTimeoutMs ?? CLIENT_DEFAULTS.connectionTimeoutMs,
+    requestTimeout: config.requestTimeoutMs ?? CLIENT_DEFAULTS.requestTimeoutMs,
+    logLevel: KAFKAJS_LOG_LEVELS[config.logLevel ?? CLIENT_DEFAULTS.logLevel],
     logCreator: kafkajsLogCreator(logger),
     retry: pinnedRetry(),
   };
