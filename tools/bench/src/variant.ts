@@ -7,7 +7,6 @@
 // baseline by definition. IPC to the parent: 'ready' (joined the group: the clock starts), 'progress', 'measured', 'done'.
 import { Kafka, logLevel as kafkajsLogLevel } from 'kafkajs';
 import {
-  runBatchConsumer,
   type BatchConsumerOptions,
   type ConsumedRecord,
   type RecordProducer,
@@ -167,7 +166,6 @@ async function runBatchVariant(o: VariantOptions, meter: Meter): Promise<() => P
   const client = clientFor(o.brokers, `bench-${o.variant}`);
   const transform = o.variant === 'processor' ? processorTransform(o) : passthroughTransform(o);
   const options: BatchConsumerOptions<unknown> = {
-    client,
     groupId: o.group,
     topics: [o.input],
     fromBeginning: true,
@@ -179,7 +177,7 @@ async function runBatchVariant(o: VariantOptions, meter: Meter): Promise<() => P
     },
     ...(o.tuning ?? {}),
   };
-  const consumer = runBatchConsumer(options);
+  const consumer = client.batchConsumer(options);
   await consumer.start();
   // A non-retriable error stops the runner: fail the run at once instead of waiting for records that never come.
   consumer.done.catch((err: unknown) => meter.fail(err));
