@@ -1,6 +1,5 @@
-import { lastHeaderText, parseLineageTime, parseReplayCount } from '@login/event-schema';
+import { DLQ_HEADERS, lastHeaderText, parseLineageTime, parseReplayCount } from '@login/event-schema';
 import type { ConsumedRecord } from '@login/kafka';
-import { DLQ_HEADERS } from './dlq-headers';
 
 /**
  * What the replayer knows about one DLQ record: its coordinates in the DLQ plus the §4 context decoded from its

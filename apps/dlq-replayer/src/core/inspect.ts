@@ -1,5 +1,5 @@
 import type { ConsumedRecord, RecordHeaders } from '@login/kafka';
-import { DLQ_HEADERS } from './dlq-headers';
+import { DLQ_HEADERS } from '@login/event-schema';
 import { decodeDlqRecord, type DlqRecordView } from './dlq-record';
 import { selectionMiss, type Selection } from './selection';
 import { displayBytes, headerLabel as label } from './terminal-text';

@@ -1,7 +1,6 @@
-import { lineageKeyring, verifyLineage } from '@login/event-schema';
+import { DLQ_HEADERS as H, REPLAYER_HEADERS, lineageKeyring, verifyLineage } from '@login/event-schema';
 import { asRecordHeaders, dlqRecord } from '../testing/dlq-fixtures';
 import { decodeDlqRecord } from './dlq-record';
-import { DLQ_HEADERS as H, REPLAYER_HEADERS } from './dlq-headers';
 import { parkedHeaders, replayHeaders } from './lineage';
 
 const lineageKey = { id: 'l1', secret: Buffer.from('replayer-unit-test-lineage-key-0123456789') };

@@ -1,6 +1,6 @@
 import { DEFAULT_PLAN_OPTIONS, dlqRecord } from '../testing/dlq-fixtures';
 import { decodeDlqRecord } from './dlq-record';
-import { DLQ_HEADERS as H } from './dlq-headers';
+import { DLQ_HEADERS as H } from '@login/event-schema';
 import { replayDecision, type ReplayOptions } from './replay-decision';
 
 const defaults: ReplayOptions = DEFAULT_PLAN_OPTIONS;

@@ -1,6 +1,6 @@
 import { dlqRecord } from '../testing/dlq-fixtures';
 import { decodeDlqRecord } from './dlq-record';
-import { DLQ_HEADERS as H } from './dlq-headers';
+import { DLQ_HEADERS as H } from '@login/event-schema';
 import { advancePartition, countDecision, formatReport, newReport } from './report';
 
 const base = {
