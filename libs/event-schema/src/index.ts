@@ -20,6 +20,8 @@ export {
   REPLAYER_HEADERS,
 } from './dead-letter/headers';
 export type { DlqHeaderName, DlqOmittedPart } from './dead-letter/headers';
+export { decodeDeadLetter } from './dead-letter/decode';
+export type { DeadLetterInput, DeadLetterView } from './dead-letter/decode';
 export { lastHeaderText, lastHeaderValue } from './record-headers';
 export type { HeaderValues } from './record-headers';
 export { DEFAULT_RECORD_LIMITS, headerSize, headersOverLimit, keyOverLimit, recordOverLimit } from './record-limits';
