@@ -21,6 +21,15 @@ export {
 } from './dead-letter/headers';
 export type { DlqHeaderName, DlqOmittedPart } from './dead-letter/headers';
 export { decodeDeadLetter } from './dead-letter/decode';
+export { encodeDeadLetter } from './dead-letter/encode';
+export type {
+  DeadLetterBatch,
+  DeadLetterContext,
+  DeadLetterHeaders,
+  DeadLetterRecord,
+  DeadLetterSource,
+  DeadLetterSourceHeaders,
+} from './dead-letter/encode';
 export type { DeadLetterInput, DeadLetterView } from './dead-letter/decode';
 export { lastHeaderText, lastHeaderValue } from './record-headers';
 export type { HeaderValues } from './record-headers';
