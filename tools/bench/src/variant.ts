@@ -8,14 +8,13 @@
 import { Kafka, logLevel as kafkajsLogLevel } from 'kafkajs';
 import {
   runBatchConsumer,
+  toConsumedRecord,
   type BatchConsumerOptions,
   type ConsumedRecord,
   type RecordProducer,
   type TransformResult,
 } from '@login/kafka';
-import { processorConfigSpec } from '../../../apps/processor/src/config';
-import { processBatch } from '../../../apps/processor/src/core/process-batch';
-import { toConsumedRecord } from '../../../libs/kafka/src/records';
+import { processBatch, processorConfigSpec } from '../../../apps/processor/src';
 import fs from 'node:fs';
 import { Session } from 'node:inspector';
 import { benchProcessDeps, clientFor, logger, runCommand, send, type Json } from './common';
