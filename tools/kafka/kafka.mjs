@@ -112,70 +112,89 @@ async function main(argv) {
     process.stdout.write(`${HELP}\n`);
     return command === undefined && !opts.help ? 2 : 0;
   }
-  switch (command) {
-    case 'fetch':
-      print({ libs: ensureJars() }, ensureJars());
-      return 0;
-    case 'up':
-    case 'lease': {
-      const holder = command === 'lease' ? opts.holder : undefined;
-      if (command === 'lease' && !holder) throw new UsageError('lease needs --holder PID');
-      const res = await up({ brokers: opts.brokers ?? 1, proxy: opts.proxy ?? false, lease: holder });
-      // Whoever started it decides: a lease holder's start is stopped by the last release; a plain `up` is kept.
-      if (res.started || command === 'up') setLeaseStarted(command === 'lease');
-      log(res.started ? `Kafka ${res.version} is up` : `Kafka ${res.version} was already running`);
-      if (res.proxy) log(`clients connect through toxiproxy; add toxics at ${res.proxy.api}`);
-      print(res, res.bootstrap);
-      return 0;
-    }
-    case 'release': {
-      if (!opts.holder) throw new UsageError('release needs --holder PID');
-      const res = await release(opts.holder);
-      print(res, res.stopped ? 'stopped' : 'still in use or not ours to stop');
-      return 0;
-    }
-    case 'down': {
-      const res = await down({ purge: opts.purge });
-      log(res.stopped ? `stopped ${res.stopped} node(s)` : 'nothing of ours was running');
-      print(res, String(res.stopped));
-      return 0;
-    }
-    case 'status': {
-      const res = await clusterStatus();
-      print(res, formatStatus(res));
-      return res.running ? 0 : 1;
-    }
-    case 'node':
-      return nodeCommand(opts, print);
-    case 'probe': {
-      if (opts.args.length !== 1) throw new UsageError('probe needs one argument: host:port[,host:port...]');
-      const answers = await brokerAnswers(opts.args[0]);
-      print({ answers }, answers ? `a broker answers at ${opts.args[0]}` : `no broker answers at ${opts.args[0]}`);
-      return answers ? 0 : 1;
-    }
-    case 'topics': {
-      const brokers = opts.bootstrap ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-      const res = await createTopics({
-        brokers,
-        partitions: opts.partitions,
-        replicationFactor: opts.replicationFactor,
-      });
-      print(
-        res,
-        res.map((t) => `${t.topic}: ${t.partitions} partitions${t.created ? ' (created)' : ' (exists)'}`).join('\n'),
-      );
-      return 0;
-    }
-    case 'logs': {
-      const state = readState();
-      const node = state?.nodes.find((n) => n.id === (opts.node ?? 1));
-      if (!node) throw new UsageError('no such node (is the cluster set up?)');
-      process.stdout.write(`${logTail(node, 100)}\n`);
-      return 0;
-    }
-    default:
-      throw new UsageError(`unknown command "${command}"`);
-  }
+  // Own properties only: `constructor` or `toString` is an unknown command, not an inherited function.
+  if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command "${command}"`);
+  return COMMANDS[command](opts, print, command);
+}
+
+/** Each command: (options, print, its own name) → the exit code. */
+const COMMANDS = {
+  fetch: (opts, print) => {
+    print({ libs: ensureJars() }, ensureJars());
+    return 0;
+  },
+  up: upCommand,
+  lease: upCommand,
+  release: releaseCommand,
+  down: downCommand,
+  status: statusCommand,
+  node: nodeCommand,
+  probe: probeCommand,
+  topics: topicsCommand,
+  logs: logsCommand,
+};
+
+/** `up`, or `lease`: the same start, on behalf of a test process that will `release` it. */
+async function upCommand(opts, print, command) {
+  const holder = command === 'lease' ? opts.holder : undefined;
+  if (command === 'lease' && !holder) throw new UsageError('lease needs --holder PID');
+  const res = await up({ brokers: opts.brokers ?? 1, proxy: opts.proxy ?? false, lease: holder });
+  // Whoever started it decides: a lease holder's start is stopped by the last release; a plain `up` is kept.
+  if (res.started || command === 'up') setLeaseStarted(command === 'lease');
+  log(res.started ? `Kafka ${res.version} is up` : `Kafka ${res.version} was already running`);
+  if (res.proxy) log(`clients connect through toxiproxy; add toxics at ${res.proxy.api}`);
+  print(res, res.bootstrap);
+  return 0;
+}
+
+async function releaseCommand(opts, print) {
+  if (!opts.holder) throw new UsageError('release needs --holder PID');
+  const res = await release(opts.holder);
+  print(res, res.stopped ? 'stopped' : 'still in use or not ours to stop');
+  return 0;
+}
+
+async function downCommand(opts, print) {
+  const res = await down({ purge: opts.purge });
+  log(res.stopped ? `stopped ${res.stopped} node(s)` : 'nothing of ours was running');
+  print(res, String(res.stopped));
+  return 0;
+}
+
+/** Exits non-zero unless every node is up, so scripts can wait on it. */
+async function statusCommand(opts, print) {
+  const res = await clusterStatus();
+  print(res, formatStatus(res));
+  return res.running ? 0 : 1;
+}
+
+async function probeCommand(opts, print) {
+  if (opts.args.length !== 1) throw new UsageError('probe needs one argument: host:port[,host:port...]');
+  const answers = await brokerAnswers(opts.args[0]);
+  print({ answers }, answers ? `a broker answers at ${opts.args[0]}` : `no broker answers at ${opts.args[0]}`);
+  return answers ? 0 : 1;
+}
+
+async function topicsCommand(opts, print) {
+  const brokers = opts.bootstrap ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+  const res = await createTopics({
+    brokers,
+    partitions: opts.partitions,
+    replicationFactor: opts.replicationFactor,
+  });
+  print(
+    res,
+    res.map((t) => `${t.topic}: ${t.partitions} partitions${t.created ? ' (created)' : ' (exists)'}`).join('\n'),
+  );
+  return 0;
+}
+
+function logsCommand(opts) {
+  const state = readState();
+  const node = state?.nodes.find((n) => n.id === (opts.node ?? 1));
+  if (!node) throw new UsageError('no such node (is the cluster set up?)');
+  process.stdout.write(`${logTail(node, 100)}\n`);
+  return 0;
 }
 
 const SIGNAL_ACTIONS = new Set(['freeze', 'thaw']);
@@ -183,11 +202,7 @@ const NODE_ACTIONS = { stop: (id) => stopNode(id), kill: (id) => killNode(id), s
 
 async function nodeCommand(opts, print) {
   const [action, id, ...extra] = opts.args;
-  if (action === 'status' && id === undefined) {
-    const res = await clusterStatus();
-    print(res, formatStatus(res));
-    return res.running ? 0 : 1;
-  }
+  if (action === 'status' && id === undefined) return statusCommand(opts, print);
   if (!NODE_ACTIONS[action] && !SIGNAL_ACTIONS.has(action))
     throw new UsageError('node needs an action: stop ID, kill ID, start ID, freeze ID, thaw ID or status');
   if (!/^\d+$/.test(id ?? '') || extra.length)
