@@ -71,77 +71,52 @@ and the DLQ replayer's inspect and replay over a DLQ with 5% oversized values.
   --brokers LIST         default KAFKA_BROKERS or 127.0.0.1:9092
   --help`;
 
+const FLAGS = {
+  quick: { type: 'boolean' },
+  smoke: { type: 'boolean' },
+  count: { type: 'string' },
+  rounds: { type: 'string' },
+  'naive-count': { type: 'string' },
+  'invalid-ratio': { type: 'string' },
+  'invalid-share': { type: 'string' },
+  rates: { type: 'string' },
+  'latency-seconds': { type: 'string' },
+  'memory-count': { type: 'string' },
+  'replayer-count': { type: 'string' },
+  tune: { type: 'string', multiple: true },
+  sweep: { type: 'boolean' },
+  profile: { type: 'boolean' },
+  skip: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  brokers: { type: 'string' },
+  help: { type: 'boolean' },
+};
+
+/** The runner options --tune may set. */
+const TUNABLE = [
+  'maxRecordsPerChunk',
+  'maxBytesPerPartition',
+  'maxBytes',
+  'partitionsConsumedConcurrently',
+  'maxWaitTimeInMs',
+];
+
+/** The run's configuration; --help prints the usage and exits 0, a bad flag prints why and the usage and exits 2. */
 export function parseOptions(argv) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean' },
-      smoke: { type: 'boolean' },
-      count: { type: 'string' },
-      rounds: { type: 'string' },
-      'naive-count': { type: 'string' },
-      'invalid-ratio': { type: 'string' },
-      'invalid-share': { type: 'string' },
-      rates: { type: 'string' },
-      'latency-seconds': { type: 'string' },
-      'memory-count': { type: 'string' },
-      'replayer-count': { type: 'string' },
-      tune: { type: 'string', multiple: true },
-      sweep: { type: 'boolean' },
-      profile: { type: 'boolean' },
-      skip: { type: 'string' },
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      brokers: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
+  const { values } = parseArgs({ args: argv, options: FLAGS });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     process.exit(0);
   }
   const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
   const d = MODES[mode];
-  const int = (name, fallback) => {
-    const raw = values[name];
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) usage(`--${name} must be a non-negative integer`);
-    return n;
-  };
-  const share = (name, fallback) => {
-    const raw = values[name];
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!(n >= 0 && n < 1)) usage(`--${name} must be in [0, 1)`);
-    return n;
-  };
-  const tuning = {};
-  const known = [
-    'maxRecordsPerChunk',
-    'maxBytesPerPartition',
-    'maxBytes',
-    'partitionsConsumedConcurrently',
-    'maxWaitTimeInMs',
-  ];
-  for (const kv of values.tune ?? []) {
-    const [k, v] = kv.split('=');
-    if (!known.includes(k) || !Number.isInteger(Number(v)))
-      usage(`--tune ${kv}: expected one of ${known.join(', ')} = integer`);
-    tuning[k] = Number(v);
-  }
-  const rates = (values.rates ?? d.rates)
-    .split(',')
-    .map((r) => r.trim())
-    .filter(Boolean);
-  for (const r of rates)
-    if (r !== 'half' && !(Number(r) > 0)) usage(`--rates: ${r} is not a positive number or "half"`);
-  const skip = new Set(
-    (values.skip ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
+  // Checked in this order, so the first bad flag is the one reported: --tune, --rates, then the numbers.
+  const tuning = tuningFrom(values.tune ?? []);
+  const rates = ratesFrom(values.rates ?? d.rates);
+  const skip = new Set(listFrom(values.skip ?? ''));
+  const int = (name, fallback) => nonNegativeInt(values, name, fallback);
+  const share = (name, fallback) => shareOf(values, name, fallback);
   const config = {
     mode,
     count: int('count', d.count),
@@ -166,6 +141,48 @@ export function parseOptions(argv) {
   config.naiveCount = Math.min(config.naiveCount, config.count);
   if (config.count < 1) usage('--count must be ≥ 1');
   return config;
+}
+
+function nonNegativeInt(values, name, fallback) {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) usage(`--${name} must be a non-negative integer`);
+  return n;
+}
+
+function shareOf(values, name, fallback) {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!(n >= 0 && n < 1)) usage(`--${name} must be in [0, 1)`);
+  return n;
+}
+
+function tuningFrom(pairs) {
+  const tuning = {};
+  for (const kv of pairs) {
+    const [k, v] = kv.split('=');
+    if (!TUNABLE.includes(k) || !Number.isInteger(Number(v)))
+      usage(`--tune ${kv}: expected one of ${TUNABLE.join(', ')} = integer`);
+    tuning[k] = Number(v);
+  }
+  return tuning;
+}
+
+function ratesFrom(list) {
+  const rates = listFrom(list);
+  for (const r of rates)
+    if (r !== 'half' && !(Number(r) > 0)) usage(`--rates: ${r} is not a positive number or "half"`);
+  return rates;
+}
+
+/** A comma-separated flag as its trimmed, non-empty items. */
+function listFrom(text) {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function usage(message) {
