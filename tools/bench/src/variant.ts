@@ -7,14 +7,13 @@
 // baseline by definition. IPC to the parent: 'ready' (joined the group: the clock starts), 'progress', 'measured', 'done'.
 import { Kafka, logLevel as kafkajsLogLevel } from 'kafkajs';
 import {
+  toConsumedRecord,
   type BatchConsumerOptions,
   type ConsumedRecord,
   type RecordProducer,
   type TransformResult,
 } from '@login/kafka';
-import { processorConfigSpec } from '../../../apps/processor/src/config';
-import { processBatch } from '../../../apps/processor/src/core/process-batch';
-import { toConsumedRecord } from '../../../libs/kafka/src/records';
+import { processBatch, processorConfigSpec } from '../../../apps/processor/src';
 import fs from 'node:fs';
 import { Session } from 'node:inspector';
 import { benchProcessDeps, clientFor, logger, runCommand, send, type Json } from './common';
