@@ -18,5 +18,7 @@ export { GENERATOR_METRICS, createGeneratorMetrics } from './generator-metrics';
 export type { GeneratorMetrics, GeneratorMetricsOptions } from './generator-metrics';
 export { REPLAYER_METRICS, createReplayerMetrics } from './replayer-metrics';
 export type { ReplayerMetrics } from './replayer-metrics';
+export { runProcess } from './run-process';
+export type { ProcessContext, RunProcessOptions, StopHandlers } from './run-process';
 export { createShutdown, onStopSignals } from './shutdown';
 export type { Shutdown, ShutdownOptions, StopSignalOptions } from './shutdown';
