@@ -1,13 +1,14 @@
-// Wiring only: parse the command line, build the adapters, run the command, map the outcome to an exit code.
+// The replayer's program: parse the command line, build the adapters, run the command, map the outcome to an exit
+// code. Process wiring (signals, exit) is main.ts's.
 import { createKafkaClient, KafkaAdapterError, type KafkaClient } from '@login/kafka';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import {
   createLogger,
   createReplayerMetrics,
-  onStopSignals,
   startHttpServer,
   type Logger,
+  type ProcessContext,
   type ReplayerMetrics,
   type RunningHttpServer,
 } from '@login/observability';
@@ -64,18 +65,16 @@ async function serveMetrics(
   return server;
 }
 
-/** SIGINT/SIGTERM abort `interrupt`: the command commits what it handled and prints its report. */
-function installStopSignals(logger: Logger, interrupt: AbortController): void {
-  onStopSignals({
-    stopping: () => interrupt.signal.aborted,
+/** SIGINT/SIGTERM abort the context's stop signal: the command commits what it handled and prints its report. */
+function installStopSignals(logger: Logger, context: ProcessContext): void {
+  context.onStopSignals({
     stop: (signal) => {
       logger.info('stopping: committing what was handled, then printing the report', { signal });
-      interrupt.abort();
     },
     // A second Ctrl-C: leave now. Nothing is lost: an open transaction is aborted by the broker (or the next run).
     stopNow: (signal) => {
       process.stderr.write(`dlq-replayer: ${signal} again, exiting without waiting\n`);
-      process.exit(EXIT.interrupted);
+      return EXIT.interrupted;
     },
     // Every command ends within seconds of the abort (a transaction of one chunk at most). Should one hang, exit
     // anyway: exactly-once does not depend on a clean exit, only read_committed readers wait for the transaction
@@ -86,7 +85,7 @@ function installStopSignals(logger: Logger, interrupt: AbortController): void {
         process.stderr.write(
           `dlq-replayer: did not stop within ${STOP_DEADLINE_MS / 1000} s after ${signal}, exiting\n`,
         );
-        process.exit(EXIT.failure);
+        return EXIT.failure;
       },
     },
   });
@@ -156,9 +155,14 @@ function reportFailure(config: Config, error: unknown): number {
   return EXIT.failure;
 }
 
-async function main(): Promise<number> {
-  const config = commandOrAnswer(parseCommandLine(process.argv.slice(2), process.env));
-  if (typeof config === 'number') return config;
+/** The command line behind `node main.js`: answer --help, --version or a usage error, or run the command. */
+export function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, context: ProcessContext): Promise<number> {
+  const config = commandOrAnswer(parseCommandLine(argv, env));
+  return typeof config === 'number' ? Promise.resolve(config) : run(config, context);
+}
+
+/** Runs one command with a parsed configuration; resolves to the exit code. Never calls process.exit. */
+export async function run(config: Config, context: ProcessContext): Promise<number> {
   // Logs go to stderr: stdout carries the summary or report (`--json | jq`).
   const logger = createLogger({
     app: 'dlq-replayer',
@@ -172,14 +176,13 @@ async function main(): Promise<number> {
   const metrics = config.httpPort !== undefined ? createReplayerMetrics({ version: PACKAGE_VERSION }) : undefined;
   let ready: () => boolean = () => false;
   const server = await serveMetrics(config, metrics, logger, () => ready());
-  const interrupt = new AbortController();
-  installStopSignals(logger, interrupt);
+  installStopSignals(logger, context);
   const deps: CommandDeps = {
     client,
     logger,
     runId,
     metrics,
-    signal: interrupt.signal,
+    signal: context.stop,
     onReady: (fn) => {
       ready = fn;
     },
@@ -192,13 +195,3 @@ async function main(): Promise<number> {
     await server?.close();
   }
 }
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(
-      `dlq-replayer: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(EXIT.failure);
-  },
-);

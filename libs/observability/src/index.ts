@@ -20,5 +20,5 @@ export { REPLAYER_METRICS, createReplayerMetrics } from './replayer-metrics';
 export type { ReplayerMetrics } from './replayer-metrics';
 export { runProcess } from './run-process';
 export type { ProcessContext, RunProcessOptions, StopHandlers } from './run-process';
-export { createShutdown, onStopSignals } from './shutdown';
-export type { Shutdown, ShutdownOptions, StopSignalOptions } from './shutdown';
+export { createShutdown } from './shutdown';
+export type { Shutdown, ShutdownOptions } from './shutdown';

@@ -52,7 +52,7 @@ describe('runProcess', () => {
         },
       });
       await new Promise<void>((resolve) => (release = resolve));
-      calls.push(`reason ${String(stop.reason)}`);
+      calls.push(`aborted ${String(stop.aborted)}`);
       return 0;
     }, options);
     signals.emit('SIGINT', 'SIGINT');
@@ -60,7 +60,7 @@ describe('runProcess', () => {
     expect(exit).toHaveBeenCalledWith(130);
     release();
     await done;
-    expect(calls).toEqual(['stop SIGINT', 'stopNow SIGTERM', 'reason SIGINT']);
+    expect(calls).toEqual(['stop SIGINT', 'stopNow SIGTERM', 'aborted true']);
     // The second signal's exit is the only one.
     expect(exit).toHaveBeenCalledTimes(1);
   });

@@ -14,7 +14,7 @@ export interface StopHandlers {
 
 /** What `runProcess` hands the program: the process-level parts an app must not reach for itself. */
 export interface ProcessContext {
-  /** Aborted, with the signal's name as reason, by the first SIGTERM/SIGINT after `onStopSignals`. */
+  /** Aborted by the first SIGTERM/SIGINT after `onStopSignals` (an AbortError reason, as the apps always had). */
   readonly stop: AbortSignal;
   /**
    * From now on signals are answered with `handlers`; before, Node's default (exit at once) holds. Returns a
@@ -79,7 +79,7 @@ function answerSignals(
     stopping: handlers.stopping ?? (() => stop.signal.aborted),
     stop: (signal) => {
       handlers.stop?.(signal);
-      stop.abort(signal);
+      stop.abort();
     },
     stopNow: (signal) => exit(handlers.stopNow(signal)),
     ...(deadline ? { deadline: { ms: deadline.ms, onElapsed: (signal) => exit(deadline.onElapsed(signal)) } } : {}),
