@@ -13,8 +13,8 @@ import {
   type RunningHttpServer,
 } from '@login/observability';
 import { createProgress } from './adapters/progress';
-import { runInspect } from './commands/inspect';
-import { runReplay } from './commands/replay';
+import { runInspect } from './adapters/inspect';
+import { runReplay } from './adapters/replay';
 import { PACKAGE_VERSION, kafkaSecurity, kafkaSecurityWarning } from '@login/config';
 import { EXIT, parseCommandLine, type CliParse, type Config, type InspectConfig, type ReplayConfig } from './config';
 
