@@ -15,8 +15,8 @@ import {
 import { createProgress } from './adapters/progress';
 import { runInspect } from './adapters/inspect';
 import { runReplay } from './adapters/replay';
-import { PACKAGE_VERSION, kafkaSecurity, kafkaSecurityWarning } from '@login/config';
-import { EXIT, parseCommandLine, type CliParse, type Config, type InspectConfig, type ReplayConfig } from './config';
+import { EXIT, PACKAGE_VERSION, kafkaSecurity, kafkaSecurityWarning } from '@login/config';
+import { parseCommandLine, type CliParse, type Config, type InspectConfig, type ReplayConfig } from './config';
 
 /** How long a command may take to end after the first SIGINT/SIGTERM before the process exits anyway. */
 const STOP_DEADLINE_MS = 8_000;

@@ -30,9 +30,6 @@ import { REASON_CODES, STAGES } from './core/dlq-headers';
 import type { Selection } from './core/selection';
 import { parseInstant } from './core/time';
 
-/** Exit codes of the command-line program: the one table every app uses (libs/config). */
-export { EXIT } from '@login/config';
-
 /** Kafka connection settings from KAFKA_* (docs/contracts.md#configuration), TLS files and *_FILE secrets included. */
 export type KafkaSettings = KafkaClientSettings;
 

@@ -6,8 +6,8 @@ export interface ShutdownOptions {
   graceMs: number;
   /** The code for a failed step or an elapsed grace period: `EXIT.failure` of @login/config, the one table. */
   failureCode: number;
-  /** Injectable for tests. */
-  exit?: (code: number) => void;
+  /** How the shutdown ends: the app settles its run() with the code, and runProcess exits with it. */
+  exit: (code: number) => void;
 }
 
 export interface Shutdown {
@@ -60,8 +60,7 @@ export function onStopSignals(options: StopSignalOptions): () => void {
 }
 
 export function createShutdown(options: ShutdownOptions): Shutdown {
-  const { logger, graceMs, failureCode } = options;
-  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const { logger, graceMs, failureCode, exit } = options;
   const steps: { name: string; step: () => Promise<void> | void }[] = [];
   let running: Promise<void> | undefined;
   let exited = false;
