@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run soak -- --runs N [--only NAME]`: runs every fault test (`*.fault.int-spec.ts`) N times with Jest and
+// `npm run soak -- --runs N [--only NAMES]`: runs every fault test (`*.fault.int-spec.ts`) N times with Jest and
 // tabulates what each run reported through reportFaultRun (@login/kafka/testing): records lost, duplicates,
 // recovery time, processor exits. Exits non-zero if a run lost a record, failed, or reported nothing.
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,7 +14,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const SUFFIX = '.fault.int-spec.ts';
 const say = (msg) => process.stderr.write(`[soak] ${msg}\n`);
 
-const HELP = `Usage: npm run soak -- [--runs N] [--only NAME]
+const HELP = `Usage: npm run soak -- [--runs N] [--only NAMES]
        npm run soak -- --duration 60m --faults [--rate N] [--guarantee G]
 
 Runs every fault test (apps/*/src/**/*${SUFFIX}, libs/*/src/**/*${SUFFIX}) N times, each file once per run
@@ -23,7 +23,8 @@ time and processor exits, then a summary. Exits 1 if any run lost a record, fail
 
 Options:
   --runs N      how many times to run every fault test (default 1)
-  --only NAME   only the fault test files whose name contains NAME (e.g. --only leader for leader-kill${SUFFIX})
+  --only NAMES  only the fault test files whose name contains one of NAMES, comma-separated (e.g. --only
+                leader,frozen for leader-kill${SUFFIX} and frozen-broker${SUFFIX})
   --duration T  the long soak instead (apps/processor/src/long-run.soak-spec.ts): the generator at --rate events/s
                 (default 500) for T (30m, 1h, 90s) into three brokers behind toxiproxy, one processor, and with
                 --faults a fault every 5 minutes (latency, a black-holed leader, 100 KB/s, a frozen broker, the
@@ -157,7 +158,8 @@ async function main(argv) {
   }
   if (opts.long) return runLongSoak(opts.long);
   const all = faultTests();
-  const tests = opts.only ? all.filter((t) => t.name.includes(opts.only)) : all;
+  const names = opts.only?.split(',').filter(Boolean);
+  const tests = names ? all.filter((t) => names.some((n) => t.name.includes(n))) : all;
   if (tests.length === 0) {
     say(
       all.length === 0

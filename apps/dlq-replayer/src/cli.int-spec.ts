@@ -8,7 +8,7 @@ import {
   readCommitted,
   waitFor,
 } from '@login/kafka/testing';
-import { DLQ_HEADERS as H } from './core/dlq-headers';
+import { DLQ_HEADERS as H } from '@login/event-schema';
 import type { InspectResult } from './core/inspect';
 import type { ReplayReport } from './core/report';
 import {

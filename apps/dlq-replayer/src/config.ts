@@ -23,10 +23,15 @@ import type {
   VariableSpecs,
   Wording,
 } from '@login/config';
-import { DEFAULT_TOPICS, LINEAGE_KEY_ID_PATTERN, LINEAGE_KEY_MIN_BYTES } from '@login/event-schema';
+import {
+  DEFAULT_TOPICS,
+  LINEAGE_KEY_ID_PATTERN,
+  LINEAGE_KEY_MIN_BYTES,
+  REASON_CODES,
+  STAGES,
+} from '@login/event-schema';
 import type { LineageKey } from '@login/event-schema';
 import type { LogFormat, LogLevel } from '@login/observability';
-import { REASON_CODES, STAGES } from './core/dlq-headers';
 import type { Selection } from './core/selection';
 import { parseInstant } from './core/time';
 

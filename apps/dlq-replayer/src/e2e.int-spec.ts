@@ -13,7 +13,7 @@ import {
 } from '@login/kafka/testing';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { DLQ_HEADERS as H } from './core/dlq-headers';
+import { DLQ_HEADERS as H } from '@login/event-schema';
 import { headerString, memoryLogger } from './testing/dlq-fixtures';
 import { inspectIn, replayIn, type Topics } from './testing/harness';
 import { startProcessor, type RunningProcessor } from './testing/processor';

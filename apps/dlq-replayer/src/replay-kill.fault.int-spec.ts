@@ -12,7 +12,7 @@ import {
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DLQ_HEADERS as H } from './core/dlq-headers';
+import { DLQ_HEADERS as H } from '@login/event-schema';
 import type { ReplayReport } from './core/report';
 import {
   buildCli,

@@ -15,7 +15,7 @@ import { runReplay } from './adapters/replay';
 import type { InspectConfig, ReplayConfig } from './config';
 import type { InspectResult } from './core/inspect';
 import type { ReplayReport } from './core/report';
-import { DLQ_HEADERS as H, REPLAYER_HEADERS } from './core/dlq-headers';
+import { DLQ_HEADERS as H, REPLAYER_HEADERS } from '@login/event-schema';
 import { dlqHeaderValues, headerString, memoryLogger } from './testing/dlq-fixtures';
 import { collector, configFor, replayIn, testReplayDeps, type Topics } from './testing/harness';
 import { createReplayerMetrics, type ReplayerMetrics } from '@login/observability';

@@ -142,9 +142,9 @@ function createService(
     maxRecordsPerChunk: cfg.BATCH_MAX_RECORDS,
     maxBytesPerPartition: cfg.FETCH_MAX_BYTES_PER_PARTITION,
     partitionsConsumedConcurrently: cfg.PARTITIONS_CONSUMED_CONCURRENTLY,
-    sessionTimeoutMs: cfg.KAFKA_SESSION_TIMEOUT_MS,
-    heartbeatIntervalMs: cfg.KAFKA_HEARTBEAT_INTERVAL_MS,
-    rebalanceTimeoutMs: cfg.KAFKA_REBALANCE_TIMEOUT_MS,
+    sessionTimeout: cfg.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatInterval: cfg.KAFKA_HEARTBEAT_INTERVAL_MS,
+    rebalanceTimeout: cfg.KAFKA_REBALANCE_TIMEOUT_MS,
     // The runner's own bound, inside the process's grace period (which also closes the HTTP server).
     stopTimeoutMs: Math.max(1000, cfg.SHUTDOWN_GRACE_MS - 2000),
   });

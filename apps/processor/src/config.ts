@@ -6,6 +6,7 @@ import {
   LINEAGE_KEY_ID_PATTERN,
   LINEAGE_KEY_MIN_BYTES,
 } from '@login/event-schema';
+import { BATCH_CONSUMER_DEFAULTS } from '@login/kafka';
 import { DEVELOPMENT_KEY_ID, KEY_ID_PATTERN, MIN_KEY_BYTES, keyHygieneProblems } from '@login/masking';
 
 const TOPIC = topicNameSchema;
@@ -141,18 +142,19 @@ const processorVariables = {
   },
   KAFKA_SESSION_TIMEOUT_MS: {
     schema: { type: 'integer', minimum: 6000, maximum: 300_000 },
-    default: 30_000,
+    // One default from this variable to kafkajs: the batch runner's.
+    default: BATCH_CONSUMER_DEFAULTS.sessionTimeout,
     description:
       'How long the group waits for a silent member (a killed pod) before its partitions move to the others. Lower: faster takeover; too low: a long GC pause or a busy node triggers a rebalance.',
   },
   KAFKA_HEARTBEAT_INTERVAL_MS: {
     schema: { type: 'integer', minimum: 100, maximum: 100_000 },
-    default: 3000,
+    default: BATCH_CONSUMER_DEFAULTS.heartbeatInterval,
     description: 'Heartbeats to the group coordinator; at most a third of KAFKA_SESSION_TIMEOUT_MS.',
   },
   KAFKA_REBALANCE_TIMEOUT_MS: {
     schema: { type: 'integer', minimum: 1000, maximum: 600_000 },
-    default: 60_000,
+    default: BATCH_CONSUMER_DEFAULTS.rebalanceTimeout,
     description: 'How long a rebalance waits for every member to rejoin (finishing its in-flight chunk first).',
   },
 } as const;

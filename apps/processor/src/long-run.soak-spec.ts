@@ -12,6 +12,7 @@ import { account, drained } from './testing/accounting';
 import { ProcessorProcess } from './testing/processor-process';
 import { rssQuarters, soakPlot } from './testing/soak-plot';
 import type { SoakFaultSpan, SoakSample } from './testing/soak-plot';
+import { clearGrayFaults, GRAY_FAULTS } from './testing/gray-faults';
 import { committedDuringFaults, useThreeBrokers } from './testing/three-brokers';
 import type { Topics } from './testing/three-brokers';
 
@@ -34,28 +35,12 @@ interface Fault {
 
 let frozen: number | undefined;
 const FAULTS: readonly Fault[] = [
-  {
-    name: 'latency 500±100 ms, every broker',
-    ms: 60_000,
-    on: (c) => c.toxiproxy!.add({ type: 'latency', attributes: { latency: 500, jitter: 100 } }),
-    off: (c) => c.toxiproxy!.reset(),
-  },
-  {
-    name: 'leader of most partitions black-holed',
-    ms: 30_000,
-    on: async (c, t) =>
-      c.toxiproxy!.add({ type: 'timeout', attributes: { timeout: 0 } }, [await c.leaderOfMost(t.input)]),
-    off: (c) => c.toxiproxy!.reset(),
-  },
-  {
-    name: 'bandwidth 100 KB/s each way',
-    ms: 60_000,
-    on: async (c) => {
-      await c.toxiproxy!.add({ type: 'bandwidth', stream: 'downstream', attributes: { rate: 100 } });
-      await c.toxiproxy!.add({ type: 'bandwidth', stream: 'upstream', attributes: { rate: 100 } });
-    },
-    off: (c) => c.toxiproxy!.reset(),
-  },
+  ...GRAY_FAULTS.map((f) => ({
+    name: f.name,
+    ms: f.seconds * 1000,
+    on: async (c: LocalCluster, t: Topics) => void (await f.on(c, t)),
+    off: clearGrayFaults,
+  })),
   {
     name: 'leader of most partitions frozen (SIGSTOP)',
     ms: 45_000,

@@ -32,8 +32,17 @@ function issuesOf(env: NodeJS.ProcessEnv) {
 describe('kafkaConfigSpec', () => {
   it('defaults to a plaintext local broker', () => {
     const cfg = load({});
-    expect(cfg).toEqual({ KAFKA_BROKERS: ['127.0.0.1:9092'], KAFKA_SSL: false, KAFKA_SASL_ALLOW_PLAINTEXT: false });
-    expect(toKafkaClientConfig(cfg, 'processor')).toEqual({ brokers: ['127.0.0.1:9092'], clientId: 'processor' });
+    expect(cfg).toEqual({
+      KAFKA_BROKERS: ['127.0.0.1:9092'],
+      KAFKA_REQUEST_TIMEOUT_MS: 30_000,
+      KAFKA_SSL: false,
+      KAFKA_SASL_ALLOW_PLAINTEXT: false,
+    });
+    expect(toKafkaClientConfig(cfg, 'processor')).toEqual({
+      brokers: ['127.0.0.1:9092'],
+      clientId: 'processor',
+      requestTimeoutMs: 30_000,
+    });
   });
 
   it('reads brokers as a list of host:port', () => {
@@ -41,6 +50,7 @@ describe('kafkaConfigSpec', () => {
     expect(toKafkaClientConfig(cfg, 'processor')).toEqual({
       brokers: ['kafka-0.kafka:9092', '[::1]:9093', '10.0.0.1:9094'],
       clientId: 'me',
+      requestTimeoutMs: 30_000,
     });
   });
 
@@ -184,6 +194,7 @@ describe('kafkaConfigSpec', () => {
   it('refuses a SASL config built without loadConfig', () => {
     const cfg = {
       KAFKA_BROKERS: ['b:1'],
+      KAFKA_REQUEST_TIMEOUT_MS: 30_000,
       KAFKA_SSL: false,
       KAFKA_SASL_ALLOW_PLAINTEXT: false,
       KAFKA_SASL_MECHANISM: 'plain' as const,

@@ -19,6 +19,12 @@ const kafkaVariables = {
     schema: { type: 'string', minLength: 1, maxLength: 255 },
     description: "Client id sent to the brokers (quotas, logs); defaults to the app's name.",
   },
+  KAFKA_REQUEST_TIMEOUT_MS: {
+    schema: { type: 'integer', minimum: 1000, maximum: 300_000 },
+    default: 30_000,
+    description:
+      "How long a request to a broker may wait for its answer; then the connection is closed and the partitions' leaders are looked up again, so a frozen broker's partitions move on after about this long.",
+  },
   KAFKA_SSL: {
     schema: { type: 'boolean' },
     default: false,
@@ -93,6 +99,7 @@ function kafkaChecks(cfg: KafkaConfig): ConfigIssue[] {
 export interface KafkaClientSettings {
   brokers: string[];
   clientId: string;
+  requestTimeoutMs: number;
   ssl?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean } | boolean;
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
 }
@@ -102,6 +109,7 @@ export function toKafkaClientConfig(cfg: KafkaConfig, defaultClientId: string): 
   const settings: KafkaClientSettings = {
     brokers: [...cfg.KAFKA_BROKERS],
     clientId: cfg.KAFKA_CLIENT_ID ?? defaultClientId,
+    requestTimeoutMs: cfg.KAFKA_REQUEST_TIMEOUT_MS,
   };
   if (cfg.KAFKA_SSL) {
     const { KAFKA_SSL_CA_FILE: ca, KAFKA_SSL_CERT_FILE: cert, KAFKA_SSL_KEY_FILE: key } = cfg;

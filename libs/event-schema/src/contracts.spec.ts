@@ -1,4 +1,4 @@
-import { DLQ_ERROR_HEADER_PREFIX, DLQ_HEADERS, DLQ_OMITTED_PARTS } from './dlq-headers';
+import { DLQ_ERROR_HEADER_PREFIX, DLQ_HEADERS, DLQ_OMITTED_PARTS, REPLAYER_HEADERS } from './dead-letter/headers';
 import { DEFAULT_RECORD_LIMITS } from './record-limits';
 import { REASON_CODES, STAGES, isReasonCode, isStage } from './reasons';
 import { DEFAULT_PARSE_LIMITS } from './parse-login-event';
@@ -74,6 +74,17 @@ describe('contract constants', () => {
     expect(Object.isFrozen(DLQ_HEADERS)).toBe(true);
     const errorHeaders = Object.values(DLQ_HEADERS).filter((name) => !name.startsWith('__dlq.replay.'));
     for (const name of errorHeaders) expect(name.startsWith(DLQ_ERROR_HEADER_PREFIX)).toBe(true);
+  });
+
+  // docs/contracts.md "Parked records": what the replayer adds to a record it parks.
+  it('replayer header names', () => {
+    expect(REPLAYER_HEADERS).toEqual({
+      replayPrefix: '__dlq.replay.',
+      parkedAt: '__dlq.parked.at',
+      parkedRunId: '__dlq.parked.run.id',
+      parkedReason: '__dlq.parked.reason',
+    });
+    expect(Object.isFrozen(REPLAYER_HEADERS)).toBe(true);
   });
 
   it('parts a dead letter may omit', () => {

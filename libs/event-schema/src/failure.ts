@@ -1,4 +1,4 @@
-import { DLQ_MESSAGE_MAX_BYTES } from './dlq-headers';
+import { DLQ_MESSAGE_MAX_BYTES } from './dead-letter/headers';
 import { INPUT_SCHEMA_ID } from './input-schema';
 import { OUTPUT_SCHEMA_ID } from './output-schema';
 import { reasonInfo } from './reasons';

@@ -12,8 +12,25 @@ export {
 } from './field-schemas';
 export type { DeviceType } from './field-schemas';
 export { REASON_CODES, STAGES, isReasonCode, isStage } from './reasons';
-export { DLQ_ERROR_HEADER_PREFIX, DLQ_HEADERS, DLQ_MESSAGE_MAX_BYTES, DLQ_OMITTED_PARTS } from './dlq-headers';
-export type { DlqHeaderName, DlqOmittedPart } from './dlq-headers';
+export {
+  DLQ_ERROR_HEADER_PREFIX,
+  DLQ_HEADERS,
+  DLQ_MESSAGE_MAX_BYTES,
+  DLQ_OMITTED_PARTS,
+  REPLAYER_HEADERS,
+} from './dead-letter/headers';
+export type { DlqHeaderName, DlqOmittedPart } from './dead-letter/headers';
+export { decodeDeadLetter } from './dead-letter/decode';
+export { encodeDeadLetter } from './dead-letter/encode';
+export type {
+  DeadLetterBatch,
+  DeadLetterContext,
+  DeadLetterHeaders,
+  DeadLetterRecord,
+  DeadLetterSource,
+  DeadLetterSourceHeaders,
+} from './dead-letter/encode';
+export type { DeadLetterInput, DeadLetterView } from './dead-letter/decode';
 export { lastHeaderText, lastHeaderValue } from './record-headers';
 export type { HeaderValues } from './record-headers';
 export { DEFAULT_RECORD_LIMITS, headerSize, headersOverLimit, keyOverLimit, recordOverLimit } from './record-limits';

@@ -1,4 +1,4 @@
-import { DLQ_HEADERS as H } from './dlq-headers';
+import { DLQ_HEADERS as H } from './dead-letter/headers';
 import { lineageKeyring, signLineage, verifyLineage } from './lineage-signature';
 import type { LineageFields, LineageKey, SignedRecord } from './lineage-signature';
 

@@ -2,7 +2,7 @@
 // replayed record's event_id only when the signature verifies. Without it, anyone who can produce to the input topic
 // could give a fresh record the event_id of a real event, and downstream dedup would drop the real one.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { DLQ_HEADERS } from './dlq-headers';
+import { DLQ_HEADERS } from './dead-letter/headers';
 import { lastHeaderText, lastHeaderValue } from './record-headers';
 import type { HeaderValues } from './record-headers';
 

@@ -1,4 +1,4 @@
-import { DLQ_HEADERS as H } from './dlq-headers';
+import { DLQ_HEADERS as H } from './dead-letter/headers';
 import { MAX_REPLAY_COUNT, parseLineageTime, parseReplayCount, readReplayLineage } from './lineage';
 import { lastHeaderText, lastHeaderValue } from './record-headers';
 import type { HeaderValues } from './record-headers';

@@ -1,7 +1,7 @@
 // The replay lineage (docs/contracts.md "Dead letter record"): the headers the replayer sets on a re-published record and the processor carries
 // into its next dead letter. Both apps read and validate them here, with the same rules, because every one of them
 // arrives on a topic anyone with write access can produce to.
-import { DLQ_HEADERS } from './dlq-headers';
+import { DLQ_HEADERS } from './dead-letter/headers';
 import { UUID_PATTERN } from './field-schemas';
 import { lastHeaderText } from './record-headers';
 import type { HeaderValues } from './record-headers';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DLQ_MESSAGE_MAX_BYTES } from './dlq-headers';
+import { DLQ_MESSAGE_MAX_BYTES } from './dead-letter/headers';
 import { INPUT_SCHEMA_ID } from './input-schema';
 import { DEFAULT_PARSE_LIMITS, DEVICE_ID_SEARCH_MIN_LENGTH, parseLoginEvent } from './parse-login-event';
 import { REASON_CODES } from './reasons';

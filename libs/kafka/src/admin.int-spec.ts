@@ -1,4 +1,4 @@
-import { createKafkaClient, runBatchConsumer } from './index';
+import { createKafkaClient } from './index';
 import { deleteTestTopics, produceRaw, quietLogger, testBrokers, trackTestTopic, uniqueName } from './testing';
 import { testKafka } from './testing/broker';
 
@@ -78,8 +78,7 @@ describe('the admin client', () => {
 
     // Consume everything through the batch consumer (a transform with no outputs still commits), then stop.
     let handled = 0;
-    const consumer = runBatchConsumer({
-      client,
+    const consumer = client.batchConsumer({
       groupId: group,
       topics: [topic],
       fromBeginning: true,

@@ -3,7 +3,7 @@ import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 import { backoffDelay, type RetryPolicy } from './backoff';
 import { STALE_LEADERSHIP_CODES, toAdapterError } from './errors';
 import { pinnedRetry } from './kafkajs-retry';
-import { invalid } from './options';
+import { invalid } from './option-schema';
 
 export interface TopicSpec {
   readonly topic: string;

@@ -3,7 +3,6 @@ import { createKafkaClient, toKafkaConfig } from './client';
 import { KafkaAdapterError } from './errors';
 import { kafkajsLogCreator, sanitizeLogFields } from './kafkajs-logger';
 import type { KafkaClientConfig, LoggerLike } from './options';
-import { runBatchConsumer } from './consumer/batch-consumer';
 
 function recordingLogger() {
   const lines: Array<{ level: string; message: string; meta?: object }> = [];
@@ -162,10 +161,10 @@ describe('kafkajs logs', () => {
   });
 });
 
-describe('runBatchConsumer options', () => {
+describe('batchConsumer options', () => {
   const { logger } = recordingLogger();
   const client = createKafkaClient(base, logger);
-  const valid = { client, groupId: 'g', topics: ['in'], logger, transform: () => ({ records: [], outcomes: [] }) };
+  const valid = { groupId: 'g', topics: ['in'], logger, transform: () => ({ records: [], outcomes: [] }) };
 
   it.each<[string, object, string]>([
     ['an empty group id', { groupId: '' }, '/options/groupId'],
@@ -176,11 +175,11 @@ describe('runBatchConsumer options', () => {
     ['a jitter above 1', { retry: { jitter: 2 } }, '/options/retry/jitter'],
     ['a cap below the first delay', { retry: { initialMs: 500, maxMs: 100 } }, '/options/retry/maxMs'],
   ])('rejects %s, naming the path', (_name, patch, path) => {
-    expect(() => runBatchConsumer({ ...valid, ...patch })).toThrow(path);
+    expect(() => client.batchConsumer({ ...valid, ...patch })).toThrow(path);
   });
 
   it('builds a consumer that is not ready before start', () => {
-    const consumer = runBatchConsumer(valid);
+    const consumer = client.batchConsumer(valid);
     expect(consumer.isReady().ready).toBe(false);
     expect(consumer.isReady().reasons).toContain('not started');
   });

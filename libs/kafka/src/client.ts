@@ -1,32 +1,33 @@
-// The Kafka client factory: one configured connection setup (brokers, TLS, SASL, logging) that hands out
-// producers and admin clients speaking our types. The kafkajs instance stays private to libs/kafka.
+// The Kafka client factory, the one way to make every part of libs/kafka: one configured connection setup
+// (brokers, TLS, SASL, logging) that hands out producers, consumers, readers and admin clients speaking our types.
+// The kafkajs instance lives in createKafkaClient's closure and is handed to each part as an argument, so no part
+// imports this module back and the public type has no way to reach kafkajs.
 import { Kafka, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { createAdminClient, type AdminClient } from './admin';
+import { createBatchConsumer } from './consumer/batch-consumer';
+import type { BatchConsumer, BatchConsumerOptions } from './consumer/types';
 import { kafkajsLogCreator, KAFKAJS_LOG_LEVELS } from './kafkajs-logger';
 import { pinnedRetry } from './kafkajs-retry';
 import { validateClientConfig, type KafkaClientConfig, type LoggerLike, type ProducerOptions } from './options';
+import { readPartitions, type ReadPartitionsOptions, type ReadResult } from './partition-reader';
 import { createRecordProducer, type RecordProducer } from './producer/record-producer';
+import {
+  createTransactionalProducer,
+  type TransactionalProducer,
+  type TransactionalProducerOptions,
+} from './producer/transactional-producer';
 
 export interface KafkaClient {
   readonly clientId: string;
   /** An idempotent producer (acks -1); connect it before sending. */
   producer(options?: ProducerOptions): RecordProducer;
+  /** A producer of transactions under one transactional id; connect() takes the id over. */
+  transactionalProducer(options: TransactionalProducerOptions): TransactionalProducer;
+  /** A consumer group member running the batch pipeline; not started yet. */
+  batchConsumer<O>(options: BatchConsumerOptions<O>): BatchConsumer;
+  /** Reads offset ranges of one topic without any consumer group (see partition-reader.ts). */
+  readPartitions(options: ReadPartitionsOptions): Promise<ReadResult>;
   admin(): AdminClient;
-}
-
-interface ClientInternals {
-  readonly kafka: Kafka;
-  readonly logger: LoggerLike;
-}
-
-// Internals by client, so the batch runner (inside libs/kafka) can reach kafkajs while the public type cannot.
-const internals = new WeakMap<KafkaClient, ClientInternals>();
-
-/** The kafkajs instance behind a client made by createKafkaClient (libs/kafka internal use only). */
-export function clientInternals(client: KafkaClient): ClientInternals {
-  const found = internals.get(client);
-  if (!found) throw new TypeError('not a client made by createKafkaClient');
-  return found;
 }
 
 function toSasl(config: KafkaClientConfig): SASLOptions | undefined {
@@ -42,15 +43,18 @@ function toSasl(config: KafkaClientConfig): SASLOptions | undefined {
   }
 }
 
+/** The default of every optional connection setting. */
+export const CLIENT_DEFAULTS = { connectionTimeoutMs: 3000, requestTimeoutMs: 30_000, logLevel: 'info' } as const;
+
 /** The kafkajs configuration for our config (exported for tests: TLS/SASL mapping without a broker). */
 export function toKafkaConfig(config: KafkaClientConfig, logger: LoggerLike): KafkaConfig {
   validateClientConfig(config);
   const kafkaConfig: KafkaConfig = {
     clientId: config.clientId,
     brokers: config.brokers.map((b) => b.trim()),
-    connectionTimeout: config.connectionTimeoutMs ?? 3000,
-    requestTimeout: config.requestTimeoutMs ?? 30_000,
-    logLevel: KAFKAJS_LOG_LEVELS[config.logLevel ?? 'info'],
+    connectionTimeout: config.connectionTimeoutMs ?? CLIENT_DEFAULTS.connectionTimeoutMs,
+    requestTimeout: config.requestTimeoutMs ?? CLIENT_DEFAULTS.requestTimeoutMs,
+    logLevel: KAFKAJS_LOG_LEVELS[config.logLevel ?? CLIENT_DEFAULTS.logLevel],
     logCreator: kafkajsLogCreator(logger),
     retry: pinnedRetry(),
   };
@@ -72,11 +76,12 @@ export function toKafkaConfig(config: KafkaClientConfig, logger: LoggerLike): Ka
 
 export function createKafkaClient(config: KafkaClientConfig, logger: LoggerLike): KafkaClient {
   const kafka = new Kafka(toKafkaConfig(config, logger));
-  const client: KafkaClient = {
+  return {
     clientId: config.clientId,
     producer: (options = {}) => createRecordProducer(kafka, logger, options),
+    transactionalProducer: (options) => createTransactionalProducer(kafka, logger, options),
+    batchConsumer: (options) => createBatchConsumer(kafka, logger, options),
+    readPartitions: (options) => readPartitions(kafka, logger, options),
     admin: () => createAdminClient(kafka),
   };
-  internals.set(client, { kafka, logger });
-  return client;
 }

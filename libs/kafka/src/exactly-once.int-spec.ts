@@ -16,7 +16,6 @@ import {
   testConsumers,
   waitFor,
 } from './testing';
-import { createTransactionalProducer } from './producer/transactional-producer';
 import type { ConsumedRecord } from './types';
 
 const values = (records: readonly ConsumedRecord[]) => records.map((r) => r.value!.toString());
@@ -90,7 +89,7 @@ describe('exactly_once', () => {
       Array.from({ length: 100 }, (_, i) => ({ key: null, value: `v${i}` })),
     );
     // The "old owner": a producer with the partition's transactional id, in the middle of a transaction.
-    const zombie = createTransactionalProducer(client(), { transactionalId: transactionalIdFor(group, input, 0) });
+    const zombie = client().transactionalProducer({ transactionalId: transactionalIdFor(group, input, 0) });
     await zombie.connect();
     const consumer = start(input, group, { transform: copyTo(output) });
     await consumer.start();

@@ -1,7 +1,11 @@
 // libs/kafka: the only importer of kafkajs. Its public surface speaks in our own types.
 export type { ConsumedRecord, OutgoingRecord, OversizedBatch, RecordHeaders } from './types';
 export { limitDecompressedBatches } from './decompression-limit';
+// For code that drives a kafkajs consumer itself (the benchmark's naive eachMessage baseline): the runner's own
+// mapping of a fetched message, so such code reads records exactly as the app does.
+export { toConsumedRecord } from './records';
 
+// The one factory: every producer, consumer, reader and admin client comes from a KafkaClient.
 export { createKafkaClient } from './client';
 export type { KafkaClient } from './client';
 export type {
@@ -17,16 +21,14 @@ export type {
 export type { PendingSend, RecordProducer } from './producer/record-producer';
 export type { AdminClient, PartitionLag, PartitionOffsets, TopicSpec } from './admin';
 
-export { readPartitions } from './partition-reader';
 export type { OffsetRange, ReadPartitionsOptions, ReadResult } from './partition-reader';
-export { createTransactionalProducer } from './producer/transactional-producer';
 export type {
   TransactionalProducer,
   TransactionalProducerOptions,
   TransactionOffsets,
 } from './producer/transactional-producer';
 
-export { runBatchConsumer } from './consumer/batch-consumer';
+export { BATCH_CONSUMER_DEFAULTS } from './consumer/consumer-options';
 export type {
   BatchConsumer,
   BatchConsumerHooks,

@@ -1,7 +1,7 @@
-// Option types of libs/kafka and their validation. Validation runs once, at construction, and names the failing
-// path (`/options/retry/factor must be ≥ 1`), so a misconfiguration fails at start, not at the first record.
+// Option types of the client and its producer, their schemas (option-schema.ts) and the retry policy's check.
+// Validation runs once, at construction, and names the failing path (`/options/retry/factor must be ≥ 1`).
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff';
-import { KafkaAdapterError } from './errors';
+import { integer, invalid, nonEmptyString, optionsCheck } from './option-schema';
 
 /** The logger libs/kafka writes to: winston's and most loggers' shape. */
 export interface LoggerLike {
@@ -71,76 +71,80 @@ export interface ProducerOptions {
 
 export type { RetryPolicy };
 
-export function invalid(path: string, problem: string): KafkaAdapterError {
-  return new KafkaAdapterError(`/options/${path} ${problem}`, { code: 'INVALID_OPTIONS', canRetry: false });
-}
+const codec = { enum: ['none', 'gzip'], message: 'must be none or gzip' } as const;
 
-export function checkPositiveInt(value: unknown, path: string, { min = 1, max = Number.MAX_SAFE_INTEGER } = {}): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalid(path, `must be an integer in [${min}, ${max}]`);
-  }
-}
+const clientConfigSchema = {
+  type: 'object',
+  required: ['brokers', 'clientId'],
+  properties: {
+    brokers: {
+      type: 'array',
+      minItems: 1,
+      message: 'must list at least one broker',
+      // Brokers are trimmed before use (client.ts), so surrounding blanks are allowed.
+      items: { type: 'string', pattern: '^\\s*[^\\s:]+:\\d{1,5}\\s*$', message: 'must be host:port' },
+    },
+    clientId: nonEmptyString,
+    ssl: {
+      type: ['boolean', 'object'],
+      message: 'must be a boolean or { ca, cert, key }',
+      properties: Object.fromEntries(
+        ['ca', 'cert', 'key'].map((k) => [k, { isBuffer: true, message: 'must be a Buffer' }]),
+      ),
+    },
+    sasl: {
+      type: 'object',
+      message: 'must be { mechanism, username, password }',
+      required: ['mechanism', 'username', 'password'],
+      properties: {
+        mechanism: {
+          enum: ['plain', 'scram-sha-256', 'scram-sha-512'],
+          message: 'must be plain, scram-sha-256 or scram-sha-512',
+        },
+        username: nonEmptyString,
+        password: { type: 'string', message: 'must be a string' },
+      },
+    },
+    logLevel: {
+      enum: ['nothing', 'error', 'warn', 'info', 'debug'],
+      message: 'must be nothing, error, warn, info or debug',
+    },
+    connectionTimeoutMs: integer(),
+    requestTimeoutMs: integer(),
+  },
+} as const;
+
+const checkClientSchema = optionsCheck<KafkaClientConfig>(clientConfigSchema);
 
 export function validateClientConfig(config: KafkaClientConfig): void {
-  if (!Array.isArray(config.brokers) || config.brokers.length === 0)
-    throw invalid('brokers', 'must list at least one broker');
-  config.brokers.forEach((b, i) => {
-    if (typeof b !== 'string' || !/^[^\s:]+:\d{1,5}$/.test(b.trim()))
-      throw invalid(`brokers/${i}`, 'must be host:port');
-  });
-  if (typeof config.clientId !== 'string' || config.clientId.length === 0)
-    throw invalid('clientId', 'must be a non-empty string');
+  checkClientSchema(config);
+  // A relation between two settings, which the schema does not express.
   if (
-    config.ssl !== undefined &&
-    typeof config.ssl !== 'boolean' &&
-    (typeof config.ssl !== 'object' || config.ssl === null)
-  ) {
-    throw invalid('ssl', 'must be a boolean or { ca, cert, key }');
-  }
-  if (config.ssl && typeof config.ssl === 'object') {
-    for (const k of ['ca', 'cert', 'key'] as const) {
-      if (config.ssl[k] !== undefined && !Buffer.isBuffer(config.ssl[k])) throw invalid(`ssl/${k}`, 'must be a Buffer');
-    }
-    if ((config.ssl.cert === undefined) !== (config.ssl.key === undefined)) {
-      throw invalid('ssl', 'cert and key must be given together');
-    }
-  }
-  if (config.sasl !== undefined) {
-    const { mechanism, username, password } = config.sasl;
-    if (!['plain', 'scram-sha-256', 'scram-sha-512'].includes(mechanism)) {
-      throw invalid('sasl/mechanism', 'must be plain, scram-sha-256 or scram-sha-512');
-    }
-    if (typeof username !== 'string' || username.length === 0)
-      throw invalid('sasl/username', 'must be a non-empty string');
-    if (typeof password !== 'string') throw invalid('sasl/password', 'must be a string');
-  }
-  if (config.logLevel !== undefined && !['nothing', 'error', 'warn', 'info', 'debug'].includes(config.logLevel)) {
-    throw invalid('logLevel', 'must be nothing, error, warn, info or debug');
-  }
-  checkPositiveInt(config.connectionTimeoutMs, 'connectionTimeoutMs');
-  checkPositiveInt(config.requestTimeoutMs, 'requestTimeoutMs');
+    config.ssl &&
+    typeof config.ssl === 'object' &&
+    (config.ssl.cert === undefined) !== (config.ssl.key === undefined)
+  )
+    throw invalid('ssl', 'cert and key must be given together');
 }
 
-export function validateProducerOptions(options: ProducerOptions): void {
-  const codecs = ['none', 'gzip'];
-  if (options.compression !== undefined && !codecs.includes(options.compression))
-    throw invalid('compression', 'must be none or gzip');
-  if (
-    options.compressionByTopic !== undefined &&
-    (typeof options.compressionByTopic !== 'object' || options.compressionByTopic === null)
-  ) {
-    throw invalid('compressionByTopic', 'must be a map of topic to none or gzip');
-  }
-  for (const [topic, codec] of Object.entries(options.compressionByTopic ?? {})) {
-    if (!codecs.includes(codec)) throw invalid(`compressionByTopic/${topic}`, 'must be none or gzip');
-  }
-  checkPositiveInt(options.ackTimeoutMs, 'ackTimeoutMs');
-  // The idempotent producer needs at least one retry (kafkajs refuses 0).
-  checkPositiveInt(options.retries, 'retries', { min: 1 });
-  checkPositiveInt(options.maxInFlightRequests, 'maxInFlightRequests', { min: 1, max: 5 });
-  checkPositiveInt(options.maxBatchBytes, 'maxBatchBytes', { min: 1024 });
-}
+const producerOptionsSchema = {
+  type: 'object',
+  properties: {
+    compression: codec,
+    compressionByTopic: {
+      type: 'object',
+      message: 'must be a map of topic to none or gzip',
+      additionalProperties: codec,
+    },
+    ackTimeoutMs: integer(),
+    // The idempotent producer needs at least one retry (kafkajs refuses 0).
+    retries: integer(1),
+    maxInFlightRequests: integer(1, 5),
+    maxBatchBytes: integer(1024),
+  },
+} as const;
+
+export const validateProducerOptions = optionsCheck<ProducerOptions>(producerOptionsSchema);
 
 export function resolveRetryPolicy(policy: Partial<RetryPolicy> | undefined, path = 'retry'): RetryPolicy {
   const merged = { ...DEFAULT_RETRY_POLICY, ...(policy ?? {}) };

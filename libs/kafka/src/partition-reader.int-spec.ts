@@ -1,6 +1,6 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { createKafkaClient, readPartitions, type ConsumedRecord } from './index';
+import { createKafkaClient, type ConsumedRecord } from './index';
 import { testKafka } from './testing/broker';
 import {
   createTestTopic,
@@ -42,8 +42,7 @@ describe('readPartitions reads offset ranges without committing anything', () =>
     const groupsDuringRead: string[][] = [];
     const offsetsDuringRead: number[] = [];
 
-    const result = await readPartitions({
-      client: client(),
+    const result = await client().readPartitions({
       topic,
       ranges: 'all',
       maxRecordsPerBatch: 10,
@@ -86,8 +85,7 @@ describe('readPartitions reads offset ranges without committing anything', () =>
     const got: ConsumedRecord[] = [];
     let appended = false;
 
-    const result = await readPartitions({
-      client: client(),
+    const result = await client().readPartitions({
       topic,
       ranges: [
         { partition: 1, start: 5n, end: 30n },
@@ -122,7 +120,7 @@ describe('readPartitions reads offset ranges without committing anything', () =>
     const topic = await createTestTopic('reader-empty', { partitions: 2 });
     const onBatch = jest.fn();
 
-    const result = await readPartitions({ client: client(), topic, ranges: 'all', onBatch });
+    const result = await client().readPartitions({ topic, ranges: 'all', onBatch });
 
     expect(result).toEqual({
       complete: true,
@@ -145,8 +143,7 @@ describe('readPartitions reads offset ranges without committing anything', () =>
     const controller = new AbortController();
     let batches = 0;
 
-    const aborted = await readPartitions({
-      client: client(),
+    const aborted = await client().readPartitions({
       topic,
       ranges: 'all',
       maxRecordsPerBatch: 5,
@@ -160,8 +157,7 @@ describe('readPartitions reads offset ranges without committing anything', () =>
     expect(batches).toBe(1);
 
     await expect(
-      readPartitions({
-        client: client(),
+      client().readPartitions({
         topic,
         ranges: 'all',
         onBatch: () => {
@@ -195,8 +191,7 @@ describe('readPartitions on partitions far larger than one fetch', () => {
 
     // A liveness bound with a huge margin: the read takes about a second; the defect it guards re-fetched the first
     // MiB forever.
-    const result = await readPartitions({
-      client: client(),
+    const result = await client().readPartitions({
       topic,
       ranges: 'all',
       onBatch: (batch) => void got.push(...batch),
@@ -235,8 +230,7 @@ describe('readPartitions memory', () => {
     const earlier: WeakRef<ArrayBuffer>[] = [];
     let mostReachable = 0;
 
-    const result = await readPartitions({
-      client: client(),
+    const result = await client().readPartitions({
       topic,
       ranges: 'all',
       signal: new AbortController().signal,

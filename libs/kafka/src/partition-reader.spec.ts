@@ -1,4 +1,4 @@
-import { createKafkaClient, readPartitions, type ReadPartitionsOptions } from './index';
+import { createKafkaClient, type ReadPartitionsOptions } from './index';
 import { quietLogger } from './testing/quiet-logger';
 
 // Never connected: validation fails before any I/O.
@@ -6,9 +6,9 @@ const client = createKafkaClient(
   { brokers: ['127.0.0.1:1'], clientId: 'reader-unit', logLevel: 'nothing' },
   quietLogger,
 );
-const base: ReadPartitionsOptions = { client, topic: 't', ranges: [], onBatch: () => undefined };
+const base: ReadPartitionsOptions = { topic: 't', ranges: [], onBatch: () => undefined };
 
-describe('readPartitions options', () => {
+describe('client.readPartitions options', () => {
   it.each([
     [{ topic: '' }, '/options/topic must be a non-empty string'],
     [{ onBatch: undefined }, '/options/onBatch must be a function'],
@@ -29,7 +29,7 @@ describe('readPartitions options', () => {
     [{ maxBytes: 0 }, '/options/maxBytes'],
     [{ retries: -1 }, '/options/retries'],
   ])('rejects an option: %#', async (override, message) => {
-    await expect(readPartitions({ ...base, ...(override as object) } as ReadPartitionsOptions)).rejects.toThrow(
+    await expect(client.readPartitions({ ...base, ...(override as object) } as ReadPartitionsOptions)).rejects.toThrow(
       message,
     );
   });
@@ -40,7 +40,7 @@ describe('readPartitions options', () => {
       { partition: 1, start: 7n, end: 7n },
       { partition: 0, start: 3n, end: 2n },
     ];
-    await expect(readPartitions({ ...base, ranges, onBatch })).resolves.toEqual({
+    await expect(client.readPartitions({ ...base, ranges, onBatch })).resolves.toEqual({
       complete: true,
       records: 0,
       deletedBeforeRead: 0,
@@ -50,7 +50,7 @@ describe('readPartitions options', () => {
   });
 
   it('resolves without reading when the signal is already aborted', async () => {
-    const result = await readPartitions({
+    const result = await client.readPartitions({
       ...base,
       ranges: [{ partition: 0, start: 0n, end: 5n }],
       signal: AbortSignal.abort(),

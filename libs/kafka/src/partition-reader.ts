@@ -5,13 +5,14 @@
 //
 // Memory is bounded by one round of fetches (at most `maxBytes` per partition leader, or one record batch when a
 // single batch is larger), whatever the size of the ranges: a round is handed over before the next one is sent.
-import type { AdminClient } from './admin';
+import type { Kafka } from 'kafkajs';
+import { createAdminClient } from './admin';
 import { backoffDelay, createSleeper, type RetryPolicy } from './backoff';
-import { clientInternals, type KafkaClient } from './client';
 import { classifyError, describeError, KafkaAdapterError, STALE_LEADERSHIP_CODES, toAdapterError } from './errors';
 import { createFetchSession, type FetchedPartition, type FetchSession } from './fetch-session';
 import { visibleRecords } from './fetched-records';
-import { checkPositiveInt, invalid, type LoggerLike } from './options';
+import { callback, integer, invalid, nonEmptyString, optionsCheck } from './option-schema';
+import type { LoggerLike } from './options';
 import { chunk, toRecordHeaders } from './records';
 import type { ConsumedRecord } from './types';
 
@@ -23,7 +24,6 @@ export interface OffsetRange {
 }
 
 export interface ReadPartitionsOptions {
-  readonly client: KafkaClient;
   readonly topic: string;
   /** The ranges to read; 'all': every partition from its low to its high watermark, captured when the read starts. */
   readonly ranges: readonly OffsetRange[] | 'all';
@@ -65,68 +65,86 @@ const COMPONENT = 'kafka.partition-reader';
 const ABORTED = Symbol('aborted');
 const RETRY: RetryPolicy = { initialMs: 200, maxMs: 5_000, factor: 2, jitter: 0.2 };
 
+/** The default of every optional setting, used wherever the option is left out. */
+export const READER_DEFAULTS = {
+  maxRecordsPerBatch: 1000,
+  maxWaitTimeInMs: 250,
+  maxBytesPerPartition: 1_048_576,
+  maxBytes: 4_194_304,
+  retries: 10,
+} as const;
+
+const checkSchema = optionsCheck<ReadPartitionsOptions>({
+  type: 'object',
+  required: ['topic', 'onBatch'],
+  properties: {
+    topic: nonEmptyString,
+    onBatch: callback,
+    maxRecordsPerBatch: integer(),
+    maxWaitTimeInMs: integer(),
+    maxBytesPerPartition: integer(),
+    maxBytes: integer(),
+    retries: integer(0),
+  },
+});
+
 function validate(options: ReadPartitionsOptions): void {
-  if (typeof options.topic !== 'string' || options.topic.length === 0)
-    throw invalid('topic', 'must be a non-empty string');
-  if (typeof options.onBatch !== 'function') throw invalid('onBatch', 'must be a function');
-  if (options.ranges !== 'all') {
-    if (!Array.isArray(options.ranges)) throw invalid('ranges', "must be 'all' or a list of ranges");
-    const seen = new Set<number>();
-    options.ranges.forEach((r, i) => {
-      if (!Number.isInteger(r.partition) || r.partition < 0)
-        throw invalid(`ranges/${i}/partition`, 'must be an integer ≥ 0');
-      if (seen.has(r.partition)) throw invalid(`ranges/${i}/partition`, `partition ${r.partition} is listed twice`);
-      seen.add(r.partition);
-      if (typeof r.start !== 'bigint' || r.start < 0n) throw invalid(`ranges/${i}/start`, 'must be a bigint ≥ 0');
-      if (typeof r.end !== 'bigint' || r.end < 0n) throw invalid(`ranges/${i}/end`, 'must be a bigint ≥ 0');
-    });
-  }
-  for (const key of ['maxRecordsPerBatch', 'maxWaitTimeInMs', 'maxBytesPerPartition', 'maxBytes'] as const)
-    checkPositiveInt(options[key], key);
-  checkPositiveInt(options.retries, 'retries', { min: 0 });
+  checkSchema(options);
+  // Offsets are bigints, which JSON Schema cannot describe: the ranges are checked here.
+  if (options.ranges === 'all') return;
+  if (!Array.isArray(options.ranges)) throw invalid('ranges', "must be 'all' or a list of ranges");
+  const seen = new Set<number>();
+  options.ranges.forEach((r, i) => {
+    if (!Number.isInteger(r.partition) || r.partition < 0)
+      throw invalid(`ranges/${i}/partition`, 'must be an integer ≥ 0');
+    if (seen.has(r.partition)) throw invalid(`ranges/${i}/partition`, `partition ${r.partition} is listed twice`);
+    seen.add(r.partition);
+    if (typeof r.start !== 'bigint' || r.start < 0n) throw invalid(`ranges/${i}/start`, 'must be a bigint ≥ 0');
+    if (typeof r.end !== 'bigint' || r.end < 0n) throw invalid(`ranges/${i}/end`, 'must be a bigint ≥ 0');
+  });
 }
 
-async function withAdmin<T>(client: KafkaClient, fn: (admin: AdminClient) => Promise<T>): Promise<T> {
-  const admin = client.admin();
+/** The ranges of a read: 'all' as low .. high watermark per partition, now. */
+async function resolveRanges(
+  kafka: Kafka,
+  topic: string,
+  ranges: readonly OffsetRange[] | 'all',
+): Promise<OffsetRange[]> {
+  if (ranges !== 'all') return [...ranges].sort((a, b) => a.partition - b.partition);
+  const admin = createAdminClient(kafka);
   await admin.connect();
   try {
-    return await fn(admin);
+    const offsets = await admin.topicOffsets(topic);
+    return offsets.map((o) => ({ partition: o.partition, start: o.low, end: o.high }));
   } finally {
     await admin.disconnect();
   }
 }
 
-/** The ranges of a read: 'all' as low .. high watermark per partition, now. */
-async function resolveRanges(
-  client: KafkaClient,
-  topic: string,
-  ranges: readonly OffsetRange[] | 'all',
-): Promise<OffsetRange[]> {
-  if (ranges !== 'all') return [...ranges].sort((a, b) => a.partition - b.partition);
-  const offsets = await withAdmin(client, (admin) => admin.topicOffsets(topic));
-  return offsets.map((o) => ({ partition: o.partition, start: o.low, end: o.high }));
-}
-
 /**
  * Reads `ranges` of `topic` (read_committed) without any consumer group, handing the records to onBatch partition
  * by partition, and resolves once every partition's position reached the end of its range (empty ranges count as
- * reached). A record at or after the end is never handed over.
+ * reached). A record at or after the end is never handed over. Called as KafkaClient.readPartitions;
+ * `clientLogger` is the client's, used when the options name no logger.
  */
-export async function readPartitions(options: ReadPartitionsOptions): Promise<ReadResult> {
+export async function readPartitions(
+  kafka: Kafka,
+  clientLogger: LoggerLike,
+  options: ReadPartitionsOptions,
+): Promise<ReadResult> {
   validate(options);
-  const { client, topic, signal } = options;
-  const internals = clientInternals(client);
-  const logger = options.logger ?? internals.logger;
-  const ranges = await resolveRanges(client, topic, options.ranges);
+  const { topic, signal } = options;
+  const logger = options.logger ?? clientLogger;
+  const ranges = await resolveRanges(kafka, topic, options.ranges);
   const state = new ReadState(ranges);
   if (state.finished() || signal?.aborted) return state.result(ranges);
 
-  const session = createFetchSession(internals.kafka);
+  const session = createFetchSession(kafka);
   const sleeper = createSleeper();
   const onAbort = () => sleeper.wakeAll();
   signal?.addEventListener('abort', onAbort, { once: true });
-  const maxRecords = options.maxRecordsPerBatch ?? 1000;
-  const retries = options.retries ?? 10;
+  const maxRecords = options.maxRecordsPerBatch ?? READER_DEFAULTS.maxRecordsPerBatch;
+  const retries = options.retries ?? READER_DEFAULTS.retries;
   let failures = 0;
   try {
     await session.connect(topic).catch((err: unknown) => {
@@ -220,9 +238,9 @@ async function fetchRound(
     session.fetch(nodeId, {
       topic,
       partitions: partitions.map((partition) => ({ partition, fetchOffset: state.position(partition) })),
-      maxWaitTimeMs: options.maxWaitTimeInMs ?? 250,
-      maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
-      maxBytes: options.maxBytes ?? 4_194_304,
+      maxWaitTimeMs: options.maxWaitTimeInMs ?? READER_DEFAULTS.maxWaitTimeInMs,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? READER_DEFAULTS.maxBytesPerPartition,
+      maxBytes: options.maxBytes ?? READER_DEFAULTS.maxBytes,
     }),
   );
   if (requests.length === 0)

@@ -1,4 +1,4 @@
-import { createKafkaClient, createTransactionalProducer, readPartitions, type ConsumedRecord } from './index';
+import { createKafkaClient, type ConsumedRecord } from './index';
 import { testKafka } from './testing/broker';
 import {
   committedOffsets,
@@ -40,7 +40,7 @@ describe('the transactional producer', () => {
     const out = await createTestTopic('txn-out', { partitions: 2 });
     const source = await createTestTopic('txn-source', { partitions: 2 });
     const group = uniqueName('txn-group');
-    const producer = createTransactionalProducer(client, { transactionalId: uniqueName('txn') });
+    const producer = client.transactionalProducer({ transactionalId: uniqueName('txn') });
     await producer.connect();
     try {
       await producer.commitTransaction([record(out, 'a', 0), record(out, 'b', 1), record(out, 'c', 0)], {
@@ -71,8 +71,8 @@ describe('the transactional producer', () => {
     const source = await createTestTopic('txn-fence-source');
     const group = uniqueName('txn-fence-group');
     const transactionalId = uniqueName('txn-fence');
-    const first = createTransactionalProducer(client, { transactionalId });
-    const second = createTransactionalProducer(client, { transactionalId });
+    const first = client.transactionalProducer({ transactionalId });
+    const second = client.transactionalProducer({ transactionalId });
     await first.connect();
     await first.commitTransaction([record(out, 'first-1')], {
       groupId: group,
@@ -107,7 +107,7 @@ describe('the transactional producer', () => {
     await open.send({ topic: out, messages: [{ value: 'never-committed' }] });
     expect(await partitionsWithOpenTransactions(out)).toEqual([0]);
 
-    const producer = createTransactionalProducer(client, { transactionalId });
+    const producer = client.transactionalProducer({ transactionalId });
     await producer.connect();
     expect(await partitionsWithOpenTransactions(out)).toEqual([]);
     await producer.commitTransaction([record(out, 'after')]);
@@ -124,7 +124,7 @@ describe('the transactional producer', () => {
     const small = await createTestTopic('txn-fail-small', { config: { 'max.message.bytes': '10000' } });
     const source = await createTestTopic('txn-fail-source');
     const group = uniqueName('txn-fail-group');
-    const producer = createTransactionalProducer(client, {
+    const producer = client.transactionalProducer({
       transactionalId: uniqueName('txn-fail'),
       maxBatchBytes: 4096,
     });
@@ -156,7 +156,7 @@ describe('the transactional producer', () => {
 describe('readPartitions on a topic written with transactions', () => {
   it('hands over committed records only, skips aborted ones and markers, and reaches an end that is a marker', async () => {
     const topic = await createTestTopic('reader-txn');
-    const producer = createTransactionalProducer(client, { transactionalId: uniqueName('reader-txn') });
+    const producer = client.transactionalProducer({ transactionalId: uniqueName('reader-txn') });
     await producer.connect();
     await producer.commitTransaction([record(topic, 'c1'), record(topic, 'c2')]);
     const raw = testKafka('test-aborter').producer({
@@ -175,7 +175,7 @@ describe('readPartitions on a topic written with transactions', () => {
     expect(await recordCount(topic)).toBe(8);
 
     const got: ConsumedRecord[] = [];
-    const result = await readPartitions({ client, topic, ranges: 'all', onBatch: (batch) => void got.push(...batch) });
+    const result = await client.readPartitions({ topic, ranges: 'all', onBatch: (batch) => void got.push(...batch) });
 
     expect(result).toMatchObject({ complete: true, records: 3 });
     expect(values(got)).toEqual(['c1', 'c2', 'c3']);

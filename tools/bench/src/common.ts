@@ -2,7 +2,7 @@
 import { DEFAULT_RECORD_LIMITS, lineageKeyring } from '@login/event-schema';
 import { createKafkaClient, type KafkaClient, type LoggerLike } from '@login/kafka';
 import { createMasker } from '@login/masking';
-import type { ProcessDeps } from '../../../apps/processor/src/core/process-batch';
+import type { ProcessDeps } from '../../../apps/processor/src';
 
 export type Json = Record<string, unknown>;
 

@@ -5,7 +5,7 @@ import { createHash, hash } from 'node:crypto';
 import { formatIpAddress, parseIpAddress, parseLoginEvent } from '@login/event-schema';
 import { enrich, eventIdFor, processedAtText } from '@login/enrichment';
 import type { ConsumedRecord } from '@login/kafka';
-import { processBatch } from '../../../apps/processor/src/core/process-batch';
+import { processBatch } from '../../../apps/processor/src';
 import { benchProcessDeps, runCommand, type Json } from './common';
 import { builderFor } from './data';
 

@@ -2,11 +2,11 @@
 // reads the same events.
 import {
   createEventBuilder,
+  createFakerSource,
   DEFAULT_BUILDER_OPTIONS,
+  MALFORMED_KINDS,
   type EventBuilder,
-} from '../../../apps/generator/src/core/event-builder';
-import { createFakerSource } from '../../../apps/generator/src/core/faker-source';
-import { MALFORMED_KINDS } from '../../../apps/generator/src/core/malformed';
+} from '../../../apps/generator/src';
 
 /** `excludeKinds`: malformed kinds to leave out of the generator's mix (e.g. 'oversized', to separate bytes from count). */
 export function builderFor(seed: number, invalidRatio: number, excludeKinds: readonly string[] = []): EventBuilder {

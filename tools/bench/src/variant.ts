@@ -7,15 +7,13 @@
 // baseline by definition. IPC to the parent: 'ready' (joined the group: the clock starts), 'progress', 'measured', 'done'.
 import { Kafka, logLevel as kafkajsLogLevel } from 'kafkajs';
 import {
-  runBatchConsumer,
+  toConsumedRecord,
   type BatchConsumerOptions,
   type ConsumedRecord,
   type RecordProducer,
   type TransformResult,
 } from '@login/kafka';
-import { processorConfigSpec } from '../../../apps/processor/src/config';
-import { processBatch } from '../../../apps/processor/src/core/process-batch';
-import { toConsumedRecord } from '../../../libs/kafka/src/records';
+import { processBatch, processorConfigSpec } from '../../../apps/processor/src';
 import fs from 'node:fs';
 import { Session } from 'node:inspector';
 import { benchProcessDeps, clientFor, logger, runCommand, send, type Json } from './common';
@@ -167,7 +165,6 @@ async function runBatchVariant(o: VariantOptions, meter: Meter): Promise<() => P
   const client = clientFor(o.brokers, `bench-${o.variant}`);
   const transform = o.variant === 'processor' ? processorTransform(o) : passthroughTransform(o);
   const options: BatchConsumerOptions<unknown> = {
-    client,
     groupId: o.group,
     topics: [o.input],
     fromBeginning: true,
@@ -179,7 +176,7 @@ async function runBatchVariant(o: VariantOptions, meter: Meter): Promise<() => P
     },
     ...(o.tuning ?? {}),
   };
-  const consumer = runBatchConsumer(options);
+  const consumer = client.batchConsumer(options);
   await consumer.start();
   // A non-retriable error stops the runner: fail the run at once instead of waiting for records that never come.
   consumer.done.catch((err: unknown) => meter.fail(err));

@@ -1,6 +1,6 @@
 // Where a run reads the DLQ: each partition from a start (the replayer group's committed offset, or the log start)
-// to the end offset captured when the run starts. The reading itself is @login/kafka's readPartitions, which needs
-// no consumer group: a run's position is its own (in memory, and in its transactions' offsets).
+// to the end offset captured when the run starts. The reading itself is @login/kafka's KafkaClient.readPartitions,
+// which needs no consumer group: a run's position is its own (in memory, and in its transactions' offsets).
 import type { AdminClient } from '@login/kafka';
 
 /** Offsets [start, end) of one DLQ partition that a run reads: start = where it begins, end = captured at start. */

@@ -1,4 +1,4 @@
-import { readPartitions, type KafkaClient, type LoggerLike } from '@login/kafka';
+import type { KafkaClient, LoggerLike } from '@login/kafka';
 import { kafkaSecurity } from '@login/config';
 import type { InspectConfig } from '../config';
 import { formatInspect, InspectAggregator, type InspectResult } from '../core/inspect';
@@ -42,19 +42,20 @@ export async function runInspect(config: InspectConfig, deps: InspectDeps): Prom
   });
   const progress = deps.progress?.(total);
   let done = 0;
-  const result = await readPartitions({
-    client: deps.client,
-    logger: deps.logger,
-    topic: config.dlqTopic,
-    ranges,
-    ...(deps.signal ? { signal: deps.signal } : {}),
-    maxRecordsPerBatch: 1000,
-    onBatch: (records) => {
-      for (const r of records) aggregator.add(r);
-      done += records.length;
-      progress?.update(done);
-    },
-  }).finally(() => progress?.finish());
+  const result = await deps.client
+    .readPartitions({
+      logger: deps.logger,
+      topic: config.dlqTopic,
+      ranges,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      maxRecordsPerBatch: 1000,
+      onBatch: (records) => {
+        for (const r of records) aggregator.add(r);
+        done += records.length;
+        progress?.update(done);
+      },
+    })
+    .finally(() => progress?.finish());
   const summary = aggregator.summary();
   const found = new Map(summary.partitions.map((p) => [p.partition, p]));
   const inspected: InspectResult = {

@@ -1,7 +1,6 @@
 // The read-and-commit loop of one replay run, in the shape of kafkajs's consumer runner: the collaborators come in
 // through the constructor, each step is a method; the decisions are core/'s (replay-plan, replay-run).
 import {
-  readPartitions,
   type ConsumedRecord,
   type KafkaClient,
   type LoggerLike,
@@ -90,8 +89,7 @@ export class ReplayRunner {
   /** Reads the DLQ ranges chunk by chunk; never rejects: a failure is returned. */
   async read(client: KafkaClient, logger: LoggerLike, topic: string): Promise<ReadEnded> {
     try {
-      const result = await readPartitions({
-        client,
+      const result = await client.readPartitions({
         logger,
         topic,
         ranges: this.options.ranges,

@@ -1,5 +1,4 @@
 import {
-  createTransactionalProducer,
   DLQ_TOPIC_CONFIG,
   KafkaAdapterError,
   type AdminClient,
@@ -114,7 +113,7 @@ async function openSession(client: KafkaClient, config: ReplayConfig): Promise<S
     const partitions = await checkTopics(admin, config);
     const limits = await destinationLimits(admin, config, partitions);
     if (!config.dryRun) {
-      producer = createTransactionalProducer(client, { transactionalId: transactionalIdFor(config.group) });
+      producer = client.transactionalProducer({ transactionalId: transactionalIdFor(config.group) });
       // initTransactions: from here on, an earlier run still going on this group can no longer commit anything,
       // and whatever it left open has been aborted.
       await producer.connect();

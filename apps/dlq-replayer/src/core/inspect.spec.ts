@@ -1,5 +1,5 @@
 import { dlqRecord, rawTerminalControls } from '../testing/dlq-fixtures';
-import { DLQ_HEADERS as H } from './dlq-headers';
+import { DLQ_HEADERS as H } from '@login/event-schema';
 import {
   formatBytes,
   formatInspect,

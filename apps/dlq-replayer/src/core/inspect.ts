@@ -1,6 +1,5 @@
 import type { ConsumedRecord, RecordHeaders } from '@login/kafka';
-import { DLQ_HEADERS } from './dlq-headers';
-import { decodeDlqRecord, type DlqRecordView } from './dlq-record';
+import { DLQ_HEADERS, decodeDeadLetter, type DeadLetterView } from '@login/event-schema';
 import { selectionMiss, type Selection } from './selection';
 import { displayBytes, headerLabel as label } from './terminal-text';
 
@@ -169,7 +168,7 @@ class Tally {
   }
 }
 
-function pointer(view: DlqRecordView): RecordPointer | null {
+function pointer(view: DeadLetterView): RecordPointer | null {
   if (view.failedAtMs === undefined) return null;
   return {
     partition: view.partition,
@@ -198,7 +197,7 @@ export class InspectAggregator {
   constructor(private readonly options: InspectOptions) {}
 
   add(record: ConsumedRecord): void {
-    const view = decodeDlqRecord(record);
+    const view = decodeDeadLetter(record);
     if (this.options.selection && selectionMiss(view, this.options.selection) !== undefined) return;
     const bytes = recordBytes(record);
     this.total += 1;

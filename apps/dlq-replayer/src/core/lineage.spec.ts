@@ -1,7 +1,11 @@
-import { lineageKeyring, verifyLineage } from '@login/event-schema';
+import {
+  DLQ_HEADERS as H,
+  REPLAYER_HEADERS,
+  decodeDeadLetter,
+  lineageKeyring,
+  verifyLineage,
+} from '@login/event-schema';
 import { asRecordHeaders, dlqRecord } from '../testing/dlq-fixtures';
-import { decodeDlqRecord } from './dlq-record';
-import { DLQ_HEADERS as H, REPLAYER_HEADERS } from './dlq-headers';
 import { parkedHeaders, replayHeaders } from './lineage';
 
 const lineageKey = { id: 'l1', secret: Buffer.from('replayer-unit-test-lineage-key-0123456789') };
@@ -14,7 +18,7 @@ describe('replayHeaders (the lineage of a re-published record)', () => {
       { [H.replayCount]: '1', [H.firstFailedAt]: '1690000000000' },
       { extra: { 'x-trace': 'abc', traceparent: '00-1' } },
     );
-    const headers = replayHeaders(record.headers, decodeDlqRecord(record), run, record.value);
+    const headers = replayHeaders(record.headers, decodeDeadLetter(record), run, record.value);
     const { [H.lineageSignature]: signature, ...lineage } = headers;
 
     expect(text(signature)).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -32,7 +36,7 @@ describe('replayHeaders (the lineage of a re-published record)', () => {
 
   it('signs the lineage with the key and value it re-publishes: the processor verifies it', () => {
     const record = dlqRecord({ [H.replayCount]: '1' }, { extra: { 'x-trace': 'abc' } });
-    const headers = replayHeaders(record.headers, decodeDlqRecord(record), run, record.value);
+    const headers = replayHeaders(record.headers, decodeDeadLetter(record), run, record.value);
     const republished = { headers, key: record.key, value: record.value };
     expect(verifyLineage(republished, lineageKeyring(lineageKey))).toEqual({ ok: true });
     expect(verifyLineage({ ...republished, value: Buffer.from('{}') }, lineageKeyring(lineageKey))).toEqual({
@@ -45,7 +49,7 @@ describe('replayHeaders (the lineage of a re-published record)', () => {
 
   it("replaces the previous round's signature with its own", () => {
     const record = dlqRecord({}, { extra: { [H.lineageSignature]: 'old-signature', [H.lineageKeyId]: 'old' } });
-    const headers = replayHeaders(record.headers, decodeDlqRecord(record), run, record.value);
+    const headers = replayHeaders(record.headers, decodeDeadLetter(record), run, record.value);
     expect(text(headers[H.lineageKeyId])).toBe('l1');
     expect(text(headers[H.lineageSignature])).not.toBe('old-signature');
     expect(verifyLineage({ headers, key: record.key, value: record.value }, lineageKeyring(lineageKey))).toEqual({
@@ -65,7 +69,7 @@ describe('replayHeaders (the lineage of a re-published record)', () => {
 
   it('falls back to the failure time when an older record lacks first.failed.at', () => {
     const record = dlqRecord({ [H.firstFailedAt]: undefined, [H.failedAt]: '1700000000123' });
-    expect(text(replayHeaders(record.headers, decodeDlqRecord(record), run, record.value)[H.firstFailedAt])).toBe(
+    expect(text(replayHeaders(record.headers, decodeDeadLetter(record), run, record.value)[H.firstFailedAt])).toBe(
       '1700000000123',
     );
   });
@@ -81,7 +85,7 @@ describe('replayHeaders (the lineage of a re-published record)', () => {
         'x-multi': ['a', 'b'],
       }),
     };
-    const out = replayHeaders(headers, decodeDlqRecord({ ...record, headers }), run, record.value);
+    const out = replayHeaders(headers, decodeDeadLetter({ ...record, headers }), run, record.value);
     expect(text(out[H.replayCount])).toBe('2');
     expect(text(out[H.replayId])).toBe('run-7');
     expect(text(out[H.replayAt])).toBe('1800000000000');
@@ -90,7 +94,7 @@ describe('replayHeaders (the lineage of a re-published record)', () => {
 
   it('refuses a record without event id or replay count (the decision skips those)', () => {
     const record = dlqRecord({ [H.eventId]: undefined });
-    expect(() => replayHeaders(record.headers, decodeDlqRecord(record), run, record.value)).toThrow(/no event id/);
+    expect(() => replayHeaders(record.headers, decodeDeadLetter(record), run, record.value)).toThrow(/no event id/);
   });
 });
 
@@ -109,7 +113,7 @@ describe('headers named __proto__ and constructor', () => {
 
   it('are kept by replayHeaders', () => {
     const record = dlqRecord();
-    expectKept(replayHeaders(withHostileNames(record.headers), decodeDlqRecord(record), run, record.value));
+    expectKept(replayHeaders(withHostileNames(record.headers), decodeDeadLetter(record), run, record.value));
   });
 
   it('are kept by parkedHeaders', () => {

@@ -1,8 +1,6 @@
-import { signLineage } from '@login/event-schema';
-import type { LineageKey } from '@login/event-schema';
+import { DLQ_ERROR_HEADER_PREFIX, DLQ_HEADERS, REPLAYER_HEADERS, signLineage } from '@login/event-schema';
+import type { DeadLetterView, LineageKey } from '@login/event-schema';
 import type { RecordHeaders } from '@login/kafka';
-import type { DlqRecordView } from './dlq-record';
-import { DLQ_ERROR_HEADER_PREFIX, DLQ_HEADERS, REPLAYER_HEADERS } from './dlq-headers';
 
 /** Header map in the shape producers take; a repeated header keeps every value, in order. */
 export type OutgoingHeaders = Record<string, Buffer | Buffer[]>;
@@ -41,7 +39,7 @@ function copyHeaders(headers: RecordHeaders, keep: (name: string) => boolean): O
  */
 export function replayHeaders(
   headers: RecordHeaders,
-  record: DlqRecordView,
+  record: DeadLetterView,
   run: ReplayRun,
   value: Buffer | null,
 ): OutgoingHeaders {

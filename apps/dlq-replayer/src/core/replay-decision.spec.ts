@@ -1,6 +1,5 @@
 import { DEFAULT_PLAN_OPTIONS, dlqRecord } from '../testing/dlq-fixtures';
-import { decodeDlqRecord } from './dlq-record';
-import { DLQ_HEADERS as H } from './dlq-headers';
+import { DLQ_HEADERS as H, decodeDeadLetter } from '@login/event-schema';
 import { replayDecision, type ReplayOptions } from './replay-decision';
 
 const defaults: ReplayOptions = DEFAULT_PLAN_OPTIONS;
@@ -297,19 +296,19 @@ describe('replayDecision', () => {
 
   // Rest parameters: jest-each would take a fifth declared parameter for a `done` callback.
   it.each(cases)('%s', (...[, headers, options, expected, coords]: Case) => {
-    const view = decodeDlqRecord(dlqRecord(headers, coords ?? {}));
+    const view = decodeDeadLetter(dlqRecord(headers, coords ?? {}));
     const decision = replayDecision(view, { ...defaults, ...options });
     expect(decision).toMatchObject(expected);
   });
 
   it('replays to the configured input topic', () => {
-    const decision = replayDecision(decodeDlqRecord(dlqRecord()), defaults);
+    const decision = replayDecision(decodeDeadLetter(dlqRecord()), defaults);
     expect(decision).toEqual({ action: 'replay', reason: 'SELECTED', target: 'user-login' });
   });
 
   it('reads the last value of a repeated header (the processor appends its own)', () => {
     const record = dlqRecord();
     const headers = { ...record.headers, [H.replayCount]: [Buffer.from('0'), Buffer.from('3')] };
-    expect(replayDecision(decodeDlqRecord({ ...record, headers }), defaults)).toMatchObject({ action: 'park' });
+    expect(replayDecision(decodeDeadLetter({ ...record, headers }), defaults)).toMatchObject({ action: 'park' });
   });
 });

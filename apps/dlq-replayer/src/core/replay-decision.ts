@@ -1,4 +1,4 @@
-import type { DlqRecordView } from './dlq-record';
+import type { DeadLetterView } from '@login/event-schema';
 import { selectionMiss, type Selection } from './selection';
 
 export interface ReplayOptions {
@@ -62,7 +62,7 @@ export type ReplayDecision =
  * 5. replayed `maxReplays` times already → park (MAX_REPLAYS_REACHED);
  * 6. otherwise → replay to the input topic.
  */
-export function replayDecision(record: DlqRecordView, options: ReplayOptions): ReplayDecision {
+export function replayDecision(record: DeadLetterView, options: ReplayOptions): ReplayDecision {
   const miss = selectionMiss(record, options.selection);
   if (miss !== undefined) return { action: 'skip', reason: 'NOT_SELECTED', detail: miss };
 

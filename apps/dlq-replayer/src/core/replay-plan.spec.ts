@@ -1,5 +1,5 @@
 import { DEFAULT_PLAN_OPTIONS, dlqRecord } from '../testing/dlq-fixtures';
-import { DLQ_HEADERS as H, REPLAYER_HEADERS } from './dlq-headers';
+import { DLQ_HEADERS as H, REPLAYER_HEADERS } from '@login/event-schema';
 import { batchBytes, planRecord, type PlanOptions } from './replay-plan';
 
 const options: PlanOptions = DEFAULT_PLAN_OPTIONS;

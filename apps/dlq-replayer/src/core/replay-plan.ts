@@ -1,5 +1,5 @@
 import { estimateRecordBytes, type ConsumedRecord, type OutgoingRecord } from '@login/kafka';
-import { decodeDlqRecord, type DlqRecordView } from './dlq-record';
+import { decodeDeadLetter, type DeadLetterView } from '@login/event-schema';
 import { parkedHeaders, replayHeaders, type ReplayRun } from './lineage';
 import { replayDecision, type ReplayDecision, type ReplayOptions } from './replay-decision';
 
@@ -14,7 +14,7 @@ export interface PlanOptions extends ReplayOptions {
 }
 
 export interface PlannedRecord {
-  readonly view: DlqRecordView;
+  readonly view: DeadLetterView;
   readonly decision: ReplayDecision;
   /** What to write for a replay (to the input topic) or a park (to the parked topic); none for a skip. */
   readonly outgoing?: OutgoingRecord;
@@ -41,7 +41,7 @@ export function planRecord(
   limits: DestinationLimits,
   run: ReplayRun,
 ): PlannedRecord {
-  const view = decodeDlqRecord(record);
+  const view = decodeDeadLetter(record);
   let decision = replayDecision(view, options);
   if (decision.action === 'replay') {
     const outgoing: OutgoingRecord = {

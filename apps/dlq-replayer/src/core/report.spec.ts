@@ -1,6 +1,5 @@
 import { dlqRecord } from '../testing/dlq-fixtures';
-import { decodeDlqRecord } from './dlq-record';
-import { DLQ_HEADERS as H } from './dlq-headers';
+import { DLQ_HEADERS as H, decodeDeadLetter } from '@login/event-schema';
 import { advancePartition, countDecision, formatReport, newReport } from './report';
 
 const base = {
@@ -16,7 +15,7 @@ const base = {
 describe('the replay report', () => {
   it('counts replayed, parked and skipped by DLQ reason, and skipped by why; the totals add up to what was read', () => {
     const report = newReport({ ...base, dryRun: false });
-    const view = (o: Record<string, string | undefined>) => decodeDlqRecord(dlqRecord(o));
+    const view = (o: Record<string, string | undefined>) => decodeDeadLetter(dlqRecord(o));
     countDecision(report, view({}), { action: 'replay', reason: 'SELECTED', target: 'user-login' });
     countDecision(report, view({}), { action: 'park', reason: 'MAX_REPLAYS_REACHED' });
     countDecision(report, view({ [H.reason]: 'INVALID_JSON' }), { action: 'skip', reason: 'NON_RETRYABLE' });
@@ -46,8 +45,8 @@ describe('the replay report', () => {
     (name) => {
       const report = newReport({ ...base, dryRun: false });
       const skip = { action: 'skip', reason: 'NON_RETRYABLE' } as const;
-      countDecision(report, decodeDlqRecord(dlqRecord({ [H.reason]: name })), skip);
-      countDecision(report, decodeDlqRecord(dlqRecord({ [H.reason]: name })), skip);
+      countDecision(report, decodeDeadLetter(dlqRecord({ [H.reason]: name })), skip);
+      countDecision(report, decodeDeadLetter(dlqRecord({ [H.reason]: name })), skip);
       expect(Object.entries(report.skipped.byReason)).toEqual([[name, 2]]);
       expect(JSON.parse(JSON.stringify(report.skipped.byReason))).toEqual(JSON.parse(`{${JSON.stringify(name)}:2}`));
       expect(formatReport(report)).toContain(`skipped: 2  (${name}=2)`);
@@ -56,7 +55,11 @@ describe('the replay report', () => {
 
   it('says what a dry run would do', () => {
     const report = newReport({ ...base, dryRun: true });
-    countDecision(report, decodeDlqRecord(dlqRecord()), { action: 'replay', reason: 'SELECTED', target: 'user-login' });
+    countDecision(report, decodeDeadLetter(dlqRecord()), {
+      action: 'replay',
+      reason: 'SELECTED',
+      target: 'user-login',
+    });
     const text = formatReport(report);
     expect(text).toMatch(/^DRY RUN \(nothing written, nothing committed\)/);
     expect(text).toContain('would be replayed: 1');
@@ -74,7 +77,11 @@ describe('the replay report of a run that did not complete', () => {
         { partition: 1, start: '0', end: '0' },
       ],
     });
-    countDecision(report, decodeDlqRecord(dlqRecord()), { action: 'replay', reason: 'SELECTED', target: 'user-login' });
+    countDecision(report, decodeDeadLetter(dlqRecord()), {
+      action: 'replay',
+      reason: 'SELECTED',
+      target: 'user-login',
+    });
     advancePartition(report, 0, 25n);
     advancePartition(report, 0, 20n);
     report.outcome = 'interrupted';
@@ -92,7 +99,7 @@ describe('the replay report of a run that did not complete', () => {
 
   it('never prints a reason header raw', () => {
     const report = newReport({ ...base, dryRun: false });
-    countDecision(report, decodeDlqRecord(dlqRecord({ [H.reason]: 'X\u001b[2J\nforged' })), {
+    countDecision(report, decodeDeadLetter(dlqRecord({ [H.reason]: 'X\u001b[2J\nforged' })), {
       action: 'skip',
       reason: 'NON_RETRYABLE',
     });

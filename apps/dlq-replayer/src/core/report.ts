@@ -1,4 +1,4 @@
-import type { DlqRecordView } from './dlq-record';
+import type { DeadLetterView } from '@login/event-schema';
 import { OTHER } from './inspect';
 import type { ReplayDecision } from './replay-decision';
 import { headerLabel } from './terminal-text';
@@ -71,7 +71,7 @@ function bump(counts: Record<string, number>, key: string): void {
 }
 
 /** Counts one decided record. Callers count a batch only once its records are acknowledged and committed. */
-export function countDecision(report: ReplayReport, record: DlqRecordView, decision: ReplayDecision): void {
+export function countDecision(report: ReplayReport, record: DeadLetterView, decision: ReplayDecision): void {
   // Escaped here: the report is printed to a terminal, and the reason header is whatever the DLQ record holds.
   const reason = headerLabel(record.reason);
   report.read += 1;

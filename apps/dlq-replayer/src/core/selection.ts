@@ -1,4 +1,4 @@
-import type { DlqRecordView } from './dlq-record';
+import type { DeadLetterView } from '@login/event-schema';
 
 /**
  * Which DLQ records an operator asks for. Every filter is optional; an empty selection selects everything.
@@ -19,7 +19,7 @@ export interface Selection {
 export type SelectionMiss = 'partition' | 'offset' | 'key' | 'reason' | 'stage' | 'time';
 
 /** The first filter the record fails, or undefined when the selection takes it. */
-export function selectionMiss(record: DlqRecordView, selection: Selection): SelectionMiss | undefined {
+export function selectionMiss(record: DeadLetterView, selection: Selection): SelectionMiss | undefined {
   const { reasons, stages, sinceMs, untilMs, partitions, fromOffset, toOffset, keys } = selection;
   if (partitions && partitions.length > 0 && !partitions.includes(record.partition)) return 'partition';
   if (fromOffset !== undefined && record.offset < fromOffset) return 'offset';

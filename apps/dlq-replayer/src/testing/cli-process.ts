@@ -9,7 +9,7 @@ import {
 } from '@login/kafka/testing';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { DLQ_HEADERS as H } from '../core/dlq-headers';
+import { DLQ_HEADERS as H } from '@login/event-schema';
 import { dlqHeaderValues } from './dlq-fixtures';
 import { replayerEnv, type Topics } from './harness';
 

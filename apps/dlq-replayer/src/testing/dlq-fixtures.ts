@@ -1,5 +1,5 @@
 import type { ConsumedRecord, RecordHeaders } from '@login/kafka';
-import { DLQ_HEADERS } from '../core/dlq-headers';
+import { DLQ_HEADERS } from '@login/event-schema';
 import type { PlanOptions } from '../core/replay-plan';
 import { newReport, type ReplayReport } from '../core/report';
 

@@ -1,6 +1,6 @@
 import type { ProcessedLoginEvent, ReasonCode } from '@login/event-schema';
 import type { Clock } from '@login/enrichment';
-import { DEFAULT_MAX_BATCH_BYTES, runBatchConsumer } from '@login/kafka';
+import { DEFAULT_MAX_BATCH_BYTES } from '@login/kafka';
 import type {
   AdminClient,
   BatchConsumer,
@@ -35,10 +35,10 @@ export interface ProcessorServiceOptions {
   readonly partitionsConsumedConcurrently: number;
   readonly stopTimeoutMs: number;
   readonly guarantee: ProcessingGuarantee;
-  /** Group membership timing, ms. */
-  readonly sessionTimeoutMs?: number;
-  readonly heartbeatIntervalMs?: number;
-  readonly rebalanceTimeoutMs?: number;
+  /** Group membership timing, ms, under the names libs/kafka and kafkajs use (default: libs/kafka's). */
+  readonly sessionTimeout?: number;
+  readonly heartbeatInterval?: number;
+  readonly rebalanceTimeout?: number;
   /** How long start() waits for the DLQ topic's max.message.bytes before assuming the broker default. */
   readonly topicConfigTimeoutMs?: number;
 }
@@ -85,8 +85,7 @@ export class ProcessorService {
   private createConsumer(): BatchConsumer {
     const { options } = this;
     const log = options.logger;
-    return runBatchConsumer({
-      client: options.client,
+    return options.client.batchConsumer({
       groupId: options.group,
       guarantee: options.guarantee,
       topics: [options.inputTopic],
@@ -99,9 +98,10 @@ export class ProcessorService {
       maxBytesPerPartition: options.maxBytesPerPartition,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       stopTimeoutMs: options.stopTimeoutMs,
-      ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeout: options.sessionTimeoutMs }),
-      ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatInterval: options.heartbeatIntervalMs }),
-      ...(options.rebalanceTimeoutMs === undefined ? {} : { rebalanceTimeout: options.rebalanceTimeoutMs }),
+      // Left out, the runner's defaults apply (it treats undefined as left out).
+      sessionTimeout: options.sessionTimeout,
+      heartbeatInterval: options.heartbeatInterval,
+      rebalanceTimeout: options.rebalanceTimeout,
       producerOptions: {
         // A dead letter is its input byte for byte, and an input can be far larger decompressed than on the wire.
         compressionByTopic: { [options.core.dlqTopic]: 'gzip' },

@@ -4,6 +4,7 @@ import {
   DEFAULT_RECORD_LIMITS,
   DLQ_HEADERS,
   REASON_CODES,
+  decodeDeadLetter,
   lastHeaderValue,
   lineageKeyring,
   signLineage,
@@ -57,6 +58,24 @@ const header = (r: OutgoingRecord, name: string) => {
   const v = r.headers?.[name];
   return v === undefined ? undefined : String(Array.isArray(v) ? v[0] : v);
 };
+
+/** A dead letter as the replayer consumes it from the DLQ: header strings arrive as UTF-8 bytes. */
+function consumedFromDlq(dlq: OutgoingRecord): ConsumedRecord {
+  const bytes = (v: Buffer | string) => (typeof v === 'string' ? Buffer.from(v) : v);
+  const headers = Object.entries(dlq.headers ?? {}).map(([name, v]) => [
+    name,
+    Array.isArray(v) ? v.map(bytes) : bytes(v),
+  ]);
+  return {
+    topic: dlq.topic,
+    partition: 0,
+    offset: '0',
+    timestamp: dlq.timestamp ?? '0',
+    key: dlq.key === null ? null : bytes(dlq.key),
+    value: dlq.value === null ? null : bytes(dlq.value),
+    headers: Object.fromEntries(headers),
+  };
+}
 
 /**
  * A dead letter (of a record with header `x-trace: t`) that left one part out: the outcome says so, the part is null,
@@ -174,6 +193,23 @@ describe('processBatch', () => {
     expect(header(dlq, DLQ_HEADERS.omitted)).toBeUndefined();
     if (reason === 'SCHEMA_VIOLATION')
       expect(JSON.parse(header(dlq, DLQ_HEADERS.validation)!)).toEqual(expect.any(Array));
+  });
+
+  // The replayer reads dead letters with decodeDeadLetter: what processBatch writes must read back whole.
+  it.each(cases)('writes %s as a dead letter the replayer reads without a problem', (_name, value, reason, stage) => {
+    const input = record(value);
+    const dlq = processBatch([input], deps).records[0]!;
+    expect(decodeDeadLetter(consumedFromDlq(dlq))).toMatchObject({
+      sourceTopic: 'user-login',
+      reason,
+      stage,
+      failedAtMs: NOW,
+      firstFailedAtMs: NOW,
+      eventId: eventIdFor(input),
+      replayCount: 0,
+      processor: 'processor@test/unit',
+      problems: [],
+    });
   });
 
   it('dead-letters a masking failure as MASKING_FAILED without echoing the error', () => {

@@ -1,4 +1,5 @@
 import {
+  encodeDeadLetter,
   failure,
   headersOverLimit,
   keyOverLimit,
@@ -7,6 +8,7 @@ import {
   verifyLineage,
 } from '@login/event-schema';
 import type {
+  DeadLetterContext,
   DlqOmittedPart,
   LineageKeyring,
   LineageRejection,
@@ -22,8 +24,6 @@ import { enrich, eventIdFor, processedAtText } from '@login/enrichment';
 import type { ConsumedRecord, OutgoingRecord } from '@login/kafka';
 import type { MaskedFields, Masker } from '@login/masking';
 import { partsToOmit } from './dead-letter-fit';
-import { toDeadLetter } from './dead-letter';
-import type { DeadLetterContext } from './dead-letter';
 
 export interface ProcessDeps {
   readonly masker: Masker;
@@ -168,12 +168,12 @@ function deadLetter(record: ConsumedRecord, fail: ParseFailure, ctx: BatchContex
   const { deps, state } = ctx;
   const dlq = deadLetterContext(deps, state);
   const omit = partsToOmit(
-    (parts) => toDeadLetter(record, fail, dlq, parts),
+    (parts) => encodeDeadLetter(record, fail, dlq, parts),
     state.omit ?? NOTHING_OMITTED,
     deps.dlqMaxMessageBytes,
   );
   return {
-    record: toDeadLetter(record, fail, dlq, omit),
+    record: encodeDeadLetter(record, fail, dlq, omit),
     outcome: {
       kind: 'dead-lettered',
       reason: fail.reason,
@@ -271,7 +271,7 @@ function referenceDeadLetter(record: ConsumedRecord, err: unknown, ctx: BatchCon
     timestamp: String(record.timestamp),
   };
   return {
-    record: toDeadLetter(
+    record: encodeDeadLetter(
       { ...coordinates, key: null, value: null, headers: {} },
       failure(state.stageReached, 'INTERNAL_ERROR', err),
       deadLetterContext(deps, undefined),

@@ -4,6 +4,7 @@ import {
   committedOffsets,
   createTestTopic,
   produceRaw,
+  reportFaultRun,
   startLocalCluster,
   uniqueName,
   waitFor,
@@ -115,4 +116,66 @@ export async function drainAndAccount(t: Topics, processor: ProcessorProcess) {
     240_000,
   );
   return account(t.input, t.output, t.dlq);
+}
+
+type Accounted = Awaited<ReturnType<typeof drainAndAccount>>;
+
+/** Reports a fault run of STREAM_TOTAL inputs to `npm run soak` (reportFaultRun) with its own `details`. */
+export function reportStreamFault(
+  test: string,
+  result: Accounted,
+  processor: ProcessorProcess,
+  recoveryMs: number | undefined,
+  details: Record<string, unknown> = {},
+): void {
+  reportFaultRun({
+    test,
+    inputs: result.inputs,
+    lost: result.missing.length,
+    duplicates: result.duplicates,
+    recoveryMs,
+    processorExits: processor.child.exitCode === null ? 0 : 1,
+    ...details,
+  });
+}
+
+/**
+ * What every fault test on the stream asserts: the processor never exited, every input has its outcome by
+ * event_id (1 in 40 of them a dead letter), nothing unknown appeared, and exactly once added no duplicate.
+ */
+export function expectEveryInputAccounted(
+  result: Accounted,
+  processor: ProcessorProcess,
+  guarantee: 'at_least_once' | 'exactly_once',
+): void {
+  expect(processor.child.exitCode).toBeNull();
+  expect(result.missing).toEqual([]);
+  expect(result.unknown).toBe(0);
+  expect(result.outputs + result.deadLetters).toBe(STREAM_TOTAL + result.duplicates);
+  expect(result.deadLetters).toBeGreaterThanOrEqual(STREAM_TOTAL / 40);
+  if (guarantee === 'exactly_once') expect(result.duplicates).toBe(0);
+}
+
+/**
+ * Starts watching the partitions `victim` leads: `recovered` resolves with the time from now until every one of
+ * them has committed past where it stood now (a dead or frozen leader's partitions moved and made progress).
+ */
+export async function watchMovedPartitions(
+  cluster: LocalCluster,
+  t: Topics,
+  victim: number,
+): Promise<{ moved: number[]; recovered: Promise<number> }> {
+  const leaders = await cluster.leaders(t.input);
+  const moved = [...leaders].filter(([, leader]) => leader === victim).map(([partition]) => partition);
+  const before = await committedDuringFaults(t.group, t.input);
+  const since = Date.now();
+  const recovered = waitFor(
+    'the moved partitions to make progress',
+    async () => {
+      const now = await committedDuringFaults(t.group, t.input);
+      return moved.every((p) => (now.get(p) ?? -1n) > (before.get(p) ?? -1n));
+    },
+    240_000,
+  ).then(() => Date.now() - since);
+  return { moved, recovered };
 }

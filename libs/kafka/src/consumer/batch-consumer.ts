@@ -4,13 +4,12 @@
 // calls are in batch-handler.ts, the group events in group-events.ts, the options in consumer-options.ts, the
 // per-partition queue and the hook guard in files of their own.
 import type { Consumer, Kafka } from 'kafkajs';
-import type { AdminClient } from '../admin';
+import { createAdminClient, type AdminClient } from '../admin';
 import { createSleeper, type Sleeper } from '../backoff';
-import { clientInternals } from '../client';
 import { describeError, KafkaAdapterError, toAdapterError } from '../errors';
-import { resolveRetryPolicy, type RetryPolicy } from '../options';
+import { resolveRetryPolicy, type LoggerLike, type RetryPolicy } from '../options';
 import { createTransactionalProducer } from '../producer/transactional-producer';
-import type { RecordProducer } from '../producer/record-producer';
+import { createRecordProducer, type RecordProducer } from '../producer/record-producer';
 import {
   BATCH_CONSUMER_DEFAULTS,
   kafkajsConsumerConfig,
@@ -26,9 +25,11 @@ import type { BatchConsumer, BatchConsumerOptions } from './types';
 
 const COMPONENT = 'kafka.batch-consumer';
 
-/** What the runner works with, made by runBatchConsumer (kafkajs's runner likewise gets its collaborators). */
+/** What the runner works with, made by createBatchConsumer (kafkajs's runner likewise gets its collaborators). */
 export interface RunnerCollaborators {
   readonly kafka: Kafka;
+  /** The client's logger, for the exactly_once partitions' transactional producers. */
+  readonly clientLogger: LoggerLike;
   /** at_least_once sends through one idempotent producer; exactly_once through one transactional producer per partition. */
   readonly producer: RecordProducer;
   /** Whether the runner made the producer, and so disconnects it. */
@@ -112,7 +113,7 @@ export class BatchConsumerRunner<O> {
     const { options, consumer, c } = this;
     try {
       if (this.transactions) {
-        const a = options.client.admin();
+        const a = createAdminClient(c.kafka);
         await a.connect();
         this.admin = a;
       } else if (!c.producer.isConnected()) {
@@ -223,10 +224,10 @@ export class BatchConsumerRunner<O> {
 
   /** exactly_once: a transactional producer per input partition, reading the group's committed offsets. */
   private partitionTransactions(): PartitionTransactions {
-    const { options } = this;
+    const { options, c } = this;
     return new PartitionTransactions(options.groupId, {
       create: (transactionalId) =>
-        createTransactionalProducer(options.client, partitionProducerOptions(options, transactionalId)),
+        createTransactionalProducer(c.kafka, c.clientLogger, partitionProducerOptions(options, transactionalId)),
       committedOffset: async (topic, partition) => {
         if (!this.admin) throw new KafkaAdapterError('not started', { code: 'NOT_CONNECTED', canRetry: true });
         return (await this.admin.committedOffsets(options.groupId, topic)).get(partition) ?? null;
@@ -235,12 +236,18 @@ export class BatchConsumerRunner<O> {
   }
 }
 
-export function runBatchConsumer<O>(options: BatchConsumerOptions<O>): BatchConsumer {
+/** Made by KafkaClient.batchConsumer; `clientLogger` is the client's (the runner logs to `options.logger`). */
+export function createBatchConsumer<O>(
+  kafka: Kafka,
+  clientLogger: LoggerLike,
+  options: BatchConsumerOptions<O>,
+): BatchConsumer {
   validateBatchConsumerOptions(options);
   const retry = resolveRetryPolicy(options.retry);
   const runner = new BatchConsumerRunner(options, {
-    kafka: clientInternals(options.client).kafka,
-    producer: options.producer ?? options.client.producer(options.producerOptions),
+    kafka,
+    clientLogger,
+    producer: options.producer ?? createRecordProducer(kafka, clientLogger, options.producerOptions ?? {}),
     ownProducer: options.producer === undefined,
     sleeper: createSleeper(),
     guard: createHookGuard(options.logger, COMPONENT),

@@ -1,7 +1,7 @@
-// The batch consumer's options: one defaults object, the checks run at creation, and what kafkajs is given.
+// The batch consumer's options: one defaults object, one schema checked at creation, and what kafkajs is given.
 import type { ConsumerConfig } from 'kafkajs';
 import { pinnedRetry } from '../kafkajs-retry';
-import { checkPositiveInt, invalid } from '../options';
+import { callback, integer, invalid, nonEmptyString, optionsCheck } from '../option-schema';
 import type { TransactionalProducerOptions } from '../producer/transactional-producer';
 import type { BatchConsumerOptions } from './types';
 
@@ -20,40 +20,35 @@ export const BATCH_CONSUMER_DEFAULTS = {
   fromBeginning: false,
 } as const;
 
+const batchConsumerSchema = {
+  type: 'object',
+  required: ['groupId', 'topics', 'transform'],
+  properties: {
+    groupId: nonEmptyString,
+    topics: { type: 'array', minItems: 1, message: 'must list at least one topic', items: nonEmptyString },
+    transform: callback,
+    onTransformError: callback,
+    guarantee: { enum: ['at_least_once', 'exactly_once'], message: 'must be at_least_once or exactly_once' },
+    sessionTimeout: integer(),
+    heartbeatInterval: integer(),
+    rebalanceTimeout: integer(),
+    maxBytesPerPartition: integer(),
+    maxBytes: integer(),
+    maxWaitTimeInMs: integer(),
+    stopTimeoutMs: integer(),
+    maxRecordsPerChunk: integer(),
+    minBytes: integer(0),
+    partitionsConsumedConcurrently: integer(1, 64),
+    transactionTimeoutMs: integer(1000),
+  },
+} as const;
+
+const checkSchema = optionsCheck<BatchConsumerOptions<unknown>>(batchConsumerSchema);
+
 /** Throws one INVALID_OPTIONS error naming the first wrong option. */
 export function validateBatchConsumerOptions<O>(options: BatchConsumerOptions<O>): void {
-  if (typeof options.groupId !== 'string' || options.groupId.length === 0)
-    throw invalid('groupId', 'must be a non-empty string');
-  if (!Array.isArray(options.topics) || options.topics.length === 0)
-    throw invalid('topics', 'must list at least one topic');
-  options.topics.forEach((t, i) => {
-    if (typeof t !== 'string' || t.length === 0) throw invalid(`topics/${i}`, 'must be a non-empty string');
-  });
-  if (typeof options.transform !== 'function') throw invalid('transform', 'must be a function');
-  if (options.onTransformError !== undefined && typeof options.onTransformError !== 'function')
-    throw invalid('onTransformError', 'must be a function');
-  for (const key of [
-    'sessionTimeout',
-    'heartbeatInterval',
-    'rebalanceTimeout',
-    'maxBytesPerPartition',
-    'maxBytes',
-    'maxWaitTimeInMs',
-    'stopTimeoutMs',
-    'maxRecordsPerChunk',
-  ] as const) {
-    checkPositiveInt(options[key], key);
-  }
-  checkPositiveInt(options.minBytes, 'minBytes', { min: 0 });
-  checkPositiveInt(options.partitionsConsumedConcurrently, 'partitionsConsumedConcurrently', { max: 64 });
-  checkPositiveInt(options.transactionTimeoutMs, 'transactionTimeoutMs', { min: 1000 });
-  if (
-    options.guarantee !== undefined &&
-    options.guarantee !== 'at_least_once' &&
-    options.guarantee !== 'exactly_once'
-  ) {
-    throw invalid('guarantee', 'must be at_least_once or exactly_once');
-  }
+  checkSchema(options as BatchConsumerOptions<unknown>);
+  // Relations between settings, which the schema does not express.
   if (options.guarantee === 'exactly_once' && options.producer !== undefined) {
     throw invalid(
       'producer',

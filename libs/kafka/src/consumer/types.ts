@@ -1,6 +1,5 @@
 // Public types of the batch consumer runner. They speak in our record types; kafkajs stays inside libs/kafka.
 import type { RetryPolicy } from '../backoff';
-import type { KafkaClient } from '../client';
 import type { KafkaAdapterError } from '../errors';
 import type { LoggerLike, ProducerOptions } from '../options';
 import type { RecordProducer } from '../producer/record-producer';
@@ -84,7 +83,6 @@ export interface BatchConsumerHooks<O> {
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once';
 
 export interface BatchConsumerOptions<O> {
-  readonly client: KafkaClient;
   readonly groupId: string;
   /** Default at_least_once. */
   readonly guarantee?: ProcessingGuarantee;

@@ -39,6 +39,8 @@ const PATCH_HINT = 'kafkajs is not patched: run `npm ci` (its postinstall runs p
 function fakeCluster(leaders: Map<number, number>, onRefresh: () => void = () => undefined) {
   const calls: ProduceCall[] = [];
   const failNext = new Map<number, number>();
+  /** The name of the error a broker's scripted failures throw (default: a connection error). */
+  const failAs = new Map<number, string>();
   const delay = new Map<number, number>();
   const brokers = new Map<number, object>();
   const sequences = new Map<string, number>();
@@ -71,8 +73,8 @@ function fakeCluster(leaders: Map<number, number>, onRefresh: () => void = () =>
           const failures = failNext.get(nodeId) ?? 0;
           if (failures > 0) {
             failNext.set(nodeId, failures - 1);
-            throw Object.assign(new Error('Connection error: read ECONNRESET'), {
-              name: 'KafkaJSConnectionError',
+            throw Object.assign(new Error(`broker ${nodeId} failed`), {
+              name: failAs.get(nodeId) ?? 'KafkaJSConnectionError',
               retriable: true,
             });
           }
@@ -164,7 +166,7 @@ function fakeCluster(leaders: Map<number, number>, onRefresh: () => void = () =>
       compression: 0,
       topicMessages: [{ topic: 't', messages: messages(partitions) }],
     });
-  return { calls, failNext, delay, send, sequences };
+  return { calls, failNext, failAs, delay, send, sequences };
 }
 
 const acked = (acks: Ack[]) => acks.map((a) => a.partition).sort();
@@ -189,6 +191,17 @@ describe('kafkajs sendMessages (patched)', () => {
     const retry = c.calls.slice(2);
     expect(retry.map((call) => [call.broker, call.partitions.map((p) => p.partition)])).toEqual([[1, [1]]]);
     expect(retry[0]?.partitions[0]?.values).toEqual(['p1-0', 'p1-1']);
+  });
+
+  it('looks the leader up again after a request to it timed out (patch 009), instead of asking it again', async () => {
+    // A frozen leader: its request times out while the cluster moves p0 to broker 2.
+    const leaders = new Map([[0, 1]]);
+    const c = fakeCluster(leaders, () => leaders.set(0, 2));
+    c.failNext.set(1, 1);
+    c.failAs.set(1, 'KafkaJSRequestTimeoutError');
+    const acks = await c.send([0]);
+    expect(acked(acks)).toEqual([0]);
+    expect(c.calls.map((call) => call.broker)).toEqual([1, 2]);
   });
 
   it('resends a failed batch with its own sequence numbers, so the broker can keep one copy of it', async () => {

@@ -39,6 +39,9 @@ export interface RecordProducer {
 
 const COMPONENT = 'kafka.producer';
 
+/** The plain producer's own defaults (the send settings' are SEND_DEFAULTS). */
+export const PRODUCER_DEFAULTS = { maxInFlightRequests: 5, retries: 5 } as const;
+
 export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: ProducerOptions): RecordProducer {
   validateProducerOptions(options);
   const newProducer = (): Producer =>
@@ -46,12 +49,16 @@ export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: 
       idempotent: true,
       // Kafka keeps idempotence state for the last 5 batches per partition; kafkajs also serialises produce
       // requests per broker for an idempotent producer, so this bounds the other requests on the connection.
-      maxInFlightRequests: options.maxInFlightRequests ?? 5,
+      maxInFlightRequests: options.maxInFlightRequests ?? PRODUCER_DEFAULTS.maxInFlightRequests,
       // A typo'd output topic must fail the send, not create a topic with broker defaults.
       allowAutoTopicCreation: false,
       // Partitions are assigned before sending (partitioning.ts); this only serves records kafkajs partitions itself.
       createPartitioner: kafkajsPartitioner,
-      retry: pinnedRetry({ retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 2000 }),
+      retry: pinnedRetry({
+        retries: options.retries ?? PRODUCER_DEFAULTS.retries,
+        initialRetryTime: 100,
+        maxRetryTime: 2000,
+      }),
     });
 
   let producer: Producer | undefined;

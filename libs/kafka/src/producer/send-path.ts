@@ -52,6 +52,13 @@ const toAck = (m: RecordMetadata): PartitionAck => ({
   errorCode: m.errorCode,
 });
 
+/** The send settings' defaults, shared by the plain and the transactional producer. */
+export const SEND_DEFAULTS = {
+  maxBatchBytes: DEFAULT_MAX_BATCH_BYTES,
+  ackTimeoutMs: 30_000,
+  compression: 'none',
+} as const;
+
 export class SendPath {
   private readonly assigner = new PartitionAssigner();
   private readonly counts: PartitionCountCache;
@@ -61,9 +68,9 @@ export class SendPath {
 
   /** `metadata`: the connected admin client that tells partition counts (undefined when not connected). */
   constructor(metadata: () => Admin | undefined, options: SendPathOptions) {
-    this.maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
-    this.ackTimeout = options.ackTimeoutMs ?? 30_000;
-    const fallback = options.compression ?? 'none';
+    this.maxBatchBytes = options.maxBatchBytes ?? SEND_DEFAULTS.maxBatchBytes;
+    this.ackTimeout = options.ackTimeoutMs ?? SEND_DEFAULTS.ackTimeoutMs;
+    const fallback = options.compression ?? SEND_DEFAULTS.compression;
     this.codecOf = (topic) => options.compressionByTopic?.[topic] ?? fallback;
     this.counts = new PartitionCountCache(async (topics) => {
       const admin = metadata();

@@ -7,12 +7,12 @@
 // kafkajs speaks TxnOffsetCommit v0-1 only (no consumer group metadata, KIP-447): offsets are committed for a
 // group without generation or member, which the group coordinator accepts for a group with no members. That is
 // the shape of a reader without a group (partition-reader.ts), not of a kafkajs consumer group member.
-import type { Admin, Producer, Transaction } from 'kafkajs';
+import type { Admin, Kafka, Producer, Transaction } from 'kafkajs';
 import { backoffDelay, type RetryPolicy } from '../backoff';
-import { clientInternals, type KafkaClient } from '../client';
 import { classifyError, describeError, KafkaAdapterError, toAdapterError } from '../errors';
 import { pinnedRetry } from '../kafkajs-retry';
-import { checkPositiveInt, invalid, type CompressionCodec } from '../options';
+import { integer, nonEmptyString, optionsCheck } from '../option-schema';
+import type { CompressionCodec, LoggerLike } from '../options';
 import { kafkajsPartitioner } from './kafkajs-partitioner';
 import type { OutgoingRecord } from '../types';
 import { SendPath } from './send-path';
@@ -85,20 +85,24 @@ function toTransactionError(err: unknown, context: string, transactionalId: stri
   return toAdapterError(err, context);
 }
 
-function validate(options: TransactionalProducerOptions): void {
-  if (typeof options.transactionalId !== 'string' || options.transactionalId.length === 0)
-    throw invalid('transactionalId', 'must be a non-empty string');
-  checkPositiveInt(options.transactionTimeoutMs, 'transactionTimeoutMs', { min: 1000 });
-  checkPositiveInt(options.maxBatchBytes, 'maxBatchBytes', { min: 1024 });
-  checkPositiveInt(options.ackTimeoutMs, 'ackTimeoutMs');
-}
+const validate = optionsCheck<TransactionalProducerOptions>({
+  type: 'object',
+  required: ['transactionalId'],
+  properties: {
+    transactionalId: nonEmptyString,
+    transactionTimeoutMs: integer(1000),
+    maxBatchBytes: integer(1024),
+    ackTimeoutMs: integer(),
+  },
+});
 
+/** Made by KafkaClient.transactionalProducer; `logger` is the client's. */
 export function createTransactionalProducer(
-  client: KafkaClient,
+  kafka: Kafka,
+  logger: LoggerLike,
   options: TransactionalProducerOptions,
 ): TransactionalProducer {
   validate(options);
-  const { kafka, logger } = clientInternals(client);
   const { transactionalId } = options;
   let producer: Producer | undefined;
   let admin: Admin | undefined;

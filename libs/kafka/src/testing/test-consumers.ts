@@ -1,13 +1,11 @@
-import { createKafkaClient } from '../client';
-import type { KafkaClient } from '../client';
-import { runBatchConsumer } from '../consumer/batch-consumer';
+import { createKafkaClient, type KafkaClient } from '../client';
 import type { BatchConsumer, BatchConsumerOptions } from '../consumer/types';
 import type { LoggerLike } from '../options';
 import { testBrokers } from './broker';
 import { uniqueName } from './topics';
 
 /** What a test sets for one consumer: everything but its client, group and topic (and a logger of its own, if any). */
-export type TestConsumerOptions<T> = Omit<BatchConsumerOptions<T>, 'client' | 'groupId' | 'topics' | 'logger'> & {
+export type TestConsumerOptions<T> = Omit<BatchConsumerOptions<T>, 'groupId' | 'topics' | 'logger'> & {
   readonly logger?: LoggerLike;
 };
 
@@ -24,7 +22,7 @@ export interface TestConsumers<T> {
  */
 export function testConsumers<T>(
   logger: LoggerLike,
-  defaults: Partial<Omit<BatchConsumerOptions<T>, 'client' | 'groupId' | 'topics' | 'logger'>> = {},
+  defaults: Partial<Omit<BatchConsumerOptions<T>, 'groupId' | 'topics' | 'logger'>> = {},
 ): TestConsumers<T> {
   const running: BatchConsumer[] = [];
   afterEach(async () => {
@@ -34,8 +32,7 @@ export function testConsumers<T>(
   return {
     client,
     start(input, group, options) {
-      const consumer = runBatchConsumer<T>({
-        client: client(),
+      const consumer = client().batchConsumer<T>({
         logger,
         maxWaitTimeInMs: 200,
         fromBeginning: true,

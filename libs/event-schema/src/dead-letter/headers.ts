@@ -41,6 +41,20 @@ export const DLQ_HEADERS = Object.freeze({
 
 export type DlqHeaderName = (typeof DLQ_HEADERS)[keyof typeof DLQ_HEADERS];
 
+/**
+ * Headers only the replayer writes (docs/contracts.md "Parked records"), declared beside the dead letter's own so
+ * that every `__dlq.*` name of the pipeline is in this one file; the processor never writes these.
+ */
+export const REPLAYER_HEADERS = Object.freeze({
+  /** Prefix of the per-run headers a replay adds; the previous round's values are replaced, never stacked. */
+  replayPrefix: '__dlq.replay.',
+  /** On a parked record: when the replayer parked it (epoch ms), and which run did. */
+  parkedAt: '__dlq.parked.at',
+  parkedRunId: '__dlq.parked.run.id',
+  /** Why it was parked: MAX_REPLAYS_REACHED (the loop guard) or TOO_LARGE_FOR_TARGET (over the input's limit). */
+  parkedReason: '__dlq.parked.reason',
+} as const);
+
 /** Upper bound of `__dlq.errors.message`, in UTF-8 bytes. */
 export const DLQ_MESSAGE_MAX_BYTES = 1024;
 
