@@ -35,9 +35,6 @@ import type { LogFormat, LogLevel } from '@login/observability';
 import type { Selection } from './core/selection';
 import { parseInstant } from './core/time';
 
-/** Exit codes of the command-line program: the one table every app uses (libs/config). */
-export { EXIT } from '@login/config';
-
 /** Kafka connection settings from KAFKA_* (docs/contracts.md#configuration), TLS files and *_FILE secrets included. */
 export type KafkaSettings = KafkaClientSettings;
 

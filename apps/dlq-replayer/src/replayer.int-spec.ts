@@ -10,8 +10,8 @@ import {
   testBrokers,
   uniqueName,
 } from '@login/kafka/testing';
-import { runInspect } from './commands/inspect';
-import { runReplay } from './commands/replay';
+import { runInspect } from './adapters/inspect';
+import { runReplay } from './adapters/replay';
 import type { InspectConfig, ReplayConfig } from './config';
 import type { InspectResult } from './core/inspect';
 import type { ReplayReport } from './core/report';

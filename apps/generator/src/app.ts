@@ -27,6 +27,7 @@ export interface CliIo {
   readonly signal: AbortSignal;
 }
 
+/** The exit code, and for in-process callers (tests) the run's summary. */
 export interface CliResult {
   readonly exitCode: number;
   readonly summary?: RunSummary;
@@ -34,7 +35,7 @@ export interface CliResult {
 
 const isTty = (s: unknown): s is NodeJS.WriteStream => (s as NodeJS.WriteStream).isTTY === true;
 
-/** The whole program behind `node main.js`: parse the configuration, then run. Never calls process.exit. */
+/** The command line behind `node main.js`: parse the configuration, answer --help and the like, or run. */
 export async function runCli(io: CliIo): Promise<CliResult> {
   let loaded;
   try {
@@ -56,7 +57,7 @@ export async function runCli(io: CliIo): Promise<CliResult> {
     io.stdout.write(kindsText() + '\n');
     return { exitCode: EXIT.ok };
   }
-  return runGenerator(loaded.config, io);
+  return run(loaded.config, io);
 }
 
 /** Warns once, before connecting, when SASL runs without TLS. */
@@ -66,8 +67,14 @@ function warnIfInsecure(logger: Logger, config: GeneratorConfig): void {
   if (warning !== undefined) logger.warn(warning, { kafkaSecurity: security });
 }
 
-/** Runs the generator with a parsed configuration until its count or duration, or until `io.signal` aborts. */
-export async function runGenerator(config: GeneratorConfig, io: Omit<CliIo, 'argv' | 'env'>): Promise<CliResult> {
+/** What `run` writes to and stops on. */
+export type RunDeps = Omit<CliIo, 'argv' | 'env'>;
+
+/**
+ * Runs the generator with a parsed configuration until its count or duration, or until `io.signal` aborts. Never
+ * calls process.exit: the code it resolves to is main.ts's to exit with.
+ */
+export async function run(config: GeneratorConfig, io: RunDeps): Promise<CliResult> {
   // Logs go to stderr: stdout carries data only (the dry run's records, the --json summary).
   const logger: Logger = createLogger({
     app: 'generator',

@@ -3,17 +3,10 @@ import { createShutdown, onStopSignals } from './shutdown';
 import type { ShutdownOptions, StopSignalOptions } from './shutdown';
 
 function setup(overrides: Partial<ShutdownOptions> = {}) {
-  const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+  const logger = { info: jest.fn(), error: jest.fn() };
   const exit = jest.fn();
-  const signals = new EventEmitter();
-  const shutdown = createShutdown({
-    logger,
-    graceMs: 1_000,
-    exit,
-    signals: signals as unknown as ShutdownOptions['signals'],
-    ...overrides,
-  });
-  return { shutdown, logger, exit, signals };
+  const shutdown = createShutdown({ logger, graceMs: 1_000, failureCode: 1, exit, ...overrides });
+  return { shutdown, logger, exit };
 }
 
 describe('createShutdown', () => {
@@ -90,32 +83,6 @@ describe('createShutdown', () => {
     const { shutdown } = setup();
     await shutdown.trigger('a');
     expect(() => shutdown.add('late', () => undefined)).toThrow(/after the shutdown started/);
-  });
-
-  it('starts on SIGTERM and forces exit 1 on a second signal', async () => {
-    const { shutdown, exit, signals } = setup();
-    let release = (): void => undefined;
-    shutdown.add('slow', () => new Promise<void>((resolve) => (release = resolve)));
-    const uninstall = shutdown.installSignalHandlers();
-    signals.emit('SIGTERM', 'SIGTERM');
-    expect(shutdown.isShuttingDown).toBe(true);
-    signals.emit('SIGINT', 'SIGINT');
-    expect(exit).toHaveBeenCalledWith(1);
-    release();
-    await shutdown.trigger('ignored');
-    expect(exit).toHaveBeenCalledTimes(1);
-    uninstall();
-    expect(signals.listenerCount('SIGTERM')).toBe(0);
-    expect(signals.listenerCount('SIGINT')).toBe(0);
-  });
-
-  it('starts on SIGINT', async () => {
-    const { shutdown, exit, signals, logger } = setup();
-    shutdown.installSignalHandlers();
-    signals.emit('SIGINT', 'SIGINT');
-    await shutdown.trigger('ignored');
-    expect(logger.info).toHaveBeenCalledWith('shutting down', { reason: 'SIGINT', graceMs: 1_000 });
-    expect(exit).toHaveBeenCalledWith(0);
   });
 });
 

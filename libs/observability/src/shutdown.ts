@@ -1,25 +1,24 @@
 import type { Logger } from './logger';
 
 export interface ShutdownOptions {
-  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  logger: Pick<Logger, 'info' | 'error'>;
   /** Upper bound for all steps together; keep it below Kubernetes' 30 s terminationGracePeriodSeconds. */
   graceMs: number;
-  /** Injectable for tests. */
-  exit?: (code: number) => void;
-  /** Where signals come from; injectable for tests. */
-  signals?: Pick<NodeJS.Process, 'on' | 'off'>;
+  /** The code for a failed step or an elapsed grace period: `EXIT.failure` of @login/config, the one table. */
+  failureCode: number;
+  /** How the shutdown ends: the app settles its run() with the code, and runProcess exits with it. */
+  exit: (code: number) => void;
 }
 
 export interface Shutdown {
   /** Adds a step; steps run in the order they were added (e.g. stop consumer, flush producer, close server). */
   add(name: string, step: () => Promise<void> | void): void;
   /**
-   * Runs every step once, then exits: with `exitCode` (default 0) when all steps succeeded, with 1 when one failed
-   * or the grace period ran out. Later calls return the same promise. Resolves once `exit` has been called.
+   * Runs every step once, then exits: with `exitCode` (default 0) when all steps succeeded, with `failureCode` when
+   * one failed or the grace period ran out. Later calls return the same promise. Resolves once `exit` has been
+   * called. Signals are `runProcess`'s: its stop handler triggers this.
    */
   trigger(reason: string, exitCode?: number): Promise<void>;
-  /** SIGTERM/SIGINT start the shutdown; a second signal exits 1 at once. Returns a function removing the handlers. */
-  installSignalHandlers(): () => void;
   readonly isShuttingDown: boolean;
 }
 
@@ -61,8 +60,7 @@ export function onStopSignals(options: StopSignalOptions): () => void {
 }
 
 export function createShutdown(options: ShutdownOptions): Shutdown {
-  const { logger, graceMs } = options;
-  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const { logger, graceMs, failureCode, exit } = options;
   const steps: { name: string; step: () => Promise<void> | void }[] = [];
   let running: Promise<void> | undefined;
   let exited = false;
@@ -79,7 +77,7 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
     const graceElapsed = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
         logger.error('shutdown grace period elapsed; exiting', { graceMs });
-        exitOnce(1);
+        exitOnce(failureCode);
         resolve();
       }, graceMs);
     });
@@ -96,7 +94,7 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
       }
       if (exited) return;
       logger.info('shutdown complete', { reason });
-      exitOnce(failed ? 1 : exitCode);
+      exitOnce(failed ? failureCode : exitCode);
     };
     try {
       await Promise.race([runSteps(), graceElapsed]);
@@ -113,17 +111,6 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
     trigger(reason, exitCode = 0) {
       running ??= run(reason, exitCode);
       return running;
-    },
-    installSignalHandlers() {
-      return onStopSignals({
-        stopping: () => running !== undefined,
-        stop: (signal) => void shutdown.trigger(signal),
-        stopNow: (signal) => {
-          logger.warn('second signal; exiting now', { signal });
-          exitOnce(1);
-        },
-        ...(options.signals ? { signals: options.signals } : {}),
-      });
     },
     get isShuttingDown() {
       return running !== undefined;

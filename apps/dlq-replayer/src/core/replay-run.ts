@@ -1,5 +1,5 @@
 // The pure decisions of a replay run: how large a chunk is, what a chunk did to the counts, and how the run ended.
-// The command (commands/replay.ts) does the I/O around them.
+// The command (adapters/replay.ts) does the I/O around them.
 import type { PlannedRecord } from './replay-plan';
 import { advancePartition, countDecision, type ReplayReport } from './report';
 

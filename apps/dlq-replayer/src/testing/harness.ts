@@ -1,8 +1,8 @@
 // Runs the replayer's commands in-process against a real broker, configured exactly as the CLI would be.
 import type { KafkaClient, LoggerLike } from '@login/kafka';
 import { testBrokers, uniqueName } from '@login/kafka/testing';
-import { runInspect } from '../commands/inspect';
-import { runReplay, type ReplayDeps } from '../commands/replay';
+import { runInspect } from '../adapters/inspect';
+import { runReplay, type ReplayDeps } from '../adapters/replay';
 import { parseCommandLine, type InspectConfig, type ReplayConfig } from '../config';
 import type { InspectResult } from '../core/inspect';
 import type { ReplayReport } from '../core/report';

@@ -8,7 +8,8 @@ import {
 } from '@login/kafka';
 import { createRateLimiter } from '@login/cli';
 import type { ReplayerMetrics } from '@login/observability';
-import { EXIT, type ReplayConfig } from '../config';
+import { EXIT } from '@login/config';
+import type { ReplayConfig } from '../config';
 import type { DestinationLimits, PlanOptions } from '../core/replay-plan';
 import { formatReport, newReport, type ReplayReport } from '../core/report';
 import { committedPositions, replayOutcome, reportJson } from '../core/replay-run';
