@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { freePort, testBrokers, waitFor } from '@login/kafka/testing';
 
@@ -56,6 +57,13 @@ export class ProcessorProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // PROCESSOR_TEST_LOG_DIR keeps every test processor's whole log, for a soak run that failed.
+    const logDir = process.env['PROCESSOR_TEST_LOG_DIR'];
+    if (logDir) {
+      const file = fs.createWriteStream(path.join(logDir, `${options.group}-${child.pid}.log`));
+      child.stdout?.pipe(file);
+      child.stderr?.pipe(file);
+    }
     return new ProcessorProcess(child, port);
   }
 
