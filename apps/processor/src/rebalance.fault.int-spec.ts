@@ -60,9 +60,11 @@ it.each(['at_least_once', 'exactly_once'] as const)(
     killed.kill('SIGKILL');
     const killedAt = Date.now();
     await waitFor('half of the stream produced', () => stream.produced() >= TOTAL / 2, 60_000);
+    const termAt = Date.now();
     stopped.kill('SIGTERM');
     const joined = await start();
     const stoppedExit = await stopped.exited;
+    const stopMs = Date.now() - termAt;
 
     const produced = await stream.done;
     await waitFor(
@@ -83,10 +85,13 @@ it.each(['at_least_once', 'exactly_once'] as const)(
       processorExits: [stays, joined].filter((p) => p.child.exitCode !== null).length,
       slowestPartitionResumeMs: slowestResumeMs,
       longestGroupStallMs: gaps.longestGroupStallMs,
+      stoppedMemberStopMs: stopMs,
     });
 
     expect(produced).toBe(TOTAL);
     expect(stoppedExit).toEqual({ code: 0, signal: null });
+    // Stopped while the group rebalances around the killed member: it commits what it sent and leaves, promptly.
+    expect(stopMs).toBeLessThan(5_000);
     // The survivors never stopped.
     expect(stays.child.exitCode).toBeNull();
     expect(joined.child.exitCode).toBeNull();
