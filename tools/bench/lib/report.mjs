@@ -38,6 +38,7 @@ export function renderText(doc) {
   out.push(
     `machine: ${doc.machine.cores} cores ${doc.machine.cpuModel}, ${mib(doc.machine.memoryBytes)}; Kafka ${doc.versions.broker ?? '?'}, Node ${doc.versions.node}, kafkajs ${doc.versions.kafkajs}`,
   );
+  out.push(`processor app runtime (its Helm values): ${formatRuntime(doc.appRuntime)}`);
   out.push('');
   out.push(
     table(
@@ -357,4 +358,10 @@ function niceMax(x) {
   const p = 10 ** Math.floor(Math.log10(x));
   for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= x) return m * p;
   return 10 * p;
+}
+
+/** `NODE_OPTIONS=… MALLOC_ARENA_MAX=…`, or Node's defaults. */
+function formatRuntime(env) {
+  const entries = Object.entries(env ?? {});
+  return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(' ') : "Node's defaults";
 }

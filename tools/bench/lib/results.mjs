@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { renderSvg, renderText } from './report.mjs';
+import { deployedRuntimeEnv } from './deployed-runtime.mjs';
 import { machine, repoRoot, versions } from './runtime.mjs';
 
 /** How to read the figures; the naive line names the run's --naive-count. */
@@ -33,6 +34,7 @@ export function resultsDoc(run, phases) {
     },
     machine: machine(),
     versions: { ...versions(), broker: run.broker.version ?? null },
+    appRuntime: deployedRuntimeEnv(),
     config: {
       ...config,
       tuning: run.tuning,

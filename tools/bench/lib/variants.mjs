@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import { deployedRuntimeEnv } from './deployed-runtime.mjs';
 import { processCpuMs, runWorker } from './runtime.mjs';
 
 /** The app's environment variable for each runner option it exposes. */
@@ -145,6 +146,7 @@ function startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, ti
       SUMMARY_INTERVAL_MS: '10000',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       PROCESSING_GUARANTEE: guarantee,
+      ...deployedRuntimeEnv(),
     };
     for (const [option, name] of Object.entries(APP_ENV))
       if (tuning?.[option] !== undefined) env[name] = String(tuning[option]);

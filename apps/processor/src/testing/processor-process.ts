@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort, testBrokers, waitFor } from '@login/kafka/testing';
+import { deployedRuntimeEnv } from './deployed-runtime';
 
 const MAIN = path.resolve(__dirname, '../../../../dist/apps/processor/main.js');
 
@@ -43,6 +44,7 @@ export class ProcessorProcess {
     const child = spawn(process.execPath, [MAIN], {
       env: {
         PATH: process.env['PATH'] ?? '',
+        ...deployedRuntimeEnv(),
         KAFKA_BROKERS: options.brokers ?? testBrokers().join(','),
         INPUT_TOPIC: options.input,
         OUTPUT_TOPIC: options.output,
