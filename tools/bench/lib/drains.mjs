@@ -1,5 +1,6 @@
 // Throughput: every variant drains the same prefilled topic in its own process, interleaved over the rounds, next
 // to the broker's ceiling (Kafka's own ConsumerPerformance and ProducerPerformance); figures are medians.
+import { ensureStreamsApp } from './kafka-streams.mjs';
 import { errorSummary, log } from './log.mjs';
 import { median, ratio, round } from './report.mjs';
 import { processCpuMs, runKafkaTool } from './runtime.mjs';
@@ -50,6 +51,16 @@ function throughputPlan(run, topics) {
     ],
     ['passthrough', 'passthrough', () => drain(run, 'passthrough', topics.main, config.count)],
   ];
+  if (run.ctx.streamsClasspath) {
+    plan.push(['kafkaStreams', 'kafka-streams (Java)', () => drain(run, 'kafka-streams', topics.main, config.count)]);
+    if (streamsExactlyOnce(config)) {
+      plan.push([
+        'kafkaStreamsExactlyOnce',
+        'kafka-streams (Java) exactly_once_v2',
+        () => drain(run, 'kafka-streams-exactly-once', topics.main, config.count),
+      ]);
+    }
+  }
   if (!config.skip.has('naive') && config.naiveCount > 0) {
     plan.push([
       'naive',
@@ -77,20 +88,65 @@ function throughputPlan(run, topics) {
   return plan;
 }
 
+/** The exactly_once_v2 Streams run: full mode only (quick must stay short), unless skipped. */
+function streamsExactlyOnce(config) {
+  return config.mode === 'full' && !config.skip.has('kafka-streams-exactly-once');
+}
+
+/**
+ * Builds the Kafka Streams peer (cached) unless skipped or in smoke mode (its test stays quick and JVM-free): its
+ * classpath goes into run.ctx; a failure is said and kept as the variant's "not run" reason, the run goes on.
+ */
+function prepareStreams(run) {
+  const { config } = run;
+  if (config.mode === 'smoke' || config.skip.has('kafka-streams')) return undefined;
+  try {
+    run.ctx.streamsClasspath = ensureStreamsApp();
+    return undefined;
+  } catch (err) {
+    const reason = String(err.message ?? err).split('\n')[0];
+    log(`kafka-streams: not run: ${reason}`);
+    return reason;
+  }
+}
+
+/** A table row for a variant that could not run at all (no runs, no figures), with the reason. */
+function notRunRow(key, label, reason, records) {
+  return {
+    key,
+    label,
+    records,
+    rps: null,
+    runs: [],
+    notRun: reason,
+    cpuUsPerRecord: null,
+    peakRssBytes: null,
+    brokerUsPerRecord: null,
+  };
+}
+
 /**
  * Warm-up (full and quick modes), then the rounds; resolves with the warm-up runs, the summarised variants (the
  * broker ceiling among them when measured), the ratios between them, and `rps(key)`, the median of one variant.
  */
 export async function measureThroughput(run, topics) {
+  const streamsNotRun = prepareStreams(run);
   const plan = throughputPlan(run, topics);
   const warmup = run.config.warmup ? await warmUp(plan) : [];
   const runs = await interleavedRounds(run.config.rounds, plan);
   const variants = plan.map(([key, label]) => summarise(runs, key, label)).filter(Boolean);
   const ceiling = summariseCeiling(runs, run.config.count);
+  if (streamsNotRun) {
+    const count = run.config.count;
+    variants.push(notRunRow('kafkaStreams', 'kafka-streams (Java)', streamsNotRun, count));
+    if (streamsExactlyOnce(run.config)) {
+      variants.push(notRunRow('kafkaStreamsExactlyOnce', 'kafka-streams (Java) exactly_once_v2', streamsNotRun, count));
+    }
+  }
   if (ceiling) variants.push(ceiling);
   const byKey = Object.fromEntries(variants.map((v) => [v.key, v]));
   const rps = (k) => byKey[k]?.rps ?? null;
-  return { warmup, variants, ratios: throughputRatios(rps), rps };
+  return { warmup, variants, ratios: throughputRatios(rps, byKey), rps };
 }
 
 async function warmUp(plan) {
@@ -163,7 +219,8 @@ function summariseCeiling(runs, count) {
   };
 }
 
-function throughputRatios(rps) {
+function throughputRatios(rps, byKey) {
+  const of = (k, field) => byKey[k]?.[field] ?? null;
   return {
     processor_over_passthrough: ratio(rps('processor'), rps('passthrough')),
     exactly_once_over_at_least_once: ratio(rps('processorExactlyOnce'), rps('processor')),
@@ -173,6 +230,11 @@ function throughputRatios(rps) {
     passthrough_over_ceiling: ratio(rps('passthrough'), rps('ceiling')),
     invalid_over_valid: ratio(rps('processorInvalid'), rps('processor')),
     invalid_no_oversized_over_valid: ratio(rps('processorInvalidSmall'), rps('processor')),
+    // The processor app against its Kafka Streams peer on the same data: > 1 = the processor is faster / costlier.
+    processor_over_kafka_streams: ratio(rps('processor'), rps('kafkaStreams')),
+    processor_cpu_over_kafka_streams: ratio(of('processor', 'cpuUsPerRecord'), of('kafkaStreams', 'cpuUsPerRecord')),
+    processor_rss_over_kafka_streams: ratio(of('processor', 'peakRssBytes'), of('kafkaStreams', 'peakRssBytes')),
+    kafka_streams_exactly_once_over_at_least_once: ratio(rps('kafkaStreamsExactlyOnce'), rps('kafkaStreams')),
   };
 }
 

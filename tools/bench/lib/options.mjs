@@ -44,7 +44,8 @@ const HELP = `npm run bench -- [options]
 Pre-fills fresh topics with generated events, then drains them with each variant in its own child process,
 interleaved over several rounds: processor (libs/kafka runner + the processor's processBatch), passthrough (same
 runner, identity transform), naive (eachMessage, one awaited send and commit per record; on a subset), the processor
-on data with invalid events, and Kafka's ConsumerPerformance/ProducerPerformance (the broker's ceiling). Then
+on data with invalid events, the same job as a Kafka Streams app in Java (kafka-streams; built with Maven on first
+use, exactly_once_v2 too in full mode), and Kafka's ConsumerPerformance/ProducerPerformance (the broker's ceiling). Then
 end-to-end latency at fixed rates, the pure core alone, (full mode) RSS while draining a 1,000,000-record backlog,
 and the DLQ replayer's inspect and replay over a DLQ with 5% oversized values.
 
@@ -65,7 +66,8 @@ and the DLQ replayer's inspect and replay over a DLQ with 5% oversized values.
   --sweep                also compare the processor app under several runner tunings (issue item 7)
   --profile              also drain once each with processor core and passthrough under a V8 CPU profile and
                          report self time by area (kafkajs CRC/encode/decode, ajv, crypto, our modules, GC)
-  --skip LIST            leave out parts: naive, ceiling, invalid, latency, core, memory, replayer
+  --skip LIST            leave out parts: naive, ceiling, invalid, latency, core, memory, replayer,
+                         kafka-streams (both Streams variants), kafka-streams-exactly-once; --smoke never runs them
   --seed N               data seed (default 42)
   --out DIR              where results go (default tools/bench/results)
   --brokers LIST         default KAFKA_BROKERS or 127.0.0.1:9092

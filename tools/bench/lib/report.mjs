@@ -50,7 +50,7 @@ export function renderText(doc) {
         fmt(v.cpuUsPerRecord, 1),
         mib(v.peakRssBytes),
         fmt(v.brokerUsPerRecord, 1),
-        v.runs.map((r) => (r == null ? 'FAILED' : fmt(r))).join(', '),
+        v.notRun ? `not run: ${v.notRun}` : v.runs.map((r) => (r == null ? 'FAILED' : fmt(r))).join(', '),
       ]),
     ),
   );
@@ -76,6 +76,10 @@ export function renderText(doc) {
         ['processor ÷ naive', target(r.processor_over_naive, 10)],
         ['processor ÷ broker ceiling', r.processor_over_ceiling ?? '—'],
         ['passthrough ÷ broker ceiling', r.passthrough_over_ceiling ?? '—'],
+        ['processor ÷ kafka-streams (records/s)', r.processor_over_kafka_streams ?? '—'],
+        ['processor ÷ kafka-streams (client CPU µs/record)', r.processor_cpu_over_kafka_streams ?? '—'],
+        ['processor ÷ kafka-streams (peak RSS)', r.processor_rss_over_kafka_streams ?? '—'],
+        ['kafka-streams exactly_once_v2 ÷ at_least_once', r.kafka_streams_exactly_once_over_at_least_once ?? '—'],
         [
           `processor ${pct(doc.config.invalidShare)} invalid ÷ 0% invalid (generator's mix, ${fmt(doc.data.invalid?.avgValueBytes)} B/record vs ${fmt(doc.data.main?.avgValueBytes)} B)`,
           target(r.invalid_over_valid, 0.8),
@@ -241,6 +245,9 @@ export function renderText(doc) {
   out.push('');
   out.push(
     `naive runs on the first ${fmt(doc.config.naiveCount)} records only (it is slow); its figure is records/s over those.`,
+  );
+  out.push(
+    "kafka-streams: the same job in Java (tools/bench/kafka-streams), one stream thread, commit.interval.ms=100, -Xmx512m; its CPU includes the JVM's JIT and GC threads.",
   );
   out.push(
     `broker ceiling = min(ConsumerPerformance fetch.nMsg.sec, ProducerPerformance records/sec, acks=all) on the same data and broker.`,

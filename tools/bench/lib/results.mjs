@@ -16,6 +16,7 @@ function notes(config) {
     'broker ceiling: min(ConsumerPerformance fetch.nMsg.sec, ProducerPerformance records/sec with acks=all); their client CPU includes JVM start.',
     'broker CPU: utime+stime of the broker process over the measured window; other work on the shared broker is included.',
     'latency: output LogAppendTime − input CreateTime (set by the load producer at send); the first second of each run is left out as warm-up.',
+    "kafka-streams: the processor's job as a Kafka Streams app in its own JVM (tools/bench/kafka-streams), watched like the app: ready at STATE RUNNING, done when its application.id has committed the end offsets; ratios processor ÷ kafka-streams.",
     'replayer: the dlq-replayer command line, wall time from process start to exit (connecting included); inspect reads the whole DLQ, replay re-publishes every dead letter (one transaction per chunk).',
   ];
 }
@@ -102,6 +103,11 @@ function summaryLine(run, doc, rps, base) {
     ratio_ceiling: ratios.processor_over_ceiling,
     ratio_invalid: ratios.invalid_over_valid,
     ratio_invalid_no_oversized: ratios.invalid_no_oversized_over_valid,
+    kafka_streams_rps: rps('kafkaStreams'),
+    kafka_streams_exactly_once_rps: rps('kafkaStreamsExactlyOnce'),
+    ratio_kafka_streams: ratios.processor_over_kafka_streams,
+    ratio_kafka_streams_cpu: ratios.processor_cpu_over_kafka_streams,
+    ratio_kafka_streams_rss: ratios.processor_rss_over_kafka_streams,
     latency_rate: firstRate ?? null,
     processor_p99_ms: lat(firstRate, 'processor', 'p99'),
     passthrough_p99_ms: lat(firstRate, 'passthrough', 'p99'),

@@ -1,11 +1,13 @@
 // Starting one variant on one input topic, with the same life cycle for all: start → ready (joined its group: the
 // measured window opens) → measure(expected) (resolves when `expected` records have a committed outcome) → stop.
 // Worker variants (processor core, passthrough, naive) count their own commits; the built processor app is watched
-// from outside: readiness by its /readyz, completion by its committed offsets reaching the end offsets.
+// from outside: readiness by its /readyz, completion by its committed offsets reaching the end offsets; so is the
+// Kafka Streams peer (readiness: it prints STATE RUNNING; its application.id is the group watched).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { deployedRuntimeEnv } from './deployed-runtime.mjs';
+import { STREAMS_MAIN_CLASS } from './kafka-streams.mjs';
 import { processCpuMs, runWorker } from './runtime.mjs';
 
 /** The app's environment variable for each runner option it exposes. */
@@ -21,11 +23,25 @@ const BENCH_LINEAGE_KEY = 'benchmark-lineage-key-not-a-secret-0123456789';
 /** The built processor app in each processing guarantee: the variant name and the app's PROCESSING_GUARANTEE. */
 const APP_VARIANTS = { app: 'at_least_once', 'app-exactly-once': 'exactly_once' };
 
+/** The Kafka Streams peer in each processing guarantee: the variant name and its processing.guarantee. */
+export const STREAMS_VARIANTS = { 'kafka-streams': 'at_least_once', 'kafka-streams-exactly-once': 'exactly_once_v2' };
+
 export function startVariant(
   ctx,
   variant,
   { input, output, dlq, group, tuning, memoryTimelineMs = 0, timeoutMs, profileFile },
 ) {
+  if (Object.hasOwn(STREAMS_VARIANTS, variant)) {
+    return startStreams(ctx, {
+      input,
+      output,
+      dlq,
+      group,
+      memoryTimelineMs,
+      timeoutMs,
+      guarantee: STREAMS_VARIANTS[variant],
+    });
+  }
   return Object.hasOwn(APP_VARIANTS, variant)
     ? startApp(ctx, {
         input,
@@ -119,6 +135,97 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The processor service itself (apps/processor/src/main.ts, bundled like `nx build processor`), as in production. */
 function startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, timeoutMs, guarantee }) {
+  let port;
+  return watchedProcess(ctx, {
+    what: 'processor app',
+    input,
+    group,
+    memoryTimelineMs,
+    timeoutMs,
+    async spawnChild() {
+      port = await freePort();
+      const env = {
+        PATH: process.env.PATH ?? '',
+        KAFKA_BROKERS: ctx.brokers.join(','),
+        INPUT_TOPIC: input,
+        OUTPUT_TOPIC: output,
+        DLQ_TOPIC: dlq,
+        CONSUMER_GROUP: group,
+        MASKING_KEY: BENCH_MASKING_KEY,
+        LINEAGE_KEY: BENCH_LINEAGE_KEY,
+        HTTP_PORT: String(port),
+        LOG_LEVEL: 'info',
+        SUMMARY_INTERVAL_MS: '10000',
+        KAFKAJS_NO_PARTITIONER_WARNING: '1',
+        PROCESSING_GUARANTEE: guarantee,
+        ...deployedRuntimeEnv(),
+      };
+      for (const [option, name] of Object.entries(APP_ENV))
+        if (tuning?.[option] !== undefined) env[name] = String(tuning[option]);
+      return spawn(
+        process.execPath,
+        [
+          ...(process.env.BENCH_APP_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_APP_CPU_PROF}`] : []),
+          ctx.bundles.processor,
+        ],
+        { env, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    },
+    // Ready = its /readyz answers 200 (joined the group, partitions assigned).
+    async isReady() {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(1000) });
+        return res.status === 200;
+      } catch {
+        return false; // not listening yet
+      }
+    },
+  });
+}
+
+/**
+ * The Kafka Streams peer (tools/bench/kafka-streams, built by lib/kafka-streams.mjs) in its own JVM, on the same
+ * topics and masking key; its application.id is the group the bench watches. -Xmx512m as for Kafka's perf tools.
+ */
+function startStreams(ctx, { input, output, dlq, group, memoryTimelineMs, timeoutMs, guarantee }) {
+  if (!ctx.streamsClasspath) throw new Error('kafka-streams: the Streams app was not built');
+  return watchedProcess(ctx, {
+    what: 'kafka-streams app',
+    input,
+    group,
+    memoryTimelineMs,
+    // A JVM starts, and Streams joins its group, more slowly than the Node app.
+    readyTimeoutMs: 90_000,
+    timeoutMs,
+    spawnChild: async () =>
+      spawn('java', ['-Xmx512m', '-Dlog4j2.level=WARN', '-cp', ctx.streamsClasspath, STREAMS_MAIN_CLASS], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...(process.env.JAVA_HOME ? { JAVA_HOME: process.env.JAVA_HOME } : {}),
+          KAFKA_BROKERS: ctx.brokers.join(','),
+          INPUT_TOPIC: input,
+          OUTPUT_TOPIC: output,
+          DLQ_TOPIC: dlq,
+          APPLICATION_ID: group,
+          MASKING_KEY: BENCH_MASKING_KEY,
+          PROCESSING_GUARANTEE: guarantee,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    // Ready = the app printed `STATE RUNNING` (its state listener): joined, partitions assigned, polling.
+    isReady: (logs) => logs.some((l) => l.trim() === 'STATE RUNNING'),
+  });
+}
+
+/**
+ * A variant in a process of its own, watched from outside: ready when `isReady(logs)` says so, done when its group's
+ * committed offsets reach the input's end offsets; its CPU from /proc/<pid>/stat over that window, its peak RSS
+ * sampled and from VmHWM.
+ */
+function watchedProcess(
+  ctx,
+  { what, input, group, memoryTimelineMs, timeoutMs, readyTimeoutMs = 60_000, spawnChild, isReady },
+) {
   const logs = [];
   let child;
   let exited;
@@ -128,55 +235,28 @@ function startApp(ctx, { input, output, dlq, group, tuning, memoryTimelineMs, ti
   let sampler;
   const timeline = [];
   let peakRss = 0;
-  const fail = (why) => new Error(`processor app: ${why}\n${logs.slice(-30).join('\n')}`);
+  const fail = (why) => new Error(`${what}: ${why}\n${logs.slice(-30).join('\n')}`);
 
   const ready = (async () => {
-    const port = await freePort();
-    const env = {
-      PATH: process.env.PATH ?? '',
-      KAFKA_BROKERS: ctx.brokers.join(','),
-      INPUT_TOPIC: input,
-      OUTPUT_TOPIC: output,
-      DLQ_TOPIC: dlq,
-      CONSUMER_GROUP: group,
-      MASKING_KEY: BENCH_MASKING_KEY,
-      LINEAGE_KEY: BENCH_LINEAGE_KEY,
-      HTTP_PORT: String(port),
-      LOG_LEVEL: 'info',
-      SUMMARY_INTERVAL_MS: '10000',
-      KAFKAJS_NO_PARTITIONER_WARNING: '1',
-      PROCESSING_GUARANTEE: guarantee,
-      ...deployedRuntimeEnv(),
-    };
-    for (const [option, name] of Object.entries(APP_ENV))
-      if (tuning?.[option] !== undefined) env[name] = String(tuning[option]);
-    child = spawn(
-      process.execPath,
-      [
-        ...(process.env.BENCH_APP_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_APP_CPU_PROF}`] : []),
-        ctx.bundles.processor,
-      ],
-      { env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    child = await spawnChild();
     const collect = (d) => {
       logs.push(...d.toString('utf8').split('\n').filter(Boolean));
       if (logs.length > 200) logs.splice(0, logs.length - 200);
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
-    exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+    exited = new Promise((resolve) => {
+      child.on('exit', (code, signal) => resolve(code ?? signal));
+      // A command that cannot be started (ENOENT) exits with no code: said as such.
+      child.on('error', (err) => resolve(err.message));
+    });
     let gone = false;
     void exited.then(() => (gone = true));
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + readyTimeoutMs;
     for (;;) {
       if (gone) throw fail('exited before it was ready');
-      if (Date.now() > deadline) throw fail('not ready within 60 s');
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(1000) });
-        if (res.status === 200) break;
-      } catch {
-        // not listening yet
-      }
+      if (Date.now() > deadline) throw fail(`not ready within ${readyTimeoutMs / 1000} s`);
+      if (await isReady(logs)) break;
       await sleep(20);
     }
     t0 = Date.now();
