@@ -71,7 +71,8 @@ check_app_image() {
   # kafkajs runs from the bundle, built from the build stage's node_modules that `npm ci` patched (patches/): one
   # mark of each patch must be in main.js (the runtime stage installs with --ignore-scripts, so an unbundled
   # kafkajs would be the unpatched one).
-  for mark in isCoordinatorLost acknowledged.set 'of decoder.readVarIntArray(HeaderDecoder)' 'result[partition].push(message)' SLICING_TABLES leaveWhileJoining oversizedBatchRecord 'abortedTransactions].sort(' closeAfterRequestTimeout; do
+  for mark in isCoordinatorLost acknowledged.set 'of decoder.readVarIntArray(HeaderDecoder)' 'result[partition].push(message)' SLICING_TABLES leaveWhileJoining oversizedBatchRecord 'abortedTransactions].sort(' closeAfterRequestTimeout \
+    'writeVarIntString(header.key).writeVarIntBytes(header.value)'; do
     grep -qF "$mark" "$mnt/app/main.js" || problems+=("main.js lacks the patched kafkajs ($mark): was kafkajs bundled from a patched node_modules?")
   done
   local deps

@@ -30,6 +30,28 @@ describe('kafkajs CRC-32C (patched)', () => {
     expect(crc32C(Buffer.alloc(32))).toBe(0x8a9136aa);
   });
 
+  it('gives the iSCSI check values of RFC 3720, B.4', () => {
+    const ascending = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
+    const readPdu = Buffer.from(
+      '01c00000000000000000000000000000' + '14000000000004000000001400000018' + '28000000000000000200000000000000',
+      'hex',
+    );
+    expect(crc32C(Buffer.alloc(32, 0xff))).toBe(0x62a8ab43);
+    expect(crc32C(ascending)).toBe(0x46dd794e);
+    expect(crc32C(Buffer.from(ascending).reverse())).toBe(0x113fdb5c);
+    expect(crc32C(readPdu)).toBe(0xd9963a56);
+  });
+
+  it('agrees with the bitwise definition for random lengths up to 64 KiB at odd offsets', () => {
+    const data = randomBytes(70_000);
+    for (let i = 0; i < 60; i++) {
+      const length = i < 30 ? 300 + i * 97 : Math.floor(Math.random() * 65_536);
+      const offset = 1 + 2 * (i % 8);
+      const slice = data.subarray(offset, offset + length);
+      expect(crc32C(slice)).toBe(reference(slice));
+    }
+  });
+
   it('agrees with the bitwise definition for every length 0..300 and unaligned slices', () => {
     const data = randomBytes(400);
     for (let length = 0; length <= 300; length++) {
