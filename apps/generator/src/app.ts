@@ -83,8 +83,51 @@ export async function run(config: GeneratorConfig, io: RunDeps): Promise<CliResu
     component: 'generator',
     destination: io.stderr,
   });
+  const stop = stopSignal(config, io);
+  const metrics: GeneratorMetrics | undefined =
+    config.httpPort > 0
+      ? createGeneratorMetrics({ targetRate: config.rate, kinds: producibleKinds(config), version: PACKAGE_VERSION })
+      : undefined;
+  let kafkaSink: KafkaSink | undefined;
+  let server: RunningHttpServer | undefined;
+  const cleanup = async () => {
+    stop.detach();
+    await kafkaSink?.disconnect();
+    await server?.close();
+  };
 
-  // Our own stop signal: the caller's (SIGTERM) or a closed stdout in a dry run (`… | head`).
+  try {
+    if (metrics) server = await startStatusServer(config, metrics, logger, () => kafkaSink?.isConnected() === true);
+    let sink: RecordSink;
+    if (config.dryRun) {
+      sink = createDryRunSink(io.stdout);
+    } else {
+      kafkaSink = await connectKafkaSink(config, logger);
+      sink = kafkaSink;
+    }
+    logGenerating(logger, config);
+    const summary = await generateAll(config, { io, logger, metrics, sink, stop });
+    await cleanup();
+    return { exitCode: summary.failed > 0 && !stop.stdoutClosed() ? EXIT.failure : EXIT.ok, summary };
+  } catch (error) {
+    logger.error('generator failed', { error });
+    // The failure is logged above; a cleanup that fails after it must not replace it.
+    await cleanup().catch((cleanupError: unknown) =>
+      logger.debug('cleanup after the failure failed too', { error: cleanupError }),
+    );
+    return { exitCode: EXIT.failure };
+  }
+}
+
+/** The run's own stop: the caller's signal (SIGTERM), or a closed stdout in a dry run (`… | head`). */
+interface RunStop {
+  readonly signal: AbortSignal;
+  stdoutClosed(): boolean;
+  /** Removes the listeners `stopSignal` added. */
+  detach(): void;
+}
+
+function stopSignal(config: GeneratorConfig, io: RunDeps): RunStop {
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   if (io.signal.aborted) stop.abort();
@@ -97,169 +140,190 @@ export async function run(config: GeneratorConfig, io: RunDeps): Promise<CliResu
     stop.abort();
   };
   if (config.dryRun) io.stdout.on('error', onStdoutError);
-
-  const metrics: GeneratorMetrics | undefined =
-    config.httpPort > 0
-      ? createGeneratorMetrics({ targetRate: config.rate, kinds: producibleKinds(config), version: PACKAGE_VERSION })
-      : undefined;
-  let kafkaSink: KafkaSink | undefined;
-  let server: RunningHttpServer | undefined;
-  const stats = createRunStats();
-  const meter = createRateMeter();
-  let inFlight = 0;
-  const startedAt = Date.now();
-
-  const cleanup = async () => {
-    io.signal.removeEventListener('abort', onAbort);
-    if (config.dryRun) io.stdout.off('error', onStdoutError);
-    await kafkaSink?.disconnect();
-    await server?.close();
+  return {
+    signal: stop.signal,
+    stdoutClosed: () => stdoutClosed,
+    detach: () => {
+      io.signal.removeEventListener('abort', onAbort);
+      if (config.dryRun) io.stdout.off('error', onStdoutError);
+    },
   };
+}
 
-  try {
-    if (metrics) {
-      server = await startHttpServer({
-        port: config.httpPort,
-        host: config.httpHost,
-        maxConnections: config.httpMaxConnections,
-        registry: metrics.registry,
-        liveness: () => true,
-        readiness: () =>
-          config.dryRun || kafkaSink?.isConnected()
-            ? { ready: true }
-            : { ready: false, reasons: ['producer not connected'] },
-        logger,
-      });
-      logger.info('status server listening', {
-        host: server.address.address,
-        port: server.port,
-        paths: ['/metrics', '/healthz', '/readyz'],
-      });
-    }
-    let sink: RecordSink;
-    if (config.dryRun) {
-      sink = createDryRunSink(io.stdout);
-    } else {
-      warnIfInsecure(logger, config);
-      kafkaSink = createKafkaSink(
-        { ...config.kafka, brokers: [...config.kafka.brokers] },
-        config.topic,
-        logger.child({ component: 'kafka' }),
-      );
-      await kafkaSink.connect();
-      sink = kafkaSink;
-    }
+/** /metrics, /healthz and /readyz; ready once the producer is connected (a dry run always is). */
+async function startStatusServer(
+  config: GeneratorConfig,
+  metrics: GeneratorMetrics,
+  logger: Logger,
+  connected: () => boolean,
+): Promise<RunningHttpServer> {
+  const server = await startHttpServer({
+    port: config.httpPort,
+    host: config.httpHost,
+    maxConnections: config.httpMaxConnections,
+    registry: metrics.registry,
+    liveness: () => true,
+    readiness: () =>
+      config.dryRun || connected() ? { ready: true } : { ready: false, reasons: ['producer not connected'] },
+    logger,
+  });
+  logger.info('status server listening', {
+    host: server.address.address,
+    port: server.port,
+    paths: ['/metrics', '/healthz', '/readyz'],
+  });
+  return server;
+}
 
-    logger.info('generating', {
-      topic: config.dryRun ? '(dry run: stdout)' : config.topic,
-      // A dry run connects to nothing.
-      kafkaSecurity: config.dryRun ? null : kafkaSecurity(config.kafka),
-      rate: config.rate === 0 ? 'unthrottled' : config.rate,
-      count: config.count ?? null,
-      durationMs: config.durationMs ?? null,
-      seed: config.seed,
-      users: config.users,
-      invalidRatio: config.invalidRatio,
-      invalidKinds: config.invalidKinds.length === 0 ? 'all' : config.invalidKinds.map((k) => k.name),
-      batchSize: config.batchSize,
-      maxInFlight: config.maxInFlight,
-    });
+async function connectKafkaSink(config: GeneratorConfig, logger: Logger): Promise<KafkaSink> {
+  warnIfInsecure(logger, config);
+  const sink = createKafkaSink(
+    { ...config.kafka, brokers: [...config.kafka.brokers] },
+    config.topic,
+    logger.child({ component: 'kafka' }),
+  );
+  await sink.connect();
+  return sink;
+}
 
-    const snapshot = (): ProgressState => ({
-      elapsedMs: Date.now() - startedAt,
-      produced: stats.totals.produced,
-      invalid: stats.totals.producedInvalid,
-      failed: stats.totals.failed,
-      sendErrors: stats.totals.sendErrors,
-      inFlight,
-      rate: meter.rate(),
-      targetRate: config.rate,
-      ...(config.count === undefined ? {} : { count: config.count }),
-      ...(config.durationMs === undefined ? {} : { durationMs: config.durationMs }),
-    });
-    const mode = config.progress === 'auto' ? (isTty(io.stderr) ? 'bar' : 'log') : config.progress;
-    const progress = createProgressReporter({
-      mode,
-      stream: io.stderr as NodeJS.WriteStream,
-      snapshot,
-      log: (line, state) =>
-        logger.info(line, { produced: state.produced, rate: Math.round(state.rate), sendErrors: state.sendErrors }),
-    });
-    const sampler = setInterval(() => {
-      meter.sample(Date.now(), stats.totals.produced);
-      metrics?.setRate(meter.rate());
-    }, 250);
-    sampler.unref();
-    meter.sample(startedAt, 0);
-    progress.start();
+function logGenerating(logger: Logger, config: GeneratorConfig): void {
+  logger.info('generating', {
+    topic: config.dryRun ? '(dry run: stdout)' : config.topic,
+    // A dry run connects to nothing.
+    kafkaSecurity: config.dryRun ? null : kafkaSecurity(config.kafka),
+    rate: config.rate === 0 ? 'unthrottled' : config.rate,
+    count: config.count ?? null,
+    durationMs: config.durationMs ?? null,
+    seed: config.seed,
+    users: config.users,
+    invalidRatio: config.invalidRatio,
+    invalidKinds: config.invalidKinds.length === 0 ? 'all' : config.invalidKinds.map((k) => k.name),
+    batchSize: config.batchSize,
+    maxInFlight: config.maxInFlight,
+  });
+}
 
-    const builder = createEventBuilder(
-      {
-        seed: config.seed,
-        users: config.users,
-        invalidRatio: config.invalidRatio,
-        invalidKinds: config.invalidKinds,
-        jitterMs: config.jitterMs,
-        lateRatio: config.lateRatio,
-        minLateMs: 60_000,
-        maxLateMs: config.maxLateMs,
-      },
-      createFakerSource,
-    );
-    const result = await generate(
-      {
-        ...(config.count === undefined ? {} : { count: config.count }),
-        ...(config.durationMs === undefined ? {} : { durationMs: config.durationMs }),
-        rate: config.rate,
-        batchSize: config.batchSize,
-        maxInFlight: config.maxInFlight,
-      },
-      {
-        builder,
-        sink,
-        stats,
-        clock: { now: () => performance.now() },
-        wallClock: { now: () => Date.now() },
-        sleep,
-        signal: stop.signal,
-        onBatch: (event, batch) => {
-          if (event === 'sent') {
-            inFlight += 1;
-            return;
-          }
-          inFlight -= 1;
-          metrics?.batch();
-          if (event === 'acknowledged') for (const [kind, n] of batch.byKind) metrics?.produced(kind, n);
-          else metrics?.sendError(batch.records);
-        },
-      },
-    );
-    clearInterval(sampler);
-    progress.stop();
-    if (stdoutClosed) logger.info('stdout closed: generation stopped');
-    else if (stop.signal.aborted) logger.info('stop requested: generation stopped, in-flight batches flushed');
+/** What one generation needs besides its configuration. */
+interface GenerationParts {
+  readonly io: RunDeps;
+  readonly logger: Logger;
+  readonly metrics: GeneratorMetrics | undefined;
+  readonly sink: RecordSink;
+  readonly stop: RunStop;
+}
 
-    const summary = buildSummary(stats.totals, {
-      seed: config.seed,
-      topic: config.topic,
-      dryRun: config.dryRun,
-      stoppedBy: result.stoppedBy,
-      targetRate: config.rate,
-      durationMs: result.endedAt - result.startedAt,
-    });
-    logger.info('generator finished', { summary });
-    if (isTty(io.stderr)) io.stderr.write(formatSummary(summary) + '\n');
-    if (config.json) (config.dryRun ? io.stderr : io.stdout).write(JSON.stringify(summary) + '\n');
-    await cleanup();
-    return { exitCode: summary.failed > 0 && !stdoutClosed ? EXIT.failure : EXIT.ok, summary };
-  } catch (error) {
-    logger.error('generator failed', { error });
-    // The failure is logged above; a cleanup that fails after it must not replace it.
-    await cleanup().catch((cleanupError: unknown) =>
-      logger.debug('cleanup after the failure failed too', { error: cleanupError }),
-    );
-    return { exitCode: EXIT.failure };
-  }
+/** Generates until the count, the duration or a stop, with progress and metrics; returns the summary it wrote. */
+async function generateAll(config: GeneratorConfig, parts: GenerationParts): Promise<RunSummary> {
+  const { io, logger, metrics, sink, stop } = parts;
+  const stats = createRunStats();
+  const inFlight = { batches: 0 };
+  const watch = watchProgress(config, { io, logger, metrics, stats, inFlight });
+  const result = await generate(generateOptions(config), {
+    builder: createEventBuilder(eventBuilderOptions(config), createFakerSource),
+    sink,
+    stats,
+    clock: { now: () => performance.now() },
+    wallClock: { now: () => Date.now() },
+    sleep,
+    signal: stop.signal,
+    onBatch: (event, batch) => {
+      if (event === 'sent') {
+        inFlight.batches += 1;
+        return;
+      }
+      inFlight.batches -= 1;
+      metrics?.batch();
+      if (event === 'acknowledged') for (const [kind, n] of batch.byKind) metrics?.produced(kind, n);
+      else metrics?.sendError(batch.records);
+    },
+  });
+  watch.stop();
+  if (stop.stdoutClosed()) logger.info('stdout closed: generation stopped');
+  else if (stop.signal.aborted) logger.info('stop requested: generation stopped, in-flight batches flushed');
+
+  const summary = buildSummary(stats.totals, {
+    seed: config.seed,
+    topic: config.topic,
+    dryRun: config.dryRun,
+    stoppedBy: result.stoppedBy,
+    targetRate: config.rate,
+    durationMs: result.endedAt - result.startedAt,
+  });
+  logger.info('generator finished', { summary });
+  if (isTty(io.stderr)) io.stderr.write(formatSummary(summary) + '\n');
+  if (config.json) (config.dryRun ? io.stderr : io.stdout).write(JSON.stringify(summary) + '\n');
+  return summary;
+}
+
+function generateOptions(config: GeneratorConfig): Parameters<typeof generate>[0] {
+  return {
+    ...(config.count === undefined ? {} : { count: config.count }),
+    ...(config.durationMs === undefined ? {} : { durationMs: config.durationMs }),
+    rate: config.rate,
+    batchSize: config.batchSize,
+    maxInFlight: config.maxInFlight,
+  };
+}
+
+function eventBuilderOptions(config: GeneratorConfig): Parameters<typeof createEventBuilder>[0] {
+  return {
+    seed: config.seed,
+    users: config.users,
+    invalidRatio: config.invalidRatio,
+    invalidKinds: config.invalidKinds,
+    jitterMs: config.jitterMs,
+    lateRatio: config.lateRatio,
+    minLateMs: 60_000,
+    maxLateMs: config.maxLateMs,
+  };
+}
+
+interface ProgressParts {
+  readonly io: RunDeps;
+  readonly logger: Logger;
+  readonly metrics: GeneratorMetrics | undefined;
+  readonly stats: ReturnType<typeof createRunStats>;
+  readonly inFlight: { readonly batches: number };
+}
+
+/** The progress bar or log lines, and the rate gauge sampled every 250 ms, until `stop()`. */
+function watchProgress(config: GeneratorConfig, parts: ProgressParts): { stop(): void } {
+  const { io, logger, metrics, stats, inFlight } = parts;
+  const meter = createRateMeter();
+  const startedAt = Date.now();
+  const snapshot = (): ProgressState => ({
+    elapsedMs: Date.now() - startedAt,
+    produced: stats.totals.produced,
+    invalid: stats.totals.producedInvalid,
+    failed: stats.totals.failed,
+    sendErrors: stats.totals.sendErrors,
+    inFlight: inFlight.batches,
+    rate: meter.rate(),
+    targetRate: config.rate,
+    ...(config.count === undefined ? {} : { count: config.count }),
+    ...(config.durationMs === undefined ? {} : { durationMs: config.durationMs }),
+  });
+  const mode = config.progress === 'auto' ? (isTty(io.stderr) ? 'bar' : 'log') : config.progress;
+  const progress = createProgressReporter({
+    mode,
+    stream: io.stderr as NodeJS.WriteStream,
+    snapshot,
+    log: (line, state) =>
+      logger.info(line, { produced: state.produced, rate: Math.round(state.rate), sendErrors: state.sendErrors }),
+  });
+  const sampler = setInterval(() => {
+    meter.sample(Date.now(), stats.totals.produced);
+    metrics?.setRate(meter.rate());
+  }, 250);
+  sampler.unref();
+  meter.sample(startedAt, 0);
+  progress.start();
+  return {
+    stop: () => {
+      clearInterval(sampler);
+      progress.stop();
+    },
+  };
 }
 
 /** "valid" and the malformed kinds a run can produce. */
