@@ -44,110 +44,69 @@ export const PRODUCER_DEFAULTS = { maxInFlightRequests: 5, retries: 5 } as const
 
 export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: ProducerOptions): RecordProducer {
   validateProducerOptions(options);
-  const newProducer = (): Producer =>
-    kafka.producer({
-      idempotent: true,
-      // Kafka keeps idempotence state for the last 5 batches per partition; kafkajs also serialises produce
-      // requests per broker for an idempotent producer, so this bounds the other requests on the connection.
-      maxInFlightRequests: options.maxInFlightRequests ?? PRODUCER_DEFAULTS.maxInFlightRequests,
-      // A typo'd output topic must fail the send, not create a topic with broker defaults.
-      allowAutoTopicCreation: false,
-      // Partitions are assigned before sending (partitioning.ts); this only serves records kafkajs partitions itself.
-      createPartitioner: kafkajsPartitioner,
-      retry: pinnedRetry({
-        retries: options.retries ?? PRODUCER_DEFAULTS.retries,
-        initialRetryTime: 100,
-        maxRetryTime: 2000,
-      }),
-    });
+  return new IdempotentRecordProducer(kafka, logger, options);
+}
 
-  let producer: Producer | undefined;
+/** The kafkajs producer this one sends with; a new one (new id, sequences from 0) after each replacement. */
+function newKafkajsProducer(kafka: Kafka, options: ProducerOptions): Producer {
+  return kafka.producer({
+    idempotent: true,
+    // Kafka keeps idempotence state for the last 5 batches per partition; kafkajs also serialises produce
+    // requests per broker for an idempotent producer, so this bounds the other requests on the connection.
+    maxInFlightRequests: options.maxInFlightRequests ?? PRODUCER_DEFAULTS.maxInFlightRequests,
+    // A typo'd output topic must fail the send, not create a topic with broker defaults.
+    allowAutoTopicCreation: false,
+    // Partitions are assigned before sending (partitioning.ts); this only serves records kafkajs partitions itself.
+    createPartitioner: kafkajsPartitioner,
+    retry: pinnedRetry({
+      retries: options.retries ?? PRODUCER_DEFAULTS.retries,
+      initialRetryTime: 100,
+      maxRetryTime: 2000,
+    }),
+  });
+}
+
+class IdempotentRecordProducer implements RecordProducer {
+  private producer: Producer | undefined;
   /** Bumped at every replacement: a failure of an older producer's request is the replacement's doing. */
-  let generation = 0;
-  let connecting: Promise<Producer> | undefined;
-  let wanted = false;
-  let admin: Admin | undefined;
-  const sendPath = new SendPath(() => admin, options);
+  private generation = 0;
+  private connecting: Promise<Producer> | undefined;
+  private wanted = false;
+  private admin: Admin | undefined;
+  private readonly sendPath: SendPath;
 
-  async function connected(): Promise<Producer> {
-    if (producer) return producer;
-    connecting ??= (async () => {
-      const p = newProducer();
-      try {
-        await p.connect();
-      } catch (err) {
-        throw toAdapterError(err, 'producer connect failed');
-      } finally {
-        connecting = undefined;
-      }
-      if (!wanted) {
-        await p.disconnect();
-        throw new KafkaAdapterError('producer disconnected while connecting', {
-          code: 'NOT_CONNECTED',
-          canRetry: false,
-        });
-      }
-      producer = p;
-      return p;
-    })();
-    return connecting;
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly logger: LoggerLike,
+    private readonly options: ProducerOptions,
+  ) {
+    this.sendPath = new SendPath(() => this.admin, options);
   }
 
-  /** Replaces the producer whose identity the broker rejected (once per generation, whoever noticed first). */
-  async function replace(failedGeneration: number, code: string): Promise<void> {
-    if (failedGeneration !== generation) return;
-    generation += 1;
-    const old = producer;
-    producer = undefined;
-    logger.warn(
-      'the broker rejected the producer id or its sequence numbers: replacing the producer and resending what was not acknowledged',
-      {
-        component: COMPONENT,
-        code,
-      },
-    );
-    await old?.disconnect().catch((err: unknown) =>
-      logger.debug('disconnect of the replaced producer failed', {
-        component: COMPONENT,
-        code: classifyError(err).code,
-      }),
-    );
+  async connect(): Promise<void> {
+    this.wanted = true;
+    try {
+      if (!this.admin) {
+        const admin = this.kafka.admin({ retry: pinnedRetry({ retries: 3 }) });
+        await admin.connect();
+        this.admin = admin;
+      }
+    } catch (err) {
+      throw toAdapterError(err, 'producer connect failed');
+    }
+    await this.connected();
   }
 
-  function startSend(records: readonly OutgoingRecord[]): PendingSend {
+  send(records: readonly OutgoingRecord[]): Promise<void> {
+    return records.length === 0 ? Promise.resolve() : this.startSend(records).complete();
+  }
+
+  startSend(records: readonly OutgoingRecord[]): PendingSend {
     let delivery: Delivery | undefined;
-    const pending = {
-      async complete(): Promise<void> {
-        if (!wanted) throw new KafkaAdapterError('producer not connected', { code: 'NOT_CONNECTED', canRetry: false });
-        if (!delivery) {
-          try {
-            delivery = await sendPath.delivery(records);
-          } catch (err) {
-            throw toAdapterError(err, 'partitioning the send failed');
-          }
-        }
-        if (delivery.done) return;
-        const p = await connected();
-        const gen = generation;
-        try {
-          await delivery.run(sendPath.requests(p));
-        } catch (err) {
-          const { code } = classifyError(err);
-          if (PRODUCER_IDENTITY_CODES.has(code)) await replace(gen, code);
-          if (code === 'UNKNOWN_TOPIC_OR_PARTITION') sendPath.forgetPartitionCounts();
-          if (gen !== generation && !(err instanceof KafkaAdapterError && err.canRetry)) {
-            // The producer was replaced under this send (by another send's failure): its error says nothing.
-            throw new KafkaAdapterError(
-              `send interrupted by a producer replacement: ${delivery.pending} records will be resent`,
-              {
-                code: 'PRODUCER_REPLACED',
-                canRetry: true,
-                cause: err,
-              },
-            );
-          }
-          throw err;
-        }
+    return {
+      complete: async () => {
+        delivery ??= await this.deliveryOf(records);
+        await this.deliver(delivery);
       },
       get acknowledged() {
         return delivery?.acknowledged ?? 0;
@@ -156,42 +115,105 @@ export function createRecordProducer(kafka: Kafka, logger: LoggerLike, options: 
         return delivery ? delivery.pending : records.length;
       },
     };
-    return pending;
   }
 
-  return {
-    async connect() {
-      wanted = true;
+  async disconnect(): Promise<void> {
+    this.wanted = false;
+    const clients = [
+      ['producer', this.producer],
+      ['producer metadata client', this.admin],
+    ] as const;
+    this.producer = undefined;
+    this.admin = undefined;
+    for (const [what, client] of clients) {
       try {
-        if (!admin) {
-          const a = kafka.admin({ retry: pinnedRetry({ retries: 3 }) });
-          await a.connect();
-          admin = a;
-        }
+        await client?.disconnect();
       } catch (err) {
-        throw toAdapterError(err, 'producer connect failed');
+        this.logger.warn(`${what} disconnect failed`, { component: COMPONENT, error: String(err) });
       }
-      await connected();
-    },
-    send: (records) => (records.length === 0 ? Promise.resolve() : startSend(records).complete()),
-    startSend,
-    async disconnect() {
-      wanted = false;
-      const p = producer;
-      const a = admin;
-      producer = undefined;
-      admin = undefined;
-      for (const [what, client] of [
-        ['producer', p],
-        ['producer metadata client', a],
-      ] as const) {
-        try {
-          await client?.disconnect();
-        } catch (err) {
-          logger.warn(`${what} disconnect failed`, { component: COMPONENT, error: String(err) });
-        }
+    }
+  }
+
+  isConnected(): boolean {
+    return this.wanted && this.producer !== undefined;
+  }
+
+  /** The records, partitioned: what each topic-partition must acknowledge. */
+  private async deliveryOf(records: readonly OutgoingRecord[]): Promise<Delivery> {
+    this.assertWanted();
+    try {
+      return await this.sendPath.delivery(records);
+    } catch (err) {
+      throw toAdapterError(err, 'partitioning the send failed');
+    }
+  }
+
+  /** Sends what `delivery` still misses; a rejected identity replaces the producer before the error goes up. */
+  private async deliver(delivery: Delivery): Promise<void> {
+    this.assertWanted();
+    if (delivery.done) return;
+    const producer = await this.connected();
+    const generation = this.generation;
+    try {
+      await delivery.run(this.sendPath.requests(producer));
+    } catch (err) {
+      const { code } = classifyError(err);
+      if (PRODUCER_IDENTITY_CODES.has(code)) await this.replace(generation, code);
+      if (code === 'UNKNOWN_TOPIC_OR_PARTITION') this.sendPath.forgetPartitionCounts();
+      if (generation !== this.generation && !(err instanceof KafkaAdapterError && err.canRetry)) {
+        // The producer was replaced under this send (by another send's failure): its error says nothing.
+        throw new KafkaAdapterError(
+          `send interrupted by a producer replacement: ${delivery.pending} records will be resent`,
+          { code: 'PRODUCER_REPLACED', canRetry: true, cause: err },
+        );
       }
-    },
-    isConnected: () => wanted && producer !== undefined,
-  };
+      throw err;
+    }
+  }
+
+  private assertWanted(): void {
+    if (!this.wanted) throw new KafkaAdapterError('producer not connected', { code: 'NOT_CONNECTED', canRetry: false });
+  }
+
+  /** The current kafkajs producer, connecting a new one when there is none (one connect at a time). */
+  private connected(): Promise<Producer> {
+    if (this.producer) return Promise.resolve(this.producer);
+    this.connecting ??= this.connectNew();
+    return this.connecting;
+  }
+
+  private async connectNew(): Promise<Producer> {
+    const producer = newKafkajsProducer(this.kafka, this.options);
+    try {
+      await producer.connect();
+    } catch (err) {
+      throw toAdapterError(err, 'producer connect failed');
+    } finally {
+      this.connecting = undefined;
+    }
+    if (!this.wanted) {
+      await producer.disconnect();
+      throw new KafkaAdapterError('producer disconnected while connecting', { code: 'NOT_CONNECTED', canRetry: false });
+    }
+    this.producer = producer;
+    return producer;
+  }
+
+  /** Replaces the producer whose identity the broker rejected (once per generation, whoever noticed first). */
+  private async replace(failedGeneration: number, code: string): Promise<void> {
+    if (failedGeneration !== this.generation) return;
+    this.generation += 1;
+    const old = this.producer;
+    this.producer = undefined;
+    this.logger.warn(
+      'the broker rejected the producer id or its sequence numbers: replacing the producer and resending what was not acknowledged',
+      { component: COMPONENT, code },
+    );
+    await old?.disconnect().catch((err: unknown) =>
+      this.logger.debug('disconnect of the replaced producer failed', {
+        component: COMPONENT,
+        code: classifyError(err).code,
+      }),
+    );
+  }
 }
