@@ -103,116 +103,136 @@ export function createTransactionalProducer(
   options: TransactionalProducerOptions,
 ): TransactionalProducer {
   validate(options);
-  const { transactionalId } = options;
-  let producer: Producer | undefined;
-  let admin: Admin | undefined;
-  let ready = false;
-  const sendPath = new SendPath(() => admin, options);
+  return new KafkajsTransactionalProducer(kafka, logger, options);
+}
 
-  const close = async (p: Producer | undefined) => {
-    if (!p) return;
-    await p.disconnect().catch((err: unknown) =>
-      logger.warn('transactional producer disconnect failed', {
-        component: 'kafka.transactional-producer',
-        ...describeError(err),
-      }),
-    );
-  };
+const COMPONENT = 'kafka.transactional-producer';
 
-  return {
-    transactionalId,
-    async connect() {
-      await close(producer);
-      ready = false;
-      // A fresh kafkajs producer each time: after a failed transaction kafkajs's sequence numbers may no longer
-      // match the broker's, and only a new producer id (a new epoch) resets them.
-      producer = kafka.producer({
-        transactionalId,
-        transactionTimeout: options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
-        idempotent: true,
-        // kafkajs requires one request in flight for a transactional producer.
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: kafkajsPartitioner,
-        // The first request of a transaction meets CONCURRENT_TRANSACTIONS until the coordinator has written the
-        // previous one's markers, a few ms after its commit returned: retry soon (the Java client waits 20 ms), and
-        // often enough to ride out a leader change (about 5 s in all).
-        retry: pinnedRetry({ retries: 8, initialRetryTime: 20, maxRetryTime: 2000 }),
-      });
-      try {
-        if (!admin) {
-          const a = kafka.admin({ retry: pinnedRetry({ retries: 3 }) });
-          await a.connect();
-          admin = a;
-        }
-        await producer.connect();
-        // kafkajs sends InitProducerId with the transactional id on the first transaction(): begin and end an
-        // empty one (no partitions, no offsets: nothing goes to the broker but the InitProducerId).
-        const init = await producer.transaction();
-        await init.abort();
-      } catch (err) {
-        throw toTransactionError(err, `initTransactions of "${transactionalId}" failed`, transactionalId);
+class KafkajsTransactionalProducer implements TransactionalProducer {
+  readonly transactionalId: string;
+  private producer: Producer | undefined;
+  private admin: Admin | undefined;
+  private ready = false;
+  private readonly sendPath: SendPath;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly logger: LoggerLike,
+    private readonly options: TransactionalProducerOptions,
+  ) {
+    this.transactionalId = options.transactionalId;
+    this.sendPath = new SendPath(() => this.admin, options);
+  }
+
+  async connect(): Promise<void> {
+    await this.close(this.producer);
+    this.ready = false;
+    // A fresh kafkajs producer each time: after a failed transaction kafkajs's sequence numbers may no longer
+    // match the broker's, and only a new producer id (a new epoch) resets them.
+    const producer = this.newKafkajsProducer();
+    this.producer = producer;
+    try {
+      if (!this.admin) {
+        const admin = this.kafka.admin({ retry: pinnedRetry({ retries: 3 }) });
+        await admin.connect();
+        this.admin = admin;
       }
-      ready = true;
-    },
+      await producer.connect();
+      // kafkajs sends InitProducerId with the transactional id on the first transaction(): begin and end an
+      // empty one (no partitions, no offsets: nothing goes to the broker but the InitProducerId).
+      const init = await producer.transaction();
+      await init.abort();
+    } catch (err) {
+      throw toTransactionError(err, `initTransactions of "${this.transactionalId}" failed`, this.transactionalId);
+    }
+    this.ready = true;
+  }
 
-    async commitTransaction(records, offsets) {
-      if (!producer || !ready) {
-        throw new KafkaAdapterError(
-          'commitTransaction needs a connected producer (connect() again after a failed transaction)',
-          {
-            code: 'NOT_CONNECTED',
-            canRetry: false,
-          },
+  async commitTransaction(records: readonly OutgoingRecord[], offsets?: TransactionOffsets): Promise<void> {
+    const producer = this.readyProducer();
+    if (records.length === 0 && (offsets === undefined || offsets.offsets.length === 0)) return;
+    let transaction: Transaction | undefined;
+    try {
+      const delivery = await this.sendPath.delivery(records);
+      transaction = await producer.transaction();
+      // Every partition must acknowledge its records before the commit; a missing one fails (and aborts) it all.
+      await delivery.run(this.sendPath.requests(transaction));
+      if (offsets !== undefined && offsets.offsets.length > 0) {
+        const active = transaction;
+        await retryCoordinatorBusy(() =>
+          active.sendOffsets({ consumerGroupId: offsets.groupId, topics: offsetTopics(offsets) }),
         );
       }
-      if (records.length === 0 && (offsets === undefined || offsets.offsets.length === 0)) return;
-      let transaction: Transaction | undefined;
-      try {
-        const delivery = await sendPath.delivery(records);
-        transaction = await producer.transaction();
-        // Every partition must acknowledge its records before the commit; a missing one fails (and aborts) it all.
-        await delivery.run(sendPath.requests(transaction));
-        if (offsets !== undefined && offsets.offsets.length > 0) {
-          const active = transaction;
-          await retryCoordinatorBusy(() =>
-            active.sendOffsets({ consumerGroupId: offsets.groupId, topics: offsetTopics(offsets) }),
-          );
-        }
-        await transaction.commit();
-      } catch (err) {
-        ready = false;
-        const error = toTransactionError(err, `transaction of ${records.length} records failed`, transactionalId);
-        if (transaction?.isActive() && error.code !== 'PRODUCER_FENCED') {
-          // Best effort: a transaction left open is aborted by the broker after its timeout, or by the next connect().
-          await transaction.abort().catch((abortErr: unknown) =>
-            logger.debug('abort after a failed transaction failed', {
-              component: 'kafka.transactional-producer',
-              code: classifyError(abortErr).code,
-            }),
-          );
-        }
-        throw error;
-      }
-    },
+      await transaction.commit();
+    } catch (err) {
+      this.ready = false;
+      const error = toTransactionError(err, `transaction of ${records.length} records failed`, this.transactionalId);
+      if (transaction?.isActive() && error.code !== 'PRODUCER_FENCED') await this.abortQuietly(transaction);
+      throw error;
+    }
+  }
 
-    async disconnect() {
-      ready = false;
-      const p = producer;
-      const a = admin;
-      producer = undefined;
-      admin = undefined;
-      await close(p);
-      await a?.disconnect().catch((err: unknown) =>
-        logger.debug('metadata client disconnect failed', {
-          component: 'kafka.transactional-producer',
-          code: classifyError(err).code,
-        }),
+  async disconnect(): Promise<void> {
+    this.ready = false;
+    const { producer, admin } = this;
+    this.producer = undefined;
+    this.admin = undefined;
+    await this.close(producer);
+    await admin
+      ?.disconnect()
+      .catch((err: unknown) =>
+        this.logger.debug('metadata client disconnect failed', { component: COMPONENT, code: classifyError(err).code }),
       );
-    },
+  }
 
-    isConnected: () => ready,
-  };
+  isConnected(): boolean {
+    return this.ready;
+  }
+
+  private newKafkajsProducer(): Producer {
+    return this.kafka.producer({
+      transactionalId: this.transactionalId,
+      transactionTimeout: this.options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
+      idempotent: true,
+      // kafkajs requires one request in flight for a transactional producer.
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: kafkajsPartitioner,
+      // The first request of a transaction meets CONCURRENT_TRANSACTIONS until the coordinator has written the
+      // previous one's markers, a few ms after its commit returned: retry soon (the Java client waits 20 ms), and
+      // often enough to ride out a leader change (about 5 s in all).
+      retry: pinnedRetry({ retries: 8, initialRetryTime: 20, maxRetryTime: 2000 }),
+    });
+  }
+
+  private readyProducer(): Producer {
+    if (!this.producer || !this.ready) {
+      throw new KafkaAdapterError(
+        'commitTransaction needs a connected producer (connect() again after a failed transaction)',
+        { code: 'NOT_CONNECTED', canRetry: false },
+      );
+    }
+    return this.producer;
+  }
+
+  /** Best effort: a transaction left open is aborted by the broker after its timeout, or by the next connect(). */
+  private async abortQuietly(transaction: Transaction): Promise<void> {
+    await transaction.abort().catch((abortErr: unknown) =>
+      this.logger.debug('abort after a failed transaction failed', {
+        component: COMPONENT,
+        code: classifyError(abortErr).code,
+      }),
+    );
+  }
+
+  private async close(producer: Producer | undefined): Promise<void> {
+    if (!producer) return;
+    await producer
+      .disconnect()
+      .catch((err: unknown) =>
+        this.logger.warn('transactional producer disconnect failed', { component: COMPONENT, ...describeError(err) }),
+      );
+  }
 }
 
 // kafkajs retries AddPartitionsToTxn (inside its send) but not AddOffsetsToTxn (tulios/kafkajs#430): right after
