@@ -4,7 +4,7 @@
 // imports this module back and the public type has no way to reach kafkajs.
 import { Kafka, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { createAdminClient, type AdminClient } from './admin';
-import { createBatchConsumer } from './consumer/batch-consumer';
+import { createBatchConsumer } from './consumer/create-batch-consumer';
 import type { BatchConsumer, BatchConsumerOptions } from './consumer/types';
 import { kafkajsLogCreator, KAFKAJS_LOG_LEVELS } from './kafkajs-logger';
 import { pinnedRetry } from './kafkajs-retry';

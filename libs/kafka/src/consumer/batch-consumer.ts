@@ -1,29 +1,31 @@
 // The batch consumer runner (commit after acknowledgement): the kafkajs side. kafkajs fetches batches as a group
 // member; each batch is cut into chunks that go through the chunk pipeline (chunk-pipeline.ts: transform, send with
-// a per-partition acknowledgement, commit). This file owns start, stop and the fatal path; eachBatch and the commit
-// calls are in batch-handler.ts, the group events in group-events.ts, the options in consumer-options.ts, the
-// per-partition queue and the hook guard in files of their own.
+// a per-partition acknowledgement, commit). This file owns start, stop and the fatal path, like kafkajs's runner;
+// its collaborators come in the constructor (create-batch-consumer.ts makes them). eachBatch and the commit calls
+// are in batch-handler.ts, the group events in group-events.ts, the options in consumer-options.ts, what is
+// connected before the join and closed on stop in runner-connections.ts, the per-partition queue and the hook guard
+// in files of their own.
 import type { Consumer, Kafka } from 'kafkajs';
-import { createAdminClient, type AdminClient } from '../admin';
-import { createSleeper, type Sleeper } from '../backoff';
+import type { Sleeper } from '../backoff';
 import { describeError, KafkaAdapterError, toAdapterError } from '../errors';
-import { resolveRetryPolicy, type LoggerLike, type RetryPolicy } from '../options';
-import { createTransactionalProducer } from '../producer/transactional-producer';
-import { createRecordProducer, type RecordProducer } from '../producer/record-producer';
+import type { LoggerLike, RetryPolicy } from '../options';
+import type { RecordProducer } from '../producer/record-producer';
 import {
   BATCH_CONSUMER_DEFAULTS,
   kafkajsConsumerConfig,
-  partitionProducerOptions,
-  validateBatchConsumerOptions,
+  kafkajsRunConfig,
+  kafkajsSubscription,
 } from './consumer-options';
 import { Assignment, onGroupEvents } from './group-events';
-import { createHookGuard, type HookGuard } from './hook-guard';
+import type { HookGuard } from './hook-guard';
 import { BatchHandler } from './batch-handler';
-import { PartitionTransactions } from './partition-transactions';
+import type { PartitionTransactions } from './partition-transactions';
 import { ReadinessTracker } from './readiness';
-import type { BatchConsumer, BatchConsumerOptions } from './types';
+import { RunnerConnections } from './runner-connections';
+import type { BatchConsumerOptions } from './types';
 
-const COMPONENT = 'kafka.batch-consumer';
+export const BATCH_CONSUMER_COMPONENT = 'kafka.batch-consumer';
+const COMPONENT = BATCH_CONSUMER_COMPONENT;
 
 /** What the runner works with, made by createBatchConsumer (kafkajs's runner likewise gets its collaborators). */
 export interface RunnerCollaborators {
@@ -45,9 +47,8 @@ export class BatchConsumerRunner<O> {
   private readonly handler: BatchHandler<O>;
   private readonly readiness: ReadinessTracker;
   private readonly assignment = new Assignment();
+  private readonly connections: RunnerConnections;
   private readonly transactions: PartitionTransactions | undefined;
-  // exactly_once: the group's committed offsets are read after each initTransactions (partition-transactions.ts).
-  private admin: AdminClient | undefined;
   private settleDone: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private started = false;
   private stopping = false;
@@ -67,7 +68,10 @@ export class BatchConsumerRunner<O> {
     this.done.catch((err: unknown) =>
       logger.debug('batch consumer done with an error', { component: COMPONENT, groupId, ...describeError(err) }),
     );
-    this.transactions = options.guarantee === 'exactly_once' ? this.partitionTransactions() : undefined;
+    this.consumer = c.kafka.consumer(kafkajsConsumerConfig(options, async () => !this.stopping && !this.fatal));
+    this.connections = new RunnerConnections({ ...c, consumer: this.consumer, logger, groupId, component: COMPONENT });
+    this.transactions =
+      options.guarantee === 'exactly_once' ? this.connections.partitionTransactions(options) : undefined;
     this.readiness = new ReadinessTracker({
       // exactly_once: the partitions' transactional producers report trouble as retrying partitions.
       producerConnected: () => this.transactions !== undefined || c.producer.isConnected(),
@@ -76,7 +80,6 @@ export class BatchConsumerRunner<O> {
         c.guard('onReadyChange', () => hooks.onReadyChange?.(ready, reason));
       },
     });
-    this.consumer = c.kafka.consumer(kafkajsConsumerConfig(options, async () => !this.stopping && !this.fatal));
     this.handler = new BatchHandler(options, {
       ...c,
       consumer: this.consumer,
@@ -110,31 +113,16 @@ export class BatchConsumerRunner<O> {
     if (this.started) return;
     if (this.stopping || this.fatal)
       throw new KafkaAdapterError('a stopped batch consumer cannot be restarted', { code: 'STOPPED', canRetry: false });
-    const { options, consumer, c } = this;
+    const { options, consumer } = this;
     try {
-      if (this.transactions) {
-        const a = createAdminClient(c.kafka);
-        await a.connect();
-        this.admin = a;
-      } else if (!c.producer.isConnected()) {
-        await c.producer.connect();
-      }
+      await this.connections.connectBeforeJoin(this.transactions !== undefined);
       await consumer.connect();
-      await consumer.subscribe({
-        topics: [...options.topics],
-        fromBeginning: options.fromBeginning ?? BATCH_CONSUMER_DEFAULTS.fromBeginning,
-      });
+      await consumer.subscribe(kafkajsSubscription(options));
       this.started = true;
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently:
-          options.partitionsConsumedConcurrently ?? BATCH_CONSUMER_DEFAULTS.partitionsConsumedConcurrently,
-        eachBatch: (payload) => this.handler.eachBatch(payload),
-      });
+      await consumer.run(kafkajsRunConfig(options, (payload) => this.handler.eachBatch(payload)));
     } catch (err) {
       this.started = false;
-      await this.disconnectAfterFailedStart();
+      await this.connections.disconnectAfterFailedStart();
       throw toAdapterError(err, 'batch consumer start failed');
     }
     this.readiness.setStarted(true);
@@ -180,7 +168,10 @@ export class BatchConsumerRunner<O> {
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), stopTimeoutMs);
     });
-    const outcome = await Promise.race([this.disconnectAll().then(() => 'done' as const), timeout]);
+    const outcome = await Promise.race([
+      this.connections.disconnectAll(this.transactions).then(() => 'done' as const),
+      timeout,
+    ]);
     clearTimeout(timer);
     if (outcome === 'timeout')
       logger.warn('stop timed out; uncommitted records will be redelivered', {
@@ -191,72 +182,4 @@ export class BatchConsumerRunner<O> {
     this.assignment.clear();
     this.readiness.setJoined(false);
   }
-
-  private async disconnectAll(): Promise<void> {
-    const { logger, groupId } = this.options;
-    // disconnect() stops the runner first, which waits for the in-flight eachBatch: the chunk being processed
-    // is sent and committed, the rest of its batch is left for the next owner of the partition.
-    await this.consumer
-      .disconnect()
-      .catch((err: unknown) =>
-        logger.warn('consumer disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }),
-      );
-    await this.transactions?.closeAll();
-    await this.admin
-      ?.disconnect()
-      .catch((err: unknown) =>
-        logger.debug('admin disconnect failed', { component: COMPONENT, groupId, ...describeError(err) }),
-      );
-    if (this.c.ownProducer) await this.c.producer.disconnect();
-  }
-
-  private async disconnectAfterFailedStart(): Promise<void> {
-    const { logger, groupId } = this.options;
-    const meta = (e: unknown) => ({ component: COMPONENT, groupId, ...describeError(e) });
-    await this.consumer
-      .disconnect()
-      .catch((e: unknown) => logger.debug('disconnect after a failed start failed', meta(e)));
-    await this.admin
-      ?.disconnect()
-      .catch((e: unknown) => logger.debug('admin disconnect after a failed start failed', meta(e)));
-    if (this.c.ownProducer) await this.c.producer.disconnect();
-  }
-
-  /** exactly_once: a transactional producer per input partition, reading the group's committed offsets. */
-  private partitionTransactions(): PartitionTransactions {
-    const { options, c } = this;
-    return new PartitionTransactions(options.groupId, {
-      create: (transactionalId) =>
-        createTransactionalProducer(c.kafka, c.clientLogger, partitionProducerOptions(options, transactionalId)),
-      committedOffset: async (topic, partition) => {
-        if (!this.admin) throw new KafkaAdapterError('not started', { code: 'NOT_CONNECTED', canRetry: true });
-        return (await this.admin.committedOffsets(options.groupId, topic)).get(partition) ?? null;
-      },
-    });
-  }
-}
-
-/** Made by KafkaClient.batchConsumer; `clientLogger` is the client's (the runner logs to `options.logger`). */
-export function createBatchConsumer<O>(
-  kafka: Kafka,
-  clientLogger: LoggerLike,
-  options: BatchConsumerOptions<O>,
-): BatchConsumer {
-  validateBatchConsumerOptions(options);
-  const retry = resolveRetryPolicy(options.retry);
-  const runner = new BatchConsumerRunner(options, {
-    kafka,
-    clientLogger,
-    producer: options.producer ?? createRecordProducer(kafka, clientLogger, options.producerOptions ?? {}),
-    ownProducer: options.producer === undefined,
-    sleeper: createSleeper(),
-    guard: createHookGuard(options.logger, COMPONENT),
-    retry,
-  });
-  return {
-    start: () => runner.start(),
-    stop: () => runner.stop(),
-    isReady: () => runner.isReady(),
-    done: runner.done,
-  };
 }

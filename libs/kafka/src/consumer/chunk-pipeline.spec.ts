@@ -1,9 +1,9 @@
 import { KafkaAdapterError } from '../errors';
-import type { LoggerLike } from '../options';
 import type { PendingSend } from '../producer/record-producer';
 import type { ConsumedRecord, OutgoingRecord } from '../types';
-import { processChunk, type ChunkContext, type ChunkPipelineDeps } from './chunk-pipeline';
-import { ReadinessTracker } from './readiness';
+import type { ChunkContext } from './chunk-context';
+import { processChunk, type ChunkPipelineDeps } from './chunk-pipeline';
+import { joinedReadiness, recordingLogger } from '../testing/chunk-harness';
 import type { Transform } from './types';
 
 const rec = (offset: number): ConsumedRecord => ({
@@ -57,19 +57,11 @@ function fakeProducer(failures: unknown[]) {
 }
 
 function harness(options: { sendFailures?: unknown[]; commitFailures?: unknown[]; active?: () => boolean } = {}) {
-  const logs: Array<[string, string]> = [];
-  const at = (level: string) => (message: string) => logs.push([level, message]);
-  const logger: LoggerLike = { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+  const { logger, logs } = recordingLogger();
   const producer = fakeProducer(options.sendFailures ?? []);
   const commitFailures = options.commitFailures ?? [];
   const commits: string[] = [];
-  const readinessChanges: Array<[boolean, string | undefined]> = [];
-  const readiness = new ReadinessTracker({
-    producerConnected: () => true,
-    onChange: (ready, reason) => readinessChanges.push([ready, reason]),
-  });
-  readiness.setStarted(true);
-  readiness.setJoined(true);
+  const { readiness, readinessChanges } = joinedReadiness();
   const fatals: KafkaAdapterError[] = [];
   const retries: string[] = [];
   const sleeps: number[] = [];

@@ -1,5 +1,5 @@
 // The batch consumer's options: one defaults object, one schema checked at creation, and what kafkajs is given.
-import type { ConsumerConfig } from 'kafkajs';
+import type { ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, EachBatchHandler } from 'kafkajs';
 import { pinnedRetry } from '../kafkajs-retry';
 import { callback, integer, invalid, nonEmptyString, optionsCheck } from '../option-schema';
 import type { TransactionalProducerOptions } from '../producer/transactional-producer';
@@ -83,6 +83,25 @@ export function kafkajsConsumerConfig<O>(
     readUncommitted: false,
     // kafkajs calls restartOnFailure only for retriable crashes; the CRASH event logs the crash once.
     retry: pinnedRetry({ restartOnFailure }),
+  };
+}
+
+/** What kafkajs's subscribe is given. */
+export function kafkajsSubscription<O>(options: BatchConsumerOptions<O>): ConsumerSubscribeTopics {
+  return {
+    topics: [...options.topics],
+    fromBeginning: options.fromBeginning ?? BATCH_CONSUMER_DEFAULTS.fromBeginning,
+  };
+}
+
+/** What kafkajs's run is given: never its own commits, the runner commits a chunk only after its acknowledgement. */
+export function kafkajsRunConfig<O>(options: BatchConsumerOptions<O>, eachBatch: EachBatchHandler): ConsumerRunConfig {
+  return {
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently:
+      options.partitionsConsumedConcurrently ?? BATCH_CONSUMER_DEFAULTS.partitionsConsumedConcurrently,
+    eachBatch,
   };
 }
 

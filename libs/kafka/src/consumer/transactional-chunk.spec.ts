@@ -3,7 +3,7 @@ import type { TransactionalProducer, TransactionOffsets } from '../producer/tran
 import { consumedRecord } from '../testing/consumed-record';
 import { quietLogger } from '../testing/quiet-logger';
 import type { OutgoingRecord } from '../types';
-import type { ChunkContext } from './chunk-pipeline';
+import type { ChunkContext } from './chunk-context';
 import { PartitionTransactions } from './partition-transactions';
 import { ReadinessTracker } from './readiness';
 import { processChunkInTransaction, type TransactionalChunkDeps } from './transactional-chunk';

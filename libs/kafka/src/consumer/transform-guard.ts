@@ -4,6 +4,7 @@
 // (normally its dead letter). Without that hook, or when the hook throws too, the error is fatal: stopping loudly
 // beats a partition that retries the same record forever.
 import { describeError, KafkaAdapterError } from '../errors';
+import type { LoggerLike } from '../options';
 import type { ConsumedRecord, OutgoingRecord } from '../types';
 import type { OnTransformError, Transform, TransformResult } from './types';
 
@@ -69,4 +70,36 @@ export async function guardedTransform<O>(
     if (failed) transformErrors += 1;
   }
   return { records: out, outcomes, transformErrors };
+}
+
+/** A transform that throws outside the guard is a bug in the caller's code: not retriable, it stops the runner. */
+export function transformFailed(err: unknown): KafkaAdapterError {
+  return err instanceof KafkaAdapterError
+    ? err
+    : new KafkaAdapterError(describeError(err).errorMessage, { code: 'TRANSFORM_FAILED', canRetry: false, cause: err });
+}
+
+/**
+ * The chunk's guarded transform, or undefined once a throw that got past the guard was reported through `onFatal`:
+ * the chunk then ends fatal, never in a retry loop (a pure function throws again).
+ */
+export async function transformOrStop<O>(
+  records: readonly ConsumedRecord[],
+  deps: {
+    readonly transform: Transform<O>;
+    readonly onTransformError?: OnTransformError<O>;
+    onFatal(error: KafkaAdapterError): void;
+  },
+): Promise<GuardedResult<O> | undefined> {
+  try {
+    return await guardedTransform(records, deps.transform, deps.onTransformError);
+  } catch (err) {
+    deps.onFatal(transformFailed(err));
+    return undefined;
+  }
+}
+
+export function warnOfTransformErrors(transformErrors: number, logger: LoggerLike, where: object): void {
+  if (transformErrors === 0) return;
+  logger.warn('records whose processing threw were turned into dead letters', { ...where, records: transformErrors });
 }
