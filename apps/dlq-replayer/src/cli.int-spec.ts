@@ -184,7 +184,7 @@ describe('the dlq-replayer command line', () => {
   it('bad arguments exit 2 with the reason, --help exits 0', async () => {
     const bad = await start(['replay', '--include-non-retryable'], {}).exit;
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--include-non-retryable needs --reason');
+    expect(bad.stderr).toContain('--include-non-retryable: needs --reason');
     const help = await start(['inspect', '--help'], {}).exit;
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: dlq-replayer inspect');

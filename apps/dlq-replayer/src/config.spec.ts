@@ -105,23 +105,23 @@ describe('parseCommandLine', () => {
   });
 
   it.each([
-    [['replay', '--reason', 'NOPE'], '--reason "NOPE" is not a reason code'],
-    [['replay', '--stage', 'PARSE'], '--stage "PARSE" is not a stage'],
-    [['replay', '--since', '2026-01-01T00:00:00'], '--since must be an ISO-8601 time with a zone'],
-    [['replay', '--since', '2026-01-02', '--until', '2026-01-01'], '--since must be before --until'],
-    [['replay', '--from-offset', '9', '--to-offset', '3'], '--from-offset must not be after --to-offset'],
-    [['replay', '--from-offset', '-1'], "replay: Option '--from-offset' argument is ambiguous"],
-    [['replay', '--from-offset=-1'], '--from-offset must be a non-negative integer offset'],
-    [['replay', '--max', '0'], '--max must be an integer ≥ 1'],
-    [['replay', '--rate', 'fast'], '--rate must be a positive number'],
-    [['replay', '--include-non-retryable'], '--include-non-retryable needs --reason'],
+    [['replay', '--reason', 'NOPE'], '--reason: "NOPE" is not a reason code'],
+    [['replay', '--stage', 'PARSE'], '--stage: "PARSE" is not a stage'],
+    [['replay', '--since', '2026-01-01T00:00:00'], '--since: must be an ISO-8601 time with a zone'],
+    [['replay', '--since', '2026-01-02', '--until', '2026-01-01'], '--since: must be before --until'],
+    [['replay', '--from-offset', '9', '--to-offset', '3'], '--from-offset: must not be after --to-offset'],
+    [['replay', '--from-offset', '-1'], "replay: --from-offset: Option '--from-offset' argument is ambiguous"],
+    [['replay', '--from-offset=-1'], '--from-offset: must be a non-negative integer offset (got "-1")'],
+    [['replay', '--max', '0'], '--max: must be an integer at least 1 (got "0")'],
+    [['replay', '--rate', 'fast'], '--rate: must be a number greater than 0 (got "fast")'],
+    [['replay', '--include-non-retryable'], '--include-non-retryable: needs --reason'],
     [['replay', '--input-topic', 'user-login-dlq'], 'must not be the DLQ topic'],
     [['replay', '--input-topic', 'processed-user-login'], 'must not be the output topic'],
     [['replay', '--parked-topic', 'user-login'], 'must differ from the DLQ, input and output topics'],
-    [['replay', '--log-format', 'xml'], '--log-format / LOG_FORMAT must be json or pretty'],
+    [['replay', '--log-format', 'xml'], '--log-format / LOG_FORMAT: must be one of: json, pretty (got "xml")'],
     [['replay', '--brokers', 'nohost'], '--brokers'],
-    [['inspect', '--dry-run'], "Unknown option '--dry-run'"],
-    [['inspect', 'extra'], "Unexpected argument 'extra'"],
+    [['inspect', '--dry-run'], 'unknown option --dry-run (see --help)'],
+    [['inspect', 'extra'], 'unexpected argument extra'],
     [['frobnicate'], 'unknown command "frobnicate"'],
     [[], 'a command is required'],
   ])('%j is refused: %s', (argv, message) => {
@@ -172,12 +172,12 @@ describe('parseCommandLine', () => {
 
   it('names a bad HTTP host and connection cap', () => {
     const message = error(['inspect'], { LINEAGE_KEY, HTTP_HOST: '1.2.3.4:80', HTTP_MAX_CONNECTIONS: '10001' });
-    expect(message).toContain('--http-host / HTTP_HOST expected an IP address');
-    expect(message).toContain('HTTP_MAX_CONNECTIONS must be an integer from 1 to 10000');
+    expect(message).toContain('--http-host / HTTP_HOST: must be an IP address');
+    expect(message).toContain('HTTP_MAX_CONNECTIONS: must be an integer between 1 and 10000');
   });
 
   it('refuses a topic name Kafka would refuse', () => {
-    expect(error(['inspect', '--dlq-topic', 'no spaces'])).toContain('--dlq-topic / DLQ_TOPIC must match');
+    expect(error(['inspect', '--dlq-topic', 'no spaces'])).toContain('--dlq-topic / DLQ_TOPIC: must match');
   });
 
   it('reports a wrong KAFKA_* variable with its name', () => {

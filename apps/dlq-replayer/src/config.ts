@@ -1,7 +1,6 @@
 import {
   ConfigError,
   composeConfig,
-  defaultWording,
   defineCommandLine,
   defineConfig,
   helpText,
@@ -21,7 +20,6 @@ import type {
   KafkaClientSettings,
   ReadFile,
   VariableSpecs,
-  Wording,
 } from '@login/config';
 import {
   DEFAULT_TOPICS,
@@ -97,12 +95,12 @@ function oneOf(values: readonly string[], noun: string): (text: string) => strin
 function instant(text: string): number {
   const ms = parseInstant(text);
   if (ms === undefined)
-    throw new Error(`must be an ISO-8601 time with a zone (2024-05-01T12:00:00Z) or epoch ms, got "${text}"`);
+    throw new Error(`must be an ISO-8601 time with a zone (2024-05-01T12:00:00Z) or epoch ms (got "${text}")`);
   return ms;
 }
 
 function offset(text: string): bigint {
-  if (!/^[0-9]{1,19}$/.test(text)) throw new Error(`must be a non-negative integer offset, got "${text}"`);
+  if (!/^[0-9]{1,19}$/.test(text)) throw new Error(`must be a non-negative integer offset (got "${text}")`);
   return BigInt(text);
 }
 
@@ -327,29 +325,6 @@ const lineageSettings = defineConfig({
   },
 });
 
-/** The replayer's established wording: `--max must be an integer ≥ 1, got "0"`, naming a flag and its variable. */
-const replayerWording: Wording = {
-  expected(schema) {
-    if (schema.type === 'boolean') return defaultWording.expected(schema);
-    if (schema.enum !== undefined) return `must be ${alternatives(schema.enum.map(String))}`;
-    if (schema.type === 'string') return defaultWording.expected(schema);
-    if (schema.type === 'number' && schema.exclusiveMinimum === 0 && schema.maximum === undefined)
-      return 'must be a positive number';
-    const noun = schema.type === 'integer' ? 'an integer' : 'a number';
-    if (schema.minimum !== undefined && schema.maximum !== undefined)
-      return `must be ${noun} from ${schema.minimum} to ${schema.maximum}`;
-    return schema.minimum !== undefined ? `must be ${noun} ≥ ${schema.minimum}` : defaultWording.expected(schema);
-  },
-  got: (phrase, shown) => `${phrase}, got ${shown}`,
-  subject: (names) => [names.flag, names.env].filter((name) => name !== undefined).join(' / '),
-  line: (subject, message) => `${subject} ${message}`,
-  commandLine: (refusal) => refusal.message,
-};
-
-function alternatives(values: readonly string[]): string {
-  return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
-}
-
 const SELECTION_TITLE = 'Selection (all optional, combined with AND; repeat a flag or use a comma list for "any of")';
 const CONNECTION_TITLE = 'Connection and topics (flags override the environment)';
 const connection = composeConfig(kafkaConfigSpec, connectionSettings, httpServerConfigSpec, loggingConfigSpec);
@@ -371,7 +346,6 @@ ${LOGS}`,
     { title: SELECTION_TITLE, spec: selectionSettings },
     { title: CONNECTION_TITLE, spec: connection },
   ],
-  wording: replayerWording,
 });
 
 export const replayCommandLine = defineCommandLine({
@@ -398,7 +372,6 @@ ${LOGS}`,
     { title: SELECTION_TITLE, spec: selectionSettings },
     { title: CONNECTION_TITLE, spec: connection },
   ],
-  wording: replayerWording,
 });
 
 const COMMANDS = {

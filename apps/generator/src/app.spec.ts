@@ -54,8 +54,10 @@ describe('generator CLI (in-process)', () => {
   it('exits 2 naming a bad value and its variable', async () => {
     const cli = io(['--invalid-ratio', '2'], { GENERATOR_BATCH_SIZE: 'lots' });
     expect((await cli.run()).exitCode).toBe(2);
-    expect(cli.stderr()).toContain('--invalid-ratio: expected a number from 0 to 1, got "2"');
-    expect(cli.stderr()).toContain('GENERATOR_BATCH_SIZE: expected a whole number');
+    expect(cli.stderr()).toContain(
+      '--invalid-ratio / GENERATOR_INVALID_RATIO: must be a number between 0 and 1 (got "2")',
+    );
+    expect(cli.stderr()).toContain('--batch-size / GENERATOR_BATCH_SIZE: must be an integer');
   });
 
   it('serves its status server on HTTP_HOST and logs where', async () => {

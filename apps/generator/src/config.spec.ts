@@ -112,12 +112,12 @@ describe('generator config', () => {
         },
       ),
     ).toEqual([
-      '--duration: expected a duration like 30s, 5m, 1h30m or 500ms, got "5 minutes"',
-      '--rate: expected a number from 0 to 10000000, got "fast"',
-      '--invalid-ratio: expected a number from 0 to 1, got "1.5"',
-      expect.stringMatching(/^--invalid-kinds: unknown kind "nope"; known: not-json, /),
-      'GENERATOR_USERS: expected a whole number from 1 to 100000000, got "0"',
-      'LOG_FORMAT: expected one of json, pretty, got "xml"',
+      '--duration / GENERATOR_DURATION: must be a duration like 30s, 5m, 1h30m or 500ms (got "5 minutes")',
+      '--rate / GENERATOR_RATE: must be a number between 0 and 10000000 (got "fast")',
+      '--invalid-ratio / GENERATOR_INVALID_RATIO: must be a number between 0 and 1 (got "1.5")',
+      expect.stringMatching(/^--invalid-kinds \/ GENERATOR_INVALID_KINDS: unknown kind "nope"; known: not-json, /),
+      '--users / GENERATOR_USERS: must be an integer between 1 and 100000000 (got "0")',
+      '--log-format / LOG_FORMAT: must be one of: json, pretty (got "xml")',
       expect.stringMatching(/^KAFKA_SASL_MECHANISM: /),
     ]);
   });
@@ -132,8 +132,8 @@ describe('generator config', () => {
 
   it('names a bad status server host and connection cap', () => {
     expect(problems(['--http-host', 'a b'], { HTTP_MAX_CONNECTIONS: '0' })).toEqual([
-      expect.stringMatching(/^--http-host: expected an IP address .*got "a b"/),
-      'HTTP_MAX_CONNECTIONS: expected a whole number from 1 to 10000, got "0"',
+      expect.stringMatching(/^--http-host \/ HTTP_HOST: must be an IP address .*\(got "a b"\)/),
+      'HTTP_MAX_CONNECTIONS: must be an integer between 1 and 10000 (got "0")',
     ]);
   });
 
@@ -144,9 +144,11 @@ describe('generator config', () => {
     expect(problems(['fast'])[0]).toMatch(/^unexpected argument fast/);
   });
 
-  it('names --brokers, not KAFKA_BROKERS, when the flag is wrong', () => {
-    expect(problems(['--brokers', 'no port'])).toEqual([expect.stringMatching(/^--brokers: /)]);
-    expect(problems([], { KAFKA_BROKERS: 'no port' })).toEqual([expect.stringMatching(/^KAFKA_BROKERS: /)]);
+  it('names --brokers and KAFKA_BROKERS together, whichever was wrong', () => {
+    expect(problems(['--brokers', 'no port'])).toEqual([expect.stringMatching(/^--brokers \/ KAFKA_BROKERS: /)]);
+    expect(problems([], { KAFKA_BROKERS: 'no port' })).toEqual([
+      expect.stringMatching(/^--brokers \/ KAFKA_BROKERS: /),
+    ]);
   });
 
   it('answers --help and --list-kinds before validating anything else', () => {
@@ -179,6 +181,6 @@ describe('generator config', () => {
   });
 
   it.each(['', 'soon', '5 m', '5x', '-5s', 's'])('rejects the duration %p', (text) => {
-    expect(() => parseDuration(text)).toThrow(/expected a duration/);
+    expect(() => parseDuration(text)).toThrow(/must be a duration/);
   });
 });

@@ -1,8 +1,7 @@
-import type { KafkaClientSettings, ReadFile, Wording } from '@login/config';
+import type { KafkaClientSettings, ReadFile } from '@login/config';
 import {
   ConfigError,
   composeConfig,
-  defaultWording,
   defineCommandLine,
   defineConfig,
   helpText as commandLineHelp,
@@ -71,14 +70,14 @@ export function parseDuration(raw: string): number {
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
-    throw new Error(`expected a duration like 30s, 5m, 1h30m or 500ms, got "${raw}"`);
+    throw new Error(`must be a duration like 30s, 5m, 1h30m or 500ms (got "${raw}")`);
   }
   return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * (UNITS[p[2] ?? ''] ?? 0), 0));
 }
 
 function maxLate(raw: string): number {
   const ms = parseDuration(raw);
-  if (ms < MINUTE_MS || ms > 30 * DAY_MS) throw new Error(`expected a duration from 1m to 30d, got "${raw}"`);
+  if (ms < MINUTE_MS || ms > 30 * DAY_MS) throw new Error(`must be a duration from 1m to 30d (got "${raw}")`);
   return ms;
 }
 
@@ -223,23 +222,6 @@ const generatorSettings = defineConfig({
   },
 });
 
-/** The generator's established wording: `--rate: expected a number from 0 to 10000000, got "fast"`. */
-const generatorWording: Wording = {
-  expected(schema) {
-    if (schema.type === 'boolean') return 'expected true or false';
-    if (schema.enum !== undefined) return `expected one of ${schema.enum.join(', ')}`;
-    if (schema.type === 'string' || schema.minimum === undefined) return defaultWording.expected(schema);
-    const noun = schema.type === 'integer' ? 'a whole number' : 'a number';
-    return schema.maximum === undefined
-      ? `expected ${noun} ≥ ${schema.minimum}`
-      : `expected ${noun} from ${schema.minimum} to ${schema.maximum}`;
-  },
-  got: (phrase, shown) => `${phrase}, got ${shown}`,
-  subject: (names) => names.source,
-  line: (subject, message) => `${subject}: ${message}`,
-  commandLine: describeParseArgsError,
-};
-
 export const generatorCommandLine = defineCommandLine({
   program: 'generator',
   version: PACKAGE_VERSION,
@@ -262,7 +244,6 @@ Examples:
   generator --dry-run --count 5 --invalid-ratio 1 --invalid-kinds not-json,bad-ip
 
 Exit codes: 0 done (or stopped by a signal), 1 records failed to send or a fatal error, 2 bad flag or variable.`,
-  wording: generatorWording,
 });
 
 export const helpText = (): string => commandLineHelp(generatorCommandLine);
@@ -320,22 +301,6 @@ export function loadGeneratorConfig(sources: ConfigSources): ConfigResult {
 }
 
 /** "Unknown option '--frobnicate'" → "unknown option --frobnicate (see --help)". */
-function describeParseArgsError({ code, message }: { code: string; message: string }): string {
-  const name = /--[a-z0-9-]+/.exec(message)?.[0] ?? /'(-[^' ]+)'/.exec(message)?.[1] ?? '';
-  switch (code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option ${name} (see --help)`;
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /argument missing/.test(message)
-        ? `${name}: a value is required (see --help)`
-        : `${name}: ${message} (see --help)`;
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}: this program takes only options (see --help)`;
-    default:
-      return `${message} (see --help)`;
-  }
-}
-
 /** The --list-kinds table. */
 export function kindsText(): string {
   const kinds = MALFORMED_KIND_NAMES.map((n) => malformedKind(n) as MalformedKind);

@@ -119,7 +119,7 @@ describe('generator against a real broker', () => {
     it('a bad value exits 2 naming the flag', async () => {
       const p = spawnGenerator(['--rate', 'fast']);
       expect(await p.exited).toBe(2);
-      expect(p.stderr()).toContain('--rate: expected a number');
+      expect(p.stderr()).toContain('--rate / GENERATOR_RATE: must be a number');
     });
 
     it('serves metrics while running, and on SIGTERM flushes, summarises and exits 0', async () => {

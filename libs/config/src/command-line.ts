@@ -7,8 +7,8 @@ import type { GivenValue } from './resolve-config';
 import { readFileFromDisk } from './secrets';
 import type { LoadConfigOptions } from './load-config';
 import type { ConfigIssue, ConfigValues, VariableSpec, VariableSpecs } from './types';
-import { defaultWording } from './wording';
-import type { CommandLineRefusal, Wording } from './wording';
+import { phrasing } from './phrasing';
+import type { CommandLineRefusal } from './phrasing';
 
 /** A group of settings under one heading of --help. */
 export interface CommandLineSection<S extends ConfigSpec<VariableSpecs> = ConfigSpec<VariableSpecs>> {
@@ -30,8 +30,6 @@ export interface CommandLineDefinition<T extends readonly ConfigSpec<VariableSpe
   readonly actions?: Readonly<Record<A, string>>;
   /** The text after the options: examples, exit codes. */
   readonly epilogue?: string;
-  /** How errors are phrased; defaults to `defaultWording`. */
-  readonly wording?: Wording;
 }
 
 /** A command line described once: parsed by `readCommandLine`, documented by `helpText`. */
@@ -46,7 +44,6 @@ export interface CommandLine<V extends VariableSpecs, A extends string = never> 
   readonly spec: ConfigSpec<V>;
   readonly sections: readonly { readonly title: string; readonly names: readonly string[] }[];
   readonly actions: Readonly<Record<A, string>>;
-  readonly wording: Wording;
 }
 
 /** The flags every command line has. */
@@ -81,7 +78,6 @@ export function defineCommandLine<const T extends readonly ConfigSpec<VariableSp
     spec,
     sections: sections.map((section) => ({ title: section.title, names: Object.keys(section.spec.variables) })),
     actions,
-    wording: definition.wording ?? defaultWording,
   };
 }
 
@@ -114,7 +110,7 @@ export function readCommandLine<V extends VariableSpecs, A extends string>(
   } catch (error) {
     const refusal = asRefusal(error);
     if (refusal === undefined) throw error;
-    const line = cli.wording.commandLine(refusal);
+    const line = phrasing.commandLine(refusal);
     throw new ConfigError([{ variable: optionNamedIn(refusal.message), message: line }], [line]);
   }
   if (values['help'] === true) return { action: 'help' };
@@ -130,7 +126,7 @@ export function readCommandLine<V extends VariableSpecs, A extends string>(
     const value = variable.flag === undefined ? undefined : values[variable.flag];
     if (value !== undefined) given.set(name, flagValue(variable, value));
   }
-  return { action: 'run', config: resolveConfig(cli.spec, given, issues, readFile, cli.wording) };
+  return { action: 'run', config: resolveConfig(cli.spec, given, issues, readFile, true) };
 }
 
 /** `generator 0.1.0`. */

@@ -9,7 +9,7 @@ export class ConfigError extends Error {
   readonly code = 'ERR_INVALID_CONFIG';
   readonly canRetry = false;
   readonly issues: readonly ConfigIssue[];
-  /** One line per issue, in the app's wording (`HTTP_PORT: must be …`); a command-line program prints these. */
+  /** One line per issue (`HTTP_PORT: must be …`), phrased alike in every app; a command-line program prints these. */
   readonly problems: readonly string[];
 
   constructor(issues: readonly ConfigIssue[], problems = issues.map((i) => `${i.variable}: ${i.message}`)) {

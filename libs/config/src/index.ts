@@ -44,5 +44,3 @@ export type {
   VariableSpecs,
   VariableValue,
 } from './types';
-export { defaultWording } from './wording';
-export type { CommandLineRefusal, SettingNames, Wording } from './wording';

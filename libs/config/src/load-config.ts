@@ -5,14 +5,10 @@ import { givenByEnvironment, resolveConfig } from './resolve-config';
 import { readFileFromDisk } from './secrets';
 import type { ReadFile } from './secrets';
 import type { ConfigIssue, ConfigValues, VariableSpecs } from './types';
-import { defaultWording } from './wording';
-import type { Wording } from './wording';
 
 export interface LoadConfigOptions {
   /** Reads secret files and `file: true` variables; defaults to `fs.readFileSync`. */
   readFile?: ReadFile;
-  /** How errors are phrased; defaults to `defaultWording`. */
-  wording?: Wording;
 }
 
 /**
@@ -27,7 +23,7 @@ export function loadConfig<V extends VariableSpecs>(
   const readFile = options.readFile ?? readFileFromDisk;
   const issues: ConfigIssue[] = [];
   const given = givenByEnvironment(spec.variables, env, readFile, issues);
-  return resolveConfig(spec, given, issues, readFile, options.wording ?? defaultWording);
+  return resolveConfig(spec, given, issues, readFile);
 }
 
 export interface LoadConfigOrExitOptions extends LoadConfigOptions {

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { ConfigIssue, ValueSchema, VariableSpec, VariableSpecs } from './types';
-import type { Wording } from './wording';
+import { phrasing } from './phrasing';
 
 /** What the operator typed, before coercion: shown in errors (never for secrets). */
 export type RawValues = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -9,13 +9,12 @@ const MAX_SHOWN_CHARS = 100;
 
 /**
  * Turns ajv's errors into one sentence per variable, e.g. `must be an integer between 0 and 65535 (got "abc")` in
- * the default wording. Secrets show `(hidden)` instead of their value. Issues are named by key.
+ * the one phrasing. Secrets show `(hidden)` instead of their value. Issues are named by key.
  */
 export function issuesFromAjvErrors(
   errors: readonly ErrorObject[],
   variables: VariableSpecs,
   raw: RawValues,
-  wording: Wording,
 ): ConfigIssue[] {
   const byVariable = new Map<string, { phrases: Set<string>; items: Map<number, Set<string>> }>();
   for (const error of errors) {
@@ -25,7 +24,7 @@ export function issuesFromAjvErrors(
     if (variable === undefined) continue;
     const entry = byVariable.get(variableName) ?? { phrases: new Set<string>(), items: new Map() };
     byVariable.set(variableName, entry);
-    const text = phrase(error, variableName, variable, wording);
+    const text = phrase(error, variableName, variable);
     if (item === undefined) {
       entry.phrases.add(text);
     } else {
@@ -43,13 +42,13 @@ export function issuesFromAjvErrors(
     const parts: string[] = [];
     if (entry.phrases.size > 0) {
       const phrases = [...entry.phrases].join('; ');
-      parts.push(value === undefined ? phrases : wording.got(phrases, shownValue(variable, value)));
+      parts.push(value === undefined ? phrases : phrasing.got(phrases, shownValue(variable, value)));
     }
     for (const [index, phrases] of entry.items) {
       const itemValue = Array.isArray(value) ? value[index] : undefined;
       const text = [...phrases].join('; ');
       parts.push(
-        `item ${index + 1} ${itemValue === undefined ? text : wording.got(text, shownValue(variable, itemValue))}`,
+        `item ${index + 1} ${itemValue === undefined ? text : phrasing.got(text, shownValue(variable, itemValue))}`,
       );
     }
     issues.push({ variable: name, message: parts.join('; ') });
@@ -67,13 +66,13 @@ function shownValue(variable: VariableSpec, value: string | readonly string[]): 
 // Keywords whose message is the whole expectation of the type ("an integer between 0 and 65535", "one of: a, b").
 const EXPECTATION_KEYWORDS = new Set(['type', 'enum', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']);
 
-function phrase(error: ErrorObject, name: string, variable: VariableSpec, wording: Wording): string {
+function phrase(error: ErrorObject, name: string, variable: VariableSpec): string {
   const schema: ValueSchema = variable.schema ?? { type: 'string' };
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'required') {
     return variable.secret ? `required (set ${name} or ${name}_FILE)` : 'required';
   }
-  if (EXPECTATION_KEYWORDS.has(error.keyword)) return wording.expected(schema);
+  if (EXPECTATION_KEYWORDS.has(error.keyword)) return phrasing.expected(schema);
   switch (error.keyword) {
     case 'pattern':
       return `must match ${String(params['pattern'])}${variable.example ? ` (e.g. ${variable.example})` : ''}`;

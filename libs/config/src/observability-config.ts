@@ -33,7 +33,7 @@ const HOST_NAME =
 /** An IPv4 or IPv6 address, or a host name that resolves to the address to bind. */
 export function parseHttpHost(text: string): string {
   if (isIP(text) !== 0 || HOST_NAME.test(text)) return text;
-  throw new Error(`expected an IP address (0.0.0.0, 127.0.0.1, ::) or a host name, got "${text}"`);
+  throw new Error(`must be an IP address (0.0.0.0, 127.0.0.1, ::) or a host name (got "${text}")`);
 }
 
 /**

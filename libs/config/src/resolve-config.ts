@@ -7,7 +7,8 @@ import type { ReadFile } from './secrets';
 import { messageOf, parseBoolean, splitItems } from './text-values';
 import type { GivenText } from './text-values';
 import type { ConfigIssue, ConfigValues, VariableSpec, VariableSpecs } from './types';
-import type { SettingNames, Wording } from './wording';
+import { phrasing } from './phrasing';
+import type { SettingNames } from './phrasing';
 
 /** A setting's text as given, and where it came from (`--rate`, `GENERATOR_RATE`). */
 export interface GivenValue {
@@ -48,14 +49,15 @@ function readEnvironmentText(
 
 /**
  * Parses and validates the given texts against `spec`: the typed, frozen configuration, or one `ConfigError` naming
- * every wrong setting in `wording`. `issues` may already hold problems found while reading (an unreadable secret).
+ * every wrong setting (in `phrasing`). `issues` may already hold problems found while reading (an unreadable secret).
  */
 export function resolveConfig<V extends VariableSpecs>(
   spec: ConfigSpec<V>,
   given: ReadonlyMap<string, GivenValue>,
   issues: ConfigIssue[],
   readFile: ReadFile,
-  wording: Wording,
+  /** Read from a command line too: errors name a setting's flag beside its variable. */
+  withFlags = false,
 ): ConfigValues<V> {
   const variables: VariableSpecs = spec.variables;
   const shown: Record<string, string | string[]> = {};
@@ -83,7 +85,7 @@ export function resolveConfig<V extends VariableSpecs>(
   // A variable already reported (an unreadable secret, a text `parse` refused) gains nothing from ajv's "required".
   const alreadyReported = [...issues];
   issues.push(
-    ...issuesFromAjvErrors(validate.errors ?? [], variables, shown, wording).filter(
+    ...issuesFromAjvErrors(validate.errors ?? [], variables, shown).filter(
       (issue) => !hasIssue(alreadyReported, issue.variable),
     ),
   );
@@ -116,7 +118,7 @@ export function resolveConfig<V extends VariableSpecs>(
     issues.push(...found.filter((issue) => !hasIssue(issues, issue.variable) && !mentionsAny(issue.message, reported)));
   }
 
-  if (issues.length > 0) throw configError(inSpecOrder(issues, variables), variables, given, wording);
+  if (issues.length > 0) throw configError(inSpecOrder(issues, variables), variables, given, withFlags);
   return config;
 }
 
@@ -154,28 +156,33 @@ function parseEach(
   return values;
 }
 
-/** The error, each issue named as the wording says: by its source (default), or by every name of its setting. */
+/** The error, each issue named by every name of its setting (`phrasing.subject`). */
 function configError(
   issues: readonly ConfigIssue[],
   variables: VariableSpecs,
   given: ReadonlyMap<string, GivenValue>,
-  wording: Wording,
+  withFlags: boolean,
 ): ConfigError {
   const named = issues.map((issue) => {
     const variable = variables[issue.variable];
     // Issues about a secret's file (`NAME_FILE`) already carry the name the operator has to look at.
     if (variable === undefined) return issue;
-    return { variable: wording.subject(namesOf(issue.variable, variable, given)), message: issue.message };
+    return { variable: phrasing.subject(namesOf(issue.variable, variable, given, withFlags)), message: issue.message };
   });
   return new ConfigError(
     named,
-    named.map((issue) => wording.line(issue.variable, issue.message)),
+    named.map((issue) => phrasing.line(issue.variable, issue.message)),
   );
 }
 
-function namesOf(key: string, variable: VariableSpec, given: ReadonlyMap<string, GivenValue>): SettingNames {
+function namesOf(
+  key: string,
+  variable: VariableSpec,
+  given: ReadonlyMap<string, GivenValue>,
+  withFlags: boolean,
+): SettingNames {
   const env = isEnvironmentName(key) ? key : undefined;
-  const flag = variable.flag === undefined ? undefined : `--${variable.flag}`;
+  const flag = !withFlags || variable.flag === undefined ? undefined : `--${variable.flag}`;
   const source = given.get(key)?.source ?? env ?? flag ?? key;
   return { ...(env && { env }), ...(flag && { flag }), source };
 }

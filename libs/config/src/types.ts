@@ -92,8 +92,8 @@ export type VariableSpec = ScalarVariable | ListVariable | FileVariable | Parsed
 export type VariableSpecs = Readonly<Record<string, VariableSpec>>;
 
 /**
- * One wrong setting. Checks name settings by key; the error names them as the app's wording says (by default the
- * environment variable or flag the value came from, possibly `<NAME>_FILE`).
+ * One wrong setting. Checks name settings by key; the error names them by every name they have (`--rate / RATE` on
+ * a command line, the environment variable otherwise, possibly `<NAME>_FILE`).
  */
 export interface ConfigIssue {
   variable: string;

@@ -17,35 +17,42 @@ export interface CommandLineRefusal {
 }
 
 /**
- * The words of configuration errors. What they say comes from the spec (the type, the range, the choices, the
- * names); the wording only phrases it. `defaultWording` is this library's; a command-line app may keep its own.
+ * The one phrasing of configuration errors, for every app: what they say comes from the spec (the type, the range,
+ * the choices, the names). `--rate / GENERATOR_RATE: must be a number between 0 and 10000000 (got "fast")`.
  */
-export interface Wording {
+export const phrasing = {
   /** The phrase for a wrong type, a number out of range or a value not among the choices. */
-  expected(schema: ValueSchema): string;
-  /** The phrase followed by the offending value (`"abc"`, already quoted and clipped, or `(hidden)` for a secret). */
-  got(phrase: string, shown: string): string;
-  /** How an error names a setting. */
-  subject(names: SettingNames): string;
-  /** One line of the error. */
-  line(subject: string, message: string): string;
-  /** A command line parseArgs refused (unknown flag, missing value, stray argument): the whole line. */
-  commandLine(refusal: CommandLineRefusal): string;
-}
-
-/** `HTTP_PORT: must be an integer between 0 and 65535 (got "abc")`. */
-export const defaultWording: Wording = {
-  expected(schema) {
+  expected(schema: ValueSchema): string {
     if (schema.type === 'boolean') return 'must be true or false';
     if (schema.enum !== undefined) return `must be one of: ${schema.enum.map(String).join(', ')}`;
     if (schema.type === 'string') return 'must be a string';
     return `must be ${numberExpectation(schema)}`;
   },
-  got: (phrase, shown) => `${phrase} (got ${shown})`,
-  subject: (names) => names.source,
-  line: (subject, message) => `${subject}: ${message}`,
-  commandLine: (refusal) => refusal.message,
+  /** The phrase followed by the offending value (`"abc"`, already quoted and clipped, or `(hidden)` for a secret). */
+  got: (phrase: string, shown: string): string => `${phrase} (got ${shown})`,
+  /** A setting by every name it has: its flag and its variable where it has both, so either can be looked up. */
+  subject: (names: SettingNames): string =>
+    names.flag !== undefined && names.env !== undefined ? `${names.flag} / ${names.env}` : names.source,
+  line: (subject: string, message: string): string => `${subject}: ${message}`,
+  /** A command line parseArgs refused (unknown flag, missing value, stray argument): the whole line. */
+  commandLine: describeRefusal,
 };
+
+function describeRefusal({ code, message }: CommandLineRefusal): string {
+  const name = /--[a-z0-9-]+/.exec(message)?.[0] ?? /'(-[^' ]+)'/.exec(message)?.[1] ?? '';
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${name} (see --help)`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /argument missing/.test(message)
+        ? `${name}: a value is required (see --help)`
+        : `${name}: ${message} (see --help)`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}: this program takes only options (see --help)`;
+    default:
+      return `${message} (see --help)`;
+  }
+}
 
 /** The whole expectation at once ("an integer between 0 and 65535") rather than the one bound that failed. */
 export function numberExpectation(schema: NumberSchema): string {
