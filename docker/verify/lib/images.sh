@@ -72,7 +72,7 @@ check_app_image() {
   # mark of each patch must be in main.js (the runtime stage installs with --ignore-scripts, so an unbundled
   # kafkajs would be the unpatched one).
   for mark in isCoordinatorLost acknowledged.set 'of decoder.readVarIntArray(HeaderDecoder)' 'result[partition].push(message)' SLICING_TABLES leaveWhileJoining oversizedBatchRecord 'abortedTransactions].sort(' closeAfterRequestTimeout \
-    'writeVarIntString(header.key).writeVarIntBytes(header.value)'; do
+    'writeVarIntString(header.key).writeVarIntBytes(header.value)' 'Encoder.ofExactSize('; do
     grep -qF "$mark" "$mnt/app/main.js" || problems+=("main.js lacks the patched kafkajs ($mark): was kafkajs bundled from a patched node_modules?")
   done
   local deps
