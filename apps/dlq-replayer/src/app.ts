@@ -52,7 +52,7 @@ async function serveMetrics(
   ready: () => boolean,
 ): Promise<RunningHttpServer | undefined> {
   if (!metrics || config.httpPort === undefined) return undefined;
-  const server = await startHttpServer({
+  return startHttpServer({
     port: config.httpPort,
     host: config.httpHost,
     maxConnections: config.httpMaxConnections,
@@ -61,8 +61,6 @@ async function serveMetrics(
     readiness: () => (ready() ? { ready: true } : { ready: false, reasons: ['replay not reading'] }),
     logger,
   });
-  logger.info('serving /metrics, /healthz, /readyz', { host: server.address.address, port: server.port });
-  return server;
 }
 
 /** SIGINT/SIGTERM abort the context's stop signal: the command commits what it handled and prints its report. */

@@ -157,7 +157,7 @@ async function startStatusServer(
   logger: Logger,
   connected: () => boolean,
 ): Promise<RunningHttpServer> {
-  const server = await startHttpServer({
+  return startHttpServer({
     port: config.httpPort,
     host: config.httpHost,
     maxConnections: config.httpMaxConnections,
@@ -167,12 +167,6 @@ async function startStatusServer(
       config.dryRun || connected() ? { ready: true } : { ready: false, reasons: ['producer not connected'] },
     logger,
   });
-  logger.info('status server listening', {
-    host: server.address.address,
-    port: server.port,
-    paths: ['/metrics', '/healthz', '/readyz'],
-  });
-  return server;
 }
 
 async function connectKafkaSink(config: GeneratorConfig, logger: Logger): Promise<KafkaSink> {

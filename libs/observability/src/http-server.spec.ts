@@ -30,7 +30,7 @@ describe('startHttpServer', () => {
   let alive: boolean;
   let readiness: () => Readiness;
   let server: RunningHttpServer;
-  const logger = { warn: jest.fn(), error: jest.fn() };
+  const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
 
   async function start(overrides: Partial<HttpServerOptions> = {}) {
     server = await startHttpServer({
@@ -55,9 +55,16 @@ describe('startHttpServer', () => {
     await server.close();
   });
 
-  it('listens on an ephemeral port', async () => {
+  it('listens on an ephemeral port, and says once where', async () => {
+    logger.info.mockClear();
     await start();
     expect(server.port).toBeGreaterThan(0);
+    expect(logger.info).toHaveBeenCalledTimes(1);
+    expect(logger.info).toHaveBeenCalledWith('status server listening', {
+      host: '127.0.0.1',
+      port: server.port,
+      paths: ['/metrics', '/healthz', '/readyz'],
+    });
   });
 
   it('serves the registry in the Prometheus text format', async () => {

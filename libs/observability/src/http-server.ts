@@ -20,7 +20,8 @@ export interface HttpServerOptions {
   liveness: () => boolean;
   /** /readyz: can it do its work (consumer joined, producer connected). */
   readiness: () => Readiness;
-  logger: Pick<Logger, 'warn' | 'error'>;
+  /** Says once where it listens (info), and warns of refused connections and server errors. */
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Time allowed to send a whole request, headers and body (default 10 s; Node's own is 300 s). */
   requestTimeoutMs?: number;
   /** Time allowed to send the request headers (default 5 s). */
@@ -103,6 +104,7 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
       server.on('error', (error) => logger.error('metrics/health server error', { error }));
       let closing: Promise<void> | undefined;
       const address = server.address() as AddressInfo;
+      logger.info('status server listening', { host: address.address, port: address.port, paths: Object.keys(routes) });
       resolve({
         port: address.port,
         address: { address: address.address, family: address.family, port: address.port },

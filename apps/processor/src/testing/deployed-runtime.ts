@@ -9,6 +9,13 @@ const RUNTIME_VARIABLES = ['NODE_OPTIONS', 'MALLOC_ARENA_MAX'] as const;
  * under the heap bound a pod has: a hostile record that needs more heap fails here, not in production.
  */
 export function deployedRuntimeEnv(): Record<string, string> {
+  deployed ??= readRuntimeEnv();
+  return deployed;
+}
+
+let deployed: Record<string, string> | undefined;
+
+function readRuntimeEnv(): Record<string, string> {
   const text = fs.readFileSync(PROCESSOR_VALUES, 'utf8');
   const env: Record<string, string> = {};
   for (const name of RUNTIME_VARIABLES) {

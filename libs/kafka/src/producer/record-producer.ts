@@ -11,7 +11,7 @@ import { validateProducerOptions, type LoggerLike, type ProducerOptions } from '
 import { kafkajsPartitioner } from './kafkajs-partitioner';
 import type { OutgoingRecord } from '../types';
 import type { Delivery } from './delivery';
-import { SendPath } from './send-path';
+import { connectMetadataClient, SendPath } from './send-path';
 
 /** A send in progress. After `complete()` rejects, calling it again resends only what is unacknowledged. */
 export interface PendingSend {
@@ -86,11 +86,7 @@ class IdempotentRecordProducer implements RecordProducer {
   async connect(): Promise<void> {
     this.wanted = true;
     try {
-      if (!this.admin) {
-        const admin = this.kafka.admin({ retry: pinnedRetry({ retries: 3 }) });
-        await admin.connect();
-        this.admin = admin;
-      }
+      this.admin ??= await connectMetadataClient(this.kafka);
     } catch (err) {
       throw toAdapterError(err, 'producer connect failed');
     }

@@ -2,7 +2,8 @@
 // sending (partitioning.ts), a delivery that accepts a send only with an acknowledgement from every partition in it
 // (delivery.ts), per-topic compression. The plain producer and the transactional one differ only in what they
 // call `sendBatch` on (a producer, or a transaction).
-import { CompressionTypes, type Admin, type RecordMetadata, type TopicMessages } from 'kafkajs';
+import { CompressionTypes, type Admin, type Kafka, type RecordMetadata, type TopicMessages } from 'kafkajs';
+import { pinnedRetry } from '../kafkajs-retry';
 import { KafkaAdapterError } from '../errors';
 import type { CompressionCodec } from '../options';
 import { toKafkaMessage } from '../records';
@@ -10,6 +11,13 @@ import type { OutgoingRecord } from '../types';
 import { Delivery, type PartitionAck, type ProduceRequest, type SendRequest } from './delivery';
 import { PartitionAssigner, PartitionCountCache } from './partitioning';
 import { DEFAULT_MAX_BATCH_BYTES } from './record-size';
+
+/** The admin client a SendPath reads partition counts with; each producer connects one on its first connect. */
+export async function connectMetadataClient(kafka: Kafka): Promise<Admin> {
+  const admin = kafka.admin({ retry: pinnedRetry({ retries: 3 }) });
+  await admin.connect();
+  return admin;
+}
 
 export interface SendPathOptions {
   readonly maxBatchBytes?: number;

@@ -15,7 +15,7 @@ import { integer, nonEmptyString, optionsCheck } from '../option-schema';
 import type { CompressionCodec, LoggerLike } from '../options';
 import { kafkajsPartitioner } from './kafkajs-partitioner';
 import type { OutgoingRecord } from '../types';
-import { SendPath } from './send-path';
+import { connectMetadataClient, SendPath } from './send-path';
 
 /**
  * The one default of the transaction timeout, for the processor's per-partition producers and the replayer's alike:
@@ -132,11 +132,7 @@ class KafkajsTransactionalProducer implements TransactionalProducer {
     const producer = this.newKafkajsProducer();
     this.producer = producer;
     try {
-      if (!this.admin) {
-        const admin = this.kafka.admin({ retry: pinnedRetry({ retries: 3 }) });
-        await admin.connect();
-        this.admin = admin;
-      }
+      this.admin ??= await connectMetadataClient(this.kafka);
       await producer.connect();
       // kafkajs sends InitProducerId with the transactional id on the first transaction(): begin and end an
       // empty one (no partitions, no offsets: nothing goes to the broker but the InitProducerId).
