@@ -1,6 +1,6 @@
 // libs/kafka: the only importer of kafkajs. Its public surface speaks in our own types.
 export type { ConsumedRecord, OutgoingRecord, OversizedBatch, RecordHeaders } from './types';
-export { limitDecompressedBatches } from './decompression-limit';
+export { GZIP_LEVEL, limitDecompressedBatches } from './decompression-limit';
 // For code that drives a kafkajs consumer itself (the benchmark's naive eachMessage baseline): the runner's own
 // mapping of a fetched message, so such code reads records exactly as the app does.
 export { toConsumedRecord } from './records';

@@ -4,7 +4,7 @@
 // a dead letter that would not fit even then becomes a reference dead letter, without its value.
 import { gzipSync } from 'node:zlib';
 import type { DlqOmittedPart } from '@login/event-schema';
-import { estimateRecordBytes } from '@login/kafka';
+import { estimateRecordBytes, GZIP_LEVEL } from '@login/kafka';
 import type { OutgoingRecord } from '@login/kafka';
 
 /** Record batch header (61 bytes) and the record's own varint framing, rounded up generously. */
@@ -40,7 +40,10 @@ export function uncompressedBytes(record: OutgoingRecord): number {
 export function fitsCompressed(record: OutgoingRecord, maxMessageBytes: number): boolean {
   const plain = uncompressedBytes(record);
   if (plain * GZIP_WORST_CASE <= maxMessageBytes) return true;
-  return gzipSync(Buffer.concat(parts(record))).length * GZIP_WORST_CASE + FRAMING_BYTES <= maxMessageBytes;
+  return (
+    gzipSync(Buffer.concat(parts(record)), { level: GZIP_LEVEL }).length * GZIP_WORST_CASE + FRAMING_BYTES <=
+    maxMessageBytes
+  );
 }
 
 /**
