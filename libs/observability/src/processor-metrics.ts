@@ -2,7 +2,7 @@ import { DEVICE_TYPES, LINEAGE_REJECTIONS, REASON_CODES, isAppVersion, isLocale 
 import type { LineageRejection, ReasonCode } from '@login/event-schema';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { boundedLabel } from './bounded-label';
-import { metricsOn } from './metrics';
+import { metricsOn, type Metrics } from './metrics';
 
 /** The processor's metric names (docs/contracts.md "Metrics"): dashboards and alerts depend on them. */
 export const PROCESSOR_METRICS = {
@@ -77,6 +77,20 @@ export interface ProcessorMetrics {
  */
 export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
   const metrics = metricsOn(registry);
+  // Registration order is the order of the /metrics page: the groups are created in the order the metrics have
+  // always been registered in, so a scrape reads the same.
+  const deadLetters = deadLetterMetrics(metrics);
+  const perEvent = eventMetrics(metrics);
+  const lag = consumerLagMetrics(metrics);
+  const transactions = transactionCounter(metrics);
+  const lineage = untrustedLineageMetrics(metrics);
+  const batches = batchMetrics(metrics);
+  const transactionDuration = transactionDurationHistogram(metrics);
+  const info = infoGauge(metrics);
+  return { ...deadLetters, ...perEvent, ...lag, transactions, ...lineage, ...batches, transactionDuration, info };
+}
+
+function deadLetterMetrics(metrics: Metrics): Pick<ProcessorMetrics, 'recordsDeadLettered' | 'countDeadLettered'> {
   const recordsDeadLettered = metrics.counter({
     name: PROCESSOR_METRICS.recordsDeadLettered,
     help: 'Records written to the dead letter topic, by reason code.',
@@ -84,35 +98,92 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
   });
   // Zero series for every reason, so dashboards and rate() alerts see 0 rather than "no data".
   for (const reason of REASON_CODES) recordsDeadLettered.inc({ reason }, 0);
+  return {
+    recordsDeadLettered,
+    countDeadLettered: (reason, count = 1) => recordsDeadLettered.inc({ reason }, count),
+  };
+}
 
+/** What was processed (by bounded labels) and how late. */
+function eventMetrics(
+  metrics: Metrics,
+): Pick<ProcessorMetrics, 'events' | 'countEvents' | 'eventLatency' | 'observeLatencyMs'> {
   const events = metrics.counter({
     name: PROCESSOR_METRICS.events,
     help: 'Processed events by device type, app version and locale (values outside a bounded set are "other").',
     labelNames: ['device_type', 'app_version', 'locale'] as const,
   });
-  const deviceType = boundedLabel(DEVICE_TYPE_LABELS);
-  // Events reach here validated; the shapes are checked again because a label is exported to every scraper.
-  const appVersion = boundedLabel({ max: MAX_DISTINCT_APP_VERSIONS, accept: isAppVersion });
-  const locale = boundedLabel({ max: MAX_DISTINCT_LOCALES, accept: isLocale });
-
+  const labelsOf = eventLabeller();
   const eventLatency = metrics.histogram({
     name: PROCESSOR_METRICS.eventLatency,
     help: 'Seconds from the event time to its processing.',
     buckets: LATENCY_BUCKETS,
   });
+  return {
+    events,
+    countEvents: (batch) => countEventsPerSeries(events, labelsOf, batch),
+    eventLatency,
+    observeLatencyMs: (latencyMs) => eventLatency.observe(Math.max(0, latencyMs) / 1000),
+  };
+}
+
+type EventSeries = Record<'device_type' | 'app_version' | 'locale', string>;
+
+/** Each call has its own first-distinct-values sets: two registries never share a bound. */
+function eventLabeller(): (event: EventLabels) => EventSeries {
+  const deviceType = boundedLabel(DEVICE_TYPE_LABELS);
+  // Events reach here validated; the shapes are checked again because a label is exported to every scraper.
+  const appVersion = boundedLabel({ max: MAX_DISTINCT_APP_VERSIONS, accept: isAppVersion });
+  const locale = boundedLabel({ max: MAX_DISTINCT_LOCALES, accept: isLocale });
+  return (event) => ({
+    device_type: deviceType(event.device_type ?? 'unknown'),
+    app_version: appVersion(event.app_version),
+    locale: locale(event.locale),
+  });
+}
+
+function countEventsPerSeries(
+  events: Counter<keyof EventSeries>,
+  labelsOf: (event: EventLabels) => EventSeries,
+  batch: Iterable<EventLabels>,
+): void {
+  // prom-client hashes the label set on every inc(): aggregate first, inc once per series.
+  const counts = new Map<string, { labels: EventSeries; n: number }>();
+  for (const event of batch) {
+    const labels = labelsOf(event);
+    const key = `${labels.device_type}\u0000${labels.app_version}\u0000${labels.locale}`;
+    const entry = counts.get(key);
+    if (entry) entry.n += 1;
+    else counts.set(key, { labels, n: 1 });
+  }
+  for (const { labels, n } of counts.values()) events.inc(labels, n);
+}
+
+function consumerLagMetrics(metrics: Metrics): Pick<ProcessorMetrics, 'consumerLag' | 'setConsumerLag'> {
   const consumerLag = metrics.gauge({
     name: PROCESSOR_METRICS.consumerLag,
     help: 'Records between the committed offset and the end of the partition.',
     labelNames: ['topic', 'partition'] as const,
   });
+  return {
+    consumerLag,
+    setConsumerLag: (topic, partition, lag) => consumerLag.set({ topic, partition: String(partition) }, lag),
+  };
+}
 
+function transactionCounter(metrics: Metrics): ProcessorMetrics['transactions'] {
   const transactions = metrics.counter({
     name: PROCESSOR_METRICS.transactions,
     help: 'Transactions of the exactly_once guarantee, by result: committed or aborted (then redone).',
     labelNames: ['result'] as const,
   });
   for (const result of ['committed', 'aborted']) transactions.inc({ result }, 0);
+  return transactions;
+}
 
+function untrustedLineageMetrics(
+  metrics: Metrics,
+): Pick<ProcessorMetrics, 'untrustedLineage' | 'countUntrustedLineage'> {
   // The label is one of three fixed codes, never header content: a forger cannot create series.
   const untrustedLineage = metrics.counter({
     name: PROCESSOR_METRICS.untrustedLineage,
@@ -120,13 +191,16 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
     labelNames: ['reason'] as const,
   });
   for (const reason of LINEAGE_REJECTIONS) untrustedLineage.inc({ reason }, 0);
+  return {
+    untrustedLineage,
+    countUntrustedLineage: (reason, count = 1) => untrustedLineage.inc({ reason }, count),
+  };
+}
 
-  const labelsOf = (event: EventLabels) => ({
-    device_type: deviceType(event.device_type ?? 'unknown'),
-    app_version: appVersion(event.app_version),
-    locale: locale(event.locale),
-  });
-
+/** Records in and out, and how long a batch of them took. */
+function batchMetrics(
+  metrics: Metrics,
+): Pick<ProcessorMetrics, 'recordsConsumed' | 'recordsProcessed' | 'batchDuration'> {
   return {
     recordsConsumed: metrics.counter({
       name: PROCESSOR_METRICS.recordsConsumed,
@@ -136,42 +210,24 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
       name: PROCESSOR_METRICS.recordsProcessed,
       help: 'Records written to the output topic.',
     }),
-    recordsDeadLettered,
-    events,
-    eventLatency,
     batchDuration: metrics.histogram({
       name: PROCESSOR_METRICS.batchDuration,
       help: 'Seconds to process one batch, from fetch to commit.',
       buckets: BATCH_BUCKETS,
     }),
-    consumerLag,
-    transactions,
-    transactionDuration: metrics.histogram({
-      name: PROCESSOR_METRICS.transactionDuration,
-      help: 'Seconds of one transaction (exactly_once): sends, offsets and commit, or until it was aborted.',
-      buckets: TRANSACTION_BUCKETS,
-    }),
-    info: metrics.gauge({
-      name: PROCESSOR_METRICS.info,
-      help: 'Always 1; the labels tell how the processor runs (guarantee: at_least_once or exactly_once).',
-      labelNames: ['guarantee'] as const,
-    }),
-    countEvents: (batch) => {
-      // prom-client hashes the label set on every inc(): aggregate first, inc once per series.
-      const counts = new Map<string, { labels: ReturnType<typeof labelsOf>; n: number }>();
-      for (const event of batch) {
-        const labels = labelsOf(event);
-        const key = `${labels.device_type}\u0000${labels.app_version}\u0000${labels.locale}`;
-        const entry = counts.get(key);
-        if (entry) entry.n += 1;
-        else counts.set(key, { labels, n: 1 });
-      }
-      for (const { labels, n } of counts.values()) events.inc(labels, n);
-    },
-    untrustedLineage,
-    countDeadLettered: (reason, count = 1) => recordsDeadLettered.inc({ reason }, count),
-    countUntrustedLineage: (reason, count = 1) => untrustedLineage.inc({ reason }, count),
-    observeLatencyMs: (latencyMs) => eventLatency.observe(Math.max(0, latencyMs) / 1000),
-    setConsumerLag: (topic, partition, lag) => consumerLag.set({ topic, partition: String(partition) }, lag),
   };
 }
+
+const transactionDurationHistogram = (metrics: Metrics): Histogram =>
+  metrics.histogram({
+    name: PROCESSOR_METRICS.transactionDuration,
+    help: 'Seconds of one transaction (exactly_once): sends, offsets and commit, or until it was aborted.',
+    buckets: TRANSACTION_BUCKETS,
+  });
+
+const infoGauge = (metrics: Metrics): ProcessorMetrics['info'] =>
+  metrics.gauge({
+    name: PROCESSOR_METRICS.info,
+    help: 'Always 1; the labels tell how the processor runs (guarantee: at_least_once or exactly_once).',
+    labelNames: ['guarantee'] as const,
+  });
