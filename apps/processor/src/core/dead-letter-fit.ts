@@ -46,17 +46,27 @@ export function fitsCompressed(record: OutgoingRecord, maxMessageBytes: number):
   );
 }
 
+/** A dead letter that fits the DLQ, and what it left out of its input to fit. */
+export interface FittedDeadLetter {
+  readonly record: OutgoingRecord;
+  readonly omit: ReadonlySet<DlqOmittedPart>;
+}
+
 /**
- * What a dead letter must leave out to fit: nothing; or its value (a reference dead letter); or, when even that
- * does not fit (a DLQ limit smaller than the input's key and headers), its key and headers as well.
+ * The dead letter as `build` makes it, leaving out what it must to fit: nothing; or its value (a reference dead
+ * letter); or, when even that does not fit (a DLQ limit smaller than the input's key and headers), its key and
+ * headers as well. Builds each candidate once, and returns the one it judged.
  */
-export function partsToOmit(
+export function fitDeadLetter(
   build: (omit: ReadonlySet<DlqOmittedPart>) => OutgoingRecord,
   already: ReadonlySet<DlqOmittedPart>,
   maxMessageBytes: number,
-): ReadonlySet<DlqOmittedPart> {
-  if (fitsCompressed(build(already), maxMessageBytes)) return already;
+): FittedDeadLetter {
+  const whole = build(already);
+  if (fitsCompressed(whole, maxMessageBytes)) return { record: whole, omit: already };
   const withoutValue = new Set<DlqOmittedPart>([...already, 'value']);
-  if (fitsCompressed(build(withoutValue), maxMessageBytes)) return withoutValue;
-  return new Set<DlqOmittedPart>(['key', 'value', 'headers']);
+  const reference = build(withoutValue);
+  if (fitsCompressed(reference, maxMessageBytes)) return { record: reference, omit: withoutValue };
+  const nothing = new Set<DlqOmittedPart>(['key', 'value', 'headers']);
+  return { record: build(nothing), omit: nothing };
 }

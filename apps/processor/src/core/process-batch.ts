@@ -23,7 +23,7 @@ import type {
 import { enrich, eventIdFor, processedAtText } from '@login/enrichment';
 import type { ConsumedRecord, OutgoingRecord } from '@login/kafka';
 import type { MaskedFields, Masker } from '@login/masking';
-import { partsToOmit } from './dead-letter-fit';
+import { fitDeadLetter } from './dead-letter-fit';
 
 export interface ProcessDeps {
   readonly masker: Masker;
@@ -167,13 +167,13 @@ function deadLetterContext(deps: ProcessDeps, state: RecordState | undefined): D
 function deadLetter(record: ConsumedRecord, fail: ParseFailure, ctx: BatchContext): RecordResult {
   const { deps, state } = ctx;
   const dlq = deadLetterContext(deps, state);
-  const omit = partsToOmit(
+  const { record: deadLetterRecord, omit } = fitDeadLetter(
     (parts) => encodeDeadLetter(record, fail, dlq, parts),
     state.omit ?? NOTHING_OMITTED,
     deps.dlqMaxMessageBytes,
   );
   return {
-    record: encodeDeadLetter(record, fail, dlq, omit),
+    record: deadLetterRecord,
     outcome: {
       kind: 'dead-lettered',
       reason: fail.reason,

@@ -22,9 +22,17 @@ function byteLength(value: Buffer | string | null | undefined): number {
 /** An upper bound of a record's encoded size in an uncompressed record batch: key, value, headers and overhead. */
 export function estimateRecordBytes(record: OutgoingRecord): number {
   let bytes = RECORD_OVERHEAD + byteLength(record.key) + byteLength(record.value);
-  for (const [name, value] of Object.entries(record.headers ?? {})) {
-    const values = Array.isArray(value) ? value : [value];
-    for (const v of values) bytes += HEADER_OVERHEAD + Buffer.byteLength(name, 'utf8') + byteLength(v);
+  const headers = record.headers;
+  if (headers === undefined) return bytes;
+  // Called for every record produced: no entry pairs or one-element arrays per header.
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    const nameBytes = HEADER_OVERHEAD + Buffer.byteLength(name, 'utf8');
+    if (!Array.isArray(value)) {
+      bytes += nameBytes + byteLength(value);
+      continue;
+    }
+    for (const v of value) bytes += nameBytes + byteLength(v);
   }
   return bytes;
 }
