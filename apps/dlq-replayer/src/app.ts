@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import {
   createLogger,
   createReplayerMetrics,
+  reportPortInUse,
   startHttpServer,
   type Logger,
   type ProcessContext,
@@ -16,7 +17,14 @@ import { createProgress } from './adapters/progress';
 import { runInspect } from './adapters/inspect';
 import { runReplay } from './adapters/replay';
 import { EXIT, PACKAGE_VERSION, kafkaSecurity, kafkaSecurityWarning } from '@login/config';
-import { parseCommandLine, type CliParse, type Config, type InspectConfig, type ReplayConfig } from './config';
+import {
+  HTTP_PORT_SETTING,
+  parseCommandLine,
+  type CliParse,
+  type Config,
+  type InspectConfig,
+  type ReplayConfig,
+} from './config';
 
 /** How long a command may take to end after the first SIGINT/SIGTERM before the process exits anyway. */
 const STOP_DEADLINE_MS = 8_000;
@@ -56,6 +64,7 @@ async function serveMetrics(
     port: config.httpPort,
     host: config.httpHost,
     maxConnections: config.httpMaxConnections,
+    setting: HTTP_PORT_SETTING,
     registry: metrics.registry,
     liveness: () => true,
     readiness: () => (ready() ? { ready: true } : { ready: false, reasons: ['replay not reading'] }),
@@ -159,26 +168,35 @@ export function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, context:
   return typeof config === 'number' ? Promise.resolve(config) : run(config, context);
 }
 
-/** Runs one command with a parsed configuration; resolves to the exit code. Never calls process.exit. */
-export async function run(config: Config, context: ProcessContext): Promise<number> {
-  // Logs go to stderr: stdout carries the summary or report (`--json | jq`).
-  const logger = createLogger({
+/** Logs go to stderr: stdout carries the summary or report (`--json | jq`). */
+function commandLogger(config: Config): Logger {
+  return createLogger({
     app: 'dlq-replayer',
     level: config.logLevel,
     format: config.logFormat,
     component: config.command,
     destination: process.stderr,
   });
-  const client = kafkaClient(config, logger);
-  const runId = randomUUID();
+}
+
+/** Runs one command with a parsed configuration; resolves to the exit code. Never calls process.exit. */
+export async function run(config: Config, context: ProcessContext): Promise<number> {
+  const logger = commandLogger(config);
   const metrics = config.httpPort !== undefined ? createReplayerMetrics({ version: PACKAGE_VERSION }) : undefined;
   let ready: () => boolean = () => false;
-  const server = await serveMetrics(config, metrics, logger, () => ready());
+  let server: RunningHttpServer | undefined;
+  try {
+    server = await serveMetrics(config, metrics, logger, () => ready());
+  } catch (error) {
+    // A taken --http-port is a usage error like a bad flag: one line and exit 2, as in every app, not a stack trace.
+    if (reportPortInUse(error, logger)) return EXIT.usage;
+    throw error;
+  }
   installStopSignals(logger, context);
   const deps: CommandDeps = {
-    client,
+    client: kafkaClient(config, logger),
     logger,
-    runId,
+    runId: randomUUID(),
     metrics,
     signal: context.stop,
     onReady: (fn) => {

@@ -9,6 +9,7 @@ import {
   loggingConfigSpec,
   PACKAGE_VERSION,
   readCommandLine,
+  settingSubject,
   toKafkaClientConfig,
   topicNameSchema,
   versionText,
@@ -148,6 +149,9 @@ const connectionVariables = {
     description: 'Serve /metrics, /healthz, /readyz on this port (unset: no server).',
   },
 } as const satisfies VariableSpecs;
+
+/** How a port-in-use error names the status server's port: `--http-port / HTTP_PORT`. */
+export const HTTP_PORT_SETTING = settingSubject('HTTP_PORT', connectionVariables.HTTP_PORT);
 
 // The replayer must never write where it reads or where the processor writes: that is how loops start.
 function topicChecks(cfg: ConfigValues<typeof connectionVariables>): ConfigIssue[] {

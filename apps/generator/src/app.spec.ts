@@ -70,6 +70,33 @@ describe('generator CLI (in-process)', () => {
     expect(cli.stderr()).toContain('"kafkaSecurity":null');
   });
 
+  it('exits 2 with one line naming the port and its setting when --http-port is taken', async () => {
+    // Held open for the whole run, so no other process can take the port in between.
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const cli = io(['--dry-run', '--count', '1', '--progress', 'off', '--http-port', String(port)], {
+        HTTP_HOST: '127.0.0.1',
+      });
+      expect((await cli.run()).exitCode).toBe(2);
+      const errors = cli
+        .stderr()
+        .split('\n')
+        .filter((line) => line.includes('"level":"error"'));
+      expect(errors).toHaveLength(1);
+      expect(JSON.parse(errors[0] ?? '{}')).toMatchObject({
+        message: `--http-port / HTTP_PORT: port ${port} is already in use by another process; stop it or choose another port`,
+        port,
+      });
+      expect(cli.stderr()).not.toContain('generator failed');
+      expect(cli.stderr()).not.toMatch(/\n\s+at |"stack"/);
+      expect(cli.stdout()).toBe('');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
   it('dry run: prints one JSON line per record on stdout, logs and summary on stderr', async () => {
     const cli = io([
       '--dry-run',

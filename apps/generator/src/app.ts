@@ -1,12 +1,12 @@
 import type { Writable } from 'node:stream';
 import { EXIT, PACKAGE_VERSION, kafkaSecurity, kafkaSecurityWarning } from '@login/config';
-import { createGeneratorMetrics, createLogger, startHttpServer } from '@login/observability';
+import { createGeneratorMetrics, createLogger, reportPortInUse, startHttpServer } from '@login/observability';
 import type { GeneratorMetrics, Logger, RunningHttpServer } from '@login/observability';
 import { createDryRunSink } from './adapters/dry-run-sink';
 import { createKafkaSink } from './adapters/kafka-sink';
 import type { KafkaSink } from './adapters/kafka-sink';
 import { createProgressReporter } from './adapters/progress';
-import { ConfigError, helpText, kindsText, loadGeneratorConfig, versionText } from './config';
+import { ConfigError, HTTP_PORT_SETTING, helpText, kindsText, loadGeneratorConfig, versionText } from './config';
 import type { GeneratorConfig } from './config';
 import { createEventBuilder } from './core/event-builder';
 import { createFakerSource } from './core/faker-source';
@@ -110,13 +110,21 @@ export async function run(config: GeneratorConfig, io: RunDeps): Promise<CliResu
     await cleanup();
     return { exitCode: summary.failed > 0 && !stop.stdoutClosed() ? EXIT.failure : EXIT.ok, summary };
   } catch (error) {
-    logger.error('generator failed', { error });
+    const exitCode = reportFailure(error, logger);
     // The failure is logged above; a cleanup that fails after it must not replace it.
     await cleanup().catch((cleanupError: unknown) =>
       logger.debug('cleanup after the failure failed too', { error: cleanupError }),
     );
-    return { exitCode: EXIT.failure };
+    return { exitCode };
   }
+}
+
+/** Logs why the run failed; returns the exit code. */
+function reportFailure(error: unknown, logger: Logger): number {
+  // A taken --http-port is the operator's to fix, like a bad flag: one line and exit 2, as in every app.
+  if (reportPortInUse(error, logger)) return EXIT.usage;
+  logger.error('generator failed', { error });
+  return EXIT.failure;
 }
 
 /** The run's own stop: the caller's signal (SIGTERM), or a closed stdout in a dry run (`… | head`). */
@@ -161,6 +169,7 @@ async function startStatusServer(
     port: config.httpPort,
     host: config.httpHost,
     maxConnections: config.httpMaxConnections,
+    setting: HTTP_PORT_SETTING,
     registry: metrics.registry,
     liveness: () => true,
     readiness: () =>

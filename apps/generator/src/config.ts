@@ -10,6 +10,7 @@ import {
   loggingConfigSpec,
   PACKAGE_VERSION,
   readCommandLine,
+  settingSubject,
   toKafkaClientConfig,
   topicNameSchema,
   versionText as commandLineVersion,
@@ -221,6 +222,9 @@ const generatorSettings = defineConfig({
     description: 'Serve /metrics, /healthz, /readyz on this port (0: no server).',
   },
 });
+
+/** How a port-in-use error names the status server's port: `--http-port / HTTP_PORT`. */
+export const HTTP_PORT_SETTING = settingSubject('HTTP_PORT', generatorSettings.variables.HTTP_PORT);
 
 export const generatorCommandLine = defineCommandLine({
   program: 'generator',

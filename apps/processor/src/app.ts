@@ -9,11 +9,11 @@ import type { LineageKey } from '@login/event-schema';
 import { createKafkaClient, limitDecompressedBatches } from '@login/kafka';
 import { DEVELOPMENT_KEY_ID, createMasker } from '@login/masking';
 import {
-  HttpPortInUseError,
   createLogger,
   createMetrics,
   createProcessorMetrics,
   createShutdown,
+  reportPortInUse,
   startHttpServer,
 } from '@login/observability';
 import type { Logger, ProcessContext, RunningHttpServer, Shutdown, StopHandlers } from '@login/observability';
@@ -169,8 +169,7 @@ async function start(cfg: ProcessorConfig, logger: Logger, shutdown: Shutdown, d
     });
   } catch (err) {
     // A taken port is a configuration error like any other: one line, exit 2, no stack trace.
-    if (err instanceof HttpPortInUseError) {
-      logger.error(err.message, { port: err.port });
+    if (reportPortInUse(err, logger)) {
       await shutdown.trigger('HTTP_PORT in use', EXIT.usage);
       return;
     }

@@ -34,7 +34,7 @@ describe('processor start-up', () => {
       expect(await processor.exited).toEqual({ code: 2, signal: null });
       const errors = processor.entries().filter((e) => e['level'] === 'error');
       expect(errors.map((e) => e['message'])).toEqual([
-        `HTTP_PORT ${port} is already in use by another process: stop it or choose another port`,
+        `HTTP_PORT: port ${port} is already in use by another process; stop it or choose another port`,
       ]);
       expect(processor.logs.join('\n')).not.toMatch(/\n\s+at |EADDRINUSE.*\n.*at /);
     } finally {

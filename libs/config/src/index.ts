@@ -17,6 +17,7 @@ export {
 export type { KafkaClientSettings, KafkaConfig, KafkaSecurity, KafkaSecurityProtocol } from './kafka-config';
 export { loadConfig, loadConfigOrExit } from './load-config';
 export { PACKAGE_VERSION } from './package-version';
+export { settingSubject } from './phrasing';
 export type { LoadConfigOptions, LoadConfigOrExitOptions } from './load-config';
 export {
   LOG_FORMATS,

@@ -1,4 +1,5 @@
-import type { NumberSchema, ValueSchema } from './types';
+import { isEnvironmentName } from './define-config';
+import type { NumberSchema, ValueSchema, VariableSpec } from './types';
 
 /** The names a setting goes by, and the one its value came from. */
 export interface SettingNames {
@@ -37,6 +38,16 @@ export const phrasing = {
   /** A command line parseArgs refused (unknown flag, missing value, stray argument): the whole line. */
   commandLine: describeRefusal,
 };
+
+/**
+ * A setting by every name it has (`--http-port / HTTP_PORT`), as the configuration errors name it: for a problem
+ * only found once the value is used, such as a port another process holds.
+ */
+export function settingSubject(key: string, variable: Pick<VariableSpec, 'flag'>): string {
+  const env = isEnvironmentName(key) ? key : undefined;
+  const flag = variable.flag === undefined ? undefined : `--${variable.flag}`;
+  return phrasing.subject({ ...(env && { env }), ...(flag && { flag }), source: env ?? flag ?? key });
+}
 
 function describeRefusal({ code, message }: CommandLineRefusal): string {
   const name = /--[a-z0-9-]+/.exec(message)?.[0] ?? /'(-[^' ]+)'/.exec(message)?.[1] ?? '';

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { Counter, Registry } from 'prom-client';
-import { HttpPortInUseError, startHttpServer } from './http-server';
+import { HttpPortInUseError, reportPortInUse, startHttpServer } from './http-server';
 import type { HttpServerOptions, Readiness, RunningHttpServer } from './http-server';
 
 interface Response {
@@ -145,7 +145,23 @@ describe('startHttpServer', () => {
     await expect(taken).rejects.toMatchObject({
       code: 'EADDRINUSE',
       port: server.port,
-      message: expect.stringContaining(`HTTP_PORT ${server.port} is already in use`),
+      message: `HTTP_PORT: port ${server.port} is already in use by another process; stop it or choose another port`,
+    });
+  });
+
+  it("names the port by the setting it is given, in the configuration errors' phrasing", async () => {
+    await start();
+    const taken = startHttpServer({
+      port: server.port,
+      host: '127.0.0.1',
+      registry,
+      liveness: () => true,
+      readiness,
+      logger,
+      setting: '--http-port / HTTP_PORT',
+    });
+    await expect(taken).rejects.toMatchObject({
+      message: expect.stringMatching(new RegExp(`^--http-port / HTTP_PORT: port ${server.port} is already in use`)),
     });
   });
 
@@ -261,5 +277,21 @@ describe('startHttpServer', () => {
     });
     await Promise.all([server.close(), server.close()]);
     await expect(call(server.port, '/healthz')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
+
+describe('reportPortInUse', () => {
+  it('logs the one line of a taken port, with the port, and says it did', () => {
+    const logger = { error: jest.fn() };
+    const error = new HttpPortInUseError(9100, '--http-port / HTTP_PORT');
+    expect(reportPortInUse(error, logger)).toBe(true);
+    expect(logger.error).toHaveBeenCalledTimes(1);
+    expect(logger.error).toHaveBeenCalledWith(error.message, { port: 9100 });
+  });
+
+  it('leaves any other error to the caller, unlogged', () => {
+    const logger = { error: jest.fn() };
+    expect(reportPortInUse(Object.assign(new Error('boom'), { code: 'EACCES' }), logger)).toBe(false);
+    expect(logger.error).not.toHaveBeenCalled();
   });
 });

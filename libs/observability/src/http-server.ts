@@ -28,6 +28,8 @@ export interface HttpServerOptions {
   headersTimeoutMs?: number;
   /** Open connections at most (default 64); Node closes further ones as soon as they are accepted. */
   maxConnections?: number;
+  /** How the operator sets the port, for the message when it is taken (default `HTTP_PORT`). */
+  setting?: string;
 }
 
 /** Default of `maxConnections`: far above what probes and a scrape need, far below what exhausts the process. */
@@ -38,10 +40,25 @@ const DROP_WARNING_INTERVAL_MS = 60_000;
 /** The port is taken by another process: an operator error with a one-line message, not a crash with a stack. */
 export class HttpPortInUseError extends Error {
   readonly code = 'EADDRINUSE';
-  constructor(readonly port: number) {
-    super(`HTTP_PORT ${port} is already in use by another process: stop it or choose another port`);
+  /** `setting` names the port as the configuration errors do (`--http-port / HTTP_PORT`), in their `name: …` form. */
+  constructor(
+    readonly port: number,
+    setting = 'HTTP_PORT',
+  ) {
+    super(`${setting}: port ${port} is already in use by another process; stop it or choose another port`);
     this.name = 'HttpPortInUseError';
   }
+}
+
+/**
+ * Logs the one line for a taken port and returns true; any other error is left to the caller. The caller exits with
+ * the usage code (`EXIT.usage` of @login/config, which this library may not import): the operator has to change the
+ * setting, as for a bad value, and a stack trace would only hide that.
+ */
+export function reportPortInUse(error: unknown, logger: Pick<Logger, 'error'>): error is HttpPortInUseError {
+  if (!(error instanceof HttpPortInUseError)) return false;
+  logger.error(error.message, { port: error.port });
+  return true;
 }
 
 export interface RunningHttpServer {
@@ -97,7 +114,7 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
 
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' ? new HttpPortInUseError(options.port) : error);
+      reject(error.code === 'EADDRINUSE' ? new HttpPortInUseError(options.port, options.setting) : error);
     });
     server.listen(options.port, options.host ?? '0.0.0.0', () => {
       server.off('error', reject);

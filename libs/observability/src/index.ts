@@ -1,6 +1,6 @@
 export { OTHER_LABEL, boundedLabel } from './bounded-label';
 export type { LabelBound } from './bounded-label';
-export { HttpPortInUseError, startHttpServer } from './http-server';
+export { HttpPortInUseError, reportPortInUse, startHttpServer } from './http-server';
 export type { HttpServerOptions, Readiness, RunningHttpServer } from './http-server';
 export { createLogger } from './logger';
 export type { LogFormat, LogLevel, LogMeta, Logger, LoggerOptions } from './logger';
