@@ -71,7 +71,7 @@ export function renderText(doc) {
       ['ratio', 'value'],
       [
         ['processor ÷ passthrough', target(r.processor_over_passthrough, 0.85)],
-        ['processor exactly_once ÷ at_least_once', target(r.exactly_once_over_at_least_once, 0.7)],
+        ['processor exactly_once ÷ at_least_once', target(r.exactly_once_over_at_least_once, 0.9)],
         ['processor core ÷ passthrough (no app wiring)', r.processor_core_over_passthrough ?? '—'],
         ['processor ÷ naive', target(r.processor_over_naive, 10)],
         ['processor ÷ broker ceiling', r.processor_over_ceiling ?? '—'],
