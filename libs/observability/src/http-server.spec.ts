@@ -45,6 +45,19 @@ describe('startHttpServer', () => {
     return server;
   }
 
+  /** A second server on the port the first one (from `start`) holds. */
+  function startOnTakenPort(overrides: Partial<HttpServerOptions> = {}) {
+    return startHttpServer({
+      port: server.port,
+      host: '127.0.0.1',
+      registry,
+      liveness: () => true,
+      readiness,
+      logger,
+      ...overrides,
+    });
+  }
+
   beforeEach(() => {
     registry = new Registry();
     alive = true;
@@ -133,14 +146,7 @@ describe('startHttpServer', () => {
 
   it('rejects with a one-line HttpPortInUseError naming the port when the port is taken', async () => {
     await start();
-    const taken = startHttpServer({
-      port: server.port,
-      host: '127.0.0.1',
-      registry,
-      liveness: () => true,
-      readiness,
-      logger,
-    });
+    const taken = startOnTakenPort();
     await expect(taken).rejects.toBeInstanceOf(HttpPortInUseError);
     await expect(taken).rejects.toMatchObject({
       code: 'EADDRINUSE',
@@ -151,15 +157,7 @@ describe('startHttpServer', () => {
 
   it("names the port by the setting it is given, in the configuration errors' phrasing", async () => {
     await start();
-    const taken = startHttpServer({
-      port: server.port,
-      host: '127.0.0.1',
-      registry,
-      liveness: () => true,
-      readiness,
-      logger,
-      setting: '--http-port / HTTP_PORT',
-    });
+    const taken = startOnTakenPort({ setting: '--http-port / HTTP_PORT' });
     await expect(taken).rejects.toMatchObject({
       message: expect.stringMatching(new RegExp(`^--http-port / HTTP_PORT: port ${server.port} is already in use`)),
     });
